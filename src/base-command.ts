@@ -1,0 +1,212 @@
+import {Command, Errors, type Interfaces} from '@oclif/core'
+
+import {BugError, CancelledError, EdgeError, ExitCode, UsageError} from './errors.js'
+import {globalFlags} from './flags.js'
+import {Output, jsonReplacer} from './output/output.js'
+import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
+
+export type EdgeFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof EdgeCommand)['baseFlags'] & T['flags']>
+export type EdgeArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export interface ErrorJson {
+  code: string
+  message: string
+  hint?: string
+  exitCode: number
+  details?: Record<string, unknown>
+}
+
+/**
+ * The one base command. It parses, builds the Output (the only writer), runs `execute()`, and
+ * renders the result: text through `renderText`, `--json` as `{ok, result, warnings}`, JSONL as
+ * a final `result` event. Every error leaves through `catch`, which maps it to the exit-code table
+ * and prints it in the same contract (`{ok:false, error}` in JSON).
+ */
+export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends Command {
+  static enableJsonFlag = true
+  static baseFlags = globalFlags
+  /** Commands that clean up on Ctrl-C (deploy) set this and watch `this.signal`. */
+  static handlesSignals = false
+
+  protected flags!: EdgeFlags<T>
+  protected args!: EdgeArgs<T>
+  protected out!: Output
+  private readonly abortController = new AbortController()
+  private signalHandler?: (signal: NodeJS.Signals) => void
+
+  /** Aborted on the first SIGINT/SIGTERM when the command declares `handlesSignals`. */
+  protected get signal(): AbortSignal {
+    return this.abortController.signal
+  }
+
+  protected get outputMode(): OutputMode {
+    return detectOutputMode(this.argv, this.config.scopedEnvVar?.('CONTENT_TYPE'))
+  }
+
+  /** True when edge may prompt and mount Ink (TTYs, no CI, text output). */
+  protected get interactive(): boolean {
+    return canPrompt(this.out.facts, this.out.mode)
+  }
+
+  public async init(): Promise<void> {
+    await super.init()
+    const facts = terminalFacts()
+    // A fallback writer exists before parsing so that parse errors follow the contract too.
+    this.out = makeOutput(this.outputMode, facts, undefined, false)
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof EdgeCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as EdgeFlags<T>
+    this.args = args as EdgeArgs<T>
+    this.out = makeOutput(this.outputMode, facts, this.flags.color as boolean | undefined, Boolean(this.flags.verbose))
+    await this.out.prepare()
+    if ((this.ctor as typeof EdgeCommand).handlesSignals) this.installSignalHandlers()
+  }
+
+  public async run(): Promise<R> {
+    const result = await this.execute()
+    if (this.out.mode === 'text') {
+      const text = this.renderText(result)
+      if (text) this.out.result(text)
+    } else if (this.out.mode === 'jsonl') {
+      this.out.event({type: 'result', ok: true, result, warnings: this.out.warnings})
+    }
+    return result
+  }
+
+  /** The command's work: call one service and return its typed result. */
+  protected abstract execute(): Promise<R>
+
+  /** The result as text for a person (text mode only). */
+  protected renderText(_result: R): string | undefined {
+    return undefined
+  }
+
+  protected toSuccessJson(result: unknown): unknown {
+    return {ok: true, result: result ?? null, warnings: this.out?.warnings ?? []}
+  }
+
+  protected toErrorJson(err: unknown): unknown {
+    return {ok: false, error: errorJson(toEdgeError(err))}
+  }
+
+  logJson(json: unknown): void {
+    process.stdout.write(JSON.stringify(json, jsonReplacer) + '\n')
+  }
+
+  public async catch(err: Error & {oclif?: {exit?: number}; code?: string}): Promise<never> {
+    // `this.exit()` inside a command throws ExitError: pass it through untouched.
+    if (err instanceof Errors.ExitError) throw err
+    const edgeError = toEdgeError(err)
+    const mode = this.out?.mode ?? this.outputMode
+    if (mode === 'json') {
+      this.logJson(this.toErrorJson(edgeError))
+    } else if (mode === 'jsonl') {
+      process.stdout.write(
+        JSON.stringify({type: 'error', ts: new Date().toISOString(), ok: false, error: errorJson(edgeError)}, jsonReplacer) +
+          '\n',
+      )
+    } else {
+      const style = this.out?.errStyle
+      const red = style?.red ?? ((s: string) => s)
+      const dim = style?.dim ?? ((s: string) => s)
+      process.stderr.write(`${red('Error:')} ${edgeError.message}\n`)
+      if (edgeError.hint) process.stderr.write(`${dim('Hint:')} ${edgeError.hint}\n`)
+    }
+    if (this.out?.verbose && !(err instanceof EdgeError) && err.stack) process.stderr.write(err.stack + '\n')
+    this.exit(edgeError.exitCode)
+    throw err // unreachable: exit() throws
+  }
+
+  protected async finally(err: Error | undefined): Promise<void> {
+    if (this.signalHandler) {
+      process.off('SIGINT', this.signalHandler)
+      process.off('SIGTERM', this.signalHandler)
+    }
+    return super.finally(err)
+  }
+
+  /** Throws the error that stands for "the user cancelled" when the signal has fired. */
+  protected throwIfCancelled(): void {
+    if (this.signal.aborted) throw new CancelledError()
+  }
+
+  private installSignalHandlers(): void {
+    let count = 0
+    this.signalHandler = (signal) => {
+      count++
+      if (count === 1) {
+        this.out.info(`\nReceived ${signal}: cleaning up (press Ctrl-C again to quit at once).`)
+        this.abortController.abort(new CancelledError(`Cancelled by ${signal}.`))
+        return
+      }
+      process.exit(ExitCode.cancelled)
+    }
+    process.on('SIGINT', this.signalHandler)
+    process.on('SIGTERM', this.signalHandler)
+  }
+}
+
+export function detectOutputMode(argv: readonly string[], contentType?: string): OutputMode {
+  const end = argv.indexOf('--')
+  const args = end === -1 ? argv : argv.slice(0, end)
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--json') return 'json'
+    if (a === '--output' && (args[i + 1] === 'json' || args[i + 1] === 'jsonl')) return args[i + 1] as OutputMode
+    if (a === '--output=json') return 'json'
+    if (a === '--output=jsonl') return 'jsonl'
+  }
+  if (contentType?.toLowerCase() === 'json') return 'json'
+  return 'text'
+}
+
+function makeOutput(mode: OutputMode, facts: TerminalFacts, color: boolean | undefined, verbose: boolean): Output {
+  return new Output({mode, facts, verbose, color: colorEnabled(color, facts.stdoutIsTTY || facts.stderrIsTTY)})
+}
+
+const PARSE_ERROR_NAMES = new Set([
+  'NonExistentFlagsError',
+  'FailedFlagValidationError',
+  'RequiredArgsError',
+  'UnexpectedArgsError',
+  'ArgInvalidOptionError',
+  'FlagInvalidOptionError',
+  'CLIParseError',
+  'InvalidArgsSpecError',
+])
+
+/** Maps anything thrown to an EdgeError; oclif's parse errors become usage errors (exit 2). */
+export function toEdgeError(err: unknown): EdgeError {
+  if (err instanceof EdgeError) return err
+  if (err instanceof Error) {
+    const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
+    if (PARSE_ERROR_NAMES.has(err.constructor.name) || (err as {parse?: unknown}).parse !== undefined || oclifExit === 2) {
+      return new UsageError(cleanParseMessage(err.message), {
+        code: 'bad_flags',
+        hint: 'Run the command with --help to see its flags and arguments.',
+      })
+    }
+    return new BugError(err.message || String(err), {cause: err})
+  }
+  return new BugError(String(err))
+}
+
+function cleanParseMessage(message: string): string {
+  // oclif appends "See more help with --help"; the hint says that already.
+  return message.replace(/\n*See more help with --help\s*$/i, '').trim()
+}
+
+export function errorJson(error: EdgeError): ErrorJson {
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint ? {hint: error.hint} : {}),
+    exitCode: error.exitCode,
+    ...(error.details ? {details: error.details} : {}),
+  }
+}

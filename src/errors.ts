@@ -1,0 +1,96 @@
+/**
+ * The one exit-code table (architecture.md). Every error a user can see is an EdgeError with a
+ * stable `code`, a message saying what was wrong and a hint saying what to do next.
+ */
+export const ExitCode = {
+  ok: 0,
+  unexpected: 1,
+  usage: 2,
+  noBids: 3,
+  insufficientFunds: 4,
+  provider: 5,
+  chain: 6,
+  cancelled: 130,
+} as const
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
+
+export interface EdgeErrorOptions {
+  /** What the user can do next; printed under the message and put in the JSON envelope. */
+  hint?: string
+  /** Machine-readable facts for `--json` consumers (never secrets). */
+  details?: Record<string, unknown>
+  cause?: unknown
+}
+
+export class EdgeError extends Error {
+  readonly code: string
+  readonly exitCode: ExitCodeValue
+  readonly hint?: string
+  readonly details?: Record<string, unknown>
+
+  constructor(code: string, message: string, exitCode: ExitCodeValue, options: EdgeErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.name = new.target.name
+    this.code = code
+    this.exitCode = exitCode
+    this.hint = options.hint
+    this.details = options.details
+  }
+}
+
+/** Bad flags, bad arguments, bad SDL, a prompt that cannot be shown: exit 2. */
+export class UsageError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'usage', message, ExitCode.usage, options)
+  }
+}
+
+/** No acceptable bid arrived before the timeout: exit 3. */
+export class NoBidsError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'no_bids', message, ExitCode.noBids, options)
+  }
+}
+
+/** The wallet cannot pay: exit 4. */
+export class InsufficientFundsError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'insufficient_funds', message, ExitCode.insufficientFunds, options)
+  }
+}
+
+/** The provider cannot be reached, or refused the request: exit 5. */
+export class ProviderError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'provider', message, ExitCode.provider, options)
+  }
+}
+
+/** The chain or its RPC failed, or rejected a transaction: exit 6. */
+export class ChainError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'chain', message, ExitCode.chain, options)
+  }
+}
+
+/** The user pressed Ctrl-C or declined a confirmation: exit 130. */
+export class CancelledError extends EdgeError {
+  constructor(message = 'Cancelled.', options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'cancelled', message, ExitCode.cancelled, options)
+  }
+}
+
+/** A defect in edge itself: exit 1, with a hint to report it. */
+export class BugError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'unexpected', message, ExitCode.unexpected, {
+      hint: 'This looks like a bug in edge. Run again with --verbose and report the output.',
+      ...options,
+    })
+  }
+}
+
+export function isEdgeError(error: unknown): error is EdgeError {
+  return error instanceof EdgeError
+}

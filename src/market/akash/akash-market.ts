@@ -1,0 +1,482 @@
+import type {NetworkContext} from '../../config/networks.js'
+import type {
+  AccountInfo,
+  Attribute,
+  AuditedAttributes,
+  BidFilter,
+  BidId,
+  BlockInfo,
+  BmeStatus,
+  Certificate,
+  Coin,
+  CreateDeploymentInput,
+  DecAmount,
+  Deployment,
+  DeploymentId,
+  DeploymentState,
+  Lease,
+  LeaseFilter,
+  LeaseId,
+  Market,
+  MarketTransactions,
+  Order,
+  OrderFilter,
+  OrderId,
+  ProviderInfo,
+  TxResult,
+} from '../market.js'
+import * as convert from './convert.js'
+import {chainError} from './errors.js'
+import {type CometStatus, cometRpc} from './rpc.js'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Sdk = any
+
+export interface AkashMarketOptions {
+  /** BIP-39 mnemonic of the signing key; without it the market is read-only. */
+  mnemonic?: string
+  /** Bound on every query, so an unreachable endpoint fails fast (exit 6), not after minutes. */
+  timeoutMs?: number
+}
+
+const PAGE = 1000
+
+/**
+ * The Market over Akash's own client: chain-sdk for gRPC queries and signed transactions (its
+ * `createStargateClient`, i.e. cosmjs), CometBFT RPC for blocks. chain-sdk and cosmjs are imported
+ * lazily so that `edge --help` never loads them.
+ */
+export class AkashMarket implements Market {
+  readonly network: NetworkContext
+  tx?: MarketTransactions
+  private sdkPromise?: Promise<Sdk>
+  private stargate?: {disconnect(): Promise<void>}
+  private readonly timeoutMs: number
+
+  /** Opens the market; with a mnemonic the signer's address is derived before it returns. */
+  static async open(network: NetworkContext, options: AkashMarketOptions = {}): Promise<AkashMarket> {
+    const market = new AkashMarket(network, options)
+    if (market.tx) await (market.tx as AkashTransactions).ready()
+    return market
+  }
+
+  constructor(network: NetworkContext, private readonly options: AkashMarketOptions = {}) {
+    this.network = network
+    this.timeoutMs = options.timeoutMs ?? (network.name === 'local' ? 5000 : 15000)
+    if (options.mnemonic) this.tx = new AkashTransactions(this, options.mnemonic)
+  }
+
+  /** The signer's address, when there is one (derived without touching the network). */
+  async signerAddress(): Promise<string | undefined> {
+    if (!this.options.mnemonic) return undefined
+    const {deriveKey} = await import('../../config/mnemonic.js')
+    return (await deriveKey(this.options.mnemonic, this.network.bech32Prefix)).address
+  }
+
+  /** @internal */
+  async sdk(): Promise<Sdk> {
+    this.sdkPromise ??= (async () => {
+      const {createChainNodeSDK, createStargateClient} = await import('@akashnetwork/chain-sdk')
+      let signer
+      if (this.options.mnemonic) {
+        const client = createStargateClient({
+          baseUrl: this.network.rpc,
+          signerMnemonic: this.options.mnemonic,
+          signerOptions: {prefix: this.network.bech32Prefix} as never,
+          defaultGasPrice: this.network.gasPrice,
+          // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
+          stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
+        })
+        this.stargate = client
+        signer = client
+      }
+      return createChainNodeSDK({
+        query: {baseUrl: this.network.grpc, transportOptions: {defaultTimeoutMs: this.timeoutMs}},
+        ...(signer ? {tx: {signer}} : {}),
+      })
+    })()
+    return this.sdkPromise
+  }
+
+  /** Runs a query, mapping failures to EdgeErrors that name the endpoint. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async query(what: string, fn: (sdk: Sdk) => Promise<any>): Promise<any> {
+    try {
+      return await fn(await this.sdk())
+    } catch (error) {
+      if (isNotFound(error)) throw new NotFound()
+      throw chainError(error, this.network, this.network.grpc, what)
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async optional(what: string, fn: (sdk: Sdk) => Promise<any>): Promise<any> {
+    try {
+      return await this.query(what, fn)
+    } catch (error) {
+      if (error instanceof NotFound) return undefined
+      throw error
+    }
+  }
+
+  async latestBlock(): Promise<BlockInfo> {
+    try {
+      const status = await cometRpc<CometStatus>(this.network.rpc, 'status', {}, this.timeoutMs)
+      return {height: Number(status.sync_info.latest_block_height), time: new Date(status.sync_info.latest_block_time)}
+    } catch (error) {
+      throw chainError(error, this.network, this.network.rpc, 'reading the latest block')
+    }
+  }
+
+  async account(address: string): Promise<AccountInfo | undefined> {
+    const response = await this.optional('reading the account', (sdk) => sdk.cosmos.auth.v1beta1.getAccount({address}))
+    if (!response?.account) return undefined
+    const {BaseAccount} = await import('@akashnetwork/chain-sdk/private-types/cosmos.v1beta1')
+    const {PubKey} = await import('@akashnetwork/chain-sdk/private-types/cosmos.secp256k1')
+    const any = response.account as {typeUrl: string; value: Uint8Array}
+    if (!any.typeUrl.endsWith('BaseAccount')) return {address, accountNumber: 0n, sequence: 0n}
+    const account = BaseAccount.decode(any.value)
+    const pubkey = account.pubKey?.value?.length ? PubKey.decode(account.pubKey.value).key : undefined
+    return {
+      address: account.address,
+      accountNumber: convert.big(account.accountNumber),
+      sequence: convert.big(account.sequence),
+      ...(pubkey ? {pubkey} : {}),
+    }
+  }
+
+  async balances(address: string): Promise<Coin[]> {
+    const response = await this.query('reading balances', (sdk) =>
+      sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination: {limit: PAGE}}),
+    )
+    return (response.balances ?? []).map((c: {denom: string; amount: string}) => ({denom: c.denom, amount: BigInt(c.amount)}))
+  }
+
+  async deployments(owner: string, state?: DeploymentState): Promise<Deployment[]> {
+    const response = await this.query('listing deployments', (sdk) =>
+      sdk.akash.deployment.v1beta4.getDeployments({filters: {owner, state: state ?? ''}, pagination: {limit: PAGE}}),
+    )
+    return (response.deployments ?? []).map(convert.deployment)
+  }
+
+  async deployment(id: DeploymentId): Promise<Deployment | undefined> {
+    const response = await this.optional('reading the deployment', (sdk) =>
+      sdk.akash.deployment.v1beta4.getDeployment({id: {owner: id.owner, dseq: id.dseq.toString()}}),
+    )
+    return response?.deployment ? convert.deployment(response) : undefined
+  }
+
+  async orders(filter: OrderFilter = {}): Promise<Order[]> {
+    const orders: Order[] = []
+    let key: Uint8Array | undefined
+    do {
+      const response = await this.query('listing orders', (sdk) =>
+        sdk.akash.market.v1beta5.getOrders({
+          filters: {owner: filter.owner ?? '', dseq: filter.dseq?.toString() ?? '0', state: filter.state ?? ''},
+          pagination: {limit: PAGE, ...(key ? {key} : {})},
+        }),
+      )
+      orders.push(...(response.orders ?? []).map(convert.order))
+      key = response.pagination?.nextKey?.length ? response.pagination.nextKey : undefined
+    } while (key)
+    return orders
+  }
+
+  async bids(filter: BidFilter): Promise<import('../market.js').Bid[]> {
+    const response = await this.query('listing bids', (sdk) =>
+      sdk.akash.market.v1beta5.getBids({
+        filters: {
+          owner: filter.owner ?? '',
+          dseq: filter.dseq?.toString() ?? '0',
+          provider: filter.provider ?? '',
+          state: filter.state ?? '',
+        },
+        pagination: {limit: PAGE},
+      }),
+    )
+    return (response.bids ?? []).map(convert.bid)
+  }
+
+  async leases(filter: LeaseFilter): Promise<Lease[]> {
+    const response = await this.query('listing leases', (sdk) =>
+      sdk.akash.market.v1beta5.getLeases({
+        filters: {
+          owner: filter.owner ?? '',
+          dseq: filter.dseq?.toString() ?? '0',
+          provider: filter.provider ?? '',
+          state: filter.state ?? '',
+        },
+        pagination: {limit: PAGE},
+      }),
+    )
+    return (response.leases ?? []).map(convert.lease)
+  }
+
+  async lease(id: LeaseId): Promise<Lease | undefined> {
+    const response = await this.optional('reading the lease', (sdk) =>
+      sdk.akash.market.v1beta5.getLease({id: {...id, dseq: id.dseq.toString()}}),
+    )
+    return response?.lease ? convert.lease(response) : undefined
+  }
+
+  async providers(): Promise<ProviderInfo[]> {
+    const response = await this.query('listing providers', (sdk) =>
+      sdk.akash.provider.v1beta4.getProviders({pagination: {limit: PAGE}}),
+    )
+    return (response.providers ?? []).map(convert.provider)
+  }
+
+  async provider(owner: string): Promise<ProviderInfo | undefined> {
+    const response = await this.optional('reading the provider', (sdk) => sdk.akash.provider.v1beta4.getProvider({owner}))
+    return response?.provider ? convert.provider(response.provider) : undefined
+  }
+
+  async auditedAttributes(provider: string): Promise<AuditedAttributes[]> {
+    const response = await this.optional('reading audited attributes', (sdk) =>
+      sdk.akash.audit.v1.getProviderAttributes({owner: provider, pagination: {limit: PAGE}}),
+    )
+    return (response?.providers ?? []).map((p: {owner: string; auditor: string; attributes: Attribute[]}) => ({
+      owner: p.owner,
+      auditor: p.auditor,
+      attributes: p.attributes.map((a) => ({key: a.key, value: a.value})),
+    }))
+  }
+
+  async certificates(owner: string, serial?: string): Promise<Certificate[]> {
+    const response = await this.query('listing certificates', (sdk) =>
+      sdk.akash.cert.v1.getCertificates({filter: {owner, serial: serial ?? '', state: ''}, pagination: {limit: PAGE}}),
+    )
+    return (response.certificates ?? []).map((c: {certificate: unknown; serial: string}) =>
+      convert.certificate({...c, owner}),
+    )
+  }
+
+  async minDeposits(): Promise<Coin[]> {
+    const response = await this.query('reading deployment parameters', (sdk) => sdk.akash.deployment.v1beta4.getParams({}))
+    return (response.params?.minDeposits ?? []).map((c: {denom: string; amount: string}) => ({
+      denom: c.denom,
+      amount: BigInt(c.amount),
+    }))
+  }
+
+  async bmeStatus(owner?: string): Promise<BmeStatus> {
+    const [params, records] = await Promise.all([
+      this.optional('reading BME parameters', (sdk) => sdk.akash.bme.v1.getParams({})),
+      owner
+        ? this.optional('reading BME records', (sdk) =>
+            sdk.akash.bme.v1.getLedgerRecords({filters: {source: owner, denom: '', toDenom: '', status: 'ledger_record_status_pending'}, pagination: {limit: 100}}),
+          )
+        : Promise.resolve(undefined),
+    ])
+    return {
+      pending: (records?.records ?? [])
+        .filter((r: {pendingRecord?: unknown}) => r.pendingRecord)
+        .map((r: {pendingRecord: {owner: string; coinsToBurn: {denom: string; amount: string}; denomToMint: string}}) => ({
+          owner: r.pendingRecord.owner,
+          burnDenom: r.pendingRecord.coinsToBurn?.denom ?? '',
+          burned: BigInt(r.pendingRecord.coinsToBurn?.amount ?? '0'),
+          mintDenom: r.pendingRecord.denomToMint,
+        })),
+      // The chain refuses mints that would produce less than 10 ACT (x/bme).
+      minMintUact: 10_000_000n,
+      ...(params?.params ? {epochBlocks: convert.num(params.params.minEpochBlocks)} : {}),
+    }
+  }
+
+  async *watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo> {
+    const interval = Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))
+    let last = 0
+    while (!signal.aborted) {
+      const block = await this.latestBlock()
+      if (block.height > last) {
+        last = block.height
+        yield block
+      }
+      await sleep(interval, signal)
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stargate?.disconnect().catch(() => {})
+  }
+}
+
+class NotFound extends Error {}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as {code?: unknown; message?: string}
+  return e?.code === 5 || e?.code === 'not_found' || /not[ _]found/i.test(e?.message ?? '')
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    }, {once: true})
+  })
+}
+
+const dec = (amount: DecAmount) => ({denom: amount.denom, amount: convert.sdkDec(amount.amount)})
+const coin = (c: Coin) => ({denom: c.denom, amount: c.amount.toString()})
+const bidIdInput = (b: BidId) => ({...b, dseq: b.dseq.toString()})
+const orderIdInput = (o: OrderId) => ({...o, dseq: o.dseq.toString()})
+
+/** Signed transactions through chain-sdk; each resolves with the included tx's hash and height. */
+class AkashTransactions implements MarketTransactions {
+  private cachedAddress?: string
+
+  constructor(
+    private readonly market: AkashMarket,
+    private readonly mnemonic: string,
+  ) {}
+
+  get address(): string {
+    if (!this.cachedAddress) throw new Error('call `await market.tx.ready()` before reading the address')
+    return this.cachedAddress
+  }
+
+  async ready(): Promise<string> {
+    this.cachedAddress ??= await this.market.signerAddress()
+    return this.cachedAddress!
+  }
+
+  private async send(what: string, call: (sdk: Sdk, options: object) => Promise<unknown>): Promise<TxResult> {
+    await this.ready()
+    let delivered: {transactionHash: string; height: number; gasUsed: bigint; gasWanted: bigint; events: TxResult['events']} | undefined
+    try {
+      const sdk = await this.market.sdk()
+      await call(sdk, {afterBroadcast: (r: typeof delivered) => (delivered = r)})
+    } catch (error) {
+      throw chainError(error, this.market.network, this.market.network.rpc, what)
+    }
+    if (!delivered) throw chainError(new Error('no transaction result'), this.market.network, this.market.network.rpc, what)
+    return {
+      txHash: delivered.transactionHash,
+      height: delivered.height,
+      gasUsed: BigInt(delivered.gasUsed),
+      gasWanted: BigInt(delivered.gasWanted),
+      events: (delivered.events ?? []).map((e) => ({type: e.type, attributes: e.attributes.map((a) => ({key: a.key, value: a.value}))})),
+    }
+  }
+
+  createDeployment(input: CreateDeploymentInput): Promise<TxResult> {
+    return this.send('creating the deployment', (sdk, o) =>
+      sdk.akash.deployment.v1beta4.createDeployment(
+        {
+          id: {owner: this.address, dseq: input.dseq.toString()},
+          groups: input.groups,
+          hash: input.hash,
+          deposit: {amount: coin(input.deposit), sources: [1]},
+        },
+        o,
+      ),
+    )
+  }
+
+  updateDeployment(dseq: bigint, hash: Uint8Array): Promise<TxResult> {
+    return this.send('updating the deployment', (sdk, o) =>
+      sdk.akash.deployment.v1beta4.updateDeployment({id: {owner: this.address, dseq: dseq.toString()}, hash}, o),
+    )
+  }
+
+  closeDeployment(dseq: bigint): Promise<TxResult> {
+    return this.send('closing the deployment', (sdk, o) =>
+      sdk.akash.deployment.v1beta4.closeDeployment({id: {owner: this.address, dseq: dseq.toString()}}, o),
+    )
+  }
+
+  deposit(dseq: bigint, amount: Coin): Promise<TxResult> {
+    return this.send('depositing into escrow', (sdk, o) =>
+      sdk.akash.escrow.v1.accountDeposit(
+        {
+          signer: this.address,
+          id: {scope: 1, xid: `${this.address}/${dseq}`},
+          deposit: {amount: coin(amount), sources: [1]},
+        },
+        o,
+      ),
+    )
+  }
+
+  createLease(bid: BidId): Promise<TxResult> {
+    return this.send('creating the lease', (sdk, o) => sdk.akash.market.v1beta5.createLease({bidId: bidIdInput(bid)}, o))
+  }
+
+  closeLease(lease: LeaseId): Promise<TxResult> {
+    return this.send('closing the lease', (sdk, o) => sdk.akash.market.v1beta5.closeLease({id: bidIdInput(lease), reason: 1}, o))
+  }
+
+  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: unknown[]}): Promise<TxResult> {
+    return this.send('creating the bid', (sdk, o) =>
+      sdk.akash.market.v1beta5.createBid(
+        {
+          id: {...orderIdInput(input.order), provider: this.address, bseq: 0},
+          price: dec(input.price),
+          deposit: {amount: coin(input.deposit), sources: [1]},
+          resourcesOffer: input.resourcesOffer ?? [],
+        },
+        o,
+      ),
+    )
+  }
+
+  closeBid(bid: BidId, reason = 'unspecified'): Promise<TxResult> {
+    return this.send('closing the bid', (sdk, o) =>
+      sdk.akash.market.v1beta5.closeBid({id: bidIdInput(bid), reason: convert.CLOSE_REASON_CODES[reason] ?? 10002}, o),
+    )
+  }
+
+  withdrawLease(lease: LeaseId): Promise<TxResult> {
+    return this.send('withdrawing lease earnings', (sdk, o) => sdk.akash.market.v1beta5.withdrawLease({id: bidIdInput(lease)}, o))
+  }
+
+  createProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult> {
+    return this.send('registering the provider', (sdk, o) =>
+      sdk.akash.provider.v1beta4.createProvider(
+        {owner: this.address, hostUri: input.hostUri, attributes: input.attributes, info: {email: input.email ?? '', website: input.website ?? ''}},
+        o,
+      ),
+    )
+  }
+
+  updateProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult> {
+    return this.send('updating the provider', (sdk, o) =>
+      sdk.akash.provider.v1beta4.updateProvider(
+        {owner: this.address, hostUri: input.hostUri, attributes: input.attributes, info: {email: input.email ?? '', website: input.website ?? ''}},
+        o,
+      ),
+    )
+  }
+
+  createCertificate(certPem: string, pubkeyPem: string): Promise<TxResult> {
+    const enc = new TextEncoder()
+    return this.send('publishing the certificate', (sdk, o) =>
+      sdk.akash.cert.v1.createCertificate({owner: this.address, cert: enc.encode(certPem), pubkey: enc.encode(pubkeyPem)}, o),
+    )
+  }
+
+  revokeCertificate(serial: string): Promise<TxResult> {
+    return this.send('revoking the certificate', (sdk, o) => sdk.akash.cert.v1.revokeCertificate({id: {owner: this.address, serial}}, o))
+  }
+
+  signProviderAttributes(provider: string, attributes: Attribute[]): Promise<TxResult> {
+    return this.send('signing provider attributes', (sdk, o) =>
+      sdk.akash.audit.v1.signProviderAttributes({owner: provider, auditor: this.address, attributes}, o),
+    )
+  }
+
+  mintAct(uakt: bigint): Promise<TxResult> {
+    return this.send('minting ACT', (sdk, o) =>
+      sdk.akash.bme.v1.mintACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uakt', amount: uakt.toString()}}, o),
+    )
+  }
+
+  burnAct(uact: bigint): Promise<TxResult> {
+    return this.send('burning ACT', (sdk, o) =>
+      sdk.akash.bme.v1.burnACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uact', amount: uact.toString()}}, o),
+    )
+  }
+
+}

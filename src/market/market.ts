@@ -1,0 +1,270 @@
+/**
+ * The one Market interface: everything edge asks of a compute market, in plain types (bigint
+ * money, string addresses, no protobuf Longs). `market/akash/` implements it over chain-sdk and
+ * cosmjs for mainnet, sandbox, testnet and `edge dev` alike; unit tests use fakes.
+ *
+ * Money: `Coin.amount` is an integer of the base denom; `DecAmount.amount` is a per-block price or
+ * escrow balance as a LegacyDec scaled by 10^18 (see money.ts).
+ */
+import type {NetworkContext} from '../config/networks.js'
+
+export interface Coin {
+  denom: string
+  amount: bigint
+}
+
+export interface DecAmount {
+  denom: string
+  /** Base denom × 10^18. */
+  amount: bigint
+}
+
+export interface DeploymentId {
+  owner: string
+  dseq: bigint
+}
+
+export interface GroupId extends DeploymentId {
+  gseq: number
+}
+
+export interface OrderId extends GroupId {
+  oseq: number
+}
+
+export interface BidId extends OrderId {
+  provider: string
+  bseq: number
+}
+
+export type LeaseId = BidId
+
+export interface Attribute {
+  key: string
+  value: string
+}
+
+export interface SignedBy {
+  allOf: string[]
+  anyOf: string[]
+}
+
+/** A resource unit as the chain holds it (the group spec or a bid's offer). */
+export interface ResourceUnit {
+  id: number
+  /** CPU in millicores. */
+  cpuMillis: bigint
+  /** Memory in bytes. */
+  memoryBytes: bigint
+  storage: Array<{name: string; bytes: bigint; attributes: Attribute[]}>
+  gpu: {units: bigint; attributes: Attribute[]}
+  endpoints: Array<{kind: 'shared_http' | 'random_port' | 'leased_ip'; sequenceNumber: number}>
+  count: number
+  /** Per-block price per unit. */
+  price: DecAmount
+}
+
+export interface GroupSpec {
+  name: string
+  requirements: {signedBy: SignedBy; attributes: Attribute[]}
+  resources: ResourceUnit[]
+}
+
+export type DeploymentState = 'active' | 'closed'
+export type GroupState = 'open' | 'paused' | 'insufficient_funds' | 'closed'
+export type OrderState = 'open' | 'active' | 'closed'
+export type BidState = 'open' | 'active' | 'lost' | 'closed'
+export type LeaseState = 'active' | 'insufficient_funds' | 'closed'
+
+export interface EscrowAccount {
+  /** `deployment` or `bid`. */
+  scope: string
+  xid: string
+  state: 'open' | 'closed' | 'overdrawn'
+  /** What is left to spend, per denom (×10^18). */
+  funds: DecAmount[]
+  /** Paid out to providers so far (×10^18). */
+  transferred: DecAmount[]
+  settledAt: number
+}
+
+export interface Group {
+  id: GroupId
+  state: GroupState
+  spec: GroupSpec
+  createdAt: number
+}
+
+export interface Deployment {
+  id: DeploymentId
+  state: DeploymentState
+  /** The manifest version hash stored on chain. */
+  hash: Uint8Array
+  createdAt: number
+  groups: Group[]
+  escrow?: EscrowAccount
+}
+
+export interface Order {
+  id: OrderId
+  state: OrderState
+  spec: GroupSpec
+  createdAt: number
+}
+
+export interface Bid {
+  id: BidId
+  state: BidState
+  /** Per-block price. */
+  price: DecAmount
+  createdAt: number
+  resourcesOffer: Array<{resources: ResourceUnit; count: number}>
+  escrow?: EscrowAccount
+}
+
+export interface Lease {
+  id: LeaseId
+  state: LeaseState
+  /** Per-block price. */
+  price: DecAmount
+  createdAt: number
+  closedOn: number
+  /** The close reason's name when closed (`owner`, `insufficient_funds`, `manifest_timeout`, …). */
+  reason?: string
+  payment?: {state: string; rate: DecAmount; balance: DecAmount; unsettled: DecAmount; withdrawn: DecAmount}
+}
+
+export interface ProviderInfo {
+  owner: string
+  hostUri: string
+  attributes: Attribute[]
+  email?: string
+  website?: string
+}
+
+export interface AuditedAttributes {
+  owner: string
+  auditor: string
+  attributes: Attribute[]
+}
+
+export interface Certificate {
+  owner: string
+  serial: string
+  state: 'valid' | 'revoked'
+  /** PEM. */
+  cert: string
+  /** PEM. */
+  pubkey: string
+}
+
+export interface AccountInfo {
+  address: string
+  accountNumber: bigint
+  sequence: bigint
+  /** Compressed secp256k1 public key, present once the account has signed a transaction. */
+  pubkey?: Uint8Array
+}
+
+export interface BlockInfo {
+  height: number
+  time: Date
+}
+
+export interface TxResult {
+  txHash: string
+  height: number
+  gasUsed: bigint
+  gasWanted: bigint
+  /** Events of the transaction (type + attributes), for the few results that live only there. */
+  events: Array<{type: string; attributes: Array<{key: string; value: string}>}>
+}
+
+export interface BmeStatus {
+  /** Pending or executed mint/burn records of an owner, newest first. */
+  pending: Array<{owner: string; burnDenom: string; burned: bigint; mintDenom: string; expected?: bigint}>
+  /** Minimum uact a mint must produce (the chain refuses smaller mints). */
+  minMintUact?: bigint
+  /** USD per AKT as the chain prices it (×10^18), when known. */
+  aktUsd?: bigint
+  /** Blocks per BME epoch (mints execute at the next epoch). */
+  epochBlocks?: number
+}
+
+export interface OrderFilter {
+  state?: OrderState
+  owner?: string
+  dseq?: bigint
+}
+
+export interface BidFilter {
+  owner?: string
+  dseq?: bigint
+  provider?: string
+  state?: BidState
+}
+
+export interface LeaseFilter {
+  owner?: string
+  dseq?: bigint
+  provider?: string
+  state?: LeaseState
+}
+
+/** Read-only view of the market. */
+export interface MarketQueries {
+  readonly network: NetworkContext
+  latestBlock(): Promise<BlockInfo>
+  account(address: string): Promise<AccountInfo | undefined>
+  balances(address: string): Promise<Coin[]>
+  deployments(owner: string, state?: DeploymentState): Promise<Deployment[]>
+  deployment(id: DeploymentId): Promise<Deployment | undefined>
+  orders(filter?: OrderFilter): Promise<Order[]>
+  bids(filter: BidFilter): Promise<Bid[]>
+  leases(filter: LeaseFilter): Promise<Lease[]>
+  lease(id: LeaseId): Promise<Lease | undefined>
+  providers(): Promise<ProviderInfo[]>
+  provider(owner: string): Promise<ProviderInfo | undefined>
+  auditedAttributes(provider: string): Promise<AuditedAttributes[]>
+  certificates(owner: string, serial?: string): Promise<Certificate[]>
+  /** Minimum deployment deposit per denom. */
+  minDeposits(): Promise<Coin[]>
+  bmeStatus(owner?: string): Promise<BmeStatus>
+  /** New blocks as they are committed (websocket where available, else polling). */
+  watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo>
+}
+
+export interface CreateDeploymentInput {
+  dseq: bigint
+  /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (wire DecCoin amounts). */
+  groups: unknown[]
+  hash: Uint8Array
+  deposit: Coin
+}
+
+/** Transactions, signed by the market's signer. Each resolves once the tx is in a block. */
+export interface MarketTransactions {
+  readonly address: string
+  createDeployment(input: CreateDeploymentInput): Promise<TxResult>
+  updateDeployment(dseq: bigint, hash: Uint8Array): Promise<TxResult>
+  closeDeployment(dseq: bigint): Promise<TxResult>
+  deposit(dseq: bigint, amount: Coin): Promise<TxResult>
+  createLease(bid: BidId): Promise<TxResult>
+  closeLease(lease: LeaseId): Promise<TxResult>
+  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: unknown[]}): Promise<TxResult>
+  closeBid(bid: BidId, reason?: string): Promise<TxResult>
+  withdrawLease(lease: LeaseId): Promise<TxResult>
+  createProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult>
+  updateProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult>
+  createCertificate(certPem: string, pubkeyPem: string): Promise<TxResult>
+  revokeCertificate(serial: string): Promise<TxResult>
+  signProviderAttributes(provider: string, attributes: Attribute[]): Promise<TxResult>
+  mintAct(uakt: bigint): Promise<TxResult>
+  burnAct(uact: bigint): Promise<TxResult>
+}
+
+export interface Market extends MarketQueries {
+  /** Transactions need a signer; `withSigner` returns a market that has one. */
+  tx?: MarketTransactions
+  close(): Promise<void>
+}

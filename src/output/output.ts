@@ -1,0 +1,158 @@
+import type {Writable} from 'node:stream'
+
+import {type OutputMode, type TerminalFacts, canAnimate} from './terminal.js'
+import {type Style, createStyle} from './style.js'
+
+/** A typed event as services yield them; the JSONL sink adds `ts`. */
+export interface EdgeEvent {
+  type: string
+  ts?: string
+  [key: string]: unknown
+}
+
+export interface Progress {
+  update(text: string): void
+  succeed(text?: string): void
+  fail(text?: string): void
+  stop(): void
+}
+
+export interface OutputOptions {
+  mode: OutputMode
+  color: boolean
+  verbose: boolean
+  facts: TerminalFacts
+  stdout?: Writable
+  stderr?: Writable
+}
+
+type Spinner = {start(): Spinner; text: string; succeed(t?: string): void; fail(t?: string): void; stop(): void}
+type SpinnerFactory = (options: {text: string; stream: Writable; color?: 'cyan'; isEnabled?: boolean}) => Spinner
+
+/**
+ * The only writer edge has. The result goes to stdout (text, one JSON envelope, or JSONL events);
+ * progress, warnings and logs go to stderr. Nothing else in edge writes to the terminal, except
+ * Ink views, which the UI facade mounts on the same streams.
+ */
+export class Output {
+  readonly mode: OutputMode
+  readonly style: Style
+  readonly errStyle: Style
+  readonly verbose: boolean
+  readonly facts: TerminalFacts
+  readonly warnings: string[] = []
+  private readonly stdout: Writable
+  private readonly stderr: Writable
+  private spinnerFactory?: SpinnerFactory
+
+  constructor(options: OutputOptions) {
+    this.mode = options.mode
+    this.verbose = options.verbose
+    this.facts = options.facts
+    this.stdout = options.stdout ?? process.stdout
+    this.stderr = options.stderr ?? process.stderr
+    this.style = createStyle(options.color && options.facts.stdoutIsTTY)
+    this.errStyle = createStyle(options.color && options.facts.stderrIsTTY)
+  }
+
+  /** Loads the spinner only when one can be drawn, so CI and `--json` runs never pay for it. */
+  async prepare(): Promise<void> {
+    if (canAnimate(this.facts, this.mode) && !this.spinnerFactory) {
+      const ora = (await import('ora')).default
+      this.spinnerFactory = ora as unknown as SpinnerFactory
+    }
+  }
+
+  /** The text result of a command (text mode only). */
+  result(text: string): void {
+    if (this.mode !== 'text' || text === '') return
+    this.stdout.write(text.endsWith('\n') ? text : text + '\n')
+  }
+
+  /** One JSON document on stdout. */
+  json(value: unknown): void {
+    this.stdout.write(JSON.stringify(value, jsonReplacer) + '\n')
+  }
+
+  /** One streamed event: a JSONL line on stdout in `--output jsonl`, otherwise nothing. */
+  event(event: EdgeEvent): void {
+    if (this.mode !== 'jsonl') return
+    const {type, ts, ...rest} = event
+    this.stdout.write(JSON.stringify({type, ts: ts ?? new Date().toISOString(), ...rest}, jsonReplacer) + '\n')
+  }
+
+  info(message: string): void {
+    if (this.mode === 'jsonl') return
+    this.stderr.write(message + '\n')
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message)
+    if (this.mode === 'jsonl') {
+      this.event({type: 'warning', message})
+      return
+    }
+    this.stderr.write(`${this.errStyle.yellow('Warning:')} ${message}\n`)
+  }
+
+  debug(message: string): void {
+    if (this.verbose) this.stderr.write(this.errStyle.dim(message) + '\n')
+  }
+
+  /** Raw write to stderr, for renderers that draw their own lines (logs in text mode). */
+  writeErr(text: string): void {
+    this.stderr.write(text)
+  }
+
+  /** Raw write to stdout, for streamed text results (log lines). */
+  writeOut(text: string): void {
+    this.stdout.write(text)
+  }
+
+  /**
+   * A long step: a spinner on a TTY, a JSONL `progress` event in jsonl mode, a plain stderr line
+   * otherwise (so CI logs still show what is happening).
+   */
+  progress(step: string, text: string): Progress {
+    if (this.mode === 'jsonl') {
+      this.event({type: 'progress', step, status: 'started', message: text})
+      return {
+        update: (t) => this.event({type: 'progress', step, status: 'running', message: t}),
+        succeed: (t) => this.event({type: 'progress', step, status: 'succeeded', message: t ?? text}),
+        fail: (t) => this.event({type: 'progress', step, status: 'failed', message: t ?? text}),
+        stop: () => {},
+      }
+    }
+    if (this.spinnerFactory && canAnimate(this.facts, this.mode)) {
+      const spinner = this.spinnerFactory({text, stream: this.stderr, color: 'cyan', isEnabled: true}).start()
+      return {
+        update: (t) => {
+          spinner.text = t
+        },
+        succeed: (t) => spinner.succeed(t ?? text),
+        fail: (t) => spinner.fail(t ?? text),
+        stop: () => spinner.stop(),
+      }
+    }
+    this.stderr.write(`${text}\n`)
+    let last = text
+    return {
+      update: (t) => {
+        if (t !== last) this.stderr.write(`  ${t}\n`)
+        last = t
+      },
+      succeed: (t) => {
+        if (t && t !== text) this.stderr.write(`${this.errStyle.green('✔')} ${t}\n`)
+      },
+      fail: (t) => this.stderr.write(`${this.errStyle.red('✖')} ${t ?? text}\n`),
+      stop: () => {},
+    }
+  }
+}
+
+/** bigint and Uint8Array have no JSON form; money is printed as a decimal string, bytes as hex. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString()
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex')
+  return value
+}
