@@ -34,8 +34,8 @@ export function validateMnemonic(input: string): string {
     )
   }
   try {
-    // eslint-disable-next-line no-new
-    new EnglishMnemonic(mnemonic)
+    // The EnglishMnemonic constructor checks the word list only; decoding checks the checksum.
+    Bip39.decode(new EnglishMnemonic(mnemonic))
   } catch {
     throw new UsageError('The mnemonic fails its BIP-39 checksum: a word is wrong or out of order.', {
       code: 'invalid_mnemonic',

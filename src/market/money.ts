@@ -122,20 +122,16 @@ export function toUsd(baseScaled: bigint, denom: string, aktUsd?: bigint): bigin
   return divRound(baseScaled * usdPerUnit, 10n ** BigInt(info.decimals) * DEC_SCALE)
 }
 
-/** "$1.23", or more decimals for small amounts so a price never shows as $0.00. */
+/** "$1.23", or up to three significant digits for sub-cent amounts, so a price never shows as $0.00. */
 export function formatUsd(usdScaled: bigint): string {
   const abs = usdScaled < 0n ? -usdScaled : usdScaled
-  let decimals = 2
   const cent = DEC_SCALE / 100n
-  if (abs > 0n && abs < cent) {
-    decimals = 2
-    let threshold = cent
-    while (abs < threshold && decimals < 8) {
-      threshold /= 10n
-      decimals++
-    }
-  }
-  return `$${formatScaled(usdScaled, DEC_PRECISION, decimals, {group: true})}`
+  if (abs === 0n || abs >= cent) return `$${formatScaled(usdScaled, DEC_PRECISION, 2, {group: true})}`
+  let firstDigit = 2
+  for (let threshold = cent; abs < threshold && firstDigit < 18; threshold /= 10n) firstDigit++
+  const decimals = Math.min(firstDigit + 2, 10)
+  const text = formatScaled(usdScaled, DEC_PRECISION, decimals, {trim: true})
+  return `$${text.includes('.') && text.split('.')[1].length < 2 ? text.padEnd(text.indexOf('.') + 3, '0') : text}`
 }
 
 /** An integer coin amount in its display unit: 1234567 uact → "1.234567 ACT". */

@@ -1,0 +1,86 @@
+import {mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {runCommand} from '@oclif/test'
+import {afterEach, describe, expect, it} from 'vitest'
+
+const root = join(import.meta.dirname, '../../..')
+const VECTOR = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+
+function setup(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'edge-wallet-'))
+  Object.assign(process.env, {EDGE_CONFIG_DIR: join(dir, 'config'), EDGE_DATA_DIR: join(dir, 'data'), ...env})
+  return {dir, keys: join(dir, 'data', 'keys')}
+}
+
+afterEach(() => {
+  for (const k of ['EDGE_CONFIG_DIR', 'EDGE_DATA_DIR', 'EDGE_PASSPHRASE', 'EDGE_MNEMONIC']) delete process.env[k]
+  process.exitCode = undefined
+})
+
+describe('edge wallet (in-process)', () => {
+  it('creates an encrypted key from EDGE_PASSPHRASE and selects it', async () => {
+    const {keys} = setup({EDGE_PASSPHRASE: 'a long passphrase'})
+    const {stdout, error} = await runCommand(['wallet', 'create', 'ci', '--json'], {root})
+    expect(error).toBeUndefined()
+    const {result} = JSON.parse(stdout)
+    expect(result).toMatchObject({name: 'ci', selected: true})
+    expect(result.address).toMatch(/^akash1[0-9a-z]{38}$/)
+    expect(statSync(join(keys, 'ci.json')).mode & 0o777).toBe(0o600)
+    expect(stdout).not.toMatch(/mnemonic/i)
+  })
+
+  it('refuses to prompt for a passphrase without a TTY and names EDGE_PASSPHRASE (exit 2)', async () => {
+    setup()
+    const {stdout, error} = await runCommand(['wallet', 'create', '--json'], {root})
+    expect(error?.oclif?.exit).toBe(2)
+    const envelope = JSON.parse(stdout)
+    expect(envelope.error.code).toBe('prompt_unavailable')
+    expect(envelope.error.hint).toContain('EDGE_PASSPHRASE')
+  })
+
+  it('imports from EDGE_MNEMONIC, never overwrites, and shows the address but not the words', async () => {
+    const {keys} = setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw', EDGE_MNEMONIC: VECTOR})
+    const first = await runCommand(['wallet', 'import', 'vec', '--json'], {root})
+    expect(JSON.parse(first.stdout).result.address).toBe('akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh')
+    const before = readFileSync(join(keys, 'vec.json'), 'utf8')
+    const again = await runCommand(['wallet', 'import', 'vec', '--json'], {root})
+    expect(again.error?.oclif?.exit).toBe(2)
+    expect(JSON.parse(again.stdout).error.code).toBe('key_exists')
+    expect(readFileSync(join(keys, 'vec.json'), 'utf8')).toBe(before)
+    const show = await runCommand(['wallet', 'show', 'vec'], {root})
+    for (const output of [first.stdout, show.stdout, show.stderr, before]) {
+      for (const word of VECTOR.split(' ')) expect(output).not.toMatch(new RegExp(`\\b${word}\\b`))
+    }
+  })
+
+  it('rejects an invalid mnemonic with a clear error and writes nothing', async () => {
+    const {keys} = setup({EDGE_PASSPHRASE: 'pw', EDGE_MNEMONIC: VECTOR.split(' ').slice(0, 23).join(' ') + ' abandon'})
+    const {stdout, error} = await runCommand(['wallet', 'import', 'bad', '--json'], {root})
+    expect(error?.oclif?.exit).toBe(2)
+    expect(JSON.parse(stdout).error).toMatchObject({code: 'invalid_mnemonic'})
+    expect(JSON.parse(stdout).error.message).toMatch(/checksum/)
+    expect(() => statSync(join(keys, 'bad.json'))).toThrow()
+  })
+
+  it('lists keys and switches the selection', async () => {
+    setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw'})
+    await runCommand(['wallet', 'create', 'one'], {root})
+    await runCommand(['wallet', 'create', 'two'], {root})
+    await runCommand(['wallet', 'use', 'two'], {root})
+    const {stdout} = await runCommand(['wallet', 'list', '--json'], {root})
+    const keys = JSON.parse(stdout).result
+    expect(keys.map((k: {name: string}) => k.name)).toEqual(['one', 'two'])
+    expect(keys.find((k: {selected: boolean}) => k.selected).name).toBe('two')
+  })
+
+  it('fails balance with exit 6 when the network is down, not with a stack trace', async () => {
+    setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw'})
+    await runCommand(['network', 'add', 'dead', '--chain-id', 'x', '--rpc', 'http://127.0.0.1:9', '--grpc', 'http://127.0.0.1:9', '--rest', 'http://127.0.0.1:9'], {root})
+    const {stdout, stderr, error} = await runCommand(['wallet', 'balance', 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh', '--network', 'dead', '--json'], {root})
+    expect(error?.oclif?.exit).toBe(6)
+    expect(JSON.parse(stdout).error.code).toBe('chain_unreachable')
+    expect(stderr).not.toMatch(/\n\s+at /)
+  })
+})

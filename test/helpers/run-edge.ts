@@ -1,0 +1,70 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {execa, type Options, type ResultPromise} from 'execa'
+
+/** The real binary (runs dist/; `npm test` builds it first). */
+export const EDGE_BIN = resolve(import.meta.dirname, '../../bin/run.js')
+
+export interface EdgeHome {
+  root: string
+  env: Record<string, string>
+  cleanup(): void
+}
+
+/** Temp config/data/cache dirs so a test never touches the user's home or another test's state. */
+export function makeEdgeHome(prefix = 'edge-test-'): EdgeHome {
+  const root = mkdtempSync(join(tmpdir(), prefix))
+  return {
+    root,
+    env: {
+      EDGE_CONFIG_DIR: join(root, 'config'),
+      EDGE_DATA_DIR: join(root, 'data'),
+      EDGE_CACHE_DIR: join(root, 'cache'),
+    },
+    cleanup: () => rmSync(root, {recursive: true, force: true}),
+  }
+}
+
+export interface EdgeResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+  /** stdout parsed as JSON, when it is one document. */
+  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** Runs `edge ARGS…` as a child process, never throwing on a non-zero exit. */
+export async function runEdge(args: string[], options: {home: EdgeHome; env?: Record<string, string>; input?: string; timeout?: number}): Promise<EdgeResult> {
+  const result = await execa('node', [EDGE_BIN, ...args], {
+    env: {...cleanEnv(), ...options.home.env, ...options.env},
+    extendEnv: false,
+    reject: false,
+    input: options.input ?? '',
+    timeout: options.timeout ?? 120_000,
+  })
+  let json
+  try {
+    json = JSON.parse(result.stdout)
+  } catch {
+    json = undefined
+  }
+  return {exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, json}
+}
+
+/** Starts `edge ARGS…` without waiting (long-running commands such as `edge provide start`). */
+export function spawnEdge(args: string[], options: {home: EdgeHome; env?: Record<string, string>} & Options): ResultPromise {
+  const {home, env, ...rest} = options
+  return execa('node', [EDGE_BIN, ...args], {env: {...cleanEnv(), ...home.env, ...env}, extendEnv: false, reject: false, ...rest})
+}
+
+/** The parent's environment minus edge's own variables and CI, so tests start from a known state. */
+export function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || k.startsWith('EDGE_') || k === 'CI' || k === 'NO_COLOR' || k === 'FORCE_COLOR') continue
+    env[k] = v
+  }
+  return env
+}

@@ -1,0 +1,70 @@
+import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {describe, expect, it} from 'vitest'
+
+import {Keystore} from '../../../src/config/keystore.js'
+import {generateMnemonic} from '../../../src/config/mnemonic.js'
+
+function setup() {
+  const dir = join(mkdtempSync(join(tmpdir(), 'edge-ks-')), 'keys')
+  return {dir, keystore: new Keystore(dir), mnemonic: generateMnemonic()}
+}
+
+describe('keystore', () => {
+  it('stores one 0600 file per key in a 0700 directory, with no word of the mnemonic in it', async () => {
+    const {dir, keystore, mnemonic} = setup()
+    const record = await keystore.add('alice', mnemonic, 'correct horse')
+    const file = join(dir, 'alice.json')
+    expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    const text = readFileSync(file, 'utf8')
+    for (const word of new Set(mnemonic.split(' '))) expect(text).not.toMatch(new RegExp(`\\b${word}\\b`))
+    expect(JSON.parse(text).address).toBe(record.address)
+    expect(keystore.list().map((k) => k.name)).toEqual(['alice'])
+  })
+
+  it('unlocks with the right passphrase and refuses a wrong one', async () => {
+    const {keystore, mnemonic} = setup()
+    await keystore.add('alice', mnemonic, 'correct horse')
+    expect(await keystore.unlock('alice', 'correct horse')).toBe(mnemonic)
+    await expect(keystore.unlock('alice', 'wrong')).rejects.toMatchObject({code: 'wrong_passphrase', exitCode: 2})
+  })
+
+  it('never overwrites an existing key', async () => {
+    const {dir, keystore, mnemonic} = setup()
+    await keystore.add('alice', mnemonic, 'one')
+    const before = readFileSync(join(dir, 'alice.json'), 'utf8')
+    await expect(keystore.add('alice', generateMnemonic(), 'two')).rejects.toMatchObject({code: 'key_exists'})
+    expect(readFileSync(join(dir, 'alice.json'), 'utf8')).toBe(before)
+  })
+
+  it('reports a corrupt file as corrupt, not as a wrong passphrase', async () => {
+    const {dir, keystore, mnemonic} = setup()
+    await keystore.add('alice', mnemonic, 'pw')
+    writeFileSync(join(dir, 'alice.json'), '{not json')
+    await expect(keystore.unlock('alice', 'pw')).rejects.toMatchObject({code: 'corrupt_keystore'})
+    const good = setup()
+    await good.keystore.add('bob', good.mnemonic, 'pw')
+    const parsed = JSON.parse(readFileSync(join(good.dir, 'bob.json'), 'utf8'))
+    delete parsed.crypto.iv
+    writeFileSync(join(good.dir, 'bob.json'), JSON.stringify(parsed))
+    await expect(good.keystore.unlock('bob', 'pw')).rejects.toMatchObject({code: 'corrupt_keystore'})
+  })
+
+  it('detects a tampered address (authenticated encryption)', async () => {
+    const {dir, keystore, mnemonic} = setup()
+    await keystore.add('alice', mnemonic, 'pw')
+    const parsed = JSON.parse(readFileSync(join(dir, 'alice.json'), 'utf8'))
+    parsed.address = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
+    writeFileSync(join(dir, 'alice.json'), JSON.stringify(parsed))
+    await expect(keystore.unlock('alice', 'pw')).rejects.toMatchObject({code: 'wrong_passphrase'})
+  })
+
+  it('rejects invalid names and unknown keys with hints', async () => {
+    const {keystore, mnemonic} = setup()
+    await expect(keystore.add('../evil', mnemonic, 'pw')).rejects.toMatchObject({code: 'invalid_key_name'})
+    expect(() => keystore.get('nobody')).toThrow(/No key named "nobody"/)
+  })
+})
