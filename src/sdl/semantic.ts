@@ -1,0 +1,134 @@
+import {goCompare} from './decode.js'
+import type {IssueSink} from './issues.js'
+import {suggest} from './reader.js'
+import {formatPath} from './source.js'
+import type {SdlModel} from './types.js'
+
+/**
+ * Cross-references between sections, as Akash's Go parser checks them (go/sdl/v2.go and v2_1.go
+ * `validate()`): every deployment names a service, a placement, a compute profile and a price
+ * that exist; IP endpoints are declared, used and not double-booked; storage params match volumes.
+ */
+export function checkReferences(model: SdlModel, issues: IssueSink): void {
+  const endpointsUsed = new Set<string>()
+  const portsUsed = new Map<string, string>()
+  const computeNames = Object.keys(model.compute)
+  const placementNames = Object.keys(model.placement)
+  const serviceNames = Object.keys(model.services)
+
+  for (const svcName of Object.keys(model.deployment).sort(goCompare)) {
+    const placements = model.deployment[svcName]
+    const svc = model.services[svcName]
+    if (!svc) {
+      issues.error(['deployment', svcName], 'unknown-service', `deployment names the service "${svcName}", which services does not define.`, {
+        at: 'key',
+        hint: suggest(svcName, serviceNames) || `Defined services: ${serviceNames.join(', ') || 'none'}.`,
+      })
+    }
+    for (const placementName of Object.keys(placements).sort(goCompare)) {
+      const sd = placements[placementName]
+      const path = ['deployment', svcName, placementName]
+      const compute = model.compute[sd.profile]
+      if (!compute) {
+        issues.error([...path, 'profile'], 'unknown-profile', `${formatPath(path)} uses the compute profile "${sd.profile}", which profiles.compute does not define.`, {
+          hint: suggest(sd.profile, computeNames) || `Defined compute profiles: ${computeNames.join(', ') || 'none'}.`,
+        })
+      }
+      const infra = model.placement[placementName]
+      if (!infra) {
+        issues.error(path, 'unknown-placement', `${formatPath(path)} places the service in "${placementName}", which profiles.placement does not define.`, {
+          at: 'key',
+          hint: suggest(placementName, placementNames) || `Defined placements: ${placementNames.join(', ') || 'none'}.`,
+        })
+      } else if (!infra.pricing[sd.profile]) {
+        const pricingPath = ['profiles', 'placement', placementName, 'pricing']
+        issues.error(pricingPath, 'missing-price', `profiles.placement.${placementName}.pricing has no price for the compute profile "${sd.profile}".`, {
+          at: 'key',
+          hint: `Add ${sd.profile}: {denom: uact, amount: <most you pay per block>} under pricing.`,
+          fix: {
+            description: `Add a price for "${sd.profile}"`,
+            path: formatPath([...pricingPath, sd.profile]),
+            yaml: 'denom: uact\namount: 1000\n',
+          },
+        })
+      }
+      if (!svc) continue
+
+      svc.expose.forEach((expose, ei) => {
+        expose.to.forEach((to, ti) => {
+          if (to.ip === '') return
+          const toPath = ['services', svcName, 'expose', ei, 'to', ti, 'ip']
+          const endpoint = model.endpoints[to.ip]
+          if (!endpoint) {
+            issues.error(toPath, 'unknown-endpoint', `services.${svcName} uses the IP endpoint "${to.ip}", which endpoints does not declare.`, {
+              hint: `Declare it: endpoints: {${to.ip}: {kind: ip}}.`,
+            })
+            return
+          }
+          endpointsUsed.add(to.ip)
+          const portKey = `${to.ip}-${expose.as}-${expose.proto}`
+          const other = portsUsed.get(portKey)
+          if (other !== undefined && other !== svcName) {
+            issues.error(toPath, 'endpoint-port-conflict', `The IP endpoint "${to.ip}" has port ${expose.as || expose.port}/${(expose.proto || 'tcp').toLowerCase()} taken by both "${other}" and "${svcName}".`, {
+              hint: 'Give one of the services a different external port (as:).',
+            })
+          } else if (other !== undefined) {
+            issues.error(toPath, 'endpoint-port-conflict', `The IP endpoint "${to.ip}" has port ${expose.as || expose.port}/${(expose.proto || 'tcp').toLowerCase()} exposed twice by "${svcName}".`, {
+              hint: 'Expose each port once per endpoint.',
+            })
+          }
+          portsUsed.set(portKey, svcName)
+        })
+      })
+
+      if (!compute) continue
+      const volumes = new Map(compute.storage.map((v) => [v.name, v]))
+      const mounts = new Map<string, string>()
+      const params = svc.params?.storage ?? {}
+      for (const [name, sp] of Object.entries(params)) {
+        const pp = ['services', svcName, 'params', 'storage', name]
+        const volume = volumes.get(name)
+        if (!volume) {
+          issues.error(pp, 'unknown-volume', `services.${svcName}.params.storage mounts "${name}", but the compute profile "${sd.profile}" has no volume of that name.`, {
+            at: 'key',
+            hint:
+              suggest(name, [...volumes.keys()]) ||
+              `Name a volume "${name}" under profiles.compute.${sd.profile}.resources.storage (volumes: ${[...volumes.keys()].join(', ')}).`,
+          })
+          continue
+        }
+        const prev = mounts.get(sp.mount)
+        if (prev !== undefined) {
+          issues.error([...pp, 'mount'], 'duplicate-mount', `services.${svcName} mounts both "${prev}" and "${name}" at ${sp.mount}.`, {
+            hint: 'Give each volume its own mount path.',
+          })
+        }
+        mounts.set(sp.mount, name)
+        const cls = volume.attributes?.find((a) => a.key === 'class')?.value
+        if (model.version === '2.1' && cls === 'ram' && sp.readOnly) {
+          issues.error([...pp, 'readOnly'], 'ram-read-only', `services.${svcName}.params.storage.${name} is read-only, which a RAM volume cannot be.`, {
+            hint: 'Remove readOnly: true (a RAM volume starts empty, so read-only would make it useless).',
+          })
+        }
+      }
+      // v2.0 checks that some mount exists whenever a volume is persistent (go/sdl/v2.go).
+      if (model.version === '2.0' && Object.keys(params).length === 0) {
+        for (const volume of compute.storage) {
+          if (volume.attributes?.find((a) => a.key === 'persistent')?.value !== 'true') continue
+          issues.error(['services', svcName], 'persistent-without-mount', `The persistent volume "${volume.name}" of profile "${sd.profile}" is not mounted by service "${svcName}".`, {
+            at: 'key',
+            hint: `Add params: {storage: {${volume.name}: {mount: /data}}} to services.${svcName}, or make the volume non-persistent.`,
+          })
+        }
+      }
+    }
+  }
+
+  for (const name of Object.keys(model.endpoints)) {
+    if (endpointsUsed.has(name)) continue
+    issues.error(['endpoints', name], 'endpoint-unused', `The endpoint "${name}" is declared but no service uses it.`, {
+      at: 'key',
+      hint: `Use it in an expose (to: [{global: true, ip: ${name}}]) or remove it; Akash rejects unused endpoints.`,
+    })
+  }
+}
