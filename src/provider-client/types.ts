@@ -1,0 +1,61 @@
+/** The provider API's JSON shapes (chain-sdk go/provider/client/types.go), as edge reads them. */
+
+export interface LeaseRef {
+  owner: string
+  provider: string
+  dseq: bigint
+  gseq: number
+  oseq: number
+}
+
+export interface ServiceStatus {
+  name: string
+  available: number
+  total: number
+  uris: string[] | null
+  observed_generation?: number
+  replicas?: number
+  updated_replicas?: number
+  ready_replicas: number
+  available_replicas: number
+}
+
+export interface ForwardedPort {
+  host?: string
+  port: number
+  externalPort: number
+  proto: string
+  name?: string
+}
+
+export interface LeaseStatus {
+  services: Record<string, ServiceStatus>
+  forwarded_ports?: Record<string, ForwardedPort[]> | null
+  ips?: Record<string, Array<{Port: number; ExternalPort: number; Protocol: string; IP: string}>> | null
+  errors?: string[] | null
+}
+
+export interface LogFrame {
+  /** Pod/replica name (starts with the service name). */
+  name: string
+  message: string
+}
+
+export interface KubeEvent {
+  type: string
+  reportingController?: string
+  reportingInstance?: string
+  reason: string
+  note: string
+  object: {kind: string; namespace?: string; name: string}
+}
+
+export interface ProviderStatusJson {
+  address?: string
+  cluster?: {leases?: unknown; inventory?: unknown}
+  bidengine?: {orders?: number}
+  manifest?: {deployments?: number}
+  cluster_public_hostname?: string
+}
+
+export const leasePath = (lease: LeaseRef) => `/lease/${lease.dseq}/${lease.gseq}/${lease.oseq}`
