@@ -1,0 +1,45 @@
+import {fromBech32, toBech32} from '@cosmjs/encoding'
+import {ripemd160} from '@noble/hashes/ripemd160'
+import {sha256} from '@noble/hashes/sha256'
+
+import {sdkError, SdkCode} from './errors.js'
+
+export const BECH32_PREFIX = 'akash'
+
+/** The account address of a compressed secp256k1 public key: RIPEMD160(SHA256(key)). */
+export function addressFromPubKey(pubKey: Uint8Array, prefix = BECH32_PREFIX): string {
+  return toBech32(prefix, ripemd160(sha256(pubKey)))
+}
+
+const moduleAddresses = new Map<string, string>()
+
+/** A module account's address, as the SDK's `authtypes.NewModuleAddress`: SHA256(name)[:20]. */
+export function moduleAddress(name: string, prefix = BECH32_PREFIX): string {
+  const cacheKey = `${prefix}/${name}`
+  let address = moduleAddresses.get(cacheKey)
+  if (!address) {
+    address = toBech32(prefix, sha256(new TextEncoder().encode(name)).slice(0, 20))
+    moduleAddresses.set(cacheKey, address)
+  }
+  return address
+}
+
+/** The address bytes of a bech32 account address, or undefined when it is not one. */
+export function addressBytes(address: string, prefix = BECH32_PREFIX): Uint8Array | undefined {
+  try {
+    const decoded = fromBech32(address)
+    if (decoded.prefix !== prefix) return undefined
+    if (decoded.data.length !== 20 && decoded.data.length !== 32) return undefined
+    return decoded.data
+  } catch {
+    return undefined
+  }
+}
+
+/** Throws sdk/7 "invalid address" as the SDK's address codec does. */
+export function requireAddress(address: string, what = 'address', prefix = BECH32_PREFIX): Uint8Array {
+  if (!address) throw sdkError(SdkCode.invalidAddress, `empty address string is not allowed`)
+  const bytes = addressBytes(address, prefix)
+  if (!bytes) throw sdkError(SdkCode.invalidAddress, `invalid ${what} ${JSON.stringify(address)}`)
+  return bytes
+}

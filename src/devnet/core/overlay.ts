@@ -1,0 +1,113 @@
+import type {Store} from '../types.js'
+import {type IterateOptions, type KVReader, inRange} from './kv.js'
+
+/**
+ * Writes buffered on top of a parent layer, as the Cosmos SDK's cache store does: reads fall
+ * through to the parent, `writeTo` applies the buffer to the layer below, and dropping the
+ * overlay discards it. The block, each transaction and each query simulation get one.
+ */
+export class Overlay implements Store, KVReader {
+  /** Written values; `null` marks a deletion. */
+  private readonly writes = new Map<string, Uint8Array | null>()
+  private sortedKeys: string[] | undefined
+
+  constructor(private readonly parent: KVReader) {}
+
+  get size(): number {
+    return this.writes.size
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const written = this.writes.get(key)
+    if (written !== undefined) return written ?? undefined
+    return this.parent.get(key)
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined
+  }
+
+  set(key: string, value: Uint8Array): void {
+    if (!(value instanceof Uint8Array)) throw new TypeError(`state value for ${key} must be bytes`)
+    if (!this.writes.has(key)) this.sortedKeys = undefined
+    this.writes.set(key, value)
+  }
+
+  delete(key: string): void {
+    if (!this.writes.has(key)) this.sortedKeys = undefined
+    this.writes.set(key, null)
+  }
+
+  /** The buffered writes, in insertion order. */
+  entries(): IterableIterator<[string, Uint8Array | null]> {
+    return this.writes.entries()
+  }
+
+  /** Applies every buffered write to `target` (the layer below). */
+  writeTo(target: {set(key: string, value: Uint8Array): void; delete(key: string): void}): void {
+    for (const [key, value] of this.writes) {
+      if (value === null) target.delete(key)
+      else target.set(key, value)
+    }
+  }
+
+  /**
+   * Merges the parent's entries with this overlay's. The overlay part is a snapshot taken when
+   * the iterator is created, so a handler may write while it iterates (as with the SDK's cache
+   * iterators) without seeing its own writes mid-walk.
+   */
+  *iterate(prefix: string, options?: IterateOptions): IterableIterator<[string, Uint8Array]> {
+    const reverse = Boolean(options?.reverse)
+    const own = this.snapshot(prefix, options)
+    const parent = this.parent.iterate(prefix, options)
+    let p = parent.next()
+    let i = 0
+    while (i < own.length || !p.done) {
+      let takeOwn: boolean
+      if (i >= own.length) takeOwn = false
+      else if (p.done) takeOwn = true
+      else {
+        const ownKey = own[i][0]
+        const parentKey = p.value[0]
+        if (ownKey === parentKey) {
+          // The overlay shadows the parent's entry.
+          p = parent.next()
+          takeOwn = true
+        } else takeOwn = reverse ? ownKey > parentKey : ownKey < parentKey
+      }
+      if (takeOwn) {
+        const [key, value] = own[i++]
+        if (value !== null) yield [key, value]
+      } else {
+        const entry = p.value as [string, Uint8Array]
+        p = parent.next()
+        yield entry
+      }
+    }
+  }
+
+  private snapshot(prefix: string, options?: IterateOptions): Array<[string, Uint8Array | null]> {
+    if (this.writes.size === 0) return []
+    const keys = this.sorted()
+    // Binary search for the first key >= prefix, then walk while keys keep the prefix.
+    let lo = 0
+    let hi = keys.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (keys[mid] < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const out: Array<[string, Uint8Array | null]> = []
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) {
+      const key = keys[i]
+      if (inRange(key, prefix, options)) out.push([key, this.writes.get(key)!])
+    }
+    if (options?.reverse) out.reverse()
+    return out
+  }
+
+  private sorted(): string[] {
+    if (!this.sortedKeys) this.sortedKeys = [...this.writes.keys()].sort()
+    return this.sortedKeys
+  }
+}
