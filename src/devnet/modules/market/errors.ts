@@ -1,0 +1,41 @@
+/** x/market errors (pkg.akt.dev/go/node/market/v1/errors.go). */
+import {Grpc, register} from '../common/errors.js'
+
+const cs = 'market'
+
+export const MarketErr = {
+  emptyProvider: register(cs, 1, Grpc.invalidArgument, 'empty provider'),
+  sameAccount: register(cs, 2, Grpc.invalidArgument, 'owner and provider are the same account'),
+  internal: register(cs, 3, Grpc.internal, 'internal error'),
+  bidOverOrder: register(cs, 4, Grpc.invalidArgument, 'bid price above max order price'),
+  attributeMismatch: register(cs, 5, Grpc.invalidArgument, 'attribute mismatch'),
+  unknownBid: register(cs, 6, Grpc.notFound, 'unknown bid'),
+  unknownLease: register(cs, 7, Grpc.notFound, 'unknown lease'),
+  unknownLeaseForBid: register(cs, 8, Grpc.notFound, 'unknown lease for bid'),
+  unknownOrderForBid: register(cs, 9, Grpc.notFound, 'unknown order for bid'),
+  leaseNotActive: register(cs, 10, Grpc.failedPrecondition, 'lease not active'),
+  bidNotActive: register(cs, 11, Grpc.failedPrecondition, 'bid not active'),
+  bidNotOpen: register(cs, 12, Grpc.failedPrecondition, 'bid not open'),
+  orderNotOpen: register(cs, 13, Grpc.failedPrecondition, 'bid: order not open'),
+  noLeaseForOrder: register(cs, 14, Grpc.notFound, 'no lease for order'),
+  orderNotFound: register(cs, 15, Grpc.notFound, 'invalid order: order not found'),
+  groupNotFound: register(cs, 16, Grpc.notFound, 'group not found'),
+  groupNotOpen: register(cs, 17, Grpc.failedPrecondition, 'group not open'),
+  bidNotFound: register(cs, 18, Grpc.notFound, 'invalid bid: bid not found'),
+  bidZeroPrice: register(cs, 19, Grpc.invalidArgument, 'invalid bid: zero price'),
+  leaseNotFound: register(cs, 20, Grpc.notFound, 'invalid lease: lease not found'),
+  bidExists: register(cs, 21, Grpc.alreadyExists, 'invalid bid: bid exists from provider'),
+  bidInvalidPrice: register(cs, 22, Grpc.invalidArgument, 'bid price is invalid'),
+  orderActive: register(cs, 23, Grpc.failedPrecondition, 'order active'),
+  orderClosed: register(cs, 24, Grpc.failedPrecondition, 'order closed'),
+  orderExists: register(cs, 25, Grpc.alreadyExists, 'order already exists in store'),
+  orderDurationExceeded: register(cs, 26, Grpc.failedPrecondition, 'order duration has exceeded the bidding duration'),
+  orderTooEarly: register(cs, 27, Grpc.failedPrecondition, 'order: chain height to low for bidding'),
+  invalidDeposit: register(cs, 28, Grpc.invalidArgument, 'deposit invalid'),
+  invalidParam: register(cs, 29, Grpc.invalidArgument, 'parameter invalid'),
+  unknownProvider: register(cs, 30, Grpc.notFound, 'unknown provider'),
+  invalidBid: register(cs, 31, Grpc.invalidArgument, 'invalid bid'),
+  capabilitiesMismatch: register(cs, 32, Grpc.invalidArgument, 'capabilities mismatch'),
+  invalidLeaseClosedReason: register(cs, 33, Grpc.invalidArgument, 'invalid lease closed reason'),
+  invalidEscrowID: register(cs, 34, Grpc.invalidArgument, 'invalid escrow id'),
+} as const
