@@ -1,0 +1,80 @@
+import {join} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../../base-command.js'
+import {DEFAULT_PORTS} from '../../devnet/index.js'
+import {UsageError} from '../../errors.js'
+import {type DevEvent, type StartResult, runNode, startDev} from '../../services/dev/index.js'
+import {ensureDevKey} from '../../services/dev/dev-key.js'
+import type {Progress} from '../../output/output.js'
+import {renderStatus} from './status.js'
+
+/** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
+export function parseBlockTime(input: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(input.trim())
+  if (!m) throw new UsageError(`"${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
+  if (ms !== 0 && ms < 10) throw new UsageError('The block time must be 0 or at least 10ms.')
+  return Math.round(ms)
+}
+
+export default class DevStart extends EdgeCommand<typeof DevStart, StartResult | {foreground: true; stopped: true}> {
+  static summary = 'Start the local Akash-compatible chain (edge dev).'
+  static description =
+    'Runs in the background (pid and log files under <data>/devnet/) and returns once its RPC answers; a second start reports the running chain. Creates a funded `dev` key (AKT and ACT) and selects the `local` network.'
+  static examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --block-time 500ms',
+    '<%= config.bin %> <%= command.id %> --foreground --block-time 0',
+  ]
+  static handlesSignals = true
+  static flags = {
+    'block-time': Flags.string({description: 'Time between blocks (1s, 500ms; 0 = a block as soon as a transaction arrives).', default: '1s'}),
+    foreground: Flags.boolean({description: 'Run in this terminal until Ctrl-C instead of in the background.'}),
+    providers: Flags.integer({description: 'Also start N local providers (needs `edge provide`).', default: 0, min: 0, max: 16}),
+    host: Flags.string({description: 'Interface to listen on.', default: '127.0.0.1'}),
+    'rpc-port': Flags.integer({description: 'CometBFT RPC port.', default: DEFAULT_PORTS.rpc, min: 0, max: 65535}),
+    'grpc-port': Flags.integer({description: 'gRPC port.', default: DEFAULT_PORTS.grpc, min: 0, max: 65535}),
+    'rest-port': Flags.integer({description: 'REST (grpc-gateway) port.', default: DEFAULT_PORTS.rest, min: 0, max: 65535}),
+  }
+
+  protected async execute(): Promise<StartResult | {foreground: true; stopped: true}> {
+    const blockTimeMs = parseBlockTime(this.flags['block-time'])
+    const ports = {rpc: this.flags['rpc-port'], grpc: this.flags['grpc-port'], rest: this.flags['rest-port']}
+    if (this.flags.foreground) {
+      await ensureDevKey()
+      await runNode(
+        {
+          host: this.flags.host,
+          ports,
+          blockTimeMs,
+          log: (line) => this.out.writeErr(`${new Date().toISOString()} ${line}\n`),
+          onReady: (state) => this.out.info(`edge dev is running: rpc ${state.endpoints?.rpc}, grpc ${state.endpoints?.grpc}, rest ${state.endpoints?.rest} (Ctrl-C stops it)`),
+        },
+        this.signal,
+      )
+      return {foreground: true, stopped: true}
+    }
+    // The background node is this same CLI in --foreground mode, detached.
+    const fromSource = import.meta.url.endsWith('.ts')
+    const bin = join(this.config.root, 'bin', fromSource ? 'dev.js' : 'run.js')
+    const args = [bin, 'dev', 'start', '--foreground', '--block-time', `${blockTimeMs}ms`, '--host', this.flags.host]
+    args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest))
+    const spinners = new Map<string, Progress>()
+    const onEvent = (event: DevEvent) => {
+      this.out.event({...event})
+      if (this.out.mode === 'jsonl') return
+      if (event.status === 'started') spinners.set(event.step, this.out.progress(event.step, event.message))
+      else if (event.status === 'succeeded') spinners.get(event.step)?.succeed(event.message)
+      else if (event.status === 'failed') spinners.get(event.step)?.fail(event.message)
+    }
+    return startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent})
+  }
+
+  protected renderText(result: StartResult | {foreground: true; stopped: true}): string | undefined {
+    if ('foreground' in result) return 'edge dev stopped.'
+    const head = result.alreadyRunning ? 'edge dev is already running.' : 'edge dev started.'
+    return `${head}\n${renderStatus(result)}`
+  }
+}

@@ -1,0 +1,37 @@
+import {EdgeCommand} from '../../base-command.js'
+import {displayPath} from '../../config/paths.js'
+import {formatCoin} from '../../market/money.js'
+import {renderFields} from '../../output/table.js'
+import {type DevStatus, devStatus} from '../../services/dev/index.js'
+
+export function renderStatus(status: DevStatus): string {
+  const balances = (status.devKey?.balances ?? []).map((b) => formatCoin(BigInt(b.amount), b.denom)).join(', ')
+  const providers = status.providers.length
+    ? status.providers.map((p) => `${p.owner} ${p.hostUri} ${p.attributes.map((a) => `${a.key}=${a.value}`).join(' ')}`).join('\n           ')
+    : 'none'
+  return renderFields([
+    ['state', status.running ? `running (pid ${status.pid})` : status.pid ? `starting or not answering (pid ${status.pid})` : 'stopped'],
+    ['chain', status.chainId],
+    ['height', status.height === undefined ? undefined : String(status.height)],
+    ['rpc', status.endpoints?.rpc],
+    ['grpc', status.endpoints?.grpc],
+    ['rest', status.endpoints?.rest],
+    ['block time', status.blockTimeMs === undefined ? undefined : status.blockTimeMs === 0 ? 'on demand' : `${status.blockTimeMs}ms`],
+    ['dev key', status.devKey ? `${status.devKey.name} ${status.devKey.address}${balances ? ` (${balances})` : ''}` : undefined],
+    ['providers', status.running ? providers : undefined],
+    ['data', displayPath(status.dataDir)],
+  ])
+}
+
+export default class DevStatusCommand extends EdgeCommand<typeof DevStatusCommand, DevStatus> {
+  static summary = 'Show whether edge dev runs: height, endpoints, the dev key, providers.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  protected async execute(): Promise<DevStatus> {
+    return devStatus()
+  }
+
+  protected renderText(status: DevStatus): string {
+    return renderStatus(status)
+  }
+}

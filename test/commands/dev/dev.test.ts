@@ -1,0 +1,132 @@
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {runCommand} from '@oclif/test'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+const root = join(import.meta.dirname, '../../..')
+let dir: string
+let ports: number[]
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+async function edge(...args: string[]) {
+  const result = await runCommand(args, {root})
+  process.exitCode = undefined
+  let json
+  try {
+    json = JSON.parse(result.stdout)
+  } catch {
+    json = undefined
+  }
+  return {...result, json}
+}
+
+const portFlags = () => ['--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])]
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-dev-cmd-'))
+  Object.assign(process.env, {EDGE_CONFIG_DIR: join(dir, 'config'), EDGE_DATA_DIR: join(dir, 'data')})
+  delete process.env.EDGE_PASSPHRASE
+  ports = [await freePort(), await freePort(), await freePort()]
+})
+
+afterAll(async () => {
+  await edge('dev', 'stop')
+  for (const k of ['EDGE_CONFIG_DIR', 'EDGE_DATA_DIR']) delete process.env[k]
+  rmSync(dir, {recursive: true, force: true})
+})
+
+describe('edge dev (in-process commands, real background node)', () => {
+  it('starts in the background with a funded dev key and selects the local network', async () => {
+    const {json, error} = await edge('dev', 'start', '--json', '--block-time', '200ms', ...portFlags())
+    expect(error).toBeUndefined()
+    const r = json.result
+    expect(r).toMatchObject({running: true, alreadyRunning: false, devKeyCreated: true, chainId: 'edge-dev'})
+    expect(r.endpoints.rpc).toBe(`http://127.0.0.1:${ports[0]}`)
+    expect(r.devKey.balances).toEqual([
+      {denom: 'uact', amount: '100000000000'},
+      {denom: 'uakt', amount: '100000000000'},
+    ])
+    expect(existsSync(join(dir, 'data', 'devnet', 'devnet.pid'))).toBe(true)
+    const config = JSON.parse(readFileSync(join(dir, 'config', 'config.json'), 'utf8'))
+    expect(config.network).toBe('local')
+    expect(config.networks.local.rpc).toBe(`http://127.0.0.1:${ports[0]}`)
+    const key = JSON.parse(readFileSync(join(dir, 'data', 'keys', 'dev.json'), 'utf8'))
+    expect(key).toMatchObject({name: 'dev', dev: true, address: r.devKey.address})
+    expect(JSON.stringify(key)).not.toMatch(/mnemonic/)
+  })
+
+  it('reports the running chain on a second start instead of starting another', async () => {
+    const first = (await edge('dev', 'status', '--json')).json.result
+    const {json} = await edge('dev', 'start', '--json', ...portFlags())
+    expect(json.result).toMatchObject({alreadyRunning: true, pid: first.pid})
+  })
+
+  it('funds an address or a key name from the faucet, and rejects bad input with exit 2', async () => {
+    const target = 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'
+    const {json} = await edge('dev', 'fund', target, '5akt', '2act', '300uakt', '--json')
+    expect(json.result).toMatchObject({address: target, coins: [{denom: 'uact', amount: '2000000'}, {denom: 'uakt', amount: '5000300'}]})
+    expect(json.result.balances).toEqual([
+      {denom: 'uact', amount: '2000000'},
+      {denom: 'uakt', amount: '5000300'},
+    ])
+    const byName = await edge('dev', 'fund', 'dev', '1uakt', '--json')
+    expect(byName.json.result.address).toMatch(/^akash1/)
+    const bad = await edge('dev', 'fund', 'nobody', '1akt', '--json')
+    expect(bad.error?.oclif?.exit).toBe(2)
+    expect(bad.json.error.code).toBe('bad_address')
+    const amount = await edge('dev', 'fund', target, 'lots', '--json')
+    expect(amount.error?.oclif?.exit).toBe(2)
+  })
+
+  it('shows status and the log', async () => {
+    const {json} = await edge('dev', 'status', '--json')
+    expect(json.result).toMatchObject({running: true, chainId: 'edge-dev'})
+    expect(json.result.height).toBeGreaterThan(0)
+    const logs = await edge('dev', 'logs')
+    expect(logs.stdout).toContain('created chain edge-dev')
+  })
+
+  it('refuses to reset without a TTY or --yes and keeps the chain', async () => {
+    const {json, error} = await edge('dev', 'reset', '--json')
+    expect(error?.oclif?.exit).toBe(2)
+    expect(json.error.hint).toContain('--yes')
+    expect((await edge('dev', 'status', '--json')).json.result.running).toBe(true)
+  })
+
+  it('stops, keeping the chain, and resumes at the same height', async () => {
+    const before = (await edge('dev', 'status', '--json')).json.result
+    const stop = await edge('dev', 'stop', '--json')
+    expect(stop.json.result).toMatchObject({wasRunning: true, pid: before.pid})
+    const stopped = (await edge('dev', 'status', '--json')).json.result
+    expect(stopped.running).toBe(false)
+    expect((await edge('dev', 'stop', '--json')).json.result.wasRunning).toBe(false)
+    const again = (await edge('dev', 'start', '--json', '--block-time', '0', ...portFlags())).json.result
+    expect(again.height).toBeGreaterThanOrEqual(before.height)
+    expect(again.devKeyCreated).toBe(false)
+  })
+
+  it('resets with --yes: stops the node and deletes the chain data', async () => {
+    const {json} = await edge('dev', 'reset', '--yes', '--json')
+    expect(json.result.wasRunning).toBe(true)
+    expect(existsSync(join(dir, 'data', 'devnet'))).toBe(false)
+    expect(existsSync(join(dir, 'data', 'keys', 'dev.json'))).toBe(true)
+  })
+
+  it('rejects a bad block time with exit 2', async () => {
+    const {error} = await edge('dev', 'start', '--block-time', 'fast')
+    expect(error?.oclif?.exit).toBe(2)
+  })
+})
