@@ -52,6 +52,8 @@ export interface FakeProviderOptions {
   leaseStatus?: unknown
   /** How many PUTs answer 404 before one is accepted (the provider has not seen the lease). */
   manifestNotFoundTimes?: number
+  /** Refuse every manifest with this status (422: hash mismatch, …). */
+  refuseManifest?: number
   /** Log lines per service name. */
   logs?: Array<{name: string; message: string}>
   events?: unknown[]
@@ -96,6 +98,10 @@ export class FakeProvider {
           return
         }
         if (req.method === 'PUT' && /^\/deployment\/\d+\/manifest$/.test(url.pathname)) {
+          if (this.options.refuseManifest) {
+            res.writeHead(this.options.refuseManifest, {'content-type': 'application/json'}).end(JSON.stringify({message: 'manifest version mismatch'}))
+            return
+          }
           if (this.manifestMisses < (this.options.manifestNotFoundTimes ?? 0)) {
             this.manifestMisses++
             res.writeHead(404).end('lease not found')

@@ -1,0 +1,940 @@
+/**
+ * `edge deploy`: from an SDL file to running services, as one AsyncGenerator of typed events
+ * (events.ts) that ends with a DeployResult. The command feeds the events to the Ink view or the
+ * JSONL writer; the flow itself never prints.
+ *
+ * validate → forecast → funds (mint ACT if allowed) → create deployment (dseq = height) → bids,
+ * block by block → latency probes → score → choose → lease → manifest → wait until ready.
+ *
+ * Money is never left locked: once the deployment exists, any failure or cancellation closes it
+ * (unless `keep`), and the ledger records why.
+ */
+import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
+import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
+import type {AuditedAttributes, Bid, BidId, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
+import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
+import {convertGroupSpec} from './group-spec.js'
+import {ProviderClient, type TokenSource} from '../../provider-client/client.js'
+import {leaseToken, type JwtScope} from '../../provider-client/jwt.js'
+import {measureLatency, type LatencyResult} from '../../provider-client/probe.js'
+import type {LeaseStatus} from '../../provider-client/types.js'
+import {
+  type Sdl,
+  groupSpecs,
+  loadSdlFile,
+  manifestSortedJson,
+  manifestVersion,
+  requireValid,
+  totalPricePerBlock,
+} from '../../sdl/index.js'
+import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
+import {aktUsdPrice} from '../market-ext.js'
+import {MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
+import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
+import {diagnoseNoBids} from './diagnose.js'
+import type {BidView, DeployEvent, StepName} from './events.js'
+import {type Forecast, forecast as computeForecast} from './forecast.js'
+import {type ScoredBid, type Strategy, explain, scoreBids} from './scoring.js'
+import {collectUris, servicesReady, summarizeServices} from './status.js'
+import type {DeployDeps, DeployLease, DeployOptions, DeployResult} from './types.js'
+
+type Ev = DeployEvent
+type Emit = AsyncGenerator<Ev, void>
+
+const STRATEGIES = new Set<Strategy>(['cheapest', 'fastest', 'balanced'])
+
+export function isStrategy(value: string | undefined): value is Strategy {
+  return value !== undefined && STRATEGIES.has(value as Strategy)
+}
+
+const ts = () => new Date().toISOString()
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      {once: true},
+    )
+  })
+
+/** Gas reserve kept in AKT for the deployment's transactions (create, lease, close). */
+const GAS_RESERVE_UAKT = 50_000n
+
+interface GroupState {
+  gseq: number
+  name: string
+  spec: GroupSpec
+}
+
+interface Chosen {
+  scored: ScoredBid
+  by: Strategy | 'provider' | 'user'
+}
+
+/** Runs the deploy flow. */
+export function deploy(deps: DeployDeps, options: DeployOptions): AsyncGenerator<Ev, DeployResult> {
+  return new DeployRun(deps, options).run()
+}
+
+class DeployRun {
+  private readonly now: () => number
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  private readonly owner: string
+  private readonly network: string
+  private sdl!: Sdl
+  private hashHex = ''
+  private services: string[] = []
+  private dseq?: bigint
+  /** The deployment exists on chain and is ours to close on failure. */
+  private ownsDeployment = false
+  private entry?: LedgerEntry
+  private forecast?: Forecast
+  private aktUsd?: bigint
+  private providers = new Map<string, ProviderInfo>()
+  private audits = new Map<string, AuditedAttributes[]>()
+  private readonly timings: Record<string, number> = {}
+  private readonly blocks: DeployResult['blocks'] = {start: 0}
+  private stepStarted = new Map<StepName, number>()
+  private explanation?: DeployResult['explanation']
+  private clients = new Map<string, ProviderClient>()
+
+  constructor(
+    private readonly deps: DeployDeps,
+    private readonly options: DeployOptions,
+  ) {
+    this.now = deps.now ?? Date.now
+    this.sleep = deps.sleep ?? defaultSleep
+    if (!deps.market.tx) throw new UsageError('Deploying needs a key to sign with.')
+    this.owner = deps.market.tx.address
+    this.network = deps.network.name
+  }
+
+  private step(step: StepName, status: 'started' | 'succeeded' | 'failed' | 'skipped', message: string, height?: number): Ev {
+    let elapsedMs: number | undefined
+    if (status === 'started') this.stepStarted.set(step, this.now())
+    else {
+      const started = this.stepStarted.get(step)
+      if (started !== undefined) {
+        elapsedMs = this.now() - started
+        this.timings[step] = (this.timings[step] ?? 0) + elapsedMs
+      }
+    }
+    return {type: 'step', step, status, message, ts: ts(), ...(elapsedMs === undefined ? {} : {elapsedMs}), ...(height === undefined ? {} : {height})}
+  }
+
+  private checkCancelled(): void {
+    if (this.options.signal.aborted) throw new CancelledError('Deployment cancelled.')
+  }
+
+  async *run(): AsyncGenerator<Ev, DeployResult> {
+    const started = this.now()
+    const {market} = this.deps
+    // The first block height anchors the block counts of the benchmark.
+    const startBlock = await market.latestBlock()
+    this.blocks.start = startBlock.height
+
+    yield* this.validate()
+    yield* this.prepareForecast()
+    this.checkCancelled()
+
+    if (this.options.dryRun) return yield* this.dryRun(started)
+
+    const resumed = yield* this.resumeByKey()
+    yield* this.checkFunds()
+    this.checkCancelled()
+
+    try {
+      if (!resumed) yield* this.createDeployment()
+      const groups = await this.groups()
+      let leases = resumed ? await this.activeLeases() : []
+      if (leases.length < groups.length) {
+        const chosen = yield* this.collectAndChoose(groups.filter((g) => !leases.some((l) => l.id.gseq === g.gseq)))
+        leases = [...leases, ...(yield* this.createLeases(chosen))]
+      } else {
+        for (const l of leases) {
+          yield {type: 'lease_created', provider: l.id.provider, dseq: l.id.dseq, gseq: l.id.gseq, oseq: l.id.oseq, bseq: l.id.bseq, height: l.createdAt, reused: true, ts: ts()}
+        }
+      }
+      await this.loadProviders(leases.map((l) => l.id.provider))
+      yield* this.sendManifests(leases)
+      const status = yield* this.waitReady(leases)
+      this.timings.total = this.now() - started
+      return this.result(leases, status, resumed)
+    } catch (error) {
+      yield* this.cleanup(error)
+      throw error
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // validate + forecast
+
+  private async *validate(): Emit {
+    yield this.step('validate', 'started', `Reading ${this.options.file}`)
+    const result = await loadSdlFile(this.options.file, {denom: this.deps.network.depositDenom})
+    if (!result.ok) {
+      yield this.step('validate', 'failed', `${this.options.file} is not a valid SDL`)
+    }
+    this.sdl = requireValid(result, this.options.file)
+    this.hashHex = manifestVersion(this.sdl).hex
+    this.services = Object.keys(this.sdl.model.services).sort()
+    const warnings = this.sdl.warnings.map((w) => `${w.file ?? this.options.file}:${w.line}:${w.column}: ${w.message}`)
+    yield {
+      type: 'validated',
+      file: this.options.file,
+      version: this.sdl.version,
+      groups: groupSpecs(this.sdl).length,
+      services: this.services,
+      hash: this.hashHex,
+      warnings,
+      ts: ts(),
+    }
+    yield this.step('validate', 'succeeded', `SDL ${this.sdl.version}: ${this.services.join(', ')}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`)
+  }
+
+  private async *prepareForecast(): Emit {
+    yield this.step('forecast', 'started', 'Forecasting cost')
+    const {market, network} = this.deps
+    const price = totalPricePerBlock(this.sdl)
+    if (price.denom !== network.depositDenom) {
+      yield {type: 'warning', message: `The SDL prices in ${price.denom} but ${network.name} takes deposits in ${network.depositDenom}.`, ts: ts()}
+    }
+    const [minDeposits, aktUsd] = await Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)])
+    this.aktUsd = aktUsd
+    const min = minDeposits.find((c) => c.denom === price.denom)
+    this.forecast = computeForecast({
+      denom: price.denom,
+      maxPerBlock: price.scaled,
+      blockTimeMs: network.blockTimeMs,
+      ...(min ? {minDeposit: min} : {}),
+      ...(this.options.deposit ? {deposit: this.options.deposit} : {}),
+      ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
+      ...(this.options.ttlMs !== undefined ? {ttlMs: this.options.ttlMs} : {}),
+      ...(aktUsd ? {aktUsd} : {}),
+    })
+    const f = this.forecast
+    if (this.options.deposit && min && this.options.deposit.denom === min.denom && this.options.deposit.amount < min.amount) {
+      throw new UsageError(`--deposit ${formatCoin(this.options.deposit.amount, this.options.deposit.denom)} is below the chain's minimum of ${formatCoin(min.amount, min.denom)}.`, {
+        code: 'deposit_too_small',
+      })
+    }
+    if (this.options.deposit && this.options.deposit.denom !== price.denom) {
+      throw new UsageError(`--deposit is in ${this.options.deposit.denom} but the deployment is priced in ${price.denom}.`, {code: 'deposit_denom'})
+    }
+    if (this.options.budgetUsd !== undefined && f.maxUsdPerHour !== undefined && f.maxUsdPerHour > 0n) {
+      const hours = Number((this.options.budgetUsd * 100n) / f.maxUsdPerHour) / 100
+      if (hours < 1) yield {type: 'warning', message: `At the order's maximum price the budget lasts ${Math.round(hours * 60)} minutes.`, ts: ts()}
+    }
+    yield {
+      type: 'forecast',
+      denom: f.denom,
+      maxPerBlock: formatPerBlock(f.maxPerBlock, f.denom),
+      ...(f.maxUsdPerHour !== undefined ? {maxUsdPerHour: formatUsd(f.maxUsdPerHour)} : {}),
+      ...(f.maxUsdPerMonth !== undefined ? {maxUsdPerMonth: formatUsd(f.maxUsdPerMonth)} : {}),
+      deposit: {
+        amount: f.deposit.amount,
+        denom: f.deposit.denom,
+        display: formatCoin(f.deposit.amount, f.deposit.denom),
+        ...(f.depositUsd !== undefined ? {usd: formatUsd(f.depositUsd)} : {}),
+      },
+      ...(this.options.budgetUsd !== undefined ? {budgetUsd: formatUsd(this.options.budgetUsd)} : {}),
+      ...(this.options.ttlMs !== undefined ? {ttlMs: this.options.ttlMs} : {}),
+      blockTimeMs: network.blockTimeMs,
+      ts: ts(),
+    }
+    const perHourText = f.maxUsdPerHour !== undefined ? `at most ${formatUsd(f.maxUsdPerHour)}/h (${formatUsd(f.maxUsdPerMonth ?? 0n)}/month)` : `at most ${formatPerBlock(f.maxPerBlock, f.denom)}`
+    yield this.step('forecast', 'succeeded', `${perHourText}; deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}`)
+  }
+
+  private async *dryRun(started: number): AsyncGenerator<Ev, DeployResult> {
+    yield* this.checkFunds(true)
+    yield this.step('bids', 'started', 'Checking which providers match the order')
+    const specs = groupSpecs(this.sdl).map(convertGroupSpec)
+    const providers = await this.deps.market.providers()
+    const needAudits = specs.some((s) => s.requirements.signedBy.allOf.length + s.requirements.signedBy.anyOf.length > 0)
+    if (needAudits) await this.loadAudits(providers.map((p) => p.owner))
+    const matching = providers.filter((p) =>
+      specs.every((s) => matchGroup(matchGroupFromSpec(s), {attributes: p.attributes, audited: this.audits.get(p.owner) ?? []}).ok),
+    )
+    yield this.step('bids', 'succeeded', `${matching.length} of ${providers.length} providers match the order (dry run: nothing was sent)`)
+    this.timings.total = this.now() - started
+    const f = this.forecast!
+    return {
+      dseq: 0n,
+      owner: this.owner,
+      network: this.network,
+      state: 'dry-run',
+      reused: false,
+      leases: [],
+      price: {
+        perBlock: formatPerBlock(f.maxPerBlock, f.denom),
+        denom: f.denom,
+        ...(f.maxUsdPerHour !== undefined ? {usdPerHour: formatUsd(f.maxUsdPerHour)} : {}),
+        ...(f.maxUsdPerMonth !== undefined ? {usdPerMonth: formatUsd(f.maxUsdPerMonth)} : {}),
+      },
+      deposit: {amount: f.deposit.amount, denom: f.deposit.denom, display: formatCoin(f.deposit.amount, f.deposit.denom)},
+      services: this.services.map((name) => ({name, ready: 0, total: 0, uris: []})),
+      uris: [],
+      forwardedPorts: [],
+      hash: this.hashHex,
+      labels: this.options.labels,
+      blocks: this.blocks,
+      timings: this.timings,
+      matchingProviders: matching.map((p) => ({provider: p.owner, hostUri: p.hostUri, ...(providerRegion(p.attributes) ? {region: providerRegion(p.attributes)} : {})})),
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // funds
+
+  private async *checkFunds(readOnly = false): Emit {
+    const {market} = this.deps
+    const f = this.forecast!
+    yield this.step('funds', 'started', 'Checking the wallet')
+    const balances = await market.balances(this.owner)
+    const uact = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
+    const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
+    const have = f.deposit.denom === 'uakt' ? uakt : (balances.find((c) => c.denom === f.deposit.denom)?.amount ?? 0n)
+    const needed = f.deposit.amount + (f.deposit.denom === 'uakt' ? GAS_RESERVE_UAKT : 0n)
+    const shortfall = needed > have ? needed - have : 0n
+    yield {type: 'funds', ok: shortfall === 0n, balance: {uact, uakt}, needed: {denom: f.deposit.denom, amount: needed}, ...(shortfall ? {shortfall} : {}), ts: ts()}
+    if (uakt < GAS_RESERVE_UAKT && f.deposit.denom !== 'uakt') {
+      if (readOnly) {
+        yield {type: 'warning', message: `The wallet holds ${formatCoin(uakt, 'uakt')}; transactions need a little AKT for fees.`, ts: ts()}
+      } else {
+        yield this.step('funds', 'failed', 'Not enough AKT for fees')
+        throw new InsufficientFundsError(`The wallet ${this.owner} holds ${formatCoin(uakt, 'uakt')}, not enough AKT to pay transaction fees.`, {
+          hint: this.deps.network.name === 'local' ? 'Fund it with `edge dev fund`.' : 'Send some AKT to this address.',
+          details: {address: this.owner, uakt},
+        })
+      }
+    }
+    if (shortfall === 0n) {
+      yield this.step('funds', 'succeeded', `${formatCoin(have, f.deposit.denom)} available, ${formatCoin(f.deposit.amount, f.deposit.denom)} needed`)
+      yield this.step('mint', 'skipped', 'No ACT needed')
+      return
+    }
+    if (readOnly) {
+      yield this.step('funds', 'failed', `${formatCoin(shortfall, f.deposit.denom)} short (dry run)`)
+      return
+    }
+    if (f.deposit.denom !== 'uact') {
+      yield this.step('funds', 'failed', 'Insufficient funds')
+      throw new InsufficientFundsError(`The deposit needs ${formatCoin(needed, f.deposit.denom)} but the wallet holds ${formatCoin(have, f.deposit.denom)}.`, {
+        details: {address: this.owner, needed, have},
+      })
+    }
+    // Short of ACT: mint it from AKT when the user allows it.
+    let plan
+    try {
+      plan = planMint(shortfall, this.aktUsd)
+    } catch (error) {
+      yield this.step('funds', 'failed', 'Not enough ACT')
+      throw new InsufficientFundsError(`The deposit needs ${formatCoin(f.deposit.amount, 'uact')} but the wallet holds ${formatCoin(uact, 'uact')}.`, {
+        hint: `${(error as EdgeError).hint ?? ''} Then run edge deploy again.`.trim(),
+        details: {address: this.owner, shortfallUact: shortfall},
+      })
+    }
+    let allowed = this.options.mint
+    if (!allowed && this.deps.confirmMint) {
+      allowed = await this.deps.confirmMint({shortfallUact: shortfall, burnUakt: plan.burnUakt, ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {})})
+    }
+    if (!allowed) {
+      yield this.step('funds', 'failed', 'Not enough ACT')
+      throw new InsufficientFundsError(
+        `The deposit needs ${formatCoin(f.deposit.amount, 'uact')} but the wallet holds ${formatCoin(uact, 'uact')} (${formatCoin(shortfall, 'uact')} short).`,
+        {
+          hint: `Mint ACT from AKT: pass --mint (burns about ${formatCoin(plan.burnUakt, 'uakt')}), or run \`edge wallet mint ${formatCoin(shortfall < MIN_MINT_UACT ? MIN_MINT_UACT : shortfall, 'uact').replace(' ACT', 'act')}\`.`,
+          details: {address: this.owner, shortfallUact: shortfall, burnUakt: plan.burnUakt},
+        },
+      )
+    }
+    yield this.step('funds', 'succeeded', `${formatCoin(shortfall, 'uact')} short: minting ACT`)
+    yield this.step('mint', 'started', `Burning ${formatCoin(plan.burnUakt, 'uakt')} for ACT`)
+    const mint = mintAct(this.deps.market, {uact: shortfall, signal: this.options.signal})
+    for (;;) {
+      const next = await mint.next()
+      if (next.done) {
+        yield this.step('mint', 'succeeded', `Minted ${formatCoin(next.value.mintedUact, 'uact')} in ${next.value.blocksWaited} blocks`)
+        break
+      }
+      yield next.value
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // idempotency
+
+  /** With an idempotency key held by a live deployment, continue that one instead. */
+  private async *resumeByKey(): AsyncGenerator<Ev, boolean> {
+    const key = this.options.idempotencyKey
+    if (!key) return false
+    const held = this.deps.ledger.findByKey(this.network, this.owner, key)
+    if (!held) return false
+    return yield* this.adoptHeld(held)
+  }
+
+  private async *adoptHeld(held: LedgerEntry): AsyncGenerator<Ev, boolean> {
+    if (held.hash && held.hash !== this.hashHex) {
+      throw new UsageError(`Idempotency key "${held.idempotencyKey}" belongs to deployment ${held.dseq}, which runs a different manifest.`, {
+        code: 'idempotency_conflict',
+        hint: `Use a new key for a new deployment, or change the running one with \`edge update ${held.dseq} ${this.options.file}\`.`,
+        details: {dseq: held.dseq, hash: held.hash},
+      })
+    }
+    const onChain = await this.deps.market.deployment({owner: this.owner, dseq: held.dseq})
+    if (!onChain || onChain.state !== 'active') {
+      this.deps.ledger.markClosed(this.network, this.owner, held.dseq, 'closed on chain', 'closed')
+      return false
+    }
+    this.dseq = held.dseq
+    this.entry = held
+    // A resumed deployment was opened by an earlier run: a failure now still closes it unless --keep.
+    this.ownsDeployment = true
+    this.blocks.created = onChain.createdAt
+    yield {type: 'deployment_created', dseq: held.dseq, txHash: '', height: onChain.createdAt, reused: true, ts: ts()}
+    yield this.step('create', 'skipped', `Found deployment ${held.dseq} for idempotency key "${held.idempotencyKey}"`)
+    return true
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // create
+
+  private async *createDeployment(): Emit {
+    const {market, ledger} = this.deps
+    const tx = market.tx!
+    const f = this.forecast!
+    yield this.step('create', 'started', 'Creating the deployment')
+    let attempt = 0
+    for (;;) {
+      attempt++
+      const height = (await market.latestBlock()).height
+      const dseq = BigInt(height) + BigInt(attempt - 1)
+      try {
+        this.entry = ledger.reserve({
+          network: this.network,
+          owner: this.owner,
+          dseq,
+          state: 'creating',
+          file: this.options.file,
+          hash: this.hashHex,
+          services: this.services,
+          deposit: f.deposit.amount,
+          depositDenom: f.deposit.denom,
+          ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
+          ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
+          ...(this.options.idempotencyKey ? {idempotencyKey: this.options.idempotencyKey} : {}),
+          labels: this.options.labels,
+          uris: [],
+        })
+      } catch (error) {
+        if (error instanceof IdempotencyConflict) {
+          // Another run with the same key got there first: follow it.
+          if (yield* this.adoptHeld(error.existing)) return
+          continue
+        }
+        if (/UNIQUE constraint failed: deployments\.network/.test((error as Error).message) && attempt < 5) continue
+        throw error
+      }
+      this.dseq = dseq
+      try {
+        const result = await tx.createDeployment({dseq, groups: groupSpecs(this.sdl), hash: manifestVersion(this.sdl).bytes, deposit: f.deposit})
+        this.ownsDeployment = true
+        this.blocks.created = result.height
+        ledger.update(this.network, this.owner, dseq, {state: 'open', createdHeight: result.height})
+        yield {type: 'deployment_created', dseq, txHash: result.txHash, height: result.height, ts: ts()}
+        yield this.step('create', 'succeeded', `Deployment ${dseq} created in block ${result.height}`, result.height)
+        return
+      } catch (error) {
+        // An unknown outcome (timeout) may still have created it: ask the chain.
+        const exists = await market.deployment({owner: this.owner, dseq}).catch(() => undefined)
+        if (exists && exists.state === 'active') {
+          this.ownsDeployment = true
+          ledger.update(this.network, this.owner, dseq, {state: 'open', createdHeight: exists.createdAt})
+          this.blocks.created = exists.createdAt
+          yield {type: 'deployment_created', dseq, txHash: '', height: exists.createdAt, ts: ts()}
+          yield this.step('create', 'succeeded', `Deployment ${dseq} created in block ${exists.createdAt}`, exists.createdAt)
+          return
+        }
+        ledger.markClosed(this.network, this.owner, dseq, `create failed: ${(error as Error).message}`, 'failed')
+        this.dseq = undefined
+        // Two deploys in one block pick the same dseq; the next height is free.
+        if (/already exists|deployment exists/i.test((error as Error).message) && attempt < 5) continue
+        yield this.step('create', 'failed', (error as Error).message)
+        throw error
+      }
+    }
+  }
+
+  private async groups(): Promise<GroupState[]> {
+    const deployment = await this.deps.market.deployment({owner: this.owner, dseq: this.dseq!})
+    if (deployment && deployment.groups.length > 0) {
+      return deployment.groups.map((g) => ({gseq: g.id.gseq, name: g.spec.name, spec: g.spec}))
+    }
+    // The chain numbers groups from 1 in SDL order.
+    return groupSpecs(this.sdl).map((g, i) => ({gseq: i + 1, name: g.name, spec: convertGroupSpec(g)}))
+  }
+
+  private async activeLeases(): Promise<Lease[]> {
+    return (await this.deps.market.leases({owner: this.owner, dseq: this.dseq!})).filter((l) => l.state === 'active')
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // bids
+
+  private async loadProviders(owners?: string[]): Promise<void> {
+    if (owners && owners.every((o) => this.providers.has(o))) return
+    if (owners && owners.length <= 3) {
+      for (const o of owners) {
+        if (this.providers.has(o)) continue
+        const p = await this.deps.market.provider(o)
+        if (p) this.providers.set(o, p)
+      }
+      return
+    }
+    for (const p of await this.deps.market.providers()) this.providers.set(p.owner, p)
+  }
+
+  private async loadAudits(owners: string[]): Promise<void> {
+    const missing = owners.filter((o) => !this.audits.has(o))
+    const results = await Promise.all(missing.map((o) => this.deps.market.auditedAttributes(o).catch(() => [])))
+    missing.forEach((o, i) => this.audits.set(o, results[i]))
+  }
+
+  /** Providers that could bid on every group (the chain's own matching), for an early stop. */
+  private async expectedBidders(groups: GroupState[]): Promise<Set<string>> {
+    await this.loadProviders()
+    const needAudits = groups.some((g) => g.spec.requirements.signedBy.allOf.length + g.spec.requirements.signedBy.anyOf.length > 0)
+    if (needAudits) await this.loadAudits([...this.providers.keys()])
+    const expected = new Set<string>()
+    for (const p of this.providers.values()) {
+      const ok = groups.every((g) => matchGroup(matchGroupFromSpec(g.spec), {attributes: p.attributes, audited: this.audits.get(p.owner) ?? []}).ok)
+      if (ok) expected.add(p.owner)
+    }
+    return expected
+  }
+
+  private async *collectAndChoose(groups: GroupState[]): AsyncGenerator<Ev, Array<{group: GroupState; chosen: Chosen}>> {
+    const {market, network} = this.deps
+    const strategy: Strategy = isStrategy(this.options.select) ? this.options.select : 'balanced'
+    const wantedProvider = this.options.select && !isStrategy(this.options.select) ? this.options.select : undefined
+    const settle = this.options.settleBlocks ?? (network.name === 'local' ? 1 : 3)
+    yield this.step('bids', 'started', `Waiting for bids (up to ${Math.round(this.options.bidTimeoutMs / 1000)} s)`)
+    const expected = await this.expectedBidders(groups)
+    const bids = new Map<string, Bid>()
+    const key = (b: BidId) => `${b.gseq}/${b.oseq}/${b.provider}/${b.bseq}`
+    const deadline = this.now() + this.options.bidTimeoutMs
+    const controller = new AbortController()
+    const onAbort = () => controller.abort()
+    this.options.signal.addEventListener('abort', onAbort, {once: true})
+    const timer = setTimeout(() => controller.abort(), this.options.bidTimeoutMs)
+    let settleUntil: number | undefined
+    let lastHeight = 0
+    try {
+      for await (const block of market.watchBlocks(controller.signal)) {
+        lastHeight = block.height
+        const open = (await market.bids({owner: this.owner, dseq: this.dseq!})).filter((b) => b.state === 'open' || b.state === 'active')
+        for (const b of open) {
+          if (bids.has(key(b.id))) continue
+          bids.set(key(b.id), b)
+          this.blocks.firstBid ??= block.height
+          const {usdPerHour} = bidFigures(b, network.blockTimeMs, this.aktUsd)
+          yield {
+            type: 'bid',
+            provider: b.id.provider,
+            gseq: b.id.gseq,
+            oseq: b.id.oseq,
+            bseq: b.id.bseq,
+            price: usdPerHour !== undefined ? `${formatUsd(usdPerHour)}/h` : formatPerBlock(b.price.amount, b.price.denom),
+            ...(usdPerHour !== undefined ? {usdPerHour: formatUsd(usdPerHour)} : {}),
+            height: block.height,
+            ts: ts(),
+          }
+        }
+        const all = [...bids.values()]
+        const everyGroupHasBid = groups.every((g) => all.some((b) => b.id.gseq === g.gseq))
+        if (wantedProvider) {
+          if (groups.every((g) => all.some((b) => b.id.gseq === g.gseq && b.id.provider === wantedProvider))) break
+        } else if (everyGroupHasBid) {
+          const bidders = new Set(all.map((b) => b.id.provider))
+          if (expected.size > 0 && [...expected].every((p) => bidders.has(p))) break
+          settleUntil ??= block.height + settle
+          if (block.height >= settleUntil) break
+        }
+        if (this.now() >= deadline) break
+      }
+    } finally {
+      clearTimeout(timer)
+      this.options.signal.removeEventListener('abort', onAbort)
+    }
+    this.checkCancelled()
+    const all = [...bids.values()]
+    yield this.step('bids', 'succeeded', `${all.length} bid${all.length === 1 ? '' : 's'} from ${new Set(all.map((b) => b.id.provider)).size} provider(s)`, lastHeight || undefined)
+
+    // Latency, measured in parallel for every bidder.
+    const bidders = [...new Set(all.map((b) => b.id.provider))]
+    await this.loadProviders(bidders)
+    await this.loadAudits(bidders)
+    let latency = new Map<string, LatencyResult>()
+    const hosts = bidders.map((p) => this.providers.get(p)?.hostUri).filter((h): h is string => Boolean(h))
+    if (hosts.length > 0) {
+      yield this.step('probe', 'started', `Measuring TLS handshake time to ${hosts.length} provider(s)`)
+      latency = await measureLatency(hosts, {probe: this.deps.probe})
+      for (const p of bidders) {
+        const info = this.providers.get(p)
+        const l = info ? latency.get(info.hostUri) : undefined
+        if (!info || !l) continue
+        yield {
+          type: 'latency',
+          provider: p,
+          hostUri: info.hostUri,
+          ...(l.p50Ms !== undefined ? {p50Ms: l.p50Ms} : {}),
+          ...(l.p95Ms !== undefined ? {p95Ms: l.p95Ms} : {}),
+          ...(l.rttMs !== undefined ? {rttMs: l.rttMs} : {}),
+          samples: l.samples,
+          ...(l.error ? {error: l.error} : {}),
+          ts: ts(),
+        }
+      }
+      yield this.step('probe', 'succeeded', `Measured ${[...latency.values()].filter((l) => l.samples > 0).length} of ${hosts.length}`)
+    } else {
+      yield this.step('probe', 'skipped', 'No bids to measure')
+    }
+
+    // Score and choose, group by group.
+    yield this.step('select', 'started', 'Choosing')
+    const specs = new Map(groups.map((g) => [g.gseq, g.spec]))
+    const candidates = buildCandidates({bids: all, providers: this.providers, audits: this.audits, latency, specs, blockTimeMs: network.blockTimeMs, aktUsd: this.aktUsd})
+    const {kept, excluded} = applyFilters(candidates, {
+      ...(this.options.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.options.maxUsdPerHour} : {}),
+      ...(this.options.region ? {region: this.options.region} : {}),
+    })
+    const chosen: Array<{group: GroupState; chosen: Chosen}> = []
+    const emptyGroups: GroupState[] = []
+    const perGroup: Array<{group: GroupState; scored: ScoredBid[]; excluded: Excluded[]}> = []
+    for (const group of groups) {
+      const scored = scoreBids(kept.filter((c) => c.bid.id.gseq === group.gseq), strategy)
+      const groupExcluded = excluded.filter((e) => candidates.some((c) => c.bid.id.gseq === group.gseq && c.bid.id.provider === e.provider))
+      yield {type: 'bids_scored', gseq: group.gseq, strategy, bids: scored.map((s) => bidView(s)), excluded: groupExcluded, ts: ts()}
+      if (scored.length === 0) emptyGroups.push(group)
+      perGroup.push({group, scored, excluded: groupExcluded})
+    }
+    if (emptyGroups.length > 0) {
+      yield* this.noBids(groups, all, excluded, emptyGroups)
+    }
+    for (const {group, scored, excluded: ex} of perGroup) {
+      let pick: Chosen
+      if (wantedProvider) {
+        const found = scored.find((s) => s.bid.id.provider === wantedProvider)
+        if (!found) {
+          const why = ex.find((e) => e.provider === wantedProvider)
+          yield this.step('select', 'failed', `${wantedProvider} did not bid`)
+          throw new NoBidsError(`Provider ${wantedProvider} ${why ? why.detail : 'did not bid'} on group ${group.name}.`, {
+            hint: `Bids came from: ${scored.map((s) => s.bid.id.provider).join(', ') || 'nobody'}. Choose one of them, or use --select balanced.`,
+            details: {bids: scored.map(bidView), excluded: ex},
+          })
+        }
+        pick = {scored: found, by: 'provider'}
+      } else if (isStrategy(this.options.select) || !this.deps.choose) {
+        pick = {scored: scored[0], by: strategy}
+      } else {
+        const picked = await this.deps.choose({gseq: group.gseq, groupName: group.name, bids: scored, excluded: ex, strategy})
+        this.checkCancelled()
+        pick = {scored: picked, by: 'user'}
+      }
+      const explanation = explain(scored, strategy, pick.scored)
+      this.explanation ??= explanation
+      yield {type: 'bid_selected', gseq: group.gseq, provider: pick.scored.bid.id.provider, score: pick.scored.score, by: pick.by, ...(explanation ? {explanation} : {}), ts: ts()}
+      chosen.push({group, chosen: pick})
+    }
+    // The cap is for the whole deployment.
+    if (this.options.maxUsdPerHour !== undefined) {
+      const total = chosen.reduce((sum, c) => sum + (c.chosen.scored.usdPerHour ?? 0n), 0n)
+      if (total > this.options.maxUsdPerHour) {
+        yield this.step('select', 'failed', 'Over the price cap')
+        throw new NoBidsError(`The chosen bids cost ${formatUsd(total)}/h together, above --max-price ${formatUsd(this.options.maxUsdPerHour)}/h.`, {
+          hint: 'Raise --max-price, or simplify the SDL to fewer placement groups.',
+        })
+      }
+    }
+    const names = chosen.map((c) => `${c.chosen.scored.bid.id.provider} (${describeBid(c.chosen.scored)})`)
+    yield this.step('select', 'succeeded', `Chose ${names.join(', ')}`)
+    return chosen
+  }
+
+  private async *noBids(groups: GroupState[], bids: Bid[], excluded: Excluded[], empty: GroupState[]): AsyncGenerator<Ev, never> {
+    await this.loadProviders()
+    await this.loadAudits([...this.providers.keys()])
+    const orderPerBlock = groups.reduce((sum, g) => sum + g.spec.resources.reduce((s, r) => s + r.price.amount * BigInt(r.count), 0n), 0n)
+    const denom = groups[0]?.spec.resources[0]?.price.denom ?? 'uact'
+    const orderUsd = toUsd(perHour(orderPerBlock, this.deps.network.blockTimeMs), denom, this.aktUsd)
+    const diagnosis = diagnoseNoBids({
+      specs: groups.map((g) => g.spec),
+      providers: [...this.providers.values()],
+      audits: this.audits,
+      bidders: new Set(bids.map((b) => b.id.provider)),
+      excluded,
+      ...(orderUsd !== undefined ? {orderUsdPerHour: orderUsd} : {}),
+      ...(this.options.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.options.maxUsdPerHour} : {}),
+    })
+    yield {type: 'no_bids', diagnosis, ts: ts()}
+    yield this.step('select', 'failed', 'No acceptable bid')
+    const relax = diagnosis.relax.slice(0, 3).map((r) => `${r.change} (+${r.gain})`)
+    throw new NoBidsError(
+      `No acceptable bid for ${empty.map((g) => `group "${g.name}"`).join(', ')} within ${Math.round(this.options.bidTimeoutMs / 1000)} s. ${diagnosis.summary}`,
+      {
+        hint: relax.length ? `To get bids: ${relax.join('; ')}.` : 'Try again later, or on another network.',
+        details: {dseq: this.dseq, diagnosis},
+      },
+    )
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // lease + manifest + ready
+
+  private async *createLeases(chosen: Array<{group: GroupState; chosen: Chosen}>): AsyncGenerator<Ev, Lease[]> {
+    const {market, ledger} = this.deps
+    const leases: Lease[] = []
+    yield this.step('lease', 'started', `Leasing from ${chosen.map((c) => c.chosen.scored.bid.id.provider).join(', ')}`)
+    for (const {chosen: c} of chosen) {
+      this.checkCancelled()
+      const bid = c.scored.bid
+      let result
+      try {
+        result = await market.tx!.createLease(bid.id)
+      } catch (error) {
+        yield this.step('lease', 'failed', (error as Error).message)
+        throw error
+      }
+      this.blocks.leased = result.height
+      ledger.update(this.network, this.owner, this.dseq!, {
+        state: 'leased',
+        provider: bid.id.provider,
+        gseq: bid.id.gseq,
+        oseq: bid.id.oseq,
+        bseq: bid.id.bseq,
+        pricePerBlock: bid.price.amount,
+        denom: bid.price.denom,
+        leaseHeight: result.height,
+      })
+      const lease: Lease = {id: bid.id, state: 'active', price: bid.price, createdAt: result.height, closedOn: 0}
+      leases.push(lease)
+      yield {type: 'lease_created', provider: bid.id.provider, dseq: bid.id.dseq, gseq: bid.id.gseq, oseq: bid.id.oseq, bseq: bid.id.bseq, txHash: result.txHash, height: result.height, ts: ts()}
+    }
+    yield this.step('lease', 'succeeded', `Leased in block ${this.blocks.leased}`, this.blocks.leased)
+    return leases
+  }
+
+  private client(provider: string): ProviderClient {
+    let client = this.clients.get(provider)
+    if (client) return client
+    const info = this.providers.get(provider)
+    if (!info) throw new ProviderError(`Provider ${provider} has no record on chain.`, {code: 'provider_unknown'})
+    const token: TokenSource = (scope: JwtScope[]) =>
+      leaseToken({key: this.deps.key, provider, dseq: this.dseq!, scope, services: this.services, now: this.now})
+    client = this.deps.clientFor
+      ? this.deps.clientFor(info, token)
+      : new ProviderClient({provider, hostUri: info.hostUri, certificates: this.deps.market, token, sleep: this.sleep})
+    this.clients.set(provider, client)
+    return client
+  }
+
+  private async *sendManifests(leases: Lease[]): Emit {
+    const json = manifestSortedJson(this.sdl)
+    const providers = [...new Set(leases.map((l) => l.id.provider))]
+    yield this.step('manifest', 'started', `Sending the manifest to ${providers.join(', ')}`)
+    for (const provider of providers) {
+      this.checkCancelled()
+      try {
+        const {attempts} = await this.client(provider).sendManifest(this.dseq!, json, {signal: this.options.signal})
+        yield {type: 'manifest_sent', provider, attempts, ts: ts()}
+      } catch (error) {
+        this.checkCancelled()
+        yield this.step('manifest', 'failed', (error as Error).message)
+        throw error
+      }
+    }
+    yield this.step('manifest', 'succeeded', 'Manifest accepted')
+  }
+
+  private async *waitReady(leases: Lease[]): AsyncGenerator<Ev, Map<string, LeaseStatus>> {
+    yield this.step('ready', 'started', 'Waiting for the services to start')
+    const deadline = this.now() + this.options.readyTimeoutMs
+    const interval = Math.max(200, Math.min(1000, Math.floor(this.deps.network.blockTimeMs / 2)))
+    const statuses = new Map<string, LeaseStatus>()
+    let lastKey = ''
+    let lastError: unknown
+    for (;;) {
+      this.checkCancelled()
+      for (const lease of leases) {
+        try {
+          statuses.set(leaseKey(lease), await this.client(lease.id.provider).leaseStatus(leaseRef(lease), this.options.signal))
+          lastError = undefined
+        } catch (error) {
+          this.checkCancelled()
+          const code = (error as EdgeError).code
+          // 404 until the provider has processed the manifest.
+          if (code !== 'provider_lease_not_found' && code !== 'provider_unreachable' && code !== 'provider_failed') throw error
+          lastError = error
+        }
+      }
+      const services = summarizeServices([...statuses.values()])
+      const key = JSON.stringify(services)
+      const ready = statuses.size === leases.length && servicesReady([...statuses.values()], this.services)
+      if (key !== lastKey || ready) {
+        lastKey = key
+        yield {type: 'services', ready, services, ts: ts()}
+      }
+      if (ready) {
+        const height = (await this.deps.market.latestBlock().catch(() => undefined))?.height
+        if (height !== undefined) this.blocks.ready = height
+        yield this.step('ready', 'succeeded', `${services.map((s) => `${s.name} ${s.ready}/${s.total}`).join(', ')} ready`, height)
+        return statuses
+      }
+      if (this.now() >= deadline) {
+        yield this.step('ready', 'failed', 'Timed out')
+        const detail = services.length ? services.map((s) => `${s.name} ${s.ready}/${s.total}`).join(', ') : 'no status yet'
+        throw new ProviderError(`The services did not become ready within ${Math.round(this.options.readyTimeoutMs / 1000)} s (${detail}).`, {
+          code: 'services_not_ready',
+          hint: `Look at \`edge events ${this.dseq}\` and \`edge logs ${this.dseq}\` (rerun with --keep to keep the deployment for that), or raise --ready-timeout.`,
+          details: {dseq: this.dseq, services, ...(lastError ? {lastError: (lastError as Error).message} : {})},
+        })
+      }
+      await this.sleep(interval, this.options.signal)
+    }
+  }
+
+  private result(leases: Lease[], statuses: Map<string, LeaseStatus>, reused: boolean): DeployResult {
+    const {network, ledger} = this.deps
+    const f = this.forecast!
+    const allStatuses = [...statuses.values()]
+    const {uris, forwardedPorts} = collectUris(allStatuses, leases.map((l) => this.providers.get(l.id.provider)?.hostUri))
+    const leaseViews: DeployLease[] = leases.map((l) => {
+      const info = this.providers.get(l.id.provider)
+      const usdH = toUsd(perHour(l.price.amount, network.blockTimeMs), l.price.denom, this.aktUsd)
+      const usdM = toUsd(perMonth(l.price.amount, network.blockTimeMs), l.price.denom, this.aktUsd)
+      const region = providerRegion(info?.attributes)
+      return {
+        provider: l.id.provider,
+        hostUri: info?.hostUri ?? '',
+        ...(region ? {region} : {}),
+        gseq: l.id.gseq,
+        oseq: l.id.oseq,
+        bseq: l.id.bseq,
+        perBlock: formatPerBlock(l.price.amount, l.price.denom),
+        denom: l.price.denom,
+        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
+        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+      }
+    })
+    const totalPerBlock = leases.reduce((s, l) => s + l.price.amount, 0n)
+    const denom = leases[0]?.price.denom ?? f.denom
+    const usdH = toUsd(perHour(totalPerBlock, network.blockTimeMs), denom, this.aktUsd)
+    const usdM = toUsd(perMonth(totalPerBlock, network.blockTimeMs), denom, this.aktUsd)
+    ledger.update(this.network, this.owner, this.dseq!, {state: 'ready', uris})
+    const entry = ledger.get(this.network, this.owner, this.dseq!)
+    return {
+      dseq: this.dseq!,
+      owner: this.owner,
+      network: this.network,
+      state: 'ready',
+      reused,
+      leases: leaseViews,
+      price: {
+        perBlock: formatPerBlock(totalPerBlock, denom),
+        denom,
+        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
+        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+      },
+      deposit: {amount: entry?.deposit ?? f.deposit.amount, denom: entry?.depositDenom ?? f.deposit.denom, display: formatCoin(entry?.deposit ?? f.deposit.amount, entry?.depositDenom ?? f.deposit.denom)},
+      services: summarizeServices(allStatuses),
+      uris,
+      forwardedPorts,
+      hash: this.hashHex,
+      ...(entry?.idempotencyKey ? {idempotencyKey: entry.idempotencyKey} : {}),
+      labels: entry?.labels ?? this.options.labels,
+      ...(entry?.expiresAt ? {expiresAt: new Date(entry.expiresAt).toISOString()} : {}),
+      ...(entry?.budgetUsd !== undefined ? {budgetUsd: formatUsd(entry.budgetUsd)} : {}),
+      ...(this.explanation ? {explanation: this.explanation} : {}),
+      blocks: this.blocks,
+      timings: this.timings,
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // cleanup
+
+  /** Closes the deployment after a failure or Ctrl-C, unless --keep. */
+  private async *cleanup(error: unknown): Emit {
+    if (this.dseq === undefined || !this.ownsDeployment) return
+    const reason = error instanceof CancelledError ? 'cancelled' : error instanceof EdgeError ? error.code : 'failed'
+    if (this.options.keep) {
+      yield {type: 'warning', message: `Keeping deployment ${this.dseq} (--keep); close it with \`edge close ${this.dseq}\`.`, ts: ts()}
+      this.deps.ledger.update(this.network, this.owner, this.dseq, {closeReason: `kept after ${reason}`})
+      return
+    }
+    yield this.step('close', 'started', `Closing deployment ${this.dseq} so its deposit is not left locked`)
+    try {
+      const result = await this.deps.market.tx!.closeDeployment(this.dseq)
+      this.deps.ledger.markClosed(this.network, this.owner, this.dseq, reason, 'failed')
+      yield {type: 'deployment_closed', dseq: this.dseq, reason, txHash: result.txHash, ts: ts()}
+      yield this.step('close', 'succeeded', `Closed deployment ${this.dseq}; the deposit is refunded`, result.height)
+    } catch (closeError) {
+      const onChain = await this.deps.market.deployment({owner: this.owner, dseq: this.dseq}).catch(() => undefined)
+      if (onChain?.state === 'closed') {
+        this.deps.ledger.markClosed(this.network, this.owner, this.dseq, reason, 'failed')
+        yield {type: 'deployment_closed', dseq: this.dseq, reason, ts: ts()}
+        yield this.step('close', 'succeeded', `Deployment ${this.dseq} is closed`)
+        return
+      }
+      yield this.step('close', 'failed', (closeError as Error).message)
+      yield {type: 'warning', message: `Could not close deployment ${this.dseq}: ${(closeError as Error).message}. Close it with \`edge close ${this.dseq}\`.`, ts: ts()}
+      if (error instanceof EdgeError && !error.hint?.includes('edge close')) {
+        ;(error as {hint?: string}).hint = `${error.hint ? error.hint + ' ' : ''}Deployment ${this.dseq} is still open: run \`edge close ${this.dseq}\`.`
+      }
+    }
+  }
+}
+
+function bidFigures(bid: Bid, blockTimeMs: number, aktUsd?: bigint): {perHour: bigint; usdPerHour?: bigint} {
+  const ph = perHour(bid.price.amount, blockTimeMs)
+  const usd = toUsd(ph, bid.price.denom, aktUsd)
+  return {perHour: ph, ...(usd === undefined ? {} : {usdPerHour: usd})}
+}
+
+function describeBid(s: ScoredBid): string {
+  const price = s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom)
+  const latency = s.latency?.p50Ms !== undefined ? `, ${Math.round(s.latency.p50Ms)} ms` : ''
+  return `${price}${latency}, score ${s.score}`
+}
+
+export function bidView(s: ScoredBid): BidView {
+  return {
+    rank: s.rank,
+    provider: s.bid.id.provider,
+    ...(s.provider?.hostUri ? {hostUri: s.provider.hostUri} : {}),
+    ...(s.region ? {region: s.region} : {}),
+    gseq: s.bid.id.gseq,
+    oseq: s.bid.id.oseq,
+    bseq: s.bid.id.bseq,
+    price: s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom),
+    ...(s.usdPerHour !== undefined ? {usdPerHour: formatUsd(s.usdPerHour)} : {}),
+    perBlock: formatPerBlock(s.bid.price.amount, s.bid.price.denom),
+    denom: s.bid.price.denom,
+    ...(s.latency?.p50Ms !== undefined ? {latencyMs: s.latency.p50Ms} : {}),
+    ...(s.latency?.error ? {latencyError: s.latency.error} : {}),
+    audited: s.auditors.length > 0,
+    auditors: s.auditors,
+    ...(s.gpus.length ? {gpu: s.gpus.join(', ')} : {}),
+    score: s.score,
+  }
+}
+
+const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`
+const leaseRef = (l: Lease) => ({owner: l.id.owner, provider: l.id.provider, dseq: l.id.dseq, gseq: l.id.gseq, oseq: l.id.oseq})
+

@@ -1,0 +1,83 @@
+/**
+ * The events `edge deploy` yields: one source for both sinks (the Ink view and the JSONL
+ * writer). Every event has `type` and `ts`; bigints are written as decimal strings.
+ */
+import type {Excluded} from './candidates.js'
+import type {NoBidDiagnosis} from './diagnose.js'
+import type {Explanation, Strategy} from './scoring.js'
+
+export type StepName = 'validate' | 'forecast' | 'funds' | 'mint' | 'create' | 'bids' | 'probe' | 'select' | 'lease' | 'manifest' | 'ready' | 'close'
+
+export const STEP_ORDER: StepName[] = ['validate', 'forecast', 'funds', 'mint', 'create', 'bids', 'probe', 'select', 'lease', 'manifest', 'ready']
+
+export const STEP_LABELS: Record<StepName, string> = {
+  validate: 'Validate SDL',
+  forecast: 'Forecast cost',
+  funds: 'Check funds',
+  mint: 'Mint ACT',
+  create: 'Create deployment',
+  bids: 'Collect bids',
+  probe: 'Measure latency',
+  select: 'Choose a bid',
+  lease: 'Create lease',
+  manifest: 'Send manifest',
+  ready: 'Wait for services',
+  close: 'Close deployment',
+}
+
+export type StepStatus = 'started' | 'succeeded' | 'failed' | 'skipped'
+
+/** One row of the bid table (Ink and JSON alike). */
+export interface BidView {
+  rank: number
+  provider: string
+  hostUri?: string
+  region?: string
+  gseq: number
+  oseq: number
+  bseq: number
+  /** "$0.12/h" or a raw figure when the denom has no USD value. */
+  price: string
+  usdPerHour?: string
+  /** Per-block price, base denom (decimal). */
+  perBlock: string
+  denom: string
+  latencyMs?: number
+  latencyError?: string
+  audited: boolean
+  auditors: string[]
+  gpu?: string
+  score: number
+}
+
+export type DeployEvent = {ts: string} & (
+  | {type: 'step'; step: StepName; status: StepStatus; message: string; elapsedMs?: number; height?: number}
+  | {type: 'validated'; file: string; version: string; groups: number; services: string[]; hash: string; warnings: string[]}
+  | {
+      type: 'forecast'
+      denom: string
+      /** The most the order lets a provider charge (the SDL price). */
+      maxPerBlock: string
+      maxUsdPerHour?: string
+      maxUsdPerMonth?: string
+      deposit: {amount: bigint; denom: string; display: string; usd?: string}
+      budgetUsd?: string
+      ttlMs?: number
+      blockTimeMs: number
+    }
+  | {type: 'funds'; ok: boolean; balance: {uact: bigint; uakt: bigint}; needed: {denom: string; amount: bigint}; shortfall?: bigint}
+  | {type: 'mint'; status: 'submitted' | 'waiting' | 'done'; burnUakt: bigint; expectedUact?: bigint; txHash?: string; blocksWaited?: number; message: string}
+  | {type: 'deployment_created'; dseq: bigint; txHash: string; height: number; reused?: boolean}
+  | {type: 'bid'; provider: string; gseq: number; oseq: number; bseq: number; price: string; usdPerHour?: string; height: number}
+  | {type: 'latency'; provider: string; hostUri: string; p50Ms?: number; p95Ms?: number; rttMs?: number; samples: number; error?: string}
+  | {type: 'bids_scored'; gseq: number; strategy: Strategy; bids: BidView[]; excluded: Excluded[]}
+  | {type: 'bid_selected'; gseq: number; provider: string; score: number; by: Strategy | 'provider' | 'user'; explanation?: Explanation}
+  | {type: 'no_bids'; diagnosis: NoBidDiagnosis}
+  | {type: 'lease_created'; provider: string; dseq: bigint; gseq: number; oseq: number; bseq: number; txHash?: string; height: number; reused?: boolean}
+  | {type: 'manifest_sent'; provider: string; attempts: number}
+  | {type: 'services'; ready: boolean; services: Array<{name: string; ready: number; total: number; uris: string[]}>}
+  | {type: 'deployment_closed'; dseq: bigint; reason: string; txHash?: string}
+  | {type: 'warning'; message: string}
+)
+
+export type DeployEventOf<T extends DeployEvent['type']> = Extract<DeployEvent, {type: T}>

@@ -1,0 +1,111 @@
+import type {NetworkContext} from '../../config/networks.js'
+import type {Coin, Market, ProviderInfo} from '../../market/market.js'
+import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
+import type {JwtKey} from '../../provider-client/jwt.js'
+import type {HandshakeProbe} from '../../provider-client/probe.js'
+import type {Ledger} from '../ledger/ledger.js'
+import type {Explanation, ScoredBid, Strategy} from './scoring.js'
+import type {Excluded} from './candidates.js'
+
+/** What the flow asks the person at the terminal (only when a chooser is given). */
+export interface ChoiceRequest {
+  gseq: number
+  groupName: string
+  bids: ScoredBid[]
+  excluded: Excluded[]
+  strategy: Strategy
+}
+
+export interface MintConfirmation {
+  shortfallUact: bigint
+  burnUakt: bigint
+  expectedUact?: bigint
+}
+
+export interface DeployDeps {
+  market: Market
+  network: NetworkContext
+  ledger: Ledger
+  /** The tenant's key, for provider JWTs. */
+  key: JwtKey
+  now?: () => number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  probe?: HandshakeProbe
+  /** Builds the provider client (tests pass extra trusted roots or fakes). */
+  clientFor?: (provider: ProviderInfo, token: TokenSource) => ProviderClient
+  /** Interactive bid picker; without it `select` must be given. */
+  choose?: (request: ChoiceRequest) => Promise<ScoredBid>
+  /** Interactive "mint ACT?" question; without it only `mint: true` mints. */
+  confirmMint?: (request: MintConfirmation) => Promise<boolean>
+}
+
+export interface DeployOptions {
+  file: string
+  /** cheapest | fastest | balanced | a provider address; undefined → ask through `choose`. */
+  select?: string
+  /** USD/h × 10^18 for the whole deployment. */
+  maxUsdPerHour?: bigint
+  region?: string
+  bidTimeoutMs: number
+  /** Blocks to keep collecting bids after the first acceptable one (default: 1 on edge dev, 3 elsewhere). */
+  settleBlocks?: number
+  deposit?: Coin
+  budgetUsd?: bigint
+  ttlMs?: number
+  keep: boolean
+  idempotencyKey?: string
+  labels: Record<string, string>
+  dryRun: boolean
+  mint: boolean
+  readyTimeoutMs: number
+  signal: AbortSignal
+}
+
+export interface DeployedService {
+  name: string
+  ready: number
+  total: number
+  uris: string[]
+}
+
+export interface DeployLease {
+  provider: string
+  hostUri: string
+  region?: string
+  gseq: number
+  oseq: number
+  bseq: number
+  perBlock: string
+  denom: string
+  usdPerHour?: string
+  usdPerMonth?: string
+}
+
+export interface DeployResult {
+  dseq: bigint
+  owner: string
+  network: string
+  state: 'ready' | 'dry-run'
+  /** Reached through an idempotency key instead of opened now. */
+  reused: boolean
+  leases: DeployLease[]
+  /** Sum over the leases. */
+  price?: {usdPerHour?: string; usdPerMonth?: string; perBlock: string; denom: string}
+  deposit: {amount: bigint; denom: string; display: string}
+  services: DeployedService[]
+  /** Every URI a service can be reached at: http(s) URLs and host:port forwards. */
+  uris: string[]
+  forwardedPorts: Array<{service: string; host: string; port: number; externalPort: number; proto: string}>
+  hash: string
+  idempotencyKey?: string
+  labels: Record<string, string>
+  expiresAt?: string
+  budgetUsd?: string
+  explanation?: Explanation
+  /** Block heights: start, deployment included, first bid seen, lease included, services ready. */
+  blocks: {start: number; created?: number; firstBid?: number; leased?: number; ready?: number}
+  /** Milliseconds per step, and in total. */
+  timings: Record<string, number>
+  /** For --dry-run: providers that match the order on chain. */
+  matchingProviders?: Array<{provider: string; hostUri: string; region?: string}>
+}

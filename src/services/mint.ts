@@ -1,0 +1,161 @@
+/**
+ * Minting ACT from AKT (BME). `MsgMintACT` burns AKT and queues the mint; the chain executes it
+ * at the next BME epoch (≥ 10 blocks), so edge waits, block by block, until the ACT is in the
+ * wallet. The chain refuses mints under 10 ACT and mints at the oracle price minus a spread.
+ */
+import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
+import type {Market} from '../market/market.js'
+import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
+import {aktUsdPrice} from './market-ext.js'
+
+export const MIN_MINT_UACT = 10_000_000n
+/** Spread the chain takes (25 bps) plus headroom for the price moving before the epoch. */
+const MINT_HEADROOM_BPS = 25n + 75n
+
+export interface MintPlan {
+  burnUakt: bigint
+  /** What the mint should produce at the current price. */
+  expectedUact?: bigint
+  aktUsd?: bigint
+}
+
+/** How much AKT to burn for at least `uact` ACT (and never less than the chain's minimum). */
+export function planMint(uact: bigint, aktUsd: bigint | undefined): MintPlan {
+  const target = uact < MIN_MINT_UACT ? MIN_MINT_UACT : uact
+  if (!aktUsd) {
+    throw new InsufficientFundsError('edge cannot tell how much AKT buys that much ACT: the chain reports no AKT price.', {
+      code: 'mint_price_unknown',
+      hint: 'Mint an amount of AKT yourself: `edge wallet mint 20akt`.',
+    })
+  }
+  // uact (ACT ≈ $1) → USD → AKT: uakt = uact × 10^18 / aktUsd, plus headroom.
+  const base = divRound(target * DEC_SCALE, aktUsd)
+  const burnUakt = base + divRound(base * MINT_HEADROOM_BPS, 10_000n)
+  return {burnUakt, expectedUact: target, aktUsd}
+}
+
+export type MintEvent =
+  | {type: 'mint'; status: 'submitted'; burnUakt: bigint; expectedUact?: bigint; txHash: string; message: string}
+  | {type: 'mint'; status: 'waiting'; burnUakt: bigint; expectedUact?: bigint; blocksWaited: number; message: string}
+  | {type: 'mint'; status: 'done'; burnUakt: bigint; expectedUact?: bigint; blocksWaited: number; message: string}
+
+export interface MintResult {
+  burnedUakt: bigint
+  mintedUact: bigint
+  txHash: string
+  submittedHeight: number
+  doneHeight: number
+  blocksWaited: number
+  balanceUact: bigint
+}
+
+export interface MintRequest {
+  /** AKT to burn; or */
+  burnUakt?: bigint
+  /** at least this much ACT (priced through the oracle). */
+  uact?: bigint
+  signal?: AbortSignal
+  /** Blocks to wait for the epoch before giving up (default: 3 epochs + 20). */
+  maxBlocks?: number
+}
+
+/** Burns AKT for ACT and waits for the epoch; yields progress once per block. */
+export async function* mintAct(market: Market, request: MintRequest): AsyncGenerator<MintEvent & {ts: string}, MintResult> {
+  const tx = market.tx
+  if (!tx) throw new UsageError('Minting needs a key to sign with.')
+  const ts = () => new Date().toISOString()
+  let plan: MintPlan
+  if (request.burnUakt !== undefined) {
+    plan = {burnUakt: request.burnUakt}
+    const price = await aktUsdPrice(market)
+    if (price) {
+      plan.aktUsd = price
+      plan.expectedUact = divRound(request.burnUakt * price * (10_000n - 25n), DEC_SCALE * 10_000n)
+      if (plan.expectedUact < MIN_MINT_UACT) {
+        throw new UsageError(`Burning ${formatCoin(request.burnUakt, 'uakt')} would mint about ${formatCoin(plan.expectedUact, 'uact')}; the chain refuses mints under 10 ACT.`, {
+          code: 'mint_too_small',
+          hint: `Burn at least ${formatCoin(planMint(MIN_MINT_UACT, price).burnUakt, 'uakt')}.`,
+        })
+      }
+    }
+  } else {
+    plan = planMint(request.uact ?? MIN_MINT_UACT, await aktUsdPrice(market))
+  }
+
+  const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])
+  const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
+  const before = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
+  // Keep a little AKT for the fees of the transactions that follow.
+  const feeReserve = 50_000n
+  if (uakt < plan.burnUakt + feeReserve) {
+    throw new InsufficientFundsError(
+      `Minting needs ${formatCoin(plan.burnUakt + feeReserve, 'uakt')} (including fees) but the wallet holds ${formatCoin(uakt, 'uakt')}.`,
+      {hint: 'Add AKT to the wallet (on edge dev: `edge dev fund`).', details: {needUakt: plan.burnUakt + feeReserve, haveUakt: uakt}},
+    )
+  }
+
+  const result = await tx.mintAct(plan.burnUakt)
+  yield {
+    type: 'mint',
+    status: 'submitted',
+    burnUakt: plan.burnUakt,
+    ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
+    txHash: result.txHash,
+    message: `Burned ${formatCoin(plan.burnUakt, 'uakt')}${plan.expectedUact ? ` for about ${formatCoin(plan.expectedUact, 'uact')}` : ''}; the mint runs at the next BME epoch`,
+    ts: ts(),
+  }
+
+  const epoch = bme?.epochBlocks ?? 10
+  const maxBlocks = request.maxBlocks ?? epoch * 3 + 20
+  const controller = new AbortController()
+  const stop = () => controller.abort()
+  request.signal?.addEventListener('abort', stop, {once: true})
+  let waited = 0
+  try {
+    for await (const block of market.watchBlocks(controller.signal)) {
+      if (block.height <= result.height) continue
+      waited = block.height - result.height
+      const now = (await market.balances(tx.address)).find((c) => c.denom === 'uact')?.amount ?? 0n
+      if (now > before) {
+        const minted = now - before
+        yield {
+          type: 'mint',
+          status: 'done',
+          burnUakt: plan.burnUakt,
+          ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
+          blocksWaited: waited,
+          message: `Minted ${formatCoin(minted, 'uact')} after ${waited} block${waited === 1 ? '' : 's'}`,
+          ts: ts(),
+        }
+        return {burnedUakt: plan.burnUakt, mintedUact: minted, txHash: result.txHash, submittedHeight: result.height, doneHeight: block.height, blocksWaited: waited, balanceUact: now}
+      }
+      yield {
+        type: 'mint',
+        status: 'waiting',
+        burnUakt: plan.burnUakt,
+        ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
+        blocksWaited: waited,
+        message: `Waiting for the BME epoch (${waited}/${epoch}+ blocks)`,
+        ts: ts(),
+      }
+      if (waited >= maxBlocks) break
+    }
+  } finally {
+    request.signal?.removeEventListener('abort', stop)
+  }
+  if (request.signal?.aborted) throw new CancelledError('Cancelled while waiting for the mint; it will still execute at the next epoch.')
+  throw new ChainError(`The ACT mint (tx ${result.txHash}) has not executed after ${waited} blocks.`, {
+    code: 'mint_pending',
+    hint: 'Mints are refused while the oracle is unhealthy or the collateral breaker has tripped; check `edge wallet balance` later.',
+    details: {txHash: result.txHash},
+  })
+}
+
+/** Parses `edge wallet mint AMOUNT`: "20akt" burns AKT, "10act" targets ACT. */
+export function parseMintAmount(input: string, parseCoin: (s: string) => {denom: string; amount: bigint}): MintRequest {
+  const coin = parseCoin(input)
+  if (coin.denom === 'uakt') return {burnUakt: coin.amount}
+  if (coin.denom === 'uact') return {uact: coin.amount}
+  throw new UsageError(`"${input}" is neither AKT nor ACT.`, {hint: 'Write 20akt (to burn) or 10act (to receive).'})
+}
+

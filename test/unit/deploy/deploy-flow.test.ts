@@ -1,0 +1,225 @@
+import {afterEach, describe, expect, it} from 'vitest'
+
+import {CancelledError} from '../../../src/errors.js'
+import type {DeployEvent} from '../../../src/services/deploy/events.js'
+import {type Harness, P1, P2, P3, harness} from './setup.js'
+
+let h: Harness | undefined
+afterEach(async () => {
+  await h?.cleanup()
+  h = undefined
+})
+
+const steps = (events: DeployEvent[]) => events.filter((e) => e.type === 'step').map((e) => `${(e as {step: string}).step}:${(e as {status: string}).status}`)
+const ofType = <T extends DeployEvent['type']>(events: DeployEvent[], type: T) => events.filter((e) => e.type === type) as Array<Extract<DeployEvent, {type: T}>>
+
+describe('edge deploy flow', () => {
+  it('goes from SDL to ready services with the cheapest bid, and records it in the ledger', async () => {
+    h = await harness([
+      {owner: P1, usdPerHour: 0.3, latencyMs: 80},
+      {owner: P2, usdPerHour: 0.2, latencyMs: 10},
+    ])
+    const {events, result, error} = await h.run({select: 'cheapest'})
+    expect(error).toBeUndefined()
+    expect(result!.state).toBe('ready')
+    expect(result!.leases[0].provider).toBe(P2)
+    expect(result!.price!.usdPerHour).toBe('$0.20')
+    expect(result!.uris).toEqual(['http://web.dseq.ingress.local'])
+    expect(result!.dseq).toBe(100n)
+    // One event stream with every step in order.
+    expect(steps(events)).toEqual([
+      'validate:started', 'validate:succeeded',
+      'forecast:started', 'forecast:succeeded',
+      'funds:started', 'funds:succeeded', 'mint:skipped',
+      'create:started', 'create:succeeded',
+      'bids:started', 'bids:succeeded',
+      'probe:started', 'probe:succeeded',
+      'select:started', 'select:succeeded',
+      'lease:started', 'lease:succeeded',
+      'manifest:started', 'manifest:succeeded',
+      'ready:started', 'ready:succeeded',
+    ])
+    // The manifest went to the winner, byte for byte the hashed JSON.
+    expect(h.providers.get(P2)!.manifests).toHaveLength(1)
+    expect(h.providers.get(P1)!.manifests).toHaveLength(0)
+    expect(ofType(events, 'forecast')[0].maxUsdPerHour).toBe('$0.36')
+    const entry = h.ledger.get('local', h.market.owner, 100n)!
+    expect(entry).toMatchObject({state: 'ready', provider: P2, services: ['web']})
+    // Both providers matched, so the bid window closed as soon as both had bid.
+    expect(result!.blocks.firstBid).toBe(result!.blocks.created! + 1)
+  })
+
+  it('picks the lowest latency with --select fastest and explains why', async () => {
+    h = await harness([
+      {owner: P1, usdPerHour: 0.3, latencyMs: 5},
+      {owner: P2, usdPerHour: 0.2, latencyMs: 90},
+    ])
+    const {result} = await h.run({select: 'fastest'})
+    expect(result!.leases[0].provider).toBe(P1)
+    expect(result!.explanation!.others[0].why).toMatch(/latency: 90 ms/)
+  })
+
+  it('leases from a named provider with --select <address>', async () => {
+    h = await harness([
+      {owner: P1, usdPerHour: 0.3},
+      {owner: P2, usdPerHour: 0.2},
+    ])
+    const {result, events} = await h.run({select: P1})
+    expect(result!.leases[0].provider).toBe(P1)
+    expect(ofType(events, 'bid_selected')[0].by).toBe('provider')
+  })
+
+  it('asks the chooser when no strategy is given', async () => {
+    h = await harness([
+      {owner: P1, usdPerHour: 0.3},
+      {owner: P2, usdPerHour: 0.2},
+    ])
+    const seen: string[] = []
+    const {result} = await h.run(
+      {select: undefined},
+      {
+        choose: async (req) => {
+          seen.push(...req.bids.map((b) => b.bid.id.provider))
+          return req.bids.find((b) => b.bid.id.provider === P1)!
+        },
+      },
+    )
+    expect(seen.sort()).toEqual([P1, P2].sort())
+    expect(result!.leases[0].provider).toBe(P1)
+  })
+
+  it('exits 3 with a diagnosis when no bid meets the price cap, and closes the deployment', async () => {
+    h = await harness([
+      {owner: P1, usdPerHour: 0.3},
+      {owner: P2, usdPerHour: 0.25, region: 'eu-west'},
+      {owner: P3, region: 'us-east'},
+    ])
+    const {events, error} = await h.run({maxUsdPerHour: 10n ** 17n})
+    expect(error!.exitCode).toBe(3)
+    expect(error!.message).toMatch(/No acceptable bid/)
+    expect(error!.hint).toMatch(/raise --max-price \(\$0\.25\/h is the lowest ask\)/)
+    const diagnosis = ofType(events, 'no_bids')[0].diagnosis
+    expect(diagnosis.constraints).toContainEqual({constraint: 'your --max-price', kind: 'price_cap', providers: 2})
+    expect(diagnosis.verdicts.find((v) => v.provider === P3)!.outcome).toBe('no_bid')
+    // Nothing left locked.
+    expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+    expect(ofType(events, 'deployment_closed')[0].reason).toBe('no_bids')
+    expect(h.ledger.get('local', h.market.owner, 100n)!.state).toBe('failed')
+  })
+
+  it('says which placement attribute excluded the providers when nobody can bid', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3, region: 'us-east'}])
+    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+    const text = readFileSync(h.options.file, 'utf8').replace('  placement:\n    akash:\n', '  placement:\n    akash:\n      attributes:\n        region: eu-central\n')
+    writeFileSync(file, text)
+    const {error, events} = await h.run({file, bidTimeoutMs: 200})
+    expect(error!.exitCode).toBe(3)
+    const diagnosis = ofType(events, 'no_bids')[0].diagnosis
+    expect(diagnosis.constraints[0]).toMatchObject({constraint: 'placement attribute region=eu-central', providers: 1})
+    expect(diagnosis.relax[0]).toEqual({change: 'drop the placement attribute region=eu-central from the SDL', gain: 1})
+  })
+
+  it('closes the deployment when cancelled while collecting bids', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}, {owner: P2}])
+    const controller = new AbortController()
+    h.market.onBlock = (height) => {
+      if (height === 102) controller.abort(new CancelledError())
+    }
+    const {error, events} = await h.run({signal: controller.signal, select: 'balanced'})
+    expect(error).toBeInstanceOf(CancelledError)
+    expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+    expect(ofType(events, 'deployment_closed')[0].reason).toBe('cancelled')
+  })
+
+  it('closes the deployment when the provider refuses the manifest, unless --keep', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.providers.get(P1)!.options.refuseManifest = 422
+    const first = await h.run({})
+    expect(first.error!.exitCode).toBe(5)
+    expect(first.error!.message).toMatch(/manifest version mismatch/)
+    expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+    const kept = await h.run({keep: true})
+    expect(kept.error!.exitCode).toBe(5)
+    const dseq = [...h.market.deploymentsById.values()].at(-1)!.id.dseq
+    expect(h.market.deploymentsById.get(`${h.market.owner}/${dseq}`)!.state).toBe('active')
+    expect(ofType(kept.events, 'warning').some((w) => w.message.includes('--keep'))).toBe(true)
+  }, 60_000)
+
+  it('finds the deployment of a retried run through its idempotency key instead of opening another', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    const first = await h.run({idempotencyKey: 'ci-123', labels: {ci: 'yes'}})
+    expect(first.result!.reused).toBe(false)
+    const creates = h.market.txLog.filter((t) => t.kind === 'createDeployment').length
+    const second = await h.run({idempotencyKey: 'ci-123'})
+    expect(second.result!.reused).toBe(true)
+    expect(second.result!.dseq).toBe(first.result!.dseq)
+    expect(h.market.txLog.filter((t) => t.kind === 'createDeployment')).toHaveLength(creates)
+    expect(h.market.txLog.filter((t) => t.kind === 'createLease')).toHaveLength(1)
+    expect(second.result!.labels).toEqual({ci: 'yes'})
+  })
+
+  it('resumes a keyed deployment that has no lease yet from the bids', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.failNext.createLease = new Error('lease tx timed out')
+    const first = await h.run({idempotencyKey: 'k', keep: true})
+    expect(first.error).toBeDefined()
+    const second = await h.run({idempotencyKey: 'k'})
+    expect(second.error).toBeUndefined()
+    expect(second.result!.reused).toBe(true)
+    expect(h.market.txLog.filter((t) => t.kind === 'createDeployment')).toHaveLength(1)
+  })
+
+  it('refuses an idempotency key that belongs to another manifest', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    await h.run({idempotencyKey: 'k2'})
+    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('busybox:1.36', 'busybox:1.37'))
+    const {error} = await h.run({file, idempotencyKey: 'k2'})
+    expect(error).toMatchObject({code: 'idempotency_conflict', exitCode: 2})
+  })
+
+  it('stops before creating anything when the wallet lacks ACT and minting is not allowed', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.balancesByAddr.get(h.market.owner)!.find((c) => c.denom === 'uact')!.amount = 1_000_000n
+    const {error} = await h.run({})
+    expect(error!.exitCode).toBe(4)
+    expect(error!.hint).toMatch(/--mint/)
+    expect(h.market.txLog).toHaveLength(0)
+  })
+
+  it('mints ACT from AKT with --mint and waits for it before creating the deployment', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.balancesByAddr.get(h.market.owner)!.find((c) => c.denom === 'uact')!.amount = 1_000_000n
+    const {result, events, error} = await h.run({mint: true})
+    expect(error).toBeUndefined()
+    expect(result!.state).toBe('ready')
+    const mints = ofType(events, 'mint')
+    expect(mints[0].status).toBe('submitted')
+    expect(mints.at(-1)!.status).toBe('done')
+    expect(h.market.txLog.map((t) => t.kind).slice(0, 2)).toEqual(['mintAct', 'createDeployment'])
+  })
+
+  it('sets the deposit from --budget and records TTL and labels', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    const {result} = await h.run({budgetUsd: 20n * 10n ** 18n, ttlMs: 3_600_000, labels: {team: 'a'}})
+    expect(result!.deposit.amount).toBe(20_000_000n)
+    expect(result!.budgetUsd).toBe('$20.00')
+    const entry = h.ledger.get('local', h.market.owner, result!.dseq)!
+    expect(entry.expiresAt).toBeGreaterThan(Date.now())
+    expect(entry.labels).toEqual({team: 'a'})
+  })
+
+  it('runs nothing on chain with --dry-run and lists the matching providers', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}, {owner: P2}])
+    const {result} = await h.run({dryRun: true})
+    expect(result!.state).toBe('dry-run')
+    expect(result!.matchingProviders!.map((p) => p.provider).sort()).toEqual([P1, P2].sort())
+    expect(h.market.txLog).toHaveLength(0)
+  })
+})
