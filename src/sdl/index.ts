@@ -171,9 +171,11 @@ export function loadSdlOrThrow(text: string, options: LoadSdlOptions = {}): Sdl 
 export function requireValid(result: SdlLoadResult, file?: string): Sdl {
   if (result.ok && result.sdl) return result.sdl
   const first = result.errors[0]
-  const where = first ? `${first.file ?? file ?? 'SDL'}:${first.line}:${first.column}` : (file ?? 'SDL')
+  const name = first?.file ?? file
+  const where = first ? (name ? `${name}:${first.line}:${first.column}` : `line ${first.line}, column ${first.column}`) : ''
   const count = result.errors.length
-  throw new UsageError(`${file ?? 'The SDL'} is not a valid SDL: ${where}: ${first?.message ?? 'unknown problem'}`, {
+  const head = file ? `${file} is not a valid SDL` : 'The SDL is not valid'
+  throw new UsageError(`${head}: ${where ? `${where}: ` : ''}${first?.message ?? 'unknown problem'}`, {
     code: 'sdl_invalid',
     hint: count > 1 ? `${first?.hint ? `${first.hint} ` : ''}Run \`edge sdl validate ${file ?? ''}\` to see all ${count} problems.`.trim() : first?.hint,
     details: {errors: result.errors, warnings: result.warnings},

@@ -8,6 +8,7 @@ import {
   LineCounter,
   type Node,
   parseAllDocuments,
+  parseDocument,
   type Scalar,
   type YAMLMap,
   type YAMLSeq,
@@ -75,13 +76,11 @@ export class SdlSource {
     // merge: Go's yaml.v3 honours `<<` merge keys, so we do too.
     const docs = parseAllDocuments(text, {lineCounter: lines, merge: true, prettyErrors: false, uniqueKeys: true})
     const list = Array.isArray(docs) ? docs : []
-    const doc = list[0] ?? (parseAllDocuments('', {lineCounter: new LineCounter()}) as Document[])[0]
+    // Nothing but comments or whitespace: an empty document, reported by the decoder.
+    const doc = list[0] ?? parseDocument('')
     const source = new SdlSource(text, file, doc as Document, lines)
     const issues: SdlIssue[] = []
-    if (!Array.isArray(docs)) {
-      // An EmptyStream: nothing but comments or whitespace.
-      return {source, issues}
-    }
+    if (!Array.isArray(docs)) return {source, issues}
     for (const err of doc?.errors ?? []) {
       const [start] = err.pos
       const pos = source.positionAt(start)

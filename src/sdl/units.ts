@@ -1,6 +1,6 @@
 /**
  * Resource quantities exactly as Akash's Go parser reads them (go/sdl/units.go). The float
- * arithmetic is deliberate: Go multiplies a float64 and truncates, so "0.57" CPU is 569 millicores
+ * arithmetic is deliberate: Go multiplies a float64 and truncates, so "1.001" CPU is 1000 millicores
  * there, and the manifest hash depends on it.
  */
 
