@@ -37,6 +37,7 @@ import {
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 
 import {matchPlacement, matchResources} from '../../../market/matching.js'
+import {padUint} from '../../paginate.js'
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
 import type {AuditKeeper} from '../audit/index.js'
 import {isAddress} from '../common/address.js'
@@ -160,6 +161,20 @@ const LEASE_STATE_NAMES = {
   active: Lease_State.active,
   insufficient_funds: Lease_State.insufficient_funds,
   closed: Lease_State.closed,
+}
+
+/**
+ * The narrowest primary-key prefix the owner-path filters allow. node walks the whole owner range
+ * and filters; starting lower in the key gives the same results in the same order, faster.
+ */
+function ownerPrefix(base: string, f: {owner: string; dseq: bigint; gseq: number; oseq: number}): string {
+  let prefix = `${base}${f.owner}/`
+  if (f.dseq === 0n) return prefix
+  prefix += `${padUint(f.dseq)}/`
+  if (f.gseq === 0) return prefix
+  prefix += `${padUint(f.gseq)}/`
+  if (f.oseq === 0) return prefix
+  return `${prefix}${padUint(f.oseq)}/`
 }
 
 function offsetGuard(pagination: {offset?: unknown} | undefined, state: string): void {
@@ -362,7 +377,8 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
         (f.gseq === 0 || id.gseq === f.gseq) &&
         (f.oseq === 0 || id.oseq === f.oseq)
       const byOwner = f.owner !== ''
-      const prefixes = byOwner ? [`${ORDERS}${f.owner}/`] : states.map((s) => `${ORDER_STATES}${s}/`)
+      // An order key ends at its oseq, so the prefix stops at the group.
+      const prefixes = byOwner ? [ownerPrefix(ORDERS, {...f, oseq: 0})] : states.map((s) => `${ORDER_STATES}${s}/`)
       const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key) => {
         const path = byOwner ? key.slice(ORDERS.length) : key.slice(ORDER_STATES.length).replace(/^\d+\//, '')
         const id = parseOrderPath(path)
@@ -410,7 +426,7 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
       let prefixes: string[]
       let strip: (key: string) => string
       if (f.owner !== '') {
-        prefixes = [`${BIDS}${f.owner}/`]
+        prefixes = [ownerPrefix(BIDS, f)]
         strip = (key) => key.slice(BIDS.length)
       } else if (f.provider !== '') {
         prefixes = [`${BIDS_BY_PROVIDER}${f.provider}/`]
@@ -464,7 +480,7 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
       let prefixes: string[]
       let strip: (key: string) => string
       if (f.owner !== '') {
-        prefixes = [`${LEASES}${f.owner}/`]
+        prefixes = [ownerPrefix(LEASES, f)]
         strip = (key) => key.slice(LEASES.length)
       } else if (f.provider !== '') {
         prefixes = [`${LEASES_BY_PROVIDER}${f.provider}/`]

@@ -210,4 +210,49 @@ describe('escrow settlement through the market', () => {
     expect(d.escrowAccount?.state?.funds).toEqual([{denom: 'uact', amount: '999940'}])
     conserved()
   })
+
+  it('keeps deployments apart whose dseqs share a prefix (1 and 10)', () => {
+    const {chain, conserved, ok} = setup()
+    ok(chain.deliver(MsgCreateProvider, createProvider(provider)))
+    for (const dseq of [1, 10]) {
+      ok(chain.deliver(MsgCreateDeployment, createDeployment(tenant, dseq, {deposit: 1_000_000n, groups: [{units: [{price: '5'}]}]})))
+      ok(chain.deliver(MsgCreateBid, createBid(tenant, dseq, provider, {price: '5'})))
+    }
+    chain.commit() // h=2
+    for (const dseq of [1, 10]) ok(chain.deliver(MsgCreateLease, {bidId: bidId(tenant, dseq, provider)}))
+    chain.skipTo(12)
+    ok(chain.deliver(MsgWithdrawLease, {id: bidId(tenant, 1, provider)}))
+    expect(chain.balance(provider, 'uact')).toBe(50n)
+    expect(deployment(chain, 1).escrowAccount?.state?.funds).toEqual([{denom: 'uact', amount: '999950'}])
+    // dseq 10 was not settled along with dseq 1
+    expect(deployment(chain, 10).escrowAccount?.state?.funds).toEqual([{denom: 'uact', amount: '1000000'}])
+    expect(deployment(chain, 10).escrowAccount?.state?.settledAt.toString()).toBe('2')
+    conserved()
+  })
+
+  it('reproduces node: a new lease settles the account but drops what the other leases earned meanwhile', () => {
+    const {chain, conserved, ok} = setup()
+    ok(chain.deliver(MsgCreateProvider, createProvider(provider)))
+    ok(
+      chain.deliver(
+        MsgCreateDeployment,
+        createDeployment(tenant, 3, {deposit: 1_000_000n, groups: [{name: 'a', units: [{price: '4'}]}, {name: 'b', units: [{price: '6'}]}]}),
+      ),
+    )
+    ok(chain.deliver(MsgCreateBid, createBid(tenant, 3, provider, {price: '4', gseq: 1})))
+    ok(chain.deliver(MsgCreateBid, createBid(tenant, 3, provider, {price: '6', gseq: 2})))
+    chain.commit() // h=2
+    ok(chain.deliver(MsgCreateLease, {bidId: bidId(tenant, 3, provider, 1)}))
+    chain.skipTo(12)
+    ok(chain.deliver(MsgCreateLease, {bidId: bidId(tenant, 3, provider, 2)}))
+    // 10 blocks × 4 left the account, but lease 1's payment was not credited
+    const acc = deployment(chain, 3).escrowAccount!.state!
+    expect(acc.funds).toEqual([{denom: 'uact', amount: '999960'}])
+    expect(acc.transferred).toEqual([{denom: 'uact', amount: '40'}])
+    const first = chain.query<unknown, QueryLeaseResponse>('/akash.market.v1beta5.Query/Lease', {id: bidId(tenant, 3, provider, 1)})
+    expect(first.escrowPayment?.state?.balance?.amount).toBe('0')
+    expect(first.escrowPayment?.state?.withdrawn?.amount).toBe('0')
+    // the 40 uact stay in the escrow module account: nothing is created or lost
+    conserved()
+  })
 })
