@@ -95,8 +95,10 @@ export function defaultBmeGenesis(opts: BmeGenesisOptions = {}): BmeGenesis {
       minMint: [{denom: DENOM_UACT, amount: (opts.minMintUact ?? 10_000_000n).toString()}],
     },
     prices: {[DENOM_UAKT]: opts.aktPriceUsd ?? '1', [DENOM_UACT]: '1'},
-    // 300,000 AKT, what mainnet's vault was funded with at v2.0.0.
-    vaultSeed: [{denom: DENOM_UAKT, amount: (opts.vaultSeedUakt ?? 300_000_000_000n).toString()}],
+    // Mainnet's vault got 300,000 AKT at v2.0.0; edge dev seeds 10,000,000 so that ACT handed out
+    // at genesis or by the faucet (up to ~10.5M at AKT = 1 USD) keeps the collateral ratio above
+    // the 0.95 warn line and mints stay open.
+    vaultSeed: [{denom: DENOM_UAKT, amount: (opts.vaultSeedUakt ?? 10_000_000_000_000n).toString()}],
   }
 }
 

@@ -40,7 +40,7 @@ describe('bme mint and burn', () => {
     expect(queued.code, queued.log).toBe(0)
     expect(c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 5_000_000n)}).code).toBe(0)
     expect(c.balance(user, 'uakt')).toBe(895_000_000n)
-    expect(c.balance(vault, 'uakt')).toBe(300_105_000_000n)
+    expect(c.balance(vault, 'uakt')).toBe(10_000_105_000_000n)
     const pending = c.query<unknown, QueryLedgerRecordsResponse>(`${Q}LedgerRecords`, {filters: {source: user}})
     expect(pending.records.map((r) => [r.status, r.id?.sequence.toString(), r.pendingRecord?.coinsToBurn?.amount])).toEqual([
       [LedgerRecordStatus.ledger_record_status_pending, '1', '100000000'],
@@ -71,7 +71,7 @@ describe('bme mint and burn', () => {
       totalBurned: [coin('uact', 0n), coin('uakt', 0n)],
     })
     // vault uact + the ACT held outside it = ACT supply
-    expect(vaultState.vaultState?.balances).toEqual([coin('uact', 100_000_000n), coin('uakt', 300_100_000_000n)])
+    expect(vaultState.vaultState?.balances).toEqual([coin('uact', 100_000_000n), coin('uakt', 10_000_100_000_000n)])
 
     // ACT → AKT runs on the burn epoch (every 10 blocks: 20, 30, …), paid from the remint credit
     const burn = c.deliver(MsgBurnACT, {owner: user, to: user, coinsToBurn: coin('uact', 50_000_000n)})
@@ -115,5 +115,24 @@ describe('bme mint and burn', () => {
     })
     expect(c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 2_000_000_000n)})).toMatchObject({codespace: 'sdk', code: 5})
     expect(() => c.query(`${Q}LedgerRecords`, {filters: {status: 'done'}})).toThrow(/invalid status filter value/)
+  })
+})
+
+describe('bme circuit breaker', () => {
+  it('halts mints when outstanding ACT outgrows the vault, and still lets ACT be burned', () => {
+    // vault 100 AKT at 1 USD vs 1000 ACT outstanding: CR 0.1, below the 0.90 halt line
+    const c = new FakeChain({
+      funds: {[user]: {uakt: 1_000_000_000n, uact: 1_000_000_000n}},
+      genesisOptions: {vaultSeedUakt: 100_000_000n},
+    })
+    c.commit()
+    expect(c.query<unknown, QueryStatusResponse>(`${Q}Status`, {})).toMatchObject({
+      status: MintStatus.mint_status_halt_cr,
+      mintsAllowed: false,
+      refundsAllowed: true,
+      collateralRatio: '0.1',
+    })
+    expect(c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 20_000_000n)})).toMatchObject({codespace: 'bme', code: 6})
+    expect(c.deliver(MsgBurnACT, {owner: user, to: user, coinsToBurn: coin('uact', 20_000_000n)}).code).toBe(0)
   })
 })

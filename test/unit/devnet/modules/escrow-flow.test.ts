@@ -11,6 +11,8 @@ import {
   Scope,
   Source,
   Types_State as EscrowState,
+  type QueryAccountsResponse,
+  type QueryPaymentsResponse,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {
   Group_State,
@@ -254,5 +256,29 @@ describe('escrow settlement through the market', () => {
     expect(first.escrowPayment?.state?.withdrawn?.amount).toBe('0')
     // the 40 uact stay in the escrow module account: nothing is created or lost
     conserved()
+  })
+
+  it('answers the escrow Accounts and Payments queries by state and xid', () => {
+    const {chain, ok} = setup()
+    ok(chain.deliver(MsgCreateProvider, createProvider(provider)))
+    for (const dseq of [4, 5]) ok(chain.deliver(MsgCreateDeployment, createDeployment(tenant, dseq, {groups: [{units: [{price: '2'}]}]})))
+    ok(chain.deliver(MsgCreateBid, createBid(tenant, 4, provider, {price: '2'})))
+    chain.commit()
+    ok(chain.deliver(MsgCreateLease, {bidId: bidId(tenant, 4, provider)}))
+    ok(chain.deliver(MsgCloseDeployment, {id: {owner: tenant, dseq: 5}}))
+    const accounts = (req: unknown) =>
+      chain.query<unknown, QueryAccountsResponse>('/akash.escrow.v1.Query/Accounts', req).accounts.map((a) => [a.id?.xid, a.state?.state])
+    expect(accounts({})).toEqual([
+      [`${tenant}/4/1/1/${provider}`, EscrowState.open],
+      [`${tenant}/4`, EscrowState.open],
+      [`${tenant}/5`, EscrowState.closed],
+    ])
+    expect(accounts({state: 'closed'})).toEqual([[`${tenant}/5`, EscrowState.closed]])
+    expect(accounts({xid: `deployment/${tenant}/4`})).toEqual([[`${tenant}/4`, EscrowState.open]])
+    expect(() => accounts({state: 'gone'})).toThrow(/invalid state value/)
+    const payments = chain.query<unknown, QueryPaymentsResponse>('/akash.escrow.v1.Query/Payments', {xid: `deployment/${tenant}/4`})
+    expect(payments.payments.map((p) => [p.id?.xid, p.state?.owner, p.state?.rate])).toEqual([
+      [`1/1/${provider}`, provider, {denom: 'uact', amount: '2'}],
+    ])
   })
 })
