@@ -6,7 +6,7 @@ import {openSettings} from '../config/settings.js'
 import {formatUsd, perHour, toUsd} from '../market/money.js'
 import {formatIssue} from '../services/sdl/report.js'
 import {assertCanWrite, type InitResult, initDeployFile, parseGpuModels, parsePriceCap} from '../services/sdl/init.js'
-import {describeGpu, listTemplates, readTemplate, type TemplateInfo} from '../services/sdl/templates.js'
+import {listTemplates, readTemplate, type TemplateInfo} from '../services/sdl/templates.js'
 import {promptSelect, promptText} from '../ui/prompts.js'
 
 const DEFAULT_TEMPLATE = 'hello'
@@ -49,7 +49,6 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
         interactive: true,
         replacement: '--region',
         message: 'Region (a provider region attribute such as us-west; empty for any):',
-        defaultValue: '',
       })
       region = answer.trim() === '' ? undefined : answer.trim()
     }
@@ -83,7 +82,11 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
       interactive: true,
       replacement: '--template',
       message: 'Which template?',
-      choices: templates.map((t) => ({label: t.name, value: t.name, hint: `${t.description} · GPU: ${describeGpu(t.gpu)} · ~$${t.typicalUsdPerHour}/h`})),
+      choices: templates.map((t) => ({
+        label: t.name,
+        value: t.name,
+        hint: `${t.title} · ${t.gpu ? `${t.gpu.units} GPU` : 'CPU only'} · ~$${t.typicalUsdPerHour}/h`,
+      })),
       initialIndex: Math.max(0, templates.findIndex((t) => t.name === DEFAULT_TEMPLATE)),
     })
   }
