@@ -1,0 +1,349 @@
+/**
+ * The provider config file, `<data>/provider/<name>/provider.yaml`. `edge provide init` writes it;
+ * `edge provide start` reads it. YAML so that an operator can edit prices and attributes by hand.
+ * Money is kept as decimal strings (USD per hour) and parsed into bigints where it is used.
+ */
+import {chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+
+import {UsageError} from '../../errors.js'
+import {providerDir} from '../../config/paths.js'
+import {parseDec} from '../../market/money.js'
+
+export const CONFIG_FILE = 'provider.yaml'
+export const CONFIG_VERSION = 1
+
+export type RuntimeKindName = 'docker' | 'process'
+
+export interface GpuConfig {
+  /** nvidia-smi index; what the runtime passes to DeviceRequests. */
+  index: number
+  uuid?: string
+  vendor: string
+  /** Lower-case model as Akash names it: `h100`, `rtx4090`, `a100`. */
+  model: string
+  /** VRAM as Akash writes it: `80Gi`. */
+  ram?: string
+  /** `pcie` or `sxm`. */
+  interface?: string
+}
+
+export interface StorageClassConfig {
+  /** beta1 (HDD), beta2 (SSD), beta3 (NVMe), default, ram. */
+  class: string
+  persistent: boolean
+  /** Bytes this class may hand out; ram draws on memory. */
+  bytes?: string
+}
+
+export interface CapacityConfig {
+  /** Millicores for leases. */
+  cpuMillis: number
+  memoryBytes: string
+  /** Ephemeral (container root filesystem) storage. */
+  storageBytes: string
+  gpus: GpuConfig[]
+  storageClasses: StorageClassConfig[]
+}
+
+export interface PricingConfig {
+  /** USD per CPU core per hour. */
+  cpuCoreHour: string
+  /** USD per GiB of memory per hour. */
+  memoryGiBHour: string
+  /** USD per GiB of storage per hour (ephemeral). */
+  storageGiBHour: string
+  /** USD per GiB per hour for persistent storage classes, by class; `storageGiBHour` otherwise. */
+  persistentStorageGiBHour?: Record<string, string>
+  /** USD per GPU per hour by model (`h100`), with `default` for any other model. */
+  gpuHour: Record<string, string>
+  /** USD per global endpoint (forwarded port or ingress host) per hour. */
+  endpointHour?: string
+  /** USD per AKT, for orders priced in uakt (old deployments); without it those are skipped. */
+  aktUsd?: string
+  /**
+   * A pricing command (Akash's bid-price script protocol): order JSON on stdin, the per-block price
+   * in the order's denom on stdout. When set it replaces the table.
+   */
+  command?: string
+  /** Seconds the pricing command may run. */
+  commandTimeoutS?: number
+}
+
+export interface GatewayConfig {
+  /** Address to listen on; the port defaults to the host URI's. */
+  listen?: string
+  /** A certificate to serve instead of the self-signed one (PEM files). */
+  certFile?: string
+  keyFile?: string
+  /** Largest request body accepted (manifest PUT), bytes. */
+  maxBodyBytes?: number
+}
+
+export interface IngressConfig {
+  /** Hostnames are `<id>.<domain>`; `localhost` on edge dev. */
+  domain: string
+  /** Address:port the ingress proxy listens on. */
+  listen?: string
+  /** Host that forwarded ports are reported under (defaults to the host URI's host). */
+  publicHost?: string
+}
+
+export interface BiddingConfig {
+  /** Bid deposit, e.g. `500000uakt`; absent = the chain's minimum. */
+  deposit?: string
+  /** Close a bid nobody leased after this many seconds. */
+  bidTimeoutS: number
+  /** Close a won lease whose manifest did not arrive in this many seconds. */
+  manifestTimeoutS: number
+  /** Withdraw lease earnings this often (seconds); 0 = only on lease close. */
+  withdrawIntervalS: number
+  /** Most open bids at once (0 = no limit). */
+  maxOpenBids: number
+}
+
+export interface RuntimeConfigFile {
+  kind: RuntimeKindName
+  /** Docker/Podman socket; found automatically when absent. */
+  socket?: string
+  /** Host ports for forwarded ports: `min-max`. */
+  portRange?: string
+}
+
+export interface ProviderConfig {
+  version: number
+  name: string
+  network: string
+  /** Keystore key that signs (EDGE_MNEMONIC overrides it). */
+  key?: string
+  /** The address the key derives, recorded for status without unlocking. */
+  address?: string
+  hostUri: string
+  /** Attributes beyond the generated capability ones (`region`, `organization`, …). */
+  attributes: Record<string, string>
+  info?: {email?: string; website?: string}
+  capacity: CapacityConfig
+  pricing: PricingConfig
+  runtime: RuntimeConfigFile
+  gateway: GatewayConfig
+  ingress: IngressConfig
+  bidding: BiddingConfig
+}
+
+export const DEFAULT_PRICING: PricingConfig = {
+  cpuCoreHour: '0.012',
+  memoryGiBHour: '0.004',
+  storageGiBHour: '0.0002',
+  gpuHour: {default: '0.50'},
+  endpointHour: '0',
+}
+
+export const DEFAULT_BIDDING: BiddingConfig = {
+  bidTimeoutS: 300,
+  manifestTimeoutS: 300,
+  withdrawIntervalS: 600,
+  maxOpenBids: 0,
+}
+
+export function configPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(providerDir(name, env), CONFIG_FILE)
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
+
+export function validateProviderName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new UsageError(`"${name}" is not a valid provider name.`, {
+      hint: 'Use lowercase letters, digits and dashes (at most 40 characters).',
+    })
+  }
+  return name
+}
+
+export async function loadProviderConfig(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderConfig> {
+  const path = configPath(validateProviderName(name), env)
+  if (!existsSync(path)) {
+    throw new UsageError(`There is no provider "${name}" on this machine.`, {
+      code: 'provider_not_initialised',
+      hint: `Run \`edge provide init${name === 'default' ? '' : ` --name ${name}`}\` first.`,
+    })
+  }
+  const {parse} = await import('yaml')
+  let raw: unknown
+  try {
+    raw = parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message}`, {hint: 'Fix the file or run `edge provide init` again.'})
+  }
+  return validateProviderConfig(raw, path)
+}
+
+export async function saveProviderConfig(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const path = configPath(config.name, env)
+  mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+  const {stringify} = await import('yaml')
+  const header =
+    '# edge provider configuration (edge provide init writes it; edit by hand, then restart `edge provide start`).\n' +
+    '# Prices are USD per hour; ACT is worth 1 USD, so they become uact per block with the network block time.\n'
+  const tmp = `${path}.${process.pid}.tmp`
+  writeFileSync(tmp, header + stringify(config), {mode: 0o600})
+  renameSync(tmp, path)
+  chmodSync(path, 0o600)
+  return path
+}
+
+/** Checks a parsed file and fills defaults; errors name the field. */
+export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): ProviderConfig {
+  const bad = (field: string, why: string) =>
+    new UsageError(`${source}: ${field} ${why}.`, {code: 'bad_provider_config', hint: 'Fix the file or run `edge provide init` again.'})
+  if (!raw || typeof raw !== 'object') throw bad('the file', 'is empty')
+  const r = raw as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const str = (v: unknown, field: string): string => {
+    if (typeof v !== 'string' || v === '') throw bad(field, 'must be a non-empty string')
+    return v
+  }
+  const usd = (v: unknown, field: string): string => {
+    const s = typeof v === 'number' ? String(v) : v
+    if (typeof s !== 'string') throw bad(field, 'must be a decimal number of USD')
+    try {
+      parseDec(s)
+    } catch {
+      throw bad(field, `"${s}" is not a decimal number`)
+    }
+    return s
+  }
+  const int = (v: unknown, field: string, fallback: number): number => {
+    if (v === undefined || v === null) return fallback
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw bad(field, 'must be a non-negative integer')
+    return v
+  }
+  const bytes = (v: unknown, field: string): string => {
+    const s = typeof v === 'number' ? String(v) : v
+    if (typeof s !== 'string' || !/^\d+$/.test(s)) throw bad(field, 'must be a whole number of bytes')
+    return s
+  }
+
+  const name = validateProviderName(str(r.name ?? 'default', 'name'))
+  const hostUri = str(r.hostUri, 'hostUri')
+  validateHostUri(hostUri)
+
+  const cap = r.capacity ?? {}
+  const capacity: CapacityConfig = {
+    cpuMillis: int(cap.cpuMillis, 'capacity.cpuMillis', 0),
+    memoryBytes: bytes(cap.memoryBytes ?? '0', 'capacity.memoryBytes'),
+    storageBytes: bytes(cap.storageBytes ?? '0', 'capacity.storageBytes'),
+    gpus: (Array.isArray(cap.gpus) ? cap.gpus : []).map((g: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      index: int(g.index, `capacity.gpus[${i}].index`, i),
+      ...(g.uuid ? {uuid: String(g.uuid)} : {}),
+      vendor: String(g.vendor ?? 'nvidia').toLowerCase(),
+      model: str(g.model, `capacity.gpus[${i}].model`).toLowerCase(),
+      ...(g.ram ? {ram: String(g.ram)} : {}),
+      ...(g.interface ? {interface: String(g.interface).toLowerCase()} : {}),
+    })),
+    storageClasses: (Array.isArray(cap.storageClasses) ? cap.storageClasses : []).map((s: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+      class: str(s.class, `capacity.storageClasses[${i}].class`),
+      persistent: Boolean(s.persistent),
+      ...(s.bytes !== undefined ? {bytes: bytes(s.bytes, `capacity.storageClasses[${i}].bytes`)} : {}),
+    })),
+  }
+
+  const p = r.pricing ?? {}
+  const gpuHour: Record<string, string> = {}
+  for (const [model, price] of Object.entries(p.gpuHour ?? DEFAULT_PRICING.gpuHour)) gpuHour[model.toLowerCase()] = usd(price, `pricing.gpuHour.${model}`)
+  const persistent: Record<string, string> = {}
+  for (const [cls, price] of Object.entries(p.persistentStorageGiBHour ?? {})) persistent[cls] = usd(price, `pricing.persistentStorageGiBHour.${cls}`)
+  const pricing: PricingConfig = {
+    cpuCoreHour: usd(p.cpuCoreHour ?? DEFAULT_PRICING.cpuCoreHour, 'pricing.cpuCoreHour'),
+    memoryGiBHour: usd(p.memoryGiBHour ?? DEFAULT_PRICING.memoryGiBHour, 'pricing.memoryGiBHour'),
+    storageGiBHour: usd(p.storageGiBHour ?? DEFAULT_PRICING.storageGiBHour, 'pricing.storageGiBHour'),
+    ...(Object.keys(persistent).length > 0 ? {persistentStorageGiBHour: persistent} : {}),
+    gpuHour,
+    endpointHour: usd(p.endpointHour ?? '0', 'pricing.endpointHour'),
+    ...(p.aktUsd !== undefined ? {aktUsd: usd(p.aktUsd, 'pricing.aktUsd')} : {}),
+    ...(p.command ? {command: str(p.command, 'pricing.command')} : {}),
+    ...(p.commandTimeoutS !== undefined ? {commandTimeoutS: int(p.commandTimeoutS, 'pricing.commandTimeoutS', 10)} : {}),
+  }
+
+  const rt = r.runtime ?? {}
+  const kind = rt.kind ?? 'docker'
+  if (kind !== 'docker' && kind !== 'process') throw bad('runtime.kind', 'must be docker or process')
+  if (rt.portRange !== undefined) parsePortRange(String(rt.portRange), `${source}: runtime.portRange`)
+  const runtime: RuntimeConfigFile = {
+    kind,
+    ...(rt.socket ? {socket: String(rt.socket)} : {}),
+    ...(rt.portRange ? {portRange: String(rt.portRange)} : {}),
+  }
+
+  const g = r.gateway ?? {}
+  if ((g.certFile && !g.keyFile) || (!g.certFile && g.keyFile)) throw bad('gateway.certFile/keyFile', 'must be given together')
+  const gateway: GatewayConfig = {
+    ...(g.listen ? {listen: String(g.listen)} : {}),
+    ...(g.certFile ? {certFile: String(g.certFile), keyFile: String(g.keyFile)} : {}),
+    ...(g.maxBodyBytes !== undefined ? {maxBodyBytes: int(g.maxBodyBytes, 'gateway.maxBodyBytes', 0)} : {}),
+  }
+
+  const ing = r.ingress ?? {}
+  const ingress: IngressConfig = {
+    domain: String(ing.domain ?? 'localhost'),
+    ...(ing.listen ? {listen: String(ing.listen)} : {}),
+    ...(ing.publicHost ? {publicHost: String(ing.publicHost)} : {}),
+  }
+
+  const b = r.bidding ?? {}
+  const bidding: BiddingConfig = {
+    ...(b.deposit ? {deposit: String(b.deposit)} : {}),
+    bidTimeoutS: int(b.bidTimeoutS, 'bidding.bidTimeoutS', DEFAULT_BIDDING.bidTimeoutS),
+    manifestTimeoutS: int(b.manifestTimeoutS, 'bidding.manifestTimeoutS', DEFAULT_BIDDING.manifestTimeoutS),
+    withdrawIntervalS: int(b.withdrawIntervalS, 'bidding.withdrawIntervalS', DEFAULT_BIDDING.withdrawIntervalS),
+    maxOpenBids: int(b.maxOpenBids, 'bidding.maxOpenBids', DEFAULT_BIDDING.maxOpenBids),
+  }
+
+  const attributes: Record<string, string> = {}
+  for (const [k, v] of Object.entries(r.attributes ?? {})) attributes[k] = String(v)
+
+  return {
+    version: int(r.version, 'version', CONFIG_VERSION),
+    name,
+    network: str(r.network ?? 'local', 'network'),
+    ...(r.key ? {key: String(r.key)} : {}),
+    ...(r.address ? {address: String(r.address)} : {}),
+    hostUri,
+    attributes,
+    ...(r.info ? {info: {...(r.info.email ? {email: String(r.info.email)} : {}), ...(r.info.website ? {website: String(r.info.website)} : {})}} : {}),
+    capacity,
+    pricing,
+    runtime,
+    gateway,
+    ingress,
+    bidding,
+  }
+}
+
+/** The host URI must be https with a host; the gateway listens on its port (8443 by default). */
+export function validateHostUri(uri: string): URL {
+  let url: URL
+  try {
+    url = new URL(uri)
+  } catch {
+    throw new UsageError(`The host URI "${uri}" is not a URL.`, {hint: 'Give the public address tenants reach, e.g. https://provider.example.com:8443.'})
+  }
+  if (url.protocol !== 'https:') {
+    throw new UsageError(`The host URI "${uri}" must use https.`, {hint: 'Akash tenants only speak HTTPS to providers: https://host:8443.'})
+  }
+  return url
+}
+
+export function hostUriPort(uri: string): number {
+  const url = validateHostUri(uri)
+  return url.port ? Number(url.port) : 443
+}
+
+export function parsePortRange(text: string, what = 'port range'): {min: number; max: number} {
+  const m = /^(\d+)-(\d+)$/.exec(text.trim())
+  const min = m ? Number(m[1]) : NaN
+  const max = m ? Number(m[2]) : NaN
+  if (!m || min < 1 || max > 65535 || min > max) {
+    throw new UsageError(`${what} "${text}" is not a range of ports.`, {hint: 'Write it as MIN-MAX, e.g. 30000-32767.'})
+  }
+  return {min, max}
+}

@@ -1,0 +1,477 @@
+import type {Lease, MarketQueries} from '../../market/market.js'
+import type {Capacity} from '../capacity/capacity.js'
+import {demandOf} from '../capacity/demand.js'
+import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
+import type {EventHub} from '../events.js'
+import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
+import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
+import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
+import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
+import type {Manifest, ManifestGroup} from '../runtime/manifest-types.js'
+import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent} from '../runtime/types.js'
+import {orderKey, parseOrderKey, runtimeLeaseId} from '../state/keys.js'
+import type {LeaseRow, LeaseRowState, ProviderStore} from '../state/store.js'
+import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
+
+export const ACTIVE_LEASE_STATES: LeaseRowState[] = ['awaiting_manifest', 'deploying', 'running', 'failed']
+
+export interface IngressBinding {
+  proxy: {setLeaseRoutes(leaseKey: string, routes: IngressRoute[]): SetRoutesResult; removeLease(leaseKey: string): void}
+  plan: IngressPlanOptions
+}
+
+export interface LeaseManagerOptions {
+  address: string
+  store: ProviderStore
+  runtime: Runtime
+  market: Pick<MarketQueries, 'deployment' | 'lease' | 'leases'>
+  tx: {submit(msg: ProviderMsg): Promise<TxOutcome>}
+  capacity: Capacity
+  events: EventHub
+  ingress?: IngressBinding
+  manifestTimeoutMs: number
+  /** 0 = never on a timer. */
+  withdrawIntervalMs: number
+  now?: () => number
+}
+
+/** What the gateway answers when a request cannot be served: Akash's status and text. */
+export interface RequestFailure {
+  status: number
+  message: string
+}
+
+export type SubmitResult = {ok: true; version: string; leases: string[]} | ({ok: false} & RequestFailure)
+
+/**
+ * Leases from win to teardown. A won lease waits for its manifest (closing the bid with reason
+ * manifest_timeout when none comes); an accepted manifest (hash equal to the on-chain version,
+ * resources equal to the group spec) is stored, then deployed by the runtime and routed by the
+ * ingress; a lease the chain closed is torn down. Nothing here tears a workload down on a guess:
+ * only a definite answer from the chain (closed, or missing twice in a row) does.
+ */
+export class LeaseManager {
+  private readonly now: () => number
+  /** Leases the chain did not list as active, and how many times in a row. */
+  private readonly missing = new Map<string, number>()
+  private readonly closing = new Set<string>()
+  private lastWithdraw: number
+  private withdrawing = false
+
+  constructor(private readonly o: LeaseManagerOptions) {
+    this.now = o.now ?? Date.now
+    this.lastWithdraw = this.now()
+  }
+
+  // --- queries for the gateway and status ----------------------------------------------------
+
+  /** A lease this provider serves (not closed), or undefined. */
+  lease(owner: string, dseq: bigint | string, gseq: number, oseq: number): LeaseRow | undefined {
+    const row = this.o.store.lease(orderKey({owner, dseq, gseq, oseq}))
+    return row && ACTIVE_LEASE_STATES.includes(row.state) ? row : undefined
+  }
+
+  activeLeases(): LeaseRow[] {
+    return this.o.store.leases(ACTIVE_LEASE_STATES)
+  }
+
+  private rt(row: Pick<LeaseRow, 'orderKey'>): RuntimeLeaseId {
+    return runtimeLeaseId(parseOrderKey(row.orderKey), this.o.address)
+  }
+
+  /** The manifest group this lease runs, once a manifest was accepted. */
+  manifestGroup(row: LeaseRow): ManifestGroup | undefined {
+    const id = parseOrderKey(row.orderKey)
+    const stored = this.o.store.manifest(id.owner, id.dseq.toString())
+    if (!stored || !row.groupName) return undefined
+    try {
+      return (JSON.parse(stored.body) as Manifest).find((g) => g.name === row.groupName)
+    } catch {
+      return undefined
+    }
+  }
+
+  async leaseStatus(row: LeaseRow): Promise<LeaseStatusJson | RequestFailure> {
+    if (!this.manifestGroup(row)) return {status: 404, message: 'manifest not yet received for that lease'}
+    const status = await this.o.runtime.status(this.rt(row))
+    const plan = this.o.ingress ? planLeaseIngress(status, this.o.ingress.plan) : {uris: {}, forwardedPorts: {}}
+    const json = leaseStatusJson(status, plan)
+    if (row.state === 'failed' && row.error && !(json.errors ?? []).includes(row.error)) json.errors = [...(json.errors ?? []), row.error]
+    return json
+  }
+
+  async serviceStatus(row: LeaseRow, service: string): Promise<ServiceStatusJson | RequestFailure> {
+    const group = this.manifestGroup(row)
+    if (!group) return {status: 404, message: 'manifest not yet received for that lease'}
+    if (!group.services.some((s) => s.name === service)) return {status: 404, message: `no service "${service}" for lease`}
+    const status = await this.o.runtime.status(this.rt(row))
+    const svc = status.services[service]
+    if (!svc) return {status: 404, message: `no service "${service}" for lease`}
+    const plan = this.o.ingress ? planLeaseIngress(status, this.o.ingress.plan) : {uris: {} as Record<string, string[]>}
+    return serviceStatusJson(svc, plan.uris[service])
+  }
+
+  logs(row: LeaseRow, options: LogOptions): AsyncIterable<LogLine> {
+    return this.o.runtime.logs(this.rt(row), options)
+  }
+
+  runtimeEvents(row: LeaseRow, options: EventOptions): AsyncIterable<RuntimeEvent> {
+    return this.o.runtime.events(this.rt(row), options)
+  }
+
+  exec(row: LeaseRow, options: ExecOptions): Promise<ExecSession> {
+    return this.o.runtime.exec(this.rt(row), options)
+  }
+
+  // --- manifests ------------------------------------------------------------------------------
+
+  /**
+   * `PUT /deployment/{dseq}/manifest`: 404 without a lease here, 422 for bad JSON, an invalid
+   * manifest, a hash that differs from the deployment's on-chain version, or resources that differ
+   * from the group specs. Stored before it answers; deployment runs in the background.
+   */
+  async submitManifest(owner: string, dseq: bigint, body: string): Promise<SubmitResult> {
+    let leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
+    if (leases.length === 0) {
+      // The tenant may be faster than our block watcher: ask the chain before refusing.
+      const onChain = await this.o.market.leases({owner, dseq, provider: this.o.address, state: 'active'}).catch(() => [])
+      for (const l of onChain) await this.adopt(l)
+      leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
+    }
+    if (leases.length === 0) return this.reject(owner, dseq, 404, 'no lease for deployment')
+
+    const parsed = parseManifest(body)
+    if (!parsed.ok) return this.reject(owner, dseq, 422, parsed.message)
+    const deployment = await this.o.market.deployment({owner, dseq})
+    if (!deployment || deployment.state !== 'active') return this.reject(owner, dseq, 404, 'no lease for deployment')
+    const version = manifestVersionMatches(body, parsed.manifest, deployment.hash)
+    if (!version.ok) {
+      return this.reject(owner, dseq, 422, 'manifest version validation failed: its SHA-256 differs from the deployment version on chain')
+    }
+    const mismatch = crossValidate(parsed.manifest, deployment.groups.map((g) => g.spec))
+    if (mismatch) return this.reject(owner, dseq, 422, `manifest cross-validation error: ${mismatch}`)
+
+    this.o.store.putManifest({owner, dseq: dseq.toString(), version: version.version, body, receivedAt: this.now()})
+    const refs: string[] = []
+    for (const row of leases) {
+      const groupName = deployment.groups.find((g) => g.id.gseq === parseOrderKey(row.orderKey).gseq)?.spec.name
+      const group = parsed.manifest.find((g) => g.name === groupName)
+      if (!group || !groupName) continue
+      this.o.store.updateLease(row.orderKey, {groupName})
+      refs.push(row.orderKey)
+      void this.deploy({...row, groupName}, group, version.version)
+    }
+    this.o.events.emit({type: 'manifest.received', owner, dseq: dseq.toString(), version: version.version, leases: refs})
+    return {ok: true, version: version.version, leases: refs}
+  }
+
+  private reject(owner: string, dseq: bigint, status: number, message: string): SubmitResult {
+    this.o.events.emit({type: 'manifest.rejected', owner, dseq: dseq.toString(), status, message})
+    return {ok: false, status, message}
+  }
+
+  private async deploy(row: LeaseRow, group: ManifestGroup, version: string): Promise<void> {
+    const key = row.orderKey
+    this.o.store.updateLease(key, {state: 'deploying', error: undefined})
+    this.o.store.putDeployment(key, group.name, version, 'deploying', this.now())
+    this.o.events.emit({type: 'lease.deploying', lease: key})
+    try {
+      const status = await this.o.runtime.deploy(this.rt(row), group, {
+        manifestVersion: version,
+        gpuDeviceIds: gpuAssignment(group, row),
+        onEvent: (e) => this.o.events.emit({type: 'runtime.event', lease: key, reason: e.reason, message: e.message, severity: e.severity, ...(e.service ? {service: e.service} : {})}),
+      })
+      // The chain may have closed the lease while images were pulling.
+      const current = this.o.store.lease(key)
+      if (!current || current.state === 'closed') {
+        await this.o.runtime.teardown(this.rt(row)).catch(() => {})
+        return
+      }
+      const uris = this.routeIngress(row, status)
+      this.o.store.updateLease(key, {state: 'running', error: undefined})
+      this.o.store.putDeployment(key, group.name, version, 'running', this.now())
+      this.o.events.emit({type: 'lease.deployed', lease: key, uris})
+    } catch (error) {
+      const message = (error as Error).message ?? String(error)
+      this.o.store.updateLease(key, {state: 'failed', error: message})
+      this.o.store.putDeployment(key, group.name, version, 'failed', this.now(), message)
+      this.o.events.emit({type: 'lease.deploy_failed', lease: key, message})
+    }
+  }
+
+  private routeIngress(row: Pick<LeaseRow, 'orderKey'>, status: Awaited<ReturnType<Runtime['status']>>): string[] {
+    if (!this.o.ingress) return []
+    const plan = planLeaseIngress(status, this.o.ingress.plan)
+    const result = this.o.ingress.proxy.setLeaseRoutes(runtimeLeaseKey(this.rt(row)), plan.routes)
+    for (const host of result.conflicts) this.o.events.emit({type: 'warning', message: `lease ${row.orderKey}: hostname ${host} is served by another lease`})
+    return Object.values(plan.uris).flat()
+  }
+
+  /** Re-reads replica ports from the runtime and updates the ingress (replicas restart on new ports). */
+  async refreshRoutes(): Promise<void> {
+    if (!this.o.ingress) return
+    for (const row of this.o.store.leases(['running'])) {
+      try {
+        this.routeIngress(row, await this.o.runtime.status(this.rt(row)))
+      } catch {
+        // The engine may be briefly unavailable; the next refresh tries again.
+      }
+    }
+  }
+
+  // --- chain reconciliation -------------------------------------------------------------------
+
+  /** A lease the chain lists for us that we have no row for: take it on. */
+  async adopt(lease: Lease, height = lease.createdAt): Promise<LeaseRow | undefined> {
+    const key = orderKey(lease.id)
+    const existing = this.o.store.lease(key)
+    if (existing && ACTIVE_LEASE_STATES.includes(existing.state)) return existing
+    const bid = this.o.store.bid(key)
+    let reservation = bid?.reservation
+    if (!this.o.capacity.has(key)) {
+      if (reservation) this.o.capacity.restore(key, reservation)
+      else {
+        // A lease without our bid row (state lost): hold what its group asks, if it still fits.
+        const deployment = await this.o.market.deployment({owner: lease.id.owner, dseq: lease.id.dseq}).catch(() => undefined)
+        const group = deployment?.groups.find((g) => g.id.gseq === lease.id.gseq)
+        if (group) {
+          const fit = this.o.capacity.reserve(key, demandOf(group.spec))
+          if (fit.ok) reservation = fit.reservation
+        }
+      }
+    }
+    reservation ??= this.o.capacity.get(key) ?? {cpuMillis: 0n, memoryBytes: 0n, ephemeralBytes: 0n, persistentBytes: {}, gpus: {}}
+    const wonAt = this.now()
+    const row: LeaseRow = {
+      orderKey: key,
+      bseq: lease.id.bseq,
+      state: 'awaiting_manifest',
+      denom: lease.price.denom,
+      amount: lease.price.amount,
+      reservation,
+      gpus: bid?.gpus ?? {},
+      wonAt,
+      wonHeight: height,
+      manifestDeadline: wonAt + this.o.manifestTimeoutMs,
+    }
+    this.o.store.transaction(() => {
+      this.o.store.putLease(row)
+      if (bid) this.o.store.setBidState(key, 'won', wonAt)
+    })
+    this.missing.delete(key)
+    this.o.events.emit({
+      type: 'lease.won',
+      lease: key,
+      price: lease.price.amount.toString(),
+      denom: lease.price.denom,
+      manifestDeadline: new Date(row.manifestDeadline).toISOString(),
+    })
+    // A deployment with several groups here shares one manifest: deploy at once if it came already.
+    const stored = this.o.store.manifest(lease.id.owner, lease.id.dseq.toString())
+    if (stored) {
+      const deployment = await this.o.market.deployment({owner: lease.id.owner, dseq: lease.id.dseq}).catch(() => undefined)
+      const groupName = deployment?.groups.find((g) => g.id.gseq === lease.id.gseq)?.spec.name
+      const group = groupName ? (JSON.parse(stored.body) as Manifest).find((g) => g.name === groupName) : undefined
+      if (group && groupName) {
+        this.o.store.updateLease(key, {groupName})
+        void this.deploy({...row, groupName}, group, stored.version)
+      }
+    }
+    return row
+  }
+
+  /**
+   * Per block: adopt leases the chain lists for us; for leases we run that it no longer lists,
+   * ask for the lease itself and tear down only on a definite close.
+   */
+  async reconcile(active: Lease[], height: number): Promise<void> {
+    const listed = new Set<string>()
+    for (const lease of active) {
+      const key = orderKey(lease.id)
+      listed.add(key)
+      this.missing.delete(key)
+      const row = this.o.store.lease(key)
+      if (!row || !ACTIVE_LEASE_STATES.includes(row.state)) {
+        if (row?.state === 'closed') continue
+        await this.adopt(lease, height)
+      }
+    }
+    for (const row of this.activeLeases()) {
+      if (listed.has(row.orderKey) || this.closing.has(row.orderKey)) continue
+      const id = parseOrderKey(row.orderKey)
+      let lease: Lease | undefined
+      try {
+        lease = await this.o.market.lease({...id, provider: this.o.address, bseq: row.bseq})
+      } catch {
+        continue // The chain did not answer: that says nothing about the lease.
+      }
+      if (lease && lease.state === 'active') continue
+      if (!lease) {
+        const strikes = (this.missing.get(row.orderKey) ?? 0) + 1
+        this.missing.set(row.orderKey, strikes)
+        if (strikes < 2) continue
+      }
+      await this.closeLocal(row, lease?.reason ?? (lease ? lease.state : 'not_found'))
+    }
+  }
+
+  /** Tears a lease down here (its chain side is already closed). */
+  async closeLocal(row: LeaseRow, reason: string): Promise<void> {
+    const key = row.orderKey
+    if (this.closing.has(key)) return
+    this.closing.add(key)
+    try {
+      this.o.ingress?.proxy.removeLease(runtimeLeaseKey(this.rt(row)))
+      await this.o.runtime.teardown(this.rt(row))
+      this.o.capacity.release(key)
+      this.o.store.updateLease(key, {state: 'closed', closedAt: this.now(), closeReason: reason})
+      this.missing.delete(key)
+      const id = parseOrderKey(key)
+      const others = this.o.store.leasesOfDeployment(id.owner, id.dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
+      // Manifests carry the tenant's secrets; keep them no longer than a lease needs them.
+      if (others.length === 0) this.o.store.deleteManifest(id.owner, id.dseq.toString())
+      this.o.events.emit({type: 'lease.closed', lease: key, reason})
+    } catch (error) {
+      this.o.events.emit({type: 'warning', message: `tearing down lease ${key} failed (will retry): ${(error as Error).message}`})
+    } finally {
+      this.closing.delete(key)
+    }
+  }
+
+  /** Manifest timeouts and periodic withdrawals; called every block. */
+  async tick(): Promise<void> {
+    const now = this.now()
+    for (const row of this.o.store.leases(['awaiting_manifest'])) {
+      if (now < row.manifestDeadline || this.closing.has(row.orderKey)) continue
+      const id = parseOrderKey(row.orderKey)
+      this.closing.add(row.orderKey)
+      this.o.tx
+        .submit({type: 'closeBid', bid: {...id, provider: this.o.address, bseq: row.bseq}, reason: 'manifest_timeout'})
+        .then(
+          async () => {
+            this.closing.delete(row.orderKey)
+            this.o.events.emit({type: 'lease.manifest_timeout', lease: row.orderKey})
+            this.o.store.setBidState(row.orderKey, 'closed', this.now(), 'manifest_timeout')
+            await this.closeLocal(row, 'manifest_timeout')
+          },
+          (error: Error) => {
+            this.closing.delete(row.orderKey)
+            this.o.events.emit({type: 'warning', message: `closing lease ${row.orderKey} after the manifest timeout failed: ${error.message}`})
+          },
+        )
+    }
+    if (this.o.withdrawIntervalMs > 0 && now - this.lastWithdraw >= this.o.withdrawIntervalMs) {
+      this.lastWithdraw = now
+      void this.withdrawAll()
+    }
+  }
+
+  /** MsgWithdrawLease for every lease this provider runs; resolves with what was withdrawn. */
+  async withdrawAll(): Promise<{leases: string[]; txHashes: string[]; failed: Array<{lease: string; message: string}>}> {
+    const out = {leases: [] as string[], txHashes: [] as string[], failed: [] as Array<{lease: string; message: string}>}
+    if (this.withdrawing) return out
+    this.withdrawing = true
+    try {
+      const rows = this.activeLeases()
+      const results = await Promise.allSettled(
+        rows.map((row) => {
+          const id = parseOrderKey(row.orderKey)
+          return this.o.tx.submit({type: 'withdrawLease', lease: {...id, provider: this.o.address, bseq: row.bseq}})
+        }),
+      )
+      const byTx = new Map<string, {height: number; leases: string[]}>()
+      results.forEach((r, i) => {
+        const key = rows[i].orderKey
+        if (r.status === 'fulfilled') {
+          this.o.store.updateLease(key, {lastWithdrawAt: this.now()})
+          this.o.store.recordWithdrawal(key, this.now(), r.value.txHash, r.value.height)
+          const entry = byTx.get(r.value.txHash) ?? {height: r.value.height, leases: []}
+          entry.leases.push(key)
+          byTx.set(r.value.txHash, entry)
+          out.leases.push(key)
+        } else {
+          out.failed.push({lease: key, message: (r.reason as Error).message})
+        }
+      })
+      for (const [txHash, entry] of byTx) {
+        out.txHashes.push(txHash)
+        this.o.events.emit({type: 'earnings.withdrawn', leases: entry.leases, txHash, height: entry.height})
+      }
+      return out
+    } finally {
+      this.withdrawing = false
+    }
+  }
+
+  // --- restart --------------------------------------------------------------------------------
+
+  /**
+   * After a restart: hold capacity for every lease we had, ask the chain which are still active,
+   * redeploy those with a manifest (the runtime keeps containers that already run the same spec,
+   * so this re-attaches rather than restarts) and route them again. Leases running in the engine
+   * that no row knows are adopted if the chain says they are ours and active, else removed.
+   */
+  async resume(): Promise<number> {
+    const rows = this.activeLeases()
+    for (const row of rows) if (!this.o.capacity.has(row.orderKey)) this.o.capacity.restore(row.orderKey, row.reservation)
+
+    let chainActive: Lease[] | undefined
+    try {
+      chainActive = await this.o.market.leases({provider: this.o.address, state: 'active'})
+    } catch {
+      chainActive = undefined // Unknown: keep everything as it is.
+    }
+    const activeKeys = chainActive ? new Set(chainActive.map((l) => orderKey(l.id))) : undefined
+
+    let resumed = 0
+    for (const row of rows) {
+      if (activeKeys && !activeKeys.has(row.orderKey)) {
+        const id = parseOrderKey(row.orderKey)
+        const lease = await this.o.market.lease({...id, provider: this.o.address, bseq: row.bseq}).catch(() => 'unknown' as const)
+        if (lease !== 'unknown' && (!lease || lease.state !== 'active')) {
+          await this.closeLocal(row, lease?.reason ?? lease?.state ?? 'not_found')
+          continue
+        }
+      }
+      const group = this.manifestGroup(row)
+      const dep = this.o.store.deployment(row.orderKey)
+      this.o.events.emit({type: 'lease.resumed', lease: row.orderKey, state: row.state})
+      resumed++
+      if (group && dep) void this.deploy(row, group, dep.manifestVersion)
+    }
+
+    try {
+      const running = await this.o.runtime.list()
+      for (const r of running) {
+        if (r.lease.provider !== this.o.address) continue
+        const key = orderKey({owner: r.lease.owner, dseq: r.lease.dseq, gseq: r.lease.gseq, oseq: r.lease.oseq})
+        const row = this.o.store.lease(key)
+        if (row) {
+          if (row.state === 'closed') await this.o.runtime.teardown(r.lease).catch(() => {})
+          continue
+        }
+        const chainLease = chainActive?.find((l) => orderKey(l.id) === key)
+        if (chainLease) await this.adopt(chainLease)
+        else if (chainActive) await this.o.runtime.teardown(r.lease).catch(() => {})
+      }
+    } catch (error) {
+      this.o.events.emit({type: 'warning', message: `listing running workloads failed: ${(error as Error).message}`})
+    }
+    return resumed
+  }
+}
+
+/** GPU indexes per service, from what the bid reserved for each resource unit. */
+function gpuAssignment(group: ManifestGroup, row: LeaseRow): Record<string, string[]> | undefined {
+  const pools = new Map<number, number[]>(Object.entries(row.reservation.gpus).map(([id, list]) => [Number(id), [...list]]))
+  if (pools.size === 0) return undefined
+  const out: Record<string, string[]> = {}
+  for (const s of group.services) {
+    const units = Number(s.resources.gpu?.units?.val ?? 0)
+    if (units <= 0) continue
+    const pool = pools.get(s.resources.id ?? 1) ?? []
+    const take = pool.splice(0, units * s.count)
+    if (take.length > 0) out[s.name] = take.map(String)
+  }
+  return out
+}

@@ -1,0 +1,381 @@
+import {mkdirSync} from 'node:fs'
+import {dirname} from 'node:path'
+
+import type BetterSqlite3 from 'better-sqlite3'
+
+import type {Reservation} from '../capacity/capacity.js'
+import {reservationFromJson, reservationToJson} from '../capacity/capacity.js'
+import type {Sealer} from './sealing.js'
+
+export type BidRowState = 'open' | 'won' | 'lost' | 'closed' | 'failed'
+export type LeaseRowState = 'awaiting_manifest' | 'deploying' | 'running' | 'failed' | 'closed'
+
+export interface BidRow {
+  orderKey: string
+  state: BidRowState
+  denom: string
+  /** Per block ×10^18. */
+  amount: bigint
+  usdPerHour?: bigint
+  reservation: Reservation
+  /** GPU models given, per unit id (for the resources offer and the lease). */
+  gpus: Record<number, Array<{index: number; model: string; ram?: string; interface?: string; vendor: string; uuid?: string}>>
+  createdHeight: number
+  createdAt: number
+  updatedAt: number
+  reason?: string
+}
+
+export interface LeaseRow {
+  orderKey: string
+  bseq: number
+  state: LeaseRowState
+  denom: string
+  amount: bigint
+  reservation: Reservation
+  gpus: BidRow['gpus']
+  groupName?: string
+  wonAt: number
+  wonHeight: number
+  manifestDeadline: number
+  closedAt?: number
+  closeReason?: string
+  lastWithdrawAt?: number
+  error?: string
+}
+
+export interface ManifestRow {
+  owner: string
+  dseq: string
+  /** Hex SHA-256 of the accepted body. */
+  version: string
+  /** The sorted manifest JSON as received. */
+  body: string
+  receivedAt: number
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS bids (
+  order_key TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  denom TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  usd_per_hour TEXT,
+  reservation TEXT NOT NULL,
+  gpus TEXT NOT NULL DEFAULT '{}',
+  created_height INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  reason TEXT
+);
+CREATE INDEX IF NOT EXISTS bids_state ON bids(state);
+CREATE TABLE IF NOT EXISTS leases (
+  order_key TEXT PRIMARY KEY,
+  bseq INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  denom TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  reservation TEXT NOT NULL,
+  gpus TEXT NOT NULL DEFAULT '{}',
+  group_name TEXT,
+  won_at INTEGER NOT NULL,
+  won_height INTEGER NOT NULL,
+  manifest_deadline INTEGER NOT NULL,
+  closed_at INTEGER,
+  close_reason TEXT,
+  last_withdraw_at INTEGER,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS leases_state ON leases(state);
+CREATE TABLE IF NOT EXISTS manifests (
+  owner TEXT NOT NULL,
+  dseq TEXT NOT NULL,
+  version TEXT NOT NULL,
+  body TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, dseq)
+);
+CREATE TABLE IF NOT EXISTS deployments (
+  order_key TEXT PRIMARY KEY,
+  group_name TEXT NOT NULL,
+  manifest_version TEXT NOT NULL,
+  state TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  error TEXT
+);
+CREATE TABLE IF NOT EXISTS withdrawals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  order_key TEXT NOT NULL,
+  tx_hash TEXT,
+  height INTEGER,
+  at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`
+
+/**
+ * The provider's durable state: bids, leases, manifests, deployments. SQLite in WAL mode; every
+ * change is written before the effect it records is acknowledged (a manifest is stored before the
+ * PUT answers 200; a lease row exists before its containers are created), so a restart — even
+ * after kill -9 — finds every lease it must keep serving.
+ */
+export class ProviderStore {
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly sealer?: Sealer,
+  ) {}
+
+  static async open(path: string, options: {sealer?: Sealer; readonly?: boolean} = {}): Promise<ProviderStore> {
+    const {default: Database} = await import('better-sqlite3')
+    if (!options.readonly) mkdirSync(dirname(path), {recursive: true, mode: 0o700})
+    const db = new Database(path, options.readonly ? {readonly: true, fileMustExist: true} : {})
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL')
+      db.pragma('synchronous = NORMAL')
+      db.exec(SCHEMA)
+    }
+    db.pragma('busy_timeout = 5000')
+    return new ProviderStore(db, options.sealer)
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  // --- bids -----------------------------------------------------------------------------------
+
+  putBid(row: BidRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO bids (order_key, state, denom, amount, usd_per_hour, reservation, gpus, created_height, created_at, updated_at, reason)
+         VALUES (@orderKey, @state, @denom, @amount, @usd, @reservation, @gpus, @createdHeight, @createdAt, @updatedAt, @reason)
+         ON CONFLICT(order_key) DO UPDATE SET state=excluded.state, denom=excluded.denom, amount=excluded.amount,
+           usd_per_hour=excluded.usd_per_hour, reservation=excluded.reservation, gpus=excluded.gpus,
+           created_height=excluded.created_height, created_at=excluded.created_at, updated_at=excluded.updated_at, reason=excluded.reason`,
+      )
+      .run({
+        orderKey: row.orderKey,
+        state: row.state,
+        denom: row.denom,
+        amount: row.amount.toString(),
+        usd: row.usdPerHour?.toString() ?? null,
+        reservation: JSON.stringify(reservationToJson(row.reservation)),
+        gpus: JSON.stringify(row.gpus),
+        createdHeight: row.createdHeight,
+        createdAt: row.createdAt,
+        updatedAt: row.updatedAt,
+        reason: row.reason ?? null,
+      })
+  }
+
+  setBidState(orderKey: string, state: BidRowState, at: number, reason?: string): void {
+    this.db.prepare('UPDATE bids SET state = ?, updated_at = ?, reason = COALESCE(?, reason) WHERE order_key = ?').run(state, at, reason ?? null, orderKey)
+  }
+
+  bid(orderKey: string): BidRow | undefined {
+    const row = this.db.prepare('SELECT * FROM bids WHERE order_key = ?').get(orderKey)
+    return row ? toBid(row) : undefined
+  }
+
+  bids(state?: BidRowState): BidRow[] {
+    const rows = state ? this.db.prepare('SELECT * FROM bids WHERE state = ?').all(state) : this.db.prepare('SELECT * FROM bids').all()
+    return rows.map(toBid)
+  }
+
+  countBids(): Record<BidRowState, number> {
+    const out: Record<BidRowState, number> = {open: 0, won: 0, lost: 0, closed: 0, failed: 0}
+    for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM bids GROUP BY state').all() as Array<{state: BidRowState; n: number}>) {
+      out[r.state] = r.n
+    }
+    return out
+  }
+
+  // --- leases ---------------------------------------------------------------------------------
+
+  putLease(row: LeaseRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO leases (order_key, bseq, state, denom, amount, reservation, gpus, group_name, won_at, won_height, manifest_deadline, closed_at, close_reason, last_withdraw_at, error)
+         VALUES (@orderKey, @bseq, @state, @denom, @amount, @reservation, @gpus, @groupName, @wonAt, @wonHeight, @manifestDeadline, @closedAt, @closeReason, @lastWithdrawAt, @error)
+         ON CONFLICT(order_key) DO UPDATE SET bseq=excluded.bseq, state=excluded.state, denom=excluded.denom, amount=excluded.amount,
+           reservation=excluded.reservation, gpus=excluded.gpus, group_name=excluded.group_name, won_at=excluded.won_at,
+           won_height=excluded.won_height, manifest_deadline=excluded.manifest_deadline, closed_at=excluded.closed_at,
+           close_reason=excluded.close_reason, last_withdraw_at=excluded.last_withdraw_at, error=excluded.error`,
+      )
+      .run({
+        orderKey: row.orderKey,
+        bseq: row.bseq,
+        state: row.state,
+        denom: row.denom,
+        amount: row.amount.toString(),
+        reservation: JSON.stringify(reservationToJson(row.reservation)),
+        gpus: JSON.stringify(row.gpus),
+        groupName: row.groupName ?? null,
+        wonAt: row.wonAt,
+        wonHeight: row.wonHeight,
+        manifestDeadline: row.manifestDeadline,
+        closedAt: row.closedAt ?? null,
+        closeReason: row.closeReason ?? null,
+        lastWithdrawAt: row.lastWithdrawAt ?? null,
+        error: row.error ?? null,
+      })
+  }
+
+  updateLease(orderKey: string, patch: Partial<Pick<LeaseRow, 'state' | 'groupName' | 'closedAt' | 'closeReason' | 'lastWithdrawAt' | 'error'>>): void {
+    const cols: string[] = []
+    const values: unknown[] = []
+    const map: Record<string, string> = {
+      state: 'state',
+      groupName: 'group_name',
+      closedAt: 'closed_at',
+      closeReason: 'close_reason',
+      lastWithdrawAt: 'last_withdraw_at',
+      error: 'error',
+    }
+    for (const [k, v] of Object.entries(patch)) {
+      if (!(k in map)) continue
+      cols.push(`${map[k]} = ?`)
+      values.push(v ?? null)
+    }
+    if (cols.length === 0) return
+    this.db.prepare(`UPDATE leases SET ${cols.join(', ')} WHERE order_key = ?`).run(...values, orderKey)
+  }
+
+  lease(orderKey: string): LeaseRow | undefined {
+    const row = this.db.prepare('SELECT * FROM leases WHERE order_key = ?').get(orderKey)
+    return row ? toLease(row) : undefined
+  }
+
+  leases(states?: LeaseRowState[]): LeaseRow[] {
+    const rows = states
+      ? this.db.prepare(`SELECT * FROM leases WHERE state IN (${states.map(() => '?').join(',')})`).all(...states)
+      : this.db.prepare('SELECT * FROM leases').all()
+    return rows.map(toLease)
+  }
+
+  /** Leases of one deployment (a manifest covers all its groups). */
+  leasesOfDeployment(owner: string, dseq: string): LeaseRow[] {
+    return this.db
+      .prepare(`SELECT * FROM leases WHERE order_key LIKE ? ESCAPE '\\'`)
+      .all(`${escapeLike(owner)}/${escapeLike(dseq)}/%`)
+      .map(toLease)
+  }
+
+  // --- manifests ------------------------------------------------------------------------------
+
+  putManifest(row: ManifestRow): void {
+    const aad = `${row.owner}/${row.dseq}`
+    const body = this.sealer ? this.sealer.seal(row.body, aad) : row.body
+    this.db
+      .prepare(
+        `INSERT INTO manifests (owner, dseq, version, body, received_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(owner, dseq) DO UPDATE SET version=excluded.version, body=excluded.body, received_at=excluded.received_at`,
+      )
+      .run(row.owner, row.dseq, row.version, body, row.receivedAt)
+  }
+
+  manifest(owner: string, dseq: string): ManifestRow | undefined {
+    const row = this.db.prepare('SELECT * FROM manifests WHERE owner = ? AND dseq = ?').get(owner, dseq) as
+      | {owner: string; dseq: string; version: string; body: string; received_at: number}
+      | undefined
+    if (!row) return undefined
+    let body = row.body
+    if (this.sealer && body.startsWith('v1.')) {
+      const opened = this.sealer.open(body, `${owner}/${dseq}`)
+      if (!opened) return undefined
+      body = opened.toString('utf8')
+    }
+    return {owner: row.owner, dseq: row.dseq, version: row.version, body, receivedAt: row.received_at}
+  }
+
+  deleteManifest(owner: string, dseq: string): void {
+    this.db.prepare('DELETE FROM manifests WHERE owner = ? AND dseq = ?').run(owner, dseq)
+  }
+
+  countManifests(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM manifests').get() as {n: number}).n
+  }
+
+  // --- deployments ----------------------------------------------------------------------------
+
+  putDeployment(orderKey: string, groupName: string, manifestVersion: string, state: string, at: number, error?: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO deployments (order_key, group_name, manifest_version, state, updated_at, error) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(order_key) DO UPDATE SET group_name=excluded.group_name, manifest_version=excluded.manifest_version,
+           state=excluded.state, updated_at=excluded.updated_at, error=excluded.error`,
+      )
+      .run(orderKey, groupName, manifestVersion, state, at, error ?? null)
+  }
+
+  deployment(orderKey: string): {groupName: string; manifestVersion: string; state: string; updatedAt: number; error?: string} | undefined {
+    const r = this.db.prepare('SELECT * FROM deployments WHERE order_key = ?').get(orderKey) as
+      | {group_name: string; manifest_version: string; state: string; updated_at: number; error: string | null}
+      | undefined
+    return r ? {groupName: r.group_name, manifestVersion: r.manifest_version, state: r.state, updatedAt: r.updated_at, ...(r.error ? {error: r.error} : {})} : undefined
+  }
+
+  // --- withdrawals and meta -------------------------------------------------------------------
+
+  recordWithdrawal(orderKey: string, at: number, txHash?: string, height?: number): void {
+    this.db.prepare('INSERT INTO withdrawals (order_key, tx_hash, height, at) VALUES (?, ?, ?, ?)').run(orderKey, txHash ?? null, height ?? null, at)
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as {value: string} | undefined)?.value
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+
+  /** Runs `fn` in one transaction (all or nothing). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toBid(r: any): BidRow {
+  return {
+    orderKey: r.order_key,
+    state: r.state,
+    denom: r.denom,
+    amount: BigInt(r.amount),
+    ...(r.usd_per_hour ? {usdPerHour: BigInt(r.usd_per_hour)} : {}),
+    reservation: reservationFromJson(JSON.parse(r.reservation)),
+    gpus: JSON.parse(r.gpus ?? '{}'),
+    createdHeight: r.created_height,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ...(r.reason ? {reason: r.reason} : {}),
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toLease(r: any): LeaseRow {
+  return {
+    orderKey: r.order_key,
+    bseq: r.bseq,
+    state: r.state,
+    denom: r.denom,
+    amount: BigInt(r.amount),
+    reservation: reservationFromJson(JSON.parse(r.reservation)),
+    gpus: JSON.parse(r.gpus ?? '{}'),
+    ...(r.group_name ? {groupName: r.group_name} : {}),
+    wonAt: r.won_at,
+    wonHeight: r.won_height,
+    manifestDeadline: r.manifest_deadline,
+    ...(r.closed_at !== null && r.closed_at !== undefined ? {closedAt: r.closed_at} : {}),
+    ...(r.close_reason ? {closeReason: r.close_reason} : {}),
+    ...(r.last_withdraw_at !== null && r.last_withdraw_at !== undefined ? {lastWithdrawAt: r.last_withdraw_at} : {}),
+    ...(r.error ? {error: r.error} : {}),
+  }
+}
