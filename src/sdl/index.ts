@@ -23,7 +23,19 @@
  *   depositDenom(result.sdl)        // 'uact': the denom every group is priced in
  * }
  * const sdl = loadSdlOrThrow(text, {file})  // or a UsageError (exit 2) naming the first problem
+ * await loadSdlFile('deploy.yaml', {denom})  // same result; a missing file is an error issue
+ * requireValid(result, file)                // SdlLoadResult → Sdl, or that UsageError
  * ```
+ *
+ * Options: `file` (shown in issues), `denom` (the price denom the network wants, default uact;
+ * others are lint warnings), `rules`: `'strict'` (default: Akash's JSON schema and its Go parser,
+ * what Console and chain-sdk enforce) or `'go'` (only what the Go parser rejects is an error;
+ * schema-only findings become warnings — the akash CLI and providers accept those files).
+ *
+ * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
+ * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
+ * service-not-deployed, profile-unused, placement-unused, expose-random-port, accept-ignored,
+ * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
  * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to
