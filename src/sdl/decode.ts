@@ -17,7 +17,7 @@ import type {
   StorageParamsDef,
   VolumeDef,
 } from './types.js'
-import {formatBytes, gpuRamKey, parseBytes, parseCpuMillis, parseGpuRam, parseGpuUnits} from './units.js'
+import {gpuRamKey, parseBytes, parseCpuMillis, parseGpuRam, parseGpuUnits} from './units.js'
 
 /**
  * Structure and Go-decoding rules in one pass: the JSON schema Akash ships with its SDL
@@ -93,7 +93,10 @@ export function decodeSdl(r: Reader): SdlModel | undefined {
   if (endpoints) decodeEndpoints(r, endpoints.value, model)
 
   const include = field(top, 'include')
-  if (include) r.strings(include.value, ['include'], 'include')
+  if (include) {
+    const list = r.strings(include.value, ['include'], 'include')
+    if (list) model.include = list
+  }
 
   const reclamation = field(top, 'reclamation')
   if (reclamation) {
@@ -987,8 +990,4 @@ export function goCompare(a: string, b: string): number {
   const ba = Buffer.from(a, 'utf8')
   const bb = Buffer.from(b, 'utf8')
   return Buffer.compare(ba, bb)
-}
-
-export function formatSize(bytes: bigint): string {
-  return formatBytes(bytes)
 }

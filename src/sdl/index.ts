@@ -35,7 +35,7 @@
  * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
  * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
  * service-not-deployed, profile-unused, placement-unused, expose-random-port, accept-ignored,
- * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted.
+ * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted, include-ignored.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
  * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to

@@ -29,6 +29,13 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
     }
   }
 
+  if (model.include && model.include.length > 0) {
+    issues.warn(['include'], 'include-ignored', 'include lists other files, but Akash never reads them, so nothing from them is deployed.', {
+      at: 'key',
+      hint: 'Copy what you need into this file and remove include.',
+    })
+  }
+
   for (const [name, svc] of Object.entries(model.services)) {
     const path = ['services', name]
     lintImage(svc.image, [...path, 'image'], issues)

@@ -133,6 +133,8 @@ export interface SdlModel {
   deployment: Record<string, Record<string, ServiceDeployment>>
   endpoints: Record<string, {kind: string}>
   reclamation?: {minWindow: string; seconds: number}
+  /** `include:` entries; Akash reads and ignores them. */
+  include?: string[]
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -93,4 +93,8 @@ describe('lint', () => {
     ).replace('2.0', '2.1')
     only(warnings(text), 'persistent-unmounted')
   })
+
+  it('warns that include is ignored', () => {
+    expect(only(warnings(`${BASE}include:\n  - other.yaml\n`), 'include-ignored')).toMatchObject({path: 'include', line: 31, column: 1})
+  })
 })
