@@ -12,7 +12,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** Go's `http.Error`: the message and a newline as plain text. */
 export function sendText(res: ServerResponse, status: number, message: string): void {
   const text = message.endsWith('\n') ? message : `${message}\n`
-  res.writeHead(status, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': Buffer.byteLength(text)})
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+    ...(status === 413 ? {Connection: 'close'} : {}),
+  })
   res.end(text)
 }
 
@@ -33,15 +38,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
         reject(new BodyTooLarge(`request body is larger than ${limit} bytes`))
-        req.destroy()
+        // Discard the rest (up to a bound) so the client reads the 413 instead of a reset.
+        req.off('data', onData)
+        let discarded = 0
+        req.on('data', (c: Buffer) => {
+          discarded += c.length
+          if (discarded > 16 * limit) req.destroy()
+        })
         return
       }
       chunks.push(chunk)
-    })
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })

@@ -155,7 +155,7 @@ export class FakeRuntime implements Runtime {
   deployed: string[] = []
   tornDown: string[] = []
   logLines: LogLine[] = []
-  events: RuntimeEvent[] = []
+  eventList: RuntimeEvent[] = []
   failDeploy?: string
   execCalls: ExecOptions[] = []
 
@@ -209,7 +209,7 @@ export class FakeRuntime implements Runtime {
     }
   }
   async *events(): AsyncIterable<RuntimeEvent> {
-    for (const e of this.events) yield e
+    for (const e of this.eventList) yield e
   }
   async exec(_lease: RtLeaseId, options: ExecOptions): Promise<ExecSession> {
     this.execCalls.push(options)

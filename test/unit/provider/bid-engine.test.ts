@@ -1,0 +1,267 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import type {Bid} from '../../../src/market/market.js'
+import {providerAttributes} from '../../../src/provider/attributes.js'
+import {BidEngine} from '../../../src/provider/bidding/bid-engine.js'
+import {Capacity} from '../../../src/provider/capacity/capacity.js'
+import type {ProviderMsg} from '../../../src/provider/chain/messages.js'
+import {type CapacityConfig, DEFAULT_PRICING} from '../../../src/provider/config/provider-config.js'
+import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
+import {LeaseManager} from '../../../src/provider/leases/lease-manager.js'
+import {makePricer} from '../../../src/provider/pricing/pricer.js'
+import {ProviderStore} from '../../../src/provider/state/store.js'
+import {FakeMarket, FakeRuntime, FakeTx, OWNER, PROVIDER, order, spec, unit} from './fakes.js'
+
+const GIB = 1024 ** 3
+const capacity: CapacityConfig = {cpuMillis: 200_000, memoryBytes: String(512 * GIB), storageBytes: String(2048 * GIB), gpus: [], storageClasses: []}
+
+interface Rig {
+  market: FakeMarket
+  tx: FakeTx
+  store: ProviderStore
+  runtime: FakeRuntime
+  leases: LeaseManager
+  engine: BidEngine
+  events: ProviderEvent[]
+  clock: {now: number}
+  capacity: Capacity
+}
+
+let dir: string
+const rigs: Rig[] = []
+
+async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; dbName?: string} = {}): Promise<Rig> {
+  const market = new FakeMarket()
+  const tx = new FakeTx()
+  // The fake chain records each bid, as MsgCreateBid would.
+  const submit = tx.submit.bind(tx)
+  tx.submit = async (msg: ProviderMsg) => {
+    const r = await submit(msg)
+    if (msg.type === 'createBid') {
+      market.bidList.push({id: {...msg.order, provider: PROVIDER, bseq: 0}, state: 'open', price: msg.price, createdAt: r.height, resourcesOffer: []} as Bid)
+    }
+    return r
+  }
+  const store = await ProviderStore.open(join(dir, options.dbName ?? 'state.db'))
+  const runtime = new FakeRuntime()
+  const clock = {now: 1_000_000}
+  const hub = new EventHub(() => new Date(clock.now))
+  const events: ProviderEvent[] = []
+  const sub = hub.subscribe()
+  void (async () => {
+    for await (const e of sub) events.push(e)
+  })()
+  const cap = new Capacity(options.capacity ?? capacity)
+  const leases = new LeaseManager({
+    address: PROVIDER,
+    store,
+    runtime,
+    market: market as never,
+    tx,
+    capacity: cap,
+    events: hub,
+    manifestTimeoutMs: 300_000,
+    withdrawIntervalMs: 600_000,
+    now: () => clock.now,
+  })
+  const {pricer} = makePricer(DEFAULT_PRICING, 1000)
+  const engine = new BidEngine({
+    address: PROVIDER,
+    market: market as never,
+    tx,
+    store,
+    capacity: cap,
+    events: hub,
+    pricer,
+    leases,
+    deposit: {denom: 'uakt', amount: 500000n},
+    attributes: providerAttributes({attributes: {region: 'us-west'}, capacity: options.capacity ?? capacity}),
+    bidTimeoutMs: options.bidTimeoutMs ?? 300_000,
+    maxOpenBids: 0,
+    now: () => clock.now,
+  })
+  const r = {market, tx, store, runtime, leases, engine, events, clock, capacity: cap}
+  rigs.push(r)
+  return r
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 10))
+const block = (height: number, ms = height * 1000) => ({height, time: new Date(ms)})
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-engine-'))
+})
+afterEach(() => {
+  for (const r of rigs.splice(0)) r.store.close()
+  rmSync(dir, {recursive: true, force: true})
+})
+
+describe('bid engine', () => {
+  it('bids on 200 new orders of one block at once: every bid lands in the next block', async () => {
+    const r = await rig()
+    r.market.orderList = Array.from({length: 200}, (_, i) => order(i + 1, {createdAt: 10}))
+    r.tx.height = 11
+    await r.engine.onBlock(block(10))
+    await flush()
+    const bids = r.tx.sent.filter((m) => m.type === 'createBid')
+    expect(bids).toHaveLength(200)
+    const placed = r.events.filter((e) => e.type === 'bid.placed')
+    expect(placed).toHaveLength(200)
+    expect(placed.every((e) => e.type === 'bid.placed' && e.blocks === 1)).toBe(true)
+    expect(r.store.countBids().open).toBe(200)
+    // A bid carries the chain's deposit and a resources offer for each unit.
+    const first = bids[0] as Extract<ProviderMsg, {type: 'createBid'}>
+    expect(first.deposit).toEqual({denom: 'uakt', amount: 500000n})
+    expect(first.resourcesOffer).toHaveLength(1)
+  })
+
+  it('does not bid twice, and reports a skip once with its reason', async () => {
+    const r = await rig()
+    r.market.orderList = [order(1), order(2, {spec: spec({requirements: {signedBy: {allOf: [], anyOf: []}, attributes: [{key: 'region', value: 'eu-west'}]}})})]
+    await r.engine.onBlock(block(10))
+    await flush()
+    await r.engine.onBlock(block(11))
+    await flush()
+    expect(r.tx.sent.filter((m) => m.type === 'createBid')).toHaveLength(1)
+    const skips = r.events.filter((e) => e.type === 'bid.skipped')
+    expect(skips).toHaveLength(1)
+    expect(skips[0]).toMatchObject({reason: 'attributes', order: `${OWNER}/2/1/1`})
+  })
+
+  it('a lost bid frees its capacity and an order skipped for capacity then gets a bid', async () => {
+    const small: CapacityConfig = {...capacity, cpuMillis: 1000}
+    const r = await rig({capacity: small})
+    const big = (d: number) => order(d, {spec: spec({resources: [unit({cpuMillis: 800n})]})})
+    r.market.orderList = [big(1), big(2)]
+    await r.engine.onBlock(block(10))
+    await flush()
+    expect(r.events.find((e) => e.type === 'bid.skipped')).toMatchObject({reason: 'capacity'})
+    // Another provider wins order 1: its order leaves the open list and our bid is marked lost.
+    r.market.orderList = [big(2)]
+    r.market.bidList = []
+    await r.engine.onBlock(block(12))
+    await flush()
+    expect(r.events.some((e) => e.type === 'bid.lost')).toBe(true)
+    await r.engine.onBlock(block(13))
+    await flush()
+    const bids = r.tx.sent.filter((m) => m.type === 'createBid') as Array<Extract<ProviderMsg, {type: 'createBid'}>>
+    expect(bids.map((b) => Number(b.order.dseq))).toEqual([1, 2])
+  })
+
+  it('closes a bid nobody leased within the bid timeout', async () => {
+    const r = await rig({bidTimeoutMs: 60_000})
+    r.market.orderList = [order(1)]
+    await r.engine.onBlock(block(10))
+    await flush()
+    r.clock.now += 61_000
+    await r.engine.onBlock(block(12))
+    await flush()
+    const close = r.tx.sent.find((m) => m.type === 'closeBid')
+    expect(close).toMatchObject({type: 'closeBid', bid: {owner: OWNER, dseq: 1n, provider: PROVIDER}})
+    expect(r.store.bid(`${OWNER}/1/1/1`)?.state).toBe('closed')
+  })
+
+  it('a won lease waits for its manifest; after the manifest timeout the bid is closed as manifest_timeout', async () => {
+    const r = await rig()
+    const o = order(1)
+    r.market.orderList = [o]
+    await r.engine.onBlock(block(10))
+    await flush()
+    r.market.orderList = []
+    r.market.bidList = []
+    r.market.addLease(o)
+    await r.engine.onBlock(block(12))
+    await flush()
+    expect(r.events.find((e) => e.type === 'lease.won')).toMatchObject({lease: `${OWNER}/1/1/1`})
+    expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('awaiting_manifest')
+    expect(r.store.bid(`${OWNER}/1/1/1`)?.state).toBe('won')
+    expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(true)
+
+    r.clock.now += 301_000
+    await r.engine.onBlock(block(13))
+    await flush()
+    expect(r.tx.sent.find((m) => m.type === 'closeBid')).toMatchObject({reason: 'manifest_timeout'})
+    expect(r.events.some((e) => e.type === 'lease.manifest_timeout')).toBe(true)
+    expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('closed')
+    expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(false)
+  })
+
+  it('withdraws earnings of running leases on its interval', async () => {
+    const r = await rig()
+    r.market.addLease(order(1))
+    r.market.addLease(order(2))
+    await r.engine.onBlock(block(10))
+    await flush()
+    r.clock.now += 601_000
+    await r.engine.onBlock(block(11))
+    await flush()
+    const withdrawals = r.tx.sent.filter((m) => m.type === 'withdrawLease')
+    expect(withdrawals).toHaveLength(2)
+    expect(r.events.some((e) => e.type === 'earnings.withdrawn')).toBe(true)
+  })
+})
+
+describe('lease manager: teardown only on a definite answer', () => {
+  async function running(r: Rig) {
+    const o = order(1)
+    const lease = r.market.addLease(o)
+    await r.leases.reconcile([lease], 10)
+    await r.runtime.deploy({owner: OWNER, dseq: '1', gseq: 1, oseq: 1, provider: PROVIDER}, {name: 'dc', services: []})
+    r.store.updateLease(`${OWNER}/1/1/1`, {state: 'running'})
+    return lease
+  }
+
+  it('tears down a lease the chain reports closed', async () => {
+    const r = await rig()
+    const lease = await running(r)
+    lease.state = 'closed'
+    lease.reason = 'owner'
+    await r.leases.reconcile([], 11)
+    expect(r.runtime.tornDown).toEqual([`${OWNER}/1/1/1`])
+    expect(r.store.lease(`${OWNER}/1/1/1`)).toMatchObject({state: 'closed', closeReason: 'owner'})
+    expect(r.events.find((e) => e.type === 'lease.closed')).toMatchObject({reason: 'owner'})
+  })
+
+  it('keeps the lease when the chain does not answer, and needs two "not found" in a row', async () => {
+    const r = await rig()
+    await running(r)
+    r.market.leaseList = []
+    const original = r.market.lease.bind(r.market)
+    r.market.lease = async () => {
+      throw new Error('ECONNREFUSED')
+    }
+    await r.leases.reconcile([], 11)
+    await r.leases.reconcile([], 12)
+    expect(r.runtime.tornDown).toEqual([])
+    r.market.lease = original
+    await r.leases.reconcile([], 13)
+    expect(r.runtime.tornDown).toEqual([])
+    await r.leases.reconcile([], 14)
+    expect(r.runtime.tornDown).toEqual([`${OWNER}/1/1/1`])
+  })
+
+  it('after a restart, re-attaches to leases with a manifest and holds their capacity again', async () => {
+    const r = await rig({dbName: 'restart.db'})
+    const lease = await running(r)
+    r.store.putManifest({owner: OWNER, dseq: '1', version: 'ab', body: JSON.stringify([{name: 'dc', services: []}]), receivedAt: 1})
+    r.store.updateLease(`${OWNER}/1/1/1`, {groupName: 'dc'})
+    r.store.putDeployment(`${OWNER}/1/1/1`, 'dc', 'ab', 'running', 1)
+    r.store.close()
+    rigs.splice(rigs.indexOf(r), 1)
+
+    const again = await rig({dbName: 'restart.db'})
+    again.market.leaseList = [lease]
+    again.runtime.leases = r.runtime.leases
+    const resumed = await again.leases.resume()
+    await flush()
+    expect(resumed).toBe(1)
+    expect(again.capacity.has(`${OWNER}/1/1/1`)).toBe(true)
+    expect(again.runtime.deployed).toEqual([`${OWNER}/1/1/1`])
+    expect(again.runtime.tornDown).toEqual([])
+    expect(again.store.lease(`${OWNER}/1/1/1`)?.state).toBe('running')
+  })
+})

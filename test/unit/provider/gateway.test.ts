@@ -1,0 +1,421 @@
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import https from 'node:https'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {JwtTokenManager} from '@akashnetwork/chain-sdk'
+import {GroupSpec as GroupSpecCodec} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
+import {Secp256k1HdWallet} from '@cosmjs/amino'
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import WebSocket from 'ws'
+
+import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
+import {groupSpec as toMarketSpec} from '../../../src/market/akash/convert.js'
+import type {Deployment} from '../../../src/market/market.js'
+import {b64urlEncode, signJwt} from '../../../src/provider/auth/jwt.js'
+import {Capacity} from '../../../src/provider/capacity/capacity.js'
+import {EventHub} from '../../../src/provider/events.js'
+import {Gateway} from '../../../src/provider/gateway/gateway.js'
+import {SHELL} from '../../../src/provider/gateway/ws-shell.js'
+import {LeaseManager} from '../../../src/provider/leases/lease-manager.js'
+import {ProviderStore} from '../../../src/provider/state/store.js'
+import {generateServerCertificate} from '../../../src/provider/tls/server-certificate.js'
+import {groupSpecs, loadSdlOrThrow, manifestSortedJson, manifestVersion} from '../../../src/sdl/index.js'
+import {FakeMarket, FakeRuntime, FakeTx, PROVIDER, order} from './fakes.js'
+
+const SDL = `
+version: "2.0"
+services:
+  web:
+    image: busybox:1.36
+    expose:
+      - port: 8080
+        as: 80
+        to:
+          - global: true
+profiles:
+  compute:
+    web:
+      resources:
+        cpu: {units: 0.5}
+        memory: {size: 256Mi}
+        storage: {size: 512Mi}
+  placement:
+    dc:
+      pricing:
+        web: {denom: uact, amount: 1000}
+deployment:
+  web:
+    dc:
+      profile: web
+      count: 1
+`
+
+const mnemonic = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+let tenant: Awaited<ReturnType<typeof deriveKey>>
+let stranger: Awaited<ReturnType<typeof deriveKey>>
+let strangerMnemonic: string
+let dir: string
+let store: ProviderStore
+let market: FakeMarket
+let runtime: FakeRuntime
+let gateway: Gateway
+let base: string
+let ca: string
+let body: string
+let clientCert: Awaited<ReturnType<typeof generateServerCertificate>>
+let revokedCert: Awaited<ReturnType<typeof generateServerCertificate>>
+const now = () => Math.floor(Date.now() / 1000)
+
+async function chainSdkToken(m = mnemonic, leases: object = {access: 'full'}): Promise<string> {
+  const wallet = await Secp256k1HdWallet.fromMnemonic(m, {prefix: 'akash'})
+  const [acc] = await wallet.getAccounts()
+  const t = now()
+  return new JwtTokenManager(wallet).generateToken({version: 'v1', iss: acc.address, iat: t, nbf: t, exp: t + 600, leases: leases as never})
+}
+
+interface Reply {
+  status: number
+  body: string
+  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Record<string, unknown>
+}
+
+function request(method: string, path: string, options: {token?: string; body?: string; headers?: Record<string, string>; cert?: {certPem: string; keyPem: string}; maxVersion?: 'TLSv1.2'} = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${base}${path}`,
+      {
+        method,
+        ca,
+        servername: 'localhost',
+        headers: {...(options.token ? {Authorization: `Bearer ${options.token}`} : {}), ...options.headers},
+        ...(options.cert ? {cert: options.cert.certPem, key: options.cert.keyPem} : {}),
+        ...(options.maxVersion ? {maxVersion: options.maxVersion} : {}),
+        agent: false,
+      },
+      (res) => {
+        let text = ''
+        res.on('data', (c) => (text += c))
+        res.on('end', () => {
+          let json
+          try {
+            json = JSON.parse(text)
+          } catch {
+            json = undefined
+          }
+          resolve({status: res.statusCode ?? 0, body: text, json, headers: res.headers})
+        })
+      },
+    )
+    req.on('error', reject)
+    if (options.body !== undefined) req.write(options.body)
+    req.end()
+  })
+}
+
+function openWs(path: string, token?: string): Promise<{ws: WebSocket; frames: Buffer[]; text: string[]; closed: Promise<{code: number; reason: string}>}> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('https', 'wss')}${path}`, {ca, servername: 'localhost', headers: token ? {Authorization: `Bearer ${token}`} : {}})
+    const frames: Buffer[] = []
+    const text: string[] = []
+    const closed = new Promise<{code: number; reason: string}>((r) => ws.on('close', (code, reason) => r({code, reason: reason.toString()})))
+    ws.on('message', (data: Buffer, isBinary) => (isBinary ? frames.push(Buffer.from(data)) : text.push(data.toString())))
+    ws.on('open', () => resolve({ws, frames, text, closed}))
+    ws.on('unexpected-response', (_req, res) => {
+      let t = ''
+      res.on('data', (c) => (t += c))
+      res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), {status: res.statusCode, body: t})))
+    })
+    ws.on('error', (e) => reject(e))
+  })
+}
+
+let leases: LeaseManager
+const hub = new EventHub()
+
+beforeAll(async () => {
+  tenant = await deriveKey(mnemonic)
+  strangerMnemonic = generateMnemonic(24)
+  stranger = await deriveKey(strangerMnemonic)
+  dir = mkdtempSync(join(tmpdir(), 'edge-gw-'))
+  const sdl = loadSdlOrThrow(SDL)
+  body = manifestSortedJson(sdl)
+  const spec = toMarketSpec(GroupSpecCodec.fromPartial(groupSpecs(sdl)[0] as never))
+  market = new FakeMarket()
+  market.accounts.set(tenant.address, {address: tenant.address, accountNumber: 1n, sequence: 1n, pubkey: tenant.pubkey})
+  market.accounts.set(stranger.address, {address: stranger.address, accountNumber: 2n, sequence: 1n, pubkey: stranger.pubkey})
+  const dep: Deployment = {
+    id: {owner: tenant.address, dseq: 5n},
+    state: 'active',
+    hash: manifestVersion(sdl).bytes,
+    createdAt: 10,
+    groups: [{id: {owner: tenant.address, dseq: 5n, gseq: 1}, state: 'open', spec, createdAt: 10}],
+  }
+  market.deploymentList.push(dep, {...dep, id: {owner: tenant.address, dseq: 6n}, groups: [{...dep.groups[0], id: {owner: tenant.address, dseq: 6n, gseq: 1}}]})
+  market.addLease(order(5, {spec}, tenant.address))
+  market.addLease(order(6, {spec}, tenant.address))
+  clientCert = await generateServerCertificate(tenant.address, [])
+  revokedCert = await generateServerCertificate(tenant.address, [])
+  market.certs.push(
+    {owner: tenant.address, serial: clientCert.serial, state: 'valid', cert: clientCert.certPem, pubkey: clientCert.pubkeyPem},
+    {owner: tenant.address, serial: revokedCert.serial, state: 'revoked', cert: revokedCert.certPem, pubkey: revokedCert.pubkeyPem},
+  )
+
+  store = await ProviderStore.open(join(dir, 'state.db'))
+  runtime = new FakeRuntime()
+  runtime.logLines = [
+    {service: 'web', replica: 0, line: 'hello', stream: 'stdout'},
+    {service: 'web', replica: 0, line: 'world', stream: 'stderr'},
+  ]
+  runtime.eventList = [{type: 'container.started', ts: Date.now(), lease: {owner: tenant.address, dseq: '5', gseq: 1, oseq: 1, provider: PROVIDER}, service: 'web', replica: 0, severity: 'normal', reason: 'Started', message: 'Started container web-0'}]
+  leases = new LeaseManager({
+    address: PROVIDER,
+    store,
+    runtime,
+    market: market as never,
+    tx: new FakeTx(),
+    capacity: new Capacity({cpuMillis: 4000, memoryBytes: String(8 * 1024 ** 3), storageBytes: String(100 * 1024 ** 3), gpus: [], storageClasses: []}),
+    events: hub,
+    ingress: {proxy: {setLeaseRoutes: () => ({conflicts: []}), removeLease: () => {}}, plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'}},
+    manifestTimeoutMs: 300_000,
+    withdrawIntervalMs: 0,
+  })
+  await leases.reconcile(market.leaseList, 11)
+  const cert = await generateServerCertificate(PROVIDER, ['localhost', '127.0.0.1'])
+  ca = cert.certPem
+  gateway = new Gateway({
+    address: PROVIDER,
+    leases,
+    tls: cert,
+    host: '127.0.0.1',
+    port: 0,
+    maxBodyBytes: 64 * 1024,
+    events: hub,
+    publicKey: async (a) => market.accounts.get(a)?.pubkey,
+    certificate: async (owner, serial) => {
+      const c = market.certs.find((x) => x.owner === owner && x.serial === serial)
+      return c ? {state: c.state, certPem: c.cert} : undefined
+    },
+    status: () => ({cluster: {leases: 2}}),
+    version: () => ({akash: {name: 'edge-provider'}}),
+  })
+  const bound = await gateway.listen()
+  base = `https://127.0.0.1:${bound.port}`
+})
+
+afterAll(async () => {
+  await gateway?.close()
+  store?.close()
+  rmSync(dir, {recursive: true, force: true})
+})
+
+describe('gateway: public routes', () => {
+  it('serves /version, /address and /status without auth', async () => {
+    expect((await request('GET', '/version')).json).toEqual({akash: {name: 'edge-provider'}})
+    expect((await request('GET', '/address')).json).toEqual({address: PROVIDER})
+    expect((await request('GET', '/status')).json).toEqual({cluster: {leases: 2}, address: PROVIDER})
+  })
+
+  it('speaks TLS 1.3 only', async () => {
+    await expect(request('GET', '/version', {maxVersion: 'TLSv1.2'})).rejects.toThrow()
+  })
+
+  it('answers unknown paths 404 and wrong methods 405', async () => {
+    expect((await request('GET', '/nope')).status).toBe(404)
+    expect((await request('POST', '/status')).status).toBe(405)
+  })
+})
+
+describe('gateway: manifest PUT', () => {
+  beforeEach(() => {
+    runtime.deployed = []
+  })
+
+  it('refuses without credentials: 401 {"message":"unauthorized access"}', async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {body})
+    expect(r.status).toBe(401)
+    expect(r.json).toEqual({message: 'unauthorized access'})
+    expect(runtime.deployed).toEqual([])
+  })
+
+  it('refuses a manifest whose hash is not the on-chain version: 422, nothing deployed', async () => {
+    const changed = body.replace('busybox:1.36', 'busybox:9.99')
+    const r = await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(), body: changed})
+    expect(r.status).toBe(422)
+    expect(r.body).toMatch(/manifest version validation failed/)
+    expect(runtime.deployed).toEqual([])
+  })
+
+  it('refuses a deployment with no lease here: 404', async () => {
+    const r = await request('PUT', '/deployment/77/manifest', {token: await chainSdkToken(), body})
+    expect(r.status).toBe(404)
+    expect(r.body).toBe('no lease for deployment\n')
+  })
+
+  it("another account's valid token cannot reach this tenant's lease (its own has none: 404)", async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(strangerMnemonic), body})
+    expect(r.status).toBe(404)
+    expect(runtime.deployed).toEqual([])
+  })
+
+  it("a token signed by another account for this tenant's address: 401 JWT is invalid", async () => {
+    const t = now()
+    const forged = signJwt('ES256KADR36', {iss: tenant.address, iat: t, nbf: t, exp: t + 60, version: 'v1', leases: {access: 'full'}}, stranger.privkey, tenant.address)
+    const r = await request('PUT', '/deployment/5/manifest', {token: forged, body})
+    expect(r.status).toBe(401)
+    expect(r.json).toEqual({message: 'JWT is invalid'})
+    expect(runtime.deployed).toEqual([])
+  })
+
+  it('an expired token: 401 JWT is expired', async () => {
+    const t = now()
+    const expired = signJwt('ES256K', {iss: tenant.address, iat: t - 7200, nbf: t - 7200, exp: t - 3600, version: 'v1', leases: {access: 'full'}}, tenant.privkey, tenant.address)
+    const r = await request('PUT', '/deployment/5/manifest', {token: expired, body})
+    expect(r).toMatchObject({status: 401, json: {message: 'JWT is expired'}})
+    expect(runtime.deployed).toEqual([])
+  })
+
+  it('a wrong algorithm: 401 JWT is invalid', async () => {
+    const good = await chainSdkToken()
+    const [, payload, sig] = good.split('.')
+    const hs = `${b64urlEncode(Buffer.from('{"alg":"HS256","typ":"JWT"}'))}.${payload}.${sig}`
+    const r = await request('PUT', '/deployment/5/manifest', {token: hs, body})
+    expect(r).toMatchObject({status: 401, json: {message: 'JWT is invalid'}})
+  })
+
+  it('a scoped token without send-manifest: 401', async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(mnemonic, {access: 'scoped', scope: ['logs']}), body})
+    expect(r.status).toBe(401)
+  })
+
+  it('a malformed Authorization header: 400', async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {headers: {Authorization: 'Token abc'}, body})
+    expect(r).toMatchObject({status: 400, json: {message: 'invalid authorization header'}})
+  })
+
+  it('bodies over the limit: 413', async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(), body: 'x'.repeat(70 * 1024)})
+    expect(r.status).toBe(413)
+  })
+
+  it('accepts the manifest from chain-sdk JwtTokenManager: 200 with an empty body, then deploys', async () => {
+    const r = await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(), body})
+    expect(r.status).toBe(200)
+    expect(r.body).toBe('')
+    await new Promise((res) => setTimeout(res, 50))
+    expect(runtime.deployed).toContain(`${tenant.address}/5/1/1`)
+    expect(store.manifest(tenant.address, '5')?.body).toBe(body)
+  })
+})
+
+describe('gateway: lease routes', () => {
+  beforeAll(async () => {
+    await request('PUT', '/deployment/5/manifest', {token: await chainSdkToken(), body})
+    await new Promise((res) => setTimeout(res, 50))
+  })
+
+  it('lease status has services, URIs and forwarded ports', async () => {
+    const r = await request('GET', '/lease/5/1/1/status', {token: await chainSdkToken()})
+    expect(r.status).toBe(200)
+    expect(r.json.services.web).toMatchObject({name: 'web', available: 1, total: 1, ready_replicas: 1})
+    expect(r.json.services.web.uris[0]).toMatch(/^[a-z2-7]{26}\.localhost:8080$/)
+    expect(r.json.forwarded_ports).toEqual({})
+  })
+
+  it('lease status before any manifest: 404', async () => {
+    const r = await request('GET', '/lease/6/1/1/status', {token: await chainSdkToken()})
+    expect(r.status).toBe(404)
+  })
+
+  it('a lease that does not exist: 404; bad ids: 400', async () => {
+    expect((await request('GET', '/lease/99/1/1/status', {token: await chainSdkToken()})).status).toBe(404)
+    expect((await request('GET', '/lease/x/1/1/status', {token: await chainSdkToken()})).status).toBe(400)
+  })
+
+  it("another account sees none of this tenant's leases", async () => {
+    expect((await request('GET', '/lease/5/1/1/status', {token: await chainSdkToken(strangerMnemonic)})).status).toBe(404)
+    expect((await request('GET', '/lease/5/1/1/manifest', {token: await chainSdkToken(strangerMnemonic)})).status).toBe(404)
+  })
+
+  it('service status and the lease manifest', async () => {
+    const s = await request('GET', '/lease/5/1/1/service/web/status', {token: await chainSdkToken()})
+    expect(s.json).toMatchObject({name: 'web', available: 1, total: 1})
+    expect((await request('GET', '/lease/5/1/1/service/db/status', {token: await chainSdkToken()})).status).toBe(404)
+    const m = await request('GET', '/lease/5/1/1/manifest', {token: await chainSdkToken()})
+    expect(m.json[0].name).toBe('dc')
+    expect(m.json[0].services[0].image).toBe('busybox:1.36')
+  })
+
+  it('scopes: a logs-only token may not read status', async () => {
+    const token = await chainSdkToken(mnemonic, {access: 'scoped', scope: ['logs']})
+    expect((await request('GET', '/lease/5/1/1/status', {token})).status).toBe(401)
+  })
+
+  it('granular permissions for another provider are refused', async () => {
+    const token = await chainSdkToken(mnemonic, {access: 'granular', permissions: [{provider: stranger.address, access: 'full'}]})
+    expect((await request('GET', '/lease/5/1/1/status', {token})).status).toBe(401)
+  })
+
+  it('mTLS with the tenant certificate on chain works; revoked is refused; with a JWT too is ambiguous', async () => {
+    const ok = await request('GET', '/lease/5/1/1/status', {cert: clientCert})
+    expect(ok.status).toBe(200)
+    const revoked = await request('GET', '/lease/5/1/1/status', {cert: revokedCert})
+    expect(revoked.status).toBe(401)
+    expect(revoked.json.message).toMatch(/revoked/)
+    const both = await request('GET', '/lease/5/1/1/status', {cert: clientCert, token: await chainSdkToken()})
+    expect(both).toMatchObject({status: 400, json: {message: 'auth: ambiguous authentication. may not use mTLS and JWT at the same time'}})
+  })
+})
+
+describe('gateway: websockets', () => {
+  it('streams logs as {name, message} frames and closes normally', async () => {
+    const {text, closed} = await openWs('/lease/5/1/1/logs?follow=false&tail=-1', await chainSdkToken())
+    expect(await closed).toMatchObject({code: 1000})
+    expect(text.map((t) => JSON.parse(t))).toEqual([
+      {name: 'web-0', message: 'hello'},
+      {name: 'web-0', message: 'world'},
+    ])
+  })
+
+  it('refuses logs without auth (401 before upgrade) and a trailing comma in service (400)', async () => {
+    await expect(openWs('/lease/5/1/1/logs')).rejects.toMatchObject({status: 401})
+    await expect(openWs('/lease/5/1/1/logs?service=web,', await chainSdkToken())).rejects.toMatchObject({status: 400})
+  })
+
+  it('closes with 4001 for a lease without a manifest', async () => {
+    const {closed} = await openWs('/lease/6/1/1/logs', await chainSdkToken())
+    expect((await closed).code).toBe(4001)
+  })
+
+  it('serves kubeevents frames', async () => {
+    const {text, closed} = await openWs('/lease/5/1/1/kubeevents', await chainSdkToken())
+    await closed
+    expect(JSON.parse(text[0])).toMatchObject({type: 'Normal', reason: 'Started', note: 'Started container web-0', object: {kind: 'Pod', name: 'web-0'}})
+  })
+
+  it('runs a shell command: stdout (100), stderr (101), then the exit code (102)', async () => {
+    const {frames, closed} = await openWs('/lease/5/1/1/shell?cmd0=sh&cmd1=-c&cmd2=fail&tty=0&stdin=0&podIndex=0&service=web', await chainSdkToken())
+    await closed
+    const out = frames.filter((f) => f[0] === SHELL.stdout).map((f) => f.subarray(1).toString()).join('')
+    expect(out).toBe('ran sh -c fail\n')
+    expect(frames.some((f) => f[0] === SHELL.stderr)).toBe(true)
+    const result = frames.find((f) => f[0] === SHELL.result)!
+    expect(JSON.parse(result.subarray(1).toString())).toEqual({exit_code: 3})
+  })
+
+  it('passes stdin (104) through, an empty 104 frame ends it', async () => {
+    const {ws, frames, closed} = await openWs('/lease/5/1/1/shell?cmd0=cat&tty=0&stdin=1&podIndex=0&service=web', await chainSdkToken())
+    ws.send(Buffer.concat([Buffer.from([SHELL.stdin]), Buffer.from('abc')]))
+    ws.send(Buffer.from([SHELL.stdin]))
+    await closed
+    expect(frames.filter((f) => f[0] === SHELL.stdout).map((f) => f.subarray(1).toString()).join('')).toBe('ran cat with abc\n')
+  })
+
+  it('reports an unknown service in the result frame; missing parameters are a 400', async () => {
+    const {frames, closed} = await openWs('/lease/5/1/1/shell?cmd0=ls&tty=0&stdin=0&podIndex=0&service=db', await chainSdkToken())
+    await closed
+    expect(JSON.parse(frames.find((f) => f[0] === SHELL.result)!.subarray(1).toString()).message).toMatch(/no service/)
+    await expect(openWs('/lease/5/1/1/shell?cmd0=ls&tty=0', await chainSdkToken())).rejects.toMatchObject({status: 400})
+  })
+})
