@@ -4,7 +4,8 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {createChainNodeSDK} from '@akashnetwork/chain-sdk'
-import {StargateClient} from '@cosmjs/stargate'
+import {DirectSecp256k1HdWallet} from '@cosmjs/proto-signing'
+import {GasPrice, SigningStargateClient, StargateClient} from '@cosmjs/stargate'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {AkashNodeUnavailableError, startAkashNode, type ChainBackend} from './backends/akash-node.js'
@@ -63,6 +64,35 @@ describe('real Akash node backend', () => {
       expect(await client.getBalance(tenant, 'uact')).toEqual({denom: 'uact', amount: genesisAmount('tenant', 'uact')})
       const provider = backend!.accounts.provider.address
       expect((await client.getBalance(provider, 'uact')).amount).toBe(genesisAmount('provider', 'uact'))
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('accepts a uakt send signed with the tenant mnemonic at gasPrice; refuses uact sends and lower fees', async (ctx) => {
+    if (unavailable) ctx.skip(unavailable)
+    const {tenant, auditor} = backend!.accounts
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(tenant.mnemonic, {prefix: 'akash'})
+    expect((await wallet.getAccounts())[0].address).toBe(tenant.address)
+    const client = await SigningStargateClient.connectWithSigner(backend!.rpc, wallet, {
+      gasPrice: GasPrice.fromString(backend!.gasPrice),
+    })
+    try {
+      const before = BigInt((await client.getBalance(auditor.address, 'uakt')).amount)
+      const sent = await client.sendTokens(tenant.address, auditor.address, [{denom: 'uakt', amount: '1234'}], 'auto')
+      expect(sent.code).toBe(0)
+      expect(BigInt((await client.getBalance(auditor.address, 'uakt')).amount)).toBe(before + 1234n)
+      // ACT is not transferable (bank send_enabled=false for uact).
+      await expect(
+        client.sendTokens(tenant.address, auditor.address, [{denom: 'uact', amount: '1'}], 'auto'),
+      ).rejects.toThrow(/uact transfers are currently disabled/)
+      // The node enforces its minimum gas price: 200000 gas needs 5000uakt.
+      await expect(
+        client.sendTokens(tenant.address, auditor.address, [{denom: 'uakt', amount: '1'}], {
+          amount: [{denom: 'uakt', amount: '4999'}],
+          gas: '200000',
+        }),
+      ).rejects.toThrow(/code 13.*insufficient fee/)
     } finally {
       client.disconnect()
     }

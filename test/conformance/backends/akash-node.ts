@@ -24,7 +24,7 @@ const EX_UNAVAILABLE = 69
 const TAIL_LINES = 60
 
 export interface StartAkashNodeOptions {
-  /** Node version for build-akash.sh; default: the version pinned there. */
+  /** Node version for build-akash.sh; default: $EDGE_AKASH_NODE_VERSION, else the version pinned there. */
   version?: string
   /** Use this akash binary and skip the build (default: $EDGE_AKASH_BIN). */
   binary?: string
@@ -147,7 +147,8 @@ export async function buildAkashNode(opts: StartAkashNodeOptions = {}): Promise<
   const binary = opts.binary ?? process.env.EDGE_AKASH_BIN
   if (binary) return binary
   const timeoutMs = opts.buildTimeoutMs ?? 40 * 60_000
-  const result = await runScript(BUILD_SCRIPT, opts.version ? [opts.version] : [], process.env, timeoutMs, opts.onProgress)
+  const version = opts.version ?? process.env.EDGE_AKASH_NODE_VERSION
+  const result = await runScript(BUILD_SCRIPT, version ? [version] : [], process.env, timeoutMs, opts.onProgress)
   if (result.code === EX_UNAVAILABLE) throw new AkashNodeUnavailableError(tail(result.stderr, 12))
   const path = result.stdout.trim().split('\n').pop() ?? ''
   if (result.code !== 0 || !path) {

@@ -102,7 +102,10 @@ init_chain() {
   mkdir -p "$NODE_HOME"
   : >"$LOG"
   log "genesis: init (chain id $CHAIN_ID) in $NODE_HOME"
-  ak genesis init edge-localnet --chain-id "$CHAIN_ID" >>"$LOG" 2>&1 || fail_with_log "genesis init failed"
+  # No --chain-id here: given one, `genesis init` first tries to download
+  # github.com/akash-network/net/raw/main/<chain-id>/genesis.json and uses it if found. Without one
+  # it only generates the defaults, and the chain id is set in genesis.json below.
+  ak genesis init edge-localnet >>"$LOG" 2>&1 || fail_with_log "genesis init failed"
 
   local accounts name mnemonic address coins
   accounts=$(node -e '
@@ -134,6 +137,7 @@ init_chain() {
   node -e '
     const fs = require("fs")
     const g = JSON.parse(fs.readFileSync(process.argv[1], "utf8"))
+    g.chain_id = process.argv[3]
     const s = g.app_state
     if (s.staking.params.bond_denom !== "uakt") throw new Error("bond denom is " + s.staking.params.bond_denom)
     // Every genesis coin of accounts.json, exactly (uact included), and the supply to match.
@@ -157,7 +161,7 @@ init_chain() {
       min_deposit: [{denom: "uakt", amount: "10000000"}],
       expedited_min_deposit: [{denom: "uakt", amount: "20000000"}],
     })
-    fs.writeFileSync(process.argv[1], JSON.stringify(g, null, 1))' "$genesis" "$HERE/accounts.json" >>"$LOG" 2>&1 ||
+    fs.writeFileSync(process.argv[1], JSON.stringify(g, null, 1))' "$genesis" "$HERE/accounts.json" "$CHAIN_ID" >>"$LOG" 2>&1 ||
     fail_with_log "editing genesis failed"
 
   ak genesis gentx validator "$VALIDATOR_STAKE" --chain-id "$CHAIN_ID" --keyring-backend test \
