@@ -1,0 +1,74 @@
+import {Args, Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import {keyFlag} from '../flags.js'
+import {type CloseOutcome, closeDeployments} from '../services/lease/close.js'
+import {openTenant, parseDseq} from '../services/lease/context.js'
+import {validateLabels} from './deploy.js'
+
+export interface CloseResult {
+  closed: CloseOutcome[]
+}
+
+export default class Close extends EdgeCommand<typeof Close, CloseResult> {
+  static summary = 'Close deployments and get their unspent deposits back. Idempotent.'
+  static description = 'Closing a deployment that is already closed succeeds. --all closes every active deployment; --label narrows to labelled ones; --expired closes those past their --ttl or over their --budget.'
+  static examples = [
+    '<%= config.bin %> <%= command.id %> 123',
+    '<%= config.bin %> <%= command.id %> 123 124 --json',
+    '<%= config.bin %> <%= command.id %> --all --label ci=true',
+    '<%= config.bin %> <%= command.id %> --expired',
+  ]
+  static strict = false
+  static handlesSignals = true
+  static args = {dseq: Args.string({description: 'Deployment sequence number(s).'})}
+  static flags = {
+    all: Flags.boolean({description: 'Close every active deployment (with --label: every labelled one).'}),
+    label: Flags.string({description: 'Close deployments with this label (k=v, repeatable).', multiple: true}),
+    expired: Flags.boolean({description: 'Close deployments past their TTL or over their budget.'}),
+    key: keyFlag,
+  }
+
+  protected async execute(): Promise<CloseResult> {
+    const {argv} = await this.parse(Close)
+    const dseqs = (argv as string[]).map(parseDseq)
+    const labels = validateLabels(this.flags.label)
+    if (dseqs.length && (this.flags.all || this.flags.expired)) {
+      throw new UsageError('Pass DSEQs or --all/--expired, not both.')
+    }
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    try {
+      const closed = await closeDeployments(ctx, {dseqs, all: this.flags.all, labels, expired: this.flags.expired, signal: this.signal})
+      const failed = closed.filter((c) => c.outcome === 'failed' || c.outcome === 'not_found')
+      if (failed.length) {
+        const err = new UsageError(`Could not close ${failed.map((f) => `${f.dseq} (${f.error})`).join(', ')}.`, {
+          code: failed.every((f) => f.outcome === 'not_found') ? 'deployment_not_found' : 'close_failed',
+          hint: 'List your deployments with `edge ls`.',
+          details: {closed},
+        })
+        if (failed.some((f) => f.outcome === 'failed')) {
+          const {ChainError} = await import('../errors.js')
+          throw new ChainError(err.message, {code: 'close_failed', details: {closed}, hint: 'Try again; the chain may be busy.'})
+        }
+        throw err
+      }
+      return {closed}
+    } finally {
+      await ctx.close()
+    }
+  }
+
+  protected renderText(r: CloseResult): string {
+    if (r.closed.length === 0) return 'Nothing to close.'
+    return r.closed
+      .map((c) =>
+        c.outcome === 'closed'
+          ? `Closed deployment ${c.dseq} (block ${c.height}); its unspent deposit is refunded.`
+          : c.outcome === 'already_closed'
+            ? `Deployment ${c.dseq} was already closed.`
+            : `Deployment ${c.dseq}: ${c.error}`,
+      )
+      .join('\n')
+  }
+}

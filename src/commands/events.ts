@@ -1,0 +1,50 @@
+import {Args, Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../base-command.js'
+import {keyFlag} from '../flags.js'
+import {openTenant, parseDseq} from '../services/lease/context.js'
+import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
+
+export interface EventsResult {
+  dseq: bigint
+  events: LeaseEvent[]
+}
+
+export default class Events extends EdgeCommand<typeof Events, EventsResult> {
+  static summary = "Show the provider-side events of a deployment's leases (scheduling, image pulls, restarts)."
+  static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --follow --output jsonl']
+  static handlesSignals = true
+  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static flags = {
+    follow: Flags.boolean({char: 'f', description: 'Keep streaming until Ctrl-C.'}),
+    service: Flags.string({char: 's', description: 'Only this service (repeatable).', multiple: true}),
+    key: keyFlag,
+  }
+
+  protected async execute(): Promise<EventsResult> {
+    const dseq = parseDseq(this.args.dseq)
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const events: LeaseEvent[] = []
+    try {
+      for await (const e of leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})) {
+        if (this.out.mode === 'jsonl') this.out.event({...e, type: 'lease_event', eventType: e.type})
+        else if (this.out.mode === 'text' && this.flags.follow) this.out.writeOut(line(e) + '\n')
+        if (!this.flags.follow) events.push(e)
+      }
+    } catch (error) {
+      if (!this.signal.aborted) throw error
+    } finally {
+      await ctx.close()
+    }
+    return {dseq, events}
+  }
+
+  protected renderText(r: EventsResult): string | undefined {
+    if (this.flags.follow) return undefined
+    return r.events.length ? r.events.map(line).join('\n') : 'No events.'
+  }
+}
+
+function line(e: LeaseEvent): string {
+  return `${e.type.padEnd(8)} ${e.reason.padEnd(16)} ${e.object.kind}/${e.object.name}: ${e.note}`
+}

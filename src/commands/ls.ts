@@ -1,0 +1,48 @@
+import {Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../base-command.js'
+import {keyFlag} from '../flags.js'
+import {renderTable} from '../output/table.js'
+import {formatDuration} from '../services/ledger/guards.js'
+import {openTenant} from '../services/lease/context.js'
+import {type DeploymentRow, listDeployments} from '../services/lease/list.js'
+import {shortAddress} from '../ui/components/deploy/table-format.js'
+import {validateLabels} from './deploy.js'
+
+export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
+  static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels.'
+  static description = 'Deployments past their --ttl or over their --budget are flagged; close them with `edge close --expired`.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --label team=web --json', '<%= config.bin %> <%= command.id %> --all']
+  static flags = {
+    all: Flags.boolean({char: 'a', description: 'Include closed deployments.'}),
+    label: Flags.string({description: 'Only deployments with this label (k=v, repeatable).', multiple: true}),
+    key: keyFlag,
+  }
+
+  protected async execute(): Promise<DeploymentRow[]> {
+    const labels = validateLabels(this.flags.label)
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false})
+    try {
+      return await listDeployments(ctx, {all: this.flags.all, labels})
+    } finally {
+      await ctx.close()
+    }
+  }
+
+  protected renderText(rows: DeploymentRow[]): string {
+    if (rows.length === 0) return this.flags.all ? 'No deployments.' : 'No active deployments (use --all to include closed ones).'
+    const s = this.out.style
+    return renderTable(rows, [
+      {header: 'dseq', get: (r) => r.dseq.toString()},
+      {header: 'state', get: (r) => (r.state === 'active' ? (r.lease === 'active' ? 'active' : 'open') : s.dim(r.state))},
+      {header: 'provider', get: (r) => (r.provider ? shortAddress(r.provider) : '-')},
+      {header: 'region', get: (r) => r.region ?? '-'},
+      {header: 'usd/h', get: (r) => r.usdPerHour ?? '-', align: 'right'},
+      {header: 'escrow left', get: (r) => (r.escrowLeft ? (r.escrowLeft.usd ?? r.escrowLeft.display) : '-'), align: 'right'},
+      {header: 'time left', get: (r) => (r.timeLeftMs !== undefined ? (r.timeLeftMs <= 0 ? s.red('expired') : formatDuration(r.timeLeftMs)) : '-'), align: 'right'},
+      {header: 'spent', get: (r) => (r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? `/${r.budgetUsd}` : ''}` : '-'), align: 'right'},
+      {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-'},
+      {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : '')},
+    ])
+  }
+}

@@ -1,0 +1,110 @@
+import {Args, Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
+import {keyFlag} from '../flags.js'
+import {openTenant, parseDseq} from '../services/lease/context.js'
+import {openShell} from '../services/lease/streams.js'
+
+export interface ShellCommandResult {
+  dseq: bigint
+  service: string
+  exitCode: number
+  message?: string
+  /** Captured output (JSON modes only). */
+  stdout?: string
+  stderr?: string
+}
+
+export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult> {
+  static summary = "Run a command in a service's container, or open an interactive shell."
+  static description =
+    "With a command after `--`, runs it once and exits with the command's own exit code. Without one, opens /bin/sh with a terminal (in a TTY). Uses the provider's lease-shell websocket."
+  static examples = [
+    '<%= config.bin %> <%= command.id %> 123 -- echo hi',
+    '<%= config.bin %> <%= command.id %> 123 --service web -- sh -c "ls /"',
+    '<%= config.bin %> <%= command.id %> 123',
+  ]
+  static strict = false
+  static handlesSignals = true
+  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static flags = {
+    service: Flags.string({char: 's', description: 'Service to run in (needed when the deployment has several).'}),
+    tty: Flags.boolean({char: 't', allowNo: true, description: 'Allocate a terminal (default: only for an interactive shell).'}),
+    stdin: Flags.boolean({char: 'i', description: 'Forward standard input (default: only with a terminal).'}),
+    replica: Flags.integer({description: 'Replica (pod) index.', default: 0, min: 0}),
+    key: keyFlag,
+  }
+
+  protected async execute(): Promise<ShellCommandResult> {
+    const dseq = parseDseq(this.args.dseq)
+    const dash = this.argv.indexOf('--')
+    const cmd = dash >= 0 ? this.argv.slice(dash + 1) : []
+    const interactiveShell = cmd.length === 0
+    if (interactiveShell && !this.interactive) {
+      throw new UsageError('An interactive shell needs a terminal.', {hint: 'Pass the command to run after `--`, e.g. `edge shell 123 -- ls /`.'})
+    }
+    const tty = this.flags.tty ?? interactiveShell
+    const forwardStdin = this.flags.stdin || tty
+    const capture = this.out.mode !== 'text'
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const stdin = process.stdin
+    const restore: Array<() => void> = []
+    try {
+      const {session, service} = await openShell(ctx, dseq, {
+        ...(this.flags.service ? {service: this.flags.service} : {}),
+        cmd: interactiveShell ? ['/bin/sh'] : cmd,
+        tty,
+        stdin: forwardStdin,
+        onStdout: (d) => (capture ? out.push(Buffer.from(d)) : process.stdout.write(d)),
+        onStderr: (d) => (capture ? err.push(Buffer.from(d)) : process.stderr.write(d)),
+        signal: this.signal,
+      })
+      if (forwardStdin) {
+        if (tty && stdin.isTTY) {
+          stdin.setRawMode(true)
+          restore.push(() => stdin.setRawMode(false))
+          const resize = () => session.resize(process.stdout.columns ?? 80, process.stdout.rows ?? 24)
+          resize()
+          process.stdout.on('resize', resize)
+          restore.push(() => process.stdout.off('resize', resize))
+        }
+        const onData = (chunk: Buffer) => session.write(chunk)
+        stdin.on('data', onData)
+        stdin.resume()
+        restore.push(() => {
+          stdin.off('data', onData)
+          stdin.pause()
+        })
+      }
+      const result = await session.done
+      return {
+        dseq,
+        service,
+        exitCode: result.exitCode,
+        ...(result.message ? {message: result.message} : {}),
+        ...(capture ? {stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8')} : {}),
+      }
+    } finally {
+      for (const r of restore.reverse()) r()
+      await ctx.close()
+    }
+  }
+
+  public async run(): Promise<ShellCommandResult> {
+    const result = await super.run()
+    // The remote command's exit code is edge's exit code.
+    if (result.exitCode !== 0) {
+      if (this.out.mode === 'json') this.logJson(this.toSuccessJson(result))
+      if (result.message) process.stderr.write(`${result.message}\n`)
+      this.exit(result.exitCode)
+    }
+    return result
+  }
+
+  protected renderText(): string | undefined {
+    return undefined
+  }
+}

@@ -1,0 +1,66 @@
+import {Args} from '@oclif/core'
+
+import {EdgeCommand} from '../base-command.js'
+import {keyFlag} from '../flags.js'
+import {renderFields, renderTable} from '../output/table.js'
+import {formatDuration} from '../services/ledger/guards.js'
+import {openTenant, parseDseq} from '../services/lease/context.js'
+import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
+
+export default class Status extends EdgeCommand<typeof Status, StatusResult> {
+  static summary = 'Show a deployment: chain state, leases, provider-side service status, URIs and forwarded ports.'
+  static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --json']
+  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static flags = {key: keyFlag}
+
+  protected async execute(): Promise<StatusResult> {
+    const dseq = parseDseq(this.args.dseq)
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    try {
+      return await deploymentStatus(ctx, dseq)
+    } finally {
+      await ctx.close()
+    }
+  }
+
+  protected renderText(r: StatusResult): string {
+    const s = this.out.style
+    const parts = [
+      renderFields([
+        ['deployment', `${r.dseq} (${r.state === 'active' ? s.green('active') : s.dim(r.state)}) on ${r.network}, created at block ${r.createdHeight}, now ${r.height}`],
+        ['escrow left', r.escrowLeft ? `${r.escrowLeft.display}${r.escrowLeft.usd ? ` (${r.escrowLeft.usd})` : ''}` : undefined],
+        ['time left', r.timeLeftMs !== undefined ? formatDuration(r.timeLeftMs) : undefined],
+        ['spent', r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? ` of ${r.budgetUsd}` : ''}` : undefined],
+        ['uris', r.uris.join(' ') || undefined],
+        ['labels', Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') || undefined],
+        ['hash', r.hash],
+      ]),
+    ]
+    for (const l of r.leases) {
+      parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${l.state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
+      parts.push(renderFields([['price', `${l.usdPerHour ?? l.perBlock}/h${l.usdPerMonth ? ` · ${l.usdPerMonth}/month` : ''}`], ['host', l.hostUri]]))
+      if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))
+    }
+    if (r.services.length) {
+      parts.push(
+        '',
+        renderTable(r.services, [
+          {header: 'service', get: (x) => x.name},
+          {header: 'ready', get: (x) => `${x.ready}/${x.total}`},
+          {header: 'uris', get: (x) => x.uris.join(' ') || '-'},
+        ]),
+      )
+    }
+    if (r.forwardedPorts.length) {
+      parts.push(
+        '',
+        renderTable(r.forwardedPorts, [
+          {header: 'service', get: (p) => p.service},
+          {header: 'port', get: (p) => String(p.port)},
+          {header: 'forwarded to', get: (p) => `${p.host}:${p.externalPort}/${p.proto.toLowerCase()}`},
+        ]),
+      )
+    }
+    return parts.join('\n')
+  }
+}

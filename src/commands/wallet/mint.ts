@@ -1,0 +1,64 @@
+import {Args} from '@oclif/core'
+
+import {EdgeCommand} from '../../base-command.js'
+import {CancelledError} from '../../errors.js'
+import {keyFlag} from '../../flags.js'
+import {openMarket} from '../../market/index.js'
+import {formatCoin, parseCoin} from '../../market/money.js'
+import type {Progress} from '../../output/output.js'
+import {type MintResult, mintAct, parseMintAmount} from '../../services/mint.js'
+import {openSession} from '../../services/session.js'
+import {resolveSigner} from '../../services/signer.js'
+import {promptConfirm} from '../../ui/prompts.js'
+
+export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResult> {
+  static summary = 'Mint ACT from AKT (BME): burns AKT, then waits for the next epoch until the ACT arrives.'
+  static description = 'Give the AKT to burn (20akt) or the ACT you want (10act; priced through the chain oracle). The chain refuses mints under 10 ACT.'
+  static examples = ['<%= config.bin %> <%= command.id %> 10act', '<%= config.bin %> <%= command.id %> 20akt --yes --output jsonl']
+  static handlesSignals = true
+  static args = {amount: Args.string({description: 'AKT to burn (e.g. 20akt) or ACT to receive (e.g. 10act).', required: true})}
+  static flags = {key: keyFlag}
+
+  protected async execute(): Promise<MintResult> {
+    const request = parseMintAmount(this.args.amount, parseCoin)
+    const session = await openSession(this.flags.network)
+    const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive})
+    if (!this.flags.yes) {
+      const ok = await promptConfirm({
+        interactive: this.interactive,
+        replacement: '--yes',
+        message: `Mint ACT ${request.burnUakt !== undefined ? `by burning ${formatCoin(request.burnUakt, 'uakt')}` : `worth ${formatCoin(request.uact!, 'uact')}`}? Burned AKT is not returned.`,
+        defaultValue: true,
+        what: 'a confirmation',
+      })
+      if (!ok) throw new CancelledError('Nothing was minted.')
+    }
+    const market = await openMarket(session.network, {mnemonic: signer.mnemonic})
+    let progress: Progress | undefined
+    try {
+      const flow = mintAct(market, {...request, signal: this.signal})
+      for (;;) {
+        const next = await flow.next()
+        if (next.done) {
+          progress?.succeed(`Minted ${formatCoin(next.value.mintedUact, 'uact')} in ${next.value.blocksWaited} blocks`)
+          return next.value
+        }
+        const e = next.value
+        if (this.out.mode === 'jsonl') this.out.event(e)
+        else if (this.out.mode === 'text') {
+          if (e.status === 'submitted') progress = this.out.progress('mint', e.message)
+          else progress?.update(e.message)
+        }
+      }
+    } catch (error) {
+      progress?.fail()
+      throw error
+    } finally {
+      await market.close()
+    }
+  }
+
+  protected renderText(r: MintResult): string {
+    return `Burned ${formatCoin(r.burnedUakt, 'uakt')}, minted ${formatCoin(r.mintedUact, 'uact')} (tx ${r.txHash}, ${r.blocksWaited} blocks). ACT balance: ${formatCoin(r.balanceUact, 'uact')}.`
+  }
+}

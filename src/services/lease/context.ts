@@ -1,0 +1,95 @@
+/**
+ * What the lifecycle commands share: the network, the tenant's address (and, when a command talks
+ * to a provider or signs, the unlocked key), the Market and the local ledger.
+ */
+import {validateMnemonic, deriveKey} from '../../config/mnemonic.js'
+import type {NetworkContext} from '../../config/networks.js'
+import {UsageError} from '../../errors.js'
+import {openMarket} from '../../market/index.js'
+import type {Market, ProviderInfo} from '../../market/market.js'
+import {ProviderClient} from '../../provider-client/client.js'
+import {leaseToken, type JwtKey, type JwtScope} from '../../provider-client/jwt.js'
+import {Ledger, ledgerPath} from '../ledger/ledger.js'
+import {openSession, type Session} from '../session.js'
+import {chooseKeyName, resolveSigner} from '../signer.js'
+
+export interface TenantContext {
+  session: Session
+  network: NetworkContext
+  market: Market
+  owner: string
+  /** Present when the context was opened with `sign: true`. */
+  key?: JwtKey
+  ledger: Ledger
+  close(): Promise<void>
+}
+
+export interface TenantOptions {
+  network?: string
+  key?: string
+  interactive: boolean
+  /** Unlock the key: for transactions and provider calls (JWT). */
+  sign: boolean
+  env?: NodeJS.ProcessEnv
+}
+
+/** The address without unlocking anything (EDGE_MNEMONIC, or the keystore record). */
+async function ownerAddress(session: Session, key: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.EDGE_MNEMONIC) return (await deriveKey(validateMnemonic(env.EDGE_MNEMONIC), session.network.bech32Prefix)).address
+  const name = chooseKeyName(session, key)
+  if (!name) {
+    throw new UsageError('No key is selected.', {code: 'no_key', hint: 'Create one with `edge wallet create`, pass --key, or set EDGE_MNEMONIC.'})
+  }
+  return session.keystore.get(name).address
+}
+
+export async function openTenant(options: TenantOptions): Promise<TenantContext> {
+  const env = options.env ?? process.env
+  const session = await openSession(options.network, env)
+  let market: Market
+  let owner: string
+  let key: JwtKey | undefined
+  if (options.sign) {
+    const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive}, env)
+    const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
+    key = {address: derived.address, privkey: derived.privkey}
+    owner = derived.address
+    market = await openMarket(session.network, {mnemonic: signer.mnemonic})
+  } else {
+    owner = await ownerAddress(session, options.key, env)
+    market = await openMarket(session.network)
+  }
+  const ledger = await Ledger.open(ledgerPath(env))
+  return {
+    session,
+    network: session.network,
+    market,
+    owner,
+    ...(key ? {key} : {}),
+    ledger,
+    async close() {
+      ledger.close()
+      await market.close()
+    },
+  }
+}
+
+/** A provider client for one of the tenant's deployments, with tokens scoped to it. */
+export function providerClient(ctx: TenantContext, provider: ProviderInfo, dseq: bigint, services?: string[]): ProviderClient {
+  const key = ctx.key
+  if (!key) throw new Error('providerClient needs a context opened with sign: true')
+  return new ProviderClient({
+    provider: provider.owner,
+    hostUri: provider.hostUri,
+    certificates: ctx.market,
+    token: (scope: JwtScope[]) => leaseToken({key, provider: provider.owner, dseq, scope, ...(services?.length ? {services} : {})}),
+  })
+}
+
+/** "123" → 123n, with a usage error for anything else. */
+export function parseDseq(input: string): bigint {
+  if (!/^\d+$/.test(input.trim()) || BigInt(input.trim()) === 0n) {
+    throw new UsageError(`"${input}" is not a deployment sequence number (DSEQ).`, {hint: 'DSEQ is the number `edge deploy` and `edge ls` show.'})
+  }
+  return BigInt(input.trim())
+}

@@ -1,0 +1,45 @@
+/** `edge deposit`: top up a deployment's escrow. */
+import {UsageError} from '../../errors.js'
+import type {Coin} from '../../market/market.js'
+import {formatCoin, formatUsd, toUsd} from '../../market/money.js'
+import type {TenantContext} from './context.js'
+import {requireDeployment} from './lease.js'
+import {escrowLeft} from './list.js'
+
+export interface DepositResult {
+  dseq: bigint
+  deposited: {amount: bigint; denom: string; display: string}
+  txHash: string
+  height: number
+  escrowLeft?: {amount: bigint; denom: string; display: string; usd?: string}
+}
+
+export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin): Promise<DepositResult> {
+  const deployment = await requireDeployment(ctx, dseq)
+  if (deployment.state !== 'active') {
+    throw new UsageError(`Deployment ${dseq} is closed; a closed deployment takes no deposits.`, {code: 'deployment_closed'})
+  }
+  const denom = deployment.escrow?.funds[0]?.denom ?? ctx.network.depositDenom
+  if (amount.denom !== denom) {
+    throw new UsageError(`Deployment ${dseq} is funded in ${denom}, not ${amount.denom}.`, {
+      code: 'deposit_denom',
+      hint: `Give the amount in ${denom === 'uact' ? 'ACT (e.g. 5act)' : denom}.`,
+    })
+  }
+  const result = await ctx.market.tx!.deposit(dseq, amount)
+  const [after, leases, block] = await Promise.all([
+    ctx.market.deployment({owner: ctx.owner, dseq}),
+    ctx.market.leases({owner: ctx.owner, dseq}),
+    ctx.market.latestBlock(),
+  ])
+  const left = after ? escrowLeft(after, leases.filter((l) => l.state === 'active'), block.height) : undefined
+  const leftBase = left === undefined ? undefined : left / 10n ** 18n
+  const usd = left === undefined ? undefined : toUsd(left, denom)
+  return {
+    dseq,
+    deposited: {amount: amount.amount, denom: amount.denom, display: formatCoin(amount.amount, amount.denom)},
+    txHash: result.txHash,
+    height: result.height,
+    ...(leftBase !== undefined ? {escrowLeft: {amount: leftBase, denom, display: formatCoin(leftBase, denom), ...(usd !== undefined ? {usd: formatUsd(usd)} : {})}} : {}),
+  }
+}

@@ -1,0 +1,122 @@
+/** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
+import type {Deployment, Lease} from '../../market/market.js'
+import {formatCoin, formatUsd, perHour, toUsd} from '../../market/money.js'
+import {providerRegion} from '../deploy/candidates.js'
+import {evaluateGuards} from '../ledger/guards.js'
+import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
+import {aktUsdPrice} from '../market-ext.js'
+import type {TenantContext} from './context.js'
+
+export interface DeploymentRow {
+  dseq: bigint
+  /** Chain state, or `unknown` for a ledger entry the chain no longer returns. */
+  state: 'active' | 'closed' | 'unknown'
+  /** Lease state when leased. */
+  lease?: string
+  provider?: string
+  region?: string
+  usdPerHour?: string
+  perBlock?: bigint
+  denom?: string
+  /** What is left in escrow (settled up to now). */
+  escrowLeft?: {amount: bigint; denom: string; display: string; usd?: string}
+  timeLeftMs?: number
+  ttlLeftMs?: number
+  expiresAt?: string
+  expired: boolean
+  budgetUsd?: string
+  spentUsd?: string
+  overBudget: boolean
+  budgetWarning: boolean
+  labels: Record<string, string>
+  uris: string[]
+  createdHeight: number
+  /** Guards that call for action. */
+  flags: string[]
+}
+
+/** Escrow funds left once the unsettled blocks since the last settlement are paid. */
+export function escrowLeft(deployment: Deployment, leases: Lease[], height: number): bigint | undefined {
+  const escrow = deployment.escrow
+  if (!escrow) return undefined
+  const denom = leases[0]?.price.denom ?? escrow.funds[0]?.denom
+  const funds = escrow.funds.filter((f) => f.denom === denom).reduce((s, f) => s + f.amount, 0n)
+  const rate = leases.filter((l) => l.state === 'active').reduce((s, l) => s + l.price.amount, 0n)
+  const owed = rate * BigInt(Math.max(0, height - escrow.settledAt))
+  return funds > owed ? funds - owed : 0n
+}
+
+export async function listDeployments(
+  ctx: TenantContext,
+  options: {all?: boolean; labels?: Record<string, string>; now?: number} = {},
+): Promise<DeploymentRow[]> {
+  const {market, network} = ctx
+  const [deployments, leases, block, aktUsd] = await Promise.all([
+    market.deployments(ctx.owner, options.all ? undefined : 'active'),
+    market.leases({owner: ctx.owner}),
+    market.latestBlock(),
+    aktUsdPrice(market),
+  ])
+  const now = options.now ?? Date.now()
+  const entries = new Map<string, LedgerEntry>(ctx.ledger.list(network.name, ctx.owner).map((e) => [e.dseq.toString(), e]))
+  const providers = new Map<string, string | undefined>()
+  const rows: DeploymentRow[] = []
+  for (const d of deployments) {
+    const entry = entries.get(d.id.dseq.toString())
+    if (options.labels && Object.keys(options.labels).length > 0 && (!entry || !matchesLabels(entry, options.labels))) continue
+    const mine = leases.filter((l) => l.id.dseq === d.id.dseq)
+    const active = mine.filter((l) => l.state === 'active')
+    const lease = active[0] ?? mine.at(-1)
+    if (lease && !providers.has(lease.id.provider)) {
+      const info = await market.provider(lease.id.provider).catch(() => undefined)
+      providers.set(lease.id.provider, providerRegion(info?.attributes))
+    }
+    const perBlock = active.reduce((s, l) => s + l.price.amount, 0n)
+    const denom = lease?.price.denom ?? entry?.depositDenom ?? network.depositDenom
+    const left = d.state === 'active' ? escrowLeft(d, active, block.height) : undefined
+    const guards = evaluateGuards({
+      now,
+      ...(entry?.expiresAt !== undefined ? {expiresAt: entry.expiresAt} : {}),
+      ...(entry?.budgetUsd !== undefined ? {budgetUsd: entry.budgetUsd} : {}),
+      ...(active.length ? {pricePerBlock: perBlock, denom, blocksRun: block.height - Math.min(...active.map((l) => l.createdAt))} : {}),
+      ...(left !== undefined ? {escrowLeft: left} : {}),
+      blockTimeMs: network.blockTimeMs,
+      ...(aktUsd ? {aktUsd} : {}),
+    })
+    const usdH = active.length ? toUsd(perHour(perBlock, network.blockTimeMs), denom, aktUsd) : undefined
+    const leftUsd = left !== undefined ? toUsd(left, denom, aktUsd) : undefined
+    const leftBase = left !== undefined ? left / 10n ** 18n : undefined
+    const flags: string[] = []
+    if (d.state === 'active' && guards.expired) flags.push('expired')
+    if (d.state === 'active' && guards.overBudget) flags.push('over budget')
+    else if (d.state === 'active' && guards.budgetWarning) flags.push('80% of budget')
+    if (d.state === 'active' && active.length === 0) flags.push('no lease')
+    if (d.state === 'active' && guards.escrowLeftMs !== undefined && guards.escrowLeftMs < 3_600_000) flags.push('escrow < 1h')
+    rows.push({
+      dseq: d.id.dseq,
+      state: d.state,
+      ...(lease ? {lease: lease.state, provider: lease.id.provider} : {}),
+      ...(lease && providers.get(lease.id.provider) ? {region: providers.get(lease.id.provider)} : {}),
+      ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
+      ...(active.length ? {perBlock, denom} : {}),
+      ...(leftBase !== undefined ? {escrowLeft: {amount: leftBase, denom, display: formatCoin(leftBase, denom), ...(leftUsd !== undefined ? {usd: formatUsd(leftUsd)} : {})}} : {}),
+      ...(d.state === 'active' && guards.timeLeftMs !== undefined ? {timeLeftMs: guards.timeLeftMs} : {}),
+      ...(guards.ttlLeftMs !== undefined ? {ttlLeftMs: guards.ttlLeftMs} : {}),
+      ...(entry?.expiresAt !== undefined ? {expiresAt: new Date(entry.expiresAt).toISOString()} : {}),
+      expired: guards.expired,
+      ...(entry?.budgetUsd !== undefined ? {budgetUsd: formatUsd(entry.budgetUsd)} : {}),
+      ...(guards.spentUsd !== undefined ? {spentUsd: formatUsd(guards.spentUsd)} : {}),
+      overBudget: guards.overBudget,
+      budgetWarning: guards.budgetWarning,
+      labels: entry?.labels ?? {},
+      uris: entry?.uris ?? [],
+      createdHeight: d.createdAt,
+      flags,
+    })
+    // Keep the ledger's view of the chain current.
+    if (entry && d.state === 'closed' && entry.state !== 'closed' && entry.state !== 'failed') {
+      ctx.ledger.markClosed(network.name, ctx.owner, d.id.dseq, lease?.reason ?? 'closed on chain')
+    }
+  }
+  return rows.sort((a, b) => (a.dseq < b.dseq ? 1 : -1))
+}

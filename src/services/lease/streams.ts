@@ -1,0 +1,89 @@
+/** `edge logs`, `edge events` and `edge shell` over the provider websockets. */
+import {UsageError} from '../../errors.js'
+import type {LogStreamEvent, ShellSession} from '../../provider-client/client.js'
+import type {KubeEvent} from '../../provider-client/types.js'
+import type {TenantContext} from './context.js'
+import {type LeaseHandle, activeLeases, merge} from './lease.js'
+
+export type LogEvent = LogStreamEvent & {provider: string}
+
+export interface LogRequest {
+  services?: string[]
+  follow?: boolean
+  tail?: number
+  signal?: AbortSignal
+}
+
+export async function* leaseLogs(ctx: TenantContext, dseq: bigint, request: LogRequest): AsyncGenerator<LogEvent> {
+  const handles = await activeLeases(ctx, dseq)
+  const streams = handles.map((h) => tag(h.client.logs(h.ref, {...request}), h.provider.owner))
+  yield* merge(streams)
+}
+
+async function* tag(source: AsyncIterable<LogStreamEvent>, provider: string): AsyncGenerator<LogEvent> {
+  for await (const e of source) yield {...e, provider}
+}
+
+export type LeaseEvent = KubeEvent & {provider: string}
+
+export async function* leaseEvents(ctx: TenantContext, dseq: bigint, request: {follow?: boolean; services?: string[]; signal?: AbortSignal}): AsyncGenerator<LeaseEvent> {
+  const handles = await activeLeases(ctx, dseq)
+  const streams = handles.map((h) =>
+    (async function* () {
+      for await (const e of h.client.events(h.ref, request)) yield {...e, provider: h.provider.owner}
+    })(),
+  )
+  yield* merge(streams)
+}
+
+/** The lease that runs `service` (asking the providers when the ledger does not know). */
+export async function leaseForService(ctx: TenantContext, dseq: bigint, service?: string): Promise<{handle: LeaseHandle; service: string}> {
+  const handles = await activeLeases(ctx, dseq)
+  const known: Array<{handle: LeaseHandle; services: string[]}> = []
+  for (const handle of handles) {
+    let services = handle.services
+    if (services.length === 0 || handles.length > 1) {
+      const status = await handle.client.leaseStatus(handle.ref).catch(() => undefined)
+      if (status) services = Object.keys(status.services ?? {})
+    }
+    known.push({handle, services})
+  }
+  const all = [...new Set(known.flatMap((k) => k.services))].sort()
+  if (!service) {
+    if (all.length === 1) return {handle: known.find((k) => k.services.includes(all[0]))!.handle, service: all[0]}
+    throw new UsageError(`Deployment ${dseq} runs ${all.length ? `several services (${all.join(', ')})` : 'services edge cannot list'}; say which one.`, {
+      code: 'service_required',
+      hint: `Pass --service ${all[0] ?? 'NAME'}.`,
+    })
+  }
+  const found = known.find((k) => k.services.includes(service))
+  if (!found) {
+    if (all.length === 0 && known.length === 1) return {handle: known[0].handle, service}
+    throw new UsageError(`Deployment ${dseq} has no service "${service}".`, {code: 'service_not_found', hint: `Its services: ${all.join(', ')}.`})
+  }
+  return {handle: found.handle, service}
+}
+
+export interface ShellRequest {
+  service?: string
+  cmd: string[]
+  tty: boolean
+  stdin: boolean
+  onStdout(data: Uint8Array): void
+  onStderr(data: Uint8Array): void
+  signal?: AbortSignal
+}
+
+export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string}> {
+  const {handle, service} = await leaseForService(ctx, dseq, request.service)
+  const session = await handle.client.shell(handle.ref, {
+    service,
+    cmd: request.cmd,
+    tty: request.tty,
+    stdin: request.stdin,
+    onStdout: request.onStdout,
+    onStderr: request.onStderr,
+    ...(request.signal ? {signal: request.signal} : {}),
+  })
+  return {session, service, provider: handle.provider.owner}
+}

@@ -1,0 +1,93 @@
+/**
+ * `edge update`: a new manifest for a running lease. Akash's MsgUpdateDeployment changes only the
+ * version hash; the groups (resources, counts, prices, placement) are fixed when the order is
+ * created. So an update whose groups equal the on-chain ones is sent (new hash on chain, then the
+ * manifest to each provider), and one that changes them is refused with the list of changes.
+ */
+import {UsageError} from '../../errors.js'
+import type {GroupSpec, ResourceUnit} from '../../market/market.js'
+import {formatBytes, groupSpecs, loadSdlFile, manifestSortedJson, manifestVersion, requireValid} from '../../sdl/index.js'
+import {formatPerBlock} from '../../market/money.js'
+import {convertGroupSpec} from '../deploy/group-spec.js'
+import type {TenantContext} from './context.js'
+import {activeLeases, requireDeployment} from './lease.js'
+
+export interface UpdateResult {
+  dseq: bigint
+  hash: string
+  previousHash: string
+  /** False when the hash was already on chain (the manifest is re-sent anyway). */
+  changed: boolean
+  txHash?: string
+  height?: number
+  providers: string[]
+}
+
+const attrs = (list: ReadonlyArray<{key: string; value: string}>) => list.map((a) => `${a.key}=${a.value}`).sort().join(', ') || '(none)'
+
+function unitText(r: ResourceUnit): string {
+  return `cpu ${Number(r.cpuMillis) / 1000}, memory ${formatBytes(r.memoryBytes)}, storage ${r.storage.map((s) => formatBytes(s.bytes)).join('+') || '0'}, gpu ${r.gpu.units}, count ${r.count}`
+}
+
+/** Human-readable differences between the on-chain groups and the new SDL's groups. */
+export function groupDifferences(current: readonly GroupSpec[], next: readonly GroupSpec[]): string[] {
+  const diffs: string[] = []
+  if (current.length !== next.length) diffs.push(`placement groups: ${current.length} → ${next.length}`)
+  const byName = new Map(current.map((g) => [g.name, g]))
+  for (const g of next) {
+    const old = byName.get(g.name)
+    if (!old) {
+      diffs.push(`new placement group "${g.name}"`)
+      continue
+    }
+    if (attrs(old.requirements.attributes) !== attrs(g.requirements.attributes)) {
+      diffs.push(`group ${g.name}: placement attributes ${attrs(old.requirements.attributes)} → ${attrs(g.requirements.attributes)}`)
+    }
+    const sb = (s: GroupSpec) => JSON.stringify([[...s.requirements.signedBy.allOf].sort(), [...s.requirements.signedBy.anyOf].sort()])
+    if (sb(old) !== sb(g)) diffs.push(`group ${g.name}: signedBy changed`)
+    if (old.resources.length !== g.resources.length) diffs.push(`group ${g.name}: resource units ${old.resources.length} → ${g.resources.length}`)
+    g.resources.forEach((r, i) => {
+      const o = old.resources[i]
+      if (!o) return
+      if (unitText(o) !== unitText(r) || JSON.stringify(o.endpoints) !== JSON.stringify(r.endpoints) || attrs(o.gpu.attributes) !== attrs(r.gpu.attributes)) {
+        diffs.push(`group ${g.name}, unit ${i + 1}: ${unitText(o)} → ${unitText(r)}${JSON.stringify(o.endpoints) !== JSON.stringify(r.endpoints) ? ' (exposed endpoints changed)' : ''}`)
+      }
+      if (o.price.amount !== r.price.amount || o.price.denom !== r.price.denom) {
+        diffs.push(`group ${g.name}, unit ${i + 1}: price ${formatPerBlock(o.price.amount, o.price.denom)} → ${formatPerBlock(r.price.amount, r.price.denom)}`)
+      }
+    })
+  }
+  for (const g of current) if (!next.some((n) => n.name === g.name)) diffs.push(`placement group "${g.name}" removed`)
+  return diffs
+}
+
+export async function updateDeployment(ctx: TenantContext, dseq: bigint, file: string): Promise<UpdateResult> {
+  const sdl = requireValid(await loadSdlFile(file, {denom: ctx.network.depositDenom}), file)
+  const deployment = await requireDeployment(ctx, dseq)
+  if (deployment.state !== 'active') throw new UsageError(`Deployment ${dseq} is closed.`, {code: 'deployment_closed', hint: 'Deploy again with `edge deploy`.'})
+  const next = groupSpecs(sdl).map(convertGroupSpec)
+  const current = deployment.groups.map((g) => g.spec)
+  const diffs = groupDifferences(current, next)
+  if (diffs.length > 0) {
+    throw new UsageError(`${file} changes what deployment ${dseq} rented, which an update cannot do: ${diffs.join('; ')}.`, {
+      code: 'update_needs_new_order',
+      hint: 'Resources, counts, prices and placement are fixed when the order is created. Revert those changes to update in place, or deploy the new SDL (`edge deploy`) and close this one.',
+      details: {dseq, differences: diffs},
+    })
+  }
+  const leases = await activeLeases(ctx, dseq)
+  const version = manifestVersion(sdl)
+  const previousHash = Buffer.from(deployment.hash).toString('hex')
+  const changed = previousHash !== version.hex
+  let tx: {txHash: string; height: number} | undefined
+  if (changed) tx = await ctx.market.tx!.updateDeployment(dseq, version.bytes)
+  const json = manifestSortedJson(sdl)
+  const services = Object.keys(sdl.model.services).sort()
+  const providers = [...new Set(leases.map((l) => l.provider.owner))]
+  for (const handle of leases.filter((l, i) => leases.findIndex((x) => x.provider.owner === l.provider.owner) === i)) {
+    await handle.client.sendManifest(dseq, json)
+  }
+  const entry = ctx.ledger.get(ctx.network.name, ctx.owner, dseq)
+  if (entry) ctx.ledger.update(ctx.network.name, ctx.owner, dseq, {hash: version.hex, file, services})
+  return {dseq, hash: version.hex, previousHash, changed, ...(tx ? {txHash: tx.txHash, height: tx.height} : {}), providers}
+}

@@ -1,0 +1,92 @@
+import {Box, Text, useInput} from 'ink'
+import React from 'react'
+
+import {CancelledError} from '../../../errors.js'
+import {STEP_LABELS} from '../../../services/deploy/events.js'
+import {formatCoin} from '../../../market/money.js'
+import {bidView} from '../../../services/deploy/deploy.js'
+import {theme} from '../../theme.js'
+import {useStore} from '../../hooks/use-store.js'
+import {useTicker} from '../../hooks/use-ticker.js'
+import {BidPicker} from './BidPicker.js'
+import {formatElapsed} from './format.js'
+import type {DeployStore, StepState} from './deploy-store.js'
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
+
+
+function StepLine({name, step, tick, now}: {name: string; step: StepState; tick: number; now: number}): React.ReactElement {
+  const icon =
+    step.status === 'started' ? (
+      <Text color={theme.accent}>{SPINNER[tick % SPINNER.length]}</Text>
+    ) : step.status === 'succeeded' ? (
+      <Text color={theme.success}>✔</Text>
+    ) : step.status === 'failed' ? (
+      <Text color={theme.error}>✖</Text>
+    ) : (
+      <Text color={theme.muted}>-</Text>
+    )
+  const elapsed = step.elapsedMs ?? (step.status === 'started' && step.startedAt !== undefined ? now - step.startedAt : undefined)
+  return (
+    <Text>
+      {icon} {name.padEnd(18)} <Text color={theme.muted}>{(elapsed !== undefined ? formatElapsed(elapsed) : '').padStart(8)}</Text>{' '}
+      <Text color={step.status === 'skipped' ? theme.muted : undefined}>{step.message}</Text>
+    </Text>
+  )
+}
+
+function MintQuestion({store}: {store: DeployStore}): React.ReactElement | null {
+  const state = useStore(store)
+  const mint = state.mint
+  useInput(
+    (input, key) => {
+      if (!mint) return
+      if (input === 'y' || input === 'Y' || key.return) mint.resolve(true)
+      else if (input === 'n' || input === 'N' || key.escape || (key.ctrl && input === 'c')) mint.resolve(false)
+    },
+    {isActive: Boolean(mint)},
+  )
+  if (!mint) return null
+  return (
+    <Text>
+      <Text color={theme.accent}>? </Text>
+      The wallet is {formatCoin(mint.request.shortfallUact, 'uact')} short. Mint ACT by burning about {formatCoin(mint.request.burnUakt, 'uakt')}?{' '}
+      <Text color={theme.muted}>(Y/n)</Text>
+    </Text>
+  )
+}
+
+/** The interactive `edge deploy`: each step with its state and timing, and the bid picker. */
+export function DeployView({store, now = Date.now}: {store: DeployStore; now?: () => number}): React.ReactElement {
+  const state = useStore(store)
+  const running = !state.done && state.steps.some(([, s]) => s.status === 'started')
+  const tick = useTicker(running && !state.choice, 100)
+  const choice = state.choice
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Deploying <Text bold>{state.file}</Text> to <Text bold>{state.network}</Text>
+        {state.dseq !== undefined ? <Text color={theme.muted}> (dseq {state.dseq.toString()})</Text> : null}
+      </Text>
+      {state.steps.map(([name, step]) => (
+        <StepLine key={name} name={STEP_LABELS[name]} step={step} tick={tick} now={now()} />
+      ))}
+      {state.detail && running ? <Text color={theme.muted}>  {state.detail}</Text> : null}
+      {state.warnings.map((w, i) => (
+        <Text key={i} color={theme.warning}>
+          ! {w}
+        </Text>
+      ))}
+      <MintQuestion store={store} />
+      {choice ? (
+        <BidPicker
+          group={choice.request.groupName}
+          bids={choice.request.bids.map(bidView)}
+          excluded={choice.request.excluded}
+          onSelect={(i) => choice.resolve(choice.request.bids[i])}
+          onCancel={() => choice.reject(new CancelledError('No bid chosen.'))}
+        />
+      ) : null}
+    </Box>
+  )
+}
