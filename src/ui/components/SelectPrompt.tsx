@@ -23,9 +23,12 @@ export function SelectPrompt<T>({message, choices, initialIndex = 0, onSubmit, o
   const [index, setIndex] = useState(Math.min(initialIndex, choices.length - 1))
   useInput((input, key) => {
     if (key.escape || (key.ctrl && input === 'c')) return onCancel()
-    if (key.upArrow || input === 'k') return setIndex((i) => (i - 1 + choices.length) % choices.length)
-    if (key.downArrow || input === 'j') return setIndex((i) => (i + 1) % choices.length)
+    if (key.upArrow) return setIndex((i) => (i - 1 + choices.length) % choices.length)
+    if (key.downArrow) return setIndex((i) => (i + 1) % choices.length)
     if (key.return) return onSubmit(choices[index].value)
+    // Fast typing can deliver several keys in one chunk ("jjk"): apply each.
+    const moves = [...input].reduce((n, c) => n + (c === 'j' ? 1 : c === 'k' ? -1 : 0), 0)
+    if (moves !== 0) setIndex((i) => (((i + moves) % choices.length) + choices.length) % choices.length)
   })
   return (
     <Box flexDirection="column">
