@@ -1,0 +1,173 @@
+import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {UsageError} from '../../../src/errors.js'
+import {planLeaseIngress} from '../../../src/provider/ingress/hostnames.js'
+import {IngressProxy} from '../../../src/provider/ingress/proxy.js'
+import {leaseKey} from '../../../src/provider/runtime/labels.js'
+import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.js'
+import {processAlive} from '../../../src/provider/runtime/process/proc.js'
+import {ProcessRuntime} from '../../../src/provider/runtime/process/process-runtime.js'
+import {createRuntime} from '../../../src/provider/runtime/factory.js'
+import type {ExecSession, LeaseId, LogLine} from '../../../src/provider/runtime/types.js'
+
+async function freePort(): Promise<number> {
+  const s = net.createServer()
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
+  const port = (s.address() as net.AddressInfo).port
+  await new Promise<void>((r) => s.close(() => r()))
+  return port
+}
+
+function get(port: number, host?: string): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({host: '127.0.0.1', port, path: '/', headers: host ? {host} : {}, agent: false}, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => (body += c))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
+    })
+    req.on('error', reject)
+  })
+}
+
+async function getEventually(port: number, host?: string): Promise<{status: number; body: string}> {
+  let last: unknown
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await get(port, host)
+      if (res.status === 200) return res
+      last = new Error(`status ${res.status}`)
+    } catch (error) {
+      last = error
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw last
+}
+
+async function collect(session: ExecSession): Promise<{stdout: string; stderr: string; exitCode: number}> {
+  let stdout = ''
+  let stderr = ''
+  session.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  session.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const {exitCode} = await session.exit
+  return {stdout, stderr, exitCode}
+}
+
+const httpOptions = {maxBodySize: 1048576, readTimeout: 60000, sendTimeout: 60000, nextTries: 3, nextTimeout: 0, nextCases: ['error', 'timeout']}
+const resources = {cpu: {units: {val: '100'}}, memory: {size: {val: '33554432'}}}
+
+describe('process runtime', () => {
+  let dataDir: string
+  let runtime: ProcessRuntime
+  let proxy: IngressProxy
+  let port: number
+  let group: ManifestGroup
+  const lease: LeaseId = {owner: 'akash1tenant', dseq: '42', gseq: 1, oseq: 1, provider: 'akash1local'}
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'edge-process-runtime-'))
+    runtime = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local', stopGraceMs: 2000})
+    proxy = new IngressProxy({host: '127.0.0.1', port: 0})
+    await proxy.listen()
+    port = await freePort()
+    const server = `require('http').createServer((q, s) => s.end('hello from ' + process.env.GREETING + '\\n')).listen(${port}, '127.0.0.1', () => console.log('listening'))`
+    const ticker = `let i = 0; setInterval(() => { i++; console.log('tick ' + i); console.error('warn ' + i) }, 50)`
+    group = {
+      name: 'dev',
+      services: [
+        {
+          name: 'web',
+          image: 'node:20',
+          command: [process.execPath, '-e', server],
+          args: null,
+          env: ['GREETING=a process'],
+          count: 1,
+          resources,
+          expose: [{port, externalPort: 80, proto: 'TCP', service: '', global: true, hosts: null, httpOptions, ip: '', endpointSequenceNumber: 0}],
+        },
+        {name: 'logger', image: 'node:20', command: [process.execPath, '-e', ticker], args: null, env: null, count: 1, resources, expose: null},
+        // A child of the service's process, to check that teardown kills the whole group.
+        {name: 'parent', image: 'busybox', command: ['/bin/sh', '-c', 'sleep 300 & echo $! > child.pid; wait'], args: null, env: null, count: 1, resources, expose: null},
+      ],
+    }
+  })
+
+  afterAll(async () => {
+    await runtime?.teardown(lease).catch(() => undefined)
+    await proxy?.close()
+    rmSync(dataDir, {recursive: true, force: true})
+  })
+
+  it('refuses any network but local', async () => {
+    expect(() => new ProcessRuntime({network: 'mainnet', dataDir})).toThrow(UsageError)
+    await expect(createRuntime({kind: 'process', network: 'sandbox', dataDir})).rejects.toThrow(/cannot serve the sandbox network/)
+  })
+
+  it('runs each service as a host process, reachable directly and through the ingress', async () => {
+    const status = await runtime.deploy(lease, group, {manifestVersion: 'v1'})
+    expect(status.services.web).toMatchObject({total: 1, available: 1, ready: true})
+    expect(status.services.logger?.ready).toBe(true)
+    expect((await getEventually(port)).body).toBe('hello from a process\n')
+    const plan = planLeaseIngress(status, {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: proxy.port})
+    proxy.setLeaseRoutes(leaseKey(lease), plan.routes)
+    const host = plan.routes[0]?.hostnames[0] as string
+    expect((await getEventually(proxy.port, host)).body).toBe('hello from a process\n')
+  })
+
+  it('keeps logs in files: tail and follow', async () => {
+    await new Promise((r) => setTimeout(r, 400))
+    const tail: LogLine[] = []
+    for await (const l of runtime.logs(lease, {services: ['logger'], tail: 2})) tail.push(l)
+    // Two per stream: stdout and stderr are separate files.
+    expect(tail.filter((l) => l.stream === 'stdout')).toHaveLength(2)
+    expect(tail.filter((l) => l.stream === 'stderr').every((l) => /^warn \d+$/.test(l.line))).toBe(true)
+    const last = Number(tail.filter((l) => l.stream === 'stdout').at(-1)?.line.split(' ')[1])
+    const fresh: number[] = []
+    for await (const l of runtime.logs(lease, {services: ['logger'], tail: 0, follow: true})) {
+      if (l.stream === 'stdout') fresh.push(Number(l.line.split(' ')[1]))
+      if (fresh.length === 3) break
+    }
+    expect(fresh[0]).toBeGreaterThan(last)
+    const web: string[] = []
+    for await (const l of runtime.logs(lease, {services: ['web']})) web.push(l.line)
+    expect(web).toEqual(['listening'])
+  })
+
+  it('runs exec through sh -c with the service env and returns the exit code', async () => {
+    expect(await collect(await runtime.exec(lease, {service: 'web', cmd: ['echo', 'hi']}))).toEqual({stdout: 'hi\n', stderr: '', exitCode: 0})
+    expect(await collect(await runtime.exec(lease, {service: 'web', cmd: ['echo "$GREETING"; echo bad >&2; exit 4']}))).toEqual({
+      stdout: 'a process\n',
+      stderr: 'bad\n',
+      exitCode: 4,
+    })
+  })
+
+  it('re-attaches from its state files in a new instance, keeping the processes', async () => {
+    const before = await runtime.status(lease)
+    const fresh = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local'})
+    expect(await fresh.list()).toEqual([{lease, group: 'dev', manifestVersion: 'v1', services: ['logger', 'parent', 'web']}])
+    const again = await fresh.deploy(lease, group, {manifestVersion: 'v1'})
+    expect(again.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
+    expect((await get(port)).body).toBe('hello from a process\n')
+  })
+
+  it('tears down: the process group is killed and its files are gone', async () => {
+    const status = await runtime.status(lease)
+    const pids = Object.values(status.services).flatMap((s) => s.replicas.map((r) => Number(r.id)))
+    const child = await collect(await runtime.exec(lease, {service: 'parent', cmd: ['cat child.pid']}))
+    pids.push(Number(child.stdout.trim()))
+    expect(pids).toHaveLength(4)
+    expect(pids.every((pid) => processAlive(pid))).toBe(true)
+    await runtime.teardown(lease)
+    expect(pids.some((pid) => processAlive(pid))).toBe(false)
+    expect(await runtime.list()).toEqual([])
+    expect(existsSync(path.join(dataDir, 'leases'))).toBe(true)
+    await expect(get(port)).rejects.toThrow()
+  })
+})
