@@ -3,6 +3,8 @@
  * at the next BME epoch (≥ 10 blocks), so edge waits, block by block, until the ACT is in the
  * wallet. The chain refuses mints under 10 ACT and mints at the oracle price minus a spread.
  */
+import {setMaxListeners} from 'node:events'
+
 import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Market} from '../market/market.js'
 import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
@@ -108,6 +110,8 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   const epoch = bme?.epochBlocks ?? 10
   const maxBlocks = request.maxBlocks ?? epoch * 3 + 20
   const controller = new AbortController()
+  // Market.watchBlocks adds an abort listener per poll; the signal lives only this long.
+  setMaxListeners(0, controller.signal)
   const stop = () => controller.abort()
   request.signal?.addEventListener('abort', stop, {once: true})
   let waited = 0

@@ -1,0 +1,118 @@
+import {render} from 'ink-testing-library'
+import React from 'react'
+import {describe, expect, it} from 'vitest'
+
+import type {Bid} from '../../src/market/market.js'
+import type {DeployEvent} from '../../src/services/deploy/events.js'
+import {type ScoredBid, scoreBids} from '../../src/services/deploy/scoring.js'
+import {BidPicker} from '../../src/ui/components/deploy/BidPicker.js'
+import {DeployView} from '../../src/ui/components/deploy/DeployView.js'
+import {DeployStore} from '../../src/ui/components/deploy/deploy-store.js'
+import {bidView} from '../../src/services/deploy/deploy.js'
+
+const ARROW_DOWN = '\u001B[B'
+const ARROW_UP = '\u001B[A'
+const ENTER = '\r'
+const ESC = '\u001B'
+const tick = () => new Promise((r) => setTimeout(r, 30))
+
+function scored(): ScoredBid[] {
+  const make = (provider: string, usd: number, latency: number, region: string): Parameters<typeof scoreBids>[0][number] => {
+    const perHour = BigInt(Math.round(usd * 1e6)) * 10n ** 18n
+    const bid: Bid = {id: {owner: 'o', dseq: 5n, gseq: 1, oseq: 1, provider, bseq: 0}, state: 'open', price: {denom: 'uact', amount: perHour / 3600n}, createdAt: 1, resourcesOffer: []}
+    return {bid, perHour, usdPerHour: BigInt(Math.round(usd * 1e6)) * 10n ** 12n, latency: {hostUri: 'h', p50Ms: latency, samples: 3, failures: 0}, auditors: [], hardware: 'n/a', gpus: [], region}
+  }
+  return scoreBids([make('akash1cheapcheapcheapcheap0001', 0.1, 90, 'us-east'), make('akash1fastfastfastfastfast0002', 0.3, 8, 'eu-west')], 'cheapest')
+}
+
+const ts = new Date().toISOString()
+const step = (s: string, status: string, message: string, elapsedMs?: number): DeployEvent =>
+  ({type: 'step', step: s, status, message, ts, ...(elapsedMs !== undefined ? {elapsedMs} : {})}) as DeployEvent
+
+describe('BidPicker', () => {
+  it('moves with the arrow keys and picks with Enter', async () => {
+    const bids = scored().map(bidView)
+    let picked = -1
+    const {stdin, lastFrame} = render(<BidPicker group="dcloud" bids={bids} onSelect={(i) => (picked = i)} onCancel={() => {}} />)
+    await tick()
+    expect(lastFrame()).toMatch(/❯ akash1chea/)
+    expect(lastFrame()).toMatch(/PROVIDER\s+REGION\s+USD\/H\s+LATENCY\s+AUDITED\s+GPU\s+SCORE/)
+    stdin.write(ARROW_DOWN)
+    await tick()
+    expect(lastFrame()).toMatch(/❯ akash1fast.*eu-west\s+\$0\.30\s+8 ms\s+no\s+-\s+33\.3/)
+    stdin.write(ARROW_DOWN)
+    await tick()
+    stdin.write(ARROW_UP)
+    await tick()
+    stdin.write(ENTER)
+    await tick()
+    expect(picked).toBe(1)
+  })
+
+  it('cancels with Esc', async () => {
+    let cancelled = false
+    const {stdin} = render(<BidPicker group="g" bids={scored().map(bidView)} onSelect={() => {}} onCancel={() => (cancelled = true)} />)
+    await tick()
+    stdin.write(ESC)
+    await tick()
+    expect(cancelled).toBe(true)
+  })
+})
+
+describe('DeployView', () => {
+  it('shows each step with its state and timing', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const {lastFrame, unmount} = render(<DeployView store={store} />)
+    store.apply(step('validate', 'started', 'Reading deploy.yaml'))
+    store.apply(step('validate', 'succeeded', 'SDL 2.0: web', 12))
+    store.apply({type: 'deployment_created', dseq: 42n, txHash: 'T', height: 43, ts})
+    store.apply(step('bids', 'started', 'Waiting for bids (up to 30 s)'))
+    store.apply({type: 'bid', provider: 'akash1p', gseq: 1, oseq: 1, bseq: 0, price: '$0.10/h', height: 44, ts})
+    store.apply({type: 'warning', message: 'image busybox:latest is not pinned', ts})
+    await tick()
+    const frame = lastFrame()!
+    expect(frame).toMatch(/Deploying deploy\.yaml to local \(dseq 42\)/)
+    expect(frame).toMatch(/✔ Validate SDL\s+12 ms SDL 2\.0: web/)
+    expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Collect bids/)
+    expect(frame).toMatch(/1 bid\(s\); latest \$0\.10\/h from akash1p/)
+    expect(frame).toMatch(/! image busybox:latest is not pinned/)
+    unmount()
+  })
+
+  it('asks for a bid and resolves the flow with the one chosen by arrow keys', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const {lastFrame, stdin, unmount} = render(<DeployView store={store} />)
+    const bids = scored()
+    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, excluded: [], strategy: 'cheapest'})
+    await tick()
+    expect(lastFrame()).toMatch(/Choose a bid for dcloud/)
+    stdin.write(ARROW_DOWN)
+    await tick()
+    stdin.write(ENTER)
+    expect((await answer).bid.id.provider).toBe('akash1fastfastfastfastfast0002')
+    await tick()
+    expect(lastFrame()).not.toMatch(/Choose a bid/)
+    unmount()
+  })
+
+  it('rejects the choice with a cancellation on Esc', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const {stdin, unmount} = render(<DeployView store={store} />)
+    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids: scored(), excluded: [], strategy: 'balanced'})
+    await tick()
+    stdin.write(ESC)
+    await expect(answer).rejects.toMatchObject({exitCode: 130})
+    unmount()
+  })
+
+  it('asks whether to mint ACT', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const {stdin, lastFrame, unmount} = render(<DeployView store={store} />)
+    const answer = store.requestMint({shortfallUact: 4_500_000n, burnUakt: 2_300_000n, expectedUact: 10_000_000n})
+    await tick()
+    expect(lastFrame()).toMatch(/The wallet is 4\.5 ACT short\. Mint ACT by burning about 2\.3 AKT\?/)
+    stdin.write('y')
+    expect(await answer).toBe(true)
+    unmount()
+  })
+})
