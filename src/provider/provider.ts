@@ -10,6 +10,7 @@ import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {Capacity} from './capacity/capacity.js'
+import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
@@ -47,6 +48,8 @@ export interface StartProviderOptions {
   /** Skip MsgCreateProvider/MsgUpdateProvider (the record is managed elsewhere). */
   skipRegistration?: boolean
   now?: () => number
+  /** An event hub to report on (subscribe before starting to see the startup events). */
+  events?: EventHub
 }
 
 export interface ProviderHandle {
@@ -76,7 +79,7 @@ const MIN_GAS_UAKT = 100_000n
 export async function startProvider(options: StartProviderOptions): Promise<ProviderHandle> {
   const {config, network} = options
   const now = options.now ?? Date.now
-  const hub = new EventHub()
+  const hub = options.events ?? new EventHub()
   const key = await deriveKey(options.mnemonic, network.bech32Prefix)
   const address = key.address
   const secret = Buffer.from(hkdfSync('sha256', Buffer.from(key.privkey), Buffer.from('edge-provider'), Buffer.from('root'), 32))
@@ -232,7 +235,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     })
 
     const abort = new AbortController()
-    const done = runLoop(market, engine, leases, hub, abort.signal)
+    const done = runLoop(market, network.blockTimeMs, engine, leases, hub, abort.signal)
     let stopped = false
     const stop = async () => {
       if (stopped) return done
@@ -261,12 +264,12 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
 }
 
 /** Follows blocks until stopped; a chain that stops answering is waited for, never fatal. */
-async function runLoop(market: Market, engine: BidEngine, leases: LeaseManager, hub: EventHub, signal: AbortSignal): Promise<void> {
+async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, leases: LeaseManager, hub: EventHub, signal: AbortSignal): Promise<void> {
   let failures = 0
   let blocks = 0
   while (!signal.aborted) {
     try {
-      for await (const block of market.watchBlocks(signal)) {
+      for await (const block of pollBlocks(market, blockTimeMs, signal)) {
         failures = 0
         await engine.onBlock(block)
         if (++blocks % 5 === 0) await leases.refreshRoutes()

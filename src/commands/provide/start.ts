@@ -1,0 +1,91 @@
+import {Flags} from '@oclif/core'
+
+import {EdgeCommand} from '../../base-command.js'
+import {EventHub, type ProviderEvent} from '../../provider/events.js'
+import {readProviderConfig, runProvider} from '../../services/provide/start.js'
+import {openSession} from '../../services/session.js'
+import {describeEvent} from '../../ui/components/provide/dashboard-state.js'
+
+export interface ProvideStartResult {
+  name: string
+  address: string
+  hostUri: string
+  gatewayUrl: string
+  ingressUrl: string
+  stopped: true
+}
+
+/** Events a person reading plain stderr lines does not need. */
+const QUIET = new Set<ProviderEvent['type']>(['block', 'stats', 'order.seen', 'bid.sent', 'gateway.request'])
+
+export default class ProvideStart extends EdgeCommand<typeof ProvideStart, ProvideStartResult> {
+  static summary = 'Run the provider in the foreground: bid on orders, run leases, serve the provider API.'
+  static description =
+    'In a terminal it shows a live dashboard (orders, bids, leases, utilisation, earnings per hour); with --output jsonl every event is a JSON line on stdout; otherwise events are plain lines on stderr. Ctrl-C stops bidding and serving but leaves workloads running: the next start re-attaches to them.'
+  static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --name second --output jsonl']
+  static handlesSignals = true
+  static flags = {
+    name: Flags.string({description: 'Provider name on this machine.', default: 'default'}),
+    'gateway-port': Flags.integer({description: "Gateway port (default: the host URI's).", min: 0, max: 65535}),
+    'ingress-port': Flags.integer({description: 'Ingress port (default: from the config).', min: 0, max: 65535}),
+  }
+
+  protected async execute(): Promise<ProvideStartResult> {
+    const config = await readProviderConfig(this.flags.name)
+    const session = await openSession(this.flags.network ?? config.network)
+    const hub = new EventHub()
+    const events = hub.subscribe()
+    const sink = this.route(events, config.name)
+    let provider
+    try {
+      provider = await runProvider(session, {
+        name: this.flags.name,
+        interactive: this.interactive,
+        events: hub,
+        ...(this.flags['gateway-port'] !== undefined ? {gatewayPort: this.flags['gateway-port']} : {}),
+        ...(this.flags['ingress-port'] !== undefined ? {ingressPort: this.flags['ingress-port']} : {}),
+      })
+    } catch (error) {
+      hub.end()
+      await sink
+      throw error
+    }
+    await new Promise<void>((resolve) => {
+      if (this.signal.aborted) resolve()
+      this.signal.addEventListener('abort', () => resolve(), {once: true})
+      void provider.done.then(() => resolve())
+    })
+    await provider.stop()
+    await sink
+    return {name: config.name, address: provider.address, hostUri: provider.hostUri, gatewayUrl: provider.gatewayUrl, ingressUrl: provider.ingressUrl, stopped: true}
+  }
+
+  /** One event stream, one sink: the Ink dashboard, JSONL lines, or plain stderr lines. */
+  private async route(events: AsyncIterable<ProviderEvent>, name: string): Promise<void> {
+    if (this.out.mode === 'jsonl') {
+      for await (const e of events) this.out.event(e)
+      return
+    }
+    if (this.interactive) {
+      const React = (await import('react')).default
+      const {renderLive} = await import('../../ui/render.js')
+      const {ProviderDashboard} = await import('../../ui/components/provide/ProviderDashboard.js')
+      let ended!: () => void
+      const done = new Promise<void>((r) => (ended = r))
+      const view = await renderLive(React.createElement(ProviderDashboard, {events, name, onEnd: () => ended()}))
+      await done
+      view.unmount()
+      return
+    }
+    for await (const e of events) {
+      if (QUIET.has(e.type)) continue
+      const line = describeEvent(e)
+      if (line) this.out.info(`${e.ts} ${line.text}`)
+      else if (this.out.verbose) this.out.debug(`${e.ts} ${e.type}`)
+    }
+  }
+
+  protected renderText(r: ProvideStartResult): string {
+    return `Provider ${r.name} stopped; its workloads keep running and the next start re-attaches to them.`
+  }
+}

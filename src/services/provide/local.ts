@@ -1,0 +1,183 @@
+import {spawn} from 'node:child_process'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync} from 'node:fs'
+import https from 'node:https'
+import net from 'node:net'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {dataDir, providerDir} from '../../config/paths.js'
+import {ProviderError} from '../../errors.js'
+import type {RuntimeKindName} from '../../provider/config/provider-config.js'
+import {openSession} from '../session.js'
+import {initProvider} from './init.js'
+import {PID_FILE} from './status.js'
+
+/** What `edge dev start --providers N` gets back (src/services/dev/providers.ts). */
+export interface LocalProvider {
+  name: string
+  address: string
+  hostUri: string
+  region: string
+  /** Where its ingress serves leases (http://127.0.0.1:port). */
+  ingressUrl?: string
+  pid?: number
+  logFile?: string
+}
+
+export interface LocalProvidersContext {
+  /** The running edge dev node (its state file); only its presence matters here. */
+  node?: unknown
+  env: NodeJS.ProcessEnv
+  /** One region per provider, in order. */
+  regions: string[]
+  /** docker or process; default docker when a Docker/Podman socket answers, else process. */
+  runtime?: RuntimeKindName
+  /** Seconds to wait for each provider to serve its gateway. */
+  readyTimeoutS?: number
+}
+
+export const LOCAL_PREFIX = 'local-'
+const LOG_FILE = 'provider.log'
+
+/**
+ * Starts `count` providers for `edge dev`, each its own background process
+ * (`edge provide start --name local-<n> --output jsonl`, log in `<data>/provider/local-<n>/provider.log`):
+ * each gets its own key (funded by the dev faucet), free gateway and ingress ports on 127.0.0.1,
+ * the region `regions[i]`, and is registered on chain before this resolves. Idempotent: a provider
+ * already running is reported, not started twice.
+ */
+export async function startLocalProviders(count: number, context: LocalProvidersContext): Promise<LocalProvider[]> {
+  const env = context.env
+  const session = await openSession('local', env)
+  const out: LocalProvider[] = []
+  for (let i = 0; i < count; i++) {
+    const name = `${LOCAL_PREFIX}${i + 1}`
+    const region = context.regions[i] ?? `local-${i + 1}`
+    const dir = providerDir(name, env)
+    const running = livePid(join(dir, PID_FILE))
+    const gatewayPort = running ? 0 : await freePort()
+    const ingressPort = running ? 0 : await freePort()
+    const init = await initProvider(session, {
+      name,
+      ...(running ? {} : {hostUri: `https://127.0.0.1:${gatewayPort}`, ingressListen: `127.0.0.1:${ingressPort}`}),
+      region,
+      attributes: [`organization=edge-dev`],
+      ...(context.runtime ? {runtime: context.runtime} : {}),
+      register: true,
+      interactive: false,
+      env,
+    })
+    if (running) {
+      out.push({name, address: init.address, hostUri: init.hostUri, region, pid: running, logFile: join(dir, LOG_FILE)})
+      continue
+    }
+    const pid = spawnProvider(name, dir, env)
+    await waitForGateway(init.hostUri, init.address, pid, join(dir, LOG_FILE), (context.readyTimeoutS ?? 60) * 1000)
+    out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, pid, logFile: join(dir, LOG_FILE)})
+  }
+  return out
+}
+
+/** Stops every local provider process (SIGTERM); workloads keep running until their leases close. */
+export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): Promise<Array<{name: string; pid: number}>> {
+  const root = join(dataDir(env), 'provider')
+  if (!existsSync(root)) return []
+  const stopped: Array<{name: string; pid: number}> = []
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(LOCAL_PREFIX)) continue
+    const pid = livePid(join(root, name, PID_FILE))
+    if (!pid) continue
+    process.kill(pid, 'SIGTERM')
+    stopped.push({name, pid})
+  }
+  const deadline = Date.now() + 10_000
+  for (const s of stopped) {
+    while (Date.now() < deadline && alive(s.pid)) await new Promise((r) => setTimeout(r, 100))
+    if (alive(s.pid)) process.kill(s.pid, 'SIGKILL')
+  }
+  return stopped
+}
+
+function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv): number {
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  const fromSource = import.meta.url.endsWith('.ts')
+  const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
+  const log = openSync(join(dir, LOG_FILE), 'a', 0o600)
+  const childEnv = {...env}
+  // Local provider keys are dev keys (no passphrase); never hand a tenant's secrets to the child.
+  delete childEnv.EDGE_MNEMONIC
+  delete childEnv.EDGE_PASSPHRASE
+  try {
+    const child = spawn(process.execPath, [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl'], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: childEnv,
+    })
+    child.unref()
+    if (child.pid === undefined) throw new ProviderError(`Could not start local provider ${name}.`)
+    return child.pid
+  } finally {
+    closeSync(log)
+  }
+}
+
+async function waitForGateway(hostUri: string, address: string, pid: number, logFile: string, timeoutMs: number): Promise<void> {
+  const start = existsSync(logFile) ? statSync(logFile).size : 0
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (!alive(pid)) {
+      const tail = readFileSync(logFile, 'utf8').slice(start).trim().split('\n').slice(-5).join('\n')
+      throw new ProviderError(`Local provider at ${hostUri} stopped while starting.`, {hint: tail ? `Its log ends with:\n${tail}` : `See ${logFile}.`})
+    }
+    if ((await addressAt(hostUri)) === address) return
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new ProviderError(`Local provider at ${hostUri} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {hint: `See ${logFile}.`})
+}
+
+function addressAt(hostUri: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const req = https.get(new URL('/address', hostUri), {rejectUnauthorized: false, timeout: 1000}, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(body).address)
+        } catch {
+          resolve(undefined)
+        }
+      })
+    })
+    req.on('timeout', () => req.destroy())
+    req.on('error', () => resolve(undefined))
+  })
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function livePid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,87 @@
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {providerDir} from '../../config/paths.js'
+import {UsageError} from '../../errors.js'
+import {type ProviderConfig, loadProviderConfig} from '../../provider/config/provider-config.js'
+import type {EventHub} from '../../provider/events.js'
+import {type ProviderHandle, startProvider} from '../../provider/provider.js'
+import type {Session} from '../session.js'
+import {providerMnemonic} from './keys.js'
+import {PID_FILE} from './status.js'
+
+export interface RunProviderOptions {
+  name: string
+  interactive: boolean
+  gatewayPort?: number
+  ingressPort?: number
+  env?: NodeJS.ProcessEnv
+  /** Subscribe to it before calling to see the startup events. */
+  events?: EventHub
+}
+
+export interface RunningProvider extends ProviderHandle {
+  config: ProviderConfig
+  dir: string
+}
+
+/** The provider's config; commands read it first to learn which network it serves. */
+export function readProviderConfig(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProviderConfig> {
+  return loadProviderConfig(name, env)
+}
+
+/**
+ * `edge provide start`: unlocks the provider key, starts the provider (see provider/provider.ts)
+ * and records its pid so `edge provide status` can tell it is running. One process per provider.
+ */
+export async function runProvider(session: Session, options: RunProviderOptions): Promise<RunningProvider> {
+  const env = options.env ?? process.env
+  const config = await loadProviderConfig(options.name, env)
+  if (config.network !== session.network.name) {
+    throw new UsageError(`Provider "${config.name}" serves the ${config.network} network, not ${session.network.name}.`, {
+      hint: `Run with --network ${config.network}, or run \`edge provide init --name ${config.name}\` on ${session.network.name}.`,
+    })
+  }
+  const dir = providerDir(config.name, env)
+  mkdirSync(dir, {recursive: true, mode: 0o700})
+  const pidFile = join(dir, PID_FILE)
+  const other = livePid(pidFile)
+  if (other && other !== process.pid) {
+    throw new UsageError(`Provider "${config.name}" is already running (pid ${other}).`, {
+      code: 'provider_running',
+      hint: 'Stop that process first; two processes must not serve one provider.',
+    })
+  }
+  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const handle = await startProvider({
+    config,
+    network: session.network,
+    mnemonic,
+    dir,
+    ...(options.gatewayPort !== undefined ? {gatewayPort: options.gatewayPort} : {}),
+    ...(options.ingressPort !== undefined ? {ingressPort: options.ingressPort} : {}),
+    ...(options.events ? {events: options.events} : {}),
+  })
+  writeFileSync(pidFile, `${process.pid}\n`, {mode: 0o600})
+  const stop = handle.stop
+  return {
+    ...handle,
+    config,
+    dir,
+    stop: async () => {
+      await stop()
+      if (livePid(pidFile) === process.pid) rmSync(pidFile, {force: true})
+    },
+  }
+}
+
+function livePid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim())
+    if (!Number.isInteger(pid) || pid <= 0) return undefined
+    process.kill(pid, 0)
+    return pid
+  } catch {
+    return undefined
+  }
+}

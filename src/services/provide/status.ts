@@ -1,0 +1,161 @@
+import {existsSync, readFileSync} from 'node:fs'
+import https from 'node:https'
+import {join} from 'node:path'
+
+import {providerDir} from '../../config/paths.js'
+import type {Attribute, Lease} from '../../market/market.js'
+import {formatScaled, perHour, toUsd, parseDec, DEC_PRECISION} from '../../market/money.js'
+import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
+import {Capacity} from '../../provider/capacity/capacity.js'
+import {loadProviderConfig} from '../../provider/config/provider-config.js'
+import {orderKey} from '../../provider/state/keys.js'
+import {ProviderStore} from '../../provider/state/store.js'
+import type {Session} from '../session.js'
+
+export interface ProvideStatusResult {
+  name: string
+  network: string
+  address?: string
+  hostUri: string
+  running: {pid: number} | false
+  gateway: {reachable: boolean; error?: string}
+  registration: {registered: boolean; hostUri?: string; attributesMatch: boolean; attributes: Attribute[]}
+  balances: Array<{denom: string; amount: string}>
+  capacity: {
+    total: {cpuMillis: string; memoryBytes: string; storageBytes: string; gpus: number}
+    reserved: {cpuMillis: string; memoryBytes: string; storageBytes: string; gpus: number}
+  }
+  bids: Record<string, number>
+  leases: Array<{lease: string; state: string; chainState?: string; price: string; denom: string; usdPerHour?: string; withdrawn?: string; pending?: string}>
+  earnings: {usdPerHour: string; withdrawnUact: string; pendingUact: string}
+}
+
+/** `edge provide status`: the record on chain, what this machine holds, its leases and earnings. */
+export async function provideStatus(session: Session, options: {name: string; env?: NodeJS.ProcessEnv}): Promise<ProvideStatusResult> {
+  const env = options.env ?? process.env
+  const config = await loadProviderConfig(options.name, env)
+  const dir = providerDir(config.name, env)
+  const address = config.address
+  const {openMarket} = await import('../../market/index.js')
+  const market = await openMarket(session.network)
+  try {
+    const [record, chainLeases, balances] = address
+      ? await Promise.all([market.provider(address), market.leases({provider: address}), market.balances(address)])
+      : [undefined, [] as Lease[], []]
+    const expected = providerAttributes(config)
+    const capacity = new Capacity(config.capacity)
+    let bids: Record<string, number> = {}
+    let rows: Array<{orderKey: string; state: string; amount: bigint; denom: string}> = []
+    const dbPath = join(dir, 'state.db')
+    if (existsSync(dbPath)) {
+      const store = await ProviderStore.open(dbPath, {readonly: true})
+      try {
+        bids = store.countBids()
+        for (const b of store.bids('open')) capacity.restore(b.orderKey, b.reservation)
+        for (const l of store.leases(['awaiting_manifest', 'deploying', 'running', 'failed'])) capacity.restore(l.orderKey, l.reservation)
+        rows = store.leases().map((l) => ({orderKey: l.orderKey, state: l.state, amount: l.amount, denom: l.denom}))
+      } finally {
+        store.close()
+      }
+    }
+    const byKey = new Map(chainLeases.map((l) => [orderKey(l.id), l]))
+    const keys = new Set([...rows.map((r) => r.orderKey), ...chainLeases.filter((l) => l.state === 'active').map((l) => orderKey(l.id))])
+    const aktUsd = config.pricing.aktUsd ? parseDec(config.pricing.aktUsd) : undefined
+    let usdPerHour = 0n
+    let withdrawn = 0n
+    let pending = 0n
+    const leases: ProvideStatusResult['leases'] = []
+    for (const key of keys) {
+      const row = rows.find((r) => r.orderKey === key)
+      const chain = byKey.get(key)
+      const price = chain?.price ?? {denom: row?.denom ?? 'uact', amount: row?.amount ?? 0n}
+      const hourly = toUsd(perHour(price.amount, session.network.blockTimeMs), price.denom, aktUsd)
+      const active = chain ? chain.state === 'active' : row !== undefined && row.state !== 'closed'
+      if (active && hourly !== undefined) usdPerHour += hourly
+      const w = chain?.payment?.withdrawn.amount ?? 0n
+      const p = (chain?.payment?.balance.amount ?? 0n) + (chain?.payment?.unsettled.amount ?? 0n)
+      if (price.denom === 'uact') {
+        withdrawn += w
+        pending += p
+      }
+      leases.push({
+        lease: key,
+        state: row?.state ?? 'unknown',
+        ...(chain ? {chainState: chain.state} : {}),
+        price: formatScaled(price.amount, DEC_PRECISION, 6, {trim: true}),
+        denom: price.denom,
+        ...(hourly !== undefined ? {usdPerHour: formatScaled(hourly, DEC_PRECISION, 4, {trim: true})} : {}),
+        ...(chain?.payment ? {withdrawn: formatScaled(w, DEC_PRECISION, 0), pending: formatScaled(p, DEC_PRECISION, 0)} : {}),
+      })
+    }
+    const totals = capacity.totals()
+    const held = capacity.reserved()
+    const running = runningPid(dir)
+    return {
+      name: config.name,
+      network: session.network.name,
+      ...(address ? {address} : {}),
+      hostUri: config.hostUri,
+      running,
+      gateway: running || record ? await probe(record?.hostUri ?? config.hostUri) : {reachable: false, error: 'not running'},
+      registration: {
+        registered: Boolean(record),
+        ...(record ? {hostUri: record.hostUri} : {}),
+        attributesMatch: record ? sameAttributes(record.attributes, expected) : false,
+        attributes: record?.attributes ?? expected,
+      },
+      balances: balances.map((b) => ({denom: b.denom, amount: b.amount.toString()})),
+      capacity: {
+        total: {
+          cpuMillis: totals.cpuMillis.toString(),
+          memoryBytes: totals.memoryBytes.toString(),
+          storageBytes: totals.ephemeralBytes.toString(),
+          gpus: totals.gpus,
+        },
+        reserved: {
+          cpuMillis: held.cpuMillis.toString(),
+          memoryBytes: held.memoryBytes.toString(),
+          storageBytes: (held.ephemeralBytes + Object.values(held.persistentBytes).reduce((a, b) => a + b, 0n)).toString(),
+          gpus: held.gpus,
+        },
+      },
+      bids,
+      leases,
+      earnings: {
+        usdPerHour: formatScaled(usdPerHour, DEC_PRECISION, 4, {trim: true}),
+        withdrawnUact: formatScaled(withdrawn, DEC_PRECISION, 0),
+        pendingUact: formatScaled(pending, DEC_PRECISION, 0),
+      },
+    }
+  } finally {
+    await market.close()
+  }
+}
+
+export const PID_FILE = 'provider.pid'
+
+function runningPid(dir: string): {pid: number} | false {
+  try {
+    const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim())
+    if (!Number.isInteger(pid) || pid <= 0) return false
+    process.kill(pid, 0)
+    return {pid}
+  } catch {
+    return false
+  }
+}
+
+/** GET /address on the gateway (self-signed: the certificate is checked elsewhere). */
+function probe(hostUri: string): Promise<{reachable: boolean; error?: string}> {
+  return new Promise((resolve) => {
+    const req = https.get(new URL('/address', hostUri), {rejectUnauthorized: false, timeout: 3000}, (res) => {
+      res.resume()
+      resolve(res.statusCode === 200 ? {reachable: true} : {reachable: false, error: `HTTP ${res.statusCode}`})
+    })
+    req.on('timeout', () => {
+      req.destroy()
+      resolve({reachable: false, error: 'timed out'})
+    })
+    req.on('error', (e) => resolve({reachable: false, error: e.message}))
+  })
+}

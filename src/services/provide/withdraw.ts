@@ -1,0 +1,61 @@
+import {UsageError} from '../../errors.js'
+import {CosmosBroadcaster} from '../../provider/chain/cosmos-broadcaster.js'
+import {TxQueue} from '../../provider/chain/tx-queue.js'
+import {loadProviderConfig} from '../../provider/config/provider-config.js'
+import {orderKey} from '../../provider/state/keys.js'
+import type {Session} from '../session.js'
+import {providerMnemonic} from './keys.js'
+
+export interface WithdrawResult {
+  address: string
+  leases: string[]
+  txHashes: string[]
+  failed: Array<{lease: string; message: string}>
+  /** uact balance before and after, and the difference (what the leases paid out). */
+  before: string
+  after: string
+  withdrawn: string
+}
+
+/**
+ * `edge provide withdraw`: MsgWithdrawLease for every active lease of the provider, packed into as
+ * few transactions as the queue allows. Works whether or not `edge provide start` is running (a
+ * sequence clash with it is retried by the queue).
+ */
+export async function withdrawEarnings(session: Session, options: {name: string; interactive: boolean; env?: NodeJS.ProcessEnv}): Promise<WithdrawResult> {
+  const env = options.env ?? process.env
+  const config = await loadProviderConfig(options.name, env)
+  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const {openMarket} = await import('../../market/index.js')
+  const market = await openMarket(session.network)
+  const broadcaster = await CosmosBroadcaster.connect(session.network, mnemonic)
+  const queue = new TxQueue(broadcaster)
+  try {
+    const address = broadcaster.address
+    if (config.address && config.address !== address) {
+      throw new UsageError(`The key signs as ${address}, but provider "${config.name}" is ${config.address}.`, {
+        hint: 'Pass the provider key with --key, or unset EDGE_MNEMONIC.',
+      })
+    }
+    const uact = async () => (await market.balances(address)).find((c) => c.denom === 'uact')?.amount ?? 0n
+    const before = await uact()
+    const leases = await market.leases({provider: address, state: 'active'})
+    const results = await Promise.allSettled(leases.map((l) => queue.submit({type: 'withdrawLease', lease: l.id})))
+    const out: WithdrawResult = {address, leases: [], txHashes: [], failed: [], before: before.toString(), after: '', withdrawn: ''}
+    results.forEach((r, i) => {
+      const key = orderKey(leases[i].id)
+      if (r.status === 'fulfilled') {
+        out.leases.push(key)
+        if (!out.txHashes.includes(r.value.txHash)) out.txHashes.push(r.value.txHash)
+      } else out.failed.push({lease: key, message: (r.reason as Error).message})
+    })
+    const after = await uact()
+    out.after = after.toString()
+    out.withdrawn = (after - before).toString()
+    return out
+  } finally {
+    await queue.close()
+    broadcaster.disconnect()
+    await market.close()
+  }
+}
