@@ -7,3 +7,4 @@ export {ProcessRuntime, type ProcessRuntimeOptions} from './process/process-runt
 export {Labels, leaseKey, leaseFromLabels, leaseLabels} from './labels.js'
 export {isIngressExpose, normalizeImage, httpOptionsOf, defaultHttpOptions} from './manifest-read.js'
 export type {PortRange} from './ports.js'
+export {logFloodService, measureLogThroughput, type LogThroughput} from './log-throughput.js'

@@ -186,10 +186,12 @@ describe('docker runtime on Podman', () => {
       stderr: '',
       exitCode: 0,
     })
-    const tty = await runtime.exec(lease, {service: 'web', cmd: ['sh', '-c', 'test -t 1 && stty size'], tty: true, columns: 100, rows: 30})
+    // An interactive shell, as the shell websocket opens it: terminal, stdin, a size.
+    const tty = await runtime.exec(lease, {service: 'web', cmd: ['sh'], tty: true, stdin: true, columns: 100, rows: 30})
+    tty.stdin?.write('stty size; exit 7\n')
     const result = await collect(tty)
-    expect(result.exitCode).toBe(0)
-    expect(result.stdout.trim()).toBe('30 100')
+    expect(result.exitCode).toBe(7)
+    expect(result.stdout).toMatch(/\r?\n30 100\r?\n/)
     await expect(runtime.exec(lease, {service: 'nope', cmd: ['true']})).rejects.toMatchObject({code: 'service_not_found'})
   })
 
@@ -217,7 +219,19 @@ describe('docker runtime on Podman', () => {
 
   it('replaces only the services whose spec changed on update', async () => {
     const before = await runtime.status(lease)
+    const controller = new AbortController()
+    const live: RuntimeEvent[] = []
+    const following = (async () => {
+      for await (const e of runtime.events(lease, {follow: true, services: ['logger'], signal: controller.signal})) {
+        live.push(e)
+        if (e.type === 'container.started' && e.ts > Date.now() - 60_000 && live.some((x) => x.type === 'container.removed')) break
+      }
+    })()
     const updated = await runtime.update(lease, {name: 'dcloud', services: [web(), logger(['LEVEL=debug'])]}, {manifestVersion: 'beef'})
+    await Promise.race([following, new Promise((r) => setTimeout(r, 20_000))])
+    controller.abort()
+    expect(live.map((e) => e.type)).toEqual(expect.arrayContaining(['service.replaced', 'container.removed', 'container.created', 'container.started']))
+    expect(live.every((e) => e.service === undefined || e.service === 'logger')).toBe(true)
     expect(updated.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
     expect(updated.services.logger?.replicas[0]?.id).not.toBe(before.services.logger?.replicas[0]?.id)
     expect(updated.services.logger?.ready).toBe(true)
@@ -239,6 +253,25 @@ describe('docker runtime on Podman', () => {
     expect(status.errors.join('\n')).toMatch(/does-not-exist/)
     expect(status.services.logger).toMatchObject({total: 1, available: 0, ready: false})
     await runtime.teardown(broken)
+  })
+
+  it('publishes on host ports from a configured range and keeps them when a service is replaced', async () => {
+    const ranged = new DockerRuntime({socketPath: podman.socketPath, provider, portRange: {min: 39100, max: 39199}, leaseNetworks: false})
+    const other: LeaseId = {...lease, dseq: String(Number(lease.dseq) + 2)}
+    try {
+      const first = await ranged.deploy(other, {name: 'dcloud', services: [web()]})
+      const ports = first.services.web?.ports.map((p) => p.hostPort) ?? []
+      expect(ports).toHaveLength(2)
+      for (const p of ports) expect(p >= 39100 && p <= 39199).toBe(true)
+      expect((await getEventually(ports[0] as number)).body).toBe('hello from web\n')
+      const changed = await ranged.update(other, {name: 'dcloud', services: [{...web(), env: ['GREETING=v2']}]})
+      expect(changed.services.web?.replicas[0]?.id).not.toBe(first.services.web?.replicas[0]?.id)
+      expect(changed.services.web?.ports.map((p) => p.hostPort)).toEqual(ports)
+      expect((await getEventually(ports[0] as number)).body).toBe('hello from v2\n')
+    } finally {
+      await ranged.teardown(other)
+      await ranged.close()
+    }
   })
 
   it('tears the lease down: no container, volume or network is left', async () => {
