@@ -86,6 +86,11 @@ export class Tenant {
     await this.sdk.akash.market.v1beta5.createLease({bidId})
   }
 
+  /** A bank send (also how a fresh account gets its public key on chain). */
+  async send(to: string, amount: string, denom = 'uakt'): Promise<void> {
+    await this.sdk.cosmos.bank.v1beta1.send({fromAddress: this.address, toAddress: to, amount: [{denom, amount}]})
+  }
+
   async closeDeployment(dseq: bigint): Promise<void> {
     await this.sdk.akash.deployment.v1beta4.closeDeployment({id: {owner: this.address, dseq: dseq.toString()}})
   }
