@@ -14,6 +14,7 @@ import {leaseToken, type JwtKey, type JwtScope} from '../../provider-client/jwt.
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
 import {openSession, type Session} from '../session.js'
 import {chooseKeyName, resolveSigner} from '../signer.js'
+import {dropSignalEcho} from '../signals.js'
 
 export interface TenantContext {
   session: Session
@@ -48,6 +49,7 @@ async function ownerAddress(session: Session, key: string | undefined, env: Node
 export async function openTenant(options: TenantOptions): Promise<TenantContext> {
   const env = options.env ?? process.env
   const session = await openSession(options.network, env)
+  dropSignalEcho()
   let market: Market
   let owner: string
   let key: JwtKey | undefined

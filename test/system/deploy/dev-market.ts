@@ -1,0 +1,110 @@
+/**
+ * The whole local market through the real binary: `edge dev start --providers N` (the chain and
+ * `edge provide` nodes) in a temp home on free ports, and helpers to drive `edge` against it.
+ */
+import {readdirSync, readFileSync} from 'node:fs'
+import {request} from 'node:http'
+import {createServer} from 'node:net'
+import {join} from 'node:path'
+
+import {type EdgeHome, type EdgeResult, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const {port} = server.address() as {port: number}
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface DevMarket {
+  home: EdgeHome
+  edge(args: string[], options?: {timeout?: number; env?: Record<string, string>}): Promise<EdgeResult>
+  stop(): Promise<void>
+}
+
+export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<DevMarket> {
+  const home = makeEdgeHome('edge-deploy-sys-')
+  const ports = [await freePort(), await freePort(), await freePort()]
+  const edge = (args: string[], options: {timeout?: number; env?: Record<string, string>} = {}) =>
+    runEdge(args, {home, timeout: options.timeout ?? 180_000, ...(options.env ? {env: options.env} : {})})
+  const started = await edge(
+    ['dev', 'start', '--json', '--providers', String(providers), '--block-time', blockTime, '--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])],
+    {timeout: 240_000},
+  )
+  if (started.exitCode !== 0) {
+    await stopAll(home, edge)
+    throw new Error(`edge dev start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`)
+  }
+  return {home, edge, stop: () => stopAll(home, edge)}
+}
+
+async function stopAll(home: EdgeHome, edge: DevMarket['edge']): Promise<void> {
+  await edge(['dev', 'stop'], {timeout: 60_000}).catch(() => undefined)
+  // Local providers are separate processes started for this home; end each by its pid file.
+  const dir = join(home.env.EDGE_DATA_DIR, 'provider')
+  let names: string[] = []
+  try {
+    names = readdirSync(dir)
+  } catch {
+    names = []
+  }
+  for (const name of names) {
+    try {
+      const pid = Number(readFileSync(join(dir, name, 'provider.pid'), 'utf8').trim())
+      if (pid > 0) process.kill(pid, 'SIGTERM')
+    } catch {
+      // not running
+    }
+  }
+  await new Promise((r) => setTimeout(r, 500))
+  home.cleanup()
+}
+
+/**
+ * GET a URI a deployment reported. `*.localhost` names are answered on 127.0.0.1 (RFC 6761), which
+ * Node's resolver does not do by itself, so the request goes there with the name as Host.
+ */
+export function httpGet(uri: string, timeoutMs = 5000): Promise<{status: number; body: string}> {
+  const url = new URL(/^[a-z]+:\/\//.test(uri) ? uri : `http://${uri}`)
+  const local = url.hostname === 'localhost' || url.hostname.endsWith('.localhost')
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: local ? '127.0.0.1' : url.hostname,
+        port: url.port || 80,
+        path: url.pathname + url.search,
+        headers: {host: url.host},
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8')}))
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error('timeout')))
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Retries a GET until it answers 200 (a container may need a moment after "ready"). */
+export async function waitForHttp(uri: string, deadlineMs = 30_000): Promise<{status: number; body: string}> {
+  const end = Date.now() + deadlineMs
+  let last: unknown
+  while (Date.now() < end) {
+    try {
+      const r = await httpGet(uri)
+      if (r.status === 200) return r
+      last = new Error(`status ${r.status}`)
+    } catch (error) {
+      last = error
+    }
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw last
+}
