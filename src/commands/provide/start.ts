@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {EventHub, type ProviderEvent} from '../../provider/events.js'
-import {readProviderConfig, runProvider} from '../../services/provide/start.js'
+import {DEV_NODE_PID_ENV, readProviderConfig, runProvider} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
 import {describeEvent} from '../../ui/components/provide/dashboard-state.js'
 
@@ -50,11 +50,16 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
       await sink
       throw error
     }
+    const nodePid = Number(process.env[DEV_NODE_PID_ENV] ?? 0)
+    let watch: NodeJS.Timeout | undefined
     await new Promise<void>((resolve) => {
       if (this.signal.aborted) resolve()
       this.signal.addEventListener('abort', () => resolve(), {once: true})
       void provider.done.then(() => resolve())
+      // A local provider started by `edge dev start --providers` stops with its chain.
+      if (nodePid > 0) watch = setInterval(() => !alive(nodePid) && resolve(), 1000)
     })
+    if (watch) clearInterval(watch)
     await provider.stop()
     await sink
     return {name: config.name, address: provider.address, hostUri: provider.hostUri, gatewayUrl: provider.gatewayUrl, ingressUrl: provider.ingressUrl, stopped: true}
@@ -87,5 +92,14 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
 
   protected renderText(r: ProvideStartResult): string {
     return `Provider ${r.name} stopped; its workloads keep running and the next start re-attaches to them.`
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }

@@ -10,7 +10,10 @@ import {ProviderError} from '../../errors.js'
 import type {RuntimeKindName} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
+import {DEV_NODE_PID_ENV} from './start.js'
 import {PID_FILE} from './status.js'
+
+export {DEV_NODE_PID_ENV} from './start.js'
 
 /** What `edge dev start --providers N` gets back (src/services/dev/providers.ts). */
 export interface LocalProvider {
@@ -71,7 +74,8 @@ export async function startLocalProviders(count: number, context: LocalProviders
       out.push({name, address: init.address, hostUri: init.hostUri, region, pid: running, logFile: join(dir, LOG_FILE)})
       continue
     }
-    const pid = spawnProvider(name, dir, env)
+    const nodePid = (context.node as {pid?: number} | undefined)?.pid
+    const pid = spawnProvider(name, dir, env, nodePid)
     await waitForGateway(init.hostUri, init.address, pid, join(dir, LOG_FILE), (context.readyTimeoutS ?? 60) * 1000)
     out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, pid, logFile: join(dir, LOG_FILE)})
   }
@@ -98,7 +102,7 @@ export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): 
   return stopped
 }
 
-function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv): number {
+function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePid?: number): number {
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
@@ -107,6 +111,8 @@ function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv): numbe
   // Local provider keys are dev keys (no passphrase); never hand a tenant's secrets to the child.
   delete childEnv.EDGE_MNEMONIC
   delete childEnv.EDGE_PASSPHRASE
+  // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
+  if (nodePid) childEnv[DEV_NODE_PID_ENV] = String(nodePid)
   try {
     const child = spawn(process.execPath, [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl'], {
       detached: true,

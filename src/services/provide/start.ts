@@ -10,6 +10,9 @@ import type {Session} from '../session.js'
 import {providerMnemonic} from './keys.js'
 import {PID_FILE} from './status.js'
 
+/** Set on local providers: the pid of the edge dev node they serve; they stop when it is gone. */
+export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
+
 export interface RunProviderOptions {
   name: string
   interactive: boolean
