@@ -1,0 +1,132 @@
+import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+
+import {runCommand} from '@oclif/test'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
+import {generateMnemonic} from '../../../src/config/mnemonic.js'
+import {openSettings} from '../../../src/config/settings.js'
+import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
+
+const root = resolve(import.meta.dirname, '../../..')
+let dir: string
+let devnet: Devnet
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function edge(...args: string[]): Promise<{stdout: string; error?: Error & {oclif?: {exit?: number}}; json?: any}> {
+  const {stdout, error} = await runCommand(args, {root})
+  let json
+  try {
+    json = JSON.parse(stdout)
+  } catch {
+    json = undefined
+  }
+  process.exitCode = undefined
+  return {stdout, error: error as never, json}
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-provide-cmd-'))
+  devnet = await startDevnet({dataDir: join(dir, 'devnet'), ports: {rpc: 0, grpc: 0, rest: 0}, blockTime: 200})
+  Object.assign(process.env, {EDGE_CONFIG_DIR: join(dir, 'config'), EDGE_DATA_DIR: join(dir, 'data')})
+  for (const k of ['EDGE_MNEMONIC', 'EDGE_PASSPHRASE', 'CI', 'EDGE_NETWORK']) delete process.env[k]
+  const settings = await openSettings()
+  const {name: _n, builtIn: _b, ...local} = {...BUILT_IN_NETWORKS.local, ...devnet.endpoints, blockTimeMs: 200}
+  settings.set('networks', {local})
+  settings.set('network', 'local')
+}, 60_000)
+
+afterAll(async () => {
+  await devnet?.stop()
+  for (const k of ['EDGE_CONFIG_DIR', 'EDGE_DATA_DIR', 'EDGE_MNEMONIC']) delete process.env[k]
+  rmSync(dir, {recursive: true, force: true})
+})
+
+describe('edge provide init / status / withdraw (in-process, real edge dev)', () => {
+  it('status before init says how to start (exit 2)', async () => {
+    const {error, json} = await edge('provide', 'status', '--json')
+    expect(error?.oclif?.exit).toBe(2)
+    expect(json.error).toMatchObject({code: 'provider_not_initialised', hint: expect.stringContaining('edge provide init')})
+  })
+
+  it('init writes the config (0600), creates the provider key, funds it on edge dev and registers it', async () => {
+    const {error, json} = await edge(
+      'provide', 'init', '--json', '--host-uri', 'https://127.0.0.1:18443', '--region', 'us-west', '--runtime', 'process',
+      '--price-cpu', '0.02', '--price-gpu', 'h100=2.5', '--attribute', 'organization=acme',
+    )
+    expect(error).toBeUndefined()
+    const r = json.result
+    expect(r).toMatchObject({name: 'default', network: 'local', key: 'provider-default', keyCreated: true, runtime: 'process', funded: true, registration: {action: 'created'}})
+    expect(r.pricing).toMatchObject({cpuCoreHour: '0.02', gpuHour: {h100: '2.5'}})
+    expect(Object.fromEntries(r.attributes.map((a: {key: string; value: string}) => [a.key, a.value]))).toMatchObject({
+      host: 'akash',
+      tier: 'community',
+      region: 'us-west',
+      organization: 'acme',
+      'capabilities/memory': 'true',
+    })
+    expect(statSync(r.configPath).mode & 0o777).toBe(0o600)
+    const text = readFileSync(r.configPath, 'utf8')
+    expect(text).toContain('hostUri: https://127.0.0.1:18443')
+    expect(text).not.toMatch(/mnemonic/i)
+  })
+
+  it('init again changes nothing on chain; a new region updates the record', async () => {
+    expect((await edge('provide', 'init', '--json')).json.result.registration.action).toBe('unchanged')
+    const changed = await edge('provide', 'init', '--json', '--region', 'eu-central')
+    expect(changed.json.result.registration.action).toBe('updated')
+    expect(changed.json.result.hostUri).toBe('https://127.0.0.1:18443')
+  })
+
+  it('status shows the registration, capacity and earnings', async () => {
+    const {error, json} = await edge('provide', 'status', '--json')
+    expect(error).toBeUndefined()
+    expect(json.result).toMatchObject({
+      name: 'default',
+      network: 'local',
+      running: false,
+      registration: {registered: true, hostUri: 'https://127.0.0.1:18443', attributesMatch: true},
+      bids: {},
+      leases: [],
+      earnings: {usdPerHour: '0'},
+    })
+    expect(Number(json.result.capacity.total.cpuMillis)).toBeGreaterThan(0)
+  })
+
+  it('withdraw with no leases withdraws nothing', async () => {
+    const {error, json} = await edge('provide', 'withdraw', '--json')
+    expect(error).toBeUndefined()
+    expect(json.result).toMatchObject({leases: [], failed: [], withdrawn: '0'})
+  })
+
+  it('start refuses a network the provider was not set up for', async () => {
+    const {error, json} = await edge('provide', 'start', '--network', 'mainnet', '--json')
+    expect(error?.oclif?.exit).toBe(2)
+    expect(json.error.message).toMatch(/serves the local network/)
+  })
+
+  it('refuses the process runtime and a missing host URI on a real network (exit 2)', async () => {
+    process.env.EDGE_MNEMONIC = generateMnemonic(24)
+    try {
+      const process1 = await edge('provide', 'init', '--name', 'mainnet-box', '--network', 'mainnet', '--runtime', 'process', '--host-uri', 'https://p.example.com:8443', '--no-register', '--json')
+      expect(process1.error?.oclif?.exit).toBe(2)
+      expect(process1.json.error.message).toMatch(/process runtime/)
+      const noHost = await edge('provide', 'init', '--name', 'mainnet-box', '--network', 'mainnet', '--no-register', '--json')
+      expect(noHost.error?.oclif?.exit).toBe(2)
+      expect(noHost.json.error.message).toMatch(/--host-uri/)
+      const ok = await edge('provide', 'init', '--name', 'mainnet-box', '--network', 'mainnet', '--host-uri', 'https://p.example.com:8443', '--runtime', 'docker', '--no-register', '--json')
+      expect(ok.error).toBeUndefined()
+      expect(ok.json.result).toMatchObject({network: 'mainnet', registration: {action: 'skipped'}, hostUri: 'https://p.example.com:8443'})
+    } finally {
+      delete process.env.EDGE_MNEMONIC
+    }
+  })
+
+  it('refuses a host URI that is not https', async () => {
+    const {error, json} = await edge('provide', 'init', '--name', 'plain', '--host-uri', 'http://127.0.0.1:80', '--no-register', '--json')
+    expect(error?.oclif?.exit).toBe(2)
+    expect(json.error.message).toMatch(/https/)
+  })
+})

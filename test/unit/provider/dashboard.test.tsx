@@ -1,0 +1,72 @@
+import {render} from 'ink-testing-library'
+import React from 'react'
+import {describe, expect, it} from 'vitest'
+
+import {EventHub, type ProviderEventInput} from '../../../src/provider/events.js'
+import {ProviderDashboard} from '../../../src/ui/components/provide/ProviderDashboard.js'
+import {describeEvent, initialDashboard, reduceDashboard} from '../../../src/ui/components/provide/dashboard-state.js'
+
+const order = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh/42/1/1'
+const script: ProviderEventInput[] = [
+  {type: 'provider.started', address: 'akash1provider', network: 'local', hostUri: 'https://127.0.0.1:8443', gatewayUrl: 'https://127.0.0.1:8443', ingressUrl: 'http://127.0.0.1:8080', runtime: 'Podman Engine', attributes: [], resumedLeases: 0},
+  {type: 'block', height: 10, openOrders: 3},
+  {type: 'bid.skipped', order, reason: 'attributes', message: 'provider does not have region=eu-central'},
+  {type: 'bid.placed', order, height: 11, orderHeight: 10, blocks: 1, ms: 950, txHash: 'AB'},
+  {type: 'lease.won', lease: order, price: '1', denom: 'uact', manifestDeadline: '2026-01-01T00:00:00Z'},
+  {
+    type: 'stats',
+    height: 12,
+    ordersSeen: 3,
+    bidsOpen: 1,
+    bidsPlaced: 2,
+    leasesWon: 1,
+    leasesActive: 1,
+    utilisation: {cpu: 0.5, memory: 0.25, storage: 0.1, gpu: 0},
+    earningsUsdPerHour: '0.12',
+  },
+]
+
+describe('provider dashboard', () => {
+  it('folds events into counters, utilisation, earnings and an activity list', () => {
+    const hub = new EventHub()
+    const sub = hub.subscribe()
+    let state = initialDashboard
+    const collected: Array<Parameters<typeof reduceDashboard>[1]> = []
+    void (async () => {
+      for await (const e of sub) collected.push(e)
+    })()
+    for (const e of script) hub.emit(e)
+    hub.end()
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        for (const e of collected) state = reduceDashboard(state, e)
+        expect(state).toMatchObject({address: 'akash1provider', height: 12, ordersSeen: 3, bidsPlaced: 2, leasesActive: 1, earningsUsdPerHour: '0.12', lastBid: {blocks: 1, ms: 950}, skips: {attributes: 1}})
+        expect(state.activity[0].text).toMatch(/lease won/)
+        expect(state.activity.some((a) => /no bid on .*attributes — provider does not have region=eu-central/.test(a.text))).toBe(true)
+        resolve()
+      }, 10),
+    )
+  })
+
+  it('renders the live view from the event stream', async () => {
+    const hub = new EventHub()
+    const {lastFrame, unmount} = render(<ProviderDashboard events={hub.subscribe()} name="default" />)
+    for (const e of script) hub.emit(e)
+    await new Promise((r) => setTimeout(r, 50))
+    const frame = lastFrame() ?? ''
+    expect(frame).toContain('edge provide')
+    expect(frame).toContain('akash1provider')
+    expect(frame).toMatch(/bids placed\s+2/)
+    expect(frame).toMatch(/cpu\s+█+░+ 50%/)
+    expect(frame).toContain('$0.12/h')
+    expect(frame).toContain('lease won')
+    unmount()
+    hub.end()
+  })
+
+  it('describes every event a person needs to see, and stays silent on noise', () => {
+    expect(describeEvent({ts: 't', type: 'block', height: 1, openOrders: 0})).toBeUndefined()
+    expect(describeEvent({ts: 't', type: 'manifest.rejected', owner: 'akash1owner', dseq: '5', status: 422, message: 'manifest version validation failed'})).toMatchObject({kind: 'warn'})
+    expect(describeEvent({ts: 't', type: 'gateway.auth_failed', path: '/x', status: 401, message: 'JWT is expired', detail: 'token expired at …'})?.text).toContain('JWT is expired')
+  })
+})
