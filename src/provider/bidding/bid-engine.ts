@@ -125,6 +125,9 @@ export class BidEngine {
       }
     }
     for (const order of fresh) await this.consider(order)
+    // Forget orders that are no longer open, so a provider running for months stays small.
+    const open = new Set(orders.map((o) => orderKey(o.id)))
+    for (const key of this.decided.keys()) if (!open.has(key) && !this.inflight.has(key)) this.decided.delete(key)
 
     await this.o.leases.reconcile(leases, height)
     await this.reconcileBids(height, new Set(orders.map((o) => orderKey(o.id))), openBids, leases, orders)
