@@ -47,6 +47,8 @@ export class MempoolError extends Error {}
 
 const EMPTY_HASH = sha256(new Uint8Array())
 const MAX_MEMPOOL = 50_000
+/** How long block execution runs before letting queries and CheckTx in. */
+const YIELD_EVERY_MS = 10
 
 interface FundRequest {
   address: string
@@ -76,6 +78,7 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
   private readonly waiters = new Map<string, Array<(tx: TxRecord) => void>>()
   private funds: FundRequest[] = []
   private last: BlockRecord | undefined
+  private producing = false
 
   constructor(options: DevAppOptions) {
     super()
@@ -83,7 +86,7 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
     this.chainId = options.chainId
     this.modules = options.modules
     this.clock = options.clock ?? (() => new Date())
-    this.maxBlockTxs = options.maxBlockTxs ?? 10_000
+    this.maxBlockTxs = options.maxBlockTxs ?? 5_000
     this.log = options.log ?? (() => {})
     for (const module of options.modules) {
       if (module.keeper !== undefined) this.keepers.set(module.name, module.keeper)
@@ -255,8 +258,22 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
     return this.mempool.length > 0 || this.funds.length > 0
   }
 
-  /** Builds, executes and commits the next block. */
-  produceBlock(): CommittedBlock {
+  /**
+   * Builds, executes and commits the next block. It yields to the event loop every few
+   * milliseconds of work, so that queries (which read committed state only) and CheckTx keep
+   * being answered while a large block executes.
+   */
+  async produceBlock(): Promise<CommittedBlock> {
+    if (this.producing) throw new Error('a block is already being produced')
+    this.producing = true
+    try {
+      return await this.buildBlock()
+    } finally {
+      this.producing = false
+    }
+  }
+
+  private async buildBlock(): Promise<CommittedBlock> {
     const prev = this.last
     const height = this.height() + 1
     let time = this.clock()
@@ -290,13 +307,19 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
 
     const txs = this.mempool.slice(0, this.maxBlockTxs)
     this.mempool = this.mempool.slice(txs.length)
-    const records: TxRecord[] = txs.map((tx, index) => {
+    const records: TxRecord[] = []
+    let slice = performance.now()
+    for (const [index, tx] of txs.entries()) {
       this.inMempool.delete(tx.hash)
       const result = this.baseApp.runTx('deliver', layer, tx, info)
       this.baseApp.verified.forget(tx.hash, tx.signers.length)
       const {msgResponses: _ignored, ...txResult} = result
-      return {hash: tx.hash, height, index, tx: tx.bytes, result: txResult}
-    })
+      records.push({hash: tx.hash, height, index, tx: tx.bytes, result: txResult})
+      if (performance.now() - slice > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        slice = performance.now()
+      }
+    }
 
     for (const module of this.modules) if (module.endBlock) hook('EndBlock', module.name, (ctx) => module.endBlock!(ctx))
 

@@ -131,7 +131,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     registerTendermintService(app, renderer)
 
     producer = new BlockProducer(app, {blockTimeMs: options.blockTime ?? 1000, log})
-    producer.start()
+    await producer.start()
     const ports = {rpc: options.ports?.rpc ?? DEFAULT_PORTS.rpc, grpc: options.ports?.grpc ?? DEFAULT_PORTS.grpc, rest: options.ports?.rest ?? DEFAULT_PORTS.rest}
     rpc = new RpcServer({app, renderer, host, port: ports.rpc, log})
     ports.rpc = await rpc.listen()
@@ -154,7 +154,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       fund: (address, coins) => app.fund(address, coins),
       stop() {
         stopped ??= (async () => {
-          running.producer.stop()
+          await running.producer.stop()
           await Promise.all([running.rpc.close(), running.grpc.close(), running.rest.close()])
           db.close()
         })()
@@ -162,7 +162,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       },
     }
   } catch (error) {
-    producer?.stop()
+    await producer?.stop()
     await Promise.allSettled([rpc?.close(), grpc?.close(), rest?.close()])
     db.close()
     throw error

@@ -11,6 +11,8 @@ export class BlockProducer {
   private timer: NodeJS.Timeout | undefined
   private immediate: NodeJS.Immediate | undefined
   private running = false
+  /** The block being produced, if any: stop() waits for it before the database closes. */
+  private current: Promise<void> | undefined
   private readonly onWork = () => this.scheduleSoon()
 
   constructor(
@@ -18,11 +20,11 @@ export class BlockProducer {
     private readonly options: BlockProducerOptions,
   ) {}
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return
     this.running = true
     // A chain at height 0 has no block for clients to read: make the first one now.
-    if (this.app.height() === 0) this.produce()
+    if (this.app.height() === 0) await this.produce()
     if (this.options.blockTimeMs > 0) this.scheduleNext()
     else {
       this.app.on('work', this.onWork)
@@ -30,21 +32,26 @@ export class BlockProducer {
     }
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.running = false
     if (this.timer) clearTimeout(this.timer)
     if (this.immediate) clearImmediate(this.immediate)
     this.timer = undefined
     this.immediate = undefined
     this.app.off('work', this.onWork)
+    await this.current
   }
 
-  private produce(): void {
-    try {
-      this.app.produceBlock()
-    } catch (error) {
-      this.options.log?.(`block production failed: ${(error as Error).stack ?? error}`)
-    }
+  private produce(): Promise<void> {
+    const run = this.app.produceBlock().then(
+      () => undefined,
+      (error: unknown) => this.options.log?.(`block production failed: ${(error as Error).stack ?? error}`),
+    )
+    this.current = run.finally(() => {
+      if (this.current === tracked) this.current = undefined
+    })
+    const tracked = this.current
+    return tracked
   }
 
   private scheduleNext(): void {
@@ -55,8 +62,7 @@ export class BlockProducer {
       () => {
         this.timer = undefined
         if (!this.running) return
-        this.produce()
-        this.scheduleNext()
+        void this.produce().then(() => this.scheduleNext())
       },
       Math.max(0, due - Date.now()),
     )
@@ -66,9 +72,10 @@ export class BlockProducer {
     if (!this.running || this.immediate) return
     this.immediate = setImmediate(() => {
       this.immediate = undefined
-      if (!this.running || !this.app.hasPendingWork()) return
-      this.produce()
-      if (this.app.hasPendingWork()) this.scheduleSoon()
+      if (!this.running || !this.app.hasPendingWork() || this.current) return
+      void this.produce().then(() => {
+        if (this.app.hasPendingWork()) this.scheduleSoon()
+      })
     })
   }
 }

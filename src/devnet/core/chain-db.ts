@@ -6,6 +6,8 @@ import type {BlockRecord, TxRecord, TxResult} from './records.js'
 import type {TxQuery} from './tx-query.js'
 
 const PAGE = 256
+/** Committed values (and known absences) kept in memory; every commit updates them. */
+const CACHE_LIMIT = 100_000
 
 type Row = [string, Uint8Array]
 
@@ -17,6 +19,7 @@ type Row = [string, Uint8Array]
 export class ChainDb implements KVReader {
   readonly db: Database.Database
   private readonly stmt: ReturnType<ChainDb['prepare']>
+  private readonly cache = new Map<string, Uint8Array | null>()
 
   constructor(path: string) {
     this.db = new Database(path)
@@ -75,7 +78,12 @@ export class ChainDb implements KVReader {
   }
 
   get(key: string): Uint8Array | undefined {
-    return this.stmt.get.get(key) as Uint8Array | undefined
+    const cached = this.cache.get(key)
+    if (cached !== undefined) return cached ?? undefined
+    const value = (this.stmt.get.get(key) as Uint8Array | undefined) ?? null
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
+    this.cache.set(key, value)
+    return value ?? undefined
   }
 
   /** Walks committed state a page at a time, so no SQLite cursor stays open across yields. */
@@ -118,16 +126,34 @@ export class ChainDb implements KVReader {
 
   /** Writes state (genesis) outside a block, in one transaction. */
   writeState(writes: Iterable<[string, Uint8Array | null]>, meta: Record<string, string>): void {
-    this.db.transaction(() => {
+    this.transact(() => {
       this.applyWrites(writes)
       for (const [k, v] of Object.entries(meta)) this.stmt.metaPut.run(k, v)
-    })()
+    })
+  }
+
+  private pendingCache: Array<[string, Uint8Array | null]> = []
+
+  /** Runs one SQLite transaction and, once it committed, brings the read cache up to date. */
+  private transact(fn: () => void): void {
+    this.pendingCache = []
+    try {
+      this.db.transaction(fn)()
+    } catch (error) {
+      this.pendingCache = []
+      throw error
+    }
+    for (const [key, value] of this.pendingCache) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
+      this.cache.set(key, value)
+    }
+    this.pendingCache = []
   }
 
   /** Commits a block: state writes, block record, tx results and event index, atomically. */
   commitBlock(writes: Iterable<[string, Uint8Array | null]>, block: BlockRecord, txs: TxRecord[]): void {
     const s = this.stmt
-    this.db.transaction(() => {
+    this.transact(() => {
       this.applyWrites(writes)
       s.blockPut.run({
         height: block.height,
@@ -154,14 +180,18 @@ export class ChainDb implements KVReader {
       }
       s.metaPut.run('height', String(block.height))
       s.metaPut.run('app_hash', Buffer.from(block.resultAppHash).toString('hex'))
-    })()
+    })
   }
 
   private applyWrites(writes: Iterable<[string, Uint8Array | null]>): void {
+    const applied: Array<[string, Uint8Array | null]> = []
     for (const [key, value] of writes) {
       if (value === null) this.stmt.del.run(key)
       else this.stmt.put.run(key, value)
+      applied.push([key, value])
     }
+    // Only after the statements ran: a failed transaction must not leave the cache ahead of disk.
+    this.pendingCache.push(...applied)
   }
 
   block(height: number): BlockRecord | undefined {

@@ -9,7 +9,9 @@ import {type IterateOptions, type KVReader, inRange} from './kv.js'
 export class Overlay implements Store, KVReader {
   /** Written values; `null` marks a deletion. */
   private readonly writes = new Map<string, Uint8Array | null>()
-  private sortedKeys: string[] | undefined
+  /** Keys in order, as of the last iteration; keys written since then wait in `pending`. */
+  private sortedKeys: string[] = []
+  private pending: string[] = []
 
   constructor(private readonly parent: KVReader) {}
 
@@ -29,12 +31,12 @@ export class Overlay implements Store, KVReader {
 
   set(key: string, value: Uint8Array): void {
     if (!(value instanceof Uint8Array)) throw new TypeError(`state value for ${key} must be bytes`)
-    if (!this.writes.has(key)) this.sortedKeys = undefined
+    if (!this.writes.has(key)) this.pending.push(key)
     this.writes.set(key, value)
   }
 
   delete(key: string): void {
-    if (!this.writes.has(key)) this.sortedKeys = undefined
+    if (!this.writes.has(key)) this.pending.push(key)
     this.writes.set(key, null)
   }
 
@@ -106,8 +108,41 @@ export class Overlay implements Store, KVReader {
     return out
   }
 
+  /**
+   * The written keys in order. New keys are sorted among themselves and merged in (linear), so a
+   * block overlay of thousands of keys is not re-sorted for every transaction that iterates.
+   */
   private sorted(): string[] {
-    if (!this.sortedKeys) this.sortedKeys = [...this.writes.keys()].sort()
-    return this.sortedKeys
+    if (this.pending.length === 0) return this.sortedKeys
+    const fresh = this.pending.sort()
+    this.pending = []
+    const old = this.sortedKeys
+    if (old.length === 0) {
+      this.sortedKeys = fresh
+      return fresh
+    }
+    // A few new keys: insert each in place (a native memmove) rather than copying the array.
+    if (fresh.length <= 32) {
+      for (const key of fresh) {
+        let lo = 0
+        let hi = old.length
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1
+          if (old[mid] < key) lo = mid + 1
+          else hi = mid
+        }
+        old.splice(lo, 0, key)
+      }
+      return old
+    }
+    const merged = new Array<string>(old.length + fresh.length)
+    let i = 0
+    let j = 0
+    let k = 0
+    while (i < old.length && j < fresh.length) merged[k++] = old[i] < fresh[j] ? old[i++] : fresh[j++]
+    while (i < old.length) merged[k++] = old[i++]
+    while (j < fresh.length) merged[k++] = fresh[j++]
+    this.sortedKeys = merged
+    return merged
   }
 }
