@@ -40,6 +40,7 @@ export class ChainDb implements KVReader {
         hash TEXT PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL, tx BLOB NOT NULL, code INTEGER NOT NULL,
         result TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
       CREATE UNIQUE INDEX IF NOT EXISTS txs_position ON txs (height, idx);
+      CREATE INDEX IF NOT EXISTS blocks_hash ON blocks (hash);
       CREATE TABLE IF NOT EXISTS tx_events (attr TEXT NOT NULL, value TEXT NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS tx_events_attr ON tx_events (attr, value, height, idx);
     `)
@@ -66,6 +67,7 @@ export class ChainDb implements KVReader {
         'INSERT INTO blocks VALUES (@height, @time, @hash, @lastBlockHash, @appHash, @resultAppHash, @dataHash, @lastResultsHash, @events, @size, @numTxs)',
       ),
       blockGet: db.prepare('SELECT * FROM blocks WHERE height = ?'),
+      blockByHash: db.prepare('SELECT height FROM blocks WHERE hash = ?').pluck(),
       txPut: db.prepare('INSERT INTO txs VALUES (?, ?, ?, ?, ?, ?, ?)'),
       txGet: db.prepare('SELECT * FROM txs WHERE hash = ?'),
       txsAt: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
@@ -211,6 +213,10 @@ export class ChainDb implements KVReader {
       events: JSON.parse(row.events) as AbciEvent[],
       size: row.size,
     }
+  }
+
+  heightOfBlock(hash: Uint8Array): number | undefined {
+    return this.stmt.blockByHash.get(hash) as number | undefined
   }
 
   txsAt(height: number): TxRecord[] {

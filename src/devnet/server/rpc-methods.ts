@@ -258,6 +258,21 @@ export const methods: Record<string, Method> = {
     return ctx.renderer.blockResponseJson(blockAt(ctx, height), height > 1 ? ctx.app.db.block(height - 1) : undefined)
   },
 
+  block_by_hash(ctx, p) {
+    const height = ctx.app.db.heightOfBlock(p.bytes('hash'))
+    if (height === undefined) return {block_id: {hash: '', parts: {total: 0, hash: ''}}, block: null}
+    return ctx.renderer.blockResponseJson(blockAt(ctx, height), height > 1 ? ctx.app.db.block(height - 1) : undefined)
+  },
+
+  header(ctx, p) {
+    return {header: ctx.renderer.headerJson(blockAt(ctx, heightParam(ctx, p)))}
+  },
+
+  header_by_hash(ctx, p) {
+    const height = ctx.app.db.heightOfBlock(p.bytes('hash'))
+    return {header: height === undefined ? null : ctx.renderer.headerJson(blockAt(ctx, height))}
+  },
+
   block_results(ctx, p) {
     const height = heightParam(ctx, p)
     return ctx.renderer.blockResultsJson(blockAt(ctx, height), ctx.app.db.txsAt(height))

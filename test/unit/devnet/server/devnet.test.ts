@@ -166,6 +166,21 @@ describe('CometBFT RPC', () => {
     comet.disconnect()
   })
 
+  it('includes a tx with broadcast_tx_commit and finds blocks by hash', async () => {
+    const comet = await Comet38Client.connect(devnet.endpoints.rpc)
+    const account = await client.getAccount(alice)
+    const signed = await signing.sign(alice, [{typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: {fromAddress: alice, toAddress: bob, amount: [{denom: 'uakt', amount: '3'}]}}], {amount: [{denom: 'uakt', amount: '5000'}], gas: '200000'}, '', {accountNumber: account!.accountNumber, sequence: account!.sequence, chainId: 'edge-dev'})
+    const {TxRaw} = await import('cosmjs-types/cosmos/tx/v1beta1/tx.js')
+    const committed = await comet.broadcastTxCommit({tx: TxRaw.encode(signed).finish()})
+    expect(committed.checkTx.code).toBe(0)
+    expect(committed.txResult?.code).toBe(0)
+    expect(committed.height).toBeGreaterThan(0)
+    const block = await comet.block(committed.height)
+    const byHash = await (await fetch(`${devnet.endpoints.rpc}/block_by_hash?hash=0x${Buffer.from(block.blockId.hash).toString('hex')}`)).json()
+    expect(byHash.result.block.header.height).toBe(String(committed.height))
+    comet.disconnect()
+  })
+
   it('funds an address through edge_fund in the next block', async () => {
     const res = await fetch(devnet.endpoints.rpc, {
       method: 'POST',
@@ -210,6 +225,16 @@ describe('gRPC and REST', () => {
     expect(txs.tx_responses[0].txhash).toBe(sentHash)
     const node = await (await fetch(`${devnet.endpoints.rest}/cosmos/base/tendermint/v1beta1/node_info`)).json()
     expect(node.default_node_info.network).toBe('edge-dev')
+    // Simulate and broadcast through the gateway's POST routes.
+    const account = await client.getAccount(alice)
+    const signed = await signing.sign(alice, [{typeUrl: '/cosmos.bank.v1beta1.MsgSend', value: {fromAddress: alice, toAddress: bob, amount: [{denom: 'uakt', amount: '2'}]}}], {amount: [{denom: 'uakt', amount: '5000'}], gas: '200000'}, '', {accountNumber: account!.accountNumber, sequence: account!.sequence, chainId: 'edge-dev'})
+    const {TxRaw} = await import('cosmjs-types/cosmos/tx/v1beta1/tx.js')
+    const txBytes = Buffer.from(TxRaw.encode(signed).finish()).toString('base64')
+    const sim = await (await fetch(`${devnet.endpoints.rest}/cosmos/tx/v1beta1/simulate`, {method: 'POST', body: JSON.stringify({tx_bytes: txBytes})})).json()
+    expect(Number(sim.gas_info.gas_used)).toBeGreaterThan(0)
+    const sent = await (await fetch(`${devnet.endpoints.rest}/cosmos/tx/v1beta1/txs`, {method: 'POST', body: JSON.stringify({tx_bytes: txBytes, mode: 'BROADCAST_MODE_SYNC'})})).json()
+    expect(sent.tx_response.code).toBe(0)
+    expect(sent.tx_response.txhash).toMatch(/^[0-9A-F]{64}$/)
     const web = createChainNodeWebSDK({query: {baseUrl: devnet.endpoints.rest}})
     const viaWeb = await web.cosmos.bank.v1beta1.getBalance({address: bob, denom: 'uakt'})
     expect(viaWeb.balance?.denom).toBe('uakt')
