@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
-import {DEFAULT_PORTS} from '../../devnet/index.js'
+import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS} from '../../devnet/index.js'
 import {UsageError} from '../../errors.js'
 import {type DevEvent, type StartResult, runNode, startDev} from '../../services/dev/index.js'
 import {ensureDevKey} from '../../services/dev/dev-key.js'
@@ -17,6 +17,16 @@ export function parseBlockTime(input: string): number {
   const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
   if (ms !== 0 && ms < 10) throw new UsageError('The block time must be 0 or at least 10ms.')
   return Math.round(ms)
+}
+
+/** "0.025uakt" (or empty): validated here so that a typo fails before anything starts. */
+export function parseMinGasPrice(input: string): string {
+  const text = input.trim()
+  if (text === '') return ''
+  if (!/^\d+(\.\d{1,18})?uakt$/.test(text)) {
+    throw new UsageError(`"${input}" is not a gas price in uakt.`, {hint: 'Write it like 0.025uakt, or pass an empty string to accept any fee.'})
+  }
+  return text
 }
 
 export default class DevStart extends EdgeCommand<typeof DevStart, StartResult | {foreground: true; stopped: true}> {
@@ -37,10 +47,12 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     'rpc-port': Flags.integer({description: 'CometBFT RPC port.', default: DEFAULT_PORTS.rpc, min: 0, max: 65535}),
     'grpc-port': Flags.integer({description: 'gRPC port.', default: DEFAULT_PORTS.grpc, min: 0, max: 65535}),
     'rest-port': Flags.integer({description: 'REST (grpc-gateway) port.', default: DEFAULT_PORTS.rest, min: 0, max: 65535}),
+    'min-gas-price': Flags.string({description: 'Lowest gas price the mempool accepts (empty accepts any fee).', default: DEFAULT_MIN_GAS_PRICE}),
   }
 
   protected async execute(): Promise<StartResult | {foreground: true; stopped: true}> {
     const blockTimeMs = parseBlockTime(this.flags['block-time'])
+    const minGasPrice = parseMinGasPrice(this.flags['min-gas-price'])
     const ports = {rpc: this.flags['rpc-port'], grpc: this.flags['grpc-port'], rest: this.flags['rest-port']}
     if (this.flags.foreground) {
       await ensureDevKey()
@@ -49,6 +61,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
           host: this.flags.host,
           ports,
           blockTimeMs,
+          minGasPrice,
           log: (line) => this.out.writeErr(`${new Date().toISOString()} ${line}\n`),
           onReady: (state) => this.out.info(`edge dev is running: rpc ${state.endpoints?.rpc}, grpc ${state.endpoints?.grpc}, rest ${state.endpoints?.rest} (Ctrl-C stops it)`),
         },
@@ -60,7 +73,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     const fromSource = import.meta.url.endsWith('.ts')
     const bin = join(this.config.root, 'bin', fromSource ? 'dev.js' : 'run.js')
     const args = [bin, 'dev', 'start', '--foreground', '--block-time', `${blockTimeMs}ms`, '--host', this.flags.host]
-    args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest))
+    args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest), '--min-gas-price', minGasPrice)
     const spinners = new Map<string, Progress>()
     const onEvent = (event: DevEvent) => {
       this.out.event({...event})

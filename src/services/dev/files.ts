@@ -28,6 +28,7 @@ export interface NodeState {
   ports?: {rpc: number; grpc: number; rest: number}
   endpoints?: {rpc: string; grpc: string; rest: string}
   blockTimeMs?: number
+  minGasPrice?: string
   /** Address of the `dev` key funded at genesis. */
   devAddress?: string
 }

@@ -223,7 +223,7 @@ async function selectLocalNetwork(state: NodeState, env: NodeJS.ProcessEnv): Pro
       rpc: state.endpoints.rpc,
       grpc: state.endpoints.grpc,
       rest: state.endpoints.rest,
-      gasPrice: local.gasPrice,
+      gasPrice: state.minGasPrice || local.gasPrice,
       depositDenom: local.depositDenom,
       // With on-demand blocks (0) per-block prices still need a nominal block time.
       blockTimeMs: state.blockTimeMs || local.blockTimeMs,

@@ -1,7 +1,7 @@
 import {mkdirSync} from 'node:fs'
 
 import {ChainError, UsageError} from '../../errors.js'
-import {DEFAULT_PORTS, startDevnet} from '../../devnet/index.js'
+import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS, startDevnet} from '../../devnet/index.js'
 import {DEV_KEY_GENESIS_COINS, devKeyAddress} from './dev-key.js'
 import {type DevnetFiles, type NodeState, chainExists, devnetFiles, isAlive, lockNode, readNodeState, removeNodeState, updateNodeState} from './files.js'
 
@@ -10,6 +10,8 @@ export interface NodeOptions {
   ports: {rpc: number; grpc: number; rest: number}
   /** Milliseconds between blocks; 0 = a block as soon as a transaction arrives. */
   blockTimeMs: number
+  /** Mempool minimum gas price, e.g. 0.025uakt; '' accepts any fee. */
+  minGasPrice?: string
   chainId?: string
   env?: NodeJS.ProcessEnv
   log: (line: string) => void
@@ -56,6 +58,7 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
         ports: options.ports,
         blockTime: options.blockTimeMs,
         chainId: options.chainId,
+        minGasPrice: options.minGasPrice,
         accounts: devAddress ? [{address: devAddress, coins: DEV_KEY_GENESIS_COINS.map((c) => ({denom: c.denom, amount: c.amount.toString()}))}] : [],
         log: options.log,
       })
@@ -81,6 +84,7 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
       ports: devnet.ports,
       endpoints: devnet.endpoints,
       blockTimeMs: options.blockTimeMs,
+      minGasPrice: options.minGasPrice ?? DEFAULT_MIN_GAS_PRICE,
       devAddress,
     }
     updateNodeState(files, state)

@@ -125,8 +125,9 @@ describe('edge dev (in-process commands, real background node)', () => {
     expect(existsSync(join(dir, 'data', 'keys', 'dev.json'))).toBe(true)
   })
 
-  it('rejects a bad block time with exit 2', async () => {
-    const {error} = await edge('dev', 'start', '--block-time', 'fast')
-    expect(error?.oclif?.exit).toBe(2)
+  it('rejects a bad block time or gas price with exit 2, starting nothing', async () => {
+    expect((await edge('dev', 'start', '--block-time', 'fast')).error?.oclif?.exit).toBe(2)
+    expect((await edge('dev', 'start', '--min-gas-price', '0.025atom')).error?.oclif?.exit).toBe(2)
+    expect(existsSync(join(dir, 'data', 'devnet', 'devnet.pid'))).toBe(false)
   })
 })
