@@ -37,10 +37,12 @@ async function waitForRunning(dseq: bigint, token: string): Promise<Record<strin
 }
 
 describe('edge provide with a tenant that uses only chain-sdk, HTTPS and websockets', () => {
-  it('bids in the block after the order, takes the manifest, serves the lease, and tears it down on close', async () => {
+  it('bids on the order, takes the manifest, serves the lease, and tears it down on close', async () => {
     const {dseq, manifest, orderHeight, bidHeight} = await leaseFromOurProvider('hello-from-edge')
-    expect(bidHeight).toBe(orderHeight + 1)
-    await h.provider!.waitFor('bid.placed', (e) => e.order.endsWith(`/${dseq}/1/1`) && e.blocks === 1)
+    // Latency is a benchmark figure (bench/provide: the next block); here only the order of events.
+    expect(bidHeight).toBeGreaterThan(orderHeight)
+    const placed = await h.provider!.waitFor('bid.placed', (e) => e.order.endsWith(`/${dseq}/1/1`))
+    expect(placed.orderHeight).toBe(orderHeight)
 
     // The gateway's certificate is the provider's: CN = its address, serial published on chain.
     const address = await httpsRequest(`${h.hostUri}/address`)
