@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {UsageError} from '../errors.js'
+import {CancelledError, UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {openShell} from '../services/lease/streams.js'
@@ -19,7 +19,7 @@ export interface ShellCommandResult {
 export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult> {
   static summary = "Run a command in a service's container, or open an interactive shell."
   static description =
-    "With a command after `--`, runs it once and exits with the command's own exit code. Without one, opens /bin/sh with a terminal (in a TTY). Uses the provider's lease-shell websocket."
+    "With a command after `--`, runs it once and exits with the command's own exit code. Without one, opens /bin/sh with a terminal (in a TTY); Ctrl-] leaves it. Uses the provider's lease-shell websocket."
   static examples = [
     '<%= config.bin %> <%= command.id %> 123 -- echo hi',
     '<%= config.bin %> <%= command.id %> 123 --service web -- sh -c "ls /"',
@@ -52,6 +52,7 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     const stdin = process.stdin
     const restore: Array<() => void> = []
+    let detached = false
     try {
       const {session, service} = await openShell(ctx, dseq, {
         ...(this.flags.service ? {service: this.flags.service} : {}),
@@ -71,7 +72,16 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
           process.stdout.on('resize', resize)
           restore.push(() => process.stdout.off('resize', resize))
         }
-        const onData = (chunk: Buffer) => session.write(chunk)
+        const onData = (chunk: Buffer) => {
+          // Ctrl-] leaves the session from this side, like telnet: the remote may have no
+          // terminal to turn Ctrl-C into a signal.
+          if (tty && chunk.includes(0x1d)) {
+            detached = true
+            session.close()
+            return
+          }
+          session.write(chunk)
+        }
         stdin.on('data', onData)
         stdin.resume()
         restore.push(() => {
@@ -79,7 +89,10 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
           stdin.pause()
         })
       }
-      const result = await session.done
+      const result = await session.done.catch((error) => {
+        if (detached) throw new CancelledError('Left the shell (Ctrl-]).')
+        throw error
+      })
       return {
         dseq,
         service,

@@ -773,6 +773,7 @@ class DeployRun {
     const statuses = new Map<string, LeaseStatus>()
     let lastKey = ''
     let lastError: unknown
+    let errorPolls = 0
     for (;;) {
       this.checkCancelled()
       for (const lease of leases) {
@@ -786,6 +787,18 @@ class DeployRun {
           if (code !== 'provider_lease_not_found' && code !== 'provider_unreachable' && code !== 'provider_failed') throw error
           lastError = error
         }
+      }
+      // A provider that reports errors (the container could not start) will not become ready:
+      // fail after they persist for a few polls instead of waiting out the timeout.
+      const errors = [...statuses.values()].flatMap((st) => st.errors ?? [])
+      errorPolls = errors.length > 0 ? errorPolls + 1 : 0
+      if (errorPolls >= 3) {
+        yield this.step('ready', 'failed', errors[0])
+        throw new ProviderError(`The provider could not start the services: ${errors.join('; ')}`, {
+          code: 'services_failed',
+          hint: `Check the image, command and resources in the SDL; \`edge events ${this.dseq}\` shows what the provider saw (rerun with --keep to keep the deployment for that).`,
+          details: {dseq: this.dseq, errors},
+        })
       }
       const services = summarizeServices([...statuses.values()])
       const key = JSON.stringify(services)

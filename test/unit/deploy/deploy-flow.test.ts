@@ -148,6 +148,16 @@ describe('edge deploy flow', () => {
     expect(ofType(kept.events, 'warning').some((w) => w.message.includes('--keep'))).toBe(true)
   }, 60_000)
 
+  it('fails fast and closes the deployment when the provider reports that the services cannot start', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}], {leaseStatus: {services: {web: {name: 'web', available: 0, total: 1, uris: [], ready_replicas: 0, available_replicas: 0}}, errors: ['web: image not found']}})
+    const started = Date.now()
+    const {error} = await h.run({readyTimeoutMs: 60_000})
+    expect(error).toMatchObject({code: 'services_failed', exitCode: 5})
+    expect(error!.message).toMatch(/image not found/)
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+  })
+
   it('finds the deployment of a retried run through its idempotency key instead of opening another', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     const first = await h.run({idempotencyKey: 'ci-123', labels: {ci: 'yes'}})
