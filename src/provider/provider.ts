@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
-import {ChainError, InsufficientFundsError, UsageError} from '../errors.js'
+import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
@@ -359,7 +359,9 @@ async function createConfiguredRuntime(config: ProviderConfig, network: NetworkC
       provider: address,
     })
   } catch (error) {
-    throw new ChainError(`No container engine: ${(error as Error).message}`, {
+    // The runtime's own error already says which socket to start; keep its exit code (2).
+    if (error instanceof EdgeError) throw error
+    throw new UsageError(`No container engine: ${(error as Error).message}`, {
       code: 'no_container_engine',
       hint: 'Start Docker or `podman system service`, set runtime.socket in the provider config, or use runtime.kind: process on edge dev.',
     })
