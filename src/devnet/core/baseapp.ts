@@ -131,6 +131,9 @@ export class BaseApp {
     const accounts = ctx.accounts as AccountKeeper
     const bank = ctx.bank as BankKeeper
 
+    // edge dev has neither extension options nor x/feegrant.
+    if (tx.body.extensionOptions.length > 0) throw sdkError(SdkCode.unknownExtensionOptions)
+    if (tx.authInfo.fee?.granter) throw sdkError(SdkCode.invalidRequest, 'fee grants are not supported by edge dev')
     const timeout = BigInt(tx.body.timeoutHeight.toString())
     if (timeout > 0n && BigInt(ctx.height) > timeout)
       throw sdkError(SdkCode.txTimeoutHeight, `block height: ${ctx.height}, timeout height: ${timeout}`)
