@@ -8,7 +8,9 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {spawnEdge} from '../../helpers/run-edge.js'
+import {execa} from 'execa'
+
+import {EDGE_BIN, cleanEnv, spawnEdge} from '../../helpers/run-edge.js'
 import {type DevMarket, startDevMarket, waitForHttp} from './dev-market.js'
 
 let market: DevMarket
@@ -165,5 +167,49 @@ describe('edge deploy on edge dev + edge provide', () => {
     expect(events.some((e) => e.type === 'deployment_closed' && e.reason === 'cancelled')).toBe(true)
     expect(events.at(-1)).toMatchObject({type: 'error', error: {code: 'cancelled', exitCode: 130}})
     expect(await activeDseqs()).toEqual(before)
+  })
+
+  it('in a real terminal: shows each step, lets the user pick a bid with the arrow keys, and ends ready', async () => {
+    const hasTmux = (await execa('tmux', ['-V'], {reject: false})).exitCode === 0
+    if (!hasTmux) return
+    const session = `edge-deploy-pty-${process.pid}`
+    const env = {...cleanEnv(), ...market.home.env, TERM: 'xterm-256color'}
+    const envArgs = Object.entries(market.home.env).map(([k, v]) => `${k}=${v}`)
+    const screen = async () => (await execa('tmux', ['capture-pane', '-p', '-t', session])).stdout
+    const waitFor = async (re: RegExp, ms = 60_000) => {
+      const end = Date.now() + ms
+      let last = ''
+      while (Date.now() < end) {
+        last = await screen()
+        if (re.test(last)) return last
+        if (/EDGE_EXIT=/.test(last)) break
+        await new Promise((r) => setTimeout(r, 250))
+      }
+      throw new Error(`screen never matched ${re}:\n${last}`)
+    }
+    // The pane outlives the command so that its last screen (and exit code) can be read.
+    const command = `env ${envArgs.map((a) => `'${a}'`).join(' ')} '${process.execPath}' '${EDGE_BIN}' deploy templates/hello; echo EDGE_EXIT=$?; sleep 300`
+    await execa('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '45', command], {env, cwd: process.cwd()})
+    try {
+      const picker = await waitFor(/Choose a bid for/)
+      expect(picker).toMatch(/✔ Create deployment/)
+      expect(picker).toMatch(/PROVIDER\s+REGION\s+USD\/H\s+LATENCY\s+AUDITED\s+GPU\s+SCORE/)
+      const rows = picker.split('\n').filter((l) => /akash1\S+…\S+\s+(us-west|eu-central)/.test(l))
+      expect(rows).toHaveLength(2)
+      // The second row's provider, then move to it and lease it.
+      const second = /(us-west|eu-central)/.exec(rows[1])![1]
+      await execa('tmux', ['send-keys', '-t', session, 'Down'])
+      await waitFor(new RegExp(`❯ akash1\\S+\\s+${second}`))
+      await execa('tmux', ['send-keys', '-t', session, 'Enter'])
+      const done = await waitFor(/Deployment (\d+) is ready/)
+      for (const step of ['Validate SDL', 'Forecast cost', 'Check funds', 'Create deployment', 'Collect bids', 'Measure latency', 'Choose a bid', 'Create lease', 'Send manifest', 'Wait for services']) {
+        expect(done).toMatch(new RegExp(`✔ ${step}`))
+      }
+      expect(done).toMatch(new RegExp(`provider:\\s+akash1\\S+ \\(${second}\\)`))
+      const id = /Deployment (\d+) is ready/.exec(done)![1]
+      await market.edge(['close', id])
+    } finally {
+      await execa('tmux', ['kill-session', '-t', session], {reject: false})
+    }
   })
 })
