@@ -58,6 +58,14 @@ describe('edge deploy on edge dev + edge provide', () => {
     expect(result.blocks.ready - result.blocks.start).toBeLessThanOrEqual(6)
   })
 
+  it('edge events shows what the provider did: the image and the container (Podman)', async () => {
+    const r = await market.edge(['events', dseq, '--json'])
+    expect(r.exitCode).toBe(0)
+    const reasons = r.json.result.events.map((e: {reason: string}) => e.reason)
+    expect(reasons).toContain('Pulled')
+    expect(reasons).toContain('Created')
+  })
+
   it('edge shell runs a command and returns its exit code', async () => {
     const hi = await market.edge(['shell', dseq, '--', 'echo', 'hi'])
     expect(hi.exitCode).toBe(0)

@@ -7,7 +7,9 @@ import {request} from 'node:http'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 
+import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {type EdgeHome, type EdgeResult, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
+import {ensureTestImage} from '../../helpers/test-image.js'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,12 +24,17 @@ export async function freePort(): Promise<number> {
 
 export interface DevMarket {
   home: EdgeHome
+  podman: PodmanSocket
   edge(args: string[], options?: {timeout?: number; env?: Record<string, string>}): Promise<EdgeResult>
   stop(): Promise<void>
 }
 
+/** `edge dev start --providers N` whose providers run containers through Podman (test/helpers/podman.ts). */
 export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<DevMarket> {
+  const podman = await startPodman()
+  await ensureTestImage(podman.socketPath)
   const home = makeEdgeHome('edge-deploy-sys-')
+  home.env.EDGE_DOCKER_SOCKET = podman.socketPath
   const ports = [await freePort(), await freePort(), await freePort()]
   const edge = (args: string[], options: {timeout?: number; env?: Record<string, string>} = {}) =>
     runEdge(args, {home, timeout: options.timeout ?? 180_000, ...(options.env ? {env: options.env} : {})})
@@ -36,13 +43,13 @@ export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<D
     {timeout: 240_000},
   )
   if (started.exitCode !== 0) {
-    await stopAll(home, edge)
+    await stopAll(home, edge, podman)
     throw new Error(`edge dev start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`)
   }
-  return {home, edge, stop: () => stopAll(home, edge)}
+  return {home, podman, edge, stop: () => stopAll(home, edge, podman)}
 }
 
-async function stopAll(home: EdgeHome, edge: DevMarket['edge']): Promise<void> {
+async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSocket): Promise<void> {
   // Closing every deployment first lets the providers tear their workloads down; a provider
   // stopped with leases still running keeps them (it is restart-safe by design).
   await edge(['close', '--all'], {timeout: 60_000}).catch(() => undefined)
@@ -65,6 +72,7 @@ async function stopAll(home: EdgeHome, edge: DevMarket['edge']): Promise<void> {
     }
   }
   await new Promise((r) => setTimeout(r, 500))
+  await podman.stop()
   home.cleanup()
 }
 
