@@ -18,8 +18,14 @@ export const DEV_KEY_GENESIS_COINS = [
 export async function ensureDevKey(env: NodeJS.ProcessEnv = process.env): Promise<{record: KeyRecord; created: boolean}> {
   const keystore = new Keystore(keysDir(env))
   if (keystore.has(DEV_KEY)) return {record: keystore.get(DEV_KEY), created: false}
-  const record = await keystore.add(DEV_KEY, generateMnemonic(24), env.EDGE_PASSPHRASE ?? '', {dev: true})
-  return {record, created: true}
+  try {
+    const record = await keystore.add(DEV_KEY, generateMnemonic(24), env.EDGE_PASSPHRASE ?? '', {dev: true})
+    return {record, created: true}
+  } catch (error) {
+    // Another `edge dev start` made it in the meantime: use that one.
+    if ((error as {code?: string}).code === 'key_exists') return {record: keystore.get(DEV_KEY), created: false}
+    throw error
+  }
 }
 
 /** The dev key's address, if it exists (no passphrase needed). */

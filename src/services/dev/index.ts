@@ -125,7 +125,10 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
     alreadyRunning = true
     if (!state.endpoints) state = await waitForReady(files, state.pid, undefined, options)
   } else {
-    state = await spawnNode(files, options, env)
+    const spawned = await spawnNode(files, options, env)
+    state = spawned.state
+    // Lost a race with another start: its node is the one running.
+    alreadyRunning = state.pid !== spawned.pid
   }
   await selectLocalNetwork(state, env)
   emit(options.onEvent, 'network', 'succeeded', 'Selected the local network')
@@ -138,7 +141,7 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
   return {...(await devStatus(env)), alreadyRunning, devKeyCreated: created, localProviders}
 }
 
-async function spawnNode(files: DevnetFiles, options: StartOptions, env: NodeJS.ProcessEnv): Promise<NodeState> {
+async function spawnNode(files: DevnetFiles, options: StartOptions, env: NodeJS.ProcessEnv): Promise<{state: NodeState; pid: number}> {
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   emit(options.onEvent, 'spawn', 'started', 'Starting edge dev in the background')
   const logFd = openSync(files.log, 'a', 0o600)
@@ -159,7 +162,7 @@ async function spawnNode(files: DevnetFiles, options: StartOptions, env: NodeJS.
   if (child.pid === undefined) throw new ChainError('Could not start the edge dev process.', {hint: `See ${files.log}.`})
   emit(options.onEvent, 'spawn', 'succeeded', `Started edge dev (pid ${child.pid})`)
   try {
-    return await waitForReady(files, child.pid, () => exited, options, logStart)
+    return {state: await waitForReady(files, child.pid, () => exited, options, logStart), pid: child.pid}
   } catch (error) {
     if (!exited && isAlive(child.pid)) process.kill(child.pid, 'SIGTERM')
     throw error
@@ -178,6 +181,9 @@ async function waitForReady(
   while (Date.now() < deadline) {
     const gone = exited?.()
     if (gone || !isAlive(pid)) {
+      // Two starts raced and the other one holds the chain: wait for that node instead.
+      const other = readNodeState(files)
+      if (other && other.pid !== pid && isAlive(other.pid)) return waitForReady(files, other.pid, undefined, options)
       const tail = logTail(files, logStart)
       emit(options.onEvent, 'wait', 'failed', 'edge dev stopped while starting')
       throw new ChainError(`edge dev exited while starting${gone?.code != null ? ` (exit ${gone.code})` : ''}.`, {
