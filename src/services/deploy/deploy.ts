@@ -13,7 +13,7 @@ import {setMaxListeners} from 'node:events'
 
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
-import type {AuditedAttributes, Bid, BidId, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
+import type {AuditedAttributes, Bid, BidId, Coin, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import {convertGroupSpec} from './group-spec.js'
 import {ProviderClient, type TokenSource} from '../../provider-client/client.js'
@@ -104,6 +104,7 @@ class DeployRun {
   private stepStarted = new Map<StepName, number>()
   private explanation?: DeployResult['explanation']
   private clients = new Map<string, ProviderClient>()
+  private chainFacts?: Promise<[Coin[], bigint | undefined]>
 
   constructor(
     private readonly deps: DeployDeps,
@@ -136,11 +137,13 @@ class DeployRun {
   async *run(): AsyncGenerator<Ev, DeployResult> {
     const started = this.now()
     const {market} = this.deps
-    // The first block height anchors the block counts of the benchmark.
-    const startBlock = await market.latestBlock()
-    this.blocks.start = startBlock.height
-
+    // Chain reads that do not depend on the SDL start now and overlap with validation.
+    const startBlock = market.latestBlock()
+    this.chainFacts = Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)])
+    void this.chainFacts.catch(() => undefined)
     yield* this.validate()
+    // The first block height anchors the block counts of the benchmark.
+    this.blocks.start = (await startBlock).height
     yield* this.prepareForecast()
     this.checkCancelled()
 
@@ -206,7 +209,7 @@ class DeployRun {
     if (price.denom !== network.depositDenom) {
       yield {type: 'warning', message: `The SDL prices in ${price.denom} but ${network.name} takes deposits in ${network.depositDenom}.`, ts: ts()}
     }
-    const [minDeposits, aktUsd] = await Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)])
+    const [minDeposits, aktUsd] = await (this.chainFacts ?? Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)]))
     this.aktUsd = aktUsd
     const min = minDeposits.find((c) => c.denom === price.denom)
     this.forecast = computeForecast({

@@ -53,12 +53,18 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   let market: Market
   let owner: string
   let key: JwtKey | undefined
+  // chain-sdk takes a few hundred ms to load; start now so it overlaps with unlocking the key
+  // (scrypt and PBKDF2 run on the thread pool) instead of delaying the first query.
+  void import('@akashnetwork/chain-sdk').catch(() => undefined)
   if (options.sign) {
     const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive}, env)
-    const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
+    const [derived, opened] = await Promise.all([
+      deriveKey(signer.mnemonic, session.network.bech32Prefix),
+      openMarket(session.network, {mnemonic: signer.mnemonic}),
+    ])
     key = {address: derived.address, privkey: derived.privkey}
     owner = derived.address
-    market = await openMarket(session.network, {mnemonic: signer.mnemonic})
+    market = opened
   } else {
     owner = await ownerAddress(session, options.key, env)
     market = await openMarket(session.network)
