@@ -155,6 +155,29 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(missing.json.error.code).toBe('deployment_not_found')
   })
 
+  it('flags a deployment past its TTL in edge ls, and edge close --expired closes it', async () => {
+    const {json} = await chain.edge('deploy', HELLO, '--yes', '--json', '--ttl', '2s', '--label', 'ttl=short')
+    const dseq = json.result.dseq
+    await new Promise((r) => setTimeout(r, 2500))
+    const ls = await chain.edge('ls', '--json', '--label', 'ttl=short')
+    expect(ls.json.result[0]).toMatchObject({dseq, expired: true})
+    expect(ls.json.result[0].flags).toContain('expired')
+    const closed = await chain.edge('close', '--expired', '--json')
+    expect(closed.json.result.closed).toEqual([expect.objectContaining({dseq, outcome: 'closed', reason: 'ttl expired'})])
+    expect(await activeDeployments()).not.toContain(BigInt(dseq))
+  })
+
+  it('mints ACT from AKT and waits for the BME epoch', async () => {
+    const before = await chain.edge('wallet', 'balance', '--json')
+    const {json, error} = await chain.edge('wallet', 'mint', '20akt', '--yes', '--json')
+    expect(error, JSON.stringify(json)).toBeUndefined()
+    expect(json.result.burnedUakt).toBe('20000000')
+    expect(BigInt(json.result.mintedUact)).toBeGreaterThan(0n)
+    const uact = (r: {json: {result: {balances: Array<{denom: string; amount: string}>}}}) => BigInt(r.json.result.balances.find((b) => b.denom === 'uact')!.amount)
+    const after = await chain.edge('wallet', 'balance', '--json')
+    expect(uact(after) - uact(before)).toBe(BigInt(json.result.mintedUact))
+  })
+
   it('lists providers with their region and measured latency', async () => {
     const {json} = await chain.edge('providers', '--probe', '--json')
     expect(json.result.map((p: {address: string}) => p.address).sort()).toEqual(chain.providers.map((p) => p.address).sort())
