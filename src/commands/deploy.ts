@@ -167,7 +167,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       throw error
     } finally {
       // Let Ink paint the final frame before it lets go of the terminal.
-      await new Promise((r) => setTimeout(r, 30))
+      await new Promise((r) => setTimeout(r, 100))
       view.unmount()
     }
   }

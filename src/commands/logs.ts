@@ -99,7 +99,7 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
       throw error
     } finally {
       store.flush()
-      await new Promise((r) => setTimeout(r, 30))
+      await new Promise((r) => setTimeout(r, 100))
       view.unmount()
     }
   }
