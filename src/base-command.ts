@@ -137,9 +137,14 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
 
   private installSignalHandlers(): void {
     let count = 0
+    let first = 0
     this.signalHandler = (signal) => {
+      // `conf` loads when-exit, which re-sends the first signal to this process at once: that echo
+      // is not a second Ctrl-C and must not skip the cleanup.
+      if (count === 1 && Date.now() - first < 500) return
       count++
       if (count === 1) {
+        first = Date.now()
         this.out.info(`\nReceived ${signal}: cleaning up (press Ctrl-C again to quit at once).`)
         this.abortController.abort(new CancelledError(`Cancelled by ${signal}.`))
         return

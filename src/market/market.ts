@@ -236,7 +236,7 @@ export interface MarketQueries {
 
 export interface CreateDeploymentInput {
   dseq: bigint
-  /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (wire DecCoin amounts). */
+  /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals, as chain-sdk's codecs take them). */
   groups: unknown[]
   hash: Uint8Array
   deposit: Coin

@@ -88,13 +88,16 @@ export function logFileLines(sources: LogFileSource[], options: LogFileOptions =
   const state = sources.map((s) => ({
     source: s,
     offset: tailOffset(s.path, options.tail ?? -1),
+    // Without follow, read only what the file held when the tail was taken: lines appended since
+    // would make `tail: N` return more than N.
+    end: options.follow ? Number.POSITIVE_INFINITY : fileSize(s.path),
     splitter: new LineSplitter(),
   }))
   const buf = Buffer.alloc(256 * 1024)
   const readAvailable = (): boolean => {
     let any = false
     for (const st of state) {
-      const size = fileSize(st.source.path)
+      const size = Math.min(fileSize(st.source.path), st.end)
       if (size < st.offset) st.offset = 0 // truncated
       while (st.offset < size && !paused) {
         let fd: number
@@ -135,6 +138,7 @@ export function logFileLines(sources: LogFileSource[], options: LogFileOptions =
     readAvailable()
     if (paused) return
     if (!options.follow || (!anyAliveBefore && state.every((st) => st.offset >= fileSize(st.source.path)))) {
+      // The snapshot may end mid-line when a writer was busy; a partial last line is still a line.
       flushAll()
       stop()
       queue.end()
