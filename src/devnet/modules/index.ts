@@ -7,6 +7,7 @@
 import type {Module} from '../types.js'
 import {auditModule, type AuditGenesis} from './audit/index.js'
 import {bmeModule, type BmeGenesis, type BmeGenesisOptions, defaultBmeGenesis} from './bme/index.js'
+import {oracleModule} from './oracle/index.js'
 import {certModule, type CertGenesis} from './cert/index.js'
 import {defaultDeploymentGenesis, deploymentModule, type DeploymentGenesis} from './deployment/index.js'
 import {escrowModule, type EscrowGenesis} from './escrow/index.js'
@@ -46,7 +47,7 @@ export interface AkashGenesisOptions extends BmeGenesisOptions {
 export function akashModules(): Module[] {
   const escrow = escrowModule()
   registerMarketHooks(escrow.keeper)
-  return [auditModule(), certModule(), deploymentModule(), providerModule(), marketModule(), bmeModule(), escrow]
+  return [auditModule(), certModule(), deploymentModule(), providerModule(), marketModule(), bmeModule(), escrow, oracleModule()]
 }
 
 /** Mainnet v2.1 params, overridable, plus edge dev's BME settings (epoch, fixed AKT price, vault). */
