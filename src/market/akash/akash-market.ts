@@ -84,6 +84,9 @@ export class AkashMarket implements Market {
           signerMnemonic: this.options.mnemonic,
           signerOptions: {prefix: this.network.bech32Prefix} as never,
           defaultGasPrice: this.network.gasPrice,
+          // Akash's simulation can fall short of delivery at chain-sdk's default 1.3 (see
+          // test/conformance/DIFFERENCES.md); 1.5 is the adjustment Akash's docs recommend.
+          gasMultiplier: 1.5,
           // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
           stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
         })

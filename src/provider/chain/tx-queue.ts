@@ -70,7 +70,7 @@ export class TxQueue {
     private readonly options: TxQueueOptions = {},
   ) {
     this.maxPerTx = options.maxPerTx ?? 50
-    this.multiplier = options.gasMultiplier ?? 1.3
+    this.multiplier = options.gasMultiplier ?? 1.5
     this.inclusionTimeoutMs = options.inclusionTimeoutMs ?? 60_000
     this.maxAttempts = options.maxAttempts ?? 3
   }

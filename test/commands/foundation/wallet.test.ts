@@ -4,9 +4,10 @@ import {join} from 'node:path'
 
 import {runCommand} from '@oclif/test'
 import {afterEach, describe, expect, it} from 'vitest'
+import {CORPUS} from '../../helpers/corpus.js'
 
 const root = join(import.meta.dirname, '../../..')
-const VECTOR = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+const VECTOR = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 
 function setup(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'edge-wallet-'))

@@ -7,10 +7,11 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {loadSdlOrThrow, manifestSortedJson, manifestVersion} from '../../../src/sdl/index.js'
 import {BASE, variant} from '../../unit/sdl/sdl-text.js'
 import {cleanup, root, setup} from './helpers.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
 afterEach(cleanup)
 
-const FIXTURES = '/work/shared/corpus/akash-vectors/testdata/sdl'
+const FIXTURES = join(CORPUS, 'akash-vectors/testdata/sdl')
 const SIMPLE = join(FIXTURES, 'input/v2.0/simple/input.yaml')
 
 describe('edge sdl render', () => {

@@ -6,8 +6,9 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {EDGE_BIN, cleanEnv, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-const VECTOR = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+const VECTOR = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 const HEAVY = /@akashnetwork[\\/]chain-sdk|@cosmjs[\\/]|[\\/]node_modules[\\/]react[\\/]|[\\/]node_modules[\\/]ink[\\/]/
 
 async function tracedRun(args: string[]): Promise<string[]> {

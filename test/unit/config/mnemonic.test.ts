@@ -1,10 +1,12 @@
+import {join} from 'node:path'
 import {readFileSync} from 'node:fs'
 
 import {describe, expect, it} from 'vitest'
 
 import {deriveKey, generateMnemonic, validateMnemonic} from '../../../src/config/mnemonic.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-const VECTOR = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+const VECTOR = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 
 describe('mnemonic', () => {
   it('derives the address of Akash JWT test vectors (m/44\'/118\'/0\'/0/0, prefix akash)', async () => {

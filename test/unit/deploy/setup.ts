@@ -12,8 +12,9 @@ import type {DeployEvent} from '../../../src/services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../../../src/services/deploy/types.js'
 import {FakeProvider} from '../provider-client/fake-provider.js'
 import {FakeMarket, type FakeProviderSpec, usdPerHourToPerBlock} from './fake-market.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-export const MNEMONIC = readFileSync(resolve(import.meta.dirname, '../../../../shared/corpus/akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
+export const MNEMONIC = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 export const HELLO = resolve(import.meta.dirname, '../../../templates/hello/deploy.yaml')
 
 export const P1 = 'akash1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn7kpu2u'

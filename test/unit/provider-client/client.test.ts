@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {resolve, join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -9,8 +9,9 @@ import {ProviderClient, type LogStreamEvent} from '../../../src/provider-client/
 import {leaseToken} from '../../../src/provider-client/jwt.js'
 import {establishTrust} from '../../../src/provider-client/trust.js'
 import {FakeProvider, selfSignedCert} from './fake-provider.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-const MNEMONIC = readFileSync(resolve(import.meta.dirname, '../../../../shared/corpus/akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
+const MNEMONIC = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 const PROVIDER = 'akash1qqqsyqcyq5rqwzqfpg9scrgwpugpzysn7kpu2u'
 const OTHER = 'akash1zg69v7ys40x77y352eufp27daufrg4ncxy8l4g'
 

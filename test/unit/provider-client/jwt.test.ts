@@ -1,13 +1,14 @@
 import {readFileSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {resolve, join} from 'node:path'
 
 import {secp256k1} from '@noble/curves/secp256k1'
 import {describe, expect, it} from 'vitest'
 
 import {deriveKey} from '../../../src/config/mnemonic.js'
 import {decodeJwt, leaseToken, signJwt, signSegment, verifyJwt} from '../../../src/provider-client/jwt.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-const VECTORS = resolve(import.meta.dirname, '../../../../shared/corpus/akash-vectors/testdata/jwt')
+const VECTORS = join(CORPUS, 'akash-vectors/testdata/jwt')
 const mnemonic = readFileSync(resolve(VECTORS, 'mnemonic'), 'utf8').trim()
 const cases = JSON.parse(readFileSync(resolve(VECTORS, 'cases_es256k.json'), 'utf8')) as Array<{
   description: string

@@ -22,6 +22,7 @@ import {ProviderStore} from '../../../src/provider/state/store.js'
 import {generateServerCertificate} from '../../../src/provider/tls/server-certificate.js'
 import {groupSpecs, loadSdlOrThrow, manifestSortedJson, manifestVersion} from '../../../src/sdl/index.js'
 import {FakeMarket, FakeRuntime, FakeTx, PROVIDER, order} from './fakes.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
 const SDL = `
 version: "2.0"
@@ -51,7 +52,7 @@ deployment:
       count: 1
 `
 
-const mnemonic = readFileSync('/work/shared/corpus/akash-vectors/testdata/jwt/mnemonic', 'utf8').trim()
+const mnemonic = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 let tenant: Awaited<ReturnType<typeof deriveKey>>
 let stranger: Awaited<ReturnType<typeof deriveKey>>
 let strangerMnemonic: string

@@ -6,8 +6,9 @@ import {beforeAll, describe, expect, it} from 'vitest'
 
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {b64urlDecode, b64urlEncode, claimsProblem, signInput, signJwt, verifyJwt, verifySignature} from '../../../src/provider/auth/jwt.js'
+import {JWT_VECTORS} from '../../helpers/corpus.js'
 
-const CORPUS = '/work/shared/corpus/akash-vectors/testdata/jwt'
+const CORPUS = JWT_VECTORS
 const cases = JSON.parse(readFileSync(`${CORPUS}/cases_es256k.json`, 'utf8')) as Array<{
   description: string
   tokenString: string

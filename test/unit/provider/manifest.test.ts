@@ -1,3 +1,4 @@
+import {join} from 'node:path'
 import {readFileSync} from 'node:fs'
 
 import {GroupSpec as GroupSpecCodec} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
@@ -7,8 +8,9 @@ import {groupSpec as toMarketSpec} from '../../../src/market/akash/convert.js'
 import {crossValidate, manifestVersionMatches, parseManifest, sha256Hex} from '../../../src/provider/manifest/verify.js'
 import type {Manifest} from '../../../src/provider/runtime/manifest-types.js'
 import {groupSpecs, loadSdlOrThrow, manifestSortedJson, manifestVersion, renderManifest} from '../../../src/sdl/index.js'
+import {CORPUS} from '../../helpers/corpus.js'
 
-const SDL_DIR = '/work/shared/corpus/akash-vectors/testdata/sdl/input/v2.0'
+const SDL_DIR = join(CORPUS, 'akash-vectors/testdata/sdl/input/v2.0')
 
 function fixture(name: string) {
   const sdl = loadSdlOrThrow(readFileSync(`${SDL_DIR}/${name}/input.yaml`, 'utf8').replace(/denom: uakt/g, 'denom: uact'))

@@ -1,8 +1,9 @@
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {CORPUS} from '../../helpers/corpus.js'
 
 /** Akash's own SDL vectors and the awesome-akash SDLs (third-party data, read-only). */
-export const CORPUS = '/work/shared/corpus'
+export {CORPUS}
 export const VECTORS = join(CORPUS, 'akash-vectors/testdata/sdl')
 export const GO_TESTDATA = join(CORPUS, 'akash-vectors/go/sdl/_testdata')
 export const AWESOME = join(CORPUS, 'awesome-akash')
