@@ -15,7 +15,7 @@ import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../src/sdl/index.js'
-import {startEdgeDev} from './backends/edge-dev.js'
+import {wantedBackends} from './backends/index.js'
 import type {ChainAccount, ChainBackend} from './node/types.js'
 import {CORPUS} from '../helpers/corpus.js'
 
@@ -26,26 +26,7 @@ const DEPOSIT = 5_000_000n
 const TOP_UP = 1_000_000n
 const BID_DEPOSIT = 500_000n
 
-interface BackendCase {
-  name: 'edge-dev' | 'akash-node'
-  start(): Promise<ChainBackend>
-  /** A reason this backend cannot run on this machine (reported as a skip, never a silent pass). */
-  unavailable?(error: unknown): string | undefined
-}
-
-const wanted = (process.env.EDGE_CONFORMANCE_BACKENDS ?? 'edge-dev,akash-node').split(',').map((s) => s.trim())
-
-const BACKENDS: BackendCase[] = [
-  {name: 'edge-dev', start: () => startEdgeDev({blockTimeMs: 200})},
-  {
-    name: 'akash-node',
-    start: async () => (await import('./backends/akash-node.js')).startAkashNode(),
-    unavailable: (error) =>
-      (error as Error)?.name === 'AkashNodeUnavailableError' && process.env.EDGE_REQUIRE_AKASH_NODE !== '1' ? (error as Error).message : undefined,
-  },
-]
-
-for (const backendCase of BACKENDS.filter((b) => wanted.includes(b.name))) {
+for (const backendCase of wantedBackends()) {
   describe(`chain conformance: ${backendCase.name}`, () => {
     let backend: ChainBackend
     let skip: string | undefined

@@ -326,6 +326,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
+/** The fee for a retry after out of gas (sdk/11): 1.5x the gas delivery used, at the network's price. */
+export function outOfGasRetryFee(error: unknown, gasPrice: string): {amount: Coin[]; gas: string} | undefined {
+  const response = (error as {txResponse?: {code?: number; gasUsed?: bigint | number; rawLog?: string}})?.txResponse
+  // Code 11 is also used by modules; only the SDK's out-of-gas says so in its log.
+  if (!response || response.code !== 11 || !/out of gas/i.test(response.rawLog ?? '')) return undefined
+  const used = BigInt(response.gasUsed ?? 0)
+  if (used <= 0n) return undefined
+  const gas = (used * 3n) / 2n
+  const match = /^(\d+(?:\.\d+)?)([a-z][a-z0-9/]*)$/.exec(gasPrice)
+  if (!match) return undefined
+  const [whole, frac = ''] = match[1].split('.')
+  const scale = 10n ** BigInt(frac.length)
+  const price = BigInt(whole) * scale + BigInt(frac || '0')
+  return {gas: gas.toString(), amount: [{denom: match[2], amount: (gas * price + scale - 1n) / scale}]}
+}
+
 const dec = (amount: DecAmount) => ({denom: amount.denom, amount: convert.sdkDec(amount.amount)})
 const coin = (c: Coin) => ({denom: c.denom, amount: c.amount.toString()})
 const bidIdInput = (b: BidId) => ({...b, dseq: b.dseq.toString()})
@@ -353,9 +369,24 @@ class AkashTransactions implements MarketTransactions {
   private async send(what: string, call: (sdk: Sdk, options: object) => Promise<unknown>): Promise<TxResult> {
     await this.ready()
     let delivered: {transactionHash: string; height: number; gasUsed: bigint; gasWanted: bigint; events: TxResult['events']} | undefined
-    try {
+    const attempt = async (fee?: {amount: Coin[]; gas: string}) => {
       const sdk = await this.market.sdk()
-      await call(sdk, {afterBroadcast: (r: typeof delivered) => (delivered = r)})
+      await call(sdk, {
+        afterBroadcast: (r: typeof delivered) => (delivered = r),
+        ...(fee ? {fee: {amount: fee.amount.map(coin), gas: fee.gas}} : {}),
+      })
+    }
+    try {
+      try {
+        await attempt()
+      } catch (error) {
+        // Akash's simulation can fall well short of delivery (MsgUpdateDeployment on node v2.1 used
+        // 1.54x its estimate). An out-of-gas failure changed nothing but the fee: send it once more
+        // with what delivery actually used, plus a margin.
+        const retryFee = outOfGasRetryFee(error, this.market.network.gasPrice)
+        if (!retryFee) throw error
+        await attempt(retryFee)
+      }
     } catch (error) {
       throw chainError(error, this.market.network, this.market.network.rpc, what)
     }

@@ -158,7 +158,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
       gateway: existing?.gateway ?? {},
       ingress: {
         ...(existing?.ingress ?? {}),
-        domain: options.ingressDomain ?? existing?.ingress.domain ?? (local ? 'localhost' : `ingress.${new URL(hostUri).hostname}`),
+        domain: options.ingressDomain ?? existing?.ingress.domain ?? defaultIngressDomain(hostUri, local),
         ...(options.ingressListen ? {listen: options.ingressListen} : {}),
       },
       bidding: {...DEFAULT_BIDDING, ...(existing?.bidding ?? {}), ...(options.deposit ? {deposit: options.deposit} : {})},
@@ -362,4 +362,18 @@ function existingAncestor(path: string): string {
   let p = path
   while (!existsSync(p) && dirname(p) !== p) p = dirname(p)
   return p
+}
+
+/**
+ * Where lease hostnames live when the operator names no domain. A name under an IP address
+ * ("x.ingress.203.0.113.7") is not a valid URL host (it ends in a number), so: `localhost` on
+ * edge dev and for loopback, `<ip>.sslip.io` (wildcard DNS for any IP) for other addresses, and
+ * `ingress.<host>` for a DNS name.
+ */
+export function defaultIngressDomain(hostUri: string, local: boolean): string {
+  const host = new URL(hostUri).hostname.replace(/^\[|\]$/g, '')
+  if (local || host === 'localhost' || /^127\./.test(host) || host === '::1') return 'localhost'
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return `${host}.sslip.io`
+  if (host.includes(':')) return `${host.replaceAll(':', '-')}.sslip.io`
+  return `ingress.${host}`
 }
