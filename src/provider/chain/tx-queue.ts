@@ -64,6 +64,8 @@ export class TxQueue {
   private readonly multiplier: number
   private readonly inclusionTimeoutMs: number
   private readonly maxAttempts: number
+  /** Grows when the chain says out of gas: Akash's simulation can fall short of delivery. */
+  private boost = 1
 
   constructor(
     private readonly broadcaster: Broadcaster,
@@ -132,7 +134,7 @@ export class TxQueue {
       try {
         const simulated = await this.broadcaster.simulate(msgs, signer)
         this.learnGas(msgs, simulated)
-        gas = Math.ceil(simulated * this.multiplier)
+        gas = Math.ceil(simulated * this.multiplier * this.boost)
       } catch (error) {
         if (gas === undefined || !WRONG_SEQUENCE.test(String((error as Error).message))) {
           this.handleFailure(batch, error as Error)
@@ -177,6 +179,13 @@ export class TxQueue {
       return
     }
     this.options.onEvent?.({type: 'tx.failed', hash, message: result.log, messages: batch.length})
+    if (result.code === 11 && /out of gas/i.test(result.log)) {
+      // Only the fee was spent: send the same messages again with more gas.
+      this.boost = Math.min(this.boost * 1.5, 4)
+      this.retryOrReject(batch, new TxRejected(result.log, result.code, result.log))
+      void this.pump()
+      return
+    }
     this.handleFailure(batch, new TxRejected(result.log || `transaction failed with code ${result.code}`, result.code, result.log))
     void this.pump()
   }
@@ -231,7 +240,7 @@ export class TxQueue {
       if (g === undefined) return undefined
       total += g
     }
-    return Math.ceil(total * this.multiplier * 1.2)
+    return Math.ceil(total * this.multiplier * this.boost * 1.2)
   }
 
   private learnGas(msgs: ProviderMsg[], gas: number): void {

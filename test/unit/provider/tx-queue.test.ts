@@ -21,6 +21,9 @@ class FakeChain implements Broadcaster {
   failing = new Set<number>()
   checkSequence = true
   simulations = 0
+  /** Gas delivery really needs per message (above the simulated 50,000 = out of gas). */
+  deliveredGasPerMsg = 50_000
+  gasSent: number[] = []
 
   async sequence(): Promise<SignerSequence> {
     return {accountNumber: 3, sequence: this.seq}
@@ -30,7 +33,8 @@ class FakeChain implements Broadcaster {
     return 50_000 * msgs.length
   }
   private pendingSeq = 0
-  async broadcast(msgs: ProviderMsg[], _gas: number, signer: SignerSequence): Promise<string> {
+  async broadcast(msgs: ProviderMsg[], gas: number, signer: SignerSequence): Promise<string> {
+    this.gasSent.push(gas)
     const expected = this.seq + this.pendingSeq
     if (this.checkSequence && signer.sequence !== expected) {
       throw new Error(`account sequence mismatch, expected ${expected}, got ${signer.sequence}: incorrect account sequence`)
@@ -44,6 +48,10 @@ class FakeChain implements Broadcaster {
     const tx = this.txs[Number(hash.slice(1)) - 1]
     this.seq = Math.max(this.seq, tx.sequence + 1)
     this.pendingSeq = Math.max(0, this.pendingSeq - 1)
+    const gas = this.gasSent[Number(hash.slice(1)) - 1]
+    if (gas < this.deliveredGasPerMsg * tx.msgs.length) {
+      return {height: this.height, code: 11, log: `out of gas in location: WritePerByte; gasWanted: ${gas}, gasUsed: ${this.deliveredGasPerMsg * tx.msgs.length}: out of gas`}
+    }
     const bad = tx.msgs.findIndex((m) => m.type === 'createBid' && this.failing.has(Number(m.order.dseq)))
     if (bad >= 0) return {height: this.height, code: 10, log: `failed to execute message; message index: ${bad}: bid exists`}
     return {height: this.height, code: 0, log: ''}
@@ -51,6 +59,17 @@ class FakeChain implements Broadcaster {
 }
 
 describe('TxQueue', () => {
+  it('sends again with more gas when delivery runs out of gas (the simulation fell short)', async () => {
+    const chain = new FakeChain()
+    chain.deliveredGasPerMsg = 90_000
+    const q = new TxQueue(chain)
+    const result = await q.submit(bid(1))
+    expect(result.height).toBe(100)
+    expect(chain.txs).toHaveLength(2)
+    expect(chain.gasSent[1]).toBeGreaterThan(chain.gasSent[0])
+    expect(chain.txs.map((t) => t.sequence)).toEqual([7, 8])
+  })
+
   it('packs messages submitted together into one transaction', async () => {
     const chain = new FakeChain()
     const q = new TxQueue(chain)
