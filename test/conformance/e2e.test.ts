@@ -3,7 +3,6 @@
 // assertions; only the chain differs. Workloads run in Podman containers.
 import http from 'node:http'
 import https from 'node:https'
-import {createServer} from 'node:net'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -14,20 +13,12 @@ import {type PodmanSocket, startPodman} from '../helpers/podman.js'
 import {type EdgeHome, makeEdgeHome, runEdge, spawnEdge} from '../helpers/run-edge.js'
 import {ensureTestImage} from '../helpers/test-image.js'
 import {type ChainBackend, wantedBackends} from './backends/index.js'
+import {freePort} from '../helpers/ports.js'
 
 const HELLO = join(import.meta.dirname, '../../templates/hello/deploy.yaml')
 const PASSPHRASE = 'conformance-passphrase'
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs

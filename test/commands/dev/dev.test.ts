@@ -1,25 +1,16 @@
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {freePort} from '../../helpers/ports.js'
 
 const root = join(import.meta.dirname, '../../..')
 let dir: string
 let ports: number[]
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+
 
 async function edge(...args: string[]) {
   const result = await runCommand(args, {root})

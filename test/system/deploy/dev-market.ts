@@ -4,23 +4,14 @@
  */
 import {readdirSync, readFileSync} from 'node:fs'
 import {request} from 'node:http'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 
 import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {type EdgeHome, type EdgeResult, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
 import {ensureTestImage} from '../../helpers/test-image.js'
+import {freePort} from '../../helpers/ports.js'
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+export {freePort} from '../../helpers/ports.js'
 
 export interface DevMarket {
   home: EdgeHome

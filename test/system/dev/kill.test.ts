@@ -1,4 +1,3 @@
-import {createServer} from 'node:net'
 
 import Database from 'better-sqlite3'
 import {join} from 'node:path'
@@ -8,20 +7,12 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Keystore} from '../../../src/config/keystore.js'
 import {type EdgeHome, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
+import {freePort} from '../../helpers/ports.js'
 
 let home: EdgeHome
 let flags: string[]
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+
 
 function alive(pid: number): boolean {
   try {

@@ -3,7 +3,6 @@
  * run as the real binary, with its JSONL events collected. Used by the provide system tests.
  */
 import http from 'node:http'
-import {createServer} from 'node:net'
 import {join} from 'node:path'
 
 import type {ResultPromise} from 'execa'
@@ -12,17 +11,9 @@ import {Keystore} from '../../../src/config/keystore.js'
 import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {type EdgeHome, makeEdgeHome, runEdge, spawnEdge} from '../../helpers/run-edge.js'
 import {ensureTestImage} from '../../helpers/test-image.js'
+import {freePort} from '../../helpers/ports.js'
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const {port} = server.address() as {port: number}
-      server.close(() => resolve(port))
-    })
-  })
-}
+export {freePort} from '../../helpers/ports.js'
 
 export interface ProviderProcess {
   child: ResultPromise

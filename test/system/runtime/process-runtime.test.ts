@@ -14,14 +14,9 @@ import {processAlive} from '../../../src/provider/runtime/process/proc.js'
 import {ProcessRuntime} from '../../../src/provider/runtime/process/process-runtime.js'
 import {createRuntime} from '../../../src/provider/runtime/factory.js'
 import type {ExecSession, LeaseId, LogLine} from '../../../src/provider/runtime/types.js'
+import {freePort} from '../../helpers/ports.js'
 
-async function freePort(): Promise<number> {
-  const s = net.createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))
-  const port = (s.address() as net.AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
+
 
 function get(port: number, host?: string): Promise<{status: number; body: string}> {
   return new Promise((resolve, reject) => {
