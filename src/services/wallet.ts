@@ -2,7 +2,7 @@ import {UsageError} from '../errors.js'
 import {generateMnemonic, validateMnemonic} from '../config/mnemonic.js'
 import type {KeyRecord} from '../config/keystore.js'
 import {openMarket} from '../market/index.js'
-import {formatCoin, toUsd, DEC_SCALE} from '../market/money.js'
+import {DEC_PRECISION, DEC_SCALE, denomInfo, formatCoin, formatScaled, toUsd} from '../market/money.js'
 import {promptPassword} from '../ui/prompts.js'
 import type {Session} from './session.js'
 import {chooseKeyName} from './signer.js'
@@ -138,8 +138,13 @@ export async function balance(session: Session, options: {address?: string; key?
       .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
       .map(([denom, amount]) => {
         const usd = toUsd(amount * DEC_SCALE, denom)
-        const display = formatCoin(amount, denom)
-        return {denom, symbol: display.split(' ').pop()!, amount, display, ...(usd === undefined ? {} : {usd: formatUsdPlain(usd)})}
+        return {
+          denom,
+          symbol: denomInfo(denom).symbol,
+          amount,
+          display: formatCoin(amount, denom),
+          ...(usd === undefined ? {} : {usd: formatScaled(usd, DEC_PRECISION, 2)}),
+        }
       })
     return {address, ...(key ? {key} : {}), network: session.network.name, height: block.height, balances}
   } finally {
@@ -147,8 +152,4 @@ export async function balance(session: Session, options: {address?: string; key?
   }
 }
 
-function formatUsdPlain(usdScaled: bigint): string {
-  const cents = (usdScaled * 100n + DEC_SCALE / 2n) / DEC_SCALE
-  return `${cents / 100n}.${(cents % 100n).toString().padStart(2, '0')}`
-}
 

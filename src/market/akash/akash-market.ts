@@ -122,6 +122,22 @@ export class AkashMarket implements Market {
     }
   }
 
+  /**
+   * Every page of a list query: a busy provider or tenant has more leases, bids or deployments
+   * than one page holds, and a silently cut list would drop some of them.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async all<T>(what: string, field: string, fetchPage: (sdk: Sdk, pagination: object) => Promise<any>, map: (item: any) => T): Promise<T[]> {
+    const items: T[] = []
+    let key: Uint8Array | undefined
+    do {
+      const response = await this.query(what, (sdk) => fetchPage(sdk, {limit: PAGE, ...(key ? {key} : {})}))
+      items.push(...(response[field] ?? []).map(map))
+      key = response.pagination?.nextKey?.length ? response.pagination.nextKey : undefined
+    } while (key)
+    return items
+  }
+
   async latestBlock(): Promise<BlockInfo> {
     try {
       const status = await cometRpc<CometStatus>(this.network.rpc, 'status', {}, this.timeoutMs)
@@ -149,17 +165,19 @@ export class AkashMarket implements Market {
   }
 
   async balances(address: string): Promise<Coin[]> {
-    const response = await this.query('reading balances', (sdk) =>
-      sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination: {limit: PAGE}}),
-    )
-    return (response.balances ?? []).map((c: {denom: string; amount: string}) => ({denom: c.denom, amount: BigInt(c.amount)}))
+    return this.all('reading balances', 'balances', (sdk, pagination) => sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination}), (c: {denom: string; amount: string}) => ({
+      denom: c.denom,
+      amount: BigInt(c.amount),
+    }))
   }
 
   async deployments(owner: string, state?: DeploymentState): Promise<Deployment[]> {
-    const response = await this.query('listing deployments', (sdk) =>
-      sdk.akash.deployment.v1beta4.getDeployments({filters: {owner, state: state ?? ''}, pagination: {limit: PAGE}}),
+    return this.all(
+      'listing deployments',
+      'deployments',
+      (sdk, pagination) => sdk.akash.deployment.v1beta4.getDeployments({filters: {owner, state: state ?? ''}, pagination}),
+      convert.deployment,
     )
-    return (response.deployments ?? []).map(convert.deployment)
   }
 
   async deployment(id: DeploymentId): Promise<Deployment | undefined> {
@@ -170,49 +188,18 @@ export class AkashMarket implements Market {
   }
 
   async orders(filter: OrderFilter = {}): Promise<Order[]> {
-    const orders: Order[] = []
-    let key: Uint8Array | undefined
-    do {
-      const response = await this.query('listing orders', (sdk) =>
-        sdk.akash.market.v1beta5.getOrders({
-          filters: {owner: filter.owner ?? '', dseq: filter.dseq?.toString() ?? '0', state: filter.state ?? ''},
-          pagination: {limit: PAGE, ...(key ? {key} : {})},
-        }),
-      )
-      orders.push(...(response.orders ?? []).map(convert.order))
-      key = response.pagination?.nextKey?.length ? response.pagination.nextKey : undefined
-    } while (key)
-    return orders
+    const filters = {owner: filter.owner ?? '', dseq: filter.dseq?.toString() ?? '0', state: filter.state ?? ''}
+    return this.all('listing orders', 'orders', (sdk, pagination) => sdk.akash.market.v1beta5.getOrders({filters, pagination}), convert.order)
   }
 
   async bids(filter: BidFilter): Promise<import('../market.js').Bid[]> {
-    const response = await this.query('listing bids', (sdk) =>
-      sdk.akash.market.v1beta5.getBids({
-        filters: {
-          owner: filter.owner ?? '',
-          dseq: filter.dseq?.toString() ?? '0',
-          provider: filter.provider ?? '',
-          state: filter.state ?? '',
-        },
-        pagination: {limit: PAGE},
-      }),
-    )
-    return (response.bids ?? []).map(convert.bid)
+    const filters = marketFilters(filter)
+    return this.all('listing bids', 'bids', (sdk, pagination) => sdk.akash.market.v1beta5.getBids({filters, pagination}), convert.bid)
   }
 
   async leases(filter: LeaseFilter): Promise<Lease[]> {
-    const response = await this.query('listing leases', (sdk) =>
-      sdk.akash.market.v1beta5.getLeases({
-        filters: {
-          owner: filter.owner ?? '',
-          dseq: filter.dseq?.toString() ?? '0',
-          provider: filter.provider ?? '',
-          state: filter.state ?? '',
-        },
-        pagination: {limit: PAGE},
-      }),
-    )
-    return (response.leases ?? []).map(convert.lease)
+    const filters = marketFilters(filter)
+    return this.all('listing leases', 'leases', (sdk, pagination) => sdk.akash.market.v1beta5.getLeases({filters, pagination}), convert.lease)
   }
 
   async lease(id: LeaseId): Promise<Lease | undefined> {
@@ -223,10 +210,7 @@ export class AkashMarket implements Market {
   }
 
   async providers(): Promise<ProviderInfo[]> {
-    const response = await this.query('listing providers', (sdk) =>
-      sdk.akash.provider.v1beta4.getProviders({pagination: {limit: PAGE}}),
-    )
-    return (response.providers ?? []).map(convert.provider)
+    return this.all('listing providers', 'providers', (sdk, pagination) => sdk.akash.provider.v1beta4.getProviders({pagination}), convert.provider)
   }
 
   async provider(owner: string): Promise<ProviderInfo | undefined> {
@@ -246,11 +230,11 @@ export class AkashMarket implements Market {
   }
 
   async certificates(owner: string, serial?: string): Promise<Certificate[]> {
-    const response = await this.query('listing certificates', (sdk) =>
-      sdk.akash.cert.v1.getCertificates({filter: {owner, serial: serial ?? '', state: ''}, pagination: {limit: PAGE}}),
-    )
-    return (response.certificates ?? []).map((c: {certificate: unknown; serial: string}) =>
-      convert.certificate({...c, owner}),
+    return this.all(
+      'listing certificates',
+      'certificates',
+      (sdk, pagination) => sdk.akash.cert.v1.getCertificates({filter: {owner, serial: serial ?? '', state: ''}, pagination}),
+      (c: {certificate: unknown; serial: string}) => convert.certificate({...c, owner}),
     )
   }
 
@@ -305,6 +289,13 @@ export class AkashMarket implements Market {
 }
 
 class NotFound extends Error {}
+
+const marketFilters = (filter: BidFilter | LeaseFilter) => ({
+  owner: filter.owner ?? '',
+  dseq: filter.dseq?.toString() ?? '0',
+  provider: filter.provider ?? '',
+  state: filter.state ?? '',
+})
 
 function isNotFound(error: unknown): boolean {
   const e = error as {code?: unknown; message?: string}
