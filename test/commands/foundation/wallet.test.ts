@@ -85,3 +85,30 @@ describe('edge wallet (in-process)', () => {
     expect(stderr).not.toMatch(/\n\s+at /)
   })
 })
+
+describe('edge wallet balance against a live chain (in-process)', () => {
+  it('shows AKT and ACT in display units, with the USD value of ACT', async () => {
+    const {dir} = setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw', EDGE_MNEMONIC: VECTOR})
+    const {startDevnet} = await import('../../../src/devnet/index.js')
+    const address = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
+    const dev = await startDevnet({
+      dataDir: join(dir, 'chain'),
+      ports: {rpc: 0, grpc: 0, rest: 0},
+      blockTime: 200,
+      accounts: [{address, coins: [{denom: 'uakt', amount: '7000001'}, {denom: 'uact', amount: '2500000'}]}],
+    })
+    try {
+      await runCommand(['network', 'add', 'here', '--chain-id', dev.chainId, '--rpc', dev.endpoints.rpc, '--grpc', dev.endpoints.grpc, '--rest', dev.endpoints.rest], {root})
+      const {stdout, error} = await runCommand(['wallet', 'balance', '--network', 'here', '--json'], {root})
+      expect(error).toBeUndefined()
+      const {result} = JSON.parse(stdout)
+      expect(result.address).toBe(address)
+      expect(result.balances).toEqual([
+        {denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT'},
+        {denom: 'uact', symbol: 'ACT', amount: '2500000', display: '2.5 ACT', usd: '2.50'},
+      ])
+    } finally {
+      await dev.stop()
+    }
+  })
+})
