@@ -28,9 +28,12 @@ function fileSize(path: string): number {
   }
 }
 
-/** Byte offset where the last `lines` lines of the file start (reads backwards in blocks). */
-export function tailOffset(path: string, lines: number): number {
-  const size = fileSize(path)
+/**
+ * Byte offset where the last `lines` lines of the file start (reads backwards in blocks). `size`
+ * is the snapshot to count back from (default: the size now); a writer appending meanwhile does
+ * not move it.
+ */
+export function tailOffset(path: string, lines: number, size = fileSize(path)): number {
   if (lines < 0) return 0
   if (size === 0 || lines === 0) return size
   const fd = openSync(path, 'r')
@@ -85,14 +88,17 @@ export function logFileLines(sources: LogFileSource[], options: LogFileOptions =
     },
     onClose: stop,
   })
-  const state = sources.map((s) => ({
-    source: s,
-    offset: tailOffset(s.path, options.tail ?? -1),
-    // Without follow, read only what the file held when the tail was taken: lines appended since
-    // would make `tail: N` return more than N.
-    end: options.follow ? Number.POSITIVE_INFINITY : fileSize(s.path),
-    splitter: new LineSplitter(),
-  }))
+  const state = sources.map((s) => {
+    // One size for both ends: the tail counts back from it and, without follow, reading stops
+    // there. Two stat calls would let a line appended in between make `tail: N` return N + 1.
+    const size = fileSize(s.path)
+    return {
+      source: s,
+      offset: tailOffset(s.path, options.tail ?? -1, size),
+      end: options.follow ? Number.POSITIVE_INFINITY : size,
+      splitter: new LineSplitter(),
+    }
+  })
   const buf = Buffer.alloc(256 * 1024)
   const readAvailable = (): boolean => {
     let any = false

@@ -56,6 +56,15 @@ describe('log files', () => {
     expect(tailOffset(file, 1)).toBe(0)
   })
 
+  it('counts the tail back from a size snapshot, not from lines appended after it', () => {
+    const file = path.join(tempDir(), 'growing.log')
+    writeFileSync(file, 'a\nbb\n')
+    appendFileSync(file, 'ccc\n')
+    // The snapshot was taken at 5 bytes ("a\nbb\n"): its last line is "bb", not "ccc".
+    expect(tailOffset(file, 1, 5)).toBe(2)
+    expect(tailOffset(file, 1)).toBe(5)
+  })
+
   it('reads the tail, then follows appended lines until the writer is gone', async () => {
     const file = path.join(tempDir(), 'stdout.log')
     writeFileSync(file, 'one\ntwo\nthree\n')
