@@ -28,7 +28,7 @@ import {
 } from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 
 import {addressBytes} from '../../core/address.js'
-import {fromProtoCoins, isValidDenom} from '../../core/coins.js'
+import {formatCoins, fromProtoCoins, isValidDenom, normalizeCoins} from '../../core/coins.js'
 import {sdkError, SdkCode} from '../../core/errors.js'
 import {invalidArgument, notFound} from '../../core/query-error.js'
 import {paginate} from '../../paginate.js'
@@ -78,13 +78,16 @@ const multiSend: MsgRoute<MsgMultiSend> = {
     const input = msg.inputs[0]
     const inCoins = fromProtoCoins(input.coins)
     for (const c of inCoins) if (!bank.isSendEnabled(c.denom)) throw sendDisabledError(c.denom)
-    let total = 0n
-    for (const out of msg.outputs) {
+    const outputs = msg.outputs.map((out) => ({address: out.address, coins: fromProtoCoins(out.coins)}))
+    for (const out of outputs) {
       if (accounts.isModuleAccount(out.address)) throw sdkError(SdkCode.unauthorized, `${out.address} is not allowed to receive funds`)
-      for (const c of fromProtoCoins(out.coins)) total += c.amount
     }
-    if (total !== inCoins.reduce((s, c) => s + c.amount, 0n)) throw new TxError('bank', 4, 'sum inputs != sum outputs')
-    for (const out of msg.outputs) bank.send(input.address, out.address, fromProtoCoins(out.coins))
+    // Equal per denom (`Coins.Equal`), not in sum: the outputs may only move the input's denoms,
+    // or a send-disabled denom (uact) could leave under an enabled one's name.
+    if (formatCoins(inCoins) !== formatCoins(normalizeCoins(outputs.flatMap((o) => o.coins)))) {
+      throw new TxError('bank', 4, 'sum inputs != sum outputs')
+    }
+    for (const out of outputs) bank.send(input.address, out.address, out.coins)
     return MsgMultiSendResponse.encode(MsgMultiSendResponse.fromPartial({})).finish()
   },
 }

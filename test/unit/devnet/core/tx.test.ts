@@ -188,6 +188,24 @@ describe('transactions', () => {
     expect(balance(c, alice.address, 'uact')).toBe(500n)
   })
 
+  it('refuses a MsgMultiSend whose outputs name another denom than its input (uact cannot leave as uakt)', async () => {
+    const c = chain()
+    const number = Number(account(c, alice.address)!.accountNumber)
+    const multi = (outDenom: string) => ({
+      typeUrl: '/cosmos.bank.v1beta1.MsgMultiSend',
+      value: {inputs: [{address: alice.address, coins: [AKT(10)]}], outputs: [{address: bob.address, coins: [{denom: outDenom, amount: '10'}]}]},
+    })
+    await c.app.checkTx(await signTx(alice, [multi('uact')], {accountNumber: number, sequence: 0}))
+    await c.app.checkTx(await signTx(alice, [multi('uakt')], {accountNumber: number, sequence: 1}))
+    const {txs} = await c.app.produceBlock()
+    expect(txs[0].result).toMatchObject({code: 4, codespace: 'bank'})
+    expect(txs[0].result.log).toContain('sum inputs != sum outputs')
+    expect(balance(c, bob.address, 'uact')).toBe(0n)
+    expect(balance(c, alice.address, 'uact')).toBe(500n)
+    expect(txs[1].result.code).toBe(0)
+    expect(balance(c, bob.address)).toBe(10n)
+  })
+
   it('fails out of gas with sdk/11 when the limit is too low for the messages', async () => {
     const c = chain()
     const number = Number(account(c, alice.address)!.accountNumber)
