@@ -32,7 +32,7 @@ import {formatCoins, fromProtoCoins, isValidDenom, normalizeCoins} from '../../c
 import {sdkError, SdkCode} from '../../core/errors.js'
 import {invalidArgument, notFound} from '../../core/query-error.js'
 import {paginate} from '../../paginate.js'
-import {type Context, type Module, type MsgRoute, type QueryRoute, TxError} from '../../types.js'
+import {type Context, type Module, type MsgRoute, type PageRequest, type QueryRoute, TxError} from '../../types.js'
 import {AccountKeeper} from '../auth/keeper.js'
 import {BankKeeper, BankKeys, decodeAmount, sendDisabledError} from './keeper.js'
 
@@ -96,6 +96,17 @@ function balanceCoin(ctx: Context, address: string, denom: string) {
   return {denom, amount: decodeAmount(ctx.store.get(BankKeys.balance(address, denom))).toString()}
 }
 
+/** One page of an address's non-zero balances, in denom order. */
+function balancesPage(ctx: Context, req: {address: string; pagination?: PageRequest}) {
+  requireAddressArg(req.address)
+  const prefix = BankKeys.balancesOf(req.address)
+  const {items, pagination} = paginate(ctx.store, prefix, req.pagination, (key, value) => {
+    const amount = decodeAmount(value)
+    return amount > 0n ? {denom: key.slice(prefix.length), amount: amount.toString()} : undefined
+  })
+  return {balances: items, pagination}
+}
+
 export function bankModule(): Module {
   const queries: QueryRoute[] = [
     {
@@ -114,30 +125,15 @@ export function bankModule(): Module {
       http: '/cosmos/bank/v1beta1/balances/{address}',
       request: QueryAllBalancesRequest,
       response: QueryAllBalancesResponse,
-      handle(ctx: Context, req: QueryAllBalancesRequest) {
-        requireAddressArg(req.address)
-        const prefix = BankKeys.balancesOf(req.address)
-        const {items, pagination} = paginate(ctx.store, prefix, req.pagination, (key, value) => {
-          const amount = decodeAmount(value)
-          return amount > 0n ? {denom: key.slice(prefix.length), amount: amount.toString()} : undefined
-        })
-        return QueryAllBalancesResponse.fromPartial({balances: items, pagination})
-      },
+      handle: (ctx: Context, req: QueryAllBalancesRequest) => QueryAllBalancesResponse.fromPartial(balancesPage(ctx, req)),
     },
     {
       path: '/cosmos.bank.v1beta1.Query/SpendableBalances',
       http: '/cosmos/bank/v1beta1/spendable_balances/{address}',
       request: QuerySpendableBalancesRequest,
       response: QuerySpendableBalancesResponse,
-      handle(ctx: Context, req: QuerySpendableBalancesRequest) {
-        requireAddressArg(req.address)
-        const prefix = BankKeys.balancesOf(req.address)
-        const {items, pagination} = paginate(ctx.store, prefix, req.pagination, (key, value) => {
-          const amount = decodeAmount(value)
-          return amount > 0n ? {denom: key.slice(prefix.length), amount: amount.toString()} : undefined
-        })
-        return QuerySpendableBalancesResponse.fromPartial({balances: items, pagination})
-      },
+      // Nothing is locked on edge dev (no vesting accounts): spendable is every balance.
+      handle: (ctx: Context, req: QuerySpendableBalancesRequest) => QuerySpendableBalancesResponse.fromPartial(balancesPage(ctx, req)),
     },
     {
       path: '/cosmos.bank.v1beta1.Query/SpendableBalanceByDenom',
