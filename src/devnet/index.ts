@@ -9,6 +9,7 @@ import {parseGasPrice} from './core/coins.js'
 import {type DevGenesis, type GenesisAccount, defaultDevGenesis} from './genesis.js'
 import {authModule} from './modules/auth/index.js'
 import {bankModule} from './modules/bank/index.js'
+import {akashModules, defaultAkashGenesis} from './modules/index.js'
 import {CometRenderer, validatorIdentity} from './server/comet-json.js'
 import {GrpcServer} from './server/grpc-server.js'
 import {RestServer} from './server/rest-server.js'
@@ -66,28 +67,6 @@ export interface Devnet {
   stop(): Promise<void>
 }
 
-interface AkashModulesIndex {
-  akashModules?: () => Module[]
-  defaultAkashGenesis?: (...args: unknown[]) => Record<string, unknown>
-}
-
-/**
- * The Akash modules live in `./modules/index.js` (another engineer's work); loaded by path so
- * that the core also runs (with auth and bank only) before that file exists.
- */
-export async function loadAkashModules(): Promise<{modules: Module[]; genesis: Record<string, unknown>}> {
-  const specifier = './modules/index.js'
-  let index: AkashModulesIndex
-  try {
-    index = (await import(specifier)) as AkashModulesIndex
-  } catch (error) {
-    const code = (error as {code?: string}).code
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return {modules: [], genesis: {}}
-    throw error
-  }
-  return {modules: index.akashModules?.() ?? [], genesis: index.defaultAkashGenesis?.() ?? {}}
-}
-
 /** Starts an edge dev chain in this process: database, block producer, RPC, gRPC and REST servers. */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const chainId = options.chainId ?? DEFAULT_CHAIN_ID
@@ -100,13 +79,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   let rest: RestServer | undefined
   let producer: BlockProducer | undefined
   try {
-    let modules = options.modules
-    let akashGenesis: Record<string, unknown> = {}
-    if (!modules) {
-      const akash = await loadAkashModules()
-      modules = [authModule(), bankModule(), ...akash.modules]
-      akashGenesis = akash.genesis
-    }
+    const modules = options.modules ?? [authModule(), bankModule(), ...akashModules()]
+    const akashGenesis: Record<string, unknown> = options.modules ? {} : {...defaultAkashGenesis()}
     const minGasPrice = options.minGasPrice ?? DEFAULT_MIN_GAS_PRICE
     const app = new DevApp({
       db,
