@@ -14,7 +14,7 @@ import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
-import {hostUriPort, parsePortRange, type ProviderConfig} from './config/provider-config.js'
+import {assertProviderAddress, hostUriPort, parsePortRange, type ProviderConfig} from './config/provider-config.js'
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
 import {IngressProxy} from './ingress/proxy.js'
@@ -82,6 +82,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
   const hub = options.events ?? new EventHub()
   const key = await deriveKey(options.mnemonic, network.bech32Prefix)
   const address = key.address
+  assertProviderAddress(config, address)
   const secret = Buffer.from(hkdfSync('sha256', Buffer.from(key.privkey), Buffer.from('edge-provider'), Buffer.from('root'), 32))
   const cleanups: Array<() => Promise<void> | void> = []
   const cleanup = async () => {

@@ -319,6 +319,21 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
   }
 }
 
+/**
+ * The key about to sign must be the one the provider was set up with: its state DB, leases,
+ * containers and on-chain record all belong to that address. Another key (an EDGE_MNEMONIC left
+ * over from tenant work, say) would find none of its leases on chain and tear them down here.
+ */
+export function assertProviderAddress(config: Pick<ProviderConfig, 'name' | 'key' | 'address'>, address: string): void {
+  if (!config.address || config.address === address) return
+  const name = config.name === 'default' ? '' : ` --name ${config.name}`
+  const own = config.key ? `key "${config.key}"` : `the mnemonic of ${config.address} in EDGE_MNEMONIC`
+  throw new UsageError(`The key signs as ${address}, but provider "${config.name}" is ${config.address}.`, {
+    code: 'provider_key_mismatch',
+    hint: `Sign with ${own}${config.key ? ' (unset EDGE_MNEMONIC, which overrides it)' : ''}; to move the provider to another key, run \`edge provide init${name} --key KEY\`.`,
+  })
+}
+
 /** The host URI must be https with a host; the gateway listens on its port (8443 by default). */
 export function validateHostUri(uri: string): URL {
   let url: URL

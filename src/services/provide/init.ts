@@ -88,7 +88,9 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   const facts = await detectMachine({dataPath: existingAncestor(providerDir(name, env)), ...options.detect})
 
   const {key, created: keyCreated} = await providerKeyName(session, name, options.key ?? existing?.key)
-  const address = session.keystore.has(key) ? session.keystore.get(key).address : await addressFromEnv(env, session)
+  // The address is the one that signs: EDGE_MNEMONIC overrides the keystore key, as it does for
+  // every command, so the record it registers and the address in the config agree.
+  const address = !env.EDGE_MNEMONIC && session.keystore.has(key) ? session.keystore.get(key).address : await addressFromEnv(env, session)
 
   const hostUri = await settle({
     flag: options.hostUri,

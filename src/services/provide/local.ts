@@ -50,7 +50,9 @@ const LOG_FILE = 'provider.log'
  * already running is reported, not started twice.
  */
 export async function startLocalProviders(count: number, context: LocalProvidersContext): Promise<LocalProvider[]> {
-  const env = context.env
+  // Local providers sign with their own dev keys: a tenant's EDGE_MNEMONIC must neither register
+  // them nor reach their processes.
+  const env = withoutSecrets(context.env)
   const session = await openSession('local', env)
   const out: LocalProvider[] = []
   for (let i = 0; i < count; i++) {
@@ -102,15 +104,17 @@ export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): 
   return stopped
 }
 
+function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const {EDGE_MNEMONIC: _mnemonic, EDGE_PASSPHRASE: _passphrase, ...rest} = env
+  return rest
+}
+
 function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePid?: number): number {
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
   const log = openSync(join(dir, LOG_FILE), 'a', 0o600)
-  const childEnv = {...env}
-  // Local provider keys are dev keys (no passphrase); never hand a tenant's secrets to the child.
-  delete childEnv.EDGE_MNEMONIC
-  delete childEnv.EDGE_PASSPHRASE
+  const childEnv = withoutSecrets(env)
   // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
   if (nodePid) childEnv[DEV_NODE_PID_ENV] = String(nodePid)
   try {

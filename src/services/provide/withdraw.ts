@@ -1,7 +1,6 @@
-import {UsageError} from '../../errors.js'
 import {CosmosBroadcaster} from '../../provider/chain/cosmos-broadcaster.js'
 import {TxQueue} from '../../provider/chain/tx-queue.js'
-import {loadProviderConfig} from '../../provider/config/provider-config.js'
+import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import type {Session} from '../session.js'
 import {providerMnemonic} from './keys.js'
@@ -32,11 +31,7 @@ export async function withdrawEarnings(session: Session, options: {name: string;
   const queue = new TxQueue(broadcaster)
   try {
     const address = broadcaster.address
-    if (config.address && config.address !== address) {
-      throw new UsageError(`The key signs as ${address}, but provider "${config.name}" is ${config.address}.`, {
-        hint: 'Pass the provider key with --key, or unset EDGE_MNEMONIC.',
-      })
-    }
+    assertProviderAddress(config, address)
     const uact = async () => (await market.balances(address)).find((c) => c.denom === 'uact')?.amount ?? 0n
     const before = await uact()
     const leases = await market.leases({provider: address, state: 'active'})

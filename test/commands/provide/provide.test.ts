@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -6,7 +6,7 @@ import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
-import {generateMnemonic} from '../../../src/config/mnemonic.js'
+import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {openSettings} from '../../../src/config/settings.js'
 import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 
@@ -105,6 +105,41 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
     const {error, json} = await edge('provide', 'start', '--network', 'mainnet', '--json')
     expect(error?.oclif?.exit).toBe(2)
     expect(json.error.message).toMatch(/serves the local network/)
+  })
+
+  it('start and withdraw refuse a key other than the provider\'s, before touching its state (exit 2)', async () => {
+    const stateDb = join(dir, 'data', 'provider', 'default', 'state.db')
+    expect(existsSync(stateDb)).toBe(false)
+    process.env.EDGE_MNEMONIC = generateMnemonic(24)
+    try {
+      const other = (await deriveKey(process.env.EDGE_MNEMONIC)).address
+      for (const command of ['start', 'withdraw']) {
+        const {error, json} = await edge('provide', command, '--json')
+        expect(error?.oclif?.exit, command).toBe(2)
+        expect(json.error, command).toMatchObject({
+          code: 'provider_key_mismatch',
+          message: expect.stringContaining(`signs as ${other}`),
+          hint: expect.stringContaining('key "provider-default" (unset EDGE_MNEMONIC'),
+        })
+      }
+    } finally {
+      delete process.env.EDGE_MNEMONIC
+    }
+    // Another address would have found none of the provider's leases on chain and closed them here.
+    expect(existsSync(stateDb)).toBe(false)
+  }, 30_000)
+
+  it('init with EDGE_MNEMONIC records the address that signs, not a keystore key\'s', async () => {
+    process.env.EDGE_MNEMONIC = generateMnemonic(24)
+    try {
+      const signer = (await deriveKey(process.env.EDGE_MNEMONIC)).address
+      const {error, json} = await edge('provide', 'init', '--name', 'from-env', '--host-uri', 'https://127.0.0.1:18444', '--runtime', 'process', '--no-register', '--json')
+      expect(error).toBeUndefined()
+      expect(json.result.address).toBe(signer)
+      expect(readFileSync(json.result.configPath, 'utf8')).toContain(`address: ${signer}`)
+    } finally {
+      delete process.env.EDGE_MNEMONIC
+    }
   })
 
   it('refuses the process runtime and a missing host URI on a real network (exit 2)', async () => {

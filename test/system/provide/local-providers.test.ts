@@ -3,12 +3,15 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Keystore} from '../../../src/config/keystore.js'
+import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {type EdgeHome, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
 import {freePort} from './harness.js'
 import {Tenant, httpsRequest} from './tenant.js'
 
 let home: EdgeHome
 let result: any // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A tenant's mnemonic in the environment, as in CI: local providers must not sign with it. */
+const tenantMnemonic = generateMnemonic(24)
 
 function alive(pid: number): boolean {
   try {
@@ -23,7 +26,7 @@ beforeAll(async () => {
   home = makeEdgeHome('edge-local-providers-')
   const ports = ['--rpc-port', String(await freePort()), '--grpc-port', String(await freePort()), '--rest-port', String(await freePort())]
   // No container engine here on purpose: local providers fall back to the process runtime.
-  const start = await runEdge(['dev', 'start', '--json', '--block-time', '500ms', '--providers', '2', ...ports], {home, env: {EDGE_DOCKER_SOCKET: '/nonexistent.sock', DOCKER_HOST: ''}})
+  const start = await runEdge(['dev', 'start', '--json', '--block-time', '500ms', '--providers', '2', ...ports], {home, env: {EDGE_DOCKER_SOCKET: '/nonexistent.sock', DOCKER_HOST: '', EDGE_MNEMONIC: tenantMnemonic}})
   expect(start.exitCode, start.stderr + start.stdout).toBe(0)
   result = start.json.result
 })
@@ -39,6 +42,7 @@ describe('edge dev start --providers N (startLocalProviders)', () => {
     const providers = result.localProviders as Array<{name: string; address: string; hostUri: string; region: string; pid: number}>
     expect(providers.map((p) => p.region)).toEqual(['us-west', 'eu-central'])
     expect(new Set(providers.map((p) => p.address)).size).toBe(2)
+    expect(providers.map((p) => p.address)).not.toContain((await deriveKey(tenantMnemonic)).address)
     for (const p of providers) {
       expect((await httpsRequest(`${p.hostUri}/address`)).json).toEqual({address: p.address})
     }
