@@ -155,6 +155,12 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
     return this.mempool.length
   }
 
+  /** The first `limit` pending txs in mempool order, and the whole mempool's size in txs and bytes. */
+  unconfirmedTxs(limit: number): {txs: Uint8Array[]; total: number; totalBytes: number} {
+    const totalBytes = this.mempool.reduce((n, tx) => n + tx.bytes.length, 0)
+    return {txs: this.mempool.slice(0, limit).map((tx) => tx.bytes), total: this.mempool.length, totalBytes}
+  }
+
   /** A context over committed state for queries (read-only). */
   queryContext(): ExecContext {
     return this.baseApp.context(

@@ -324,11 +324,15 @@ export const methods: Record<string, Method> = {
   },
 
   num_unconfirmed_txs(ctx) {
-    return {n_txs: String(ctx.app.mempoolSize()), total: String(ctx.app.mempoolSize()), total_bytes: '0', txs: null}
+    const {total, totalBytes} = ctx.app.unconfirmedTxs(0)
+    return {n_txs: String(total), total: String(total), total_bytes: String(totalBytes), txs: null}
   },
 
-  unconfirmed_txs(ctx) {
-    return {n_txs: String(ctx.app.mempoolSize()), total: String(ctx.app.mempoolSize()), total_bytes: '0', txs: []}
+  unconfirmed_txs(ctx, p) {
+    // CometBFT's per-page rule: 30 by default, at most 100.
+    const limit = Math.min(Math.max(p.int('limit', 30) ?? 30, 1), 100)
+    const {txs, total, totalBytes} = ctx.app.unconfirmedTxs(limit)
+    return {n_txs: String(txs.length), total: String(total), total_bytes: String(totalBytes), txs: txs.map(b64)}
   },
 
   net_info: () => ({listening: true, listeners: [], n_peers: '0', peers: []}),

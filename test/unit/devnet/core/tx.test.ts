@@ -2,6 +2,8 @@ import {MsgVote, QueryBalanceRequest, QueryBalanceResponse} from '@akashnetwork/
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
 import {moduleAddress} from '../../../../src/devnet/core/address.js'
+import {CometRenderer, validatorIdentity} from '../../../../src/devnet/server/comet-json.js'
+import {RpcParams, methods} from '../../../../src/devnet/server/rpc-methods.js'
 import type {Module} from '../../../../src/devnet/types.js'
 import {TxError} from '../../../../src/devnet/types.js'
 import {MNEMONICS, type TestChain, type TestKey, sendMsg, signTx, testChain, testKey} from './helpers.js'
@@ -282,5 +284,27 @@ describe('transactions', () => {
     expect(await query()).toBe('0')
     await c.app.produceBlock()
     expect(await query()).toBe('9')
+  })
+})
+
+describe('mempool over CometBFT RPC', () => {
+  it('lists pending txs in order with unconfirmed_txs, and counts their bytes', async () => {
+    const c = chain()
+    const number = Number(account(c, alice.address)!.accountNumber)
+    const first = await signTx(alice, [sendMsg(alice.address, bob.address, '1')], {accountNumber: number, sequence: 0})
+    const second = await signTx(alice, [sendMsg(alice.address, bob.address, '2')], {accountNumber: number, sequence: 1})
+    for (const tx of [first, second]) expect((await c.app.checkTx(tx)).code).toBe(0)
+    const ctx = {app: c.app, renderer: new CometRenderer('edge-dev', validatorIdentity(new Uint8Array(32).fill(1))), rpcAddress: '', commitTimeoutMs: 1000}
+    const bytes = String(first.length + second.length)
+    expect(await methods.unconfirmed_txs(ctx, new RpcParams({}, false))).toEqual({
+      n_txs: '2',
+      total: '2',
+      total_bytes: bytes,
+      txs: [Buffer.from(first).toString('base64'), Buffer.from(second).toString('base64')],
+    })
+    expect(await methods.unconfirmed_txs(ctx, new RpcParams({limit: '1'}, true))).toMatchObject({n_txs: '1', total: '2', txs: [Buffer.from(first).toString('base64')]})
+    expect(await methods.num_unconfirmed_txs(ctx, new RpcParams({}, false))).toEqual({n_txs: '2', total: '2', total_bytes: bytes, txs: null})
+    await c.app.produceBlock()
+    expect(await methods.unconfirmed_txs(ctx, new RpcParams({}, false))).toEqual({n_txs: '0', total: '0', total_bytes: '0', txs: []})
   })
 })
