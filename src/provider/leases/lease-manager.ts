@@ -192,6 +192,8 @@ export class LeaseManager {
       this.o.store.putDeployment(key, group.name, version, 'running', this.now())
       this.o.events.emit({type: 'lease.deployed', lease: key, uris})
     } catch (error) {
+      // A lease closed meanwhile stays closed: 'failed' would make it active again.
+      if (this.o.store.lease(key)?.state === 'closed') return
       const message = (error as Error).message ?? String(error)
       this.o.store.updateLease(key, {state: 'failed', error: message})
       this.o.store.putDeployment(key, group.name, version, 'failed', this.now(), message)
@@ -323,6 +325,9 @@ export class LeaseManager {
     try {
       this.o.ingress?.proxy.removeLease(runtimeLeaseKey(this.rt(row)))
       await this.o.runtime.teardown(this.rt(row))
+      // A deploy in progress finishes before the runtime tears down, and routes the lease again
+      // on its way out: take the routes away once more.
+      this.o.ingress?.proxy.removeLease(runtimeLeaseKey(this.rt(row)))
       this.o.capacity.release(key)
       this.o.store.updateLease(key, {state: 'closed', closedAt: this.now(), closeReason: reason})
       this.missing.delete(key)

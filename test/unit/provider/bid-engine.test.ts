@@ -11,7 +11,9 @@ import {Capacity} from '../../../src/provider/capacity/capacity.js'
 import type {ProviderMsg} from '../../../src/provider/chain/messages.js'
 import {type CapacityConfig, DEFAULT_PRICING} from '../../../src/provider/config/provider-config.js'
 import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
-import {LeaseManager} from '../../../src/provider/leases/lease-manager.js'
+import {type IngressBinding, LeaseManager} from '../../../src/provider/leases/lease-manager.js'
+import type {IngressRoute} from '../../../src/provider/ingress/route-table.js'
+import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.js'
 import {makePricer} from '../../../src/provider/pricing/pricer.js'
 import {ProviderStore} from '../../../src/provider/state/store.js'
 import {FakeMarket, FakeRuntime, FakeTx, OWNER, PROVIDER, order, spec, unit} from './fakes.js'
@@ -34,7 +36,7 @@ interface Rig {
 let dir: string
 const rigs: Rig[] = []
 
-async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; dbName?: string} = {}): Promise<Rig> {
+async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; dbName?: string; ingress?: IngressBinding['proxy']} = {}): Promise<Rig> {
   const market = new FakeMarket()
   const tx = new FakeTx()
   // The fake chain records each bid, as MsgCreateBid would.
@@ -64,6 +66,7 @@ async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; d
     tx,
     capacity: cap,
     events: hub,
+    ...(options.ingress ? {ingress: {proxy: options.ingress, plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'}}} : {}),
     manifestTimeoutMs: 300_000,
     withdrawIntervalMs: 600_000,
     now: () => clock.now,
@@ -242,6 +245,75 @@ describe('lease manager: teardown only on a definite answer', () => {
     expect(r.runtime.tornDown).toEqual([])
     await r.leases.reconcile([], 14)
     expect(r.runtime.tornDown).toEqual([`${OWNER}/1/1/1`])
+  })
+
+  it('a lease closed while it deploys ends closed, with no ingress route left behind', async () => {
+    const routes = new Map<string, IngressRoute[]>()
+    const r = await rig({
+      ingress: {
+        setLeaseRoutes: (key, list) => {
+          routes.set(key, list)
+          return {conflicts: []}
+        },
+        removeLease: (key) => void routes.delete(key),
+      },
+    })
+    const lease = await running(r)
+    const httpOptions = {maxBodySize: 1048576, readTimeout: 60000, sendTimeout: 60000, nextTries: 3, nextTimeout: 0, nextCases: ['error', 'timeout']}
+    const group: ManifestGroup = {
+      name: 'dc',
+      services: [
+        {
+          name: 'web',
+          image: 'busybox:1.36',
+          command: null,
+          args: null,
+          env: null,
+          count: 1,
+          resources: {},
+          expose: [{port: 8080, externalPort: 80, proto: 'TCP', service: '', global: true, hosts: null, httpOptions, ip: '', endpointSequenceNumber: 0}],
+        },
+      ],
+    } as unknown as ManifestGroup
+    r.store.putManifest({owner: OWNER, dseq: '1', version: 'ab', body: JSON.stringify([group]), receivedAt: 1})
+    r.store.updateLease(`${OWNER}/1/1/1`, {groupName: 'dc'})
+    r.store.putDeployment(`${OWNER}/1/1/1`, 'dc', 'ab', 'running', 1)
+    // An image pull holds the deploy; the tenant closes the lease meanwhile.
+    let pulled!: () => void
+    r.runtime.deployGate = new Promise((resolve) => (pulled = resolve))
+    await r.leases.resume()
+    lease.state = 'closed'
+    lease.reason = 'owner'
+    const closing = r.leases.reconcile([], 11)
+    await flush()
+    pulled()
+    await closing
+    await flush()
+    expect(r.runtime.deployed).toContain(`${OWNER}/1/1/1`) // the deploy did finish, before the teardown
+    expect(r.runtime.tornDown).toEqual([`${OWNER}/1/1/1`])
+    expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('closed')
+    expect([...routes.keys()]).toEqual([])
+  })
+
+  it('a deploy that fails after its lease was closed does not make the lease active again', async () => {
+    const r = await rig()
+    const lease = await running(r)
+    r.store.putManifest({owner: OWNER, dseq: '1', version: 'ab', body: JSON.stringify([{name: 'dc', services: []}]), receivedAt: 1})
+    r.store.updateLease(`${OWNER}/1/1/1`, {groupName: 'dc'})
+    r.store.putDeployment(`${OWNER}/1/1/1`, 'dc', 'ab', 'running', 1)
+    let pulled!: () => void
+    r.runtime.deployGate = new Promise((resolve) => (pulled = resolve))
+    r.runtime.failDeploy = 'image pull failed'
+    await r.leases.resume()
+    // Not serialised behind the deploy this time: the lease is closed before the deploy fails.
+    r.runtime.teardown = async () => {}
+    lease.state = 'closed'
+    await r.leases.reconcile([], 11)
+    expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('closed')
+    pulled()
+    await flush()
+    expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('closed')
+    expect(r.leases.activeLeases()).toEqual([])
   })
 
   it('after a restart, re-attaches to leases with a manifest and holds their capacity again', async () => {

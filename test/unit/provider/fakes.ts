@@ -157,7 +157,18 @@ export class FakeRuntime implements Runtime {
   logLines: LogLine[] = []
   eventList: RuntimeEvent[] = []
   failDeploy?: string
+  /** Deploys wait for it (an image pull in progress). */
+  deployGate?: Promise<void>
   execCalls: ExecOptions[] = []
+  /** Per lease, one operation at a time, as the real runtimes do: teardown waits for a deploy. */
+  private queue = new Map<string, Promise<unknown>>()
+
+  private serialised<T>(lease: RtLeaseId, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queue.get(this.key(lease)) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    this.queue.set(this.key(lease), run.catch(() => undefined))
+    return run
+  }
 
   private key(l: RtLeaseId): string {
     return `${l.owner}/${l.dseq}/${l.gseq}/${l.oseq}`
@@ -165,11 +176,14 @@ export class FakeRuntime implements Runtime {
   async info() {
     return {kind: 'docker' as const, engine: 'Fake Engine', version: '1'}
   }
-  async deploy(lease: RtLeaseId, group: ManifestGroup, options?: {manifestVersion?: string}): Promise<LeaseRuntimeStatus> {
-    if (this.failDeploy) throw new Error(this.failDeploy)
-    this.leases.set(this.key(lease), {group, version: options?.manifestVersion})
-    this.deployed.push(this.key(lease))
-    return this.status(lease)
+  deploy(lease: RtLeaseId, group: ManifestGroup, options?: {manifestVersion?: string}): Promise<LeaseRuntimeStatus> {
+    return this.serialised(lease, async () => {
+      await this.deployGate
+      if (this.failDeploy) throw new Error(this.failDeploy)
+      this.leases.set(this.key(lease), {group, version: options?.manifestVersion})
+      this.deployed.push(this.key(lease))
+      return this.status(lease)
+    })
   }
   update(lease: RtLeaseId, group: ManifestGroup, options?: {manifestVersion?: string}) {
     return this.deploy(lease, group, options)
@@ -229,9 +243,11 @@ export class FakeRuntime implements Runtime {
     })
     return {stdout, stderr, stdin, resize: async () => {}, exit, close: () => {}}
   }
-  async teardown(lease: RtLeaseId): Promise<void> {
-    this.leases.delete(this.key(lease))
-    this.tornDown.push(this.key(lease))
+  teardown(lease: RtLeaseId): Promise<void> {
+    return this.serialised(lease, async () => {
+      this.leases.delete(this.key(lease))
+      this.tornDown.push(this.key(lease))
+    })
   }
   async list(): Promise<RunningLease[]> {
     return [...this.leases.entries()].map(([k, v]) => {
