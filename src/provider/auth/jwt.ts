@@ -232,14 +232,20 @@ function permissionsProblem(permissions: unknown[]): string | undefined {
         break
       case 'granular':
         if (p.scope !== undefined && p.scope !== null) return 'permission with granular access cannot have scope set'
-        if (!p.deployments?.length) return 'granular access must have permissions set'
+        if (!Array.isArray(p.deployments) || p.deployments.length === 0) return 'granular access must have permissions set'
         for (const d of p.deployments) {
-          if (!d.scope?.length) return 'deployment permission scope must be set'
+          // Go decodes these into uint64/uint32 and []string; anything else never reaches its checks.
+          if (!d || typeof d !== 'object') return 'deployment permission must be an object'
+          for (const field of ['dseq', 'gseq', 'oseq'] as const) {
+            if (d[field] !== undefined && !(Number.isSafeInteger(d[field]) && d[field]! >= 0)) return `${field} must be an unsigned integer`
+          }
+          if (!Array.isArray(d.scope) || d.scope.length === 0) return 'deployment permission scope must be set'
           if (!d.dseq) return 'dseq must be set'
           if (d.oseq && !d.gseq) return 'gseq must be set if oseq is set'
           const e = scopesProblem(d.scope)
           if (e) return e
-          if (!d.services?.length) return 'empty services'
+          if (!Array.isArray(d.services) || d.services.length === 0) return 'empty services'
+          if (d.services.some((s) => typeof s !== 'string')) return 'services must be names'
           if (new Set(d.services).size !== d.services.length) return 'duplicate service'
         }
         break

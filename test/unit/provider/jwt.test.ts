@@ -143,6 +143,23 @@ describe('claimsProblem (Akash Claims.Validate)', () => {
       'gseq must be set if oseq is set',
     ],
     [{leases: {}}, 'missing access type'],
+    // Shapes Go's decoder refuses; the authorization checks would otherwise throw on them (a 500).
+    [
+      {leases: {access: 'granular', permissions: [{provider: 'akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x', access: 'granular', deployments: [{dseq: 'five', scope: ['logs'], services: ['web']}]}]}},
+      'dseq must be an unsigned integer',
+    ],
+    [
+      {leases: {access: 'granular', permissions: [{provider: 'akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x', access: 'granular', deployments: [{dseq: 5, gseq: 1.5, scope: ['logs'], services: ['web']}]}]}},
+      'gseq must be an unsigned integer',
+    ],
+    [
+      {leases: {access: 'granular', permissions: [{provider: 'akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x', access: 'granular', deployments: [null]}]}},
+      'deployment permission must be an object',
+    ],
+    [
+      {leases: {access: 'granular', permissions: [{provider: 'akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x', access: 'granular', deployments: {dseq: 5}}]}},
+      'granular access must have permissions set',
+    ],
   ])('%j → %s', (extra, problem) => {
     expect(claimsProblem({...base, ...extra})).toBe(problem)
   })
