@@ -68,6 +68,7 @@ export class ChainDb implements KVReader {
       ),
       blockGet: db.prepare('SELECT * FROM blocks WHERE height = ?'),
       blockByHash: db.prepare('SELECT height FROM blocks WHERE hash = ?').pluck(),
+      blockTime: db.prepare('SELECT time FROM blocks WHERE height = ?').pluck(),
       txPut: db.prepare('INSERT INTO txs VALUES (?, ?, ?, ?, ?, ?, ?)'),
       txGet: db.prepare('SELECT * FROM txs WHERE hash = ?'),
       txsAt: db.prepare('SELECT * FROM txs WHERE height = ? ORDER BY idx'),
@@ -213,6 +214,11 @@ export class ChainDb implements KVReader {
       events: JSON.parse(row.events) as AbciEvent[],
       size: row.size,
     }
+  }
+
+  /** A block's time (RFC 3339), without reading its txs. */
+  blockTime(height: number): string | undefined {
+    return this.stmt.blockTime.get(height) as string | undefined
   }
 
   heightOfBlock(hash: Uint8Array): number | undefined {

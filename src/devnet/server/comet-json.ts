@@ -93,6 +93,11 @@ export class CometRenderer {
     }
   }
 
+  /** The dev validator's signature of `block` in the commit that follows it. */
+  commitSignature(block: BlockRecord): Uint8Array {
+    return ed25519.sign(block.hash, this.validator.privateKey)
+  }
+
   /** The commit for `block` (signed by the one dev validator): what the next block's last_commit holds. */
   commitJson(block: BlockRecord | undefined, height: number): Record<string, unknown> {
     if (!block) return {height: String(Math.max(0, height)), round: 0, block_id: blockIdJson(new Uint8Array()), signatures: []}
@@ -105,7 +110,7 @@ export class CometRenderer {
           block_id_flag: 2,
           validator_address: this.validatorAddress,
           timestamp: block.time,
-          signature: b64(ed25519.sign(block.hash, this.validator.privateKey)),
+          signature: b64(this.commitSignature(block)),
         },
       ],
     }

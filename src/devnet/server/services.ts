@@ -57,7 +57,7 @@ function eventsProto(events: AbciEvent[]) {
 
 /** A committed tx as the SDK's `TxResponse` (data as upper-case hex, tx as an Any). */
 export function txResponse(app: DevApp, record: TxRecord): TxResponse {
-  const block = app.db.block(record.height)
+  const time = app.db.blockTime(record.height)
   return TxResponse.fromPartial({
     height: long(record.height),
     txhash: record.hash,
@@ -71,7 +71,7 @@ export function txResponse(app: DevApp, record: TxRecord): TxResponse {
     gasUsed: long(record.result.gasUsed),
     // Tx and TxRaw share one wire layout, so the stored bytes are the Any's value.
     tx: {typeUrl: '/cosmos.tx.v1beta1.Tx', value: record.tx},
-    timestamp: block ? block.time.replace(/\.\d+Z$/, 'Z') : '',
+    timestamp: time ? time.replace(/\.\d+Z$/, 'Z') : '',
     events: eventsProto(record.result.events),
   })
 }
@@ -195,30 +195,34 @@ export function registerTxService(app: DevApp): void {
   })
 }
 
-function blockProto(renderer: CometRenderer, app: DevApp, block: BlockRecord, sdk: boolean): Record<string, unknown> {
+/**
+ * A block as `tendermint.types.Block`, and as the SDK's `sdkBlock`, which differs only in writing
+ * the proposer as a bech32 consensus address.
+ */
+function blockProtos(renderer: CometRenderer, app: DevApp, block: BlockRecord): {block: Record<string, unknown>; sdkBlock: Record<string, unknown>} {
   const prev = block.height > 1 ? app.db.block(block.height - 1) : undefined
   const validator = Buffer.from(renderer.validatorAddress, 'hex')
   const hashBytes = (hex: string) => Buffer.from(hex, 'hex')
   const h = renderer.headerJson(block) as Record<string, string>
-  return {
-    header: {
-      version: {block: ulong(11), app: ulong(0)},
-      chainId: app.chainId,
-      height: long(block.height),
-      time: new Date(block.time),
-      lastBlockId: block.lastBlockHash.length
-        ? {hash: block.lastBlockHash, partSetHeader: {total: 1, hash: sha256(block.lastBlockHash)}}
-        : {hash: new Uint8Array(), partSetHeader: {total: 0, hash: new Uint8Array()}},
-      lastCommitHash: hashBytes(h.last_commit_hash),
-      dataHash: block.dataHash,
-      validatorsHash: hashBytes(h.validators_hash),
-      nextValidatorsHash: hashBytes(h.next_validators_hash),
-      consensusHash: hashBytes(h.consensus_hash),
-      appHash: block.appHash,
-      lastResultsHash: block.lastResultsHash,
-      evidenceHash: hashBytes(h.evidence_hash),
-      proposerAddress: sdk ? toBech32('akashvalcons', validator) : validator,
-    },
+  const header = {
+    version: {block: ulong(11), app: ulong(0)},
+    chainId: app.chainId,
+    height: long(block.height),
+    time: new Date(block.time),
+    lastBlockId: block.lastBlockHash.length
+      ? {hash: block.lastBlockHash, partSetHeader: {total: 1, hash: sha256(block.lastBlockHash)}}
+      : {hash: new Uint8Array(), partSetHeader: {total: 0, hash: new Uint8Array()}},
+    lastCommitHash: hashBytes(h.last_commit_hash),
+    dataHash: block.dataHash,
+    validatorsHash: hashBytes(h.validators_hash),
+    nextValidatorsHash: hashBytes(h.next_validators_hash),
+    consensusHash: hashBytes(h.consensus_hash),
+    appHash: block.appHash,
+    lastResultsHash: block.lastResultsHash,
+    evidenceHash: hashBytes(h.evidence_hash),
+    proposerAddress: validator,
+  }
+  const body = {
     data: {txs: block.txs},
     evidence: {evidence: []},
     lastCommit: prev
@@ -226,21 +230,22 @@ function blockProto(renderer: CometRenderer, app: DevApp, block: BlockRecord, sd
           height: long(prev.height),
           round: 0,
           blockId: {hash: prev.hash, partSetHeader: {total: 1, hash: sha256(prev.hash)}},
-          signatures: [{blockIdFlag: 2, validatorAddress: validator, timestamp: new Date(prev.time), signature: new Uint8Array(64)}],
+          // The same signature the RPC's last_commit carries.
+          signatures: [{blockIdFlag: 2, validatorAddress: validator, timestamp: new Date(prev.time), signature: renderer.commitSignature(prev)}],
         }
       : {height: long(0), round: 0, blockId: {hash: new Uint8Array(), partSetHeader: {total: 0, hash: new Uint8Array()}}, signatures: []},
+  }
+  return {
+    block: {header, ...body},
+    sdkBlock: {header: {...header, proposerAddress: toBech32('akashvalcons', validator)}, ...body},
   }
 }
 
 /** cosmos.base.tendermint.v1beta1.Service: node info, syncing, blocks, validator sets, ABCI query. */
 export function registerTendermintService(app: DevApp, renderer: CometRenderer): void {
   const q = app.queries
-  // `block` (tendermint.types.Block) and `sdkBlock` differ only in how the proposer is written.
-  const blockResponse = (block: BlockRecord): never => ({
-    blockId: {hash: block.hash, partSetHeader: {total: 1, hash: sha256(block.hash)}},
-    block: blockProto(renderer, app, block, false),
-    sdkBlock: blockProto(renderer, app, block, true),
-  }) as never
+  const blockResponse = (block: BlockRecord): never =>
+    ({blockId: {hash: block.hash, partSetHeader: {total: 1, hash: sha256(block.hash)}}, ...blockProtos(renderer, app, block)}) as never
   const validatorSet = (height: number) => ({
     blockHeight: long(height),
     validators: [

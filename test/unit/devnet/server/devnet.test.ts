@@ -5,6 +5,7 @@ import {join} from 'node:path'
 import {createChainNodeSDK} from '@akashnetwork/chain-sdk'
 import {createChainNodeWebSDK} from '@akashnetwork/chain-sdk/web'
 import {DirectSecp256k1HdWallet} from '@cosmjs/proto-signing'
+import {ed25519} from '@noble/curves/ed25519'
 import {GasPrice, SigningStargateClient, StargateClient} from '@cosmjs/stargate'
 import {Comet38Client, WebsocketClient} from '@cosmjs/tendermint-rpc'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -209,6 +210,20 @@ describe('gRPC and REST', () => {
     const tx = await sdk.cosmos.tx.v1beta1.getTx({hash: sentHash})
     expect(tx.txResponse?.height.toNumber()).toBe(sentHeight)
     await expect(sdk.cosmos.auth.v1beta1.getAccount({address: 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'})).rejects.toMatchObject({code: 5})
+  })
+
+  it('serves blocks over gRPC whose last commit is signed by the dev validator, as over RPC', async () => {
+    const sdk = createChainNodeSDK({query: {baseUrl: devnet.endpoints.grpc}})
+    const {block, sdkBlock} = await sdk.cosmos.base.tendermint.v1beta1.getBlockByHeight({height: BigInt(sentHeight)})
+    const signature = block!.lastCommit!.signatures[0].signature
+    const status = await (await fetch(`${devnet.endpoints.rpc}/status`)).json()
+    const validatorKey = Buffer.from(status.result.validator_info.pub_key.value, 'base64')
+    expect(ed25519.verify(signature, block!.lastCommit!.blockId!.hash, validatorKey)).toBe(true)
+    const commit = await (await fetch(`${devnet.endpoints.rpc}/commit?height=${sentHeight - 1}`)).json()
+    expect(Buffer.from(signature).toString('base64')).toBe(commit.result.signed_header.commit.signatures[0].signature)
+    expect(sdkBlock!.lastCommit!.signatures[0].signature).toEqual(signature)
+    expect(sdkBlock!.header!.proposerAddress).toMatch(/^akashvalcons1/)
+    expect(Buffer.from(block!.header!.proposerAddress).toString('hex').toUpperCase()).toBe(status.result.validator_info.address)
   })
 
   it('serves the REST gateway in the SDK JSON form, also to createChainNodeWebSDK', async () => {
