@@ -5,7 +5,7 @@ import {keyFlag} from '../flags.js'
 import {parseUsdRate} from '../market/money.js'
 import {renderTable} from '../output/table.js'
 import type {Strategy} from '../services/deploy/scoring.js'
-import {openTenant, parseDseq, watchSignal} from '../services/lease/context.js'
+import {openTenant, parseDseq} from '../services/lease/context.js'
 import {type BidsResult, listBids} from '../services/lease/bids.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
 
@@ -53,7 +53,7 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
         }
       }
       report(result)
-      for await (const block of ctx.market.watchBlocks(watchSignal(this.signal))) {
+      for await (const block of ctx.market.watchBlocks(this.signal)) {
         if (block.height <= result.height) continue
         result = await listBids(ctx, dseq, options)
         report(result)

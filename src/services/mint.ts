@@ -3,8 +3,6 @@
  * at the next BME epoch (≥ 10 blocks), so edge waits, block by block, until the ACT is in the
  * wallet. The chain refuses mints under 10 ACT and mints at the oracle price minus a spread.
  */
-import {setMaxListeners} from 'node:events'
-
 import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Market} from '../market/market.js'
 import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
@@ -109,43 +107,34 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
 
   const epoch = bme?.epochBlocks ?? 10
   const maxBlocks = request.maxBlocks ?? epoch * 3 + 20
-  const controller = new AbortController()
-  // Market.watchBlocks adds an abort listener per poll; the signal lives only this long.
-  setMaxListeners(0, controller.signal)
-  const stop = () => controller.abort()
-  request.signal?.addEventListener('abort', stop, {once: true})
   let waited = 0
-  try {
-    for await (const block of market.watchBlocks(controller.signal)) {
-      if (block.height <= result.height) continue
-      waited = block.height - result.height
-      const now = (await market.balances(tx.address)).find((c) => c.denom === 'uact')?.amount ?? 0n
-      if (now > before) {
-        const minted = now - before
-        yield {
-          type: 'mint',
-          status: 'done',
-          burnUakt: plan.burnUakt,
-          ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
-          blocksWaited: waited,
-          message: `Minted ${formatCoin(minted, 'uact')} after ${waited} block${waited === 1 ? '' : 's'}`,
-          ts: ts(),
-        }
-        return {burnedUakt: plan.burnUakt, mintedUact: minted, txHash: result.txHash, submittedHeight: result.height, doneHeight: block.height, blocksWaited: waited, balanceUact: now}
-      }
+  for await (const block of market.watchBlocks(request.signal ?? new AbortController().signal)) {
+    if (block.height <= result.height) continue
+    waited = block.height - result.height
+    const now = (await market.balances(tx.address)).find((c) => c.denom === 'uact')?.amount ?? 0n
+    if (now > before) {
+      const minted = now - before
       yield {
         type: 'mint',
-        status: 'waiting',
+        status: 'done',
         burnUakt: plan.burnUakt,
         ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
         blocksWaited: waited,
-        message: `Waiting for the BME epoch (${waited}/${epoch}+ blocks)`,
+        message: `Minted ${formatCoin(minted, 'uact')} after ${waited} block${waited === 1 ? '' : 's'}`,
         ts: ts(),
       }
-      if (waited >= maxBlocks) break
+      return {burnedUakt: plan.burnUakt, mintedUact: minted, txHash: result.txHash, submittedHeight: result.height, doneHeight: block.height, blocksWaited: waited, balanceUact: now}
     }
-  } finally {
-    request.signal?.removeEventListener('abort', stop)
+    yield {
+      type: 'mint',
+      status: 'waiting',
+      burnUakt: plan.burnUakt,
+      ...(plan.expectedUact ? {expectedUact: plan.expectedUact} : {}),
+      blocksWaited: waited,
+      message: `Waiting for the BME epoch (${waited}/${epoch}+ blocks)`,
+      ts: ts(),
+    }
+    if (waited >= maxBlocks) break
   }
   if (request.signal?.aborted) throw new CancelledError('Cancelled while waiting for the mint; it will still execute at the next epoch.')
   throw new ChainError(`The ACT mint (tx ${result.txHash}) has not executed after ${waited} blocks.`, {

@@ -8,7 +8,6 @@ import {formatCoin, parseCoin} from '../../market/money.js'
 import type {Progress} from '../../output/output.js'
 import {type MintResult, mintAct, parseMintAmount} from '../../services/mint.js'
 import {openSession} from '../../services/session.js'
-import {dropSignalEcho} from '../../services/signals.js'
 import {resolveSigner} from '../../services/signer.js'
 import {promptConfirm} from '../../ui/prompts.js'
 
@@ -23,7 +22,6 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
   protected async execute(): Promise<MintResult> {
     const request = parseMintAmount(this.args.amount, parseCoin)
     const session = await openSession(this.flags.network)
-    dropSignalEcho()
     const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive})
     if (!this.flags.yes) {
       const ok = await promptConfirm({

@@ -9,8 +9,6 @@
  * Money is never left locked: once the deployment exists, any failure or cancellation closes it
  * (unless `keep`), and the ledger records why.
  */
-import {setMaxListeners} from 'node:events'
-
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
 import type {AuditedAttributes, Bid, BidId, Coin, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
@@ -534,9 +532,8 @@ class DeployRun {
     const bids = new Map<string, Bid>()
     const key = (b: BidId) => `${b.gseq}/${b.oseq}/${b.provider}/${b.bseq}`
     const deadline = this.now() + this.options.bidTimeoutMs
+    // Ends the block watch at the bid deadline or on Ctrl-C, whichever comes first.
     const controller = new AbortController()
-    // Market.watchBlocks adds an abort listener per poll; the signal lives only this long.
-    setMaxListeners(0, controller.signal)
     const onAbort = () => controller.abort()
     this.options.signal.addEventListener('abort', onAbort, {once: true})
     const timer = setTimeout(() => controller.abort(), this.options.bidTimeoutMs)

@@ -2,8 +2,6 @@
  * What the lifecycle commands share: the network, the tenant's address (and, when a command talks
  * to a provider or signs, the unlocked key), the Market and the local ledger.
  */
-import {setMaxListeners} from 'node:events'
-
 import {validateMnemonic, deriveKey} from '../../config/mnemonic.js'
 import type {NetworkContext} from '../../config/networks.js'
 import {UsageError} from '../../errors.js'
@@ -14,7 +12,6 @@ import {leaseToken, type JwtKey, type JwtScope} from '../../provider-client/jwt.
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
 import {openSession, type Session} from '../session.js'
 import {chooseKeyName, resolveSigner} from '../signer.js'
-import {dropSignalEcho} from '../signals.js'
 
 export interface TenantContext {
   session: Session
@@ -49,7 +46,6 @@ async function ownerAddress(session: Session, key: string | undefined, env: Node
 export async function openTenant(options: TenantOptions): Promise<TenantContext> {
   const env = options.env ?? process.env
   const session = await openSession(options.network, env)
-  dropSignalEcho()
   let market: Market
   let owner: string
   let key: JwtKey | undefined
@@ -102,16 +98,4 @@ export function parseDseq(input: string): bigint {
     throw new UsageError(`"${input}" is not a deployment sequence number (DSEQ).`, {hint: 'DSEQ is the number `edge deploy` and `edge ls` show.'})
   }
   return BigInt(input.trim())
-}
-
-/**
- * A signal for Market.watchBlocks that follows `parent`: watchBlocks adds an abort listener on
- * every poll, so it gets a signal of its own with the listener limit lifted.
- */
-export function watchSignal(parent: AbortSignal): AbortSignal {
-  const controller = new AbortController()
-  setMaxListeners(0, controller.signal)
-  if (parent.aborted) controller.abort()
-  else parent.addEventListener('abort', () => controller.abort(), {once: true})
-  return controller.signal
 }
