@@ -14,7 +14,7 @@ import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
-import {assertProviderAddress, hostUriPort, parsePortRange, type ProviderConfig} from './config/provider-config.js'
+import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
 import {IngressProxy} from './ingress/proxy.js'
@@ -122,8 +122,8 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const capacity = new Capacity(config.capacity, (gpu) => table.gpuHour(gpu))
 
     const hostUrl = new URL(config.hostUri)
-    const [ingressHost, ingressPortText] = splitHostPort(config.ingress.listen ?? (network.name === 'local' ? '127.0.0.1:0' : '0.0.0.0:80'))
-    const ingress = new IngressProxy({host: options.ingressHost ?? ingressHost, port: options.ingressPort ?? Number(ingressPortText)})
+    const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.name === 'local' ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
+    const ingress = new IngressProxy({host: options.ingressHost ?? ingressListen.host, port: options.ingressPort ?? ingressListen.port})
     const ingressBound = await ingress.listen()
     cleanups.push(() => ingress.close())
     const publicHost = config.ingress.publicHost ?? hostUrl.hostname
@@ -163,13 +163,13 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     })
 
     const pubkeys = new Map<string, {key?: Uint8Array; at: number}>()
-    const gatewayListen = config.gateway.listen ? splitHostPort(config.gateway.listen) : undefined
+    const gatewayListen = listenAddress(config.gateway.listen ?? '')
     const gateway = new Gateway({
       address,
       leases,
       tls: certificate,
-      host: options.gatewayHost ?? gatewayListen?.[0] ?? '0.0.0.0',
-      port: options.gatewayPort ?? (gatewayListen ? Number(gatewayListen[1]) : hostUriPort(config.hostUri)),
+      host: options.gatewayHost ?? gatewayListen?.host ?? '0.0.0.0',
+      port: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       maxBodyBytes: config.gateway.maxBodyBytes,
       events: hub,
       publicKey: async (owner) => {
@@ -389,12 +389,6 @@ function versionJson(engine: string): unknown {
     },
     kube: {major: '', minor: '', gitVersion: engine, gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: `${process.platform}/${process.arch}`},
   }
-}
-
-function splitHostPort(listen: string): [string, string] {
-  const i = listen.lastIndexOf(':')
-  if (i === -1) return ['0.0.0.0', listen]
-  return [listen.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0', listen.slice(i + 1)]
 }
 
 function displayHost(host: string): string {

@@ -8,7 +8,7 @@ import {dirname, join} from 'node:path'
 
 import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
-import {parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../market/money.js'
 
 export const CONFIG_FILE = 'provider.yaml'
 export const CONFIG_VERSION = 1
@@ -274,22 +274,36 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
     ...(rt.portRange ? {portRange: String(rt.portRange)} : {}),
   }
 
+  const listen = (v: unknown, field: string): string | undefined => {
+    if (v === undefined || v === null || v === '') return undefined
+    if (!listenAddress(String(v))) throw bad(field, `"${String(v)}" is not host:port (e.g. 0.0.0.0:8443, [::]:8443)`)
+    return String(v)
+  }
   const g = r.gateway ?? {}
+  const gatewayListen = listen(g.listen, 'gateway.listen')
   if ((g.certFile && !g.keyFile) || (!g.certFile && g.keyFile)) throw bad('gateway.certFile/keyFile', 'must be given together')
   const gateway: GatewayConfig = {
-    ...(g.listen ? {listen: String(g.listen)} : {}),
+    ...(gatewayListen ? {listen: gatewayListen} : {}),
     ...(g.certFile ? {certFile: String(g.certFile), keyFile: String(g.keyFile)} : {}),
     ...(g.maxBodyBytes !== undefined ? {maxBodyBytes: int(g.maxBodyBytes, 'gateway.maxBodyBytes', 0)} : {}),
   }
 
   const ing = r.ingress ?? {}
+  const ingressListen = listen(ing.listen, 'ingress.listen')
   const ingress: IngressConfig = {
     domain: String(ing.domain ?? 'localhost'),
-    ...(ing.listen ? {listen: String(ing.listen)} : {}),
+    ...(ingressListen ? {listen: ingressListen} : {}),
     ...(ing.publicHost ? {publicHost: String(ing.publicHost)} : {}),
   }
 
   const b = r.bidding ?? {}
+  if (b.deposit) {
+    try {
+      parseCoin(String(b.deposit))
+    } catch {
+      throw bad('bidding.deposit', `"${String(b.deposit)}" is not an amount such as 500000uakt`)
+    }
+  }
   const bidding: BiddingConfig = {
     ...(b.deposit ? {deposit: String(b.deposit)} : {}),
     bidTimeoutS: int(b.bidTimeoutS, 'bidding.bidTimeoutS', DEFAULT_BIDDING.bidTimeoutS),
@@ -351,6 +365,20 @@ export function validateHostUri(uri: string): URL {
 export function hostUriPort(uri: string): number {
   const url = validateHostUri(uri)
   return url.port ? Number(url.port) : 443
+}
+
+/** `host:port`, `[v6]:port` or a bare port (all addresses); undefined when it is none of these. */
+export function listenAddress(text: string): {host: string; port: number} | undefined {
+  const t = text.trim()
+  const i = t.lastIndexOf(':')
+  const rawHost = i === -1 ? '' : t.slice(0, i)
+  const portText = i === -1 ? t : t.slice(i + 1)
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) return undefined
+  const bracketed = /^\[[^\]]+\]$/.test(rawHost)
+  // An IPv6 address needs its brackets, or its last group would be read as the port.
+  if (!bracketed && rawHost.includes(':')) return undefined
+  const host = bracketed ? rawHost.slice(1, -1) : rawHost
+  return {host: host || '0.0.0.0', port: Number(portText)}
 }
 
 export function parsePortRange(text: string, what = 'port range'): {min: number; max: number} {

@@ -4,7 +4,7 @@ import {dirname} from 'node:path'
 import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
 import type {Attribute} from '../../market/market.js'
-import {parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../market/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {
   type CapacityConfig,
@@ -13,6 +13,7 @@ import {
   type ProviderConfig,
   type RuntimeKindName,
   configPath,
+  listenAddress,
   loadProviderConfig,
   saveProviderConfig,
   validateHostUri,
@@ -131,9 +132,16 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   const runtime = await settleRuntime(options, existing?.runtime.kind, local)
 
   const capacity = {...(existing?.capacity ?? defaultCapacity(facts)), gpus: facts.gpus.length > 0 ? facts.gpus : existing?.capacity.gpus ?? []}
-  if (options.cpu) {
-    const cores = parseDec(options.cpu)
-    capacity.cpuMillis = Number(cores / 10n ** 15n)
+  if (options.cpu) capacity.cpuMillis = cpuFlag(options.cpu)
+  if (options.ingressListen && !listenAddress(options.ingressListen)) {
+    throw new UsageError(`--ingress-listen "${options.ingressListen}" is not host:port.`, {hint: 'Write it as 0.0.0.0:80, 127.0.0.1:8080 or [::]:80.'})
+  }
+  if (options.deposit) {
+    try {
+      parseCoin(options.deposit)
+    } catch {
+      throw new UsageError(`--deposit "${options.deposit}" is not an amount.`, {hint: 'Write it with its denom, e.g. --deposit 500000uakt or --deposit 0.5akt.'})
+    }
   }
   if (options.memory) capacity.memoryBytes = bytesFlag(options.memory, '--memory')
   if (options.storage) capacity.storageBytes = bytesFlag(options.storage, '--storage')
@@ -351,6 +359,16 @@ async function findDockerSocket(): Promise<string | undefined> {
   } catch {
     return undefined
   }
+}
+
+function cpuFlag(text: string): number {
+  let cores: bigint
+  try {
+    cores = parseDec(text)
+  } catch {
+    throw new UsageError(`--cpu "${text}" is not a number of cores.`, {hint: 'Write cores as a decimal, e.g. --cpu 6 or --cpu 3.5.'})
+  }
+  return Number(cores / 10n ** 15n)
 }
 
 function bytesFlag(text: string, flag: string): string {

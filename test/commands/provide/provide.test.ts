@@ -159,6 +159,15 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
     }
   })
 
+  it('init names the flag that is wrong: --cpu, --deposit, --ingress-listen (exit 2)', async () => {
+    for (const [flag, value] of [['--cpu', 'lots'], ['--deposit', 'half'], ['--ingress-listen', 'localhost']]) {
+      const {error, json} = await edge('provide', 'init', '--name', 'badflag', '--host-uri', 'https://127.0.0.1:18445', '--runtime', 'process', '--no-register', flag, value, '--json')
+      expect(error?.oclif?.exit, flag).toBe(2)
+      expect(json.error.message, flag).toContain(`${flag} "${value}"`)
+      expect(json.error.hint, flag).toBeTruthy()
+    }
+  })
+
   it('refuses a host URI that is not https', async () => {
     const {error, json} = await edge('provide', 'init', '--name', 'plain', '--host-uri', 'http://127.0.0.1:80', '--no-register', '--json')
     expect(error?.oclif?.exit).toBe(2)

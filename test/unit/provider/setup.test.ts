@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
 import {verifyClientCertificate} from '../../../src/provider/auth/client-certificate.js'
-import {DEFAULT_PRICING, validateProviderConfig} from '../../../src/provider/config/provider-config.js'
+import {DEFAULT_PRICING, listenAddress, validateProviderConfig} from '../../../src/provider/config/provider-config.js'
 import {defaultCapacity, detectMachine} from '../../../src/provider/inventory/detect.js'
 import {akashModelName, guessInterface, parseNvidiaSmi, vramGi} from '../../../src/provider/inventory/nvidia.js'
 import {Sealer} from '../../../src/provider/state/sealing.js'
@@ -93,8 +93,25 @@ describe('provider config', () => {
     [{gateway: {certFile: '/x'}}, /given together/],
     [{runtime: {kind: 'docker', portRange: '9-1'}}, /not a range/],
     [{name: 'Bad Name'}, /not a valid provider name/],
+    // These used to pass and fail at start: a NaN port (ERR_SOCKET_BAD_PORT) or a bare parse error.
+    [{gateway: {listen: '0.0.0.0:https'}}, /gateway.listen "0.0.0.0:https" is not host:port/],
+    [{ingress: {domain: 'x', listen: '::1'}}, /ingress.listen "::1" is not host:port/],
+    [{ingress: {domain: 'x', listen: '127.0.0.1:70000'}}, /ingress.listen/],
+    [{bidding: {deposit: 'half an akt'}}, /bidding.deposit "half an akt" is not an amount/],
   ])('refuses %j', (patch, why) => {
     expect(() => validateProviderConfig({...base, ...patch})).toThrow(why)
+  })
+
+  it('reads listen addresses as host:port, [v6]:port or a bare port', () => {
+    expect(listenAddress('127.0.0.1:8443')).toEqual({host: '127.0.0.1', port: 8443})
+    expect(listenAddress('[::]:80')).toEqual({host: '::', port: 80})
+    expect(listenAddress(':8080')).toEqual({host: '0.0.0.0', port: 8080})
+    expect(listenAddress('8443')).toEqual({host: '0.0.0.0', port: 8443})
+    expect(listenAddress('localhost')).toBeUndefined()
+    const c = validateProviderConfig({...base, gateway: {listen: '[::1]:8443'}, ingress: {domain: 'x', listen: '0.0.0.0:0'}, bidding: {deposit: '500000uakt'}})
+    expect(c.gateway.listen).toBe('[::1]:8443')
+    expect(c.ingress.listen).toBe('0.0.0.0:0')
+    expect(c.bidding.deposit).toBe('500000uakt')
   })
 })
 
