@@ -83,6 +83,15 @@ export function plainError(message: string): ModuleError {
   return new ModuleError('undefined', 1, message, Grpc.unknown)
 }
 
+/** node drops the error of some follow-up calls (`_ = k.ekeeper.AccountClose(...)`); so do we. */
+export function ignoreErrors(fn: () => void): void {
+  try {
+    fn()
+  } catch {
+    // deliberately dropped, as node does
+  }
+}
+
 /** What baseapp returns when a handler panics (`sdkerrors.ErrPanic`). */
 export function panicError(message: string): ModuleError {
   return new ModuleError('sdk', 111222, `recovered: ${message}`, Grpc.unknown)

@@ -3,7 +3,7 @@
  * groups, and the Deployments/Deployment/Group/Params queries. Handlers follow node v2.1
  * `x/deployment/handler/server.go` check for check, in the same order, with the same errors.
  */
-import {Deployment_State, type DeploymentID} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {type Deployment, Deployment_State, type DeploymentID} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {
   Group,
   Group_State,
@@ -33,7 +33,7 @@ import {
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
 import {isAddress} from '../common/address.js'
 import {coinAmount, coinError, DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
-import {Grpc, plainError, queryStatus} from '../common/errors.js'
+import {Grpc, ignoreErrors, plainError, queryStatus} from '../common/errors.js'
 import {toSignedLong, u64} from '../common/long.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {accountToProto, deploymentAccountId, EscrowErr, type EscrowKeeper, validateDepositSources} from '../escrow/index.js'
@@ -245,9 +245,8 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
     },
   }
 
-  function deploymentResponse(ctx: Context, id: DeploymentKey): QueryDeploymentResponse | undefined {
-    const deployment = keeper.getDeployment(ctx, id)
-    if (!deployment) return undefined
+  /** A listed deployment with its groups and escrow account (which every deployment has). */
+  function deploymentResponse(ctx: Context, id: DeploymentKey, deployment: Deployment): QueryDeploymentResponse {
     const account = escrowOf(ctx).getAccount(ctx, deploymentAccountId(id.owner, id.dseq))
     if (!account) {
       throw queryStatus(Grpc.internal, `account not found: fetching escrow account for DeploymentID=${id.owner}/${id.dseq}`)
@@ -274,16 +273,13 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
 
       if (filters.owner !== '' && filters.dseq !== 0n && !resuming) {
         const id = {owner: filters.owner, dseq: filters.dseq}
-        const one = isAddress(filters.owner) ? deploymentResponse(ctx, id) : undefined
-        const hit = one && states.includes(one.deployment!.state) ? [one] : []
+        const one = isAddress(filters.owner) ? keeper.getDeployment(ctx, id) : undefined
+        const hit = one && states.includes(one.state) ? [deploymentResponse(ctx, id, one)] : []
         return QueryDeploymentsResponse.fromPartial({deployments: hit, pagination: {total: hit.length}})
       }
 
-      const accept = (d: QueryDeploymentResponse['deployment']) =>
-        d !== undefined &&
-        states.includes(d.state) &&
-        (filters.owner === '' || d.id?.owner === filters.owner) &&
-        (filters.dseq === 0n || u64(d.id?.dseq) === filters.dseq)
+      const accept = (id: DeploymentKey) =>
+        (filters.owner === '' || id.owner === filters.owner) && (filters.dseq === 0n || id.dseq === filters.dseq)
 
       // With an owner, walk that owner's deployments; otherwise walk the state index.
       const prefixes =
@@ -292,9 +288,9 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
         const path = filters.owner !== '' ? key.slice(DEPLOYMENTS.length) : key.slice(STATE_INDEX.length).replace(/^\d+\//, '')
         const [owner, dseq] = path.split('/')
         const id = {owner, dseq: BigInt(dseq)}
+        if (!accept(id)) return undefined
         const deployment = keeper.getDeployment(ctx, id)
-        if (!accept(deployment)) return undefined
-        return deploymentResponse(ctx, id)
+        return deployment && states.includes(deployment.state) ? deploymentResponse(ctx, id, deployment) : undefined
       })
       return QueryDeploymentsResponse.fromPartial({deployments: page.items, pagination: page.pagination})
     },
@@ -308,11 +304,13 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
     handle(ctx, req) {
       const id = deploymentKey(req.id)
       if (!isAddress(id.owner)) throw queryStatus(Grpc.invalidArgument, 'invalid owner address')
-      if (!keeper.getDeployment(ctx, id)) throw DeploymentErr.deploymentNotFound()
+      const deployment = keeper.getDeployment(ctx, id)
+      if (!deployment) throw DeploymentErr.deploymentNotFound()
       const account = escrowOf(ctx).getAccount(ctx, deploymentAccountId(id.owner, id.dseq))
-      if (!account) throw escrowAccountNotFound()
+      // node answers with the escrow keeper's own error here (not the list query's internal one).
+      if (!account) throw EscrowErr.accountNotFound()
       return QueryDeploymentResponse.fromPartial({
-        deployment: keeper.getDeployment(ctx, id),
+        deployment,
         groups: keeper.getGroups(ctx, id),
         escrowAccount: accountToProto(account),
       })
@@ -351,20 +349,6 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       keeper.setParams(ctx, Params.fromPartial({minDeposits: genesis.params.minDeposits}))
     },
     keeper,
-  }
-}
-
-/** The escrow keeper's ErrAccountNotFound, as node returns it from the Deployment query. */
-function escrowAccountNotFound() {
-  return EscrowErr.accountNotFound()
-}
-
-/** node ignores the error of some follow-up calls (`_ = ms.market.OnGroupClosed(...)`). */
-function ignoreErrors(fn: () => void): void {
-  try {
-    fn()
-  } catch {
-    // deliberately dropped, as node does
   }
 }
 

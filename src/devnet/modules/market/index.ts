@@ -38,12 +38,12 @@ import {
 
 import {matchPlacement, matchResources} from '../../../market/matching.js'
 import {padUint} from '../../paginate.js'
-import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
+import type {Context, Module, MsgRoute, PageRequest, QueryRoute} from '../../types.js'
 import type {AuditKeeper} from '../audit/index.js'
 import {isAddress} from '../common/address.js'
 import {coinAmount, coinError, decCoinAmount, decCoinValid} from '../common/coins.js'
-import {Grpc, panicError, plainError, queryStatus} from '../common/errors.js'
-import {u64} from '../common/long.js'
+import {Grpc, ignoreErrors, panicError, plainError, queryStatus} from '../common/errors.js'
+import {type U64Like, u64} from '../common/long.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {groupPrice, toMatchGroup} from '../deployment/groupspec.js'
 import type {DeploymentKeeper} from '../deployment/keeper.js'
@@ -140,14 +140,6 @@ const deploymentsOf = (ctx: Context) => ctx.keeper<DeploymentKeeper>('deployment
 const providersOf = (ctx: Context) => ctx.keeper<ProviderKeeper>('provider')
 const auditOf = (ctx: Context) => ctx.keeper<AuditKeeper>('audit')
 
-function ignoreErrors(fn: () => void): void {
-  try {
-    fn()
-  } catch {
-    // deliberately dropped, as node does
-  }
-}
-
 function stateList<T extends number>(state: string, names: Record<string, T>, all: T[]): T[] {
   if (state === '') return all
   const value = names[state]
@@ -181,6 +173,72 @@ function offsetGuard(pagination: {offset?: unknown} | undefined, state: string):
   if (pagination && u64(pagination.offset as never) > 0n && state === '') {
     throw queryStatus(Grpc.invalidArgument, 'invalid request parameters. if offset is set, filter.state must be provided')
   }
+}
+
+/** The Bids and Leases list filters: the same fields, as a lease id is its bid's id. */
+interface BidFilters {
+  owner: string
+  dseq: bigint
+  gseq: number
+  oseq: number
+  provider: string
+  bseq: number
+  state: string
+}
+
+function bidFilters(
+  f: {owner?: string; dseq?: U64Like; gseq?: number; oseq?: number; provider?: string; bseq?: number; state?: string} | undefined,
+): BidFilters {
+  return {
+    owner: f?.owner ?? '',
+    dseq: u64(f?.dseq),
+    gseq: f?.gseq ?? 0,
+    oseq: f?.oseq ?? 0,
+    provider: f?.provider ?? '',
+    bseq: f?.bseq ?? 0,
+    state: f?.state ?? '',
+  }
+}
+
+/**
+ * One page of a bid-keyed list (bids or leases) along node's paths: by owner (primary keys), else
+ * by provider (index), else by state (index). Every candidate must pass all filters and be in one
+ * of `states`.
+ */
+function pageByBidId<T>(
+  store: Context['store'],
+  pagination: PageRequest | undefined,
+  f: BidFilters,
+  keys: {primary: string; byProvider: string; byState: string},
+  states: readonly number[],
+  load: (id: BidKey) => T | undefined,
+  stateOf: (item: T) => number,
+) {
+  const accept = (id: BidKey) =>
+    (f.owner === '' || id.owner === f.owner) &&
+    (f.dseq === 0n || id.dseq === f.dseq) &&
+    (f.gseq === 0 || id.gseq === f.gseq) &&
+    (f.oseq === 0 || id.oseq === f.oseq) &&
+    (f.provider === '' || id.provider === f.provider) &&
+    (f.bseq === 0 || id.bseq === f.bseq)
+  let prefixes: string[]
+  let strip: (key: string) => string
+  if (f.owner !== '') {
+    prefixes = [ownerPrefix(keys.primary, f)]
+    strip = (key) => key.slice(keys.primary.length)
+  } else if (f.provider !== '') {
+    prefixes = [`${keys.byProvider}${f.provider}/`]
+    strip = (key) => key.slice(keys.byProvider.length + f.provider.length + 1)
+  } else {
+    prefixes = states.map((s) => `${keys.byState}${s}/`)
+    strip = (key) => key.slice(keys.byState.length).replace(/^\d+\//, '')
+  }
+  return paginatePrefixes(store, prefixes, pagination, (key) => {
+    const id = parseBidPath(strip(key))
+    if (!accept(id)) return undefined
+    const item = load(id)
+    return item && states.includes(stateOf(item)) ? item : undefined
+  })
 }
 
 export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Module & {keeper: MarketKeeper} {
@@ -404,43 +462,11 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
     request: QueryBidsRequest,
     response: QueryBidsResponse,
     handle(ctx, req) {
-      const f = {
-        owner: req.filters?.owner ?? '',
-        dseq: u64(req.filters?.dseq),
-        gseq: req.filters?.gseq ?? 0,
-        oseq: req.filters?.oseq ?? 0,
-        provider: req.filters?.provider ?? '',
-        bseq: req.filters?.bseq ?? 0,
-        state: req.filters?.state ?? '',
-      }
+      const f = bidFilters(req.filters)
       offsetGuard(req.pagination, f.state)
       const states = stateList(f.state, BID_STATE_NAMES, [Bid_State.open, Bid_State.active, Bid_State.lost, Bid_State.closed])
-      const accept = (id: BidKey) =>
-        (f.owner === '' || id.owner === f.owner) &&
-        (f.dseq === 0n || id.dseq === f.dseq) &&
-        (f.gseq === 0 || id.gseq === f.gseq) &&
-        (f.oseq === 0 || id.oseq === f.oseq) &&
-        (f.provider === '' || id.provider === f.provider) &&
-        (f.bseq === 0 || id.bseq === f.bseq)
-      // node's paths: by owner (primary keys), else by provider (index), else by state (index).
-      let prefixes: string[]
-      let strip: (key: string) => string
-      if (f.owner !== '') {
-        prefixes = [ownerPrefix(BIDS, f)]
-        strip = (key) => key.slice(BIDS.length)
-      } else if (f.provider !== '') {
-        prefixes = [`${BIDS_BY_PROVIDER}${f.provider}/`]
-        strip = (key) => key.slice(BIDS_BY_PROVIDER.length + f.provider.length + 1)
-      } else {
-        prefixes = states.map((s) => `${BID_STATES}${s}/`)
-        strip = (key) => key.slice(BID_STATES.length).replace(/^\d+\//, '')
-      }
-      const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key) => {
-        const id = parseBidPath(strip(key))
-        if (!accept(id)) return undefined
-        const res = bidResponse(ctx, id)
-        return res && states.includes(res.bid!.state) ? res : undefined
-      })
+      const keys = {primary: BIDS, byProvider: BIDS_BY_PROVIDER, byState: BID_STATES}
+      const page = pageByBidId(ctx.store, req.pagination, f, keys, states, (id) => bidResponse(ctx, id), (r) => r.bid!.state)
       return QueryBidsResponse.fromPartial({bids: page.items, pagination: page.pagination})
     },
   }
@@ -459,42 +485,11 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
     request: QueryLeasesRequest,
     response: QueryLeasesResponse,
     handle(ctx, req) {
-      const f = {
-        owner: req.filters?.owner ?? '',
-        dseq: u64(req.filters?.dseq),
-        gseq: req.filters?.gseq ?? 0,
-        oseq: req.filters?.oseq ?? 0,
-        provider: req.filters?.provider ?? '',
-        bseq: req.filters?.bseq ?? 0,
-        state: req.filters?.state ?? '',
-      }
+      const f = bidFilters(req.filters)
       offsetGuard(req.pagination, f.state)
       const states = stateList(f.state, LEASE_STATE_NAMES, [Lease_State.active, Lease_State.insufficient_funds, Lease_State.closed])
-      const accept = (id: BidKey) =>
-        (f.owner === '' || id.owner === f.owner) &&
-        (f.dseq === 0n || id.dseq === f.dseq) &&
-        (f.gseq === 0 || id.gseq === f.gseq) &&
-        (f.oseq === 0 || id.oseq === f.oseq) &&
-        (f.provider === '' || id.provider === f.provider) &&
-        (f.bseq === 0 || id.bseq === f.bseq)
-      let prefixes: string[]
-      let strip: (key: string) => string
-      if (f.owner !== '') {
-        prefixes = [ownerPrefix(LEASES, f)]
-        strip = (key) => key.slice(LEASES.length)
-      } else if (f.provider !== '') {
-        prefixes = [`${LEASES_BY_PROVIDER}${f.provider}/`]
-        strip = (key) => key.slice(LEASES_BY_PROVIDER.length + f.provider.length + 1)
-      } else {
-        prefixes = states.map((s) => `${LEASE_STATES}${s}/`)
-        strip = (key) => key.slice(LEASE_STATES.length).replace(/^\d+\//, '')
-      }
-      const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key) => {
-        const id = parseBidPath(strip(key))
-        if (!accept(id)) return undefined
-        const res = leaseResponse(ctx, id)
-        return res && states.includes(res.lease!.state) ? res : undefined
-      })
+      const keys = {primary: LEASES, byProvider: LEASES_BY_PROVIDER, byState: LEASE_STATES}
+      const page = pageByBidId(ctx.store, req.pagination, f, keys, states, (id) => leaseResponse(ctx, id), (r) => r.lease!.state)
       return QueryLeasesResponse.fromPartial({leases: page.items, pagination: page.pagination})
     },
   }
@@ -522,10 +517,12 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
       const id = bidKey(req.id)
       if (!isAddress(id.owner)) throw queryStatus(Grpc.invalidArgument, 'invalid owner address')
       if (!isAddress(id.provider)) throw queryStatus(Grpc.invalidArgument, 'invalid provider address')
-      if (!keeper.getBid(ctx, id)) throw MarketErr.bidNotFound()
+      const found = keeper.getBid(ctx, id)
+      if (!found) throw MarketErr.bidNotFound()
+      // node answers with the escrow keeper's own errors here (not the list queries' internal one).
       const account = escrowOf(ctx).getAccount(ctx, bidAccountId(id))
-      if (!account) throw escrowAccountNotFound()
-      return QueryBidResponse.fromPartial({bid: keeper.getBid(ctx, id), escrowAccount: accountToProto(account)})
+      if (!account) throw EscrowErr.accountNotFound()
+      return QueryBidResponse.fromPartial({bid: found, escrowAccount: accountToProto(account)})
     },
   }
 
@@ -541,7 +538,7 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
       const found = keeper.getLease(ctx, id)
       if (!found) throw MarketErr.leaseNotFound()
       const payment = escrowOf(ctx).getPayment(ctx, leasePaymentId(id))
-      if (!payment) throw escrowPaymentNotFound()
+      if (!payment) throw EscrowErr.paymentNotFound()
       return QueryLeaseResponse.fromPartial({lease: found, escrowPayment: paymentToProto(payment)})
     },
   }
@@ -567,15 +564,6 @@ export function marketModule(keeper: MarketKeeper = createMarketKeeper()): Modul
     },
     keeper,
   }
-}
-
-/** What node's keeper returns when the bid's account or lease's payment is missing. */
-function escrowAccountNotFound() {
-  return EscrowErr.accountNotFound()
-}
-
-function escrowPaymentNotFound() {
-  return EscrowErr.paymentNotFound()
 }
 
 /** Wires the escrow hooks as node's app does (app/types/app.go). */

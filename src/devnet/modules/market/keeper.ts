@@ -28,6 +28,7 @@ import {Bid, Bid_State, Order, Order_State, Params, type ResourceOffer} from '@a
 
 import {padUint} from '../../paginate.js'
 import type {Context} from '../../types.js'
+import {ignoreErrors} from '../common/errors.js'
 import {toSignedLong} from '../common/long.js'
 import type {GroupKey} from '../deployment/ids.js'
 import {groupPath} from '../deployment/ids.js'
@@ -118,15 +119,6 @@ function writeLease(ctx: Context, lease: Lease, previous?: Lease_State): void {
 }
 
 const escrowOf = (ctx: Context) => ctx.keeper<EscrowKeeper>('escrow')
-
-/** node drops some errors on the floor (`_ = k.ekeeper.AccountClose(...)`); so do we. */
-function ignoreErrors(fn: () => void): void {
-  try {
-    fn()
-  } catch {
-    // deliberately dropped, as node does
-  }
-}
 
 export function createMarketKeeper(): MarketKeeper {
   const keeper: MarketKeeper = {

@@ -269,6 +269,10 @@ describe('market queries', () => {
     const leases = c.query<unknown, QueryLeasesResponse>(`${Q}Leases`, {filters: {owner, state: 'active'}})
     expect(leases.leases.map((l) => l.lease?.id?.provider)).toEqual([p2])
     expect(leases.leases[0].escrowPayment?.state?.rate).toEqual({denom: 'uact', amount: '100'})
+    // Without owner or provider, the state index: only the one active lease, none closed.
+    const byState = (state: string) => c.query<unknown, QueryLeasesResponse>(`${Q}Leases`, {filters: {state}}).leases
+    expect(byState('active').map((l) => [l.lease?.id?.dseq.toString(), l.lease?.id?.provider])).toEqual([['2', p2]])
+    expect(byState('closed')).toEqual([])
     const orders = c.query<unknown, QueryOrdersResponse>(`${Q}Orders`, {filters: {state: 'open'}})
     expect(orders.orders.map((o) => o.id?.dseq.toString())).toEqual(['1'])
     const params = c.query<unknown, QueryParamsResponse>(`${Q}Params`, {})
