@@ -3,7 +3,7 @@ import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
 import type {EventHub} from '../events.js'
-import type {LeaseManager} from '../leases/lease-manager.js'
+import {ACTIVE_LEASE_STATES, type LeaseManager} from '../leases/lease-manager.js'
 import {orderKey, parseOrderKey} from '../state/keys.js'
 import type {ProviderStore} from '../state/store.js'
 import {type BidDecision, type Pricer, type SkipReason, decideBid} from './decide.js'
@@ -61,7 +61,7 @@ export class BidEngine {
     this.attributes = o.attributes
     const counts = o.store.countBids()
     this.stats.bidsPlaced = counts.open + counts.won + counts.lost + counts.closed
-    this.stats.leasesWon = o.store.leases().length
+    this.stats.leasesWon = o.store.countLeases()
     for (const bid of o.store.bids('open')) {
       this.decided.set(bid.orderKey, 'bid')
       if (!o.capacity.has(bid.orderKey)) o.capacity.restore(bid.orderKey, bid.reservation)
@@ -71,7 +71,8 @@ export class BidEngine {
   /** Handles one block; a block arriving while the last is still handled is coalesced. */
   onBlock(block: BlockInfo): Promise<void> {
     this.blockTimes.set(block.height, block.time.getTime())
-    if (this.blockTimes.size > 2000) this.blockTimes.delete(Math.min(...this.blockTimes.keys()))
+    // Heights arrive in order, so the first key is the oldest.
+    if (this.blockTimes.size > 2000) this.blockTimes.delete(this.blockTimes.keys().next().value!)
     if (this.running) {
       this.pendingBlock = block
       return this.running
@@ -243,8 +244,7 @@ export class BidEngine {
       // Included after the snapshot this block's queries saw: judge it next block.
       if (row.createdHeight > height) continue
       if (leased.has(key) || this.o.store.lease(key)) {
-        if (this.o.store.bid(key)?.state === 'open') this.o.store.setBidState(key, 'won', now)
-        this.stats.leasesWon = this.o.store.leases().length
+        this.o.store.setBidState(key, 'won', now)
         continue
       }
       const onChain = chainOpen.get(key)
@@ -309,8 +309,8 @@ export class BidEngine {
       ordersSeen: this.stats.ordersSeen,
       bidsOpen: this.o.store.countBids().open + this.inflight.size,
       bidsPlaced: this.stats.bidsPlaced,
-      leasesWon: this.o.store.leases().length,
-      leasesActive: this.o.leases.activeLeases().length,
+      leasesWon: (this.stats.leasesWon = this.o.store.countLeases()),
+      leasesActive: this.o.store.countLeases(ACTIVE_LEASE_STATES),
       utilisation: {
         cpu: frac(held.cpuMillis, totals.cpuMillis),
         memory: frac(held.memoryBytes, totals.memoryBytes),

@@ -256,6 +256,14 @@ export class ProviderStore {
     return rows.map(toLease)
   }
 
+  /** How many leases (in these states): for per-block stats, without reading every row ever won. */
+  countLeases(states?: LeaseRowState[]): number {
+    const row = states
+      ? this.db.prepare(`SELECT COUNT(*) AS n FROM leases WHERE state IN (${states.map(() => '?').join(',')})`).get(...states)
+      : this.db.prepare('SELECT COUNT(*) AS n FROM leases').get()
+    return (row as {n: number}).n
+  }
+
   /** Leases of one deployment (a manifest covers all its groups). */
   leasesOfDeployment(owner: string, dseq: string): LeaseRow[] {
     return this.db

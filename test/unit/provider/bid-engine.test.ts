@@ -183,6 +183,8 @@ describe('bid engine', () => {
     expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('awaiting_manifest')
     expect(r.store.bid(`${OWNER}/1/1/1`)?.state).toBe('won')
     expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(true)
+    const stats = () => r.events.filter((e) => e.type === 'stats').at(-1)
+    expect(stats()).toMatchObject({height: 12, leasesWon: 1, leasesActive: 1, bidsOpen: 0, bidsPlaced: 1})
 
     r.clock.now += 301_000
     await r.engine.onBlock(block(13))
@@ -191,6 +193,9 @@ describe('bid engine', () => {
     expect(r.events.some((e) => e.type === 'lease.manifest_timeout')).toBe(true)
     expect(r.store.lease(`${OWNER}/1/1/1`)?.state).toBe('closed')
     expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(false)
+    await r.engine.onBlock(block(14))
+    await flush()
+    expect(stats()).toMatchObject({height: 14, leasesWon: 1, leasesActive: 0})
   })
 
   it('withdraws earnings of running leases on its interval', async () => {

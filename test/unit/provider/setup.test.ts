@@ -133,6 +133,7 @@ describe('state store', () => {
     const again = await ProviderStore.open(path, {sealer})
     expect(again.bid(`${OWNER}/1/1/1`)).toMatchObject({state: 'open', amount: 5n, reservation})
     expect(again.leasesOfDeployment(OWNER, '1')).toHaveLength(1)
+    expect([again.countLeases(), again.countLeases(['running', 'failed']), again.countLeases(['closed'])]).toEqual([1, 1, 0])
     expect(again.manifest(OWNER, '1')?.body).toContain('hunter2')
     again.close()
 
