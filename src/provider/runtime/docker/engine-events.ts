@@ -2,6 +2,7 @@ import type Docker from 'dockerode'
 import type {Readable} from 'node:stream'
 
 import {Labels, leaseFromLabels} from '../labels.js'
+import {LineSplitter} from '../stream/line-splitter.js'
 import type {RuntimeEvent} from '../types.js'
 
 /** One JSON object of `GET /events`, as Docker and Podman send it. */
@@ -105,14 +106,10 @@ export class EngineEventWatcher {
       return
     }
     this.stream = stream
-    let buffered = ''
+    const lines = new LineSplitter()
     stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8')
-      let nl = buffered.indexOf('\n')
-      while (nl !== -1) {
-        const line = buffered.slice(0, nl).trim()
-        buffered = buffered.slice(nl + 1)
-        nl = buffered.indexOf('\n')
+      for (const raw of lines.push(chunk)) {
+        const line = raw.trim()
         if (!line) continue
         try {
           const event = runtimeEventFromEngine(JSON.parse(line) as EngineEventMessage)

@@ -2,6 +2,7 @@ import type Docker from 'dockerode'
 
 import {ProviderError} from '../../../errors.js'
 import type {ManifestCredentials} from '../manifest-types.js'
+import {LineSplitter} from '../stream/line-splitter.js'
 
 export interface PullProgress {
   status: string
@@ -107,43 +108,45 @@ async function pull(docker: Docker, image: string, options: EnsureImageOptions):
         .then((s: NodeJS.ReadableStream) => {
           stream = s
           if (settled) return
-          let buffered = ''
+          const lines = new LineSplitter()
           let lastProgress = 0
+          /** Handles one progress line; false once the engine reported an error. */
+          const onLine = (raw: string): boolean => {
+            const line = raw.trim()
+            if (!line) return true
+            let message: {status?: string; error?: string; errorDetail?: {message?: string}; progressDetail?: {current?: number; total?: number}}
+            try {
+              message = JSON.parse(line)
+            } catch {
+              return true
+            }
+            const error = message.errorDetail?.message ?? message.error
+            if (error) {
+              finish(new Error(error))
+              return false
+            }
+            const now = Date.now()
+            const status = message.status ?? ''
+            const milestone = /complete|downloaded|digest|status:/i.test(status)
+            if (options.onProgress && (milestone || now - lastProgress >= interval)) {
+              lastProgress = now
+              options.onProgress({
+                status,
+                ...(message.progressDetail?.current !== undefined ? {current: message.progressDetail.current} : {}),
+                ...(message.progressDetail?.total !== undefined ? {total: message.progressDetail.total} : {}),
+              })
+            }
+            return true
+          }
           s.on('data', (chunk: Buffer | string) => {
             armIdle()
-            buffered += chunk.toString()
-            let nl = buffered.indexOf('\n')
-            while (nl !== -1) {
-              const line = buffered.slice(0, nl).trim()
-              buffered = buffered.slice(nl + 1)
-              nl = buffered.indexOf('\n')
-              if (!line) continue
-              let message: {status?: string; error?: string; errorDetail?: {message?: string}; progressDetail?: {current?: number; total?: number}}
-              try {
-                message = JSON.parse(line)
-              } catch {
-                continue
-              }
-              const error = message.errorDetail?.message ?? message.error
-              if (error) {
-                finish(new Error(error))
-                return
-              }
-              const now = Date.now()
-              const status = message.status ?? ''
-              const milestone = /complete|downloaded|digest|status:/i.test(status)
-              if (options.onProgress && (milestone || now - lastProgress >= interval)) {
-                lastProgress = now
-                options.onProgress({
-                  status,
-                  ...(message.progressDetail?.current !== undefined ? {current: message.progressDetail.current} : {}),
-                  ...(message.progressDetail?.total !== undefined ? {total: message.progressDetail.total} : {}),
-                })
-              }
-            }
+            lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk).every(onLine)
           })
           s.on('error', (e: Error) => finish(e))
-          s.on('end', () => finish())
+          // An error the engine ends the stream with, without a newline, is still its answer.
+          s.on('end', () => {
+            if (lines.flush().every(onLine)) finish()
+          })
           s.on('close', () => finish())
         })
         .catch((e: Error) => finish(e))

@@ -88,6 +88,22 @@ describe('ensureImage', () => {
     expect((error as ProviderError).message).toMatch(/nope:1 could not be pulled: manifest unknown/)
   })
 
+  it('reads the error a stream ends with even without a final newline, and lines split across chunks', async () => {
+    const {docker} = await fakeEngine((_req, res) => {
+      res.writeHead(200, {'Content-Type': 'application/json'})
+      const line = '{"status":"Pulling fs layer","id":"a"}\n'
+      res.write(line.slice(0, 10))
+      setTimeout(() => {
+        res.write(line.slice(10))
+        res.end('{"error":"toomanyrequests","errorDetail":{"message":"toomanyrequests: rate limit"}}')
+      }, 20)
+    }, () => false)
+    const progress: string[] = []
+    const error = await ensureImage(docker, 'docker.io/library/limited:1', {progressIntervalMs: 0, onProgress: (p) => progress.push(p.status)}).catch((e: unknown) => e)
+    expect(progress).toEqual(['Pulling fs layer'])
+    expect((error as ProviderError).message).toMatch(/limited:1 could not be pulled: toomanyrequests: rate limit/)
+  })
+
   it('gives up on a pull that stops making progress instead of hanging', async () => {
     const {docker} = await fakeEngine((_req, res) => {
       res.writeHead(200, {'Content-Type': 'application/json'})
