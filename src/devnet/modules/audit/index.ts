@@ -192,13 +192,15 @@ export function auditModule(): Module & {keeper: AuditKeeper} {
   }
 
   // node ignores the auditor here and lists everything; we filter by it, as the query intends.
+  // Empty lists everything as node does; a malformed one is refused rather than read as empty.
   const ofAuditor: QueryRoute<QueryAuditorAttributesRequest, QueryProvidersResponse> = {
     path: '/akash.audit.v1.Query/AuditorAttributes',
     http: '/akash/provider/v1/auditor/{auditor}/list',
     request: QueryAuditorAttributesRequest,
     response: QueryProvidersResponse,
     handle(ctx, req) {
-      const auditor = isAddress(req.auditor) ? addressKey(req.auditor) : undefined
+      if (req.auditor !== '' && !isAddress(req.auditor)) throw AuditErr.invalidAddress.wrap(`auditor ${JSON.stringify(req.auditor)}`)
+      const auditor = req.auditor === '' ? undefined : addressKey(req.auditor)
       const page = paginate(ctx.store, RECORDS, req.pagination, (key, value) =>
         auditor === undefined || key.endsWith(`/${auditor}`) ? toProto(fromKey(key, value)) : undefined,
       )

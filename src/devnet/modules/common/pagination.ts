@@ -7,6 +7,7 @@
 import Long from 'long'
 
 import type {PageRequest, PageResponse, Store} from '../../types.js'
+import {Grpc, queryStatus} from './errors.js'
 
 const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
@@ -41,7 +42,8 @@ export function paginatePrefixes<T>(
     const cut = raw.indexOf(SEP)
     const index = cut > 0 ? Number(raw.slice(0, cut)) : Number.NaN
     const pos = order.findIndex((o) => o.index === index)
-    if (pos < 0) throw new Error('invalid pagination key')
+    // A key from another query (or another filter) names no walk of this one.
+    if (pos < 0) throw queryStatus(Grpc.invalidArgument, 'invalid pagination key: pass the next_key of the previous page of this same query')
     startAt = pos
     resumeKey = raw.slice(cut + 1)
     offset = 0

@@ -265,6 +265,9 @@ describe('market queries', () => {
     const page2 = bids(c, {owner}, {limit: 3, key: page1.pagination!.nextKey})
     expect(page1.bids).toHaveLength(3)
     expect(page2.bids).toHaveLength(1)
+    expect(() => bids(c, {owner}, {key: new TextEncoder().encode('not a next_key')})).toThrow(
+      expect.objectContaining({grpcCode: 3, message: expect.stringMatching(/^invalid pagination key/)}),
+    )
     expect(() => bids(c, {state: 'won'})).toThrow(/invalid state value/)
     const leases = c.query<unknown, QueryLeasesResponse>(`${Q}Leases`, {filters: {owner, state: 'active'}})
     expect(leases.leases.map((l) => l.lease?.id?.provider)).toEqual([p2])

@@ -87,6 +87,9 @@ describe('audit', () => {
     expect(query(c, 'ProviderAttributes', {owner: prov}).providers.map((p) => p.auditor).sort()).toEqual([auditor, other].sort())
     expect(query(c, 'AuditorAttributes', {auditor: other}).providers).toEqual([{owner: prov, auditor: other, attributes: [{key: 'region', value: 'us'}]}])
     expect(query(c, 'AllProvidersAttributes', {}).providers).toHaveLength(2)
+    expect(query(c, 'AuditorAttributes', {auditor: ''}).providers).toHaveLength(2)
+    // A typo in the auditor is an error, not a list of every auditor's records.
+    expect(() => query(c, 'AuditorAttributes', {auditor: 'akash1typo'})).toThrow(expect.objectContaining({codespace: 'audit', code: 2, grpcCode: 3}))
 
     expect(c.deliver(MsgDeleteProviderAttributes, {owner: prov, auditor, keys: ['nope']})).toMatchObject({codespace: 'audit', code: 3})
     expect(c.deliver(MsgDeleteProviderAttributes, {owner: prov, auditor, keys: ['gpu']}).code).toBe(0)
