@@ -1,4 +1,4 @@
-import type {Claims, Scope} from './jwt.js'
+import type {Claims, PermissionDeployment, Scope} from './jwt.js'
 
 /**
  * Who is calling: the owner (JWT issuer or mTLS certificate CN) and what the token lets them do.
@@ -25,27 +25,7 @@ export function authorizedForProvider(claims: Claims, provider: string): boolean
 
 /** `AuthorizeDeploymentIDForPermissionScope` (manifest PUT: scope send-manifest). */
 export function authorizedForDeployment(claims: Claims, owner: string, dseq: bigint, provider: string, scope?: Scope): boolean {
-  if (claims.iss !== owner) return false
-  switch (claims.leases.access) {
-    case 'full':
-      return true
-    case 'scoped':
-      return scope === undefined || (claims.leases.scope ?? []).includes(scope)
-    case 'granular':
-      for (const p of claims.leases.permissions ?? []) {
-        if (p.provider !== provider) continue
-        if (p.access === 'full') return true
-        if (p.access === 'scoped') return scope === undefined || (p.scope ?? []).includes(scope)
-        if (p.access === 'granular') {
-          for (const d of p.deployments ?? []) {
-            if (BigInt(d.dseq) === dseq && (scope === undefined || d.scope.includes(scope))) return true
-          }
-        }
-      }
-      return false
-    default:
-      return false
-  }
+  return grants(claims, owner, provider, scope, (d) => BigInt(d.dseq) === dseq)
 }
 
 export interface LeaseRef {
@@ -58,24 +38,28 @@ export interface LeaseRef {
 
 /** `AuthorizeLeaseIDForPermissionScope`; without a scope, `AuthorizeForLeaseID`. */
 export function authorizedForLease(claims: Claims, lease: LeaseRef, scope?: Scope): boolean {
-  if (claims.iss !== lease.owner) return false
+  return grants(claims, lease.owner, lease.provider, scope, (d) => BigInt(d.dseq) === lease.dseq && (!d.gseq || d.gseq === lease.gseq) && (!d.oseq || d.oseq === lease.oseq))
+}
+
+/**
+ * Akash's rules for both: the token's issuer owns it; full access grants all, scoped access the
+ * listed scopes, granular access what a permission naming this provider grants — for a granular
+ * permission, a deployment entry that `covers` the target and lists the scope.
+ */
+function grants(claims: Claims, owner: string, provider: string, scope: Scope | undefined, covers: (d: PermissionDeployment) => boolean): boolean {
+  if (claims.iss !== owner) return false
+  const hasScope = (list: readonly Scope[] | undefined) => scope === undefined || (list ?? []).includes(scope)
   switch (claims.leases.access) {
     case 'full':
       return true
     case 'scoped':
-      return scope === undefined || (claims.leases.scope ?? []).includes(scope)
+      return hasScope(claims.leases.scope)
     case 'granular':
       for (const p of claims.leases.permissions ?? []) {
-        if (p.provider !== lease.provider) continue
+        if (p.provider !== provider) continue
         if (p.access === 'full') return true
-        if (p.access === 'scoped') return scope === undefined || (p.scope ?? []).includes(scope)
-        if (p.access === 'granular') {
-          for (const d of p.deployments ?? []) {
-            const matches =
-              BigInt(d.dseq) === lease.dseq && (!d.gseq || d.gseq === lease.gseq) && (!d.oseq || d.oseq === lease.oseq)
-            if (matches && (scope === undefined || d.scope.includes(scope))) return true
-          }
-        }
+        if (p.access === 'scoped') return hasScope(p.scope)
+        if (p.access === 'granular' && (p.deployments ?? []).some((d) => covers(d) && hasScope(d.scope))) return true
       }
       return false
     default:

@@ -5,7 +5,8 @@ import {Secp256k1HdWallet} from '@cosmjs/amino'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
-import {b64urlDecode, b64urlEncode, claimsProblem, signInput, signJwt, verifyJwt, verifySignature} from '../../../src/provider/auth/jwt.js'
+import {type LeaseRef, authorizedForDeployment, authorizedForLease} from '../../../src/provider/auth/authorize.js'
+import {type Claims, type Scope, b64urlDecode, b64urlEncode, claimsProblem, signInput, signJwt, verifyJwt, verifySignature} from '../../../src/provider/auth/jwt.js'
 import {JWT_VECTORS} from '../../helpers/corpus.js'
 
 const CORPUS = JWT_VECTORS
@@ -162,5 +163,38 @@ describe('claimsProblem (Akash Claims.Validate)', () => {
     ],
   ])('%j → %s', (extra, problem) => {
     expect(claimsProblem({...base, ...extra})).toBe(problem)
+  })
+})
+
+describe('authorization rules (AuthorizeLeaseIDForPermissionScope, AuthorizeDeploymentIDForPermissionScope)', () => {
+  const owner = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
+  const provider = 'akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgplgve5x'
+  const lease: LeaseRef = {owner, dseq: 5n, gseq: 1, oseq: 1, provider}
+  const claims = (leases: Claims['leases'], iss = owner): Claims => ({iss, iat: 1, nbf: 1, exp: 2, version: 'v1', leases})
+  const granular = (deployments: Array<Record<string, unknown>>, p = provider): Claims =>
+    claims({access: 'granular', permissions: [{provider: p, access: 'granular', deployments: deployments as never}]})
+
+  it.each([
+    ['full access', claims({access: 'full'}), 'logs', true],
+    ['another owner', claims({access: 'full'}, 'akash1qgpqyqszqgpqyqszqgpqyqszqgpqyqszwv2uls'), undefined, false],
+    ['scoped, scope listed', claims({access: 'scoped', scope: ['logs']}), 'logs', true],
+    ['scoped, scope missing', claims({access: 'scoped', scope: ['logs']}), 'shell', false],
+    ['scoped, no scope asked', claims({access: 'scoped', scope: ['logs']}), undefined, true],
+    ['granular, this deployment and scope', granular([{dseq: 5, scope: ['logs'], services: ['web']}]), 'logs', true],
+    ['granular, another deployment', granular([{dseq: 6, scope: ['logs'], services: ['web']}]), 'logs', false],
+    ['granular, another group', granular([{dseq: 5, gseq: 2, scope: ['logs'], services: ['web']}]), 'logs', false],
+    ['granular, this group and order', granular([{dseq: 5, gseq: 1, oseq: 1, scope: ['logs'], services: ['web']}]), 'logs', true],
+    ['granular, scope missing', granular([{dseq: 5, scope: ['status'], services: ['web']}]), 'logs', false],
+    ['granular, another provider', granular([{dseq: 5, scope: ['logs'], services: ['web']}], 'akash1qgpqyqszqgpqyqszqgpqyqszqgpqyqszwv2uls'), 'logs', false],
+    ['granular permission with scoped access', claims({access: 'granular', permissions: [{provider, access: 'scoped', scope: ['logs']}]}), 'logs', true],
+  ] as const)('lease: %s → %s', (_what, c, scope, allowed) => {
+    expect(authorizedForLease(c, lease, scope as Scope | undefined)).toBe(allowed)
+  })
+
+  it('a deployment grant ignores group and order, and needs the scope', () => {
+    expect(authorizedForDeployment(granular([{dseq: 5, gseq: 2, scope: ['send-manifest'], services: ['web']}]), owner, 5n, provider, 'send-manifest')).toBe(true)
+    expect(authorizedForDeployment(granular([{dseq: 5, scope: ['logs'], services: ['web']}]), owner, 5n, provider, 'send-manifest')).toBe(false)
+    expect(authorizedForDeployment(claims({access: 'scoped', scope: ['send-manifest']}), owner, 9n, provider, 'send-manifest')).toBe(true)
+    expect(authorizedForDeployment(claims({access: 'full'}), 'akash1qgpqyqszqgpqyqszqgpqyqszqgpqyqszwv2uls', 5n, provider, 'send-manifest')).toBe(false)
   })
 })
