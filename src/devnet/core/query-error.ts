@@ -1,18 +1,23 @@
 import {TxError} from '../types.js'
 
-/** gRPC status codes (google.golang.org/grpc/codes). */
+/** gRPC status codes (google.golang.org/grpc/codes); the modules use them as `Grpc`. */
 export const GrpcCode = {
   ok: 0,
-  cancelled: 1,
+  canceled: 1,
   unknown: 2,
   invalidArgument: 3,
+  deadlineExceeded: 4,
   notFound: 5,
   alreadyExists: 6,
   permissionDenied: 7,
+  resourceExhausted: 8,
   failedPrecondition: 9,
+  aborted: 10,
+  outOfRange: 11,
   unimplemented: 12,
   internal: 13,
   unavailable: 14,
+  dataLoss: 15,
   unauthenticated: 16,
 } as const
 

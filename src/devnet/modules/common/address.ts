@@ -4,7 +4,9 @@
  */
 import {fromBech32, toHex} from '@cosmjs/encoding'
 
-export const BECH32_PREFIX = 'akash'
+import {BECH32_PREFIX} from '../../core/address.js'
+
+export {BECH32_PREFIX}
 
 /** Decodes an account address; returns the Go error text when it is not one. */
 export function decodeAddress(address: string): {bytes: Uint8Array} | {error: string} {

@@ -1,7 +1,6 @@
 /** `sdk.Coin` / `sdk.DecCoin` checks as the SDK makes them, on chain-sdk's codec shapes. */
+import {isValidDenom} from '../../core/coins.js'
 import {formatDec, isDecString, parseDec} from './dec.js'
-
-const DENOM_RE = /^[a-zA-Z][a-zA-Z0-9/:._-]{2,127}$/
 
 export interface ProtoCoin {
   denom: string
@@ -11,9 +10,7 @@ export interface ProtoCoin {
 export const DENOM_UAKT = 'uakt'
 export const DENOM_UACT = 'uact'
 
-export function isValidDenom(denom: string): boolean {
-  return DENOM_RE.test(denom)
-}
+export {isValidDenom}
 
 /** `Coin.Validate`: the Go error text, or undefined. */
 export function coinError(coin: ProtoCoin | undefined): string | undefined {

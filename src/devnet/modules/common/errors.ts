@@ -3,28 +3,10 @@
  * description. `ModuleError` is a `TxError` (the core turns it into a DeliverTx result) that also
  * carries the gRPC code, so the query doors can answer with the status the real node gives.
  */
+import {GrpcCode as Grpc} from '../../core/query-error.js'
 import {TxError} from '../../types.js'
 
-/** gRPC status codes (google.golang.org/grpc/codes). */
-export const Grpc = {
-  ok: 0,
-  canceled: 1,
-  unknown: 2,
-  invalidArgument: 3,
-  deadlineExceeded: 4,
-  notFound: 5,
-  alreadyExists: 6,
-  permissionDenied: 7,
-  resourceExhausted: 8,
-  failedPrecondition: 9,
-  aborted: 10,
-  outOfRange: 11,
-  unimplemented: 12,
-  internal: 13,
-  unavailable: 14,
-  dataLoss: 15,
-  unauthenticated: 16,
-} as const
+export {GrpcCode as Grpc} from '../../core/query-error.js'
 
 export class ModuleError extends TxError {
   constructor(
