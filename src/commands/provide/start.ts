@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {EventHub, type ProviderEvent} from '../../provider/events.js'
+import {processAlive} from '../../services/provide/pid-file.js'
 import {DEV_NODE_PID_ENV, readProviderConfig, runProvider} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
 import {describeEvent} from '../../ui/components/provide/dashboard-state.js'
@@ -57,7 +58,7 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
       this.signal.addEventListener('abort', () => resolve(), {once: true})
       void provider.done.then(() => resolve())
       // A local provider started by `edge dev start --providers` stops with its chain.
-      if (nodePid > 0) watch = setInterval(() => !alive(nodePid) && resolve(), 1000)
+      if (nodePid > 0) watch = setInterval(() => !processAlive(nodePid) && resolve(), 1000)
     })
     if (watch) clearInterval(watch)
     await provider.stop()
@@ -92,14 +93,5 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
 
   protected renderText(r: ProvideStartResult): string {
     return `Provider ${r.name} stopped; its workloads keep running and the next start re-attaches to them.`
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }

@@ -11,7 +11,7 @@ import type {RuntimeKindName} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
 import {DEV_NODE_PID_ENV} from './start.js'
-import {PID_FILE} from './status.js'
+import {PID_FILE, livePid, processAlive} from './pid-file.js'
 
 export {DEV_NODE_PID_ENV} from './start.js'
 
@@ -98,8 +98,8 @@ export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): 
   }
   const deadline = Date.now() + 10_000
   for (const s of stopped) {
-    while (Date.now() < deadline && alive(s.pid)) await new Promise((r) => setTimeout(r, 100))
-    if (alive(s.pid)) process.kill(s.pid, 'SIGKILL')
+    while (Date.now() < deadline && processAlive(s.pid)) await new Promise((r) => setTimeout(r, 100))
+    if (processAlive(s.pid)) process.kill(s.pid, 'SIGKILL')
   }
   return stopped
 }
@@ -135,7 +135,7 @@ async function waitForGateway(hostUri: string, address: string, pid: number, log
   const start = existsSync(logFile) ? statSync(logFile).size : 0
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (!alive(pid)) {
+    if (!processAlive(pid)) {
       const tail = readFileSync(logFile, 'utf8').slice(start).trim().split('\n').slice(-5).join('\n')
       throw new ProviderError(`Local provider at ${hostUri} stopped while starting.`, {hint: tail ? `Its log ends with:\n${tail}` : `See ${logFile}.`})
     }
@@ -172,22 +172,4 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
-}
-
-function livePid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim())
-    return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }

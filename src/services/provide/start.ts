@@ -1,4 +1,4 @@
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
@@ -8,7 +8,7 @@ import type {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
 import {providerMnemonic} from './keys.js'
-import {PID_FILE} from './status.js'
+import {PID_FILE, livePid} from './pid-file.js'
 
 /** Set on local providers: the pid of the edge dev node they serve; they stop when it is gone. */
 export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
@@ -75,16 +75,5 @@ export async function runProvider(session: Session, options: RunProviderOptions)
       await stop()
       if (livePid(pidFile) === process.pid) rmSync(pidFile, {force: true})
     },
-  }
-}
-
-function livePid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim())
-    if (!Number.isInteger(pid) || pid <= 0) return undefined
-    process.kill(pid, 0)
-    return pid
-  } catch {
-    return undefined
   }
 }

@@ -1,4 +1,4 @@
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync} from 'node:fs'
 import https from 'node:https'
 import {join} from 'node:path'
 
@@ -11,6 +11,7 @@ import {loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import {ProviderStore} from '../../provider/state/store.js'
 import type {Session} from '../session.js'
+import {PID_FILE, livePid} from './pid-file.js'
 
 export interface ProvideStatusResult {
   name: string
@@ -90,7 +91,8 @@ export async function provideStatus(session: Session, options: {name: string; en
     }
     const totals = capacity.totals()
     const held = capacity.reserved()
-    const running = runningPid(dir)
+    const pid = livePid(join(dir, PID_FILE))
+    const running = pid ? {pid} : (false as const)
     return {
       name: config.name,
       network: session.network.name,
@@ -129,19 +131,6 @@ export async function provideStatus(session: Session, options: {name: string; en
     }
   } finally {
     await market.close()
-  }
-}
-
-export const PID_FILE = 'provider.pid'
-
-function runningPid(dir: string): {pid: number} | false {
-  try {
-    const pid = Number(readFileSync(join(dir, PID_FILE), 'utf8').trim())
-    if (!Number.isInteger(pid) || pid <= 0) return false
-    process.kill(pid, 0)
-    return {pid}
-  } catch {
-    return false
   }
 }
 
