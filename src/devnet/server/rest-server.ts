@@ -5,6 +5,7 @@ import type {DevApp} from '../app.js'
 import {coerceRequestJson, toProtoJson} from '../core/proto-json.js'
 import {GrpcCode, QueryError, queryFailure} from '../core/query-error.js'
 import {requestJson} from '../core/query-router.js'
+import {BodyTooLargeError, readBody} from './http-body.js'
 
 export interface RestServerOptions {
   app: DevApp
@@ -96,7 +97,13 @@ export class RestServer {
       const {entry, params} = match
       let json: Record<string, unknown>
       if (method === 'POST') {
-        const body = await readBody(req)
+        let body: string
+        try {
+          body = await readBody(req)
+        } catch (error) {
+          if (error instanceof BodyTooLargeError) throw new QueryError(GrpcCode.invalidArgument, error.message)
+          throw error
+        }
         try {
           json = body ? (JSON.parse(body) as Record<string, unknown>) : {}
         } catch (error) {
@@ -118,13 +125,4 @@ export class RestServer {
       send(httpStatus(f.grpcCode), {code: f.grpcCode, message: f.message, details: []})
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }

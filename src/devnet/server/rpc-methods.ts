@@ -1,6 +1,7 @@
 import {type DevApp, MempoolError} from '../app.js'
 import {fromProtoCoins} from '../core/coins.js'
 import {queryFailure} from '../core/query-error.js'
+import type {TxResult} from '../core/records.js'
 import {txHash} from '../core/tx-decode.js'
 import {QueryParseError, parseQuery} from '../core/tx-query.js'
 import {TxError} from '../types.js'
@@ -97,17 +98,9 @@ function blockAt(ctx: RpcContext, height: number) {
   return block
 }
 
-function checkTxJson(r: {code: number; data: Uint8Array; log: string; gasWanted: number; gasUsed: number; codespace: string}) {
-  return {
-    code: r.code,
-    data: r.data.length ? b64(r.data) : null,
-    log: r.log,
-    info: '',
-    gas_wanted: String(r.gasWanted),
-    gas_used: String(r.gasUsed),
-    events: [],
-    codespace: r.codespace,
-  }
+/** A CheckTx result: a DeliverTx-shaped result without events. */
+function checkTxJson(r: Omit<TxResult, 'events'>) {
+  return txResultJson({...r, events: []})
 }
 
 async function checkTx(ctx: RpcContext, tx: Uint8Array) {

@@ -6,6 +6,7 @@ import {type WebSocket, WebSocketServer} from 'ws'
 import type {CommittedBlock, DevApp} from '../app.js'
 import {type TxQuery, QueryParseError, matchesQuery, parseQuery} from '../core/tx-query.js'
 import {type CometRenderer, eventMap, txResultJson, b64} from './comet-json.js'
+import {MAX_BODY, readBody} from './http-body.js'
 import {RpcError, RpcParams, methods} from './rpc-methods.js'
 
 export interface RpcServerOptions {
@@ -30,8 +31,6 @@ interface Subscription {
   parsed: TxQuery
   event: string
 }
-
-const MAX_BODY = 20 * 1024 * 1024
 
 /**
  * CometBFT's RPC server: JSON-RPC over HTTP POST, the URI form (`GET /status`,
@@ -278,22 +277,4 @@ export class RpcServer {
       }
     }
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'))
-        req.destroy()
-        return
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
 }
