@@ -1,5 +1,4 @@
 import {randomBytes} from 'node:crypto'
-import http from 'node:http'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {ProviderError} from '../../../src/errors.js'
@@ -8,11 +7,10 @@ import {IngressProxy} from '../../../src/provider/ingress/proxy.js'
 import {DockerRuntime} from '../../../src/provider/runtime/docker/docker-runtime.js'
 import {Labels, leaseKey, leaseLabelFilters, matchesLabelFilters} from '../../../src/provider/runtime/labels.js'
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../../../src/provider/runtime/manifest-types.js'
-import type {ExecSession, LeaseId, LeaseRuntimeStatus, LogLine, RuntimeEvent} from '../../../src/provider/runtime/types.js'
+import type {LeaseId, LeaseRuntimeStatus, LogLine, RuntimeEvent} from '../../../src/provider/runtime/types.js'
 import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {ensureTestImage, testImage} from '../../helpers/test-image.js'
-
-const httpOptions = {maxBodySize: 1048576, readTimeout: 60000, sendTimeout: 60000, nextTries: 3, nextTimeout: 0, nextCases: ['error', 'timeout']}
+import {collect, get, getEventually, httpOptions} from './helpers.js'
 
 function expose(partial: Partial<ManifestExpose> & {port: number}): ManifestExpose {
   return {externalPort: 0, proto: 'TCP', service: '', global: true, hosts: null, httpOptions, ip: '', endpointSequenceNumber: 0, ...partial}
@@ -50,44 +48,6 @@ function logger(env: string[] = []): ManifestService {
     resources: {cpu: {units: {val: '100'}}, memory: {size: {val: '33554432'}}, storage: [{name: 'default', size: {val: '134217728'}}]},
     expose: null,
   }
-}
-
-function get(port: number, host?: string): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/', headers: host ? {host} : {}, agent: false}, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
-    })
-    req.on('error', reject)
-  })
-}
-
-/** httpd needs a moment after the container starts. */
-async function getEventually(port: number, host?: string): Promise<{status: number; body: string}> {
-  let last: unknown
-  for (let i = 0; i < 50; i++) {
-    try {
-      const res = await get(port, host)
-      if (res.status === 200) return res
-      last = new Error(`status ${res.status}: ${res.body}`)
-    } catch (error) {
-      last = error
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw last
-}
-
-async function collect(session: ExecSession, stdin?: string): Promise<{stdout: string; stderr: string; exitCode: number}> {
-  let stdout = ''
-  let stderr = ''
-  session.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  session.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  if (stdin !== undefined) session.stdin?.end(stdin)
-  const {exitCode} = await session.exit
-  return {stdout, stderr, exitCode}
 }
 
 describe('docker runtime on Podman', () => {

@@ -1,6 +1,4 @@
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
-import http from 'node:http'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -13,48 +11,10 @@ import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.j
 import {processAlive} from '../../../src/provider/runtime/process/proc.js'
 import {ProcessRuntime} from '../../../src/provider/runtime/process/process-runtime.js'
 import {createRuntime} from '../../../src/provider/runtime/factory.js'
-import type {ExecSession, LeaseId, LogLine} from '../../../src/provider/runtime/types.js'
+import type {LeaseId, LogLine} from '../../../src/provider/runtime/types.js'
 import {freePort} from '../../helpers/ports.js'
+import {collect, get, getEventually, httpOptions} from './helpers.js'
 
-
-
-function get(port: number, host?: string): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({host: '127.0.0.1', port, path: '/', headers: host ? {host} : {}, agent: false}, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (c: string) => (body += c))
-      res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
-    })
-    req.on('error', reject)
-  })
-}
-
-async function getEventually(port: number, host?: string): Promise<{status: number; body: string}> {
-  let last: unknown
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await get(port, host)
-      if (res.status === 200) return res
-      last = new Error(`status ${res.status}`)
-    } catch (error) {
-      last = error
-    }
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  throw last
-}
-
-async function collect(session: ExecSession): Promise<{stdout: string; stderr: string; exitCode: number}> {
-  let stdout = ''
-  let stderr = ''
-  session.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  session.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const {exitCode} = await session.exit
-  return {stdout, stderr, exitCode}
-}
-
-const httpOptions = {maxBodySize: 1048576, readTimeout: 60000, sendTimeout: 60000, nextTries: 3, nextTimeout: 0, nextCases: ['error', 'timeout']}
 const resources = {cpu: {units: {val: '100'}}, memory: {size: {val: '33554432'}}}
 
 describe('process runtime', () => {
