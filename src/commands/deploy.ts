@@ -4,17 +4,20 @@ import {join} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
+import type {NetworkContext} from '../config/networks.js'
 import {UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {parseCoin, parseUsdRate} from '../market/money.js'
 import {renderFields} from '../output/table.js'
-import {deploy, isStrategy} from '../services/deploy/deploy.js'
+import {deploy, isStrategy, validateSdl} from '../services/deploy/deploy.js'
 import type {DeployEvent} from '../services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../services/deploy/types.js'
 import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
 import {parseLabels} from '../services/ledger/ledger.js'
 import {type TenantContext, openTenant} from '../services/lease/context.js'
 import {leaseLogs} from '../services/lease/streams.js'
+import {openSession} from '../services/session.js'
+import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
 import {cannotPrompt} from '../ui/prompts.js'
 
 export const LABEL_RE = /^[A-Za-z0-9_.-]{1,63}=[^\n]{0,256}$/
@@ -73,7 +76,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
 
   private printedText = false
 
-  private options(ctx: TenantContext): Omit<DeployOptions, 'signal'> {
+  /** Every flag, checked before a key is unlocked; the bid timeout's default depends on the network. */
+  private options(network: NetworkContext): Omit<DeployOptions, 'signal'> {
     const f = this.flags
     if (f.select && !isStrategy(f.select) && !/^[a-z]+1[02-9ac-hj-np-z]{38,}$/.test(f.select)) {
       throw new UsageError(`--select "${f.select}" is neither a strategy nor a provider address.`, {hint: 'Use cheapest, fastest, balanced or an akash1… address.'})
@@ -84,7 +88,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       ...(f.select ? {select: f.select} : f.yes ? {select: 'balanced'} : {}),
       ...(f['max-price'] ? {maxUsdPerHour: parseUsdRate(f['max-price'])} : {}),
       ...(f.region ? {region: f.region} : {}),
-      bidTimeoutMs: f['bid-timeout'] ? parseDuration(f['bid-timeout'], '--bid-timeout') : ctx.network.name === 'local' ? 30_000 : 120_000,
+      bidTimeoutMs: f['bid-timeout'] ? parseDuration(f['bid-timeout'], '--bid-timeout') : network.name === 'local' ? 30_000 : 120_000,
       ...(deposit ? {deposit} : {}),
       ...(f.budget ? {budgetUsd: parseUsdAmount(f.budget)} : {}),
       ...(f.ttl ? {ttlMs: parseDuration(f.ttl)} : {}),
@@ -106,12 +110,22 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     if (f.follow && this.out.mode === 'json') {
       throw new UsageError('--follow streams logs, which one JSON document cannot hold.', {hint: 'Use --output jsonl with --follow.'})
     }
-    if (f['max-price']) parseUsdRate(f['max-price'])
-    const ctx = await openTenant({network: f.network, key: f.key, interactive: this.interactive, sign: true})
+    const session = await openSession(f.network)
+    const parsed = this.options(session.network)
+    // The interactive view is mounted after the key is unlocked (a passphrase prompt needs the
+    // terminal); its store collects the validation events until then.
+    let store: DeployStore | undefined
+    if (this.interactive) {
+      const {DeployStore} = await import('../ui/components/deploy/deploy-store.js')
+      store = new DeployStore(parsed.file, session.network.name)
+    }
+    const sink = store ? (e: DeployEvent) => store!.apply(e) : await this.plainSink()
+    const validated = await drain(validateSdl(parsed.file, session.network.depositDenom), sink)
+    const ctx = await openTenant({session, key: f.key, interactive: this.interactive, sign: true})
     try {
-      const options = {...this.options(ctx), signal: this.signal}
+      const options: DeployOptions = {...parsed, validated, signal: this.signal}
       const deps: DeployDeps = {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!}
-      const result = this.interactive ? await this.runInteractive(deps, options) : await this.runPlain(deps, options)
+      const result = store ? await this.runInteractive(store, deps, options) : await drain(deploy(deps, options), sink)
       if (f.follow && result.state === 'ready') await this.follow(ctx, result)
       return result
     } finally {
@@ -120,48 +134,31 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   }
 
   /** JSONL events, or plain progress lines on stderr. */
-  private async runPlain(deps: DeployDeps, options: DeployOptions): Promise<DeployResult> {
+  private async plainSink(): Promise<(e: DeployEvent) => void> {
+    if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
+    if (this.out.mode === 'json') return () => {}
     const {eventLine} = await import('../ui/components/deploy/text-lines.js')
-    const flow = deploy(deps, options)
-    for (;;) {
-      const next = await flow.next()
-      if (next.done) return next.value
-      this.emit(next.value, (e) => {
-        if (this.out.mode === 'text') {
-          const line = eventLine(e, this.out.errStyle)
-          if (line) this.out.writeErr(line + '\n')
-        }
-      })
+    return (e) => {
+      const line = eventLine(e, this.out.errStyle)
+      if (line) this.out.writeErr(line + '\n')
     }
   }
 
-  private emit(event: DeployEvent, text: (e: DeployEvent) => void): void {
-    if (this.out.mode === 'jsonl') this.out.event(event)
-    else text(event)
-  }
-
   /** The Ink view: steps with timings, the bid picker, the mint question. */
-  private async runInteractive(deps: DeployDeps, options: DeployOptions): Promise<DeployResult> {
-    const [{default: React}, {DeployView}, {DeployStore}, {renderLive}] = await Promise.all([
+  private async runInteractive(store: DeployStore, deps: DeployDeps, options: DeployOptions): Promise<DeployResult> {
+    const [{default: React}, {DeployView}, {renderLive}] = await Promise.all([
       import('react'),
       import('../ui/components/deploy/DeployView.js'),
-      import('../ui/components/deploy/deploy-store.js'),
       import('../ui/render.js'),
     ])
-    const store = new DeployStore(options.file, deps.network.name)
     // Ink draws on stderr so stdout carries only the result.
     const view = await renderLive(React.createElement(DeployView, {store}), {stdout: process.stderr})
     const chooser = options.select ? undefined : store.requestChoice
     const flow = deploy({...deps, ...(chooser ? {choose: chooser} : {}), ...(options.mint ? {} : {confirmMint: store.requestMint})}, options)
     try {
-      for (;;) {
-        const next = await flow.next()
-        if (next.done) {
-          store.finish({result: next.value})
-          return next.value
-        }
-        store.apply(next.value)
-      }
+      const result = await drain(flow, (e) => store.apply(e))
+      store.finish({result})
+      return result
     } catch (error) {
       store.finish({error: {message: (error as Error).message}})
       throw error
@@ -235,5 +232,14 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     }
     lines.push('', s.dim(`Logs: edge logs ${r.dseq} -f   Status: edge status ${r.dseq}   Close: edge close ${r.dseq}`))
     return lines.join('\n')
+  }
+}
+
+/** Feeds a flow's events to `sink` and returns what the flow returns. */
+async function drain<R>(flow: AsyncGenerator<DeployEvent, R>, sink: (e: DeployEvent) => void): Promise<R> {
+  for (;;) {
+    const next = await flow.next()
+    if (next.done) return next.value
+    sink(next.value)
   }
 }

@@ -36,7 +36,7 @@ import type {BidView, DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {type ScoredBid, type Strategy, explain, scoreBids} from './scoring.js'
 import {collectUris, servicesReady, summarizeServices} from './status.js'
-import type {DeployDeps, DeployLease, DeployOptions, DeployResult} from './types.js'
+import type {DeployDeps, DeployLease, DeployOptions, DeployResult, ValidatedSdl} from './types.js'
 
 type Ev = DeployEvent
 type Emit = AsyncGenerator<Ev, void>
@@ -48,6 +48,33 @@ export function isStrategy(value: string | undefined): value is Strategy {
 }
 
 const ts = () => new Date().toISOString()
+
+/**
+ * Reads and validates the SDL: the one step that needs neither the chain nor a key, so the
+ * command runs it before unlocking anything (a broken SDL is refused before a passphrase prompt)
+ * and hands the result to the flow through `DeployOptions.validated`.
+ */
+export async function* validateSdl(file: string, denom: string, now: () => number = Date.now): AsyncGenerator<Ev, ValidatedSdl> {
+  const started = now()
+  const step = (status: 'started' | 'succeeded' | 'failed', message: string, elapsedMs?: number): Ev => ({
+    type: 'step',
+    step: 'validate',
+    status,
+    message,
+    ts: ts(),
+    ...(elapsedMs === undefined ? {} : {elapsedMs}),
+  })
+  yield step('started', `Reading ${file}`)
+  const result = await loadSdlFile(file, {denom})
+  if (!result.ok) yield step('failed', `${file} is not a valid SDL`, now() - started)
+  const sdl = requireValid(result, file)
+  const services = Object.keys(sdl.model.services).sort()
+  const warnings = sdl.warnings.map((w) => `${w.file ?? file}:${w.line}:${w.column}: ${w.message}`)
+  yield {type: 'validated', file, version: sdl.version, groups: groupSpecs(sdl).length, services, hash: manifestVersion(sdl).hex, warnings, ts: ts()}
+  const elapsedMs = now() - started
+  yield step('succeeded', `SDL ${sdl.version}: ${services.join(', ')}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`, elapsedMs)
+  return {sdl, elapsedMs}
+}
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -133,7 +160,8 @@ class DeployRun {
   }
 
   async *run(): AsyncGenerator<Ev, DeployResult> {
-    const started = this.now()
+    // The total includes a validation the command ran before the flow.
+    const started = this.now() - (this.options.validated?.elapsedMs ?? 0)
     const {market} = this.deps
     // Chain reads that do not depend on the SDL start now and overlap with validation.
     const startBlock = market.latestBlock()
@@ -178,26 +206,11 @@ class DeployRun {
   // validate + forecast
 
   private async *validate(): Emit {
-    yield this.step('validate', 'started', `Reading ${this.options.file}`)
-    const result = await loadSdlFile(this.options.file, {denom: this.deps.network.depositDenom})
-    if (!result.ok) {
-      yield this.step('validate', 'failed', `${this.options.file} is not a valid SDL`)
-    }
-    this.sdl = requireValid(result, this.options.file)
+    const validated = this.options.validated ?? (yield* validateSdl(this.options.file, this.deps.network.depositDenom, this.now))
+    this.sdl = validated.sdl
     this.hashHex = manifestVersion(this.sdl).hex
     this.services = Object.keys(this.sdl.model.services).sort()
-    const warnings = this.sdl.warnings.map((w) => `${w.file ?? this.options.file}:${w.line}:${w.column}: ${w.message}`)
-    yield {
-      type: 'validated',
-      file: this.options.file,
-      version: this.sdl.version,
-      groups: groupSpecs(this.sdl).length,
-      services: this.services,
-      hash: this.hashHex,
-      warnings,
-      ts: ts(),
-    }
-    yield this.step('validate', 'succeeded', `SDL ${this.sdl.version}: ${this.services.join(', ')}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`)
+    this.timings.validate = validated.elapsedMs
   }
 
   private async *prepareForecast(): Emit {

@@ -1,4 +1,5 @@
 import type {NetworkContext} from '../../config/networks.js'
+import type {Sdl} from '../../sdl/index.js'
 import type {Coin, Market, ProviderInfo} from '../../market/market.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
 import type {JwtKey} from '../../provider-client/jwt.js'
@@ -39,8 +40,17 @@ export interface DeployDeps {
   confirmMint?: (request: MintConfirmation) => Promise<boolean>
 }
 
+/** An SDL read and validated before the flow starts (`validateSdl`). */
+export interface ValidatedSdl {
+  sdl: Sdl
+  /** How long reading and validating took, reported as the validate step's time. */
+  elapsedMs: number
+}
+
 export interface DeployOptions {
   file: string
+  /** The SDL, already validated (its events were emitted then); without it the flow reads `file`. */
+  validated?: ValidatedSdl
   /** cheapest | fastest | balanced | a provider address; undefined → ask through `choose`. */
   select?: string
   /** USD/h × 10^18 for the whole deployment. */

@@ -26,6 +26,8 @@ export interface TenantContext {
 
 export interface TenantOptions {
   network?: string
+  /** A session the command opened already (it then names the network). */
+  session?: Session
   key?: string
   interactive: boolean
   /** Unlock the key: for transactions and provider calls (JWT). */
@@ -45,7 +47,7 @@ async function ownerAddress(session: Session, key: string | undefined, env: Node
 
 export async function openTenant(options: TenantOptions): Promise<TenantContext> {
   const env = options.env ?? process.env
-  const session = await openSession(options.network, env)
+  const session = options.session ?? (await openSession(options.network, env))
   let market: Market
   let owner: string
   let key: JwtKey | undefined

@@ -34,6 +34,28 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(json.error.hint).toMatch(/--select/)
   })
 
+  it('refuses a bad flag or a broken SDL before asking for a key', async () => {
+    // With no key anywhere, reaching the key would fail with no_key: these must fail first.
+    const mnemonic = process.env.EDGE_MNEMONIC
+    delete process.env.EDGE_MNEMONIC
+    try {
+      const ttl = await chain.edge('deploy', HELLO, '--yes', '--json', '--ttl', 'soon')
+      expect(ttl.error?.oclif?.exit).toBe(2)
+      expect(ttl.json.error.message).toMatch(/--ttl "soon" is not a duration/)
+      const {mkdtempSync, writeFileSync} = await import('node:fs')
+      const {join} = await import('node:path')
+      const file = join(mkdtempSync(join(chain.dir, 'sdl-')), 'broken.yaml')
+      writeFileSync(file, 'version: "2.0"\nservices: {}\n')
+      const broken = await chain.edge('deploy', file, '--yes', '--output', 'jsonl')
+      expect(broken.error?.oclif?.exit).toBe(2)
+      const events = broken.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      expect(events[0]).toMatchObject({type: 'step', step: 'validate', status: 'started'})
+      expect(events.at(-1)).toMatchObject({type: 'error', error: {code: 'sdl_invalid'}})
+    } finally {
+      process.env.EDGE_MNEMONIC = mnemonic
+    }
+  })
+
   it('deploys with --yes --json: leases the best bid, sends the manifest, returns URIs, price and dseq', async () => {
     const {json, error} = await chain.edge('deploy', HELLO, '--select', 'cheapest', '--json', '--label', 'suite=cmd', '--ttl', '1h', '--budget', '2usd')
     expect(error).toBeUndefined()
