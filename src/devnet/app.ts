@@ -2,6 +2,7 @@ import {EventEmitter} from 'node:events'
 
 import {sha256} from '@noble/hashes/sha256'
 
+import {ChainError} from '../errors.js'
 import {addressBytes} from './core/address.js'
 import {BaseApp, type BlockInfo, type RunResult} from './core/baseapp.js'
 import type {ChainDb} from './core/chain-db.js'
@@ -109,7 +110,12 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
     const stored = this.db.meta('genesis')
     if (stored) {
       const chainId = this.db.meta('chain_id')
-      if (chainId !== this.chainId) throw new Error(`the chain data holds chain "${chainId}", not "${this.chainId}"`)
+      if (chainId !== this.chainId) {
+        throw new ChainError(`The edge dev data holds chain "${chainId}", not "${this.chainId}".`, {
+          code: 'devnet_chain_mismatch',
+          hint: `Start with chain id "${chainId}", or delete that chain with \`edge dev reset\`.`,
+        })
+      }
       return false
     }
     const layer = new Overlay(this.db)
@@ -182,16 +188,13 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
   async checkTx(bytes: Uint8Array): Promise<CheckTxResult> {
     const hash = txHash(bytes)
     if (this.inMempool.has(hash)) throw new MempoolError('tx already exists in cache')
-    if (this.mempool.length >= MAX_MEMPOOL) {
-      const e = sdkError(20, 'mempool is full')
-      return {hash, code: e.code, codespace: e.codespace, log: e.message, data: new Uint8Array(), gasWanted: 0, gasUsed: 0, events: [], msgResponses: []}
-    }
+    const rejected = (e: TxError): CheckTxResult => ({hash, code: e.code, codespace: e.codespace, log: e.message, data: new Uint8Array(), gasWanted: 0, gasUsed: 0, events: [], msgResponses: []})
+    if (this.mempool.length >= MAX_MEMPOOL) return rejected(sdkError(20, 'mempool is full'))
     let tx: DecodedTx
     try {
       tx = decodeTx(bytes, this.msgRoutes, hash)
     } catch (error) {
-      const e = error as TxError
-      return {hash, code: e.code, codespace: e.codespace, log: e.message, data: new Uint8Array(), gasWanted: 0, gasUsed: 0, events: [], msgResponses: []}
+      return rejected(error as TxError)
     }
     await this.preverify(tx)
     if (this.inMempool.has(hash)) throw new MempoolError('tx already exists in cache')
@@ -344,7 +347,7 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
       size: txs.reduce((n, t) => n + t.bytes.length, 0),
     }
     block.hash = sha256(
-      new TextEncoder().encode(
+      utf8.encode(
         JSON.stringify([this.chainId, height, block.time, hex(block.lastBlockHash), hex(block.appHash), hex(block.dataHash)]),
       ),
     )
@@ -374,6 +377,8 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
   }
 }
 
+const utf8 = new TextEncoder()
+
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex')
 }
@@ -383,9 +388,9 @@ function stateHash(prev: Uint8Array, height: number, layer: Overlay): Uint8Array
   const entries = [...layer.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const h = sha256.create()
   h.update(prev)
-  h.update(new TextEncoder().encode(String(height)))
+  h.update(utf8.encode(String(height)))
   for (const [key, value] of entries) {
-    h.update(new TextEncoder().encode(key))
+    h.update(utf8.encode(key))
     h.update(value === null ? new Uint8Array([0]) : sha256(value))
   }
   return h.digest()

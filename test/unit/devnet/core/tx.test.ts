@@ -1,7 +1,9 @@
 import {MsgVote, QueryBalanceRequest, QueryBalanceResponse} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {afterEach, beforeAll, describe, expect, it} from 'vitest'
 
+import {DevApp} from '../../../../src/devnet/app.js'
 import {moduleAddress} from '../../../../src/devnet/core/address.js'
+import {defaultDevGenesis} from '../../../../src/devnet/genesis.js'
 import {CometRenderer, validatorIdentity} from '../../../../src/devnet/server/comet-json.js'
 import {RpcParams, methods} from '../../../../src/devnet/server/rpc-methods.js'
 import type {Module} from '../../../../src/devnet/types.js'
@@ -284,6 +286,16 @@ describe('transactions', () => {
     expect(await query()).toBe('0')
     await c.app.produceBlock()
     expect(await query()).toBe('9')
+  })
+})
+
+describe('chain data', () => {
+  it('refuses to open another chain id over existing data, saying how to get past it', () => {
+    const c = chain()
+    const other = new DevApp({db: c.db, chainId: 'other-chain', modules: [], minGasPrices: []})
+    expect(() => other.initChain(defaultDevGenesis({chainId: 'other-chain', accounts: []}))).toThrow(
+      expect.objectContaining({name: 'ChainError', exitCode: 6, message: expect.stringContaining('"edge-dev", not "other-chain"'), hint: expect.stringContaining('edge dev reset')}),
+    )
   })
 })
 
