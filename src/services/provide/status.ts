@@ -111,13 +111,14 @@ export async function provideStatus(session: Session, options: {name: string; en
         total: {
           cpuMillis: totals.cpuMillis.toString(),
           memoryBytes: totals.memoryBytes.toString(),
-          storageBytes: totals.ephemeralBytes.toString(),
+          // Ephemeral and persistent classes together, as `reserved` counts them (and the dashboard).
+          storageBytes: (totals.ephemeralBytes + sumBytes(totals.persistentBytes)).toString(),
           gpus: totals.gpus,
         },
         reserved: {
           cpuMillis: held.cpuMillis.toString(),
           memoryBytes: held.memoryBytes.toString(),
-          storageBytes: (held.ephemeralBytes + Object.values(held.persistentBytes).reduce((a, b) => a + b, 0n)).toString(),
+          storageBytes: (held.ephemeralBytes + sumBytes(held.persistentBytes)).toString(),
           gpus: held.gpus,
         },
       },
@@ -133,6 +134,8 @@ export async function provideStatus(session: Session, options: {name: string; en
     await market.close()
   }
 }
+
+const sumBytes = (byClass: Record<string, bigint>): bigint => Object.values(byClass).reduce((a, b) => a + b, 0n)
 
 /** GET /address on the gateway (self-signed: the certificate is checked elsewhere). */
 function probe(hostUri: string): Promise<{reachable: boolean; error?: string}> {

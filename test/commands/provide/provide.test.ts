@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 
 import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
 import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
@@ -93,6 +94,11 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
       earnings: {usdPerHour: '0'},
     })
     expect(Number(json.result.capacity.total.cpuMillis)).toBeGreaterThan(0)
+    // Storage offered counts the persistent classes too, as storage held does.
+    const {capacity} = parse(readFileSync(join(dir, 'data', 'provider', 'default', 'provider.yaml'), 'utf8'))
+    const persistent = capacity.storageClasses.reduce((a: bigint, c: {bytes: string}) => a + BigInt(c.bytes), 0n)
+    expect(persistent).toBeGreaterThan(0n)
+    expect(BigInt(json.result.capacity.total.storageBytes)).toBe(BigInt(capacity.storageBytes) + persistent)
   })
 
   it('withdraw with no leases withdraws nothing', async () => {
