@@ -1,4 +1,4 @@
-import {X509Certificate, webcrypto} from 'node:crypto'
+import {X509Certificate, createPrivateKey, webcrypto} from 'node:crypto'
 import {existsSync, mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {isIP} from 'node:net'
 import {join} from 'node:path'
@@ -145,7 +145,21 @@ function loadGivenCertificate(files: {certFile: string; keyFile: string}): Serve
       hint: 'Check gateway.certFile and gateway.keyFile in the provider config.',
     })
   }
-  const cert = new X509Certificate(certPem)
+  const hint = 'gateway.certFile must be a PEM certificate and gateway.keyFile its PEM private key.'
+  let cert: X509Certificate
+  try {
+    cert = new X509Certificate(certPem)
+  } catch (error) {
+    throw new UsageError(`${files.certFile} is not a PEM certificate: ${(error as Error).message}`, {hint})
+  }
+  // Checked here rather than by the TLS server, whose "key values mismatch" names neither file.
+  let matches: boolean
+  try {
+    matches = cert.checkPrivateKey(createPrivateKey(keyPem))
+  } catch (error) {
+    throw new UsageError(`${files.keyFile} is not a PEM private key: ${(error as Error).message}`, {hint})
+  }
+  if (!matches) throw new UsageError(`${files.keyFile} is not the private key of ${files.certFile}.`, {hint})
   return {certPem, keyPem, serial: BigInt('0x' + cert.serialNumber).toString(), notAfter: new Date(cert.validTo), source: 'files'}
 }
 

@@ -1,10 +1,11 @@
 import {X509Certificate} from 'node:crypto'
-import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {UsageError} from '../../../src/errors.js'
 import {verifyClientCertificate} from '../../../src/provider/auth/client-certificate.js'
 import {DEFAULT_PRICING, listenAddress, validateProviderConfig} from '../../../src/provider/config/provider-config.js'
 import {defaultCapacity, detectMachine} from '../../../src/provider/inventory/detect.js'
@@ -182,6 +183,26 @@ describe('server certificate', () => {
     expect(fourth.serial).not.toBe(first.serial)
     const fifth = await ensureServerCertificate({dir, address: PROVIDER, hosts: ['other.example.com'], sealer, chain})
     expect(fifth.serial).not.toBe(fourth.serial)
+  })
+})
+
+describe('operator certificate files (gateway.certFile/keyFile)', () => {
+  const never = {certificateState: async () => 'missing' as const, publish: async () => expect.fail('an operator certificate is never published')}
+  const sealer = new Sealer(new Uint8Array(32).fill(1), 'tls')
+
+  it('serves the pair as given, and names the file at fault otherwise', async () => {
+    const a = await generateServerCertificate(PROVIDER, ['provider.example.com'])
+    const b = await generateServerCertificate(PROVIDER, ['provider.example.com'])
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text)
+      return join(dir, name)
+    }
+    const use = (certFile: string, keyFile: string) => ensureServerCertificate({dir, address: PROVIDER, hosts: [], sealer, chain: never, files: {certFile, keyFile}})
+    expect(await use(file('a.crt', a.certPem), file('a.key', a.keyPem))).toMatchObject({source: 'files', serial: a.serial})
+    await expect(use(file('bad.crt', 'not a certificate'), join(dir, 'a.key'))).rejects.toThrow(/bad\.crt is not a PEM certificate/)
+    await expect(use(join(dir, 'a.crt'), file('bad.key', 'not a key'))).rejects.toThrow(/bad\.key is not a PEM private key/)
+    await expect(use(join(dir, 'a.crt'), file('b.key', b.keyPem))).rejects.toThrow(/b\.key is not the private key of .*a\.crt/)
+    await expect(use(join(dir, 'a.crt'), join(dir, 'absent.key'))).rejects.toBeInstanceOf(UsageError)
   })
 })
 
