@@ -81,9 +81,8 @@ export function authModule(): Module {
       response: QueryAccountInfoResponse,
       handle(ctx: Context, req: QueryAccountInfoRequest) {
         requireQueryAddress(req.address)
-        const any = new AccountKeeper(ctx.store).getAny(req.address)
-        if (!any) throw notFound(`account ${req.address} not found`)
-        const account = new AccountKeeper(ctx.store).get(req.address)!
+        const account = new AccountKeeper(ctx.store).get(req.address)
+        if (!account) throw notFound(`account ${req.address} not found`)
         const base = BaseAccount.decode(encodeAccount({...account, moduleName: undefined}).value)
         return QueryAccountInfoResponse.fromPartial({info: base})
       },

@@ -210,6 +210,11 @@ describe('gRPC and REST', () => {
     const tx = await sdk.cosmos.tx.v1beta1.getTx({hash: sentHash})
     expect(tx.txResponse?.height.toNumber()).toBe(sentHeight)
     await expect(sdk.cosmos.auth.v1beta1.getAccount({address: 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'})).rejects.toMatchObject({code: 5})
+    const info = await sdk.cosmos.auth.v1beta1.getAccountInfo({address: alice})
+    expect(info.info?.address).toBe(alice)
+    expect(info.info?.sequence.toNumber()).toBeGreaterThanOrEqual(1)
+    expect(info.info?.pubKey?.typeUrl).toBe('/cosmos.crypto.secp256k1.PubKey')
+    await expect(sdk.cosmos.auth.v1beta1.getAccountInfo({address: 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'})).rejects.toMatchObject({code: 5})
   })
 
   it('serves blocks over gRPC whose last commit is signed by the dev validator, as over RPC', async () => {
