@@ -91,16 +91,8 @@ export class Overlay implements Store, KVReader {
   private snapshot(prefix: string, options?: IterateOptions): Array<[string, Uint8Array | null]> {
     if (this.writes.size === 0) return []
     const keys = this.sorted()
-    // Binary search for the first key >= prefix, then walk while keys keep the prefix.
-    let lo = 0
-    let hi = keys.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (keys[mid] < prefix) lo = mid + 1
-      else hi = mid
-    }
     const out: Array<[string, Uint8Array | null]> = []
-    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) {
+    for (let i = lowerBound(keys, prefix); i < keys.length && keys[i].startsWith(prefix); i++) {
       const key = keys[i]
       if (inRange(key, prefix, options)) out.push([key, this.writes.get(key)!])
     }
@@ -123,16 +115,7 @@ export class Overlay implements Store, KVReader {
     }
     // A few new keys: insert each in place (a native memmove) rather than copying the array.
     if (fresh.length <= 32) {
-      for (const key of fresh) {
-        let lo = 0
-        let hi = old.length
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1
-          if (old[mid] < key) lo = mid + 1
-          else hi = mid
-        }
-        old.splice(lo, 0, key)
-      }
+      for (const key of fresh) old.splice(lowerBound(old, key), 0, key)
       return old
     }
     const merged = new Array<string>(old.length + fresh.length)
@@ -145,4 +128,16 @@ export class Overlay implements Store, KVReader {
     this.sortedKeys = merged
     return merged
   }
+}
+
+/** The index of the first of the sorted `keys` that is >= `key` (binary search). */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0
+  let hi = keys.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (keys[mid] < key) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
