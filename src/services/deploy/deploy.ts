@@ -477,11 +477,21 @@ class DeployRun {
           yield this.step('create', 'succeeded', `Deployment ${dseq} created in block ${exists.createdAt}`, exists.createdAt)
           return
         }
-        ledger.markClosed(this.network, this.owner, dseq, `create failed: ${(error as Error).message}`, 'failed')
+        const message = (error as Error).message
+        if (!createRefused(error)) {
+          // Neither refused nor found (a broadcast that timed out, a lost connection): the
+          // transaction may still be included, locking the deposit. The ledger row stays
+          // 'creating' (a retry with the same idempotency key checks the chain again).
+          ledger.update(this.network, this.owner, dseq, {closeReason: `create outcome unknown: ${message}`})
+          yield this.step('create', 'failed', message)
+          appendHint(error, `The transaction may still create deployment ${dseq}: check with \`edge status ${dseq}\` and close it with \`edge close ${dseq}\`.`)
+          throw error
+        }
+        ledger.markClosed(this.network, this.owner, dseq, `create failed: ${message}`, 'failed')
         this.dseq = undefined
         // Two deploys in one block pick the same dseq; the next height is free.
-        if (/already exists|deployment exists/i.test((error as Error).message) && attempt < 5) continue
-        yield this.step('create', 'failed', (error as Error).message)
+        if (/already exists|deployment exists/i.test(message) && attempt < 5) continue
+        yield this.step('create', 'failed', message)
         throw error
       }
     }
@@ -924,11 +934,22 @@ class DeployRun {
       }
       yield this.step('close', 'failed', (closeError as Error).message)
       yield {type: 'warning', message: `Could not close deployment ${this.dseq}: ${(closeError as Error).message}. Close it with \`edge close ${this.dseq}\`.`, ts: ts()}
-      if (error instanceof EdgeError && !error.hint?.includes('edge close')) {
-        ;(error as {hint?: string}).hint = `${error.hint ? error.hint + ' ' : ''}Deployment ${this.dseq} is still open: run \`edge close ${this.dseq}\`.`
-      }
+      appendHint(error, `Deployment ${this.dseq} is still open: run \`edge close ${this.dseq}\`.`)
     }
   }
+}
+
+/** Did the chain refuse MsgCreateDeployment (so it created nothing)? */
+function createRefused(error: unknown): boolean {
+  if (error instanceof InsufficientFundsError) return true
+  if (error instanceof EdgeError && error.code === 'tx_failed') return true
+  return /already exists|deployment exists/i.test((error as Error)?.message ?? '')
+}
+
+/** Adds what to do about a deployment left open to an error's hint (once). */
+function appendHint(error: unknown, text: string): void {
+  if (!(error instanceof EdgeError) || error.hint?.includes('edge close')) return
+  ;(error as {hint?: string}).hint = `${error.hint ? error.hint + ' ' : ''}${text}`
 }
 
 function bidFigures(bid: Bid, blockTimeMs: number, aktUsd?: bigint): {perHour: bigint; usdPerHour?: bigint} {

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {CancelledError} from '../../../src/errors.js'
+import {CancelledError, ChainError} from '../../../src/errors.js'
 import type {DeployEvent} from '../../../src/services/deploy/events.js'
 import {type Harness, P1, P2, P3, harness} from './setup.js'
 
@@ -156,6 +156,25 @@ describe('edge deploy flow', () => {
     expect(error!.message).toMatch(/image not found/)
     expect(Date.now() - started).toBeLessThan(30_000)
     expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+  })
+
+  it('keeps track of a deployment whose create transaction has an unknown outcome, and says how to close it', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.failNext.createDeployment = new ChainError('The local network failed creating the deployment: timed out waiting for tx', {code: 'chain_error'})
+    const {error} = await h.run({})
+    expect(error).toMatchObject({code: 'chain_error', exitCode: 6})
+    expect(error!.hint).toMatch(/may still create deployment 100.*edge close 100/)
+    // Not written off: the ledger still holds it as being created.
+    expect(h.ledger.get('local', h.market.owner, 100n)).toMatchObject({state: 'creating', closeReason: expect.stringMatching(/outcome unknown/)})
+  })
+
+  it('writes off a deployment the chain refused to create', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.failNext.createDeployment = new ChainError('The chain refused creating the deployment: invalid deposit', {code: 'tx_failed'})
+    const {error} = await h.run({})
+    expect(error).toMatchObject({code: 'tx_failed'})
+    expect(error!.hint ?? '').not.toMatch(/edge close/)
+    expect(h.ledger.get('local', h.market.owner, 100n)!.state).toBe('failed')
   })
 
   it('finds the deployment of a retried run through its idempotency key instead of opening another', async () => {
