@@ -266,12 +266,30 @@ export class ChainDb implements KVReader {
       }
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = this.db.prepare(`SELECT count(*) FROM txs t ${clause}`).pluck().get(...params) as number
+    const total = this.search(`SELECT count(*) FROM txs t ${clause}`).pluck().get(...params) as number
     const dir = order === 'desc' ? 'DESC' : 'ASC'
-    const rows = this.db
-      .prepare(`SELECT t.* FROM txs t ${clause} ORDER BY t.height ${dir}, t.idx ${dir} LIMIT ? OFFSET ?`)
-      .all(...params, perPage, (page - 1) * perPage) as TxRow[]
+    const rows = this.search(`SELECT t.* FROM txs t ${clause} ORDER BY t.height ${dir}, t.idx ${dir} LIMIT ? OFFSET ?`).all(
+      ...params,
+      perPage,
+      (page - 1) * perPage,
+    ) as TxRow[]
     return {total, txs: rows.map(toTxRecord)}
+  }
+
+  private readonly searches = new Map<string, Database.Statement>()
+
+  /**
+   * A prepared tx_search statement. Clients poll tx_search (cosmjs waits for inclusion that way)
+   * with a handful of query shapes, and the values are bound, so a few statements serve them all.
+   */
+  private search(sql: string): Database.Statement {
+    let stmt = this.searches.get(sql)
+    if (!stmt) {
+      if (this.searches.size >= 64) this.searches.clear()
+      stmt = this.db.prepare(sql)
+      this.searches.set(sql, stmt)
+    }
+    return stmt
   }
 }
 
