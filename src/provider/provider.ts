@@ -202,7 +202,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const attributes = providerAttributes(config)
     if (!options.skipRegistration) await register(market, tx, hub, address, hostUri, attributes, config)
 
-    const deposit = await bidDeposit(market, config)
+    const deposit = await bidDeposit(market, config, hub)
     const resumed = await leases.resume()
     const engine = new BidEngine({
       address,
@@ -317,10 +317,22 @@ async function register(
 }
 
 /** The configured deposit, else the chain's minimum bid deposit (uakt preferred: it is what a provider holds). */
-async function bidDeposit(market: Market, config: ProviderConfig): Promise<Coin> {
+async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub): Promise<Coin> {
   if (config.bidding.deposit) return parseCoin(config.bidding.deposit)
-  const mins = await marketBidMinDeposits(market).catch(() => [])
-  return mins.find((c) => c.denom === 'uakt') ?? mins[0] ?? {denom: 'uakt', amount: 500_000n}
+  let problem: string | undefined
+  const mins = await marketBidMinDeposits(market).catch((error: Error) => {
+    problem = error.message
+    return []
+  })
+  const chosen = mins.find((c) => c.denom === 'uakt') ?? mins[0]
+  if (chosen) return chosen
+  // Akash's default minimum; say so, since a chain that wants more refuses every bid.
+  const fallback = {denom: 'uakt', amount: 500_000n}
+  hub.emit({
+    type: 'warning',
+    message: `the chain's minimum bid deposit is unknown (${problem ?? 'no bid_min_deposits in the market params'}); bidding with ${fallback.amount}${fallback.denom} — set bidding.deposit in the provider config to choose`,
+  })
+  return fallback
 }
 
 /** `akash.market.v1beta5` params `bid_min_deposits` (the Market interface has no call for it). */

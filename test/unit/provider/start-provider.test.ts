@@ -1,0 +1,85 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
+import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
+import {UsageError} from '../../../src/errors.js'
+import type {BlockInfo, Coin} from '../../../src/market/market.js'
+import {validateProviderConfig} from '../../../src/provider/config/provider-config.js'
+import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
+import {startProvider} from '../../../src/provider/provider.js'
+import {FakeMarket, FakeRuntime, FakeTx} from './fakes.js'
+
+/** The fake market plus what startProvider reads before bidding. */
+class StartMarket extends FakeMarket {
+  async balances(): Promise<Coin[]> {
+    return [{denom: 'uakt', amount: 10_000_000n}]
+  }
+  async latestBlock(): Promise<BlockInfo> {
+    return {height: this.height, time: new Date()}
+  }
+  async close(): Promise<void> {}
+}
+
+let dir: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'edge-start-provider-'))
+})
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+async function start(options: {address?: string} = {}) {
+  const mnemonic = generateMnemonic(24)
+  const key = await deriveKey(mnemonic)
+  const market = new StartMarket()
+  market.accounts.set(key.address, {address: key.address, accountNumber: 1n, sequence: 0n})
+  const config = validateProviderConfig({
+    name: 'unit',
+    network: 'local',
+    hostUri: 'https://127.0.0.1:0',
+    ...(options.address ? {address: options.address} : {address: key.address}),
+    capacity: {cpuMillis: 1000, memoryBytes: String(1024 ** 3), storageBytes: String(1024 ** 3)},
+    runtime: {kind: 'process'},
+    ingress: {domain: 'localhost', listen: '127.0.0.1:0'},
+  })
+  const hub = new EventHub()
+  const events: ProviderEvent[] = []
+  const sub = hub.subscribe()
+  const collected = (async () => {
+    for await (const e of sub) events.push(e)
+  })()
+  const provider = await startProvider({
+    config,
+    network: BUILT_IN_NETWORKS.local,
+    mnemonic,
+    dir,
+    gatewayHost: '127.0.0.1',
+    runtime: new FakeRuntime(),
+    market: market as never,
+    tx: new FakeTx(),
+    skipRegistration: true,
+    events: hub,
+  })
+  return {provider, events, collected, key}
+}
+
+describe('startProvider', () => {
+  it('says so when the chain does not tell its minimum bid deposit, and bids with Akash\'s default', async () => {
+    const {provider, events, collected} = await start()
+    await provider.stop()
+    await collected
+    expect(events.find((e) => e.type === 'provider.started')).toMatchObject({address: provider.address})
+    const warning = events.find((e) => e.type === 'warning' && /minimum bid deposit is unknown/.test(e.message))
+    expect(warning).toMatchObject({message: expect.stringContaining('500000uakt')})
+    expect(warning).toMatchObject({message: expect.stringContaining('bidding.deposit')})
+  })
+
+  it('refuses a mnemonic that is not the configured provider address, before opening anything', async () => {
+    const other = (await deriveKey(generateMnemonic(24))).address
+    const error = await start({address: other}).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(UsageError)
+    expect(error).toMatchObject({code: 'provider_key_mismatch', message: expect.stringContaining(`provider "unit" is ${other}`)})
+  })
+})
