@@ -1,4 +1,5 @@
 import {mkdtempSync, rmSync} from 'node:fs'
+import https from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -10,7 +11,7 @@ import {UsageError} from '../../../src/errors.js'
 import type {BlockInfo, Coin} from '../../../src/market/market.js'
 import {validateProviderConfig} from '../../../src/provider/config/provider-config.js'
 import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
-import {startProvider} from '../../../src/provider/provider.js'
+import {earningsPerHourUsd, startProvider} from '../../../src/provider/provider.js'
 import {FakeMarket, FakeRuntime, FakeTx} from './fakes.js'
 
 /** The fake market plus what startProvider reads before bidding. */
@@ -65,7 +66,37 @@ async function start(options: {address?: string} = {}) {
   return {provider, events, collected, key}
 }
 
+function getJson(url: string): Promise<{status: number; json: any}> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, {rejectUnauthorized: false}, (res) => {
+        let body = ''
+        res.on('data', (c) => (body += c))
+        res.on('end', () => resolve({status: res.statusCode ?? 0, json: JSON.parse(body)}))
+      })
+      .on('error', reject)
+  })
+}
+
 describe('startProvider', () => {
+  it('serves /status from its capacity: what it offers and what is free', async () => {
+    const {provider, collected} = await start()
+    try {
+      const {status, json} = await getJson(`${provider.gatewayUrl}/status`)
+      expect(status).toBe(200)
+      expect(json.address).toBe(provider.address)
+      expect(json.cluster.leases).toBe(0)
+      const [node] = json.cluster.inventory.available.nodes
+      expect(node.allocatable).toEqual({cpu: 1000, gpu: 0, memory: 1024 ** 3, storage_ephemeral: 1024 ** 3})
+      expect(node.available).toEqual(node.allocatable)
+      expect(json.cluster_public_hostname).toBe('127.0.0.1')
+    } finally {
+      await provider.stop()
+      await collected
+    }
+  })
+
+
   it('says so when the chain does not tell its minimum bid deposit, and bids with Akash\'s default', async () => {
     const {provider, events, collected} = await start()
     await provider.stop()
@@ -81,5 +112,16 @@ describe('startProvider', () => {
     const error = await start({address: other}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(UsageError)
     expect(error).toMatchObject({code: 'provider_key_mismatch', message: expect.stringContaining(`provider "unit" is ${other}`)})
+  })
+})
+
+describe('earningsPerHourUsd', () => {
+  it('sums what active leases pay per hour in USD, from the per-block price and block time', () => {
+    // 1 uact per block at 1 s blocks is 3600 uact an hour: 0.0036 USD (ACT = 1 USD).
+    expect(earningsPerHourUsd([{denom: 'uact', amount: 10n ** 18n}], 1000)).toBe('0.0036')
+    expect(earningsPerHourUsd([{denom: 'uact', amount: 10n ** 18n}, {denom: 'uact', amount: 2n * 10n ** 18n}], 6000)).toBe('0.0018')
+    // AKT counts only with a price for it.
+    expect(earningsPerHourUsd([{denom: 'uakt', amount: 10n ** 18n}], 1000)).toBe('0')
+    expect(earningsPerHourUsd([{denom: 'uakt', amount: 10n ** 18n}], 1000, '2')).toBe('0.0072')
   })
 })
