@@ -107,10 +107,20 @@ describe('TxQueue', () => {
     expect(chain.txs.at(-1)!.sequence).toBe(13)
   })
 
-  it('rejects everything still queued when closed', async () => {
+  it('waits for what is in flight when closed, then refuses new messages', async () => {
     const chain = new FakeChain()
     const q = new TxQueue(chain)
+    let included = false
+    const inFlight = q.submit(bid(1)).then((r) => {
+      included = true
+      return r
+    })
+    await new Promise((r) => setTimeout(r, 1)) // broadcast, not yet included
+    expect(included).toBe(false)
     await q.close()
-    await expect(q.submit(bid(1))).rejects.toThrow(/closed/)
+    expect(included).toBe(true)
+    await expect(inFlight).resolves.toMatchObject({height: 100})
+    await expect(q.submit(bid(2))).rejects.toThrow(/closed/)
+    expect(chain.txs).toHaveLength(1)
   })
 })
