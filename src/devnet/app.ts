@@ -351,7 +351,16 @@ export class DevApp extends EventEmitter<{block: [CommittedBlock]; work: []}> {
         JSON.stringify([this.chainId, height, block.time, hex(block.lastBlockHash), hex(block.appHash), hex(block.dataHash)]),
       ),
     )
-    this.db.commitBlock(layer.entries(), block, records)
+    try {
+      this.db.commitBlock(layer.entries(), block, records)
+    } catch (error) {
+      // Nothing of this block was stored (one SQLite transaction): its txs and faucet requests go
+      // back to the front of the queue for the next block rather than being lost with it.
+      this.mempool = [...txs.filter((tx) => !this.inMempool.has(tx.hash)), ...this.mempool]
+      for (const tx of txs) this.inMempool.add(tx.hash)
+      this.funds = [...funds, ...this.funds]
+      throw error
+    }
     this.last = block
 
     // Mempool txs that did not fit are checked again against the new state (CometBFT recheck).

@@ -299,6 +299,30 @@ describe('chain data', () => {
   })
 })
 
+describe('a block that cannot be stored', () => {
+  it('keeps its txs and faucet requests for the next block', async () => {
+    const c = chain()
+    const number = Number(account(c, alice.address)!.accountNumber)
+    const signed = await signTx(alice, [sendMsg(alice.address, bob.address, '7')], {accountNumber: number, sequence: 0})
+    const check = await c.app.checkTx(signed)
+    expect(check.code).toBe(0)
+    const funded = c.app.fund(bob.address, [{denom: 'uact', amount: 3n}])
+    const commit = c.db.commitBlock.bind(c.db)
+    c.db.commitBlock = () => {
+      throw new Error('SQLITE_FULL: database or disk is full')
+    }
+    await expect(c.app.produceBlock()).rejects.toThrow(/disk is full/)
+    expect(c.app.height()).toBe(0)
+    expect(c.app.mempoolSize()).toBe(1)
+    c.db.commitBlock = commit
+    const {block, txs} = await c.app.produceBlock()
+    expect(txs.map((t) => [t.hash, t.result.code])).toEqual([[check.hash, 0]])
+    expect(await funded).toBe(block.height)
+    expect(balance(c, bob.address)).toBe(7n)
+    expect(balance(c, bob.address, 'uact')).toBe(3n)
+  })
+})
+
 describe('mempool over CometBFT RPC', () => {
   it('lists pending txs in order with unconfirmed_txs, and counts their bytes', async () => {
     const c = chain()
