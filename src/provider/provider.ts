@@ -124,7 +124,9 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const hostUrl = new URL(config.hostUri)
     const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.name === 'local' ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
     const ingress = new IngressProxy({host: options.ingressHost ?? ingressListen.host, port: options.ingressPort ?? ingressListen.port})
-    const ingressBound = await ingress.listen()
+    const ingressBound = await ingress.listen().catch((error: unknown) => {
+      throw listenFailure(error, 'ingress', `${options.ingressHost ?? ingressListen.host}:${options.ingressPort ?? ingressListen.port}`, 'ingress.listen')
+    })
     cleanups.push(() => ingress.close())
     const publicHost = config.ingress.publicHost ?? hostUrl.hostname
     const salt = Buffer.from(hkdfSync('sha256', secret, Buffer.from('edge-provider'), Buffer.from('ingress-salt'), 16)).toString('hex')
@@ -194,7 +196,10 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
         }),
       version: () => versionJson(runtimeInfo.engine),
     })
-    const bound = await gateway.listen()
+    const bound = await gateway.listen().catch((error: unknown) => {
+      const port = options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri)
+      throw listenFailure(error, 'gateway', `${options.gatewayHost ?? gatewayListen?.host ?? '0.0.0.0'}:${port}`, 'gateway.listen (or the host URI\'s port)')
+    })
     cleanups.push(() => gateway.close())
 
     // The host URI on chain: the configured one, with the bound port when it asked for any port.
@@ -401,6 +406,33 @@ function versionJson(engine: string): unknown {
     },
     kube: {major: '', minor: '', gitVersion: engine, gitCommit: '', gitTreeState: '', buildDate: '', goVersion: '', compiler: '', platform: `${process.platform}/${process.arch}`},
   }
+}
+
+/** A port that is taken or privileged is a setting to change, not a crash: say which and how. */
+function listenFailure(error: unknown, what: 'gateway' | 'ingress', address: string, setting: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EADDRINUSE') {
+    return new UsageError(`The ${what} cannot listen on ${address}: another process uses that port.`, {
+      code: 'port_in_use',
+      hint: `Stop that process, or choose another port with ${setting} in the provider config.`,
+      cause: error,
+    })
+  }
+  if (code === 'EACCES') {
+    return new UsageError(`The ${what} may not listen on ${address}: ports below 1024 need privileges.`, {
+      code: 'port_not_permitted',
+      hint: `Choose a port above 1023 with ${setting} (and forward the public port to it), or let node bind low ports: sudo setcap cap_net_bind_service=+ep "$(command -v node)".`,
+      cause: error,
+    })
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new UsageError(`The ${what} cannot listen on ${address}: no interface of this machine has that address.`, {
+      code: 'address_not_available',
+      hint: `Set ${setting} to an address of this machine, or 0.0.0.0 for all.`,
+      cause: error,
+    })
+  }
+  return error
 }
 
 function displayHost(host: string): string {

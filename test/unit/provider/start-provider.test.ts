@@ -1,5 +1,6 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import https from 'node:https'
+import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -31,7 +32,7 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, {recursive: true, force: true}))
 
-async function start(options: {address?: string} = {}) {
+async function start(options: {address?: string; ingressListen?: string} = {}) {
   const mnemonic = generateMnemonic(24)
   const key = await deriveKey(mnemonic)
   const market = new StartMarket()
@@ -43,7 +44,7 @@ async function start(options: {address?: string} = {}) {
     ...(options.address ? {address: options.address} : {address: key.address}),
     capacity: {cpuMillis: 1000, memoryBytes: String(1024 ** 3), storageBytes: String(1024 ** 3)},
     runtime: {kind: 'process'},
-    ingress: {domain: 'localhost', listen: '127.0.0.1:0'},
+    ingress: {domain: 'localhost', listen: options.ingressListen ?? '127.0.0.1:0'},
   })
   const hub = new EventHub()
   const events: ProviderEvent[] = []
@@ -105,6 +106,19 @@ describe('startProvider', () => {
     const warning = events.find((e) => e.type === 'warning' && /minimum bid deposit is unknown/.test(e.message))
     expect(warning).toMatchObject({message: expect.stringContaining('500000uakt')})
     expect(warning).toMatchObject({message: expect.stringContaining('bidding.deposit')})
+  })
+
+  it('a port another process holds is a usage error naming the address and the setting', async () => {
+    const holder = net.createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()))
+    const port = (holder.address() as net.AddressInfo).port
+    try {
+      const error = await start({ingressListen: `127.0.0.1:${port}`}).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UsageError)
+      expect(error).toMatchObject({code: 'port_in_use', message: expect.stringContaining(`127.0.0.1:${port}`), hint: expect.stringContaining('ingress.listen')})
+    } finally {
+      holder.close()
+    }
   })
 
   it('refuses a mnemonic that is not the configured provider address, before opening anything', async () => {
