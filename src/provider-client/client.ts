@@ -91,6 +91,9 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
 
 const defaultTimers: Timers = {setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout)}
 
+/** A log connection open this long was working, whatever ended it. */
+const HEALTHY_CONNECTION_MS = 5000
+
 /** Close codes the gateway uses (provider gateway/rest). */
 const WS_LEASE_NOT_FOUND = 4001
 
@@ -267,7 +270,6 @@ export class ProviderClient {
         yield {type: 'reconnected', attempt: failures, replayTail: tail}
       }
       connected = true
-      failures = 0
 
       const outcome = yield* this.drainLogs(socket, dedupe, options)
       if (outcome === 'aborted') return
@@ -280,12 +282,20 @@ export class ProviderClient {
         yield {type: 'ended', reason: 'the lease is no longer running on the provider'}
         return
       }
-      // Dropped: reconnect (the first retry immediately).
-      failures++
+      // Dropped: reconnect, the first retry at once. A connection that closed without having
+      // been healthy counts as one more failure in a row, so a provider that accepts and drops
+      // the stream at once is retried with backoff and finally given up on, not spun on.
+      failures = outcome.healthy ? 1 : failures + 1
+      if (failures > maxReconnects) {
+        throw new ProviderError(`The log stream from ${this.provider} keeps closing: ${outcome.error}.`, {
+          code: 'provider_unreachable',
+          hint: 'The provider may be restarting or overloaded; try again later.',
+          details: {provider: this.provider, attempts: failures},
+        })
+      }
       const delayMs = failures === 1 ? 0 : Math.min(5000, 250 * 2 ** (failures - 2))
       yield {type: 'reconnecting', attempt: failures, delayMs, error: outcome.error}
       if (delayMs > 0) await this.sleep(delayMs, signal)
-      failures = 0
     }
   }
 
@@ -293,7 +303,7 @@ export class ProviderClient {
     socket: WebSocketLike,
     dedupe: LogDeduper,
     options: LogOptions,
-  ): AsyncGenerator<LogStreamEvent, 'done' | 'aborted' | 'lease-gone' | {error: string}> {
+  ): AsyncGenerator<LogStreamEvent, 'done' | 'aborted' | 'lease-gone' | {error: string; healthy: boolean}> {
     type Item = {kind: 'frame'; data: Buffer} | {kind: 'flush'} | {kind: 'closed'; code: number; reason: string} | {kind: 'error'; error: Error}
     const channel = new Channel<Item>()
     const quietMs = options.replayQuietMs ?? 300
@@ -331,10 +341,15 @@ export class ProviderClient {
     options.signal?.addEventListener('abort', onAbort, {once: true})
     if (dedupe.resyncing) armQuiet()
     let lastError = 'connection closed'
+    // Healthy: it carried a line or a ping, or stayed open a while (a quiet service).
+    const opened = Date.now()
+    let received = false
+    const healthy = () => received || sawPing || Date.now() - opened >= HEALTHY_CONNECTION_MS
     try {
       for await (const item of channel) {
         if (options.signal?.aborted) return 'aborted'
         if (item.kind === 'frame') {
+          received = true
           let frame: LogFrame
           try {
             frame = JSON.parse(item.data.toString('utf8')) as LogFrame
@@ -351,10 +366,10 @@ export class ProviderClient {
         } else {
           if (item.code === WS_LEASE_NOT_FOUND) return 'lease-gone'
           if (item.code === 1000 && !options.follow) return 'done'
-          return {error: `${lastError} (code ${item.code}${item.reason ? `: ${item.reason}` : ''})`}
+          return {error: `${lastError} (code ${item.code}${item.reason ? `: ${item.reason}` : ''})`, healthy: healthy()}
         }
       }
-      return options.signal?.aborted ? 'aborted' : {error: lastError}
+      return options.signal?.aborted ? 'aborted' : {error: lastError, healthy: healthy()}
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
       if (quietTimer !== undefined) this.timers.clearTimeout(quietTimer)

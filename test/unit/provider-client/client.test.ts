@@ -159,6 +159,35 @@ describe('provider client', () => {
     expect(fake.logConnections[1].get('tail')).toBe('2')
   })
 
+  it('backs off from a log stream that is accepted and closed at once, then gives up', async () => {
+    const {lease, fake, key} = await setup({logs: [{name: 'web', message: 'one'}]})
+    const delays: number[] = []
+    const client = new ProviderClient({
+      provider: PROVIDER,
+      hostUri: fake.hostUri,
+      certificates: fake.certificates,
+      token: (scope) => leaseToken({key, provider: PROVIDER, dseq: 77n, scope, services: ['web']}),
+      sleep: async (ms) => {
+        delays.push(ms)
+      },
+    })
+    const events: LogStreamEvent[] = []
+    const run = (async () => {
+      for await (const e of client.logs(lease, {follow: true, tail: -1, maxReconnects: 3})) {
+        events.push(e)
+        if (e.type === 'line') {
+          fake.closeNewLogStreams = 1011
+          fake.dropLogConnections()
+        }
+      }
+    })()
+    await expect(run).rejects.toMatchObject({code: 'provider_unreachable', message: expect.stringMatching(/keeps closing/)})
+    // The first connection worked; three more were tried, each after a longer wait.
+    expect(fake.logConnections).toHaveLength(4)
+    expect(events.filter((e) => e.type === 'reconnecting').map((e) => (e as {delayMs: number}).delayMs)).toEqual([0, 250, 500])
+    expect(delays).toEqual([250, 500])
+  })
+
   it('runs a one-shot shell command and returns the remote exit code', async () => {
     const {client, lease, fake} = await setup()
     let out = ''

@@ -75,6 +75,8 @@ export class FakeProvider {
   logConnections: URLSearchParams[] = []
   shellCalls: ShellCall[] = []
   logs: Array<{name: string; message: string}>
+  /** When set, new log connections are accepted and closed at once with this code. */
+  closeNewLogStreams?: number
   private logSockets = new Set<WebSocket>()
   private manifestMisses = 0
 
@@ -146,6 +148,10 @@ export class FakeProvider {
   private onSocket(ws: WebSocket, url: URL): void {
     if (url.pathname.endsWith('/logs')) {
       this.logConnections.push(url.searchParams)
+      if (this.closeNewLogStreams !== undefined) {
+        ws.close(this.closeNewLogStreams, 'internal error')
+        return
+      }
       const tail = Number(url.searchParams.get('tail') ?? '-1')
       const lines = tail < 0 ? this.logs : tail === 0 ? [] : this.logs.slice(-tail)
       for (const line of lines) ws.send(JSON.stringify(line))
