@@ -277,12 +277,22 @@ export class ProviderStore {
   putManifest(row: ManifestRow): void {
     const aad = `${row.owner}/${row.dseq}`
     const body = this.sealer ? this.sealer.seal(row.body, aad) : row.body
-    this.db
-      .prepare(
-        `INSERT INTO manifests (owner, dseq, version, body, received_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(owner, dseq) DO UPDATE SET version=excluded.version, body=excluded.body, received_at=excluded.received_at`,
-      )
-      .run(row.owner, row.dseq, row.version, body, row.receivedAt)
+    // Bids and leases lost with the last commits are rebuilt from the chain, so WAL's NORMAL sync
+    // (safe against a crash, not a power cut) suits them. A manifest exists nowhere else we can
+    // read it back from, and the tenant is told it is stored: this commit waits for the disk.
+    // (SQLite refuses to change it inside a transaction; an enclosing one decides there.)
+    const toggle = !this.db.inTransaction
+    if (toggle) this.db.pragma('synchronous = FULL')
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO manifests (owner, dseq, version, body, received_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(owner, dseq) DO UPDATE SET version=excluded.version, body=excluded.body, received_at=excluded.received_at`,
+        )
+        .run(row.owner, row.dseq, row.version, body, row.receivedAt)
+    } finally {
+      if (toggle) this.db.pragma('synchronous = NORMAL')
+    }
   }
 
   manifest(owner: string, dseq: string): ManifestRow | undefined {

@@ -136,6 +136,10 @@ describe('state store', () => {
     expect(again.leasesOfDeployment(OWNER, '1')).toHaveLength(1)
     expect([again.countLeases(), again.countLeases(['running', 'failed']), again.countLeases(['closed'])]).toEqual([1, 1, 0])
     expect(again.manifest(OWNER, '1')?.body).toContain('hunter2')
+
+    // A manifest is written with a full sync, also inside a transaction (where SQLite keeps the level).
+    again.transaction(() => again.putManifest({owner: OWNER, dseq: '2', version: 'cd', body: '[]', receivedAt: 5}))
+    expect(again.manifest(OWNER, '2')?.version).toBe('cd')
     again.close()
 
     const wrongKey = await ProviderStore.open(path, {sealer: new Sealer(new Uint8Array(32).fill(8), 'manifests')})
