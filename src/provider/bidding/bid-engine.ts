@@ -287,16 +287,6 @@ export class BidEngine {
     }
   }
 
-  /** Forgets a decision so the order is looked at again (tests, operator actions). */
-  forget(key: string): void {
-    this.decided.delete(key)
-  }
-
-  /** Attributes the engine matches with (the chain's copy once read). */
-  currentAttributes(): Attribute[] {
-    return [...this.attributes]
-  }
-
   private emitStats(height: number): void {
     const totals = this.o.capacity.totals()
     const held = this.o.capacity.reserved()

@@ -96,10 +96,6 @@ export class Capacity {
     return this.reservations.get(key)
   }
 
-  keys(): string[] {
-    return [...this.reservations.keys()]
-  }
-
   /** Checks the demand against what is free and, if it fits, holds it under `key`. */
   reserve(key: string, demand: Demand): ReserveResult {
     const result = this.fit(demand, key)
@@ -184,20 +180,8 @@ export class Capacity {
     this.reservations.set(key, reservation)
   }
 
-  /** Moves a bid's hold to its lease (same resources, new key). */
-  rename(from: string, to: string): void {
-    const r = this.reservations.get(from)
-    if (!r) return
-    this.reservations.delete(from)
-    this.reservations.set(to, r)
-  }
-
   release(key: string): boolean {
     return this.reservations.delete(key)
-  }
-
-  gpuByIndex(index: number): GpuConfig | undefined {
-    return this.gpus.find((g) => g.index === index)
   }
 }
 

@@ -110,10 +110,6 @@ CREATE TABLE IF NOT EXISTS withdrawals (
   height INTEGER,
   at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
 `
 
 /**
@@ -336,18 +332,10 @@ export class ProviderStore {
     return r ? {groupName: r.group_name, manifestVersion: r.manifest_version, state: r.state, updatedAt: r.updated_at, ...(r.error ? {error: r.error} : {})} : undefined
   }
 
-  // --- withdrawals and meta -------------------------------------------------------------------
+  // --- withdrawals ----------------------------------------------------------------------------
 
   recordWithdrawal(orderKey: string, at: number, txHash?: string, height?: number): void {
     this.db.prepare('INSERT INTO withdrawals (order_key, tx_hash, height, at) VALUES (?, ?, ?, ?)').run(orderKey, txHash ?? null, height ?? null, at)
-  }
-
-  getMeta(key: string): string | undefined {
-    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as {value: string} | undefined)?.value
-  }
-
-  setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
   }
 
   /** Runs `fn` in one transaction (all or nothing). */
