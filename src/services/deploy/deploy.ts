@@ -34,7 +34,7 @@ import {applyFilters, buildCandidates, type Excluded, providerRegion} from './ca
 import {diagnoseNoBids} from './diagnose.js'
 import type {BidView, DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
-import {type ScoredBid, type Strategy, explain, scoreBids} from './scoring.js'
+import {type ScoredBid, type Strategy, bidPerHour, explain, scoreBids} from './scoring.js'
 import {collectUris, servicesReady, summarizeServices} from './status.js'
 import type {DeployDeps, DeployLease, DeployOptions, DeployResult, ValidatedSdl} from './types.js'
 
@@ -570,7 +570,7 @@ class DeployRun {
           if (bids.has(key(b.id))) continue
           bids.set(key(b.id), b)
           this.blocks.firstBid ??= block.height
-          const {usdPerHour} = bidFigures(b, network.blockTimeMs, this.aktUsd)
+          const {usdPerHour} = bidPerHour(b, network.blockTimeMs, this.aktUsd)
           yield {
             type: 'bid',
             provider: b.id.provider,
@@ -950,12 +950,6 @@ function createRefused(error: unknown): boolean {
 function appendHint(error: unknown, text: string): void {
   if (!(error instanceof EdgeError) || error.hint?.includes('edge close')) return
   ;(error as {hint?: string}).hint = `${error.hint ? error.hint + ' ' : ''}${text}`
-}
-
-function bidFigures(bid: Bid, blockTimeMs: number, aktUsd?: bigint): {perHour: bigint; usdPerHour?: bigint} {
-  const ph = perHour(bid.price.amount, blockTimeMs)
-  const usd = toUsd(ph, bid.price.denom, aktUsd)
-  return {perHour: ph, ...(usd === undefined ? {} : {usdPerHour: usd})}
 }
 
 function describeBid(s: ScoredBid): string {

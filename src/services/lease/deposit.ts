@@ -1,17 +1,17 @@
 /** `edge deposit`: top up a deployment's escrow. */
 import {UsageError} from '../../errors.js'
 import type {Coin} from '../../market/market.js'
-import {formatCoin, formatUsd, toUsd} from '../../market/money.js'
+import {formatCoin} from '../../market/money.js'
 import type {TenantContext} from './context.js'
 import {requireDeployment} from './lease.js'
-import {escrowLeft} from './list.js'
+import {type EscrowView, escrowLeft, escrowView} from './list.js'
 
 export interface DepositResult {
   dseq: bigint
   deposited: {amount: bigint; denom: string; display: string}
   txHash: string
   height: number
-  escrowLeft?: {amount: bigint; denom: string; display: string; usd?: string}
+  escrowLeft?: EscrowView
 }
 
 export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin): Promise<DepositResult> {
@@ -33,13 +33,11 @@ export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin):
     ctx.market.latestBlock(),
   ])
   const left = after ? escrowLeft(after, leases.filter((l) => l.state === 'active'), block.height) : undefined
-  const leftBase = left === undefined ? undefined : left / 10n ** 18n
-  const usd = left === undefined ? undefined : toUsd(left, denom)
   return {
     dseq,
     deposited: {amount: amount.amount, denom: amount.denom, display: formatCoin(amount.amount, amount.denom)},
     txHash: result.txHash,
     height: result.height,
-    ...(leftBase !== undefined ? {escrowLeft: {amount: leftBase, denom, display: formatCoin(leftBase, denom), ...(usd !== undefined ? {usd: formatUsd(usd)} : {})}} : {}),
+    ...(left !== undefined ? {escrowLeft: escrowView(left, denom)} : {}),
   }
 }

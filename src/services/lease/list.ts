@@ -1,8 +1,9 @@
 /** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
+import type {NetworkContext} from '../../config/networks.js'
 import type {Deployment, Lease} from '../../market/market.js'
-import {formatCoin, formatUsd, perHour, toUsd} from '../../market/money.js'
+import {DEC_SCALE, formatCoin, formatUsd, perHour, toUsd} from '../../market/money.js'
 import {providerRegion} from '../deploy/candidates.js'
-import {evaluateGuards} from '../ledger/guards.js'
+import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
 import {aktUsdPrice} from '../market-ext.js'
 import type {TenantContext} from './context.js'
@@ -19,7 +20,7 @@ export interface DeploymentRow {
   perBlock?: bigint
   denom?: string
   /** What is left in escrow (settled up to now). */
-  escrowLeft?: {amount: bigint; denom: string; display: string; usd?: string}
+  escrowLeft?: EscrowView
   timeLeftMs?: number
   ttlLeftMs?: number
   expiresAt?: string
@@ -44,6 +45,55 @@ export function escrowLeft(deployment: Deployment, leases: Lease[], height: numb
   const rate = leases.filter((l) => l.state === 'active').reduce((s, l) => s + l.price.amount, 0n)
   const owed = rate * BigInt(Math.max(0, height - escrow.settledAt))
   return funds > owed ? funds - owed : 0n
+}
+
+/** Escrow left as edge shows it: whole base units, and USD when the denom has a USD value. */
+export interface EscrowView {
+  amount: bigint
+  denom: string
+  display: string
+  usd?: string
+}
+
+/** `left` is base denom × 10^18, as escrowLeft returns it. */
+export function escrowView(left: bigint, denom: string, aktUsd?: bigint): EscrowView {
+  const amount = left / DEC_SCALE
+  const usd = toUsd(left, denom, aktUsd)
+  return {amount, denom, display: formatCoin(amount, denom), ...(usd !== undefined ? {usd: formatUsd(usd)} : {})}
+}
+
+export interface DeploymentMoney {
+  /** Sum of the active leases' prices, base denom × 10^18 per block. */
+  perBlock: bigint
+  denom: string
+  escrowLeft?: EscrowView
+  guards: GuardStatus
+}
+
+/** Price, escrow left and the TTL and budget guards of one deployment (`edge ls`, `edge status`). */
+export function deploymentMoney(input: {
+  deployment: Deployment
+  active: Lease[]
+  height: number
+  entry?: LedgerEntry
+  network: NetworkContext
+  aktUsd?: bigint
+  now: number
+}): DeploymentMoney {
+  const {deployment, active, height, entry, network, aktUsd} = input
+  const perBlock = active.reduce((s, l) => s + l.price.amount, 0n)
+  const denom = active[0]?.price.denom ?? entry?.depositDenom ?? network.depositDenom
+  const left = deployment.state === 'active' ? escrowLeft(deployment, active, height) : undefined
+  const guards = evaluateGuards({
+    now: input.now,
+    ...(entry?.expiresAt !== undefined ? {expiresAt: entry.expiresAt} : {}),
+    ...(entry?.budgetUsd !== undefined ? {budgetUsd: entry.budgetUsd} : {}),
+    ...(active.length ? {pricePerBlock: perBlock, denom, blocksRun: height - Math.min(...active.map((l) => l.createdAt))} : {}),
+    ...(left !== undefined ? {escrowLeft: left} : {}),
+    blockTimeMs: network.blockTimeMs,
+    ...(aktUsd ? {aktUsd} : {}),
+  })
+  return {perBlock, denom, ...(left !== undefined ? {escrowLeft: escrowView(left, denom, aktUsd)} : {}), guards}
 }
 
 export async function listDeployments(
@@ -71,21 +121,8 @@ export async function listDeployments(
       const info = await market.provider(lease.id.provider).catch(() => undefined)
       providers.set(lease.id.provider, providerRegion(info?.attributes))
     }
-    const perBlock = active.reduce((s, l) => s + l.price.amount, 0n)
-    const denom = lease?.price.denom ?? entry?.depositDenom ?? network.depositDenom
-    const left = d.state === 'active' ? escrowLeft(d, active, block.height) : undefined
-    const guards = evaluateGuards({
-      now,
-      ...(entry?.expiresAt !== undefined ? {expiresAt: entry.expiresAt} : {}),
-      ...(entry?.budgetUsd !== undefined ? {budgetUsd: entry.budgetUsd} : {}),
-      ...(active.length ? {pricePerBlock: perBlock, denom, blocksRun: block.height - Math.min(...active.map((l) => l.createdAt))} : {}),
-      ...(left !== undefined ? {escrowLeft: left} : {}),
-      blockTimeMs: network.blockTimeMs,
-      ...(aktUsd ? {aktUsd} : {}),
-    })
+    const {perBlock, denom, escrowLeft: left, guards} = deploymentMoney({deployment: d, active, height: block.height, entry, network, aktUsd, now})
     const usdH = active.length ? toUsd(perHour(perBlock, network.blockTimeMs), denom, aktUsd) : undefined
-    const leftUsd = left !== undefined ? toUsd(left, denom, aktUsd) : undefined
-    const leftBase = left !== undefined ? left / 10n ** 18n : undefined
     const flags: string[] = []
     if (d.state === 'active' && guards.expired) flags.push('expired')
     if (d.state === 'active' && guards.overBudget) flags.push('over budget')
@@ -99,7 +136,7 @@ export async function listDeployments(
       ...(lease && providers.get(lease.id.provider) ? {region: providers.get(lease.id.provider)} : {}),
       ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
       ...(active.length ? {perBlock, denom} : {}),
-      ...(leftBase !== undefined ? {escrowLeft: {amount: leftBase, denom, display: formatCoin(leftBase, denom), ...(leftUsd !== undefined ? {usd: formatUsd(leftUsd)} : {})}} : {}),
+      ...(left ? {escrowLeft: left} : {}),
       ...(d.state === 'active' && guards.timeLeftMs !== undefined ? {timeLeftMs: guards.timeLeftMs} : {}),
       ...(guards.ttlLeftMs !== undefined ? {ttlLeftMs: guards.ttlLeftMs} : {}),
       ...(entry?.expiresAt !== undefined ? {expiresAt: new Date(entry.expiresAt).toISOString()} : {}),

@@ -1,15 +1,14 @@
 /** `edge status`: the deployment on chain, its leases, and what each provider says about them. */
 import type {EdgeError} from '../../errors.js'
-import {formatCoin, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {collectUris, summarizeServices, type ForwardedPortView} from '../deploy/status.js'
 import type {DeployedService} from '../deploy/types.js'
-import {evaluateGuards} from '../ledger/guards.js'
 import {aktUsdPrice} from '../market-ext.js'
 import {type TenantContext, providerClient} from './context.js'
 import {requireDeployment} from './lease.js'
-import {escrowLeft} from './list.js'
+import {type EscrowView, deploymentMoney} from './list.js'
 
 export interface LeaseView {
   provider: string
@@ -39,7 +38,7 @@ export interface StatusResult {
   createdHeight: number
   height: number
   groups: Array<{gseq: number; name: string; state: string}>
-  escrowLeft?: {amount: bigint; denom: string; display: string; usd?: string}
+  escrowLeft?: EscrowView
   leases: LeaseView[]
   services: DeployedService[]
   uris: string[]
@@ -92,20 +91,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
   const active = leases.filter((l) => l.state === 'active')
   const statuses = views.filter((v) => v.status).map((v) => v.status!)
   const {uris, forwardedPorts} = collectUris(statuses, views.filter((v) => v.status).map((v) => v.hostUri))
-  const left = deployment.state === 'active' ? escrowLeft(deployment, active, block.height) : undefined
-  const denom = active[0]?.price.denom ?? network.depositDenom
-  const leftBase = left === undefined ? undefined : left / 10n ** 18n
-  const leftUsd = left === undefined ? undefined : toUsd(left, denom, aktUsd)
-  const perBlock = active.reduce((s, l) => s + l.price.amount, 0n)
-  const guards = evaluateGuards({
-    now: Date.now(),
-    ...(entry?.expiresAt !== undefined ? {expiresAt: entry.expiresAt} : {}),
-    ...(entry?.budgetUsd !== undefined ? {budgetUsd: entry.budgetUsd} : {}),
-    ...(active.length ? {pricePerBlock: perBlock, denom, blocksRun: block.height - Math.min(...active.map((l) => l.createdAt))} : {}),
-    ...(left !== undefined ? {escrowLeft: left} : {}),
-    blockTimeMs: network.blockTimeMs,
-    ...(aktUsd ? {aktUsd} : {}),
-  })
+  const {escrowLeft: left, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, aktUsd, now: Date.now()})
   return {
     dseq,
     owner: ctx.owner,
@@ -115,7 +101,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
     createdHeight: deployment.createdAt,
     height: block.height,
     groups: deployment.groups.map((g) => ({gseq: g.id.gseq, name: g.spec.name, state: g.state})),
-    ...(leftBase !== undefined ? {escrowLeft: {amount: leftBase, denom, display: formatCoin(leftBase, denom), ...(leftUsd !== undefined ? {usd: formatUsd(leftUsd)} : {})}} : {}),
+    ...(left ? {escrowLeft: left} : {}),
     leases: views,
     services: summarizeServices(statuses),
     uris,
