@@ -8,6 +8,7 @@ import type {JwtScope} from './jwt.js'
 import {httpError, unreachable} from './errors.js'
 import {LogDeduper} from './log-dedupe.js'
 import {Channel} from './queue.js'
+import {abortableSleep} from './sleep.js'
 import {ShellProtocolError, decodeFrame, encodeResize, encodeStdin} from './shell-codec.js'
 import {type HttpRequester, type WebSocketFactory, type WebSocketLike, httpsRequester, toBuffer, wsFactory} from './transport.js'
 import {type CertificateSource, type TrustedEndpoint, establishTrust} from './trust.js'
@@ -80,15 +81,6 @@ export interface ShellSession {
   done: Promise<ShellResult>
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t)
-      resolve()
-    }, {once: true})
-  })
-
 const defaultTimers: Timers = {setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout)}
 
 /** A log connection open this long was working, whatever ended it. */
@@ -113,7 +105,7 @@ export class ProviderClient {
     this.http = options.http ?? httpsRequester
     this.ws = options.ws ?? wsFactory
     this.timeoutMs = options.timeoutMs ?? 15_000
-    this.sleep = options.sleep ?? defaultSleep
+    this.sleep = options.sleep ?? abortableSleep
     this.timers = options.timers ?? defaultTimers
     if (options.trusted) this.trusted = Promise.resolve(options.trusted)
   }

@@ -17,6 +17,7 @@ import {convertGroupSpec} from './group-spec.js'
 import {ProviderClient, type TokenSource} from '../../provider-client/client.js'
 import {leaseToken, type JwtScope} from '../../provider-client/jwt.js'
 import {measureLatency, type LatencyResult} from '../../provider-client/probe.js'
+import {abortableSleep} from '../../provider-client/sleep.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {
   type Sdl,
@@ -76,19 +77,6 @@ export async function* validateSdl(file: string, denom: string, now: () => numbe
   return {sdl, elapsedMs}
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        resolve()
-      },
-      {once: true},
-    )
-  })
-
 /** Gas reserve kept in AKT for the deployment's transactions (create, lease, close). */
 const GAS_RESERVE_UAKT = 50_000n
 
@@ -136,7 +124,7 @@ class DeployRun {
     private readonly options: DeployOptions,
   ) {
     this.now = deps.now ?? Date.now
-    this.sleep = deps.sleep ?? defaultSleep
+    this.sleep = deps.sleep ?? abortableSleep
     if (!deps.market.tx) throw new UsageError('Deploying needs a key to sign with.')
     this.owner = deps.market.tx.address
     this.network = deps.network.name
