@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {UsageError} from '../errors.js'
+import {ChainError, UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {type CloseOutcome, closeDeployments} from '../services/lease/close.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
@@ -42,16 +42,12 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
       const closed = await closeDeployments(ctx, {dseqs, all: this.flags.all, labels, expired: this.flags.expired, signal: this.signal})
       const failed = closed.filter((c) => c.outcome === 'failed' || c.outcome === 'not_found')
       if (failed.length) {
-        const err = new UsageError(`Could not close ${failed.map((f) => `${f.dseq} (${f.error})`).join(', ')}.`, {
-          code: failed.every((f) => f.outcome === 'not_found') ? 'deployment_not_found' : 'close_failed',
-          hint: 'List your deployments with `edge ls`.',
-          details: {closed},
-        })
+        const message = `Could not close ${failed.map((f) => `${f.dseq} (${f.error})`).join(', ')}.`
+        // A chain failure outranks an unknown DSEQ: that deployment may still hold its deposit.
         if (failed.some((f) => f.outcome === 'failed')) {
-          const {ChainError} = await import('../errors.js')
-          throw new ChainError(err.message, {code: 'close_failed', details: {closed}, hint: 'Try again; the chain may be busy.'})
+          throw new ChainError(message, {code: 'close_failed', details: {closed}, hint: 'Try again; the chain may be busy.'})
         }
-        throw err
+        throw new UsageError(message, {code: 'deployment_not_found', hint: 'List your deployments with `edge ls`.', details: {closed}})
       }
       return {closed}
     } finally {

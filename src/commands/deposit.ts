@@ -1,12 +1,12 @@
-import {Args, Flags} from '@oclif/core'
+import {Args} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
+import {CancelledError, UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {parseCoin} from '../market/money.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {type DepositResult, depositTo} from '../services/lease/deposit.js'
 import {promptConfirm} from '../ui/prompts.js'
-import {CancelledError} from '../errors.js'
 
 export default class Deposit extends EdgeCommand<typeof Deposit, DepositResult> {
   static summary = "Top up a deployment's escrow."
@@ -15,11 +15,12 @@ export default class Deposit extends EdgeCommand<typeof Deposit, DepositResult> 
     dseq: Args.string({description: 'Deployment sequence number.', required: true}),
     amount: Args.string({description: 'Amount, e.g. 5act or 5000000uact.', required: true}),
   }
-  static flags = {key: keyFlag, confirm: Flags.boolean({hidden: true})}
+  static flags = {key: keyFlag}
 
   protected async execute(): Promise<DepositResult> {
     const dseq = parseDseq(this.args.dseq)
     const amount = parseCoin(this.args.amount)
+    if (amount.amount <= 0n) throw new UsageError(`"${this.args.amount}" is nothing to deposit.`, {code: 'deposit_zero', hint: 'Give an amount above zero, such as 5act.'})
     if (!this.flags.yes) {
       const ok = await promptConfirm({
         interactive: this.interactive,
