@@ -7,14 +7,18 @@
 import {DEC_SCALE} from '../market/money.js'
 import type {Market} from '../market/market.js'
 
-/** USD per AKT × 10^18, from `bmeStatus().aktUsd` or the oracle; undefined when neither knows. */
+/**
+ * USD per AKT × 10^18, from `bmeStatus().aktUsd` or the oracle; undefined when neither knows.
+ * Both are asked at once: deploy, ls, status and bids wait on this, and the Akash adapter's
+ * bmeStatus does not carry a price today, so asking them one after the other cost a round trip.
+ */
 export async function aktUsdPrice(market: Market): Promise<bigint | undefined> {
-  try {
-    const status = await market.bmeStatus()
-    if (status.aktUsd !== undefined && status.aktUsd > 0n) return status.aktUsd
-  } catch {
-    // fall through to the oracle
-  }
+  const [status, oracle] = await Promise.all([market.bmeStatus().catch(() => undefined), oraclePrice(market)])
+  if (status?.aktUsd !== undefined && status.aktUsd > 0n) return status.aktUsd
+  return oracle
+}
+
+async function oraclePrice(market: Market): Promise<bigint | undefined> {
   const withSdk = market as unknown as {sdk?: () => Promise<{akash?: {oracle?: {v1?: {getAggregatedPrice?: (r: object) => Promise<unknown>}}}}>}
   if (typeof withSdk.sdk !== 'function') return undefined
   try {

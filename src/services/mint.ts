@@ -55,6 +55,8 @@ export interface MintRequest {
   /** at least this much ACT (priced through the oracle). */
   uact?: bigint
   signal?: AbortSignal
+  /** USD per AKT × 10^18 when the caller has just read it (edge deploy); otherwise it is read here. */
+  aktUsd?: bigint
   /** Blocks to wait for the epoch before giving up (default: 3 epochs + 20). */
   maxBlocks?: number
 }
@@ -67,7 +69,7 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   let plan: MintPlan
   if (request.burnUakt !== undefined) {
     plan = {burnUakt: request.burnUakt}
-    const price = await aktUsdPrice(market)
+    const price = request.aktUsd ?? (await aktUsdPrice(market))
     if (price) {
       plan.aktUsd = price
       plan.expectedUact = divRound(request.burnUakt * price * (10_000n - 25n), DEC_SCALE * 10_000n)
@@ -79,7 +81,7 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
       }
     }
   } else {
-    plan = planMint(request.uact ?? MIN_MINT_UACT, await aktUsdPrice(market))
+    plan = planMint(request.uact ?? MIN_MINT_UACT, request.aktUsd ?? (await aktUsdPrice(market)))
   }
 
   const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])

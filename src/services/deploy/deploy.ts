@@ -360,7 +360,7 @@ class DeployRun {
     }
     yield this.step('funds', 'succeeded', `${formatCoin(shortfall, 'uact')} short: minting ACT`)
     yield this.step('mint', 'started', `Burning ${formatCoin(plan.burnUakt, 'uakt')} for ACT`)
-    const mint = mintAct(this.deps.market, {uact: shortfall, signal: this.options.signal})
+    const mint = mintAct(this.deps.market, {uact: shortfall, signal: this.options.signal, ...(this.aktUsd ? {aktUsd: this.aktUsd} : {})})
     for (;;) {
       const next = await mint.next()
       if (next.done) {
