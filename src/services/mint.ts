@@ -9,6 +9,8 @@ import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
 import {aktUsdPrice} from './market-ext.js'
 
 export const MIN_MINT_UACT = 10_000_000n
+/** AKT kept back for the fees of the transactions that follow (mint, create, lease, close). */
+export const FEE_RESERVE_UAKT = 50_000n
 /** Spread the chain takes (25 bps) plus headroom for the price moving before the epoch. */
 const MINT_HEADROOM_BPS = 25n + 75n
 
@@ -87,12 +89,10 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])
   const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
   const before = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
-  // Keep a little AKT for the fees of the transactions that follow.
-  const feeReserve = 50_000n
-  if (uakt < plan.burnUakt + feeReserve) {
+  if (uakt < plan.burnUakt + FEE_RESERVE_UAKT) {
     throw new InsufficientFundsError(
-      `Minting needs ${formatCoin(plan.burnUakt + feeReserve, 'uakt')} (including fees) but the wallet holds ${formatCoin(uakt, 'uakt')}.`,
-      {hint: 'Add AKT to the wallet (on edge dev: `edge dev fund`).', details: {needUakt: plan.burnUakt + feeReserve, haveUakt: uakt}},
+      `Minting needs ${formatCoin(plan.burnUakt + FEE_RESERVE_UAKT, 'uakt')} (including fees) but the wallet holds ${formatCoin(uakt, 'uakt')}.`,
+      {hint: 'Add AKT to the wallet (on edge dev: `edge dev fund`).', details: {needUakt: plan.burnUakt + FEE_RESERVE_UAKT, haveUakt: uakt}},
     )
   }
 

@@ -30,7 +30,7 @@ import {
 } from '../../sdl/index.js'
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
 import {aktUsdPrice} from '../market-ext.js'
-import {MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
+import {FEE_RESERVE_UAKT, MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
 import {diagnoseNoBids} from './diagnose.js'
 import type {BidView, DeployEvent, StepName} from './events.js'
@@ -76,9 +76,6 @@ export async function* validateSdl(file: string, denom: string, now: () => numbe
   yield step('succeeded', `SDL ${sdl.version}: ${services.join(', ')}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`, elapsedMs)
   return {sdl, elapsedMs}
 }
-
-/** Gas reserve kept in AKT for the deployment's transactions (create, lease, close). */
-const GAS_RESERVE_UAKT = 50_000n
 
 interface GroupState {
   gseq: number
@@ -304,10 +301,10 @@ class DeployRun {
     const uact = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
     const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
     const have = f.deposit.denom === 'uakt' ? uakt : (balances.find((c) => c.denom === f.deposit.denom)?.amount ?? 0n)
-    const needed = f.deposit.amount + (f.deposit.denom === 'uakt' ? GAS_RESERVE_UAKT : 0n)
+    const needed = f.deposit.amount + (f.deposit.denom === 'uakt' ? FEE_RESERVE_UAKT : 0n)
     const shortfall = needed > have ? needed - have : 0n
     yield {type: 'funds', ok: shortfall === 0n, balance: {uact, uakt}, needed: {denom: f.deposit.denom, amount: needed}, ...(shortfall ? {shortfall} : {}), ts: ts()}
-    if (uakt < GAS_RESERVE_UAKT && f.deposit.denom !== 'uakt') {
+    if (uakt < FEE_RESERVE_UAKT && f.deposit.denom !== 'uakt') {
       if (readOnly) {
         yield {type: 'warning', message: `The wallet holds ${formatCoin(uakt, 'uakt')}; transactions need a little AKT for fees.`, ts: ts()}
       } else {
@@ -840,8 +837,10 @@ class DeployRun {
   private result(leases: Lease[], statuses: Map<string, LeaseStatus>, reused: boolean): DeployResult {
     const {network, ledger} = this.deps
     const f = this.forecast!
-    const allStatuses = [...statuses.values()]
-    const {uris, forwardedPorts} = collectUris(allStatuses, leases.map((l) => this.providers.get(l.id.provider)?.hostUri))
+    // Statuses in lease order, so each one's forwarded ports fall back to its own provider's host.
+    const answered = leases.filter((l) => statuses.has(leaseKey(l)))
+    const allStatuses = answered.map((l) => statuses.get(leaseKey(l))!)
+    const {uris, forwardedPorts} = collectUris(allStatuses, answered.map((l) => this.providers.get(l.id.provider)?.hostUri))
     const leaseViews: DeployLease[] = leases.map((l) => {
       const info = this.providers.get(l.id.provider)
       const usdH = toUsd(perHour(l.price.amount, network.blockTimeMs), l.price.denom, this.aktUsd)
