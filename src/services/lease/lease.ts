@@ -40,19 +40,18 @@ export async function activeLeases(ctx: TenantContext, dseq: bigint): Promise<Le
     )
   }
   const services = ctx.ledger.get(ctx.network.name, ctx.owner, dseq)?.services ?? []
-  const handles: LeaseHandle[] = []
-  for (const lease of leases) {
-    const provider = await ctx.market.provider(lease.id.provider)
+  const providers = await Promise.all(leases.map((lease) => ctx.market.provider(lease.id.provider)))
+  return leases.map((lease, i) => {
+    const provider = providers[i]
     if (!provider) throw new UsageError(`The provider ${lease.id.provider} of deployment ${dseq} has no record on chain.`, {code: 'provider_unknown'})
-    handles.push({
+    return {
       lease,
       provider,
       ref: {owner: lease.id.owner, provider: lease.id.provider, dseq, gseq: lease.id.gseq, oseq: lease.id.oseq},
       client: providerClient(ctx, provider, dseq, services),
       services,
-    })
-  }
-  return handles
+    }
+  })
 }
 
 /** Merges async iterables, yielding items as they arrive. */

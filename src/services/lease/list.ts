@@ -109,18 +109,23 @@ export async function listDeployments(
   ])
   const now = options.now ?? Date.now()
   const entries = new Map<string, LedgerEntry>(ctx.ledger.list(network.name, ctx.owner).map((e) => [e.dseq.toString(), e]))
-  const providers = new Map<string, string | undefined>()
+  const selected = deployments
+    .filter((d) => {
+      const entry = entries.get(d.id.dseq.toString())
+      return !options.labels || Object.keys(options.labels).length === 0 || (entry !== undefined && matchesLabels(entry, options.labels))
+    })
+    .map((d) => {
+      const mine = leases.filter((l) => l.id.dseq === d.id.dseq)
+      const active = mine.filter((l) => l.state === 'active')
+      return {d, active, lease: active[0] ?? mine.at(-1)}
+    })
+  // Each provider's region, asked for once and all at once rather than one deployment at a time.
+  const owners = [...new Set(selected.flatMap(({lease}) => (lease ? [lease.id.provider] : [])))]
+  const infos = await Promise.all(owners.map((o) => market.provider(o).catch(() => undefined)))
+  const providers = new Map(owners.map((o, i) => [o, providerRegion(infos[i]?.attributes)]))
   const rows: DeploymentRow[] = []
-  for (const d of deployments) {
+  for (const {d, active, lease} of selected) {
     const entry = entries.get(d.id.dseq.toString())
-    if (options.labels && Object.keys(options.labels).length > 0 && (!entry || !matchesLabels(entry, options.labels))) continue
-    const mine = leases.filter((l) => l.id.dseq === d.id.dseq)
-    const active = mine.filter((l) => l.state === 'active')
-    const lease = active[0] ?? mine.at(-1)
-    if (lease && !providers.has(lease.id.provider)) {
-      const info = await market.provider(lease.id.provider).catch(() => undefined)
-      providers.set(lease.id.provider, providerRegion(info?.attributes))
-    }
     const {perBlock, denom, escrowLeft: left, guards} = deploymentMoney({deployment: d, active, height: block.height, entry, network, aktUsd, now})
     const usdH = active.length ? toUsd(perHour(perBlock, network.blockTimeMs), denom, aktUsd) : undefined
     const flags: string[] = []

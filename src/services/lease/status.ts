@@ -55,39 +55,41 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
   const deployment = await requireDeployment(ctx, dseq)
   const [leases, block, aktUsd] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), aktUsdPrice(market)])
   const entry = ctx.ledger.get(network.name, ctx.owner, dseq)
-  const views: LeaseView[] = []
-  for (const lease of leases) {
-    const info = await market.provider(lease.id.provider).catch(() => undefined)
-    const region = providerRegion(info?.attributes)
-    const usdH = toUsd(perHour(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
-    const usdM = toUsd(perMonth(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
-    const view: LeaseView = {
-      provider: lease.id.provider,
-      ...(info ? {hostUri: info.hostUri} : {}),
-      ...(region ? {region} : {}),
-      gseq: lease.id.gseq,
-      oseq: lease.id.oseq,
-      bseq: lease.id.bseq,
-      state: lease.state,
-      ...(lease.reason ? {closeReason: lease.reason} : {}),
-      createdHeight: lease.createdAt,
-      ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
-      ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
-      perBlock: lease.price.amount,
-      denom: lease.price.denom,
-    }
-    if (lease.state === 'active' && info && ctx.key) {
-      try {
-        view.status = await providerClient(ctx, info, dseq, entry?.services).leaseStatus(
-          {owner: ctx.owner, provider: info.owner, dseq, gseq: lease.id.gseq, oseq: lease.id.oseq},
-          signal,
-        )
-      } catch (error) {
-        view.statusError = {code: (error as EdgeError).code ?? 'error', message: (error as Error).message}
+  // Each lease's provider is asked in parallel: a slow or unreachable one does not hold up the rest.
+  const views = await Promise.all(
+    leases.map(async (lease): Promise<LeaseView> => {
+      const info = await market.provider(lease.id.provider).catch(() => undefined)
+      const region = providerRegion(info?.attributes)
+      const usdH = toUsd(perHour(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
+      const usdM = toUsd(perMonth(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
+      const view: LeaseView = {
+        provider: lease.id.provider,
+        ...(info ? {hostUri: info.hostUri} : {}),
+        ...(region ? {region} : {}),
+        gseq: lease.id.gseq,
+        oseq: lease.id.oseq,
+        bseq: lease.id.bseq,
+        state: lease.state,
+        ...(lease.reason ? {closeReason: lease.reason} : {}),
+        createdHeight: lease.createdAt,
+        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
+        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+        perBlock: lease.price.amount,
+        denom: lease.price.denom,
       }
-    }
-    views.push(view)
-  }
+      if (lease.state === 'active' && info && ctx.key) {
+        try {
+          view.status = await providerClient(ctx, info, dseq, entry?.services).leaseStatus(
+            {owner: ctx.owner, provider: info.owner, dseq, gseq: lease.id.gseq, oseq: lease.id.oseq},
+            signal,
+          )
+        } catch (error) {
+          view.statusError = {code: (error as EdgeError).code ?? 'error', message: (error as Error).message}
+        }
+      }
+      return view
+    }),
+  )
   const active = leases.filter((l) => l.state === 'active')
   const statuses = views.filter((v) => v.status).map((v) => v.status!)
   const {uris, forwardedPorts} = collectUris(statuses, views.filter((v) => v.status).map((v) => v.hostUri))
