@@ -30,13 +30,13 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
 
   protected async execute(): Promise<BidsResult> {
     const dseq = parseDseq(this.args.dseq)
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false})
     const options = {
       probe: this.flags.probe,
       strategy: this.flags.strategy as Strategy,
       ...(this.flags['max-price'] ? {maxUsdPerHour: parseUsdRate(this.flags['max-price'])} : {}),
       ...(this.flags.region ? {region: this.flags.region} : {}),
     }
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false})
     try {
       let result = await listBids(ctx, dseq, options)
       if (!this.flags.watch) return result

@@ -37,6 +37,10 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
     if (dseqs.length && (this.flags.all || this.flags.expired)) {
       throw new UsageError('Pass DSEQs or --all/--expired, not both.')
     }
+    // Refused here, before the key is unlocked (selectForClose says the same for other callers).
+    if (!dseqs.length && !this.flags.all && !this.flags.expired && Object.keys(labels).length === 0) {
+      throw new UsageError('Name the deployments to close.', {hint: 'Pass DSEQ…, --all, --label k=v or --expired.', code: 'close_nothing'})
+    }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
       const closed = await closeDeployments(ctx, {dseqs, all: this.flags.all, labels, expired: this.flags.expired, signal: this.signal})

@@ -3,7 +3,8 @@ import {Args} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
-import {type UpdateResult, updateDeployment} from '../services/lease/update.js'
+import {type UpdateResult, loadUpdateSdl, updateDeployment} from '../services/lease/update.js'
+import {openSession} from '../services/session.js'
 import {resolveSdlPath} from './deploy.js'
 
 export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
@@ -19,9 +20,13 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
 
   protected async execute(): Promise<UpdateResult> {
     const dseq = parseDseq(this.args.dseq)
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const file = resolveSdlPath(this.args.file)
+    // A broken SDL is refused before the key is unlocked.
+    const session = await openSession(this.flags.network)
+    const sdl = await loadUpdateSdl(file, session.network)
+    const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
-      return await updateDeployment(ctx, dseq, resolveSdlPath(this.args.file))
+      return await updateDeployment(ctx, dseq, file, sdl)
     } finally {
       await ctx.close()
     }

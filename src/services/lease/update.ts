@@ -4,9 +4,10 @@
  * created. So an update whose groups equal the on-chain ones is sent (new hash on chain, then the
  * manifest to each provider), and one that changes them is refused with the list of changes.
  */
+import type {NetworkContext} from '../../config/networks.js'
 import {UsageError} from '../../errors.js'
 import type {GroupSpec, ResourceUnit} from '../../market/market.js'
-import {formatBytes, groupSpecs, loadSdlFile, manifestSortedJson, manifestVersion, requireValid} from '../../sdl/index.js'
+import {type Sdl, formatBytes, groupSpecs, loadSdlFile, manifestSortedJson, manifestVersion, requireValid} from '../../sdl/index.js'
 import {formatPerBlock} from '../../market/money.js'
 import {convertGroupSpec} from '../deploy/group-spec.js'
 import type {TenantContext} from './context.js'
@@ -61,8 +62,13 @@ export function groupDifferences(current: readonly GroupSpec[], next: readonly G
   return diffs
 }
 
-export async function updateDeployment(ctx: TenantContext, dseq: bigint, file: string): Promise<UpdateResult> {
-  const sdl = requireValid(await loadSdlFile(file, {denom: ctx.network.depositDenom}), file)
+/** Reads and validates the new SDL; the command does it before unlocking the key. */
+export async function loadUpdateSdl(file: string, network: NetworkContext): Promise<Sdl> {
+  return requireValid(await loadSdlFile(file, {denom: network.depositDenom}), file)
+}
+
+export async function updateDeployment(ctx: TenantContext, dseq: bigint, file: string, validated?: Sdl): Promise<UpdateResult> {
+  const sdl = validated ?? (await loadUpdateSdl(file, ctx.network))
   const deployment = await requireDeployment(ctx, dseq)
   if (deployment.state !== 'active') throw new UsageError(`Deployment ${dseq} is closed.`, {code: 'deployment_closed', hint: 'Deploy again with `edge deploy`.'})
   const next = groupSpecs(sdl).map(convertGroupSpec)

@@ -34,7 +34,7 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(json.error.hint).toMatch(/--select/)
   })
 
-  it('refuses a bad flag or a broken SDL before asking for a key', async () => {
+  it('refuses a bad flag or a broken SDL before asking for a key (deploy, update, close)', async () => {
     // With no key anywhere, reaching the key would fail with no_key: these must fail first.
     const mnemonic = process.env.EDGE_MNEMONIC
     delete process.env.EDGE_MNEMONIC
@@ -51,6 +51,11 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
       const events = broken.stdout.trim().split('\n').map((l) => JSON.parse(l))
       expect(events[0]).toMatchObject({type: 'step', step: 'validate', status: 'started'})
       expect(events.at(-1)).toMatchObject({type: 'error', error: {code: 'sdl_invalid'}})
+      // The lifecycle commands refuse bad input before the key, too.
+      const update = await chain.edge('update', '7', file, '--json')
+      expect(update.json.error.code).toBe('sdl_invalid')
+      const close = await chain.edge('close', '--json')
+      expect(close.json.error.code).toBe('close_nothing')
     } finally {
       process.env.EDGE_MNEMONIC = mnemonic
     }
