@@ -91,6 +91,8 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
       }
       const result = await session.done.catch((error) => {
         if (detached) throw new CancelledError('Left the shell (Ctrl-]).')
+        // Ctrl-C closed the connection: that is a cancellation (130), not a provider failure.
+        if (this.signal.aborted) throw new CancelledError('Cancelled; the shell connection was closed.')
         throw error
       })
       return {

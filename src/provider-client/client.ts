@@ -449,9 +449,8 @@ export class ProviderClient {
         )
       })
       socket.on('error', (error) => fail(new ProviderError(`The shell connection failed: ${error.message}`, {code: 'provider_unreachable'})))
-      options.signal?.addEventListener('abort', () => {
-        socket.close(1000, 'cancelled')
-      }, {once: true})
+      if (options.signal?.aborted) socket.close(1000, 'cancelled')
+      else options.signal?.addEventListener('abort', () => socket.close(1000, 'cancelled'), {once: true})
     })
     return {
       write: (data) => {

@@ -76,6 +76,13 @@ describe('edge deploy on edge dev + edge provide', () => {
     const failing = await market.edge(['shell', dseq, '--', 'sh', '-c', 'echo oops >&2; exit 3'])
     expect(failing.exitCode).toBe(3)
     expect(failing.stderr).toContain('oops')
+    // Ctrl-C on a running command ends edge shell as a cancellation (130), not as a provider error.
+    const long = spawnEdge(['shell', dseq, '--', 'sh', '-c', 'echo started; sleep 60'], {home: market.home})
+    long.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString('utf8').includes('started')) long.kill('SIGINT')
+    })
+    const cancelled = await long
+    expect(cancelled.exitCode, String(cancelled.stderr)).toBe(130)
   })
 
   it('edge update sends a new manifest (and refuses a resource change, saying which)', async () => {
