@@ -230,6 +230,8 @@ export interface MarketQueries {
   /** Minimum deployment deposit per denom. */
   minDeposits(): Promise<Coin[]>
   bmeStatus(owner?: string): Promise<BmeStatus>
+  /** USD per AKT (×10^18) from the chain's oracle; undefined where the chain has no price. */
+  aktUsd(): Promise<bigint | undefined>
   /** New blocks as they are committed (websocket where available, else polling). */
   watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo>
 }

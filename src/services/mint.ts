@@ -6,7 +6,6 @@
 import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Market} from '../market/market.js'
 import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
-import {aktUsdPrice} from './market-ext.js'
 
 export const MIN_MINT_UACT = 10_000_000n
 /** AKT kept back for the fees of the transactions that follow (mint, create, lease, close). */
@@ -71,7 +70,7 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   let plan: MintPlan
   if (request.burnUakt !== undefined) {
     plan = {burnUakt: request.burnUakt}
-    const price = request.aktUsd ?? (await aktUsdPrice(market))
+    const price = request.aktUsd ?? (await market.aktUsd())
     if (price) {
       plan.aktUsd = price
       plan.expectedUact = divRound(request.burnUakt * price * (10_000n - 25n), DEC_SCALE * 10_000n)
@@ -83,7 +82,7 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
       }
     }
   } else {
-    plan = planMint(request.uact ?? MIN_MINT_UACT, request.aktUsd ?? (await aktUsdPrice(market)))
+    plan = planMint(request.uact ?? MIN_MINT_UACT, request.aktUsd ?? (await market.aktUsd()))
   }
 
   const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])

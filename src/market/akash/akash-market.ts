@@ -37,6 +37,8 @@ export interface AkashMarketOptions {
   mnemonic?: string
   /** Bound on every query, so an unreachable endpoint fails fast (exit 6), not after minutes. */
   timeoutMs?: number
+  /** The mnemonic's address when the caller derived it already (saves deriving it again). */
+  address?: string
 }
 
 const PAGE = 1000
@@ -69,6 +71,7 @@ export class AkashMarket implements Market {
   /** The signer's address, when there is one (derived without touching the network). */
   async signerAddress(): Promise<string | undefined> {
     if (!this.options.mnemonic) return undefined
+    if (this.options.address) return this.options.address
     const {deriveKey} = await import('../../config/mnemonic.js')
     return (await deriveKey(this.options.mnemonic, this.network.bech32Prefix)).address
   }
@@ -267,6 +270,18 @@ export class AkashMarket implements Market {
       // The chain refuses mints that would produce less than 10 ACT (x/bme).
       minMintUact: 10_000_000n,
       ...(params?.params ? {epochBlocks: convert.num(params.params.minEpochBlocks)} : {}),
+    }
+  }
+
+  async aktUsd(): Promise<bigint | undefined> {
+    try {
+      const response = await this.optional('reading the AKT price', (sdk) => sdk.akash.oracle.v1.getAggregatedPrice({denom: 'uakt'}))
+      const price: string | undefined = response?.aggregatedPrice?.medianPrice || response?.aggregatedPrice?.twap
+      const scaled = price ? convert.parseSdkDec(price) : 0n
+      return scaled > 0n ? scaled : undefined
+    } catch {
+      // A chain without the oracle module (or an unhealthy feed) has no price: USD for AKT is unknown.
+      return undefined
     }
   }
 

@@ -29,7 +29,6 @@ import {
   totalPricePerBlock,
 } from '../../sdl/index.js'
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
-import {aktUsdPrice} from '../market-ext.js'
 import {FEE_RESERVE_UAKT, MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
 import {diagnoseNoBids} from './diagnose.js'
@@ -150,7 +149,7 @@ class DeployRun {
     const {market} = this.deps
     // Chain reads that do not depend on the SDL start now and overlap with validation.
     const startBlock = market.latestBlock()
-    this.chainFacts = Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)])
+    this.chainFacts = Promise.all([market.minDeposits().catch(() => []), market.aktUsd()])
     void this.chainFacts.catch(() => undefined)
     yield* this.validate()
     // The first block height anchors the block counts of the benchmark.
@@ -205,7 +204,7 @@ class DeployRun {
     if (price.denom !== network.depositDenom) {
       yield {type: 'warning', message: `The SDL prices in ${price.denom} but ${network.name} takes deposits in ${network.depositDenom}.`, ts: ts()}
     }
-    const [minDeposits, aktUsd] = await (this.chainFacts ?? Promise.all([market.minDeposits().catch(() => []), aktUsdPrice(market)]))
+    const [minDeposits, aktUsd] = await (this.chainFacts ?? Promise.all([market.minDeposits().catch(() => []), market.aktUsd()]))
     this.aktUsd = aktUsd
     const min = minDeposits.find((c) => c.denom === price.denom)
     this.forecast = computeForecast({

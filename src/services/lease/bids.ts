@@ -5,7 +5,6 @@ import {applyFilters, buildCandidates, type Excluded, type Filters} from '../dep
 import {bidView} from '../deploy/deploy.js'
 import type {BidView} from '../deploy/events.js'
 import {type Explanation, type Strategy, explain, scoreBids} from '../deploy/scoring.js'
-import {aktUsdPrice} from '../market-ext.js'
 import type {TenantContext} from './context.js'
 import {requireDeployment} from './lease.js'
 
@@ -26,7 +25,7 @@ export interface BidsOptions extends Filters {
 
 export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOptions): Promise<BidsResult> {
   const deployment = await requireDeployment(ctx, dseq)
-  const [bids, block, aktUsd] = await Promise.all([ctx.market.bids({owner: ctx.owner, dseq}), ctx.market.latestBlock(), aktUsdPrice(ctx.market)])
+  const [bids, block, aktUsd] = await Promise.all([ctx.market.bids({owner: ctx.owner, dseq}), ctx.market.latestBlock(), ctx.market.aktUsd()])
   const open = bids.filter((b) => b.state === 'open' || b.state === 'active')
   const owners = [...new Set(open.map((b) => b.id.provider))]
   const providers = new Map<string, ProviderInfo>()

@@ -56,13 +56,10 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   void import('@akashnetwork/chain-sdk').catch(() => undefined)
   if (options.sign) {
     const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive}, env)
-    const [derived, opened] = await Promise.all([
-      deriveKey(signer.mnemonic, session.network.bech32Prefix),
-      openMarket(session.network, {mnemonic: signer.mnemonic}),
-    ])
+    const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
     key = {address: derived.address, privkey: derived.privkey}
     owner = derived.address
-    market = opened
+    market = await openMarket(session.network, {mnemonic: signer.mnemonic, address: derived.address})
   } else {
     owner = await ownerAddress(session, options.key, env)
     market = await openMarket(session.network)

@@ -5,7 +5,6 @@ import {DEC_SCALE, formatCoin, formatUsd, perHour, toUsd} from '../../market/mon
 import {providerRegion} from '../deploy/candidates.js'
 import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
-import {aktUsdPrice} from '../market-ext.js'
 import type {TenantContext} from './context.js'
 
 export interface DeploymentRow {
@@ -105,7 +104,7 @@ export async function listDeployments(
     market.deployments(ctx.owner, options.all ? undefined : 'active'),
     market.leases({owner: ctx.owner}),
     market.latestBlock(),
-    aktUsdPrice(market),
+    market.aktUsd(),
   ])
   const now = options.now ?? Date.now()
   const entries = new Map<string, LedgerEntry>(ctx.ledger.list(network.name, ctx.owner).map((e) => [e.dseq.toString(), e]))

@@ -5,7 +5,6 @@ import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {collectUris, summarizeServices, type ForwardedPortView} from '../deploy/status.js'
 import type {DeployedService} from '../deploy/types.js'
-import {aktUsdPrice} from '../market-ext.js'
 import {type TenantContext, providerClient} from './context.js'
 import {requireDeployment} from './lease.js'
 import {type EscrowView, deploymentMoney} from './list.js'
@@ -53,7 +52,7 @@ export interface StatusResult {
 export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?: AbortSignal): Promise<StatusResult> {
   const {market, network} = ctx
   const deployment = await requireDeployment(ctx, dseq)
-  const [leases, block, aktUsd] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), aktUsdPrice(market)])
+  const [leases, block, aktUsd] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), market.aktUsd()])
   const entry = ctx.ledger.get(network.name, ctx.owner, dseq)
   // Each lease's provider is asked in parallel: a slow or unreachable one does not hold up the rest.
   const views = await Promise.all(

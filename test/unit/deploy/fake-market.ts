@@ -251,6 +251,10 @@ export class FakeMarket implements Market {
   async minDeposits(): Promise<Coin[]> {
     return [{denom: 'uact', amount: 5_000_000n}]
   }
+  async aktUsd(): Promise<bigint | undefined> {
+    return 2n * 10n ** 18n
+  }
+
   async bmeStatus(): Promise<BmeStatus> {
     return {pending: [], minMintUact: 10_000_000n, aktUsd: 2n * 10n ** 18n, epochBlocks: 3}
   }

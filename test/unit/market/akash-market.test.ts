@@ -1,4 +1,5 @@
 import grpc from '@grpc/grpc-js'
+import {QueryAggregatedPriceRequest, QueryAggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {QueryLeasesRequest, QueryLeasesResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -30,6 +31,18 @@ function setup() {
     raw,
     'unary',
   )
+  server.register(
+    '/akash.oracle.v1.Query/AggregatedPrice',
+    (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      const {denom} = QueryAggregatedPriceRequest.decode(call.request)
+      if (denom !== 'uakt') return callback({code: grpc.status.NOT_FOUND, details: `no price for ${denom}`})
+      const response = QueryAggregatedPriceResponse.fromPartial({aggregatedPrice: {denom, medianPrice: '0.8125', twap: '0.8'}})
+      callback(null, Buffer.from(QueryAggregatedPriceResponse.encode(response).finish()))
+    },
+    raw,
+    raw,
+    'unary',
+  )
   return {server, keys}
 }
 
@@ -51,5 +64,14 @@ describe('AkashMarket list queries', () => {
     // 1.5 uact per block, scaled by 10^18.
     expect(leases[0].price).toEqual({denom: 'uact', amount: 1_500_000_000_000_000_000n})
     await market.close()
+  })
+
+  it('reads the AKT price from the oracle, and has none where the chain has no oracle', async () => {
+    const market = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: `http://127.0.0.1:${port}`})
+    expect(await market.aktUsd()).toBe(812_500_000_000_000_000n)
+    await market.close()
+    const dead = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: 'http://127.0.0.1:9'})
+    expect(await dead.aktUsd()).toBeUndefined()
+    await dead.close()
   })
 })
