@@ -199,9 +199,10 @@ describe('edge deploy on edge dev + edge provide', () => {
       }
       throw new Error(`screen never matched ${re}:\n${last}`)
     }
-    // The pane outlives the command so that its last screen (and exit code) can be read.
-    const command = `env ${envArgs.map((a) => `'${a}'`).join(' ')} '${process.execPath}' '${EDGE_BIN}' deploy templates/hello; echo EDGE_EXIT=$?; sleep 300`
-    await execa('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '45', command], {env, cwd: process.cwd()})
+    // The pane outlives the command so that its last screen (and exit code) can be read. `env -u` drops
+    // what a CI runner exports (CI, NO_COLOR), even where a tmux server started earlier already holds it.
+    const command = `env -u CI -u NO_COLOR -u FORCE_COLOR ${envArgs.map((a) => `'${a}'`).join(' ')} '${process.execPath}' '${EDGE_BIN}' deploy templates/hello; echo EDGE_EXIT=$?; sleep 300`
+    await execa('tmux', ['new-session', '-d', '-s', session, '-x', '160', '-y', '45', command], {env, extendEnv: false, cwd: process.cwd()})
     try {
       const picker = await waitFor(/Choose a bid for/)
       expect(picker).toMatch(/✔ Create deployment/)
