@@ -27,9 +27,9 @@ export function serviceStatusJson(service: ServiceRuntimeStatus, uris: string[] 
     available: service.available,
     total: service.total,
     uris: uris && uris.length > 0 ? uris : null,
-    observed_generation: 1,
+    observed_generation: service.generation,
     replicas: service.total,
-    updated_replicas: service.total,
+    updated_replicas: service.updated,
     ready_replicas: service.available,
     available_replicas: service.available,
   }

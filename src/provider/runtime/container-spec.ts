@@ -23,6 +23,8 @@ export interface ContainerPlan {
   replica: number
   name: string
   specHash: string
+  /** The service's spec revision (Labels.generation). */
+  generation: number
   manifestVersion?: string
   ports: PortBindingPlan[]
   /** Engine volume name per `params.storage` name (persistent storage). */
@@ -51,6 +53,7 @@ export function containerCreateOptions(plan: ContainerPlan): ContainerCreateOpti
     [Labels.service]: service.name,
     [Labels.replica]: String(plan.replica),
     [Labels.specHash]: plan.specHash,
+    [Labels.generation]: String(plan.generation),
     [Labels.count]: String(service.count),
     [Labels.expose]: JSON.stringify(service.expose ?? []),
   }

@@ -17,6 +17,8 @@ export const Labels = {
   group: 'edge.provider/group',
   manifestVersion: 'edge.provider/manifest-version',
   specHash: 'edge.provider/spec-hash',
+  /** The service's spec revision: 1 at deploy, one more each time an update changes the spec. */
+  generation: 'edge.provider/generation',
   replica: 'edge.provider/replica',
   /** JSON of the service's exposes, so the ingress can be rebuilt from the engine alone. */
   expose: 'edge.provider/expose',

@@ -73,6 +73,10 @@ export interface ServiceRuntimeStatus {
   available: number
   /** All replicas running. */
   ready: boolean
+  /** How many times the service's spec has changed, starting at 1 (Kubernetes' observedGeneration). */
+  generation: number
+  /** Replicas that run the current spec (Kubernetes' updatedReplicas). */
+  updated: number
   replicas: ReplicaStatus[]
   ports: PublishedPort[]
 }

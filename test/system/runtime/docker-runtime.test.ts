@@ -195,6 +195,12 @@ describe('docker runtime on Podman', () => {
     expect(updated.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
     expect(updated.services.logger?.replicas[0]?.id).not.toBe(before.services.logger?.replicas[0]?.id)
     expect(updated.services.logger?.ready).toBe(true)
+    // The changed service is at its next spec revision, every replica on it; the other keeps its own.
+    expect(before.services.logger).toMatchObject({generation: 1, updated: 1})
+    expect(updated.services.logger).toMatchObject({generation: 2, updated: 1})
+    expect(updated.services.web).toMatchObject({generation: before.services.web?.generation, updated: before.services.web?.total})
+    const again = await runtime.update(lease, {name: 'dcloud', services: [web(), logger(['LEVEL=debug'])]}, {manifestVersion: 'beef'})
+    expect(again.services.logger).toMatchObject({generation: 2, updated: 1})
     const level = await collect(await runtime.exec(lease, {service: 'logger', cmd: ['sh', '-c', 'echo $LEVEL']}))
     expect(level.stdout).toBe('debug\n')
   })

@@ -112,6 +112,19 @@ describe('process runtime', () => {
     expect((await get(port)).body).toBe('hello from a process\n')
   })
 
+  it('counts spec revisions: a changed service is replaced at the next generation, the others keep theirs', async () => {
+    const before = await runtime.status(lease)
+    expect(before.services.logger).toMatchObject({generation: 1, updated: 1})
+    const changed = {...group, services: group.services.map((s) => (s.name === 'logger' ? {...s, env: ['LEVEL=debug']} : s))}
+    const after = await runtime.update(lease, changed, {manifestVersion: 'v2'})
+    expect(after.services.logger).toMatchObject({generation: 2, updated: 1, ready: true})
+    expect(after.services.logger?.replicas[0]?.id).not.toBe(before.services.logger?.replicas[0]?.id)
+    expect(after.services.web).toMatchObject({generation: 1, updated: 1})
+    expect(after.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
+    const fresh = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local'})
+    expect((await fresh.status(lease)).services.logger).toMatchObject({generation: 2, updated: 1})
+  })
+
   it('tears down: the process group is killed and its files are gone', async () => {
     const status = await runtime.status(lease)
     const pids = Object.values(status.services).flatMap((s) => s.replicas.map((r) => Number(r.id)))

@@ -112,8 +112,9 @@ export class DockerRuntime implements Runtime {
     const errors = [...(this.deployErrors.get(leaseKey(lease)) ?? [])]
     const services: Record<string, ServiceRuntimeStatus> = {}
     for (const service of known?.services ?? []) {
-      services[service.name] = {name: service.name, total: service.count, available: 0, ready: false, replicas: [], ports: []}
+      services[service.name] = {name: service.name, total: service.count, available: 0, ready: false, generation: 1, updated: 0, replicas: [], ports: []}
     }
+    const generations = new Map<string, number[]>()
     let group = known?.name ?? ''
     let manifestVersion: string | undefined
     for (const c of containers) {
@@ -123,7 +124,8 @@ export class DockerRuntime implements Runtime {
       group ||= labels[Labels.group] ?? ''
       manifestVersion ??= labels[Labels.manifestVersion]
       const replica = Number(labels[Labels.replica] ?? 0)
-      const entry = (services[name] ??= {name, total: Number(labels[Labels.count] ?? 1), available: 0, ready: false, replicas: [], ports: []})
+      const entry = (services[name] ??= {name, total: Number(labels[Labels.count] ?? 1), available: 0, ready: false, generation: 1, updated: 0, replicas: [], ports: []})
+      generations.set(name, [...(generations.get(name) ?? []), containerGeneration(labels)])
       const state = containerState(c.State)
       const exitCode = exitCodeFromStatus(c.Status)
       entry.replicas.push({
@@ -142,6 +144,9 @@ export class DockerRuntime implements Runtime {
       entry.replicas.sort((a, b) => a.replica - b.replica)
       entry.ports.sort((a, b) => a.replica - b.replica || a.port - b.port)
       entry.ready = entry.total > 0 && entry.available >= entry.total
+      const seen = generations.get(entry.name) ?? []
+      entry.generation = Math.max(1, ...seen)
+      entry.updated = seen.filter((g) => g === entry.generation).length
     }
     return {lease, group, ...(manifestVersion ? {manifestVersion} : {}), services, errors}
   }
@@ -364,6 +369,9 @@ export class DockerRuntime implements Runtime {
     options: DeployOptions,
   ): Promise<void> {
     const {service, specHash} = plan
+    // Replicas already on this spec keep their revision; a changed spec is the next one; a first deploy is 1.
+    const onSpec = plan.current.filter((c) => !plan.stale.includes(c)).map((c) => containerGeneration(c.Labels ?? {}))
+    const generation = onSpec.length > 0 ? Math.max(...onSpec) : Math.max(0, ...plan.current.map((c) => containerGeneration(c.Labels ?? {}))) + 1
     // Host ports of replaced containers are asked for again, so forwarded ports survive an update.
     const previousPorts = new Map<string, number>()
     for (const c of plan.current) {
@@ -388,7 +396,7 @@ export class DockerRuntime implements Runtime {
     }
     for (let replica = 0; replica < service.count; replica++) {
       if (keep.some((c) => Number(c.Labels?.[Labels.replica] ?? 0) === replica)) continue
-      await this.createReplica(lease, group, service, specHash, replica, network, previousPorts, options)
+      await this.createReplica(lease, group, service, {specHash, generation}, replica, network, previousPorts, options)
     }
   }
 
@@ -396,7 +404,7 @@ export class DockerRuntime implements Runtime {
     lease: LeaseId,
     group: string,
     service: ManifestService,
-    specHash: string,
+    revision: {specHash: string; generation: number},
     replica: number,
     network: string | undefined,
     previousPorts: Map<string, number>,
@@ -421,7 +429,7 @@ export class DockerRuntime implements Runtime {
       service,
       replica,
       name: `edge-${leaseHash(lease, 8)}-${safeName(service.name)}-${replica}-${randomBytes(3).toString('hex')}`,
-      specHash,
+      ...revision,
       ...(options.manifestVersion ? {manifestVersion: options.manifestVersion} : {}),
       ports,
       volumes,
@@ -681,4 +689,10 @@ export function publishedPorts(
 function sameAddress(a: string | undefined, b: string): boolean {
   const norm = (x: string | undefined) => (!x || x === '::' ? '0.0.0.0' : x)
   return norm(a) === norm(b)
+}
+
+/** Containers from before generations were labelled count as revision 1. */
+function containerGeneration(labels: Record<string, string>): number {
+  const value = Number(labels[Labels.generation])
+  return Number.isInteger(value) && value > 0 ? value : 1
 }

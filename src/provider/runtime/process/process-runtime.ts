@@ -48,7 +48,8 @@ interface LeaseFile {
   lease: LeaseId
   group: string
   manifestVersion?: string
-  services: {name: string; count: number; specHash: string; expose: ManifestExpose[]}[]
+  /** `generation`: the spec revision (1 at deploy, +1 per changed spec); absent in older files. */
+  services: {name: string; count: number; specHash: string; generation?: number; expose: ManifestExpose[]}[]
 }
 
 interface ReplicaFile {
@@ -57,6 +58,7 @@ interface ReplicaFile {
   pid: number
   startTime?: string
   specHash: string
+  generation?: number
   startedAt: number
   exitCode?: number
   env: string[]
@@ -107,11 +109,13 @@ export class ProcessRuntime implements Runtime {
     const services: Record<string, ServiceRuntimeStatus> = {}
     const errors: string[] = []
     for (const s of file?.services ?? []) {
-      const entry: ServiceRuntimeStatus = {name: s.name, total: s.count, available: 0, ready: false, replicas: [], ports: []}
+      const generation = s.generation ?? 1
+      const entry: ServiceRuntimeStatus = {name: s.name, total: s.count, available: 0, ready: false, generation, updated: 0, replicas: [], ports: []}
       for (let replica = 0; replica < s.count; replica++) {
         const r = this.readReplica(lease, s.name, replica)
         const alive = r ? processAlive(r.pid, r.startTime) : false
         if (alive) entry.available += 1
+        if (r && r.specHash === s.specHash && (r.generation ?? 1) === generation) entry.updated += 1
         else if (r) errors.push(`${s.name} replica ${replica} exited${r.exitCode !== undefined ? ` with code ${r.exitCode}` : ''}`)
         entry.replicas.push({
           replica,
@@ -267,11 +271,20 @@ export class ProcessRuntime implements Runtime {
         }
       }
       mkdirSync(this.leaseDir(lease), {recursive: true})
+      const before = new Map((this.readLease(lease)?.services ?? []).map((s) => [s.name, s]))
+      const revision = (s: ManifestService, specHash: string): number => {
+        const old = before.get(s.name)
+        if (!old) return 1
+        return old.specHash === specHash ? (old.generation ?? 1) : (old.generation ?? 1) + 1
+      }
       const file: LeaseFile = {
         lease,
         group: group.name,
         ...(options.manifestVersion ? {manifestVersion: options.manifestVersion} : {}),
-        services: group.services.map((s) => ({name: s.name, count: s.count, specHash: serviceSpecHash(s), expose: s.expose ?? []})),
+        services: group.services.map((s) => {
+          const specHash = serviceSpecHash(s)
+          return {name: s.name, count: s.count, specHash, generation: revision(s, specHash), expose: s.expose ?? []}
+        }),
       }
       // Stop what the new manifest no longer has (removed services, surplus replicas).
       const keep = new Set(file.services.flatMap((s) => Array.from({length: s.count}, (_, i) => `${s.name}|${i}`)))
@@ -281,8 +294,8 @@ export class ProcessRuntime implements Runtime {
         rmSync(this.replicaDir(lease, r.service, r.replica), {recursive: true, force: true})
       }
       writeJsonAtomic(path.join(this.leaseDir(lease), 'lease.json'), file)
-      for (const service of group.services) {
-        const specHash = serviceSpecHash(service)
+      for (const [index, service] of group.services.entries()) {
+        const {specHash, generation = 1} = file.services[index]
         for (let replica = 0; replica < service.count; replica++) {
           const r = this.readReplica(lease, service.name, replica)
           if (r && r.specHash === specHash && processAlive(r.pid, r.startTime)) continue
@@ -290,7 +303,7 @@ export class ProcessRuntime implements Runtime {
           if (r && r.specHash !== specHash && replica === 0) {
             this.journal.emit(this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}))
           }
-          this.start(lease, service, replica, specHash)
+          this.start(lease, service, replica, {specHash, generation})
         }
       }
       this.journal.emit(this.event(lease, {type: 'lease.deployed', severity: 'normal', reason: 'Deployed', message: `Group ${group.name} is deployed`}))
@@ -300,7 +313,8 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  private start(lease: LeaseId, service: ManifestService, replica: number, specHash: string): void {
+  private start(lease: LeaseId, service: ManifestService, replica: number, revision: {specHash: string; generation: number}): void {
+    const {specHash, generation} = revision
     const dir = this.replicaDir(lease, service.name, replica)
     const work = path.join(dir, 'work')
     mkdirSync(work, {recursive: true})
@@ -325,12 +339,12 @@ export class ProcessRuntime implements Runtime {
     if (pid === undefined) {
       // spawn reports ENOENT and friends asynchronously; the pid tells us now.
       child.on('error', () => undefined)
-      writeJsonAtomic(path.join(dir, 'state.json'), {service: service.name, replica, pid: -1, specHash, startedAt: this.now(), exitCode: 127, env} satisfies ReplicaFile)
+      writeJsonAtomic(path.join(dir, 'state.json'), {service: service.name, replica, pid: -1, specHash, generation, startedAt: this.now(), exitCode: 127, env} satisfies ReplicaFile)
       this.journal.emit(this.event(lease, {type: 'container.died', service: service.name, replica, severity: 'warning', reason: 'Failed', message: `${who} could not start: ${argv[0]} not found`, exitCode: 127}))
       return
     }
     const startTime = processStartTime(pid)
-    const state: ReplicaFile = {service: service.name, replica, pid, ...(startTime ? {startTime} : {}), specHash, startedAt: this.now(), env}
+    const state: ReplicaFile = {service: service.name, replica, pid, ...(startTime ? {startTime} : {}), specHash, generation, startedAt: this.now(), env}
     writeJsonAtomic(path.join(dir, 'state.json'), state)
     this.journal.emit(this.event(lease, {type: 'container.started', service: service.name, replica, severity: 'normal', reason: 'Started', message: `Started ${who} (pid ${pid})`}))
     child.on('exit', (code, signal) => {

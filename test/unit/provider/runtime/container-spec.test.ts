@@ -12,6 +12,7 @@ function plan(partial: Partial<ContainerPlan> = {}): ContainerPlan {
     replica: 1,
     name: 'edge-x-web-1',
     specHash: 'abc',
+    generation: 3,
     manifestVersion: 'f00d',
     ports: [{port: 80, proto: 'TCP', hostIp: '127.0.0.1', hostPort: 0}],
     volumes: [],
@@ -59,6 +60,7 @@ describe('container create options', () => {
     expect(labels[Labels.replica]).toBe('1')
     expect(labels[Labels.count]).toBe('2')
     expect(labels[Labels.specHash]).toBe('abc')
+    expect(labels[Labels.generation]).toBe('3')
     expect(labels[Labels.manifestVersion]).toBe('f00d')
     expect(JSON.parse(labels[Labels.expose] ?? '[]')[0].port).toBe(80)
   })
