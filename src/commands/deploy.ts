@@ -8,6 +8,7 @@ import type {NetworkContext} from '../config/networks.js'
 import {UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {parseCoin, parseUsdRate} from '../market/money.js'
+import {priceText} from '../output/price.js'
 import {renderFields} from '../output/table.js'
 import {deploy, isStrategy, validateSdl} from '../services/deploy/deploy.js'
 import type {DeployEvent} from '../services/deploy/events.js'
@@ -198,7 +199,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       const lines = [
         `${s.bold('Dry run')}: nothing was sent to ${r.network}.`,
         renderFields([
-          ['price', r.price ? `at most ${r.price.usdPerHour ?? r.price.perBlock}/h${r.price.usdPerMonth ? ` (${r.price.usdPerMonth}/month)` : ''}` : undefined],
+          ['price', r.price ? `at most ${priceText(r.price, s.dim)}` : undefined],
           ['deposit', r.deposit.display],
           ['hash', r.hash],
           ['providers', `${r.matchingProviders?.length ?? 0} match the order`],
@@ -215,7 +216,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       renderFields([
         ['uris', r.uris.length ? r.uris.join(' ') : '(none exposed)'],
         ['provider', lease ? `${lease.provider}${lease.region ? ` (${lease.region})` : ''}` : undefined],
-        ['price', r.price ? `${r.price.usdPerHour ?? r.price.perBlock}/h${r.price.usdPerMonth ? ` · ${r.price.usdPerMonth}/month` : ''} ${s.dim(`(${r.price.perBlock})`)}` : undefined],
+        ['price', r.price ? priceText(r.price, s.dim) : undefined],
         ['deposit', r.deposit.display],
         ['dseq', r.dseq.toString()],
         ['budget', r.budgetUsd],

@@ -2,6 +2,8 @@ import {Args} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
+import {formatPerBlock} from '../market/money.js'
+import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
@@ -38,7 +40,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
     ]
     for (const l of r.leases) {
       parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${l.state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
-      parts.push(renderFields([['price', `${l.usdPerHour ?? l.perBlock}/h${l.usdPerMonth ? ` · ${l.usdPerMonth}/month` : ''}`], ['host', l.hostUri]]))
+      parts.push(renderFields([['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)], ['host', l.hostUri]]))
       if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))
     }
     if (r.services.length) {

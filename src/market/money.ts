@@ -140,13 +140,33 @@ export function formatCoin(amount: bigint, denom: string, options: {trim?: boole
   return `${formatScaled(amount, info.decimals, info.decimals, {trim: options.trim, group: true})} ${info.symbol}`
 }
 
-/** A per-block price (×10^18 base denom) in display units per block: "0.000123 ACT/block". */
-export function formatPerBlock(perBlock: bigint, denom: string): string {
+/**
+ * A per-block price (×10^18 base denom) in display units per block: "0.000123 ACT/block". Exact by
+ * default (JSON carries it); `significant` rounds for people, since a per-block price has 24 places.
+ */
+export function formatPerBlock(perBlock: bigint, denom: string, options: {significant?: number} = {}): string {
   const info = denomInfo(denom)
-  return `${formatScaled(perBlock, DEC_PRECISION + info.decimals, DEC_PRECISION + info.decimals, {trim: true})} ${info.symbol}/block`
+  const scale = DEC_PRECISION + info.decimals
+  let decimals = scale
+  if (options.significant !== undefined && perBlock !== 0n) {
+    const digits = (perBlock < 0n ? -perBlock : perBlock).toString().length
+    decimals = Math.min(scale, Math.max(0, scale - digits + options.significant))
+  }
+  return `${formatScaled(perBlock, scale, decimals, {trim: true})} ${info.symbol}/block`
 }
 
 /** A scaled amount of base denom (×10^18) as display units with `decimals` places. */
+/** Rounds a printed per-block price ("0.000000409722222222222222 ACT/block") to `significant` digits. */
+export function roundPerBlockText(text: string, significant = 4): string {
+  const match = /^(\d+)(?:\.(\d+))?(\s.*)$/.exec(text)
+  if (!match) return text
+  const places = (match[2] ?? '').length
+  const value = BigInt(match[1] + (match[2] ?? ''))
+  if (value === 0n) return text
+  const decimals = Math.min(places, Math.max(0, places - value.toString().length + significant))
+  return `${formatScaled(value, places, decimals, {trim: true})}${match[3]}`
+}
+
 export function formatScaledCoin(baseScaled: bigint, denom: string, decimals = 6): string {
   const info = denomInfo(denom)
   return `${formatScaled(baseScaled, DEC_PRECISION + info.decimals, decimals, {trim: false, group: true})} ${info.symbol}`

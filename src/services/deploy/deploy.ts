@@ -247,7 +247,7 @@ class DeployRun {
       blockTimeMs: network.blockTimeMs,
       ts: ts(),
     }
-    const perHourText = f.maxUsdPerHour !== undefined ? `at most ${formatUsd(f.maxUsdPerHour)}/h (${formatUsd(f.maxUsdPerMonth ?? 0n)}/month)` : `at most ${formatPerBlock(f.maxPerBlock, f.denom)}`
+    const perHourText = f.maxUsdPerHour !== undefined ? `at most ${formatUsd(f.maxUsdPerHour)}/h (${formatUsd(f.maxUsdPerMonth ?? 0n)}/month)` : `at most ${formatPerBlock(f.maxPerBlock, f.denom, {significant: 4})}`
     yield this.step('forecast', 'succeeded', `${perHourText}; deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}`)
   }
 
@@ -561,7 +561,7 @@ class DeployRun {
             gseq: b.id.gseq,
             oseq: b.id.oseq,
             bseq: b.id.bseq,
-            price: usdPerHour !== undefined ? `${formatUsd(usdPerHour)}/h` : formatPerBlock(b.price.amount, b.price.denom),
+            price: usdPerHour !== undefined ? `${formatUsd(usdPerHour)}/h` : formatPerBlock(b.price.amount, b.price.denom, {significant: 4}),
             ...(usdPerHour !== undefined ? {usdPerHour: formatUsd(usdPerHour)} : {}),
             height: block.height,
             ts: ts(),
@@ -939,7 +939,7 @@ function appendHint(error: unknown, text: string): void {
 }
 
 function describeBid(s: ScoredBid): string {
-  const price = s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom)
+  const price = s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom, {significant: 4})
   const latency = s.latency?.p50Ms !== undefined ? `, ${Math.round(s.latency.p50Ms)} ms` : ''
   return `${price}${latency}, score ${s.score}`
 }
@@ -953,7 +953,7 @@ export function bidView(s: ScoredBid): BidView {
     gseq: s.bid.id.gseq,
     oseq: s.bid.id.oseq,
     bseq: s.bid.id.bseq,
-    price: s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom),
+    price: s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom, {significant: 4}),
     ...(s.usdPerHour !== undefined ? {usdPerHour: formatUsd(s.usdPerHour)} : {}),
     perBlock: formatPerBlock(s.bid.price.amount, s.bid.price.denom),
     denom: s.bid.price.denom,

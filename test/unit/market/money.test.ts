@@ -5,6 +5,7 @@ import {
   divRound,
   formatCoin,
   formatPerBlock,
+  roundPerBlockText,
   formatScaled,
   formatUsd,
   parseCoin,
@@ -68,6 +69,17 @@ describe('money', () => {
     expect(formatCoin(5_000_000n, 'uakt')).toBe('5 AKT')
     expect(formatCoin(1_000_000_000_000n, 'uakt')).toBe('1,000,000 AKT')
     expect(formatPerBlock(parseDec('1.5'), 'uact')).toBe('0.0000015 ACT/block')
+  })
+
+  it('rounds per-block prices for people and keeps them exact for JSON', () => {
+    const perBlock = parseDec('0.409722222222222222')
+    expect(formatPerBlock(perBlock, 'uact')).toBe('0.000000409722222222222222 ACT/block')
+    expect(formatPerBlock(perBlock, 'uact', {significant: 4})).toBe('0.0000004097 ACT/block')
+    expect(formatPerBlock(parseDec('1234.5678'), 'uakt', {significant: 4})).toBe('0.001235 AKT/block')
+    expect(formatPerBlock(0n, 'uact', {significant: 4})).toBe('0 ACT/block')
+    expect(roundPerBlockText('0.000000409722222222222222 ACT/block')).toBe('0.0000004097 ACT/block')
+    expect(roundPerBlockText('12.5 ACT/block')).toBe('12.5 ACT/block')
+    expect(roundPerBlockText('0 ACT/block')).toBe('0 ACT/block')
   })
 
   it('parses amounts in display units and base denoms', () => {
