@@ -18,8 +18,18 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Needs the oclif manifest that `npm run build` writes.
+          name: 'contract',
+          include: ['test/contract/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'commands',
           include: ['test/commands/**/*.test.ts'],
+          setupFiles: ['test/contract/check-command-results.ts'],
           testTimeout: 60_000,
         },
       },

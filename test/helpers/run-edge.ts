@@ -4,6 +4,8 @@ import {join, resolve} from 'node:path'
 
 import {execa, type Options, type ResultPromise} from 'execa'
 
+import {assertResultMatchesSchema} from '../contract/validate.js'
+
 /** The real binary (runs dist/; `npm test` builds it first). */
 export const EDGE_BIN = resolve(import.meta.dirname, '../../bin/run.js')
 
@@ -50,6 +52,7 @@ export async function runEdge(args: string[], options: {home: EdgeHome; env?: Re
   } catch {
     json = undefined
   }
+  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
   return {exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, json}
 }
 

@@ -15,7 +15,7 @@ import {PID_FILE, livePid, processAlive} from './pid-file.js'
 
 export {DEV_NODE_PID_ENV} from './start.js'
 
-/** What `edge dev start --providers N` gets back (src/services/dev/providers.ts). */
+/** What `edge dev start --providers N` gets back, and prints. */
 export interface LocalProvider {
   name: string
   address: string

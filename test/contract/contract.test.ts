@@ -1,0 +1,68 @@
+import {existsSync, readFileSync, readdirSync} from 'node:fs'
+
+import {Ajv} from 'ajv'
+import {describe, expect, it} from 'vitest'
+
+import {SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, generateResultSchemas, readCommittedSchema, schemaFile} from './contract.js'
+import {assertResultMatchesSchema, commandOf} from './validate.js'
+
+const UPDATE = 'If the change is meant, run `npm run contract:update`, review the diff, and say it in CHANGELOG.md.'
+
+/** What changed between two snapshots, in words a reviewer can act on. */
+function surfaceChanges(before: CommandSnapshot[], now: CommandSnapshot[]): string[] {
+  const changes: string[] = []
+  const old = new Map(before.map((c) => [c.command, c]))
+  const cur = new Map(now.map((c) => [c.command, c]))
+  for (const id of old.keys()) if (!cur.has(id)) changes.push(`command removed: edge ${id}`)
+  for (const [id, c] of cur) {
+    const o = old.get(id)
+    if (!o) {
+      changes.push(`command added: edge ${id}`)
+      continue
+    }
+    const flags = new Map(o.flags.map((f) => [f.name, f]))
+    for (const f of c.flags) {
+      const was = flags.get(f.name)
+      if (!was) changes.push(`flag added: edge ${id} --${f.name}`)
+      else if (JSON.stringify(was) !== JSON.stringify(f)) changes.push(`flag changed: edge ${id} --${f.name}: ${JSON.stringify(was)} → ${JSON.stringify(f)}`)
+      flags.delete(f.name)
+    }
+    for (const name of flags.keys()) changes.push(`flag removed: edge ${id} --${name}`)
+    if (JSON.stringify(o.args) !== JSON.stringify(c.args)) changes.push(`arguments changed: edge ${id}: ${JSON.stringify(o.args)} → ${JSON.stringify(c.args)}`)
+  }
+  return changes
+}
+
+describe('the CLI contract', () => {
+  it('has the commands and flags of the committed snapshot', () => {
+    const committed = JSON.parse(readFileSync(SNAPSHOT_FILE, 'utf8')) as CommandSnapshot[]
+    const changes = surfaceChanges(committed, commandSnapshot())
+    expect(changes, `The command surface changed:\n${changes.join('\n')}\n${UPDATE}`).toEqual([])
+  })
+
+  it('every command has a committed --json result schema, and no schema outlives its command', () => {
+    const commands = commandFiles().map((f) => f.command)
+    expect(commands.filter((c) => !existsSync(schemaFile(c)))).toEqual([])
+    const files = readdirSync(SCHEMA_DIR).sort()
+    expect(files).toEqual(commands.map((c) => schemaFile(c).split('/').at(-1)).sort())
+    const ajv = new Ajv({strict: false})
+    for (const c of commands) expect(() => ajv.compile(readCommittedSchema(c))).not.toThrow()
+  })
+
+  it('the committed schemas are what the result types say now', async () => {
+    const generated = await generateResultSchemas()
+    const stale = [...generated].filter(([c, schema]) => JSON.stringify(schema) !== JSON.stringify(readCommittedSchema(c))).map(([c]) => `edge ${c}`)
+    expect(stale, `These --json results changed shape: ${stale.join(', ')}.\n${UPDATE}`).toEqual([])
+  }, 120_000)
+
+  it('names a command from its argv, and rejects a result its schema does not describe', () => {
+    expect(commandOf(['dev', 'start', '--json'])).toBe('dev start')
+    expect(commandOf(['providers', '--json'])).toBe('providers')
+    expect(commandOf(['providers', 'show', 'akash1x'])).toBe('providers show')
+    expect(commandOf(['deploy', 'templates/hello', '--yes'])).toBe('deploy')
+    expect(() => assertResultMatchesSchema(['dev', 'logs', '--json'], {lines: 3})).not.toThrow()
+    expect(() => assertResultMatchesSchema(['dev', 'logs', '--json'], {lines: '3'})).toThrow(/\/lines must be number/)
+    expect(() => assertResultMatchesSchema(['dev', 'logs', '--json'], {lines: 3, extra: true})).toThrow(/additional properties/)
+    expect(() => assertResultMatchesSchema(['update', '--json'], {dseq: 12, hash: 'x'})).toThrow(/\/dseq must be string/)
+  })
+})

@@ -1,0 +1,15 @@
+/**
+ * Rewrites the committed CLI contract from the code: `npm run contract:update` (after `npm run build`).
+ * Review the diff: a removed flag, a renamed command or a changed result field breaks users' scripts.
+ */
+import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {SCHEMA_DIR, SNAPSHOT_FILE, commandSnapshot, generateResultSchemas, schemaFile, stableJson} from './contract.js'
+
+writeFileSync(SNAPSHOT_FILE, stableJson(commandSnapshot()))
+const schemas = await generateResultSchemas()
+mkdirSync(SCHEMA_DIR, {recursive: true})
+for (const old of readdirSync(SCHEMA_DIR)) rmSync(join(SCHEMA_DIR, old))
+for (const [command, schema] of schemas) writeFileSync(schemaFile(command), stableJson(schema))
+process.stderr.write(`wrote ${SNAPSHOT_FILE} and ${schemas.size} schemas in ${SCHEMA_DIR}\n`)
