@@ -16,7 +16,6 @@ import type {DeployDeps, DeployOptions, DeployResult} from '../services/deploy/t
 import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
 import {parseLabels} from '../services/ledger/ledger.js'
 import {type TenantContext, openTenant} from '../services/lease/context.js'
-import {leaseLogs} from '../services/lease/streams.js'
 import {openSession} from '../services/session.js'
 import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
 import {cannotPrompt} from '../ui/prompts.js'
@@ -177,6 +176,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       this.out.info(this.out.errStyle.dim('Following logs (Ctrl-C stops following; the deployment keeps running).'))
     }
     try {
+      const {leaseLogs} = await import('../services/lease/streams.js')
       for await (const e of leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal})) {
         if (this.out.mode === 'jsonl') {
           this.out.event(e.type === 'line' ? {type: 'log', service: e.service, name: e.name, message: e.message} : {...e})

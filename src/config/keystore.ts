@@ -11,6 +11,11 @@ const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: n
 
 /** scrypt cost: N=2^15, r=8, p=1 (about 100 ms here), as Ethereum's keystore v3 default. */
 const KDF = {n: 32768, r: 8, p: 1, dklen: 32}
+/**
+ * For an empty passphrase (the `edge dev` key by default): stretching it protects nothing, since
+ * there is no secret to guess, so the cost is kept low and unlocking costs no start-up time.
+ */
+const EMPTY_PASSPHRASE_KDF = {n: 1024, r: 8, p: 1, dklen: 32}
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 export interface KeyRecord {
@@ -76,7 +81,8 @@ export class Keystore {
     const {address} = await deriveKey(mnemonic)
     const salt = randomBytes(32)
     const iv = randomBytes(12)
-    const key = await scrypt(passphrase, salt, KDF.dklen, {N: KDF.n, r: KDF.r, p: KDF.p, maxmem: 64 * 1024 * 1024})
+    const kdf = passphrase === '' ? EMPTY_PASSPHRASE_KDF : KDF
+    const key = await scrypt(passphrase, salt, kdf.dklen, {N: kdf.n, r: kdf.r, p: kdf.p, maxmem: 64 * 1024 * 1024})
     const cipher = createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(address))
     const ciphertext = Buffer.concat([cipher.update(mnemonic, 'utf8'), cipher.final()])
@@ -88,7 +94,7 @@ export class Keystore {
       ...(options.dev ? {dev: true} : {}),
       crypto: {
         kdf: 'scrypt',
-        kdfparams: {...KDF, salt: salt.toString('hex')},
+        kdfparams: {...kdf, salt: salt.toString('hex')},
         cipher: 'aes-256-gcm',
         iv: iv.toString('hex'),
         ciphertext: ciphertext.toString('hex'),

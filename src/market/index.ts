@@ -12,3 +12,8 @@ export async function openMarket(network: NetworkContext, options: {mnemonic?: s
   const {AkashMarket} = await import('./akash/akash-market.js')
   return AkashMarket.open(network, options)
 }
+
+/** Starts loading the chain client now, so that it overlaps with other work (unlocking a key). */
+export function preloadMarket(): void {
+  void import('./akash/chain-sdk.js').then((m) => m.loadChainSdk()).catch(() => undefined)
+}

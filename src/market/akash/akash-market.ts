@@ -25,6 +25,7 @@ import type {
   ProviderInfo,
   TxResult,
 } from '../market.js'
+import {loadChainSdk} from './chain-sdk.js'
 import * as convert from './convert.js'
 import {chainError} from './errors.js'
 import {type CometStatus, cometRpc} from './rpc.js'
@@ -79,7 +80,7 @@ export class AkashMarket implements Market {
   /** @internal */
   async sdk(): Promise<Sdk> {
     this.sdkPromise ??= (async () => {
-      const {createChainNodeSDK, createStargateClient} = await import('@akashnetwork/chain-sdk')
+      const {createChainNodeSDK, createStargateClient} = await loadChainSdk()
       let signer
       if (this.options.mnemonic) {
         const client = createStargateClient({

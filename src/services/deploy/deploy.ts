@@ -14,9 +14,9 @@ import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
 import type {AuditedAttributes, Bid, BidId, Coin, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import {convertGroupSpec} from './group-spec.js'
-import {ProviderClient, type TokenSource} from '../../provider-client/client.js'
-import {leaseToken, type JwtScope} from '../../provider-client/jwt.js'
-import {measureLatency, type LatencyResult} from '../../provider-client/probe.js'
+import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
+import type {JwtScope} from '../../provider-client/jwt.js'
+import type {LatencyResult} from '../../provider-client/probe.js'
 import {abortableSleep} from '../../provider-client/sleep.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {
@@ -113,6 +113,7 @@ class DeployRun {
   private stepStarted = new Map<StepName, number>()
   private explanation?: DeployResult['explanation']
   private clients = new Map<string, ProviderClient>()
+  private providerSide?: Promise<[typeof import('../../provider-client/client.js'), typeof import('../../provider-client/jwt.js'), typeof import('../../provider-client/probe.js')]>
   private chainFacts?: Promise<[Coin[], bigint | undefined]>
 
   constructor(
@@ -410,6 +411,8 @@ class DeployRun {
     const tx = market.tx!
     const f = this.forecast!
     yield this.step('create', 'started', 'Creating the deployment')
+    // The provider-side code (TLS probes, JWTs, websockets) loads while the chain includes the tx.
+    void this.providerModules().catch(() => undefined)
     let attempt = 0
     for (;;) {
       attempt++
@@ -595,6 +598,7 @@ class DeployRun {
     const hosts = bidders.map((p) => this.providers.get(p)?.hostUri).filter((h): h is string => Boolean(h))
     if (hosts.length > 0) {
       yield this.step('probe', 'started', `Measuring TLS handshake time to ${hosts.length} provider(s)`)
+      const [, , {measureLatency}] = await this.providerModules()
       latency = await measureLatency(hosts, {probe: this.deps.probe})
       for (const p of bidders) {
         const info = this.providers.get(p)
@@ -741,7 +745,13 @@ class DeployRun {
     return leases
   }
 
-  private client(provider: string): ProviderClient {
+  private providerModules() {
+    this.providerSide ??= Promise.all([import('../../provider-client/client.js'), import('../../provider-client/jwt.js'), import('../../provider-client/probe.js')])
+    return this.providerSide
+  }
+
+  private async client(provider: string): Promise<ProviderClient> {
+    const [{ProviderClient}, {leaseToken}] = await this.providerModules()
     let client = this.clients.get(provider)
     if (client) return client
     const info = this.providers.get(provider)
@@ -762,7 +772,7 @@ class DeployRun {
     for (const provider of providers) {
       this.checkCancelled()
       try {
-        const {attempts} = await this.client(provider).sendManifest(this.dseq!, json, {signal: this.options.signal})
+        const {attempts} = await (await this.client(provider)).sendManifest(this.dseq!, json, {signal: this.options.signal})
         yield {type: 'manifest_sent', provider, attempts, ts: ts()}
       } catch (error) {
         this.checkCancelled()
@@ -785,7 +795,7 @@ class DeployRun {
       this.checkCancelled()
       for (const lease of leases) {
         try {
-          statuses.set(leaseKey(lease), await this.client(lease.id.provider).leaseStatus(leaseRef(lease), this.options.signal))
+          statuses.set(leaseKey(lease), await (await this.client(lease.id.provider)).leaseStatus(leaseRef(lease), this.options.signal))
           lastError = undefined
         } catch (error) {
           this.checkCancelled()

@@ -5,10 +5,9 @@
 import {validateMnemonic, deriveKey} from '../../config/mnemonic.js'
 import type {NetworkContext} from '../../config/networks.js'
 import {UsageError} from '../../errors.js'
-import {openMarket} from '../../market/index.js'
-import type {Market, ProviderInfo} from '../../market/market.js'
-import {ProviderClient} from '../../provider-client/client.js'
-import {leaseToken, type JwtKey, type JwtScope} from '../../provider-client/jwt.js'
+import {openMarket, preloadMarket} from '../../market/index.js'
+import type {Market} from '../../market/market.js'
+import type {JwtKey} from '../../provider-client/jwt.js'
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
 import {openSession, type Session} from '../session.js'
 import {chooseKeyName, resolveSigner} from '../signer.js'
@@ -53,7 +52,7 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   let key: JwtKey | undefined
   // chain-sdk takes a few hundred ms to load; start now so it overlaps with unlocking the key
   // (scrypt and PBKDF2 run on the thread pool) instead of delaying the first query.
-  void import('@akashnetwork/chain-sdk').catch(() => undefined)
+  preloadMarket()
   if (options.sign) {
     const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive}, env)
     const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
@@ -77,18 +76,6 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
       await market.close()
     },
   }
-}
-
-/** A provider client for one of the tenant's deployments, with tokens scoped to it. */
-export function providerClient(ctx: TenantContext, provider: ProviderInfo, dseq: bigint, services?: string[]): ProviderClient {
-  const key = ctx.key
-  if (!key) throw new Error('providerClient needs a context opened with sign: true')
-  return new ProviderClient({
-    provider: provider.owner,
-    hostUri: provider.hostUri,
-    certificates: ctx.market,
-    token: (scope: JwtScope[]) => leaseToken({key, provider: provider.owner, dseq, scope, ...(services?.length ? {services} : {})}),
-  })
 }
 
 /** "123" → 123n, with a usage error for anything else. */

@@ -3,7 +3,8 @@ import {UsageError} from '../../errors.js'
 import type {Deployment, Lease, ProviderInfo} from '../../market/market.js'
 import type {ProviderClient} from '../../provider-client/client.js'
 import type {LeaseRef} from '../../provider-client/types.js'
-import {type TenantContext, providerClient} from './context.js'
+import type {TenantContext} from './context.js'
+import {providerClient} from './provider-client.js'
 
 export interface LeaseHandle {
   lease: Lease

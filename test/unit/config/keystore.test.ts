@@ -32,6 +32,17 @@ describe('keystore', () => {
     await expect(keystore.unlock('alice', 'wrong')).rejects.toMatchObject({code: 'wrong_passphrase', exitCode: 2})
   })
 
+  it('stretches a passphrase at full cost, and an empty one (nothing to guess) at a low cost', async () => {
+    const {dir, keystore, mnemonic} = setup()
+    await keystore.add('alice', mnemonic, 'correct horse')
+    await keystore.add('dev', generateMnemonic(), '', {dev: true})
+    const params = (name: string) => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')).crypto.kdfparams
+    expect(params('alice')).toMatchObject({n: 32768, r: 8, p: 1})
+    expect(params('dev')).toMatchObject({n: 1024, r: 8, p: 1})
+    expect(await keystore.unlock('dev', '')).toMatch(/^(\w+ ){23}\w+$/)
+    await expect(keystore.unlock('dev', 'x')).rejects.toMatchObject({code: 'wrong_passphrase'})
+  })
+
   it('never overwrites an existing key', async () => {
     const {dir, keystore, mnemonic} = setup()
     await keystore.add('alice', mnemonic, 'one')
