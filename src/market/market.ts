@@ -234,6 +234,8 @@ export interface MarketQueries {
   aktUsd(): Promise<bigint | undefined>
   /** New blocks as they are committed (websocket where available, else polling). */
   watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo>
+  /** Memos of the transactions `sender` signed that were included in block `height`. */
+  txMemos(sender: string, height: number): Promise<string[]>
 }
 
 export interface CreateDeploymentInput {
@@ -242,6 +244,8 @@ export interface CreateDeploymentInput {
   groups: unknown[]
   hash: Uint8Array
   deposit: Coin
+  /** Recorded on chain with the transaction (edge puts an idempotency marker here). */
+  memo?: string
 }
 
 /** Transactions, signed by the market's signer. Each resolves once the tx is in a block. */

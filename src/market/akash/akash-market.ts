@@ -168,6 +168,19 @@ export class AkashMarket implements Market {
     }
   }
 
+  async txMemos(sender: string, height: number): Promise<string[]> {
+    if (!/^[a-z0-9]+$/.test(sender) || !Number.isSafeInteger(height) || height < 1) return []
+    let result: {txs?: Array<{tx: string}>}
+    try {
+      // CometBFT's URI form takes the query as a quoted string.
+      result = await cometRpc(this.network.rpc, 'tx_search', {query: `"message.sender='${sender}' AND tx.height=${height}"`, per_page: '100'}, this.timeoutMs)
+    } catch (error) {
+      throw chainError(error, this.network, this.network.rpc, 'searching transactions')
+    }
+    const {TxRaw, TxBody} = await import('@akashnetwork/chain-sdk/private-types/cosmos.v1beta1')
+    return (result.txs ?? []).map((t) => TxBody.decode(TxRaw.decode(Buffer.from(t.tx, 'base64')).bodyBytes).memo)
+  }
+
   async balances(address: string): Promise<Coin[]> {
     return this.all('reading balances', 'balances', (sdk, pagination) => sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination}), (c: {denom: string; amount: string}) => ({
       denom: c.denom,
@@ -416,7 +429,7 @@ class AkashTransactions implements MarketTransactions {
           hash: input.hash,
           deposit: {amount: coin(input.deposit), sources: [1]},
         },
-        o,
+        input.memo ? {...o, memo: input.memo} : o,
       ),
     )
   }

@@ -9,6 +9,8 @@
  * Money is never left locked: once the deployment exists, any failure or cancellation closes it
  * (unless `keep`), and the ledger records why.
  */
+import {createHash} from 'node:crypto'
+
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
 import type {AuditedAttributes, Bid, BidId, Coin, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
@@ -375,9 +377,41 @@ class DeployRun {
   private async *resumeByKey(): AsyncGenerator<Ev, boolean> {
     const key = this.options.idempotencyKey
     if (!key) return false
-    const held = this.deps.ledger.findByKey(this.network, this.owner, key)
+    const held = this.deps.ledger.findByKey(this.network, this.owner, key) ?? (await this.findKeyOnChain(key))
     if (!held) return false
     return yield* this.adoptHeld(held)
+  }
+
+  /**
+   * A retried CI job usually runs on a fresh machine, whose ledger is empty: the key is then looked
+   * for in the memos of the create transactions of the owner's active deployments.
+   */
+  private async findKeyOnChain(key: string): Promise<LedgerEntry | undefined> {
+    const {market, ledger} = this.deps
+    const marker = idempotencyMemo(key)
+    const active = (await market.deployments(this.owner, 'active')).sort((a, b) => b.createdAt - a.createdAt).slice(0, MAX_KEY_SEARCH)
+    for (const d of active) {
+      if (!(await market.txMemos(this.owner, d.createdAt)).includes(marker)) continue
+      return ledger.adopt(
+        {
+          network: this.network,
+          owner: this.owner,
+          dseq: d.id.dseq,
+          state: 'open',
+          file: this.options.file,
+          hash: Buffer.from(d.hash).toString('hex'),
+          services: this.services,
+          idempotencyKey: key,
+          labels: this.options.labels,
+          uris: [],
+          createdHeight: d.createdAt,
+          ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
+          ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
+        },
+        {keepKey: true},
+      )
+    }
+    return undefined
   }
 
   private async *adoptHeld(held: LedgerEntry): AsyncGenerator<Ev, boolean> {
@@ -446,7 +480,13 @@ class DeployRun {
       }
       this.dseq = dseq
       try {
-        const result = await tx.createDeployment({dseq, groups: groupSpecs(this.sdl), hash: manifestVersion(this.sdl).bytes, deposit: f.deposit})
+        const result = await tx.createDeployment({
+          dseq,
+          groups: groupSpecs(this.sdl),
+          hash: manifestVersion(this.sdl).bytes,
+          deposit: f.deposit,
+          ...(this.options.idempotencyKey ? {memo: idempotencyMemo(this.options.idempotencyKey)} : {}),
+        })
         this.ownsDeployment = true
         this.blocks.created = result.height
         ledger.update(this.network, this.owner, dseq, {state: 'open', createdHeight: result.height})
@@ -979,3 +1019,10 @@ export function bidView(s: ScoredBid): BidView {
 const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`
 const leaseRef = (l: Lease) => ({owner: l.id.owner, provider: l.id.provider, dseq: l.id.dseq, gseq: l.id.gseq, oseq: l.id.oseq})
 
+/** How many of the owner's newest active deployments a key is looked for in. */
+const MAX_KEY_SEARCH = 100
+
+/** The create transaction's memo for an idempotency key: a digest, so the key itself is not published. */
+export function idempotencyMemo(key: string): string {
+  return `edge idempotency-key sha256:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`
+}

@@ -213,11 +213,14 @@ export class Ledger {
     return this.get(network, owner, dseq)
   }
 
-  /** Records a deployment edge did not open itself (seen on chain), so guards can be attached. */
-  adopt(entry: Omit<LedgerEntry, 'createdAt' | 'updatedAt'>): LedgerEntry {
+  /**
+   * Records a deployment this machine did not open (seen on chain), so guards can be attached.
+   * Its idempotency key is kept only when the chain proved it (`keepKey`).
+   */
+  adopt(entry: Omit<LedgerEntry, 'createdAt' | 'updatedAt'>, options: {keepKey?: boolean} = {}): LedgerEntry {
     const existing = this.get(entry.network, entry.owner, entry.dseq)
     if (existing) return existing
-    return this.reserve({...entry, idempotencyKey: undefined})
+    return this.reserve(options.keepKey ? entry : {...entry, idempotencyKey: undefined})
   }
 
   markClosed(network: string, owner: string, dseq: bigint, reason: string, state: 'closed' | 'failed' = 'closed'): void {

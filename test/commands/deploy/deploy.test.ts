@@ -139,6 +139,21 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     const second = await chain.edge('deploy', HELLO, '--yes', '--json', '--idempotency-key', 'run-42')
     expect(second.json.result.reused).toBe(true)
     expect(second.json.result.dseq).toBe(first.json.result.dseq)
+    // A retried CI job on a fresh runner: an empty data dir (no ledger), the same key. The chain's
+    // memo of the create transaction is what finds the deployment.
+    const {mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const dataDir = process.env.EDGE_DATA_DIR
+    process.env.EDGE_DATA_DIR = mkdtempSync(join(chain.dir, 'fresh-runner-'))
+    try {
+      const third = await chain.edge('deploy', HELLO, '--yes', '--json', '--idempotency-key', 'run-42')
+      expect(third.json.result).toMatchObject({reused: true, dseq: first.json.result.dseq})
+      const other = await chain.edge('deploy', HELLO, '--yes', '--json', '--idempotency-key', 'run-43')
+      expect(other.json.result.reused).toBe(false)
+      await chain.edge('close', other.json.result.dseq)
+    } finally {
+      process.env.EDGE_DATA_DIR = dataDir
+    }
     await chain.edge('close', first.json.result.dseq)
   })
 

@@ -189,6 +189,26 @@ describe('edge deploy flow', () => {
     expect(second.result!.labels).toEqual({ci: 'yes'})
   })
 
+  it('finds the deployment through the key on chain when this machine never saw it (a retried CI job on a fresh runner)', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    const first = await h.run({idempotencyKey: 'ci-7', labels: {ci: 'yes'}})
+    const create = h.market.txLog.find((t) => t.kind === 'createDeployment')!.args as {memo?: string}
+    expect(create.memo).toMatch(/^edge idempotency-key sha256:[0-9a-f]{32}$/)
+    expect(create.memo).not.toContain('ci-7')
+    // A fresh machine: nothing in its ledger.
+    const {Ledger} = await import('../../../src/services/ledger/ledger.js')
+    const fresh = await Ledger.open(':memory:')
+    const second = await h.run({idempotencyKey: 'ci-7', labels: {ci: 'yes'}}, {ledger: fresh})
+    expect(second.error).toBeUndefined()
+    expect(second.result).toMatchObject({reused: true, dseq: first.result!.dseq})
+    expect(h.market.txLog.filter((t) => t.kind === 'createDeployment')).toHaveLength(1)
+    expect(fresh.findByKey('local', h.market.owner, 'ci-7')).toMatchObject({dseq: first.result!.dseq, labels: {ci: 'yes'}})
+    // Another key opens a new one.
+    const third = await h.run({idempotencyKey: 'ci-8'}, {ledger: fresh})
+    fresh.close()
+    expect(third.result!.dseq).not.toBe(first.result!.dseq)
+  })
+
   it('resumes a keyed deployment that has no lease yet from the bids', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     h.market.failNext.createLease = new Error('lease tx timed out')

@@ -44,7 +44,7 @@ export class FakeMarket implements Market {
   deploymentsById = new Map<string, Deployment>()
   bidsList: Bid[] = []
   leasesList: Lease[] = []
-  txLog: Array<{kind: string; args: unknown}> = []
+  txLog: Array<{kind: string; args: unknown; height?: number}> = []
   certs: Certificate[] = []
   failNext: Partial<Record<'createLease' | 'createDeployment', Error>> = {}
   /** Called before each block is produced (tests inject behaviour, e.g. Ctrl-C at a height). */
@@ -62,7 +62,7 @@ export class FakeMarket implements Market {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const market = this
     const result = (kind: string, args: unknown): TxResult => {
-      market.txLog.push({kind, args})
+      market.txLog.push({kind, args, height: market.height + 1})
       market.height++
       market.advance()
       return {txHash: `TX${market.txLog.length}`, height: market.height, gasUsed: 1n, gasWanted: 1n, events: []}
@@ -213,8 +213,12 @@ export class FakeMarket implements Market {
   async balances(address: string): Promise<Coin[]> {
     return (this.balancesByAddr.get(address) ?? []).map((c) => ({...c}))
   }
-  async deployments(owner: string): Promise<Deployment[]> {
-    return [...this.deploymentsById.values()].filter((d) => d.id.owner === owner)
+  async deployments(owner: string, state?: Deployment['state']): Promise<Deployment[]> {
+    return [...this.deploymentsById.values()].filter((d) => d.id.owner === owner && (!state || d.state === state))
+  }
+  async txMemos(sender: string, height: number): Promise<string[]> {
+    if (sender !== this.owner) return []
+    return this.txLog.filter((t) => t.height === height).map((t) => (t.args as {memo?: string}).memo ?? '')
   }
   async deployment(id: DeploymentId): Promise<Deployment | undefined> {
     return this.deploymentsById.get(`${id.owner}/${id.dseq}`)
