@@ -377,7 +377,15 @@ class DeployRun {
   private async *resumeByKey(): AsyncGenerator<Ev, boolean> {
     const key = this.options.idempotencyKey
     if (!key) return false
-    const held = this.deps.ledger.findByKey(this.network, this.owner, key) ?? (await this.findKeyOnChain(key))
+    let held = this.deps.ledger.findByKey(this.network, this.owner, key)
+    if (!held) {
+      try {
+        held = await this.findKeyOnChain(key)
+      } catch (error) {
+        // Public RPC nodes may run without a transaction index; the local ledger is then all there is.
+        yield {type: 'warning', message: `Could not look for idempotency key "${key}" on chain (${(error as Error).message}); a deployment an earlier run opened on another machine will not be found.`, ts: ts()}
+      }
+    }
     if (!held) return false
     return yield* this.adoptHeld(held)
   }

@@ -209,6 +209,20 @@ describe('edge deploy flow', () => {
     expect(third.result!.dseq).not.toBe(first.result!.dseq)
   })
 
+  it('goes on with a warning when the node cannot search transactions (no tx index)', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    h.market.txMemos = async () => {
+      throw new Error('transaction indexing is disabled')
+    }
+    await h.run({idempotencyKey: 'ci-9'})
+    const {Ledger} = await import('../../../src/services/ledger/ledger.js')
+    const fresh = await Ledger.open(':memory:')
+    const {result, events} = await h.run({idempotencyKey: 'ci-9'}, {ledger: fresh})
+    fresh.close()
+    expect(result!.reused).toBe(false)
+    expect(events.some((e) => e.type === 'warning' && /indexing is disabled.*another machine/.test((e as {message: string}).message))).toBe(true)
+  })
+
   it('resumes a keyed deployment that has no lease yet from the bids', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     h.market.failNext.createLease = new Error('lease tx timed out')
