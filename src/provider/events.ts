@@ -22,6 +22,8 @@ export type ProviderEvent = {ts: string} & (
       network: string
       hostUri: string
       gatewayUrl: string
+      /** The gRPC status service (akash.provider.v1.ProviderRPC). */
+      grpcUrl: string
       ingressUrl: string
       runtime: string
       attributes: Array<{key: string; value: string}>
@@ -47,6 +49,7 @@ export type ProviderEvent = {ts: string} & (
   | {type: 'lease.manifest_timeout'; lease: OrderRef}
   | {type: 'lease.closed'; lease: OrderRef; reason: string}
   | {type: 'lease.removed'; lease: OrderRef}
+  | {type: 'lease.hostname_migrated'; lease: OrderRef; hostname: string}
   | {type: 'earnings.withdrawn'; leases: OrderRef[]; txHash: string; height: number}
   | {type: 'runtime.event'; lease: OrderRef; reason: string; message: string; severity: 'normal' | 'warning'; service?: string}
   | {type: 'gateway.request'; method: string; path: string; status: number; ms: number; owner?: string}

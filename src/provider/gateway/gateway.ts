@@ -17,7 +17,7 @@ import {parseStreamParams, streamEvents, streamLogs} from './ws-streams.js'
 
 export type LeaseBackend = Pick<
   LeaseManager,
-  'lease' | 'submitManifest' | 'leaseStatus' | 'serviceStatus' | 'manifestGroup' | 'logs' | 'runtimeEvents' | 'exec'
+  'lease' | 'submitManifest' | 'leaseStatus' | 'serviceStatus' | 'manifestGroup' | 'logs' | 'runtimeEvents' | 'exec' | 'migrateHostnames' | 'migrateEndpoints'
 >
 
 export interface GatewayOptions extends AuthDeps {
@@ -178,10 +178,7 @@ export class Gateway {
     }
     owner = identity.owner
 
-    if (route.kind === 'migrate') {
-      req.resume()
-      return sendText(res, 501, `${route.what} migration is not supported by this provider`)
-    }
+    if (route.kind === 'migrate') return this.migrate(req, res, route.what, identity.owner)
 
     if (route.kind === 'manifest.put') {
       if (!UINT64.test(route.dseq) || BigInt(route.dseq) > 2n ** 64n - 1n) {
@@ -244,6 +241,45 @@ export class Gateway {
     const group = this.o.leases.manifestGroup(row)
     if (!group) return sendText(res, 404, 'lease not found')
     return sendJson(res, 200, [group])
+  }
+
+  /** POST /hostname/migrate and /endpoint/migrate: status codes and texts as Akash's provider answers. */
+  private async migrate(req: IncomingMessage, res: ServerResponse, what: 'hostname' | 'endpoint', owner: string): Promise<void> {
+    let body: Buffer
+    try {
+      body = await readBody(req, 64 * 1024)
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return sendText(res, 413, error.message)
+      throw error
+    }
+    const field = what === 'hostname' ? 'hostnames_to_migrate' : 'endpoints_to_migrate'
+    let parsed: Record<string, unknown>
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>
+    } catch {
+      res.writeHead(422)
+      return void res.end()
+    }
+    const names = parsed?.[field]
+    const dseq = parsed?.destination_dseq ?? 0
+    const gseq = parsed?.destination_gseq ?? 0
+    // JSON numbers: DSEQs are block heights, well inside the safe-integer range.
+    const uint = (v: unknown, max: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max
+    if ((names !== undefined && names !== null && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) || !uint(dseq, Number.MAX_SAFE_INTEGER) || !uint(gseq, 2 ** 32 - 1)) {
+      res.writeHead(422)
+      return void res.end()
+    }
+    const list = (names ?? []) as string[]
+    if (list.length === 0) {
+      res.writeHead(400)
+      return void res.end()
+    }
+    const result =
+      what === 'hostname'
+        ? this.o.leases.migrateHostnames(owner, list, BigInt(dseq as number), Number(gseq))
+        : this.o.leases.migrateEndpoints(owner, list, BigInt(dseq as number), Number(gseq))
+    if (!result.ok) return sendText(res, result.status, result.message)
+    sendJson(res, 200, {transferred: result.transferred})
   }
 
   private answer(res: ServerResponse, result: object | RequestFailure): void {

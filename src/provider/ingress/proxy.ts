@@ -91,6 +91,16 @@ export class IngressProxy {
     this.table.removeLease(leaseKey)
   }
 
+  /** The lease serving `host` now, if any. */
+  hostnameHolder(host: string): IngressRoute['lease'] | undefined {
+    return this.table.holder(host)?.lease
+  }
+
+  /** Moves `host` to `leaseKey` for good (hostname migration). */
+  pinHostname(host: string, leaseKey: string): void {
+    this.table.pin(host, leaseKey)
+  }
+
   routes(): IngressRoute[] {
     return this.table.all()
   }

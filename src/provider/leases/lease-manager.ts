@@ -3,7 +3,7 @@ import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
 import type {EventHub} from '../events.js'
-import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
+import {type IngressPlanOptions, normalizeHostname, planLeaseIngress} from '../ingress/hostnames.js'
 import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
 import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
 import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
@@ -16,7 +16,12 @@ import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceSt
 export const ACTIVE_LEASE_STATES: LeaseRowState[] = ['awaiting_manifest', 'deploying', 'running', 'failed']
 
 export interface IngressBinding {
-  proxy: {setLeaseRoutes(leaseKey: string, routes: IngressRoute[]): SetRoutesResult; removeLease(leaseKey: string): void}
+  proxy: {
+    setLeaseRoutes(leaseKey: string, routes: IngressRoute[]): SetRoutesResult
+    removeLease(leaseKey: string): void
+    hostnameHolder(host: string): {owner: string} | undefined
+    pinHostname(host: string, leaseKey: string): void
+  }
   plan: IngressPlanOptions
 }
 
@@ -89,6 +94,57 @@ export class LeaseManager {
     } catch {
       return undefined
     }
+  }
+
+  // --- migrations (POST /hostname/migrate, /endpoint/migrate) ----------------------------------
+
+  /** The owner's active lease of group (dseq, gseq) with a manifest: a migration's destination. */
+  private migrationDestination(owner: string, dseq: bigint, gseq: number): {row: LeaseRow; group: ManifestGroup} | undefined {
+    for (const row of this.o.store.leasesOfDeployment(owner, dseq.toString())) {
+      if (!ACTIVE_LEASE_STATES.includes(row.state) || parseOrderKey(row.orderKey).gseq !== gseq) continue
+      const group = this.manifestGroup(row)
+      if (group) return {row, group}
+    }
+    return undefined
+  }
+
+  /**
+   * Moves hostnames (the SDL's `accept` names) from one of the owner's leases to another, as Akash's
+   * provider does when a tenant redeploys under a new DSEQ: the destination must declare each name,
+   * and a name another tenant holds is refused.
+   */
+  migrateHostnames(owner: string, hostnames: string[], dseq: bigint, gseq: number): {ok: true; transferred: string[]} | ({ok: false} & RequestFailure) {
+    const destination = this.migrationDestination(owner, dseq, gseq)
+    if (!destination) return {ok: false, status: 400, message: 'destination deployment does not exist'}
+    const declared = new Set(destination.group.services.flatMap((s) => (s.expose ?? []).flatMap((e) => (e.hosts ?? []).map((h) => normalizeHostname(h)))))
+    for (const host of hostnames) {
+      if (!declared.has(normalizeHostname(host))) return {ok: false, status: 400, message: `the hostname "${host}" is not used by this deployment`}
+    }
+    const proxy = this.o.ingress?.proxy
+    for (const host of hostnames) {
+      const holder = proxy?.hostnameHolder(host)
+      if (holder && holder.owner !== owner) return {ok: false, status: 400, message: `hostname not allowed: "${host}" is in use by another tenant`}
+    }
+    const leaseKey = runtimeLeaseKey(this.rt(destination.row))
+    for (const host of hostnames) {
+      this.o.store.pinHostname(normalizeHostname(host), destination.row.orderKey, this.now())
+      proxy?.pinHostname(host, leaseKey)
+      this.o.events.emit({type: 'lease.hostname_migrated', lease: destination.row.orderKey, hostname: normalizeHostname(host)})
+    }
+    return {ok: true, transferred: hostnames}
+  }
+
+  /**
+   * Moves IP endpoints between the owner's leases. This provider leases no IPs (it does not bid on
+   * orders that ask for them), so a destination never declares an endpoint; the answers are Akash's.
+   */
+  migrateEndpoints(owner: string, endpoints: string[], dseq: bigint, gseq: number): ({ok: false} & RequestFailure) | {ok: true; transferred: string[]} {
+    const destination = this.migrationDestination(owner, dseq, gseq)
+    if (!destination) return {ok: false, status: 400, message: 'destination deployment does not exist'}
+    const declared = new Set(destination.group.services.flatMap((s) => (s.expose ?? []).filter((e) => e.global && e.ip).map((e) => e.ip)))
+    const missing = endpoints.find((e) => !declared.has(e))
+    if (missing !== undefined) return {ok: false, status: 400, message: `the endpoint "${missing}" does not exist in the destination deployment`}
+    return {ok: false, status: 400, message: 'this provider does not lease IP endpoints'}
   }
 
   async leaseStatus(row: LeaseRow): Promise<LeaseStatusJson | RequestFailure> {
@@ -329,6 +385,7 @@ export class LeaseManager {
       // on its way out: take the routes away once more.
       this.o.ingress?.proxy.removeLease(runtimeLeaseKey(this.rt(row)))
       this.o.capacity.release(key)
+      this.o.store.unpinLease(key)
       this.o.store.updateLease(key, {state: 'closed', closedAt: this.now(), closeReason: reason})
       this.missing.delete(key)
       const id = parseOrderKey(key)
@@ -419,6 +476,12 @@ export class LeaseManager {
   async resume(): Promise<number> {
     const rows = this.activeLeases()
     for (const row of rows) if (!this.o.capacity.has(row.orderKey)) this.o.capacity.restore(row.orderKey, row.reservation)
+    // Migrated hostnames go back to their leases before any lease is routed again.
+    for (const pin of this.o.store.hostnamePins()) {
+      const row = rows.find((r) => r.orderKey === pin.orderKey)
+      if (row) this.o.ingress?.proxy.pinHostname(pin.hostname, runtimeLeaseKey(this.rt(row)))
+      else this.o.store.unpinLease(pin.orderKey)
+    }
 
     let chainActive: Lease[] | undefined
     try {

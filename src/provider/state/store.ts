@@ -103,6 +103,11 @@ CREATE TABLE IF NOT EXISTS deployments (
   updated_at INTEGER NOT NULL,
   error TEXT
 );
+CREATE TABLE IF NOT EXISTS hostname_pins (
+  hostname TEXT PRIMARY KEY,
+  order_key TEXT NOT NULL,
+  pinned_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS withdrawals (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   order_key TEXT NOT NULL,
@@ -333,6 +338,25 @@ export class ProviderStore {
   }
 
   // --- withdrawals ----------------------------------------------------------------------------
+
+  // --- hostnames moved by /hostname/migrate ---------------------------------------------------
+
+  pinHostname(hostname: string, orderKey: string, at: number): void {
+    this.db
+      .prepare('INSERT INTO hostname_pins (hostname, order_key, pinned_at) VALUES (?, ?, ?) ON CONFLICT(hostname) DO UPDATE SET order_key=excluded.order_key, pinned_at=excluded.pinned_at')
+      .run(hostname, orderKey, at)
+  }
+
+  unpinLease(orderKey: string): void {
+    this.db.prepare('DELETE FROM hostname_pins WHERE order_key = ?').run(orderKey)
+  }
+
+  hostnamePins(): {hostname: string; orderKey: string}[] {
+    return (this.db.prepare('SELECT hostname, order_key FROM hostname_pins ORDER BY pinned_at').all() as {hostname: string; order_key: string}[]).map((r) => ({
+      hostname: r.hostname,
+      orderKey: r.order_key,
+    }))
+  }
 
   recordWithdrawal(orderKey: string, at: number, txHash?: string, height?: number): void {
     this.db.prepare('INSERT INTO withdrawals (order_key, tx_hash, height, at) VALUES (?, ?, ?, ?)').run(orderKey, txHash ?? null, height ?? null, at)

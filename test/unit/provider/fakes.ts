@@ -198,6 +198,8 @@ export class FakeRuntime implements Runtime {
         total: s.count,
         available: s.count,
         ready: true,
+        generation: 1,
+        updated: s.count,
         replicas: Array.from({length: s.count}, (_, i) => ({replica: i, id: `c${i}`, state: 'running' as const})),
         ports: (s.expose ?? []).map((e) => ({
           service: s.name,

@@ -17,6 +17,7 @@ import {Capacity} from '../../../src/provider/capacity/capacity.js'
 import {EventHub} from '../../../src/provider/events.js'
 import {Gateway} from '../../../src/provider/gateway/gateway.js'
 import {SHELL} from '../../../src/provider/gateway/ws-shell.js'
+import {RouteTable} from '../../../src/provider/ingress/route-table.js'
 import {LeaseManager} from '../../../src/provider/leases/lease-manager.js'
 import {ProviderStore} from '../../../src/provider/state/store.js'
 import {generateServerCertificate} from '../../../src/provider/tls/server-certificate.js'
@@ -51,6 +52,11 @@ deployment:
       profile: web
       count: 1
 `
+
+// The same service answering under a custom name: what a tenant moves to a new deployment.
+const SDL_SHOP = SDL.replace('        to:\n          - global: true', '        accept: [shop.example.com]\n        to:\n          - global: true')
+let shopBody: string
+const routes = new RouteTable()
 
 const mnemonic = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
 let tenant: Awaited<ReturnType<typeof deriveKey>>
@@ -156,6 +162,12 @@ beforeAll(async () => {
   market.deploymentList.push(dep, {...dep, id: {owner: tenant.address, dseq: 6n}, groups: [{...dep.groups[0], id: {owner: tenant.address, dseq: 6n, gseq: 1}}]})
   market.addLease(order(5, {spec}, tenant.address))
   market.addLease(order(6, {spec}, tenant.address))
+  const shop = loadSdlOrThrow(SDL_SHOP)
+  shopBody = manifestSortedJson(shop)
+  for (const dseq of [7n, 8n]) {
+    market.deploymentList.push({...dep, id: {owner: tenant.address, dseq}, hash: manifestVersion(shop).bytes, groups: [{...dep.groups[0], id: {owner: tenant.address, dseq, gseq: 1}}]})
+    market.addLease(order(Number(dseq), {spec}, tenant.address))
+  }
   clientCert = await generateServerCertificate(tenant.address, [])
   revokedCert = await generateServerCertificate(tenant.address, [])
   market.certs.push(
@@ -178,7 +190,15 @@ beforeAll(async () => {
     tx: new FakeTx(),
     capacity: new Capacity({cpuMillis: 4000, memoryBytes: String(8 * 1024 ** 3), storageBytes: String(100 * 1024 ** 3), gpus: [], storageClasses: []}),
     events: hub,
-    ingress: {proxy: {setLeaseRoutes: () => ({conflicts: []}), removeLease: () => {}}, plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'}},
+    ingress: {
+      proxy: {
+        setLeaseRoutes: (key, r) => routes.setLease(key, r),
+        removeLease: (key) => routes.removeLease(key),
+        hostnameHolder: (host) => routes.holder(host)?.lease,
+        pinHostname: (host, key) => routes.pin(host, key),
+      },
+      plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'},
+    },
     manifestTimeoutMs: 300_000,
     withdrawIntervalMs: 0,
   })
@@ -418,5 +438,46 @@ describe('gateway: websockets', () => {
     await closed
     expect(JSON.parse(frames.find((f) => f[0] === SHELL.result)!.subarray(1).toString()).message).toMatch(/no service/)
     await expect(openWs('/lease/5/1/1/shell?cmd0=ls&tty=0', await chainSdkToken())).rejects.toMatchObject({status: 400})
+  })
+})
+
+describe('gateway: hostname and endpoint migration', () => {
+  const migrate = async (path: string, body: unknown, token?: string) =>
+    request('POST', path, {token: token ?? (await chainSdkToken()), body: typeof body === 'string' ? body : JSON.stringify(body)})
+
+  it('moves a custom hostname to the owner\'s new deployment, for good', async () => {
+    for (const dseq of [7, 8]) expect((await request('PUT', `/deployment/${dseq}/manifest`, {token: await chainSdkToken(), body: shopBody})).status).toBe(200)
+    await leases.refreshRoutes()
+    // The first deployment to ask holds the name; the second is refused it.
+    expect(routes.holder('shop.example.com')?.lease.dseq).toBe('7')
+    const r = await migrate('/hostname/migrate', {hostnames_to_migrate: ['shop.example.com'], destination_dseq: 8, destination_gseq: 1})
+    expect(r.status).toBe(200)
+    expect(r.json).toEqual({transferred: ['shop.example.com']})
+    expect(routes.holder('shop.example.com')?.lease.dseq).toBe('8')
+    // Routing the old lease again (a refresh, a restart) does not take it back.
+    await leases.refreshRoutes()
+    expect(routes.holder('shop.example.com')?.lease.dseq).toBe('8')
+    expect(store.hostnamePins()).toEqual([{hostname: 'shop.example.com', orderKey: `${tenant.address}/8/1/1`}])
+  })
+
+  it('answers as Akash does: 401 without a token, 422 for bad JSON, 400 for what cannot be moved', async () => {
+    expect((await request('POST', '/hostname/migrate', {body: '{}'})).status).toBe(401)
+    expect((await migrate('/hostname/migrate', '{not json')).status).toBe(422)
+    expect((await migrate('/hostname/migrate', {hostnames_to_migrate: 'x', destination_dseq: 8})).status).toBe(422)
+    expect((await migrate('/hostname/migrate', {hostnames_to_migrate: [], destination_dseq: 8, destination_gseq: 1})).status).toBe(400)
+    const missing = await migrate('/hostname/migrate', {hostnames_to_migrate: ['shop.example.com'], destination_dseq: 99, destination_gseq: 1})
+    expect([missing.status, missing.body]).toEqual([400, 'destination deployment does not exist\n'])
+    const undeclared = await migrate('/hostname/migrate', {hostnames_to_migrate: ['other.example.com'], destination_dseq: 7, destination_gseq: 1})
+    expect([undeclared.status, undeclared.body]).toEqual([400, 'the hostname "other.example.com" is not used by this deployment\n'])
+    // Another tenant has no deployment 8 here.
+    const stranger = await migrate('/hostname/migrate', {hostnames_to_migrate: ['shop.example.com'], destination_dseq: 8, destination_gseq: 1}, await chainSdkToken(strangerMnemonic))
+    expect(stranger.status).toBe(400)
+    expect(routes.holder('shop.example.com')?.lease.dseq).toBe('8')
+  })
+
+  it('refuses endpoint migration: this provider leases no IP endpoints', async () => {
+    const r = await migrate('/endpoint/migrate', {endpoints_to_migrate: ['ep-1'], destination_dseq: 8, destination_gseq: 1})
+    expect([r.status, r.body]).toEqual([400, 'the endpoint "ep-1" does not exist in the destination deployment\n'])
+    expect((await migrate('/endpoint/migrate', {endpoints_to_migrate: [], destination_dseq: 8, destination_gseq: 1})).status).toBe(400)
   })
 })
