@@ -17,6 +17,8 @@ import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
+import {providerStatusProto} from './grpc/status-proto.js'
+import {StatusServer} from './grpc/status-server.js'
 import {IngressProxy} from './ingress/proxy.js'
 import {LeaseManager} from './leases/lease-manager.js'
 import {makePricer} from './pricing/pricer.js'
@@ -36,6 +38,8 @@ export interface StartProviderOptions {
   /** Gateway listen port; default the host URI's port (0 there, or here, = any free port). */
   gatewayPort?: number
   gatewayHost?: string
+  /** gRPC status service port; default `gateway.grpcListen`, else the gateway's port + 1 (0 = any free port). */
+  grpcPort?: number
   /** Ingress listen address; default from the config. */
   ingressHost?: string
   ingressPort?: number
@@ -56,6 +60,8 @@ export interface ProviderHandle {
   address: string
   /** https://host:port of the gateway (what tenants use). */
   gatewayUrl: string
+  /** https://host:port of the gRPC status service (akash.provider.v1.ProviderRPC). */
+  grpcUrl: string
   /** http://host:port of the ingress proxy. */
   ingressUrl: string
   hostUri: string
@@ -164,6 +170,13 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       onEvent: (e) => hub.emit(e),
     })
 
+    const statusInputs = () => ({
+      capacity,
+      activeLeases: leases.activeLeases(),
+      openBidKeys: store.bids('open').map((b) => b.orderKey),
+      manifests: store.countManifests(),
+      publicHostname: publicHost,
+    })
     const pubkeys = new Map<string, {key?: Uint8Array; at: number}>()
     const gatewayListen = listenAddress(config.gateway.listen ?? '')
     const gateway = new Gateway({
@@ -186,14 +199,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
         const c = list.find((x) => x.serial === serial)
         return c ? {state: c.state, certPem: c.cert} : undefined
       },
-      status: () =>
-        providerStatusJson({
-          capacity,
-          activeLeases: leases.activeLeases(),
-          openBidKeys: store.bids('open').map((b) => b.orderKey),
-          manifests: store.countManifests(),
-          publicHostname: publicHost,
-        }),
+      status: () => providerStatusJson(statusInputs()),
       version: () => versionJson(runtimeInfo.engine),
     })
     const bound = await gateway.listen().catch((error: unknown) => {
@@ -201,6 +207,17 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       throw listenFailure(error, 'gateway', `${options.gatewayHost ?? gatewayListen?.host ?? '0.0.0.0'}:${port}`, 'gateway.listen (or the host URI\'s port)')
     })
     cleanups.push(() => gateway.close())
+
+    const grpcListen = listenAddress(config.gateway.grpcListen ?? '')
+    const grpc = await serveStatusGrpc({
+      tls: certificate,
+      host: grpcListen?.host ?? bound.host,
+      port: options.grpcPort ?? grpcListen?.port,
+      gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
+      status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      hub,
+    })
+    cleanups.push(() => grpc.server.close())
 
     // The host URI on chain: the configured one, with the bound port when it asked for any port.
     const hostUri = hostUrl.port === '0' ? `https://${hostUrl.hostname}:${bound.port}` : config.hostUri
@@ -227,6 +244,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     engine.earningsPerHour = () => earningsPerHourUsd(leases.activeLeases(), network.blockTimeMs, config.pricing.aktUsd)
 
     const gatewayUrl = `https://${displayHost(bound.host)}:${bound.port}`
+    const grpcUrl = `https://${displayHost(grpc.bound.host)}:${grpc.bound.port}`
     const ingressUrl = `http://${displayHost(ingressBound.host)}:${ingressBound.port}`
     hub.emit({
       type: 'provider.started',
@@ -234,6 +252,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       network: network.name,
       hostUri,
       gatewayUrl,
+      grpcUrl,
       ingressUrl,
       runtime: runtimeInfo.engine,
       attributes,
@@ -255,6 +274,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     return {
       address,
       gatewayUrl,
+      grpcUrl,
       ingressUrl,
       hostUri,
       events: (): AsyncIterable<ProviderEvent> & {close(): void} => hub.subscribe(),
@@ -408,8 +428,45 @@ function versionJson(engine: string): unknown {
   }
 }
 
+/**
+ * The gRPC status service. A port the operator chose (`gateway.grpcListen`, `grpcPort`) must be
+ * served, like the gateway's; the derived one (the gateway's port + 1, Akash's 8443/8444 pairing)
+ * falls back to any free port with a warning when another process holds it, since clients that know
+ * only the convention cannot reach it either way and the provider's own work does not depend on it.
+ */
+async function serveStatusGrpc(o: {
+  tls: {certPem: string; keyPem: string}
+  host: string
+  /** The operator's choice, if any. */
+  port?: number
+  /** The gateway's requested port (0 = any). */
+  gatewayPort: number
+  status: () => ReturnType<typeof providerStatusProto>
+  hub: EventHub
+}): Promise<{server: StatusServer; bound: {host: string; port: number}}> {
+  const {host, hub} = o
+  const base = {tls: o.tls, host, status: o.status}
+  const port = o.port ?? (o.gatewayPort > 0 && o.gatewayPort < 65535 ? o.gatewayPort + 1 : 0)
+  const server = new StatusServer({...base, port})
+  try {
+    return {server, bound: await server.listen()}
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (o.port !== undefined || port === 0 || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
+      throw listenFailure(error, 'gRPC status service', `${host}:${port}`, 'gateway.grpcListen')
+    }
+  }
+  const fallback = new StatusServer({...base, port: 0})
+  const bound = await fallback.listen()
+  hub.emit({
+    type: 'warning',
+    message: `the gRPC status service cannot listen on ${host}:${port} (the gateway's port + 1, where Akash clients look for it); it serves on port ${bound.port} instead — set gateway.grpcListen in the provider config to choose`,
+  })
+  return {server: fallback, bound}
+}
+
 /** A port that is taken or privileged is a setting to change, not a crash: say which and how. */
-function listenFailure(error: unknown, what: 'gateway' | 'ingress', address: string, setting: string): unknown {
+function listenFailure(error: unknown, what: 'gateway' | 'ingress' | 'gRPC status service', address: string, setting: string): unknown {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'EADDRINUSE') {
     return new UsageError(`The ${what} cannot listen on ${address}: another process uses that port.`, {

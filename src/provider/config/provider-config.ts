@@ -73,6 +73,12 @@ export interface PricingConfig {
 export interface GatewayConfig {
   /** Address to listen on; the port defaults to the host URI's. */
   listen?: string
+  /**
+   * Address the gRPC status service (akash.provider.v1.ProviderRPC) listens on. Akash serves it on
+   * 8444 next to a gateway on 8443, and clients such as Akash Console look for it there; so by
+   * default it is the gateway's host and the gateway's port + 1 (any free port when the gateway's is).
+   */
+  grpcListen?: string
   /** A certificate to serve instead of the self-signed one (PEM files). */
   certFile?: string
   keyFile?: string
@@ -281,9 +287,11 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
   }
   const g = r.gateway ?? {}
   const gatewayListen = listen(g.listen, 'gateway.listen')
+  const grpcListen = listen(g.grpcListen, 'gateway.grpcListen')
   if ((g.certFile && !g.keyFile) || (!g.certFile && g.keyFile)) throw bad('gateway.certFile/keyFile', 'must be given together')
   const gateway: GatewayConfig = {
     ...(gatewayListen ? {listen: gatewayListen} : {}),
+    ...(grpcListen ? {grpcListen} : {}),
     ...(g.certFile ? {certFile: String(g.certFile), keyFile: String(g.keyFile)} : {}),
     ...(g.maxBodyBytes !== undefined ? {maxBodyBytes: int(g.maxBodyBytes, 'gateway.maxBodyBytes', 0)} : {}),
   }

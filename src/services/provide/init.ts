@@ -50,6 +50,8 @@ export interface InitOptions {
   storage?: string
   ingressDomain?: string
   ingressListen?: string
+  /** host:port of the gRPC status service (config `gateway.grpcListen`). */
+  grpcListen?: string
   deposit?: string
   register: boolean
   interactive: boolean
@@ -165,7 +167,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
         ...(options.socket ?? existing?.runtime.socket ? {socket: options.socket ?? existing?.runtime.socket} : {}),
         ...(options.portRange ?? existing?.runtime.portRange ? {portRange: options.portRange ?? existing?.runtime.portRange} : {}),
       },
-      gateway: existing?.gateway ?? {},
+      gateway: {...(existing?.gateway ?? {}), ...(options.grpcListen ? {grpcListen: options.grpcListen} : {})},
       ingress: {
         ...(existing?.ingress ?? {}),
         domain: options.ingressDomain ?? existing?.ingress.domain ?? defaultIngressDomain(hostUri, local),

@@ -62,9 +62,11 @@ export async function startLocalProviders(count: number, context: LocalProviders
     const running = livePid(join(dir, PID_FILE))
     const gatewayPort = running ? 0 : await freePort()
     const ingressPort = running ? 0 : await freePort()
+    // Its own free port: the gateway's port + 1 (the default) may belong to another process.
+    const grpcPort = running ? 0 : await freePort()
     const init = await initProvider(session, {
       name,
-      ...(running ? {} : {hostUri: `https://127.0.0.1:${gatewayPort}`, ingressListen: `127.0.0.1:${ingressPort}`}),
+      ...(running ? {} : {hostUri: `https://127.0.0.1:${gatewayPort}`, ingressListen: `127.0.0.1:${ingressPort}`, grpcListen: `127.0.0.1:${grpcPort}`}),
       region,
       attributes: [`organization=edge-dev`],
       ...(context.runtime ? {runtime: context.runtime} : {}),

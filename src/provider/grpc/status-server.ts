@@ -1,0 +1,191 @@
+import http2 from 'node:http2'
+import type {AddressInfo} from 'node:net'
+
+import type {Status} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
+
+export interface StatusServerOptions {
+  tls: {certPem: string; keyPem: string}
+  host?: string
+  port?: number
+  /** The provider's status now. */
+  status(): Promise<Status> | Status
+  /** How often a StreamStatus call looks for a change, ms. */
+  pollMs?: number
+  /** Longest a StreamStatus call goes without a message, ms: a steady beat tells clients the provider is alive. */
+  heartbeatMs?: number
+}
+
+const SERVICE = '/akash.provider.v1.ProviderRPC/'
+/** Requests are google.protobuf.Empty; anything bigger is not a client of this service. */
+const MAX_REQUEST_BYTES = 64 * 1024
+
+// gRPC status codes (grpc/doc/statuscodes.md).
+const OK = 0
+const INTERNAL = 13
+const UNIMPLEMENTED = 12
+const RESOURCE_EXHAUSTED = 8
+
+/**
+ * The provider's gRPC status service, `akash.provider.v1.ProviderRPC` GetStatus (unary) and
+ * StreamStatus (server streaming), as Akash providers serve it on :8444 next to the REST gateway.
+ * gRPC over HTTP/2 and TLS 1.3 with the gateway's certificate; a client certificate is asked for
+ * but not required, since status is public (as `GET /status` is). Written on node:http2 rather
+ * than @grpc/grpc-js because grpc-js cannot be told the TLS version floor or an optional client
+ * certificate, and two methods without request fields need little of it.
+ */
+export class StatusServer {
+  private server?: http2.Http2SecureServer
+  private readonly sessions = new Set<http2.ServerHttp2Session>()
+  private readonly streams = new Set<http2.ServerHttp2Stream>()
+  private encode?: (s: Status) => Uint8Array
+
+  constructor(private readonly o: StatusServerOptions) {}
+
+  async listen(): Promise<{host: string; port: number}> {
+    const {Status} = await import('@akashnetwork/chain-sdk/private-types/provider.akash.v1')
+    this.encode = (s) => Status.encode(s).finish()
+    const server = http2.createSecureServer({
+      cert: this.o.tls.certPem,
+      key: this.o.tls.keyPem,
+      minVersion: 'TLSv1.3',
+      requestCert: true,
+      rejectUnauthorized: false,
+      allowHTTP1: false,
+    })
+    server.on('session', (s) => {
+      this.sessions.add(s)
+      s.on('close', () => this.sessions.delete(s))
+      s.on('error', () => {})
+    })
+    server.on('stream', (stream, headers) => this.handle(stream, headers))
+    // A client that aborts the TLS handshake must not take the provider down.
+    server.on('tlsClientError', () => {})
+    server.on('sessionError', () => {})
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(this.o.port ?? 8444, this.o.host ?? '0.0.0.0', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+    this.server = server
+    return {host: this.o.host ?? '0.0.0.0', port: (server.address() as AddressInfo).port}
+  }
+
+  async close(): Promise<void> {
+    const server = this.server
+    this.server = undefined
+    if (!server) return
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    for (const st of this.streams) st.close(http2.constants.NGHTTP2_CANCEL)
+    for (const s of this.sessions) s.destroy()
+    await closed
+  }
+
+  private handle(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    stream.on('error', () => {})
+    this.streams.add(stream)
+    stream.on('close', () => this.streams.delete(stream))
+    const path = headers[':path'] ?? ''
+    if (headers[':method'] !== 'POST' || !String(headers['content-type'] ?? '').startsWith('application/grpc')) {
+      stream.respond({':status': 415, 'content-type': 'text/plain'}, {endStream: false})
+      stream.end('gRPC only: POST with content-type application/grpc\n')
+      return
+    }
+    const method = path.startsWith(SERVICE) ? path.slice(SERVICE.length) : ''
+    if (method !== 'GetStatus' && method !== 'StreamStatus') return fail(stream, UNIMPLEMENTED, `unknown method ${path}`)
+
+    // The request (an Empty) is read and dropped; the answer starts once the client has sent it.
+    let size = 0
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_REQUEST_BYTES) fail(stream, RESOURCE_EXHAUSTED, 'request too large')
+    })
+    stream.once('end', () => {
+      if (stream.destroyed || stream.headersSent) return
+      if (method === 'GetStatus') void this.unary(stream)
+      else void this.serverStream(stream)
+    })
+  }
+
+  private async unary(stream: http2.ServerHttp2Stream): Promise<void> {
+    let message: Uint8Array
+    try {
+      message = this.encode!(await this.o.status())
+    } catch (error) {
+      return fail(stream, INTERNAL, (error as Error).message)
+    }
+    if (stream.destroyed) return
+    respond(stream)
+    stream.write(frame(message))
+    stream.end()
+  }
+
+  private async serverStream(stream: http2.ServerHttp2Stream): Promise<void> {
+    const pollMs = this.o.pollMs ?? 1000
+    const heartbeatMs = this.o.heartbeatMs ?? 10_000
+    let last: Buffer | undefined
+    let sentAt = 0
+    let timer: NodeJS.Timeout | undefined
+    let busy = false
+    const stop = () => clearInterval(timer)
+    stream.once('close', stop)
+    respond(stream)
+    const tick = async () => {
+      if (busy || stream.destroyed || stream.writableNeedDrain) return
+      busy = true
+      try {
+        const status = await this.o.status()
+        // Compared without the timestamp, which differs every time.
+        const facts = Buffer.from(this.encode!({...status, timestamp: undefined}))
+        if (last && last.equals(facts) && Date.now() - sentAt < heartbeatMs) return
+        if (stream.destroyed) return
+        last = facts
+        sentAt = Date.now()
+        stream.write(frame(this.encode!(status)))
+      } catch (error) {
+        stop()
+        if (!stream.destroyed) end(stream, INTERNAL, (error as Error).message)
+      } finally {
+        busy = false
+      }
+    }
+    await tick()
+    if (!stream.destroyed && !stream.writableEnded) timer = setInterval(() => void tick(), pollMs)
+  }
+}
+
+/** One length-prefixed gRPC message: uncompressed flag, big-endian length, bytes. */
+function frame(message: Uint8Array): Buffer {
+  const out = Buffer.alloc(5 + message.length)
+  out.writeUInt8(0, 0)
+  out.writeUInt32BE(message.length, 1)
+  out.set(message, 5)
+  return out
+}
+
+function respond(stream: http2.ServerHttp2Stream): void {
+  stream.respond({':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': 'identity'}, {waitForTrailers: true})
+  stream.once('wantTrailers', () => {
+    const t = trailerOf.get(stream) ?? {code: OK, message: ''}
+    stream.sendTrailers({'grpc-status': String(t.code), ...(t.message ? {'grpc-message': encodeURIComponent(t.message)} : {})})
+  })
+}
+
+const trailerOf = new WeakMap<http2.ServerHttp2Stream, {code: number; message: string}>()
+
+/** Ends a call whose headers are out with a status in the trailers. */
+function end(stream: http2.ServerHttp2Stream, code: number, message: string): void {
+  trailerOf.set(stream, {code, message})
+  stream.end()
+}
+
+/** Fails a call: trailers-only when nothing was sent yet, else in the trailers. */
+function fail(stream: http2.ServerHttp2Stream, code: number, message: string): void {
+  if (stream.destroyed) return
+  if (stream.headersSent) return end(stream, code, message)
+  stream.respond(
+    {':status': 200, 'content-type': 'application/grpc+proto', 'grpc-status': String(code), 'grpc-message': encodeURIComponent(message)},
+    {endStream: true},
+  )
+}
