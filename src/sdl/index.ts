@@ -186,6 +186,10 @@ export function requireValid(result: SdlLoadResult, file?: string): Sdl {
   const name = first?.file ?? file
   const where = first ? (name ? `${name}:${first.line}:${first.column}` : `line ${first.line}, column ${first.column}`) : ''
   const count = result.errors.length
+  // A file that cannot be read is not an SDL problem: say only that.
+  if (first && (first.code === 'file-not-found' || first.code === 'file-unreadable')) {
+    throw new UsageError(first.message, {code: 'sdl_unreadable', ...(first.hint ? {hint: first.hint} : {}), details: {errors: result.errors, warnings: result.warnings}})
+  }
   const head = file ? `${file} is not a valid SDL` : 'The SDL is not valid'
   throw new UsageError(`${head}: ${where ? `${where}: ` : ''}${first?.message ?? 'unknown problem'}`, {
     code: 'sdl_invalid',

@@ -68,7 +68,10 @@ export async function* validateSdl(file: string, denom: string, now: () => numbe
   })
   yield step('started', `Reading ${file}`)
   const result = await loadSdlFile(file, {denom})
-  if (!result.ok) yield step('failed', `${file} is not a valid SDL`, now() - started)
+  if (!result.ok) {
+    const unreadable = result.errors[0]?.code === 'file-not-found' || result.errors[0]?.code === 'file-unreadable'
+    yield step('failed', unreadable ? (result.errors[0]?.message ?? `${file} cannot be read`) : `${file} is not a valid SDL`, now() - started)
+  }
   const sdl = requireValid(result, file)
   const services = Object.keys(sdl.model.services).sort()
   const warnings = sdl.warnings.map((w) => `${w.file ?? file}:${w.line}:${w.column}: ${w.message}`)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {loadSdl, loadSdlFile, loadSdlOrThrow, type SdlIssue} from '../../../src/sdl/index.js'
+import {loadSdl, loadSdlFile, loadSdlOrThrow, requireValid, type SdlIssue} from '../../../src/sdl/index.js'
 import {UsageError} from '../../../src/errors.js'
 import {BASE, variant} from './sdl-text.js'
 
@@ -150,6 +150,8 @@ describe('errors carry file:line:column, a YAML path, a sentence and a hint', ()
   it('a missing file is an issue, not an exception', async () => {
     const result = await loadSdlFile('/nonexistent/deploy.yaml')
     expect(result.errors[0]).toMatchObject({code: 'file-not-found', line: 1, column: 1})
+    // For callers that need an SDL, it says the file is missing, not that an SDL is invalid.
+    expect(() => requireValid(result, '/nonexistent/deploy.yaml')).toThrow(expect.objectContaining({code: 'sdl_unreadable', message: 'The file /nonexistent/deploy.yaml does not exist.'}))
   })
 
   it('loadSdlOrThrow throws a usage error (exit 2) naming the first problem and its place', () => {
