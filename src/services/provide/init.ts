@@ -102,6 +102,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     interactive: options.interactive,
     flagName: '--host-uri',
     message: 'Public address tenants reach this provider at (https://host:port)',
+    hint: 'Give the public address tenants reach, e.g. https://provider.example.com:8443.',
     validate: (v) => {
       try {
         validateHostUri(v)
@@ -266,12 +267,14 @@ interface SettleOptions {
   flagName: string
   message: string
   validate?: (v: string) => string | undefined
+  /** What a good value looks like, for the error of a bad flag. */
+  hint?: string
 }
 
 async function settle(o: SettleOptions): Promise<string> {
   if (o.flag !== undefined) {
     const problem = o.validate?.(o.flag)
-    if (problem) throw new UsageError(`${o.flagName}: ${problem}`)
+    if (problem) throw new UsageError(`${o.flagName}: ${problem}`, o.hint ? {hint: o.hint} : {})
     return o.flag
   }
   if (o.existing !== undefined) return o.existing
