@@ -400,29 +400,36 @@ class DeployRun {
   private async findKeyOnChain(key: string): Promise<LedgerEntry | undefined> {
     const {market, ledger} = this.deps
     const marker = idempotencyMemo(key)
-    const active = (await market.deployments(this.owner, 'active')).sort((a, b) => b.createdAt - a.createdAt).slice(0, MAX_KEY_SEARCH)
-    for (const d of active) {
-      if (!(await market.txMemos(this.owner, d.createdAt)).includes(marker)) continue
-      return ledger.adopt(
-        {
-          network: this.network,
-          owner: this.owner,
-          dseq: d.id.dseq,
-          state: 'open',
-          file: this.options.file,
-          hash: Buffer.from(d.hash).toString('hex'),
-          services: this.services,
-          idempotencyKey: key,
-          labels: this.options.labels,
-          uris: [],
-          createdHeight: d.createdAt,
-          ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
-          ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
-        },
-        {keepKey: true},
-      )
+    const newestFirst = (await market.deployments(this.owner, 'active')).sort((a, b) => b.createdAt - a.createdAt)
+    // A retry runs the same manifest, so those deployments are asked about first; the others can
+    // only turn up a key reused for another manifest (a conflict).
+    const same = (d: {hash: Uint8Array}) => Buffer.from(d.hash).toString('hex') === this.hashHex
+    const candidates = [...newestFirst.filter(same), ...newestFirst.filter((d) => !same(d))].slice(0, MAX_KEY_SEARCH)
+    let found: (typeof candidates)[number] | undefined
+    for (let i = 0; i < candidates.length && !found; i += KEY_SEARCH_PARALLEL) {
+      const batch = candidates.slice(i, i + KEY_SEARCH_PARALLEL)
+      const memos = await Promise.all(batch.map((d) => market.txMemos(this.owner, d.createdAt)))
+      found = batch.find((_d, j) => memos[j].includes(marker))
     }
-    return undefined
+    if (!found) return undefined
+    return ledger.adopt(
+      {
+        network: this.network,
+        owner: this.owner,
+        dseq: found.id.dseq,
+        state: 'open',
+        file: this.options.file,
+        hash: Buffer.from(found.hash).toString('hex'),
+        services: this.services,
+        idempotencyKey: key,
+        labels: this.options.labels,
+        uris: [],
+        createdHeight: found.createdAt,
+        ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
+        ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
+      },
+      {keepKey: true},
+    )
   }
 
   private async *adoptHeld(held: LedgerEntry): AsyncGenerator<Ev, boolean> {
@@ -1030,8 +1037,9 @@ export function bidView(s: ScoredBid): BidView {
 const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`
 const leaseRef = (l: Lease) => ({owner: l.id.owner, provider: l.id.provider, dseq: l.id.dseq, gseq: l.id.gseq, oseq: l.id.oseq})
 
-/** How many of the owner's newest active deployments a key is looked for in. */
+/** How many of the owner's newest active deployments a key is looked for in, and how many at once. */
 const MAX_KEY_SEARCH = 100
+const KEY_SEARCH_PARALLEL = 8
 
 /** The create transaction's memo for an idempotency key: a digest, so the key itself is not published. */
 export function idempotencyMemo(key: string): string {

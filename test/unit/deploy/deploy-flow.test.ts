@@ -209,6 +209,22 @@ describe('edge deploy flow', () => {
     expect(third.result!.dseq).not.toBe(first.result!.dseq)
   })
 
+  it('on a fresh machine too, refuses a key that belongs to a deployment of another manifest', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    await h.run({idempotencyKey: 'ci-10'})
+    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const {tmpdir} = await import('node:os')
+    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('busybox:1.36', 'busybox:1.37'))
+    const {Ledger} = await import('../../../src/services/ledger/ledger.js')
+    const fresh = await Ledger.open(':memory:')
+    const {error} = await h.run({file, idempotencyKey: 'ci-10'}, {ledger: fresh})
+    fresh.close()
+    expect(error).toMatchObject({code: 'idempotency_conflict', exitCode: 2})
+    expect(h.market.txLog.filter((t) => t.kind === 'createDeployment')).toHaveLength(1)
+  })
+
   it('goes on with a warning when the node cannot search transactions (no tx index)', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     h.market.txMemos = async () => {
