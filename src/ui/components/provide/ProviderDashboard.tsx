@@ -59,7 +59,7 @@ export function DashboardView({state, name}: {state: DashboardState; name: strin
       </Text>
       {state.hostUri ? (
         <Text color={theme.muted}>
-          gateway {state.hostUri} · ingress {state.ingressUrl} · {state.runtime}
+          gateway {state.hostUri} · gRPC {state.grpcUrl} · ingress {state.ingressUrl} · {state.runtime}
         </Text>
       ) : null}
       <Box marginTop={1} flexDirection="row" gap={4}>

@@ -6,6 +6,7 @@ export interface DashboardState {
   network?: string
   hostUri?: string
   ingressUrl?: string
+  grpcUrl?: string
   runtime?: string
   height: number
   openOrders: number
@@ -49,7 +50,7 @@ const short = (ref: string) => {
 export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'; text: string} | undefined {
   switch (e.type) {
     case 'provider.started':
-      return {kind: 'good', text: `provider ${e.address} on ${e.network}: gateway ${e.gatewayUrl}, ingress ${e.ingressUrl}, ${e.runtime}${e.resumedLeases ? `, ${e.resumedLeases} lease(s) resumed` : ''}`}
+      return {kind: 'good', text: `provider ${e.address} on ${e.network}: gateway ${e.gatewayUrl}, gRPC ${e.grpcUrl}, ingress ${e.ingressUrl}, ${e.runtime}${e.resumedLeases ? `, ${e.resumedLeases} lease(s) resumed` : ''}`}
     case 'provider.registered':
       return {kind: 'info', text: `provider record ${e.action}${e.txHash ? ` (${e.txHash.slice(0, 10)}…)` : ''}`}
     case 'certificate.generated':
@@ -80,6 +81,8 @@ export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'
       return {kind: 'warn', text: `lease ${short(e.lease)} failed to deploy: ${e.message}`}
     case 'lease.manifest_timeout':
       return {kind: 'warn', text: `lease ${short(e.lease)}: no manifest in time, bid closed`}
+    case 'lease.hostname_migrated':
+      return {kind: 'info', text: `hostname ${e.hostname} moved to lease ${short(e.lease)}`}
     case 'lease.closed':
       return {kind: 'info', text: `lease ${short(e.lease)} closed (${e.reason}), workloads removed`}
     case 'earnings.withdrawn':
@@ -101,7 +104,7 @@ export function reduceDashboard(state: DashboardState, e: ProviderEvent): Dashbo
   const next: DashboardState = {...state}
   switch (e.type) {
     case 'provider.started':
-      Object.assign(next, {address: e.address, network: e.network, hostUri: e.hostUri, ingressUrl: e.ingressUrl, runtime: e.runtime})
+      Object.assign(next, {address: e.address, network: e.network, hostUri: e.hostUri, ingressUrl: e.ingressUrl, grpcUrl: e.grpcUrl, runtime: e.runtime})
       break
     case 'block':
       next.height = e.height
