@@ -29,10 +29,17 @@ export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<D
   const ports = [await freePort(), await freePort(), await freePort()]
   const edge = (args: string[], options: {timeout?: number; env?: Record<string, string>} = {}) =>
     runEdge(args, {home, timeout: options.timeout ?? 180_000, ...(options.env ? {env: options.env} : {})})
-  const started = await edge(
-    ['dev', 'start', '--json', '--providers', String(providers), '--block-time', blockTime, '--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])],
-    {timeout: 240_000},
-  )
+  let started
+  try {
+    started = await edge(
+      ['dev', 'start', '--json', '--providers', String(providers), '--block-time', blockTime, '--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])],
+      {timeout: 240_000},
+    )
+  } catch (error) {
+    // A result that breaks its schema (run-edge.ts) still started the chain and providers.
+    await stopAll(home, edge, podman)
+    throw error
+  }
   if (started.exitCode !== 0) {
     await stopAll(home, edge, podman)
     throw new Error(`edge dev start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`)
