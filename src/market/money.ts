@@ -147,26 +147,27 @@ export function formatCoin(amount: bigint, denom: string, options: {trim?: boole
 export function formatPerBlock(perBlock: bigint, denom: string, options: {significant?: number} = {}): string {
   const info = denomInfo(denom)
   const scale = DEC_PRECISION + info.decimals
-  let decimals = scale
-  if (options.significant !== undefined && perBlock !== 0n) {
-    const digits = (perBlock < 0n ? -perBlock : perBlock).toString().length
-    decimals = Math.min(scale, Math.max(0, scale - digits + options.significant))
-  }
+  const decimals = options.significant === undefined ? scale : significantPlaces(perBlock, scale, options.significant)
   return `${formatScaled(perBlock, scale, decimals, {trim: true})} ${info.symbol}/block`
 }
 
-/** A scaled amount of base denom (×10^18) as display units with `decimals` places. */
 /** Rounds a printed per-block price ("0.000000409722222222222222 ACT/block") to `significant` digits. */
 export function roundPerBlockText(text: string, significant = 4): string {
   const match = /^(\d+)(?:\.(\d+))?(\s.*)$/.exec(text)
   if (!match) return text
   const places = (match[2] ?? '').length
   const value = BigInt(match[1] + (match[2] ?? ''))
-  if (value === 0n) return text
-  const decimals = Math.min(places, Math.max(0, places - value.toString().length + significant))
-  return `${formatScaled(value, places, decimals, {trim: true})}${match[3]}`
+  return `${formatScaled(value, places, significantPlaces(value, places, significant), {trim: true})}${match[3]}`
 }
 
+/** How many of `scale` decimal places keep `significant` digits of `value` (never more than it has). */
+function significantPlaces(value: bigint, scale: number, significant: number): number {
+  if (value === 0n) return scale
+  const digits = (value < 0n ? -value : value).toString().length
+  return Math.min(scale, Math.max(0, scale - digits + significant))
+}
+
+/** A scaled amount of base denom (×10^18) as display units with `decimals` places. */
 export function formatScaledCoin(baseScaled: bigint, denom: string, decimals = 6): string {
   const info = denomInfo(denom)
   return `${formatScaled(baseScaled, DEC_PRECISION + info.decimals, decimals, {trim: false, group: true})} ${info.symbol}`

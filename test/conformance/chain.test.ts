@@ -15,7 +15,7 @@ import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../src/sdl/index.js'
-import {wantedBackends} from './backends/index.js'
+import {startOrSkip, wantedBackends} from './backends/index.js'
 import type {ChainAccount, ChainBackend} from './node/types.js'
 import {CORPUS} from '../helpers/corpus.js'
 
@@ -73,16 +73,10 @@ for (const backendCase of wantedBackends()) {
     }
 
     beforeAll(async () => {
-      try {
-        backend = await backendCase.start()
-      } catch (error) {
-        skip = backendCase.unavailable?.(error)
-        if (skip) {
-          process.stderr.write(`\nSKIPPING conformance backend ${backendCase.name}:\n${skip}\n\n`)
-          return
-        }
-        throw error
-      }
+      const started = await startOrSkip(backendCase, 'chain conformance')
+      skip = started.skip
+      if (!started.backend) return
+      backend = started.backend
       client = await StargateClient.connect(backend.rpc)
       query = createChainNodeSDK({query: {baseUrl: backend.grpc}})
       tenantSdk = signerSdk(backend.accounts.tenant)

@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type PodmanSocket, startPodman} from '../helpers/podman.js'
 import {type EdgeHome, makeEdgeHome, runEdge, spawnEdge} from '../helpers/run-edge.js'
 import {ensureTestImage} from '../helpers/test-image.js'
-import {type ChainBackend, wantedBackends} from './backends/index.js'
+import {type ChainBackend, startOrSkip, wantedBackends} from './backends/index.js'
 import {freePort} from '../helpers/ports.js'
 
 const HELLO = join(import.meta.dirname, '../../templates/hello/deploy.yaml')
@@ -61,16 +61,10 @@ for (const backendCase of wantedBackends()) {
     const edge = (...args: string[]) => runEdge(args, {home, env: {EDGE_PASSPHRASE: PASSPHRASE}, timeout: 180_000})
 
     beforeAll(async () => {
-      try {
-        backend = await backendCase.start()
-      } catch (error) {
-        skip = backendCase.unavailable?.(error)
-        if (skip) {
-          process.stderr.write(`\nSKIPPING end-to-end conformance on ${backendCase.name}:\n${skip}\n\n`)
-          return
-        }
-        throw error
-      }
+      const started = await startOrSkip(backendCase, 'end-to-end conformance')
+      skip = started.skip
+      if (!started.backend) return
+      backend = started.backend
       podman = await startPodman()
       await ensureTestImage(podman.socketPath)
       home = makeEdgeHome('edge-e2e-')

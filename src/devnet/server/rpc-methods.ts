@@ -44,7 +44,23 @@ export class RpcParams {
     return v !== undefined && v !== null && v !== ''
   }
 
+  /**
+   * A string. In a URI it must be quoted (`query="tx.height=5"`), JSON-style: CometBFT reads an
+   * unquoted value as JSON and refuses it, so a client that forgets the quotes fails here too.
+   */
   string(name: string, fallback = ''): string {
+    const original = this.values[name]
+    if (this.fromUri && typeof original === 'string' && original !== '') {
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(original)
+      } catch {
+        throw invalidParams(`error converting http params to arguments: invalid character '${original[0]}' looking for beginning of value`)
+      }
+      if (parsed === null) return fallback
+      if (typeof parsed !== 'string') throw invalidParams(`error converting http params to arguments: json: cannot unmarshal ${typeof parsed} into Go value of type string`)
+      return parsed
+    }
     const v = this.raw(name)
     if (v === undefined || v === null) return fallback
     return String(v)

@@ -169,16 +169,24 @@ export class AkashMarket implements Market {
   }
 
   async txMemos(sender: string, height: number): Promise<string[]> {
-    if (!/^[a-z0-9]+$/.test(sender) || !Number.isSafeInteger(height) || height < 1) return []
-    let result: {txs?: Array<{tx: string}>}
-    try {
-      // CometBFT's URI form takes the query as a quoted string.
-      result = await cometRpc(this.network.rpc, 'tx_search', {query: `"message.sender='${sender}' AND tx.height=${height}"`, per_page: '100'}, this.timeoutMs)
-    } catch (error) {
-      throw chainError(error, this.network, this.network.rpc, 'searching transactions')
-    }
+    // The sender goes into the query text: only a bech32 address may (no quote can break out).
+    if (!/^[a-z][a-z0-9]*1[02-9ac-hj-np-z]+$/.test(sender)) throw new TypeError(`txMemos: ${JSON.stringify(sender)} is not an address`)
+    if (!Number.isSafeInteger(height) || height < 1) throw new TypeError(`txMemos: ${height} is not a block height`)
     const {TxRaw, TxBody} = await import('@akashnetwork/chain-sdk/private-types/cosmos.v1beta1')
-    return (result.txs ?? []).map((t) => TxBody.decode(TxRaw.decode(Buffer.from(t.tx, 'base64')).bodyBytes).memo)
+    const memos: string[] = []
+    // CometBFT's URI form takes the query as a quoted (JSON) string; a page holds at most 100 txs.
+    const query = JSON.stringify(`message.sender='${sender}' AND tx.height=${height}`)
+    for (let page = 1; ; page++) {
+      let result: {txs?: Array<{tx: string}>; total_count?: string}
+      try {
+        result = await cometRpc(this.network.rpc, 'tx_search', {query, page: String(page), per_page: '100'}, this.timeoutMs)
+      } catch (error) {
+        throw chainError(error, this.network, this.network.rpc, 'searching transactions')
+      }
+      const txs = result.txs ?? []
+      for (const t of txs) memos.push(TxBody.decode(TxRaw.decode(Buffer.from(t.tx, 'base64')).bodyBytes).memo)
+      if (txs.length === 0 || memos.length >= Number(result.total_count ?? 0)) return memos
+    }
   }
 
   async balances(address: string): Promise<Coin[]> {
@@ -333,6 +341,8 @@ function isNotFound(error: unknown): boolean {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    // An already aborted signal never fires 'abort' again.
+    if (signal.aborted) return resolve()
     const onAbort = () => {
       clearTimeout(timer)
       resolve()

@@ -30,3 +30,18 @@ export function wantedBackends(): BackendCase[] {
   const wanted = (process.env.EDGE_CONFORMANCE_BACKENDS ?? 'edge-dev,akash-node').split(',').map((s) => s.trim())
   return BACKENDS.filter((b) => wanted.includes(b.name))
 }
+
+/**
+ * Starts a backend for a suite. An unavailable one (see `unavailable`) comes back as the reason to
+ * skip, written to stderr so the skip is never silent; any other failure throws.
+ */
+export async function startOrSkip(backendCase: BackendCase, suite: string): Promise<{backend: ChainBackend; skip?: undefined} | {backend?: undefined; skip: string}> {
+  try {
+    return {backend: await backendCase.start()}
+  } catch (error) {
+    const skip = backendCase.unavailable?.(error)
+    if (!skip) throw error
+    process.stderr.write(`\nSKIPPING ${suite} on ${backendCase.name}:\n${skip}\n\n`)
+    return {skip}
+  }
+}

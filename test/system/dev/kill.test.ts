@@ -1,4 +1,3 @@
-
 import Database from 'better-sqlite3'
 import {join} from 'node:path'
 import {DirectSecp256k1HdWallet} from '@cosmjs/proto-signing'
@@ -6,22 +5,12 @@ import {GasPrice, SigningStargateClient, StargateClient} from '@cosmjs/stargate'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Keystore} from '../../../src/config/keystore.js'
+import {isAlive} from '../../../src/services/dev/files.js'
 import {type EdgeHome, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
 import {freePort} from '../../helpers/ports.js'
 
 let home: EdgeHome
 let flags: string[]
-
-
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 beforeAll(async () => {
   home = makeEdgeHome('edge-dev-kill-')
@@ -58,7 +47,7 @@ describe('edge dev survives kill -9', () => {
     client.disconnect()
 
     process.kill(pid, 'SIGKILL')
-    while (alive(pid)) await new Promise((r) => setTimeout(r, 20))
+    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20))
     const db = new Database(join(home.env.EDGE_DATA_DIR, 'devnet', 'chain.sqlite'), {readonly: true})
     const committed = Number(db.prepare("SELECT value FROM meta WHERE key = 'height'").pluck().get())
     db.close()

@@ -1,10 +1,19 @@
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import grpc from '@grpc/grpc-js'
 import {QueryAggregatedPriceRequest, QueryAggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {QueryLeasesRequest, QueryLeasesResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
+import {deriveKey} from '../../../src/config/mnemonic.js'
+import {BUILT_IN_NETWORKS, type NetworkContext} from '../../../src/config/networks.js'
+import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 import {AkashMarket} from '../../../src/market/akash/akash-market.js'
+import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../../src/sdl/index.js'
+import {MNEMONICS} from '../devnet/core/helpers.js'
+import {BASE} from '../sdl/sdl-text.js'
 
 const OWNER = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
 const lease = (dseq: number) => ({
@@ -73,5 +82,63 @@ describe('AkashMarket list queries', () => {
     const dead = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: 'http://127.0.0.1:9'})
     expect(await dead.aktUsd()).toBeUndefined()
     await dead.close()
+  })
+})
+
+describe('AkashMarket.txMemos against edge dev', () => {
+  // A real chain over its real CometBFT RPC: the quoted tx_search query, its AND of sender and
+  // height, and the decoding of TxRaw → TxBody memos are all exercised end to end.
+  let dir: string
+  let dev: Devnet
+  let network: NetworkContext
+  let alice: string
+  let bob: string
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'edge-tx-memos-'))
+    alice = (await deriveKey(MNEMONICS.alice, 'akash')).address
+    bob = (await deriveKey(MNEMONICS.bob, 'akash')).address
+    const coins = [{denom: 'uakt', amount: '1000000000'}, {denom: 'uact', amount: '100000000'}]
+    dev = await startDevnet({dataDir: dir, ports: {rpc: 0, grpc: 0, rest: 0}, blockTime: 0, accounts: [{address: alice, coins}, {address: bob, coins}]})
+    network = {...BUILT_IN_NETWORKS.local, ...dev.endpoints, blockTimeMs: 200}
+  })
+  afterAll(async () => {
+    await dev?.stop()
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  async function create(mnemonic: string, dseq: bigint, memo?: string): Promise<number> {
+    const market = new AkashMarket(network, {mnemonic})
+    try {
+      const sdl = loadSdlOrThrow(BASE)
+      const input = {dseq, groups: groupSpecs(sdl), hash: manifestVersion(sdl).bytes, deposit: {denom: 'uact', amount: 5_000_000n}}
+      return (await market.tx!.createDeployment(memo === undefined ? input : {...input, memo})).height
+    } finally {
+      await market.close()
+    }
+  }
+
+  it("finds the memos of the sender's transactions in one block, and no one else's", async () => {
+    const aliceHeight = await create(MNEMONICS.alice, 1n, 'edge-idempotency:alpha "quoted" \'single\'')
+    const bobHeight = await create(MNEMONICS.bob, 2n, 'bravo')
+    const plainHeight = await create(MNEMONICS.alice, 3n)
+    expect(new Set([aliceHeight, bobHeight, plainHeight]).size).toBe(3)
+
+    const market = new AkashMarket(network)
+    try {
+      expect(await market.txMemos(alice, aliceHeight)).toEqual(['edge-idempotency:alpha "quoted" \'single\''])
+      expect(await market.txMemos(bob, bobHeight)).toEqual(['bravo'])
+      // Both conditions hold together: the other sender's block, and the sender's other blocks, have none.
+      expect(await market.txMemos(alice, bobHeight)).toEqual([])
+      expect(await market.txMemos(bob, aliceHeight)).toEqual([])
+      // Without a memo of ours, chain-sdk's default one is there.
+      const plain = await market.txMemos(alice, plainHeight)
+      expect(plain).toHaveLength(1)
+      expect(plain[0]).not.toMatch(/edge-idempotency/)
+      // Nothing can be smuggled into the query text.
+      await expect(market.txMemos(`${alice}' OR tx.height>0 AND message.sender='${bob}`, aliceHeight)).rejects.toThrow(/not an address/)
+      await expect(market.txMemos(alice, 0)).rejects.toThrow(/not a block height/)
+    } finally {
+      await market.close()
+    }
   })
 })

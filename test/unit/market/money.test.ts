@@ -80,6 +80,9 @@ describe('money', () => {
     expect(roundPerBlockText('0.000000409722222222222222 ACT/block')).toBe('0.0000004097 ACT/block')
     expect(roundPerBlockText('12.5 ACT/block')).toBe('12.5 ACT/block')
     expect(roundPerBlockText('0 ACT/block')).toBe('0 ACT/block')
+    // Half up, carrying into a new digit; whole numbers keep their digits.
+    expect(roundPerBlockText('0.00000099996 ACT/block')).toBe('0.000001 ACT/block')
+    expect(roundPerBlockText('1234.5678 AKT/block')).toBe('1235 AKT/block')
   })
 
   it('parses amounts in display units and base denoms', () => {

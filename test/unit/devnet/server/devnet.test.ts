@@ -127,6 +127,10 @@ describe('CometBFT RPC', () => {
     expect(block.result.block.header.height).toBe(String(sentHeight))
     const search = await (await fetch(`${devnet.endpoints.rpc}/tx_search?query="tx.height=${sentHeight}"&per_page=5`)).json()
     expect(search.result.total_count).toBe('1')
+    // A URI string must be quoted; CometBFT reads an unquoted one as JSON and refuses it.
+    const unquoted = await fetch(`${devnet.endpoints.rpc}/tx_search?query=tx.height=${sentHeight}`)
+    expect(unquoted.status).toBe(500)
+    expect(await unquoted.json()).toMatchObject({error: {code: -32602, data: "error converting http params to arguments: invalid character 't' looking for beginning of value"}})
     const future = await fetch(`${devnet.endpoints.rpc}/block?height=99999`)
     expect(future.status).toBe(500)
     expect((await future.json()).error.data).toMatch(/must be less than or equal to the current blockchain height/)
