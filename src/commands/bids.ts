@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
 import {parseUsdRate} from '../market/money.js'
+import type {LatencyResult} from '../provider-client/probe.js'
 import {renderTable} from '../output/table.js'
 import type {Strategy} from '../services/deploy/scoring.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
@@ -32,6 +33,7 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
     const dseq = parseDseq(this.args.dseq)
     const options = {
       probe: this.flags.probe,
+      measured: new Map<string, LatencyResult>(),
       strategy: this.flags.strategy as Strategy,
       ...(this.flags['max-price'] ? {maxUsdPerHour: parseUsdRate(this.flags['max-price'])} : {}),
       ...(this.flags.region ? {region: this.flags.region} : {}),

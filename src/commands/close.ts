@@ -34,8 +34,8 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
     const {argv} = await this.parse(Close)
     const dseqs = (argv as string[]).map(parseDseq)
     const labels = validateLabels(this.flags.label)
-    if (dseqs.length && (this.flags.all || this.flags.expired)) {
-      throw new UsageError('Pass DSEQs or --all/--expired, not both.')
+    if (dseqs.length && (this.flags.all || this.flags.expired || Object.keys(labels).length > 0)) {
+      throw new UsageError('Pass DSEQs or --all/--label/--expired, not both.', {hint: 'Named DSEQs are closed whatever their labels; drop the flags, or the DSEQs.'})
     }
     // Refused here, before the key is unlocked (selectForClose says the same for other callers).
     if (!dseqs.length && !this.flags.all && !this.flags.expired && Object.keys(labels).length === 0) {

@@ -15,7 +15,7 @@ import type {DeployEvent} from '../services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../services/deploy/types.js'
 import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
 import {parseLabels} from '../services/ledger/ledger.js'
-import {type TenantContext, openTenant} from '../services/lease/context.js'
+import {type TenantContext, isAddress, openTenant} from '../services/lease/context.js'
 import {openSession} from '../services/session.js'
 import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
 import {cannotPrompt} from '../ui/prompts.js'
@@ -79,8 +79,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   /** Every flag, checked before a key is unlocked; the bid timeout's default depends on the network. */
   private options(network: NetworkContext): Omit<DeployOptions, 'signal'> {
     const f = this.flags
-    if (f.select && !isStrategy(f.select) && !/^[a-z]+1[02-9ac-hj-np-z]{38,}$/.test(f.select)) {
-      throw new UsageError(`--select "${f.select}" is neither a strategy nor a provider address.`, {hint: 'Use cheapest, fastest, balanced or an akash1… address.'})
+    if (f.select && !isStrategy(f.select) && !isAddress(f.select, network.bech32Prefix)) {
+      throw new UsageError(`--select "${f.select}" is neither a strategy nor a provider address.`, {hint: `Use cheapest, fastest, balanced or a ${network.bech32Prefix}1… address.`})
     }
     const deposit = f.deposit ? parseCoin(f.deposit) : undefined
     return {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
+import {UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
@@ -23,6 +24,10 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
 
   protected async execute(): Promise<EventsResult> {
     const dseq = parseDseq(this.args.dseq)
+    if (this.flags.follow && this.out.mode === 'json') {
+      // Following never ends on its own, and --json prints one document at the end: nothing would show.
+      throw new UsageError('--follow streams events, which one JSON document cannot hold.', {hint: 'Use --output jsonl with --follow.'})
+    }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     const events: LeaseEvent[] = []
     try {

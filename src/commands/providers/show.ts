@@ -3,6 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {openMarket} from '../../market/index.js'
 import {renderFields} from '../../output/table.js'
+import {parseAddress} from '../../services/lease/context.js'
 import {type ProviderDetail, showProvider} from '../../services/lease/providers.js'
 import {openSession} from '../../services/session.js'
 
@@ -14,9 +15,10 @@ export default class ProvidersShow extends EdgeCommand<typeof ProvidersShow, Pro
 
   protected async execute(): Promise<ProviderDetail> {
     const session = await openSession(this.flags.network)
+    const address = parseAddress(this.args.address, session.network.bech32Prefix)
     const market = await openMarket(session.network)
     try {
-      return await showProvider(market, this.args.address, {probe: this.flags.probe})
+      return await showProvider(market, address, {probe: this.flags.probe})
     } finally {
       await market.close()
     }

@@ -155,6 +155,8 @@ class DeployRun {
     const {market} = this.deps
     // Chain reads that do not depend on the SDL start now and overlap with validation.
     const startBlock = market.latestBlock()
+    // Awaited after validation; a failed SDL must not leave its rejection unhandled.
+    void startBlock.catch(() => undefined)
     this.chainFacts = Promise.all([market.minDeposits().catch(() => []), market.aktUsd()])
     void this.chainFacts.catch(() => undefined)
     yield* this.validate()
@@ -412,24 +414,27 @@ class DeployRun {
       found = batch.find((_d, j) => memos[j].includes(marker))
     }
     if (!found) return undefined
-    return ledger.adopt(
-      {
-        network: this.network,
-        owner: this.owner,
-        dseq: found.id.dseq,
-        state: 'open',
-        file: this.options.file,
-        hash: Buffer.from(found.hash).toString('hex'),
-        services: this.services,
-        idempotencyKey: key,
-        labels: this.options.labels,
-        uris: [],
-        createdHeight: found.createdAt,
-        ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
-        ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
-      },
-      {keepKey: true},
-    )
+    const hash = Buffer.from(found.hash).toString('hex')
+    const entry = {
+      network: this.network,
+      owner: this.owner,
+      dseq: found.id.dseq,
+      state: 'open' as const,
+      file: this.options.file,
+      hash,
+      services: this.services,
+      idempotencyKey: key,
+      labels: this.options.labels,
+      uris: [],
+      createdHeight: found.createdAt,
+      ...(this.options.budgetUsd !== undefined ? {budgetUsd: this.options.budgetUsd} : {}),
+      ...(this.options.ttlMs !== undefined ? {expiresAt: this.now() + this.options.ttlMs} : {}),
+    }
+    // Another manifest's deployment is only reported (adoptHeld refuses it): recording this run's
+    // services, labels, budget and TTL on it would scope its provider tokens to the wrong services
+    // and let `edge close --expired` close it on this run's --ttl.
+    if (hash !== this.hashHex) return {...entry, createdAt: 0, updatedAt: 0}
+    return ledger.adopt(entry, {keepKey: true})
   }
 
   private async *adoptHeld(held: LedgerEntry): AsyncGenerator<Ev, boolean> {

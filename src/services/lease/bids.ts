@@ -21,6 +21,8 @@ export interface BidsOptions extends Filters {
   probe: boolean
   strategy: Strategy
   prober?: HandshakeProbe
+  /** Latency already measured, by host URI (`--watch` measures each bidder once, not every block). */
+  measured?: Map<string, LatencyResult>
 }
 
 export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOptions): Promise<BidsResult> {
@@ -37,12 +39,10 @@ export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOp
       audits.set(o, audit)
     }),
   )
-  let latency = new Map<string, LatencyResult>()
-  if (options.probe) {
-    latency = await measureLatency(
-      [...providers.values()].map((p) => p.hostUri),
-      options.prober ? {probe: options.prober} : {},
-    )
+  const latency = options.measured ?? new Map<string, LatencyResult>()
+  const unmeasured = options.probe ? [...providers.values()].map((p) => p.hostUri).filter((h) => !latency.has(h)) : []
+  if (unmeasured.length > 0) {
+    for (const [host, result] of await measureLatency(unmeasured, options.prober ? {probe: options.prober} : {})) latency.set(host, result)
   }
   const specs = new Map<number, GroupSpec>(deployment.groups.map((g) => [g.id.gseq, g.spec]))
   const candidates = buildCandidates({bids: open, providers, audits, latency, specs, blockTimeMs: ctx.network.blockTimeMs, aktUsd})

@@ -2,7 +2,7 @@
  * `edge close`: idempotent. Closing a deployment that is already closed succeeds and says so;
  * `--all`, `--label` and `--expired` select from the chain and the ledger.
  */
-import {UsageError} from '../../errors.js'
+import {CancelledError, UsageError} from '../../errors.js'
 import {matchesLabels} from '../ledger/ledger.js'
 import type {TenantContext} from './context.js'
 import {listDeployments} from './list.js'
@@ -53,8 +53,15 @@ export async function closeDeployments(ctx: TenantContext, request: CloseRequest
   if (!tx) throw new Error('closing needs a signing market')
   const targets = await selectForClose(ctx, request)
   const outcomes: CloseOutcome[] = []
-  for (const {dseq, reason} of targets) {
-    if (request.signal?.aborted) break
+  for (const [i, {dseq, reason}] of targets.entries()) {
+    if (request.signal?.aborted) {
+      // Stopped before the rest: they still hold their deposits, so this is no success.
+      const left = targets.slice(i).map((t) => t.dseq)
+      throw new CancelledError(`Cancelled with ${left.length} deployment(s) still open (${left.join(', ')}).`, {
+        hint: 'Run the same `edge close` again to close them (closing is idempotent).',
+        details: {closed: outcomes, open: left},
+      })
+    }
     const deployment = await ctx.market.deployment({owner: ctx.owner, dseq})
     if (!deployment) {
       outcomes.push({dseq, outcome: 'not_found', error: `deployment ${dseq} does not exist on ${ctx.network.name}`})

@@ -85,3 +85,17 @@ export function parseDseq(input: string): bigint {
   }
   return BigInt(input.trim())
 }
+
+/** An address's shape (prefix, separator, bech32 characters); the chain checks the checksum. */
+export function isAddress(input: string, prefix: string): boolean {
+  return new RegExp(`^${prefix}1[02-9ac-hj-np-z]{38,}$`).test(input)
+}
+
+/** A provider address given on the command line, refused with a usage error before any query. */
+export function parseAddress(input: string, prefix: string): string {
+  const address = input.trim()
+  if (!isAddress(address, prefix)) {
+    throw new UsageError(`"${input}" is not an address (${prefix}1…).`, {hint: 'Copy the address from `edge providers`.'})
+  }
+  return address
+}

@@ -7,9 +7,7 @@
 import {createPublicKey} from 'node:crypto'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join, resolve} from 'node:path'
-
-import {runCommand} from '@oclif/test'
+import {join} from 'node:path'
 
 import {BUILT_IN_NETWORKS, type NetworkContext} from '../../../src/config/networks.js'
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
@@ -17,8 +15,7 @@ import {openSettings} from '../../../src/config/settings.js'
 import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 import {AkashMarket} from '../../../src/market/akash/akash-market.js'
 import {FakeProvider} from '../../unit/provider-client/fake-provider.js'
-
-export const ROOT = resolve(import.meta.dirname, '../../..')
+import {type InProcessResult, edgeInProcess} from '../in-process.js'
 
 export interface ScriptedProvider {
   address: string
@@ -37,7 +34,7 @@ export interface TestChain {
   providers: ScriptedProvider[]
   tenantMarket(): Promise<AkashMarket>
   addProvider(options: {usdPerHour?: number; region?: string}): Promise<ScriptedProvider>
-  edge(...args: string[]): Promise<{stdout: string; stderr: string; error?: Error & {oclif?: {exit?: number}}; json?: any}> // eslint-disable-line @typescript-eslint/no-explicit-any
+  edge(...args: string[]): Promise<InProcessResult>
   stop(): Promise<void>
 }
 
@@ -124,17 +121,7 @@ export async function startChain(): Promise<TestChain> {
       }
       return p
     },
-    async edge(...args: string[]) {
-      const result = await runCommand(args, {root: ROOT})
-      process.exitCode = undefined
-      let json
-      try {
-        json = JSON.parse(result.stdout)
-      } catch {
-        json = undefined
-      }
-      return {...result, json} as Awaited<ReturnType<TestChain['edge']>>
-    },
+    edge: (...args: string[]) => edgeInProcess(args),
     async stop() {
       for (const s of stops) s()
       await new Promise((r) => setTimeout(r, 100))

@@ -56,6 +56,16 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
       expect(update.json.error.code).toBe('sdl_invalid')
       const close = await chain.edge('close', '--json')
       expect(close.json.error.code).toBe('close_nothing')
+      const both = await chain.edge('close', '7', '--label', 'a=b', '--json')
+      expect(both.error?.oclif?.exit).toBe(2)
+      expect(both.json.error.message).toMatch(/DSEQs or --all\/--label\/--expired/)
+      // --json prints one document at the end, which a follow never reaches.
+      const follow = await chain.edge('events', '7', '--follow', '--json')
+      expect(follow.error?.oclif?.exit).toBe(2)
+      expect(follow.json.error.hint).toMatch(/--output jsonl/)
+      const show = await chain.edge('providers', 'show', 'akash1nope', '--json')
+      expect(show.error?.oclif?.exit).toBe(2)
+      expect(show.json.error.message).toMatch(/"akash1nope" is not an address \(akash1…\)/)
     } finally {
       process.env.EDGE_MNEMONIC = mnemonic
     }

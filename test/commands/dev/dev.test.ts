@@ -2,27 +2,15 @@ import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {runCommand} from '@oclif/test'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {freePort} from '../../helpers/ports.js'
 
-const root = join(import.meta.dirname, '../../..')
+import {freePort} from '../../helpers/ports.js'
+import {edgeInProcess} from '../in-process.js'
+
 let dir: string
 let ports: number[]
 
-
-
-async function edge(...args: string[]) {
-  const result = await runCommand(args, {root})
-  process.exitCode = undefined
-  let json
-  try {
-    json = JSON.parse(result.stdout)
-  } catch {
-    json = undefined
-  }
-  return {...result, json}
-}
+const edge = (...args: string[]) => edgeInProcess(args)
 
 const portFlags = () => ['--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])]
 

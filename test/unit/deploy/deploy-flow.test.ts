@@ -1,3 +1,7 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {CancelledError, ChainError} from '../../../src/errors.js'
@@ -12,6 +16,13 @@ afterEach(async () => {
 
 const steps = (events: DeployEvent[]) => events.filter((e) => e.type === 'step').map((e) => `${(e as {step: string}).step}:${(e as {status: string}).status}`)
 const ofType = <T extends DeployEvent['type']>(events: DeployEvent[], type: T) => events.filter((e) => e.type === type) as Array<Extract<DeployEvent, {type: T}>>
+
+/** The harness's SDL with another image: the same order, another manifest hash. */
+function otherManifest(harness: Harness): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+  writeFileSync(file, readFileSync(harness.options.file, 'utf8').replace('busybox:1.36', 'busybox:1.37'))
+  return file
+}
 
 describe('edge deploy flow', () => {
   it('goes from SDL to ready services with the cheapest bid, and records it in the ledger', async () => {
@@ -109,9 +120,6 @@ describe('edge deploy flow', () => {
 
   it('says which placement attribute excluded the providers when nobody can bid', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3, region: 'us-east'}])
-    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
-    const {join} = await import('node:path')
-    const {tmpdir} = await import('node:os')
     const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
     const text = readFileSync(h.options.file, 'utf8').replace('  placement:\n    akash:\n', '  placement:\n    akash:\n      attributes:\n        region: eu-central\n')
     writeFileSync(file, text)
@@ -211,18 +219,16 @@ describe('edge deploy flow', () => {
 
   it('on a fresh machine too, refuses a key that belongs to a deployment of another manifest', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
-    await h.run({idempotencyKey: 'ci-10'})
-    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
-    const {join} = await import('node:path')
-    const {tmpdir} = await import('node:os')
-    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
-    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('busybox:1.36', 'busybox:1.37'))
+    const first = await h.run({idempotencyKey: 'ci-10'})
     const {Ledger} = await import('../../../src/services/ledger/ledger.js')
     const fresh = await Ledger.open(':memory:')
-    const {error} = await h.run({file, idempotencyKey: 'ci-10'}, {ledger: fresh})
+    const {error} = await h.run({file: otherManifest(h), idempotencyKey: 'ci-10', ttlMs: 1000, labels: {run: 'other'}}, {ledger: fresh})
+    // The other manifest's deployment is not recorded with this run's services, TTL and labels.
+    const recorded = fresh.get('local', h.market.owner, first.result!.dseq)
     fresh.close()
     expect(error).toMatchObject({code: 'idempotency_conflict', exitCode: 2})
     expect(h.market.txLog.filter((t) => t.kind === 'createDeployment')).toHaveLength(1)
+    expect(recorded).toBeUndefined()
   })
 
   it('goes on with a warning when the node cannot search transactions (no tx index)', async () => {
@@ -253,12 +259,7 @@ describe('edge deploy flow', () => {
   it('refuses an idempotency key that belongs to another manifest', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     await h.run({idempotencyKey: 'k2'})
-    const {writeFileSync, readFileSync, mkdtempSync} = await import('node:fs')
-    const {join} = await import('node:path')
-    const {tmpdir} = await import('node:os')
-    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
-    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('busybox:1.36', 'busybox:1.37'))
-    const {error} = await h.run({file, idempotencyKey: 'k2'})
+    const {error} = await h.run({file: otherManifest(h), idempotencyKey: 'k2'})
     expect(error).toMatchObject({code: 'idempotency_conflict', exitCode: 2})
   })
 

@@ -1,0 +1,33 @@
+import {resolve} from 'node:path'
+
+import {runCommand} from '@oclif/test'
+
+import {assertResultMatchesSchema} from '../contract/validate.js'
+
+export const ROOT = resolve(import.meta.dirname, '../..')
+
+export interface InProcessResult {
+  stdout: string
+  stderr: string
+  error?: Error & {oclif?: {exit?: number}}
+  /** stdout parsed as JSON, when it is one document. */
+  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * Runs `edge ARGS…` in this process (`runCommand`), resets the exit code it leaves behind and
+ * checks a successful `--json` result against the command's committed schema, as the system
+ * tests' runEdge does for the binary.
+ */
+export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
+  const result = await runCommand(args, {root: ROOT})
+  process.exitCode = undefined
+  let json
+  try {
+    json = JSON.parse(result.stdout)
+  } catch {
+    json = undefined
+  }
+  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
+  return {...result, json} as InProcessResult
+}
