@@ -75,17 +75,8 @@ export class Capacity {
 
   /** Held resources, summed (for the dashboard and /status). */
   reserved(keys?: Iterable<string>): CapacityTotals {
-    const sum: CapacityTotals = {cpuMillis: 0n, memoryBytes: 0n, ephemeralBytes: 0n, persistentBytes: {}, gpus: 0}
     const wanted = keys ? new Set(keys) : undefined
-    for (const [key, r] of this.reservations) {
-      if (wanted && !wanted.has(key)) continue
-      sum.cpuMillis += r.cpuMillis
-      sum.memoryBytes += r.memoryBytes
-      sum.ephemeralBytes += r.ephemeralBytes
-      for (const [cls, bytes] of Object.entries(r.persistentBytes)) sum.persistentBytes[cls] = (sum.persistentBytes[cls] ?? 0n) + bytes
-      sum.gpus += Object.values(r.gpus).reduce((n, list) => n + list.length, 0)
-    }
-    return sum
+    return sumReservations([...this.reservations].filter(([key]) => !wanted || wanted.has(key)).map(([, r]) => r))
   }
 
   has(key: string): boolean {
@@ -183,6 +174,19 @@ export class Capacity {
   release(key: string): boolean {
     return this.reservations.delete(key)
   }
+}
+
+/** Reservations added up (GPUs counted). */
+export function sumReservations(reservations: Iterable<Reservation>): CapacityTotals {
+  const sum: CapacityTotals = {cpuMillis: 0n, memoryBytes: 0n, ephemeralBytes: 0n, persistentBytes: {}, gpus: 0}
+  for (const r of reservations) {
+    sum.cpuMillis += r.cpuMillis
+    sum.memoryBytes += r.memoryBytes
+    sum.ephemeralBytes += r.ephemeralBytes
+    for (const [cls, bytes] of Object.entries(r.persistentBytes)) sum.persistentBytes[cls] = (sum.persistentBytes[cls] ?? 0n) + bytes
+    sum.gpus += Object.values(r.gpus).reduce((n, list) => n + list.length, 0)
+  }
+  return sum
 }
 
 /** Does this card satisfy a resource unit's GPU attributes (`vendor/nvidia/model/h100[/ram/…]`)? */

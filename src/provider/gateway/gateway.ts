@@ -253,27 +253,29 @@ export class Gateway {
       throw error
     }
     const field = what === 'hostname' ? 'hostnames_to_migrate' : 'endpoints_to_migrate'
-    let parsed: Record<string, unknown>
+    // Akash answers these with a bare status; the text says what a good body looks like.
+    const shape = `expected JSON {"${field}": ["…"], "destination_dseq": <uint64>, "destination_gseq": <uint32>}`
+    let parsed: unknown
     try {
-      parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>
+      parsed = JSON.parse(body.toString('utf8'))
     } catch {
-      res.writeHead(422)
-      return void res.end()
+      return sendText(res, 422, `the body is not JSON: ${shape}`)
     }
-    const names = parsed?.[field]
-    const dseq = parsed?.destination_dseq ?? 0
-    const gseq = parsed?.destination_gseq ?? 0
+    // As Go decodes into the request struct: null is an empty request, any other non-object an error.
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) return sendText(res, 422, `the body is not a JSON object: ${shape}`)
+    const fields = (parsed ?? {}) as Record<string, unknown>
+    const names = fields[field]
+    const dseq = fields.destination_dseq ?? 0
+    const gseq = fields.destination_gseq ?? 0
     // JSON numbers: DSEQs are block heights, well inside the safe-integer range.
     const uint = (v: unknown, max: number) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max
-    if ((names !== undefined && names !== null && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) || !uint(dseq, Number.MAX_SAFE_INTEGER) || !uint(gseq, 2 ** 32 - 1)) {
-      res.writeHead(422)
-      return void res.end()
+    if (names !== undefined && names !== null && (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))) {
+      return sendText(res, 422, `${field} must be a list of strings: ${shape}`)
     }
+    if (!uint(dseq, Number.MAX_SAFE_INTEGER)) return sendText(res, 422, `destination_dseq must be a non-negative integer: ${shape}`)
+    if (!uint(gseq, 2 ** 32 - 1)) return sendText(res, 422, `destination_gseq must be an integer from 0 to 4294967295: ${shape}`)
     const list = (names ?? []) as string[]
-    if (list.length === 0) {
-      res.writeHead(400)
-      return void res.end()
-    }
+    if (list.length === 0) return sendText(res, 400, `no ${what}s indicated for migration: list them in ${field}`)
     const result =
       what === 'hostname'
         ? this.o.leases.migrateHostnames(owner, list, BigInt(dseq as number), Number(gseq))

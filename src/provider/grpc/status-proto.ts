@@ -2,7 +2,7 @@ import os from 'node:os'
 
 import type {Status} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
 
-import type {CapacityTotals, Reservation} from '../capacity/capacity.js'
+import {type Reservation, sumReservations} from '../capacity/capacity.js'
 import type {GpuConfig} from '../config/provider-config.js'
 import type {StatusInputs} from '../status-json.js'
 
@@ -28,20 +28,8 @@ function pair(total: bigint, free: bigint, q: (n: bigint) => Quantity): Pair {
   return {allocatable: q(t), allocated: q(max0(t - max0(free))), capacity: q(t), attributes: []}
 }
 
-function sum(reservations: Reservation[]): CapacityTotals {
-  const s: CapacityTotals = {cpuMillis: 0n, memoryBytes: 0n, ephemeralBytes: 0n, persistentBytes: {}, gpus: 0}
-  for (const r of reservations) {
-    s.cpuMillis += r.cpuMillis
-    s.memoryBytes += r.memoryBytes
-    s.ephemeralBytes += r.ephemeralBytes
-    for (const [cls, bytes] of Object.entries(r.persistentBytes)) s.persistentBytes[cls] = (s.persistentBytes[cls] ?? 0n) + bytes
-    s.gpus += Object.values(r.gpus).reduce((n, l) => n + l.length, 0)
-  }
-  return s
-}
-
 function metric(reservations: Reservation[]) {
-  const t = sum(reservations)
+  const t = sumReservations(reservations)
   return {
     count: reservations.length,
     resources: {

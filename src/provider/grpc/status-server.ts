@@ -38,6 +38,11 @@ export class StatusServer {
   private readonly sessions = new Set<http2.ServerHttp2Session>()
   private readonly streams = new Set<http2.ServerHttp2Stream>()
   private encode?: (s: Status) => Uint8Array
+  /** StreamStatus calls open now, with what each was last sent. */
+  private readonly watchers = new Map<http2.ServerHttp2Stream, {facts?: Buffer; sentAt: number}>()
+  private timer?: NodeJS.Timeout
+  private polling = false
+  private pollAgain = false
 
   constructor(private readonly o: StatusServerOptions) {}
 
@@ -76,6 +81,7 @@ export class StatusServer {
     const server = this.server
     this.server = undefined
     if (!server) return
+    this.stopPolling()
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     for (const st of this.streams) st.close(http2.constants.NGHTTP2_CANCEL)
     for (const s of this.sessions) s.destroy()
@@ -104,7 +110,7 @@ export class StatusServer {
     stream.once('end', () => {
       if (stream.destroyed || stream.headersSent) return
       if (method === 'GetStatus') void this.unary(stream)
-      else void this.serverStream(stream)
+      else this.serverStream(stream)
     })
   }
 
@@ -121,37 +127,71 @@ export class StatusServer {
     stream.end()
   }
 
-  private async serverStream(stream: http2.ServerHttp2Stream): Promise<void> {
-    const pollMs = this.o.pollMs ?? 1000
-    const heartbeatMs = this.o.heartbeatMs ?? 10_000
-    let last: Buffer | undefined
-    let sentAt = 0
-    let timer: NodeJS.Timeout | undefined
-    let busy = false
-    const stop = () => clearInterval(timer)
-    stream.once('close', stop)
+  /**
+   * StreamStatus: the status at once, then whenever it changes (and at least every heartbeat).
+   * However many clients watch, one timer reads the status once per poll and shares the answer.
+   */
+  private serverStream(stream: http2.ServerHttp2Stream): void {
     respond(stream)
-    const tick = async () => {
-      if (busy || stream.destroyed || stream.writableNeedDrain) return
-      busy = true
-      try {
-        const status = await this.o.status()
-        // Compared without the timestamp, which differs every time.
-        const facts = Buffer.from(this.encode!({...status, timestamp: undefined}))
-        if (last && last.equals(facts) && Date.now() - sentAt < heartbeatMs) return
-        if (stream.destroyed) return
-        last = facts
-        sentAt = Date.now()
-        stream.write(frame(this.encode!(status)))
-      } catch (error) {
-        stop()
-        if (!stream.destroyed) end(stream, INTERNAL, (error as Error).message)
-      } finally {
-        busy = false
-      }
+    this.watchers.set(stream, {sentAt: 0})
+    stream.once('close', () => {
+      this.watchers.delete(stream)
+      if (this.watchers.size === 0) this.stopPolling()
+    })
+    void this.poll()
+    this.timer ??= setInterval(() => void this.poll(), this.o.pollMs ?? 1000)
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** One poll at a time; a stream that arrives during one gets another right after it. */
+  private async poll(): Promise<void> {
+    if (this.polling) {
+      this.pollAgain = true
+      return
     }
-    await tick()
-    if (!stream.destroyed && !stream.writableEnded) timer = setInterval(() => void tick(), pollMs)
+    this.polling = true
+    try {
+      do {
+        this.pollAgain = false
+        await this.pollOnce()
+      } while (this.pollAgain)
+    } finally {
+      this.polling = false
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
+    const waiting = (s: http2.ServerHttp2Stream) => !s.destroyed && !s.writableEnded && !s.writableNeedDrain
+    if (![...this.watchers.keys()].some(waiting)) return
+    let status: Status
+    let facts: Buffer
+    try {
+      status = await this.o.status()
+      // Compared without the timestamp, which differs every time.
+      facts = Buffer.from(this.encode!({...status, timestamp: undefined}))
+    } catch (error) {
+      for (const s of [...this.watchers.keys()]) {
+        this.watchers.delete(s)
+        if (!s.destroyed) end(s, INTERNAL, (error as Error).message)
+      }
+      this.stopPolling()
+      return
+    }
+    const heartbeatMs = this.o.heartbeatMs ?? 10_000
+    const now = Date.now()
+    let message: Buffer | undefined
+    for (const [s, w] of this.watchers) {
+      if (!waiting(s)) continue
+      if (w.facts?.equals(facts) && now - w.sentAt < heartbeatMs) continue
+      message ??= frame(this.encode!(status))
+      w.facts = facts
+      w.sentAt = now
+      s.write(message)
+    }
   }
 }
 

@@ -60,6 +60,8 @@ export class LeaseManager {
   /** Leases the chain did not list as active, and how many times in a row. */
   private readonly missing = new Map<string, number>()
   private readonly closing = new Set<string>()
+  /** Per lease, the hostnames another lease serves that it was last warned about (routes refresh every few blocks). */
+  private readonly conflicts = new Map<string, Set<string>>()
   private lastWithdraw: number
   private withdrawing = false
 
@@ -122,8 +124,10 @@ export class LeaseManager {
     }
     const proxy = this.o.ingress?.proxy
     for (const host of hostnames) {
-      const holder = proxy?.hostnameHolder(host)
-      if (holder && holder.owner !== owner) return {ok: false, status: 400, message: `hostname not allowed: "${host}" is in use by another tenant`}
+      // Held now (routed), or pinned by an earlier migration to a lease not routed at the moment
+      // (deploying, restarting): either way another tenant's name is not to be taken.
+      const holder = proxy?.hostnameHolder(host)?.owner ?? ownerOfPin(this.o.store.hostnamePin(normalizeHostname(host)))
+      if (holder !== undefined && holder !== owner) return {ok: false, status: 400, message: `hostname not allowed: "${host}" is in use by another tenant`}
     }
     const leaseKey = runtimeLeaseKey(this.rt(destination.row))
     for (const host of hostnames) {
@@ -261,7 +265,13 @@ export class LeaseManager {
     if (!this.o.ingress) return []
     const plan = planLeaseIngress(status, this.o.ingress.plan)
     const result = this.o.ingress.proxy.setLeaseRoutes(runtimeLeaseKey(this.rt(row)), plan.routes)
-    for (const host of result.conflicts) this.o.events.emit({type: 'warning', message: `lease ${row.orderKey}: hostname ${host} is served by another lease`})
+    // Said once per name, not at every refresh: a name moved away by a migration stays declared.
+    const before = this.conflicts.get(row.orderKey)
+    for (const host of result.conflicts) {
+      if (!before?.has(host)) this.o.events.emit({type: 'warning', message: `lease ${row.orderKey}: hostname ${host} is served by another lease`})
+    }
+    if (result.conflicts.length > 0) this.conflicts.set(row.orderKey, new Set(result.conflicts))
+    else this.conflicts.delete(row.orderKey)
     return Object.values(plan.uris).flat()
   }
 
@@ -388,6 +398,7 @@ export class LeaseManager {
       this.o.store.unpinLease(key)
       this.o.store.updateLease(key, {state: 'closed', closedAt: this.now(), closeReason: reason})
       this.missing.delete(key)
+      this.conflicts.delete(key)
       const id = parseOrderKey(key)
       const others = this.o.store.leasesOfDeployment(id.owner, id.dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
       // Manifests carry the tenant's secrets; keep them no longer than a lease needs them.
@@ -542,4 +553,8 @@ function gpuAssignment(group: ManifestGroup, row: LeaseRow): Record<string, stri
     if (take.length > 0) out[s.name] = take.map(String)
   }
   return out
+}
+
+function ownerOfPin(orderKey: string | undefined): string | undefined {
+  return orderKey === undefined ? undefined : parseOrderKey(orderKey).owner
 }

@@ -347,6 +347,11 @@ export class ProviderStore {
       .run(hostname, orderKey, at)
   }
 
+  /** The lease (order key) a hostname is pinned to, if any. */
+  hostnamePin(hostname: string): string | undefined {
+    return (this.db.prepare('SELECT order_key FROM hostname_pins WHERE hostname = ?').get(hostname) as {order_key: string} | undefined)?.order_key
+  }
+
   unpinLease(orderKey: string): void {
     this.db.prepare('DELETE FROM hostname_pins WHERE order_key = ?').run(orderKey)
   }

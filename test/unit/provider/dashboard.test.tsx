@@ -8,7 +8,7 @@ import {describeEvent, initialDashboard, reduceDashboard} from '../../../src/ui/
 
 const order = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh/42/1/1'
 const script: ProviderEventInput[] = [
-  {type: 'provider.started', address: 'akash1provider', network: 'local', hostUri: 'https://127.0.0.1:8443', gatewayUrl: 'https://127.0.0.1:8443', ingressUrl: 'http://127.0.0.1:8080', runtime: 'Podman Engine', attributes: [], resumedLeases: 0},
+  {type: 'provider.started', address: 'akash1provider', network: 'local', hostUri: 'https://127.0.0.1:8443', gatewayUrl: 'https://127.0.0.1:8443', grpcUrl: 'https://127.0.0.1:8444', ingressUrl: 'http://127.0.0.1:8080', runtime: 'Podman Engine', attributes: [], resumedLeases: 0},
   {type: 'block', height: 10, openOrders: 3},
   {type: 'bid.skipped', order, reason: 'attributes', message: 'provider does not have region=eu-central'},
   {type: 'bid.placed', order, height: 11, orderHeight: 10, blocks: 1, ms: 950, txHash: 'AB'},
@@ -68,5 +68,7 @@ describe('provider dashboard', () => {
     expect(describeEvent({ts: 't', type: 'block', height: 1, openOrders: 0})).toBeUndefined()
     expect(describeEvent({ts: 't', type: 'manifest.rejected', owner: 'akash1owner', dseq: '5', status: 422, message: 'manifest version validation failed'})).toMatchObject({kind: 'warn'})
     expect(describeEvent({ts: 't', type: 'gateway.auth_failed', path: '/x', status: 401, message: 'JWT is expired', detail: 'token expired at …'})?.text).toContain('JWT is expired')
+    expect(describeEvent({ts: 't', type: 'lease.hostname_migrated', lease: order, hostname: 'shop.example.com'})?.text).toMatch(/^hostname shop\.example\.com moved to lease akash1qufa.*\/42\/1\/1$/)
+    expect(reduceDashboard(initialDashboard, {...script[0], ts: 't'} as never).grpcUrl).toBe('https://127.0.0.1:8444')
   })
 })

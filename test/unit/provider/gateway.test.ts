@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {JwtTokenManager} from '@akashnetwork/chain-sdk'
 import {GroupSpec as GroupSpecCodec} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import {Secp256k1HdWallet} from '@cosmjs/amino'
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import WebSocket from 'ws'
 
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
@@ -168,6 +168,9 @@ beforeAll(async () => {
     market.deploymentList.push({...dep, id: {owner: tenant.address, dseq}, hash: manifestVersion(shop).bytes, groups: [{...dep.groups[0], id: {owner: tenant.address, dseq, gseq: 1}}]})
     market.addLease(order(Number(dseq), {spec}, tenant.address))
   }
+  // Another tenant whose deployment asks for the same custom name.
+  market.deploymentList.push({...dep, id: {owner: stranger.address, dseq: 9n}, hash: manifestVersion(shop).bytes, groups: [{...dep.groups[0], id: {owner: stranger.address, dseq: 9n, gseq: 1}}]})
+  market.addLease(order(9, {spec}, stranger.address))
   clientCert = await generateServerCertificate(tenant.address, [])
   revokedCert = await generateServerCertificate(tenant.address, [])
   market.certs.push(
@@ -446,6 +449,11 @@ describe('gateway: hostname and endpoint migration', () => {
     request('POST', path, {token: token ?? (await chainSdkToken()), body: typeof body === 'string' ? body : JSON.stringify(body)})
 
   it('moves a custom hostname to the owner\'s new deployment, for good', async () => {
+    const sub = hub.subscribe()
+    const seen: string[] = []
+    const collecting = (async () => {
+      for await (const e of sub) if (e.type === 'warning') seen.push(e.message)
+    })()
     for (const dseq of [7, 8]) expect((await request('PUT', `/deployment/${dseq}/manifest`, {token: await chainSdkToken(), body: shopBody})).status).toBe(200)
     await leases.refreshRoutes()
     // The first deployment to ask holds the name; the second is refused it.
@@ -458,13 +466,76 @@ describe('gateway: hostname and endpoint migration', () => {
     await leases.refreshRoutes()
     expect(routes.holder('shop.example.com')?.lease.dseq).toBe('8')
     expect(store.hostnamePins()).toEqual([{hostname: 'shop.example.com', orderKey: `${tenant.address}/8/1/1`}])
+    await leases.refreshRoutes()
+    sub.close()
+    await collecting
+    // Each lease that did not get the name is told once, not at every refresh of the routes.
+    const about = (dseq: number) => seen.filter((m) => m === `lease ${tenant.address}/${dseq}/1/1: hostname shop.example.com is served by another lease`)
+    expect(about(8)).toHaveLength(1)
+    expect(about(7)).toHaveLength(1)
+  })
+
+  it('refuses a hostname another tenant holds: "hostname not allowed", nothing moves', async () => {
+    const token = await chainSdkToken(strangerMnemonic)
+    expect((await request('PUT', '/deployment/9/manifest', {token, body: shopBody})).status).toBe(200)
+    await leases.refreshRoutes()
+    expect(routes.holder('shop.example.com')?.lease).toMatchObject({owner: tenant.address, dseq: '8'})
+    const r = await migrate('/hostname/migrate', {hostnames_to_migrate: ['shop.example.com'], destination_dseq: 9, destination_gseq: 1}, token)
+    expect([r.status, r.body]).toEqual([400, 'hostname not allowed: "shop.example.com" is in use by another tenant\n'])
+    expect(routes.holder('shop.example.com')?.lease.dseq).toBe('8')
+    expect(store.hostnamePins()).toEqual([{hostname: 'shop.example.com', orderKey: `${tenant.address}/8/1/1`}])
+  })
+
+  it('after a restart the pin holds: restored before routing, and not up for grabs meanwhile', async () => {
+    const table = new RouteTable()
+    const restarted = new LeaseManager({
+      address: PROVIDER,
+      store,
+      runtime,
+      market: market as never,
+      tx: new FakeTx(),
+      capacity: new Capacity({cpuMillis: 4000, memoryBytes: String(8 * 1024 ** 3), storageBytes: String(100 * 1024 ** 3), gpus: [], storageClasses: []}),
+      events: new EventHub(),
+      ingress: {
+        proxy: {
+          setLeaseRoutes: (key, r) => table.setLease(key, r),
+          removeLease: (key) => table.removeLease(key),
+          hostnameHolder: (host) => table.holder(host)?.lease,
+          pinHostname: (host, key) => table.pin(host, key),
+        },
+        plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'},
+      },
+      manifestTimeoutMs: 300_000,
+      withdrawIntervalMs: 0,
+    })
+    // Nothing routed yet: the stored pin alone keeps another tenant off the name.
+    expect(table.holder('shop.example.com')).toBeUndefined()
+    expect(restarted.migrateHostnames(stranger.address, ['shop.example.com'], 9n, 1)).toMatchObject({ok: false, status: 400, message: expect.stringMatching(/^hostname not allowed/)})
+    await restarted.resume()
+    // Deployments 7 and 9 still declare the name and are routed again, in whatever order; 8 holds it.
+    const routed = (owner: string, dseq: number) => table.leaseRoutes(`${owner}/${dseq}/1/1/${PROVIDER}`)
+    await vi.waitFor(() => {
+      for (const [owner, dseq] of [[tenant.address, 7], [tenant.address, 8], [stranger.address, 9]] as const) expect(routed(owner, dseq)).not.toHaveLength(0)
+    })
+    expect(table.holder('shop.example.com')?.lease.dseq).toBe('8')
+    expect(routed(tenant.address, 7)[0].declared).toContain('shop.example.com')
   })
 
   it('answers as Akash does: 401 without a token, 422 for bad JSON, 400 for what cannot be moved', async () => {
     expect((await request('POST', '/hostname/migrate', {body: '{}'})).status).toBe(401)
-    expect((await migrate('/hostname/migrate', '{not json')).status).toBe(422)
-    expect((await migrate('/hostname/migrate', {hostnames_to_migrate: 'x', destination_dseq: 8})).status).toBe(422)
-    expect((await migrate('/hostname/migrate', {hostnames_to_migrate: [], destination_dseq: 8, destination_gseq: 1})).status).toBe(400)
+    // Akash sends these bare; the text here says what was wrong and what a good body is.
+    const bad = async (body: unknown) => {
+      const r = await migrate('/hostname/migrate', body)
+      return [r.status, r.body.split(':')[0]]
+    }
+    expect(await bad('{not json')).toEqual([422, 'the body is not JSON'])
+    expect(await bad('[1]')).toEqual([422, 'the body is not a JSON object'])
+    expect(await bad({hostnames_to_migrate: 'x', destination_dseq: 8})).toEqual([422, 'hostnames_to_migrate must be a list of strings'])
+    expect(await bad({hostnames_to_migrate: ['a'], destination_dseq: -1})).toEqual([422, 'destination_dseq must be a non-negative integer'])
+    expect(await bad({hostnames_to_migrate: ['a'], destination_dseq: 8, destination_gseq: '1'})).toEqual([422, 'destination_gseq must be an integer from 0 to 4294967295'])
+    expect((await migrate('/hostname/migrate', '{not json')).body).toContain('"hostnames_to_migrate": ["…"], "destination_dseq": <uint64>, "destination_gseq": <uint32>')
+    expect(await bad({hostnames_to_migrate: [], destination_dseq: 8, destination_gseq: 1})).toEqual([400, 'no hostnames indicated for migration'])
+    expect(await bad('null')).toEqual([400, 'no hostnames indicated for migration'])
     const missing = await migrate('/hostname/migrate', {hostnames_to_migrate: ['shop.example.com'], destination_dseq: 99, destination_gseq: 1})
     expect([missing.status, missing.body]).toEqual([400, 'destination deployment does not exist\n'])
     const undeclared = await migrate('/hostname/migrate', {hostnames_to_migrate: ['other.example.com'], destination_dseq: 7, destination_gseq: 1})

@@ -4,7 +4,6 @@
  * gateway and gRPC server that `startProvider` serves.
  */
 import {mkdtempSync, rmSync} from 'node:fs'
-import https from 'node:https'
 import net from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -12,25 +11,12 @@ import {join} from 'node:path'
 import {createProviderSDK} from '@akashnetwork/chain-sdk'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
-import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {UsageError} from '../../../src/errors.js'
-import type {BlockInfo, Coin} from '../../../src/market/market.js'
-import {validateProviderConfig} from '../../../src/provider/config/provider-config.js'
-import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
-import {startProvider} from '../../../src/provider/provider.js'
+import {StatusServer} from '../../../src/provider/grpc/status-server.js'
 import {ProviderStore} from '../../../src/provider/state/store.js'
-import {FakeMarket, FakeRuntime, FakeTx, OWNER} from './fakes.js'
-
-class StartMarket extends FakeMarket {
-  async balances(): Promise<Coin[]> {
-    return [{denom: 'uakt', amount: 10_000_000n}]
-  }
-  async latestBlock(): Promise<BlockInfo> {
-    return {height: this.height, time: new Date()}
-  }
-  async close(): Promise<void> {}
-}
+import {generateServerCertificate} from '../../../src/provider/tls/server-certificate.js'
+import {OWNER} from './fakes.js'
+import {getJson, startTestProvider} from './start-helpers.js'
 
 const GiB = 1024n ** 3n
 const BID_KEY = `${OWNER}/77/1/1`
@@ -59,16 +45,12 @@ async function seedOpenBid(): Promise<void> {
   store.close()
 }
 
-async function start(gateway: {listen?: string; grpcListen?: string} = {}) {
-  const mnemonic = generateMnemonic(24)
-  const key = await deriveKey(mnemonic)
-  const market = new StartMarket()
-  market.accounts.set(key.address, {address: key.address, accountNumber: 1n, sequence: 0n})
-  const config = validateProviderConfig({
+function start(gateway: {listen?: string; grpcListen?: string} = {}) {
+  return startTestProvider(dir, (address) => ({
     name: 'unit',
     network: 'local',
     hostUri: 'https://127.0.0.1:0',
-    address: key.address,
+    address,
     capacity: {
       cpuMillis: 4000,
       memoryBytes: String(8n * GiB),
@@ -79,42 +61,7 @@ async function start(gateway: {listen?: string; grpcListen?: string} = {}) {
     runtime: {kind: 'process'},
     gateway,
     ingress: {domain: 'localhost', listen: '127.0.0.1:0'},
-  })
-  const hub = new EventHub()
-  const events: ProviderEvent[] = []
-  const sub = hub.subscribe()
-  const collected = (async () => {
-    for await (const e of sub) events.push(e)
-  })()
-  const provider = await startProvider({
-    config,
-    network: BUILT_IN_NETWORKS.local,
-    mnemonic,
-    dir,
-    gatewayHost: '127.0.0.1',
-    runtime: new FakeRuntime(),
-    market: market as never,
-    tx: new FakeTx(),
-    skipRegistration: true,
-    events: hub,
-  })
-  const stop = async () => {
-    await provider.stop()
-    await collected
-  }
-  return {provider, events, stop}
-}
-
-function getJson(url: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return new Promise((resolve, reject) => {
-    https
-      .get(url, {rejectUnauthorized: false}, (res) => {
-        let body = ''
-        res.on('data', (c) => (body += c))
-        res.on('end', () => resolve(JSON.parse(body)))
-      })
-      .on('error', reject)
-  })
+  }))
 }
 
 /** A Kubernetes quantity as a number of its base unit; CPU in millicores. */
@@ -156,7 +103,7 @@ describe('gRPC status (akash.provider.v1.ProviderRPC) through chain-sdk', () => 
     try {
       expect(events.find((e) => e.type === 'provider.started')).toMatchObject({grpcUrl: provider.grpcUrl})
       const sdk = createProviderSDK({baseUrl: provider.grpcUrl})
-      const [status, rest] = await Promise.all([sdk.akash.provider.v1.getStatus(), getJson(`${provider.gatewayUrl}/status`)])
+      const [status, rest] = await Promise.all([sdk.akash.provider.v1.getStatus(), getJson(`${provider.gatewayUrl}/status`).then((r) => r.json)])
 
       expect(rest.bidengine.orders).toBe(1)
       expect(status.bidEngine?.orders).toBe(rest.bidengine.orders)
@@ -274,6 +221,45 @@ describe('gRPC status (akash.provider.v1.ProviderRPC) through chain-sdk', () => 
       expect(error).toMatchObject({code: 'port_in_use', message: expect.stringContaining(`127.0.0.1:${p + 1}`), hint: expect.stringContaining('gateway.grpcListen')})
     } finally {
       holder.close()
+    }
+  })
+
+  it('streamStatus: however many clients watch, the status is read once per poll and the same message goes to all', async () => {
+    let calls = 0
+    let inFlight = 0
+    let maxInFlight = 0
+    const server = new StatusServer({
+      tls: await generateServerCertificate('akash1status', ['127.0.0.1']),
+      host: '127.0.0.1',
+      port: 0,
+      pollMs: 10,
+      // Slower than the poll, and different every time: independent pollers would overlap.
+      status: async () => {
+        calls++
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        await new Promise((r) => setTimeout(r, 30))
+        inFlight--
+        return {errors: [], bidEngine: {orders: calls}, publicHostnames: [], timestamp: new Date()} as never
+      },
+    })
+    const bound = await server.listen()
+    const abort = new AbortController()
+    try {
+      const sdk = createProviderSDK({baseUrl: `https://127.0.0.1:${bound.port}`})
+      const streams = await Promise.all([1, 2, 3].map(() => sdk.akash.provider.v1.streamStatus({}, {signal: abort.signal})))
+      const firsts = await Promise.all(streams.map(async (st) => {
+        const it = st[Symbol.asyncIterator]()
+        const seen: number[] = []
+        while (seen.length < 4) seen.push((await it.next()).value.bidEngine?.orders as number)
+        return seen
+      }))
+      expect(maxInFlight).toBe(1)
+      // After its first message, every stream gets every poll's answer: consecutive reads.
+      for (const seen of firsts) expect(seen.slice(1)).toEqual([seen[1], seen[1] + 1, seen[1] + 2])
+    } finally {
+      abort.abort()
+      await server.close()
     }
   })
 })
