@@ -232,7 +232,7 @@ export interface MarketQueries {
   bmeStatus(owner?: string): Promise<BmeStatus>
   /** USD per AKT (×10^18) from the chain's oracle; undefined where the chain has no price. */
   aktUsd(): Promise<bigint | undefined>
-  /** New blocks as they are committed (websocket where available, else polling). */
+  /** New blocks as they are committed (polled a quarter of the block time apart). */
   watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo>
   /** Memos of the transactions `sender` signed that were included in block `height`. */
   txMemos(sender: string, height: number): Promise<string[]>

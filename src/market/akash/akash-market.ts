@@ -25,6 +25,7 @@ import type {
   ProviderInfo,
   TxResult,
 } from '../market.js'
+import {pollBlocks} from '../poll-blocks.js'
 import {loadChainSdk} from './chain-sdk.js'
 import * as convert from './convert.js'
 import {chainError} from './errors.js'
@@ -307,17 +308,8 @@ export class AkashMarket implements Market {
     }
   }
 
-  async *watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo> {
-    const interval = Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))
-    let last = 0
-    while (!signal.aborted) {
-      const block = await this.latestBlock()
-      if (block.height > last) {
-        last = block.height
-        yield block
-      }
-      await sleep(interval, signal)
-    }
+  watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo> {
+    return pollBlocks(() => this.latestBlock(), Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4))), signal)
   }
 
   async close(): Promise<void> {
@@ -337,23 +329,6 @@ const marketFilters = (filter: BidFilter | LeaseFilter) => ({
 function isNotFound(error: unknown): boolean {
   const e = error as {code?: unknown; message?: string}
   return e?.code === 5 || e?.code === 'not_found' || /not[ _]found/i.test(e?.message ?? '')
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    // An already aborted signal never fires 'abort' again.
-    if (signal.aborted) return resolve()
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-    // The listener is removed when the timer fires, so a long watch does not pile them up.
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, {once: true})
-  })
 }
 
 /** The fee for a retry after out of gas (sdk/11): 1.5x the gas delivery used, at the network's price. */
@@ -547,5 +522,4 @@ class AkashTransactions implements MarketTransactions {
       sdk.akash.bme.v1.burnACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uact', amount: uact.toString()}}, o),
     )
   }
-
 }
