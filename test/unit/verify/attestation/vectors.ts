@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {expect} from 'vitest'
 
+import {type TdxCollateral, collateralFromPcs} from '../../../../src/verify/attestation/tdx/collateral.js'
 import type {Check, CheckId, CheckStatus, Verdict} from '../../../../src/verify/attestation/verdict.js'
 import {ATTESTATION} from '../../../helpers/corpus.js'
 
@@ -48,3 +49,18 @@ export function failedIds(v: Verdict | {checks: Check[]}): CheckId[] {
 }
 
 export const at = (iso: string) => new Date(iso)
+
+const GO = 'tdx/go-tdx-guest'
+
+/** go-tdx-guest's collateral is a set of Intel PCS responses; assemble it as PCS would serve it. */
+export function goTdxGuestCollateral(): TdxCollateral {
+  return collateralFromPcs({
+    tcbInfoBody: corpusText(`${GO}/sample_tcbInfo_response`),
+    tcbInfoIssuerChain: corpusText(`${GO}/tcb_info_issuer_chain.derived.pem`),
+    qeIdentityBody: corpusText(`${GO}/sample_qeIdentity_response`),
+    qeIdentityIssuerChain: corpusText(`${GO}/qe_identity_issuer_chain.derived.pem`),
+    pckCrl: corpusBytes(`${GO}/pckcrl`),
+    pckCrlIssuerChain: corpusText(`${GO}/pck_crl_issuer_chain.derived.pem`),
+    rootCaCrl: corpusBytes(`${GO}/rootcrl.der`),
+  })
+}
