@@ -112,3 +112,9 @@ export function readTime(tlv: Tlv): Date {
   if (tlv.tag === Tag.utcTime) year += year < 50 ? 2000 : 1900
   return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
 }
+
+/** Every TLV inside `tlv`, depth first; for vendor structures whose exact shape varies by version. */
+export function descendants(tlv: Tlv): Tlv[] {
+  if (!(tlv.tag & 0x20)) return []
+  return children(tlv).flatMap((c) => [c, ...descendants(c)])
+}
