@@ -68,6 +68,14 @@ export type ChainResult = {ok: true; path: X509Certificate[]} | {ok: false; reas
  * self-signed root shipped with the evidence counts only if it is byte-identical to a pinned one.
  */
 export function verifyChain(certs: readonly X509Certificate[], anchors: readonly X509Certificate[], at: Date, names = 'the pinned root'): ChainResult {
+  try {
+    return walkChain(certs, anchors, at, names)
+  } catch (error) {
+    return {ok: false, reason: `a certificate in the chain is malformed (${error instanceof Error ? error.message : String(error)})`, path: [...certs]}
+  }
+}
+
+function walkChain(certs: readonly X509Certificate[], anchors: readonly X509Certificate[], at: Date, names: string): ChainResult {
   if (certs.length === 0) return {ok: false, reason: 'no certificate was given', path: []}
   const path: X509Certificate[] = [certs[0]]
   const pool = certs.slice(1)

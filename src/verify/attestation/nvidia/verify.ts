@@ -2,7 +2,7 @@ import {X509Certificate, verify} from 'node:crypto'
 
 import {EvidenceError, describeError, equalBytes, toHex} from '../bytes.js'
 import {Tag, children, descendants, readOid, readString, readTlv} from '../der.js'
-import {type Check, type Verdict, fail, pass, skip, verdict} from '../verdict.js'
+import {type Check, type Verdict, fail, guarded, pass, skip, verdict} from '../verdict.js'
 import {chainEvidence, commonName, extensionValue, parseCertificates, sha256Hex, verifyChain} from '../x509.js'
 import {NVIDIA_DEVICE_IDENTITY_CA} from './nvidia-root.js'
 import {type GpuEvidence, OpaqueType, gpuFacts, parseGpuEvidence} from './spdm.js'
@@ -37,13 +37,15 @@ export function verifyGpuEvidence(evidenceBytes: Uint8Array, certChain: string |
   const deviceId = deviceIdOf(certs[0])
   const facts = {...gpuFacts(evidence), ...(deviceId ? {device_id: deviceId} : {}), ...(evidence.trailingBytes ? {trailing_bytes: String(evidence.trailingBytes)} : {})}
   const checks: Check[] = [pass('gpu.parse', `SPDM ${evidence.spdmVersion === 0x11 ? '1.1' : '1.2'} measurements from ${deviceId ?? commonName(certs[0])}`, facts)]
-  checks.push(chainCheck(certs, at))
+  checks.push(...guarded('gpu.chain', () => chainCheck(certs, at)))
   checks.push(
-    verify('sha384', evidence.signedBytes, {key: certs[0].publicKey, dsaEncoding: 'ieee-p1363'}, evidence.signature)
-      ? pass('gpu.signature', "the measurements are signed by the GPU's attestation key (ECDSA P-384)")
-      : fail('gpu.signature', "the measurement signature does not verify with the leaf certificate's key: the evidence was altered, or the chain belongs to another GPU"),
+    ...guarded('gpu.signature', () =>
+      verify('sha384', evidence.signedBytes, {key: certs[0].publicKey, dsaEncoding: 'ieee-p1363'}, evidence.signature)
+        ? pass('gpu.signature', "the measurements are signed by the GPU's attestation key (ECDSA P-384)")
+        : fail('gpu.signature', "the measurement signature does not verify with the leaf certificate's key: the evidence was altered, or the chain belongs to another GPU"),
+    ),
   )
-  checks.push(fwidCheck(certs[0], evidence))
+  checks.push(...guarded('gpu.fwid', () => fwidCheck(certs[0], evidence)))
   checks.push(nonceCheck(evidence, options.expectedNonce))
   return {...verdict(checks), evidence, deviceId}
 }

@@ -56,13 +56,15 @@ export function verifyTdxQuote(bytes: Uint8Array, options: TdxVerifyOptions = {}
       : fail('tdx.pck_chain', `the PCK certificate does not chain to Intel: ${chain.reason}`, chainEvidence(chain.path)),
   )
   checks.push(
-    verify('sha256', quote.qeReport.bytes, {key: pckCerts[0].publicKey, dsaEncoding: 'ieee-p1363'}, quote.qeReportSignature)
-      ? pass('tdx.qe_report_signature', "the quoting enclave's report is signed by the platform's PCK key")
-      : fail('tdx.qe_report_signature', "the quoting enclave's report is not signed by this PCK key: the QE report was altered or comes from another platform"),
+    ...guarded('tdx.qe_report_signature', () =>
+      verify('sha256', quote.qeReport.bytes, {key: pckCerts[0].publicKey, dsaEncoding: 'ieee-p1363'}, quote.qeReportSignature)
+        ? pass('tdx.qe_report_signature', "the quoting enclave's report is signed by the platform's PCK key")
+        : fail('tdx.qe_report_signature', "the quoting enclave's report is not signed by this PCK key: the QE report was altered or comes from another platform"),
+    ),
   )
   checks.push(bindingCheck(quote))
   checks.push(...guarded('tdx.quote_signature', () => quoteSignatureCheck(quote)))
-  checks.push(...collateralChecks(quote, pck, chain.ok ? chain.path : pckCerts, options, at))
+  checks.push(...guarded('tdx.collateral', () => collateralChecks(quote, pck, chain.ok ? chain.path : pckCerts, options, at)))
   checks.push(
     !tdDebug(quote.body) || options.allowDebug
       ? pass('tdx.td_attributes', tdDebug(quote.body) ? 'the TD is a debug TD (accepted because debug was allowed explicitly)' : 'the TD is not a debug TD', {td_attributes: toHex(quote.body.tdAttributes)})
