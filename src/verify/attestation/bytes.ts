@@ -37,10 +37,6 @@ export function isZero(bytes: Uint8Array): boolean {
   return bytes.every((b) => b === 0)
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  return new Uint8Array(Buffer.concat(parts))
-}
-
 /** Bounds-checked little-endian reads over a byte slice; every read past the end is an EvidenceError. */
 export class ByteReader {
   constructor(

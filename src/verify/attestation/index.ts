@@ -19,4 +19,4 @@ export {type TdxCollateral, collateralFromJson, collateralFromPcs, collateralToJ
 export {type CollateralQuery, type CollateralSource, FileCollateralCache, PcsCollateralFetcher, cachedCollateralSource} from './tdx/collateral-source.js'
 export type {TcbStatus} from './tdx/tcb.js'
 
-export {type GpuVerdict, type GpuVerifyOptions, verifyGpuEvidence} from './nvidia/verify.js'
+export {type GpuVerdict, type GpuVerifyOptions, type RemoteGpuAppraiser, verifyGpuEvidence} from './nvidia/verify.js'

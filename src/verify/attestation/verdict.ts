@@ -41,6 +41,7 @@ export type CheckId =
   | 'gpu.signature'
   | 'gpu.fwid'
   | 'gpu.nonce'
+  | 'gpu.remote'
 
 export interface Check {
   check: CheckId

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {describeError, toHex} from '../bytes.js'
-import {verifyGpuEvidence} from '../nvidia/verify.js'
+import {type RemoteGpuAppraiser, verifyGpuEvidence} from '../nvidia/verify.js'
 import type {VcekSource} from '../snp/kds.js'
 import {type AmdProduct, parseSnpReport, productFromCpuid} from '../snp/report.js'
 import {type SnpVerifyOptions, verifySnpReport} from '../snp/verify.js'
@@ -30,6 +30,8 @@ export interface AkashVerifyOptions {
     product?: AmdProduct
   }
   tdx?: Omit<TdxVerifyOptions, 'at' | 'expectedReportData'> & {collateralSource?: CollateralSource}
+  /** Optional remote appraisal of each GPU's evidence (e.g. NVIDIA NRAS); needs the network. */
+  gpuAppraiser?: RemoteGpuAppraiser
 }
 
 export interface AkashVerdict extends Verdict {
@@ -94,9 +96,18 @@ export async function verifyAkashQuote(response: unknown, options: AkashVerifyOp
         subject,
       ),
     )
+    if (options.gpuAppraiser && expected) checks.push(...withSubject(await appraise(options.gpuAppraiser, gpu, gpuNonce(expected)), subject))
   }
   checks.push(...gpuCountChecks(quote, options.expectGpus, deviceIds))
   return {...verdict(checks), platform: quote.platform, mock: mock || quote.gpus.some((g) => isMockGpuReport(g.evidence))}
+}
+
+async function appraise(appraiser: RemoteGpuAppraiser, gpu: GpuReport, nonce: Uint8Array): Promise<Check[]> {
+  try {
+    return await appraiser.appraise(gpu.evidence, gpu.certChainPem, nonce)
+  } catch (error) {
+    return [fail('gpu.remote', `the remote GPU appraisal failed: ${describeError(error)}`)]
+  }
 }
 
 function bindingCheck(quote: QuoteResponse, o: AkashVerifyOptions): {check: Check; reportData?: Uint8Array} {

@@ -18,6 +18,15 @@ export interface GpuVerifyOptions {
   expectedNonce?: Uint8Array
 }
 
+/**
+ * A second opinion from a remote service (NVIDIA NRAS, which also checks OCSP and reference
+ * measurements). Not implemented here; the local checks need no network. An appraiser returns
+ * `gpu.remote` checks.
+ */
+export interface RemoteGpuAppraiser {
+  appraise(evidence: Uint8Array, certChainPem: string, nonce: Uint8Array): Promise<Check[]>
+}
+
 export interface GpuVerdict extends Verdict {
   evidence?: GpuEvidence
   /** e.g. NVIDIA:GH100:48B02D92494BADF4, from the leaf certificate. */

@@ -129,7 +129,7 @@ function policyCheck(report: SnpReport, allowDebug: boolean): Check {
   return fail('snp.policy', 'the guest policy allows debugging (policy bit 19): the host can read and change the guest memory, so nothing in it is confidential', evidence)
 }
 
-export function compare(check: 'snp.nonce' | 'snp.measurement' | 'snp.host_data', field: string, actual: Uint8Array, expected: Uint8Array | undefined, meaning: string): Check {
+function compare(check: 'snp.nonce' | 'snp.measurement' | 'snp.host_data', field: string, actual: Uint8Array, expected: Uint8Array | undefined, meaning: string): Check {
   const evidence = {actual: toHex(actual)}
   if (!expected) return skip(check, `no expected ${field} given; reported as evidence only`, evidence)
   if (equalBytes(actual, expected)) return pass(check, `${field} matches the expected value`, evidence)

@@ -82,7 +82,13 @@ export function platformTcb(info: TcbInfo, pck: PckInfo, body: TdReportBody): Tc
     }
   }
   const lowest = info.tcbLevels[info.tcbLevels.length - 1]
-  const below = lowest ? lowest.tcb.sgxtcbcomponents.flatMap((c, i) => (pck.sgxTcbComponents[i] < c.svn ? [`SGX component ${i + 1} is ${pck.sgxTcbComponents[i]} (needs ≥ ${c.svn})`] : [])) : []
+  const below = lowest
+    ? [
+        ...lowest.tcb.sgxtcbcomponents.flatMap((c, i) => (pck.sgxTcbComponents[i] < c.svn ? [`SGX component ${i + 1} is ${pck.sgxTcbComponents[i]} (needs ≥ ${c.svn})`] : [])),
+        ...(pck.pceSvn < lowest.tcb.pcesvn ? [`PCE SVN is ${pck.pceSvn} (needs ≥ ${lowest.tcb.pcesvn})`] : []),
+        ...(lowest.tcb.tdxtcbcomponents ?? []).flatMap((c, i) => (i >= from && svn[i] < c.svn ? [`TDX component ${i + 1} is ${svn[i]} (needs ≥ ${c.svn})`] : [])),
+      ]
+    : []
   return {advisories: [], detail: `no TCB level in Intel's TCB info matches this platform${below.length ? ` (the oldest level needs more: ${below.join(', ')})` : ''}`}
 }
 
@@ -128,11 +134,16 @@ export function qeTcb(identity: QeIdentity, qe: QeReport): TcbOutcome & {mismatc
   return {status: level.tcbStatus, advisories: level.advisoryIDs ?? [], detail: `QE SVN ${qe.isvSvn} ≥ ${level.tcb.isvsvn}`}
 }
 
-/** The worse of two statuses; being out of date and needing configuration is its own status. */
+/**
+ * The worse of two statuses, except where Intel names the combination: out of date and needing
+ * configuration, or needing both configuration and software hardening.
+ */
 export function combine(a: TcbStatus, b: TcbStatus): TcbStatus {
-  const statuses = [a, b]
-  const outOfDate = statuses.includes('OutOfDate') || statuses.includes('OutOfDateConfigurationNeeded')
-  const config = statuses.some((s) => s.startsWith('Configuration') || s === 'OutOfDateConfigurationNeeded')
-  if (!statuses.includes('Revoked') && outOfDate && config) return 'OutOfDateConfigurationNeeded'
+  const both = [a, b]
+  if (both.includes('Revoked')) return 'Revoked'
+  const outOfDate = both.some((s) => s.startsWith('OutOfDate'))
+  const config = both.some((s) => s.includes('Configuration'))
+  if (outOfDate && config) return 'OutOfDateConfigurationNeeded'
+  if (!outOfDate && config && both.some((s) => s.includes('SWHardening'))) return 'ConfigurationAndSWHardeningNeeded'
   return RANK[a] >= RANK[b] ? a : b
 }

@@ -146,6 +146,17 @@ describe('Akash AEP-83 quote responses: real evidence', () => {
     expectCheck(await verify({...few, gpu_reports: []}, {nonce: n}), 'quote.gpu_count', 'fail', /sent no GPU evidence/)
   })
 
+  it('an optional remote GPU appraiser is asked with the GPU nonce, and its failure is a failed check', async () => {
+    const n = gpuSessionNonce()
+    const response = {...buildMockQuoteResponse({platform: 'snp', reportData: n}), tee_platform: 'snp-gpu', gpu_reports: [{device_index: 0, report: akashGpuReport(0)}]}
+    const asked: string[] = []
+    const appraiser = {appraise: async (_e: Uint8Array, _c: string, gpuNonce: Uint8Array) => (asked.push(Buffer.from(gpuNonce).toString('hex')), [{check: 'gpu.remote' as const, status: 'pass' as const, reason: 'NRAS says ok'}])}
+    expectCheck(await verify(response, {nonce: n, gpuAppraiser: appraiser}), 'gpu.remote', 'pass', /NRAS/, 'gpu 0')
+    expect(asked).toEqual([eight[0].nonce])
+    const down = {appraise: async () => Promise.reject(new Error('HTTP 503'))}
+    expectCheck(await verify(response, {nonce: n, gpuAppraiser: down}), 'gpu.remote', 'fail', /remote GPU appraisal failed: HTTP 503/, 'gpu 0')
+  })
+
   it('a GPU report with no certificate chain', async () => {
     const n = gpuSessionNonce()
     const response = {...buildMockQuoteResponse({platform: 'snp', reportData: n}), tee_platform: 'snp-gpu', gpu_reports: [{device_index: 0, report: eight[0].evidence}]}
