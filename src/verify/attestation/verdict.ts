@@ -104,7 +104,7 @@ export function withSubject(checks: Check[], subject: string): Check[] {
   return checks.map((c) => ({...c, subject}))
 }
 
-/** One line per check, for text output: `PASS snp.signature  (gpu 0)  reason`. */
+/** One line per check, for text output: `FAIL gpu.nonce  [gpu 3] reason`, then the overall status. */
 export function verdictLines(v: Verdict): string[] {
   const width = Math.max(0, ...v.checks.map((c) => c.check.length))
   return [
