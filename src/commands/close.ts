@@ -76,15 +76,19 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
 
   /** Lists what `--all`/`--label` selected (stderr) and asks; the default is no. */
   private async confirm(targets: CloseTarget[]): Promise<boolean> {
+    const width = Math.max(...targets.map((t) => t.dseq.toString().length))
     const lines = targets.map((t) => {
       const labels = Object.entries(t.labels ?? {}).map(([k, v]) => `${k}=${v}`)
-      return `  ${t.dseq}${labels.length ? `  ${labels.join(' ')}` : ''}`
+      return `  ${t.dseq.toString().padStart(width)}${labels.length ? `  ${labels.join(' ')}` : ''}`
     })
-    this.out.info([`${targets.length === 1 ? 'This deployment' : `These ${targets.length} deployments`} will be closed:`, ...lines].join('\n'))
+    const one = targets.length === 1
+    this.out.info([`${one ? 'This deployment' : `These ${targets.length} deployments`} will be closed:`, ...lines].join('\n'))
     return promptConfirm({
       interactive: this.interactive,
       replacement: '--yes',
-      message: `Close ${targets.length === 1 ? 'it' : `all ${targets.length}`}? Their leases end and the unspent deposits are refunded.`,
+      message: one
+        ? 'Close it? Its lease ends and its unspent deposit is refunded.'
+        : `Close all ${targets.length}? Their leases end and their unspent deposits are refunded.`,
       defaultValue: false,
       what: 'a confirmation',
     })
