@@ -3,8 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {ChainError, UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
-import {type CloseOutcome, closeDeployments} from '../services/lease/close.js'
+import {type CloseOutcome, type CloseTarget, closeDeployments, closeNeedsConfirmation} from '../services/lease/close.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
+import {cannotPrompt, promptConfirm} from '../ui/prompts.js'
 import {validateLabels} from './deploy.js'
 
 export interface CloseResult {
@@ -13,11 +14,12 @@ export interface CloseResult {
 
 export default class Close extends EdgeCommand<typeof Close, CloseResult> {
   static summary = 'Close deployments and get their unspent deposits back. Idempotent.'
-  static description = 'Closing a deployment that is already closed succeeds. --all closes every active deployment; --label narrows to labelled ones; --expired closes those past their --ttl or over their --budget.'
+  static description =
+    'Closing a deployment that is already closed succeeds. --all closes every active deployment; --label narrows to labelled ones; --expired closes those past their --ttl or over their --budget. --all and --label list what they select and ask first in a terminal; elsewhere (CI, no TTY, --json) they need --yes.'
   static examples = [
     '<%= config.bin %> <%= command.id %> 123',
     '<%= config.bin %> <%= command.id %> 123 124 --json',
-    '<%= config.bin %> <%= command.id %> --all --label ci=true',
+    '<%= config.bin %> <%= command.id %> --all --label ci=true --yes',
     '<%= config.bin %> <%= command.id %> --expired',
   ]
   static strict = false
@@ -41,9 +43,22 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
     if (!dseqs.length && !this.flags.all && !this.flags.expired && Object.keys(labels).length === 0) {
       throw new UsageError('Name the deployments to close.', {hint: 'Pass DSEQ…, --all, --label k=v or --expired.', code: 'close_nothing'})
     }
+    // --all and --label close what nobody named: asked in a terminal, and only with --yes elsewhere,
+    // refused before the key is unlocked and before anything is closed.
+    const ask = closeNeedsConfirmation({dseqs, all: this.flags.all, labels, expired: this.flags.expired}) && !this.flags.yes
+    if (ask && !this.interactive) {
+      throw cannotPrompt(`a confirmation to close ${this.flags.all && Object.keys(labels).length === 0 ? 'every active deployment' : 'the deployments with those labels'}`, '--yes')
+    }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
-      const closed = await closeDeployments(ctx, {dseqs, all: this.flags.all, labels, expired: this.flags.expired, signal: this.signal})
+      const closed = await closeDeployments(ctx, {
+        dseqs,
+        all: this.flags.all,
+        labels,
+        expired: this.flags.expired,
+        signal: this.signal,
+        ...(ask ? {confirm: (targets: CloseTarget[]) => this.confirm(targets)} : {}),
+      })
       const failed = closed.filter((c) => c.outcome === 'failed' || c.outcome === 'not_found')
       if (failed.length) {
         const message = `Could not close ${failed.map((f) => `${f.dseq} (${f.error})`).join(', ')}.`
@@ -57,6 +72,26 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
     } finally {
       await ctx.close()
     }
+  }
+
+  /** Lists what `--all`/`--label` selected (stderr) and asks; the default is no. */
+  private async confirm(targets: CloseTarget[]): Promise<boolean> {
+    const width = Math.max(...targets.map((t) => t.dseq.toString().length))
+    const lines = targets.map((t) => {
+      const labels = Object.entries(t.labels ?? {}).map(([k, v]) => `${k}=${v}`)
+      return `  ${t.dseq.toString().padStart(width)}${labels.length ? `  ${labels.join(' ')}` : ''}`
+    })
+    const one = targets.length === 1
+    this.out.info([`${one ? 'This deployment' : `These ${targets.length} deployments`} will be closed:`, ...lines].join('\n'))
+    return promptConfirm({
+      interactive: this.interactive,
+      replacement: '--yes',
+      message: one
+        ? 'Close it? Its lease ends and its unspent deposit is refunded.'
+        : `Close all ${targets.length}? Their leases end and their unspent deposits are refunded.`,
+      defaultValue: false,
+      what: 'a confirmation',
+    })
   }
 
   protected renderText(r: CloseResult): string {

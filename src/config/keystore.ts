@@ -28,6 +28,13 @@ export interface KeyRecord {
 
 interface KeystoreFile extends KeyRecord {
   version: 1
+  /**
+   * False for a key encrypted under the empty passphrase (the `edge dev` keys), so that it unlocks
+   * without one even when EDGE_PASSPHRASE holds another key's passphrase. Anyone holding the file
+   * can try the empty passphrase at no cost, so saying so reveals nothing. Files written before
+   * this field existed lack it.
+   */
+  hasPassphrase?: boolean
   crypto: {
     kdf: 'scrypt'
     kdfparams: {n: number; r: number; p: number; dklen: number; salt: string}
@@ -92,6 +99,7 @@ export class Keystore {
       address,
       createdAt: new Date().toISOString(),
       ...(options.dev ? {dev: true} : {}),
+      hasPassphrase: passphrase !== '',
       crypto: {
         kdf: 'scrypt',
         kdfparams: {...kdf, salt: salt.toString('hex')},
@@ -103,6 +111,16 @@ export class Keystore {
     }
     this.writeExclusive(name, JSON.stringify(file, null, 2) + '\n')
     return toRecord(file)
+  }
+
+  /**
+   * True when the key may be encrypted under the empty passphrase: it says so, or (files from before
+   * `hasPassphrase`) it is a dev key or uses the cheap KDF that only the empty passphrase gets.
+   */
+  mayHaveNoPassphrase(name: string): boolean {
+    const file = this.read(name)
+    if (file.hasPassphrase !== undefined) return file.hasPassphrase === false
+    return file.dev === true || file.crypto.kdfparams.n <= EMPTY_PASSPHRASE_KDF.n
   }
 
   /** Decrypts the mnemonic. A wrong passphrase and a corrupt file are different errors. */

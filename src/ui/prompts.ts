@@ -16,6 +16,13 @@ export interface PromptBase {
   /** What replaces the prompt in a non-interactive run, e.g. `--template` or `EDGE_PASSPHRASE`. */
   replacement: string
   message: string
+  /** The terminal to draw on and read from; process.stdout and process.stdin unless a test passes fakes. */
+  io?: PromptIo
+}
+
+export interface PromptIo {
+  stdin: NodeJS.ReadStream
+  stdout: NodeJS.WriteStream
 }
 
 export function cannotPrompt(what: string, replacement: string): UsageError {
@@ -25,6 +32,7 @@ export function cannotPrompt(what: string, replacement: string): UsageError {
   })
 }
 
+/** One line of text, trimmed; control characters are refused and asked again. */
 export async function promptText(
   options: PromptBase & {defaultValue?: string; validate?: (v: string) => string | undefined; what?: string},
 ): Promise<string> {
@@ -39,15 +47,27 @@ export async function promptText(
       onSubmit: done,
       onCancel: cancel,
     }),
+    options.io,
   )
 }
 
-export async function promptPassword(options: PromptBase & {what?: string; validate?: (v: string) => string | undefined}): Promise<string> {
+/** A masked answer (trimmed; control characters refused). `joinLines` turns line breaks inside a paste into spaces. */
+export async function promptPassword(
+  options: PromptBase & {what?: string; validate?: (v: string) => string | undefined; joinLines?: boolean},
+): Promise<string> {
   if (!options.interactive) throw cannotPrompt(options.what ?? 'a passphrase', options.replacement)
   const {TextPrompt} = await import('./components/TextPrompt.js')
   const React = await react()
   return renderUntilDone<string>((done, cancel) =>
-    React.createElement(TextPrompt, {message: options.message, mask: true, validate: options.validate, onSubmit: done, onCancel: cancel}),
+    React.createElement(TextPrompt, {
+      message: options.message,
+      mask: true,
+      validate: options.validate,
+      joinLines: options.joinLines,
+      onSubmit: done,
+      onCancel: cancel,
+    }),
+    options.io,
   )
 }
 
@@ -63,6 +83,7 @@ export async function promptSelect<T>(options: PromptBase & {choices: ReadonlyAr
       onSubmit: done,
       onCancel: cancel,
     }),
+    options.io,
   )
 }
 
@@ -72,5 +93,6 @@ export async function promptConfirm(options: PromptBase & {defaultValue?: boolea
   const React = await react()
   return renderUntilDone<boolean>((done, cancel) =>
     React.createElement(ConfirmPrompt, {message: options.message, defaultValue: options.defaultValue ?? false, onSubmit: done, onCancel: cancel}),
+    options.io,
   )
 }

@@ -1,6 +1,7 @@
 import {resolve} from 'node:path'
 
-import {runCommand} from '@oclif/test'
+import {run} from '@oclif/core'
+import {captureOutput, runCommand} from '@oclif/test'
 
 import {assertResultMatchesSchema} from '../contract/validate.js'
 
@@ -21,6 +22,24 @@ export interface InProcessResult {
  */
 export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
   const result = await runCommand(args, {root: ROOT})
+  process.exitCode = undefined
+  let json
+  try {
+    json = JSON.parse(result.stdout)
+  } catch {
+    json = undefined
+  }
+  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
+  return {...result, json} as InProcessResult
+}
+
+/**
+ * Like edgeInProcess, but each argument reaches the command exactly as given. `runCommand` joins
+ * the arguments and splits them again on whitespace, so a value holding a CR, a tab or a space
+ * (what a paste leaves in a flag) would not arrive whole.
+ */
+export async function edgeInProcessExact(args: string[]): Promise<InProcessResult> {
+  const result = await captureOutput(async () => run(args, {root: ROOT}))
   process.exitCode = undefined
   let json
   try {

@@ -14,6 +14,28 @@ export interface CloseRequest {
   /** Deployments past their TTL or over their budget. */
   expired?: boolean
   signal?: AbortSignal
+  /**
+   * Asked with what was selected before anything is closed (`edge close --all` in a terminal);
+   * false closes nothing and fails as cancelled. Not called when nothing was selected.
+   */
+  confirm?: (targets: CloseTarget[]) => Promise<boolean>
+}
+
+/** A deployment a request selected, with why and, from the ledger, its labels. */
+export interface CloseTarget {
+  dseq: bigint
+  reason: string
+  labels?: Record<string, string>
+}
+
+/**
+ * Whether a request closes deployments the user did not name one by one: `--all` and `--label`
+ * (not `--expired`, which is meant for cron jobs). Those are listed and confirmed in a terminal,
+ * and need `--yes` elsewhere (ux-test D10).
+ */
+export function closeNeedsConfirmation(request: Pick<CloseRequest, 'dseqs' | 'all' | 'labels' | 'expired'>): boolean {
+  if (request.dseqs?.length || request.expired) return false
+  return Boolean(request.all) || Object.keys(request.labels ?? {}).length > 0
 }
 
 export interface CloseOutcome {
@@ -26,7 +48,7 @@ export interface CloseOutcome {
 }
 
 /** Which deployments a request selects (active ones, plus the explicitly named). */
-export async function selectForClose(ctx: TenantContext, request: CloseRequest): Promise<Array<{dseq: bigint; reason: string}>> {
+export async function selectForClose(ctx: TenantContext, request: CloseRequest): Promise<CloseTarget[]> {
   if (request.dseqs?.length) return request.dseqs.map((dseq) => ({dseq, reason: 'owner'}))
   const labels = request.labels ?? {}
   const hasLabels = Object.keys(labels).length > 0
@@ -45,13 +67,19 @@ export async function selectForClose(ctx: TenantContext, request: CloseRequest):
       const entry = entries.get(d.id.dseq.toString())
       return entry !== undefined && matchesLabels(entry, labels)
     })
-    .map((d) => ({dseq: d.id.dseq, reason: 'owner'}))
+    .map((d) => {
+      const labels = entries.get(d.id.dseq.toString())?.labels
+      return {dseq: d.id.dseq, reason: 'owner', ...(labels && Object.keys(labels).length > 0 ? {labels} : {})}
+    })
 }
 
 export async function closeDeployments(ctx: TenantContext, request: CloseRequest): Promise<CloseOutcome[]> {
   const tx = ctx.market.tx
   if (!tx) throw new Error('closing needs a signing market')
   const targets = await selectForClose(ctx, request)
+  if (request.confirm && targets.length > 0 && !(await request.confirm(targets))) {
+    throw new CancelledError('Nothing was closed.')
+  }
   const outcomes: CloseOutcome[] = []
   for (const [i, {dseq, reason}] of targets.entries()) {
     if (request.signal?.aborted) {

@@ -10,7 +10,7 @@ import type {Market} from '../../market/market.js'
 import type {JwtKey} from '../../provider-client/jwt.js'
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
 import {openSession, type Session} from '../session.js'
-import {chooseKeyName, resolveSigner} from '../signer.js'
+import {chooseKeyName, noKeyHint, resolveSigner} from '../signer.js'
 
 export interface TenantContext {
   session: Session
@@ -39,7 +39,7 @@ async function ownerAddress(session: Session, key: string | undefined, env: Node
   if (env.EDGE_MNEMONIC) return (await deriveKey(validateMnemonic(env.EDGE_MNEMONIC), session.network.bech32Prefix)).address
   const name = chooseKeyName(session, key)
   if (!name) {
-    throw new UsageError('No key is selected.', {code: 'no_key', hint: 'Create one with `edge wallet create`, pass --key, or set EDGE_MNEMONIC.'})
+    throw new UsageError('No key is selected.', {code: 'no_key', hint: noKeyHint(session)})
   }
   return session.keystore.get(name).address
 }

@@ -25,6 +25,7 @@ import {parseBytes} from '../../sdl/index.js'
 import {promptSelect, promptText} from '../../ui/prompts.js'
 import type {Session} from '../session.js'
 import {providerKeyName, providerMnemonic} from './keys.js'
+import {attributeKeyProblem, checkOnChainFields, onChainFieldProblem} from './on-chain-fields.js'
 
 export interface InitOptions {
   name: string
@@ -104,6 +105,8 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     message: 'Public address tenants reach this provider at (https://host:port)',
     hint: 'Give the public address tenants reach, e.g. https://provider.example.com:8443.',
     validate: (v) => {
+      const control = onChainFieldProblem('The host URI', v)
+      if (control) return control
       try {
         validateHostUri(v)
         return undefined
@@ -123,12 +126,21 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     interactive: options.interactive,
     flagName: '--region',
     message: 'Region attribute (e.g. us-west; empty for none)',
+    validate: (v) => onChainFieldProblem('The region', v),
+    hint: 'Give the region in printable characters, e.g. --region us-west.',
   })
   if (region) attributes.region = region
   for (const pair of options.attributes ?? []) {
     const [k, ...rest] = pair.split('=')
-    if (!k || rest.length === 0) throw new UsageError(`--attribute "${pair}" is not key=value.`, {hint: 'Write --attribute organization=acme.'})
-    attributes[k] = rest.join('=')
+    if (!k || rest.length === 0) throw new UsageError(`--attribute ${JSON.stringify(pair)} is not key=value.`, {hint: 'Write --attribute organization=acme.'})
+    const value = rest.join('=')
+    const problem = attributeKeyProblem(k) ?? onChainFieldProblem(`The value of --attribute ${k}`, value)
+    if (problem) throw new UsageError(`${problem}.`, {code: 'bad_provider_field', hint: 'Write --attribute organization=acme, in printable characters.'})
+    attributes[k] = value
+  }
+  for (const [flag, value] of [['--email', options.email], ['--website', options.website]] as const) {
+    const problem = value === undefined ? undefined : onChainFieldProblem(`The value of ${flag}`, value)
+    if (problem) throw new UsageError(`${problem}.`, {code: 'bad_provider_field', hint: `Pass ${flag} in printable characters.`})
   }
 
   const pricing = await settlePricing(options, existing?.pricing, facts)
@@ -178,6 +190,8 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     },
     configPath(name, env),
   )
+  // What the flags and prompts gave is checked above; anything left came from provider.yaml.
+  checkOnChainFields(config, configPath(name, env))
   const path = await saveProviderConfig(config, env)
 
   let registration: InitResult['registration'] = {action: 'skipped'}

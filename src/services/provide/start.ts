@@ -3,11 +3,12 @@ import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
-import {type ProviderConfig, loadProviderConfig} from '../../provider/config/provider-config.js'
+import {type ProviderConfig, configPath, loadProviderConfig} from '../../provider/config/provider-config.js'
 import type {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
 import {providerMnemonic} from './keys.js'
+import {checkOnChainFields} from './on-chain-fields.js'
 import {PID_FILE, livePid} from './pid-file.js'
 
 /** Set on local providers: the pid of the edge dev node they serve; they stop when it is gone. */
@@ -45,6 +46,8 @@ export async function runProvider(session: Session, options: RunProviderOptions)
       hint: `Run with --network ${config.network}, or run \`edge provide init --name ${config.name}\` on ${session.network.name}.`,
     })
   }
+  // provider.yaml may have been edited by hand since init checked it: nothing unprintable goes on chain.
+  checkOnChainFields(config, configPath(config.name, env))
   const dir = providerDir(config.name, env)
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const pidFile = join(dir, PID_FILE)

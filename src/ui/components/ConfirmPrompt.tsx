@@ -10,13 +10,18 @@ export interface ConfirmPromptProps {
   onCancel: () => void
 }
 
-/** y/n, Enter takes the default. */
+/** y/n, Enter takes the default. Keys that arrive in one read ("y\r" from tmux or a paste) count one by one. */
 export function ConfirmPrompt({message, defaultValue, onSubmit, onCancel}: ConfirmPromptProps): React.ReactElement {
   useInput((input, key) => {
     if (key.escape || (key.ctrl && input === 'c')) return onCancel()
-    if (input === 'y' || input === 'Y') return onSubmit(true)
-    if (input === 'n' || input === 'N') return onSubmit(false)
     if (key.return) return onSubmit(defaultValue)
+    if (key.ctrl || key.meta) return
+    for (const ch of input) {
+      if (ch === 'y' || ch === 'Y') return onSubmit(true)
+      if (ch === 'n' || ch === 'N') return onSubmit(false)
+      if (ch === '\r' || ch === '\n') return onSubmit(defaultValue)
+      if (ch === '\u0003') return onCancel()
+    }
   })
   return (
     <Text>

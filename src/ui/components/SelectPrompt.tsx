@@ -26,9 +26,15 @@ export function SelectPrompt<T>({message, choices, initialIndex = 0, onSubmit, o
     if (key.upArrow) return setIndex((i) => (i - 1 + choices.length) % choices.length)
     if (key.downArrow) return setIndex((i) => (i + 1) % choices.length)
     if (key.return) return onSubmit(choices[index].value)
-    // Fast typing can deliver several keys in one chunk ("jjk"): apply each.
-    const moves = [...input].reduce((n, c) => n + (c === 'j' ? 1 : c === 'k' ? -1 : 0), 0)
-    if (moves !== 0) setIndex((i) => (((i + moves) % choices.length) + choices.length) % choices.length)
+    if (key.ctrl || key.meta) return
+    // Fast typing, tmux or a paste can deliver several keys in one chunk ("jj\r"): apply each.
+    let next = index
+    for (const c of input) {
+      if (c === 'j' || c === 'k') next = (((next + (c === 'j' ? 1 : -1)) % choices.length) + choices.length) % choices.length
+      else if (c === '\r' || c === '\n') return onSubmit(choices[next].value)
+      else if (c === '\u0003') return onCancel()
+    }
+    if (next !== index) setIndex(next)
   })
   return (
     <Box flexDirection="column">

@@ -1,6 +1,8 @@
-import {Box, Text, useInput} from 'ink'
+import {Box, Text} from 'ink'
 import React, {useState} from 'react'
 
+import {findControlCharacter} from '../../input.js'
+import {useTextInput} from '../hooks/use-text-input.js'
 import {theme} from '../theme.js'
 
 export interface TextPromptProps {
@@ -10,31 +12,39 @@ export interface TextPromptProps {
   mask?: boolean
   /** Returned when the user presses Enter on an empty answer. */
   defaultValue?: string
+  /** Line breaks inside a paste become spaces (a mnemonic pasted over several lines). */
+  joinLines?: boolean
   /** Returns an error message for a bad answer, or undefined. */
   validate?: (value: string) => string | undefined
   onSubmit: (value: string) => void
   onCancel: () => void
 }
 
-/** One line of input; Enter submits, Esc or Ctrl-C cancels. */
-export function TextPrompt({message, mask, defaultValue, validate, onSubmit, onCancel}: TextPromptProps): React.ReactElement {
-  const [value, setValue] = useState('')
+/**
+ * One line of input; Enter submits, Esc or Ctrl-C cancels. The answer is trimmed, and one that
+ * holds a control character (a Tab in a paste, say) is refused and asked again: it could not be
+ * typed back, and on chain or as a passphrase it would be lost (ux-test D2).
+ */
+export function TextPrompt({message, mask, defaultValue, joinLines, validate, onSubmit, onCancel}: TextPromptProps): React.ReactElement {
   const [error, setError] = useState<string | undefined>()
-  useInput((input, key) => {
-    if (key.escape || (key.ctrl && input === 'c')) return onCancel()
-    if (key.return) {
-      const answer = value === '' && defaultValue !== undefined ? defaultValue : value
+  const input = useTextInput({
+    joinLines,
+    onCancel,
+    onEdit: () => setError(undefined),
+    onSubmit: (typed) => {
+      const trimmed = typed.trim()
+      const answer = trimmed === '' && defaultValue !== undefined ? defaultValue : trimmed
+      const control = findControlCharacter(answer)
+      if (control) {
+        input.clear()
+        return setError(`That answer held ${control}; control characters are not allowed. Type it again.`)
+      }
       const problem = validate?.(answer)
       if (problem) return setError(problem)
-      return onSubmit(answer)
-    }
-    if (key.backspace || key.delete) return setValue((v) => v.slice(0, -1))
-    if (input && !key.ctrl && !key.meta) {
-      setError(undefined)
-      setValue((v) => v + input)
-    }
+      onSubmit(answer)
+    },
   })
-  const shown = mask ? '*'.repeat(value.length) : value
+  const shown = mask ? '*'.repeat(Array.from(input.value).length) : input.value
   return (
     <Box flexDirection="column">
       <Text>

@@ -197,7 +197,15 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
 
   it('closes by label and reports unknown deployments', async () => {
     const a = await chain.edge('deploy', HELLO, '--yes', '--json', '--label', 'batch=x')
-    const closed = await chain.edge('close', '--label', 'batch=x', '--json')
+    // Without a terminal, --label and --all close nothing unless --yes is given (D10).
+    const byLabel = await chain.edge('close', '--label', 'batch=x', '--json')
+    expect(byLabel.error?.oclif?.exit).toBe(2)
+    expect(byLabel.json.error).toMatchObject({code: 'prompt_unavailable', hint: 'Pass --yes.'})
+    const all = await chain.edge('close', '--all')
+    expect(all.error?.oclif?.exit).toBe(2)
+    expect(all.stderr).toContain('Pass --yes.')
+    expect(await activeDeployments()).toContain(BigInt(a.json.result.dseq))
+    const closed = await chain.edge('close', '--label', 'batch=x', '--yes', '--json')
     expect(closed.json.result.closed.map((c: {dseq: string}) => c.dseq)).toEqual([a.json.result.dseq])
     const missing = await chain.edge('close', '999999', '--json')
     expect(missing.error?.oclif?.exit).toBe(2)

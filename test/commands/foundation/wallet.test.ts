@@ -1,9 +1,12 @@
-import {mkdtempSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {runCommand} from '@oclif/test'
 import {afterEach, describe, expect, it} from 'vitest'
+
+import {Keystore} from '../../../src/config/keystore.js'
+import {generateMnemonic} from '../../../src/config/mnemonic.js'
 import {CORPUS} from '../../helpers/corpus.js'
 
 const root = join(import.meta.dirname, '../../..')
@@ -83,6 +86,66 @@ describe('edge wallet (in-process)', () => {
     expect(error?.oclif?.exit).toBe(6)
     expect(JSON.parse(stdout).error.code).toBe('chain_unreachable')
     expect(stderr).not.toMatch(/\n\s+at /)
+  })
+})
+
+describe('edge wallet: nothing lost at the first prompts (issue 11)', () => {
+  it('refuses to encrypt a new key under an EDGE_PASSPHRASE with a control character or space at an end, without echoing it (D2)', async () => {
+    for (const [passphrase, named] of [
+      ['passphrase1\r', 'carriage return'],
+      ['pass\tphrase1', 'tab'],
+      [' passphrase1', 'whitespace'],
+    ]) {
+      const {keys} = setup({EDGE_PASSPHRASE: passphrase})
+      const {stdout, stderr, error} = await runCommand(['wallet', 'create', 'bob', '--json'], {root})
+      expect(error?.oclif?.exit, named).toBe(2)
+      const {error: e} = JSON.parse(stdout)
+      expect(e, named).toMatchObject({code: 'bad_passphrase', message: expect.stringContaining(named), hint: expect.stringContaining('EDGE_PASSPHRASE')})
+      expect(stdout + stderr, named).not.toContain('passphrase1')
+      expect(existsSync(join(keys, 'bob.json')), named).toBe(false)
+    }
+  })
+
+  it('keeps the key in use when another is created or imported, and says how to switch (D12)', async () => {
+    const {keys} = setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw'})
+    // edge dev made its key; on the local network it signs without being selected.
+    await new Keystore(keys).add('dev', generateMnemonic(24), '', {dev: true})
+    const created = await runCommand(['wallet', 'create', 'alice', '--network', 'local', '--json'], {root})
+    expect(JSON.parse(created.stdout).result).toMatchObject({name: 'alice', selected: false, signingKey: 'dev'})
+    const text = await runCommand(['wallet', 'create', 'carol', '--network', 'local'], {root})
+    expect(text.stdout).toContain('Commands still sign with dev; to sign with carol, run `edge wallet use carol`.')
+    process.env.EDGE_MNEMONIC = VECTOR
+    const viaImport = await runCommand(['wallet', 'import', 'vec2', '--network', 'local', '--json'], {root})
+    delete process.env.EDGE_MNEMONIC
+    expect(JSON.parse(viaImport.stdout).result).toMatchObject({name: 'vec2', selected: false, signingKey: 'dev'})
+    const list = JSON.parse((await runCommand(['wallet', 'list', '--network', 'local', '--json'], {root})).stdout).result
+    expect(list.filter((k: {selected: boolean}) => k.selected).map((k: {name: string}) => k.name)).toEqual(['dev'])
+
+    // After `edge wallet use`, that choice is kept too.
+    await runCommand(['wallet', 'use', 'alice'], {root})
+    const next = await runCommand(['wallet', 'create', 'dave', '--network', 'local', '--json'], {root})
+    expect(JSON.parse(next.stdout).result).toMatchObject({selected: false, signingKey: 'alice'})
+  })
+
+  it('selects a new key when none is in use, and says so (D12)', async () => {
+    setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw'})
+    const {stdout} = await runCommand(['wallet', 'create', 'first', '--network', 'mainnet'], {root})
+    expect(stdout).toContain('Selected first: commands sign with it by default.')
+    const json = JSON.parse((await runCommand(['wallet', 'show', '--network', 'mainnet', '--json'], {root})).stdout).result
+    expect(json).toMatchObject({name: 'first', selected: true, source: 'keystore'})
+  })
+
+  it('wallet show honours EDGE_MNEMONIC like every other command, and never shows its words', async () => {
+    setup({EDGE_MNEMONIC: VECTOR})
+    const json = await runCommand(['wallet', 'show', '--json'], {root})
+    expect(json.error).toBeUndefined()
+    expect(JSON.parse(json.stdout).result).toEqual({address: 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh', selected: true, source: 'env'})
+    const text = await runCommand(['wallet', 'show'], {root})
+    expect(text.stdout).toContain('from EDGE_MNEMONIC')
+    expect(text.stdout).toContain('akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh')
+    for (const output of [json.stdout, text.stdout, text.stderr]) {
+      for (const word of VECTOR.split(' ')) expect(output).not.toMatch(new RegExp(`\\b${word}\\b`))
+    }
   })
 })
 

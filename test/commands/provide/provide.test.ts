@@ -1,4 +1,4 @@
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -10,6 +10,7 @@ import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {openSettings} from '../../../src/config/settings.js'
 import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
+import {edgeInProcessExact} from '../in-process.js'
 
 const root = resolve(import.meta.dirname, '../../..')
 let dir: string
@@ -168,7 +169,7 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
   it('init names the flag that is wrong: --cpu, --deposit, --ingress-listen (exit 2)', async () => {
     for (const [flag, value] of [['--cpu', 'lots'], ['--deposit', 'half'], ['--ingress-listen', 'localhost']]) {
       const {error, json} = await edge('provide', 'init', '--name', 'badflag', '--host-uri', 'https://127.0.0.1:18445', '--runtime', 'process', '--no-register', flag, value, '--json')
-      expect(error?.oclif?.exit, flag).toBe(2)
+      expect(error?.oclif?.exit, `${flag} ${JSON.stringify(json)}`).toBe(2)
       expect(json.error.message, flag).toContain(`${flag} "${value}"`)
       expect(json.error.hint, flag).toBeTruthy()
     }
@@ -178,5 +179,44 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
     const {error, json} = await edge('provide', 'init', '--name', 'plain', '--host-uri', 'http://127.0.0.1:80', '--no-register', '--json')
     expect(error?.oclif?.exit).toBe(2)
     expect(json.error.message).toMatch(/https/)
+  })
+
+  it('never registers an attribute or host URI holding a control character, from a flag or from provider.yaml (D2)', async () => {
+    const base = ['provide', 'init', '--name', 'ctl', '--runtime', 'process', '--json']
+    for (const [flag, value, named] of [
+      ['--region', 'eu-west\r', 'carriage return'],
+      ['--attribute', 'organization=acme\t', 'tab'],
+      ['--host-uri', 'https://127.0.0.1:18446\r', 'carriage return'],
+    ]) {
+      const args = flag === '--host-uri' ? [...base, flag, value] : [...base, '--host-uri', 'https://127.0.0.1:18446', flag, value]
+      const {error, json} = await edgeInProcessExact(args)
+      expect(error?.oclif?.exit, flag).toBe(2)
+      expect(json.error.message, flag).toContain(named)
+      expect(existsSync(join(dir, 'data', 'provider', 'ctl', 'provider.yaml')), flag).toBe(false)
+    }
+
+    // A provider.yaml written by an edge that kept the CR of a pasted answer, or edited by hand.
+    const ok = await edge(...base, '--host-uri', 'https://127.0.0.1:18446', '--region', 'eu-west', '--no-register')
+    expect(ok.error).toBeUndefined()
+    const file = ok.json.result.configPath
+    writeFileSync(file, readFileSync(file, 'utf8').replace('region: eu-west', 'region: "eu-west\\r"'))
+    expect(parse(readFileSync(file, 'utf8')).attributes.region).toBe('eu-west\r')
+    for (const command of [['provide', 'init', '--name', 'ctl', '--json'], ['provide', 'start', '--name', 'ctl', '--json']]) {
+      const {error, json} = await edge(...command)
+      expect(error?.oclif?.exit, command[1]).toBe(2)
+      expect(json.error, command[1]).toMatchObject({code: 'bad_provider_field', message: expect.stringContaining('"region" holds a carriage return')})
+      expect(json.error.hint, command[1]).toContain(file)
+    }
+    const {AkashMarket} = await import('../../../src/market/akash/akash-market.js')
+    const market = await AkashMarket.open({...BUILT_IN_NETWORKS.local, ...devnet.endpoints, blockTimeMs: 200})
+    try {
+      expect(await market.provider(ok.json.result.address)).toBeUndefined()
+    } finally {
+      await market.close()
+    }
+    // Naming the region again replaces the bad value.
+    const fixed = await edge('provide', 'init', '--name', 'ctl', '--region', 'eu-west', '--no-register', '--json')
+    expect(fixed.error).toBeUndefined()
+    expect(parse(readFileSync(file, 'utf8')).attributes.region).toBe('eu-west')
   })
 })

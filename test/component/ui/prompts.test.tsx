@@ -1,3 +1,5 @@
+import {EventEmitter} from 'node:events'
+
 import {render} from 'ink-testing-library'
 import React from 'react'
 import {describe, expect, it, vi} from 'vitest'
@@ -5,7 +7,8 @@ import {describe, expect, it, vi} from 'vitest'
 import {ConfirmPrompt} from '../../../src/ui/components/ConfirmPrompt.js'
 import {SelectPrompt} from '../../../src/ui/components/SelectPrompt.js'
 import {TextPrompt} from '../../../src/ui/components/TextPrompt.js'
-import {promptSelect} from '../../../src/ui/prompts.js'
+import {applyTyped} from '../../../src/ui/hooks/use-text-input.js'
+import {type PromptIo, promptConfirm, promptPassword, promptSelect, promptText} from '../../../src/ui/prompts.js'
 
 const tick = () => new Promise((r) => setTimeout(r, 30))
 
@@ -65,5 +68,140 @@ describe('prompts', () => {
       exitCode: 2,
       hint: 'Pass --template.',
     })
+  })
+})
+
+/** A terminal for the prompt functions (the same shape ink-testing-library gives components). */
+function fakeTerminal(): PromptIo & {type(chunk: string): void; frames: string[]} {
+  const frames: string[] = []
+  const stdout = Object.assign(new EventEmitter(), {columns: 100, rows: 40, isTTY: true, write: (frame: string) => frames.push(frame) > 0})
+  let pending: string | null = null
+  const stdin = Object.assign(new EventEmitter(), {
+    isTTY: true,
+    setEncoding() {},
+    setRawMode() {},
+    resume() {},
+    pause() {},
+    ref() {},
+    unref() {},
+    read: () => {
+      const data = pending
+      pending = null
+      return data
+    },
+  })
+  return {
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    frames,
+    type(chunk: string) {
+      pending = chunk
+      stdin.emit('readable')
+    },
+  }
+}
+
+/** Types `chunk` into the prompt once it is mounted; resolves with what the prompt resolves to. */
+async function answer<T>(io: ReturnType<typeof fakeTerminal>, prompt: Promise<T>, ...chunks: string[]): Promise<T> {
+  for (const chunk of chunks) {
+    await tick()
+    io.type(chunk)
+  }
+  return prompt
+}
+
+describe('text arriving with its Enter in one read (paste, tmux send-keys, slow SSH: ux-test D2)', () => {
+  it('submits a masked passphrase typed with its CR as ONE chunk, without the CR, and never shows it', async () => {
+    const onSubmit = vi.fn()
+    const {stdin, lastFrame, frames} = render(<TextPrompt message="Passphrase" mask onSubmit={onSubmit} onCancel={() => {}} />)
+    await tick()
+    stdin.write('passphrase1\r')
+    await tick()
+    expect(onSubmit).toHaveBeenCalledTimes(1)
+    expect(onSubmit).toHaveBeenCalledWith('passphrase1')
+    for (const frame of [...frames, lastFrame() ?? '']) expect(frame).not.toContain('passphrase1')
+  })
+
+  it('submits on LF as on CR, trims the answer, and takes the default on an empty one', async () => {
+    const onSubmit = vi.fn()
+    const {stdin} = render(<TextPrompt message="Region" onSubmit={onSubmit} onCancel={() => {}} />)
+    await tick()
+    stdin.write('  eu-west \n')
+    await tick()
+    expect(onSubmit).toHaveBeenCalledWith('eu-west')
+
+    const withDefault = vi.fn()
+    const other = render(<TextPrompt message="Price cap" defaultValue="1usd/h" onSubmit={withDefault} onCancel={() => {}} />)
+    await tick()
+    other.stdin.write('   \r')
+    await tick()
+    expect(withDefault).toHaveBeenCalledWith('1usd/h')
+  })
+
+  it('refuses a control character with a message naming it, and asks again from an empty field', async () => {
+    const onSubmit = vi.fn()
+    const {stdin, lastFrame} = render(<TextPrompt message="Region" onSubmit={onSubmit} onCancel={() => {}} />)
+    await tick()
+    stdin.write('eu\twest\r')
+    await tick()
+    expect(onSubmit).not.toHaveBeenCalled()
+    expect(lastFrame()).toContain('a tab (\\t)')
+    expect(lastFrame()).toContain('Type it again')
+    stdin.write('eu-west\r')
+    await tick()
+    expect(onSubmit).toHaveBeenCalledWith('eu-west')
+  })
+
+  it('keeps erasing, Ctrl-U and Ctrl-C inside a chunk as keys', async () => {
+    expect(applyTyped('', 'abc\u007F\u007Fd\r')).toEqual({value: 'ad', then: 'submit'})
+    expect(applyTyped('old', '\u0015new')).toEqual({value: 'new'})
+    expect(applyTyped('x', 'y\u0003z')).toEqual({value: 'xy', then: 'cancel'})
+    expect(applyTyped('', 'one\rtwo')).toEqual({value: 'one', then: 'submit'})
+    expect(applyTyped('', 'a b\r\nc\td\n', true)).toEqual({value: 'a b c d', then: 'submit'})
+  })
+
+  it('sees every chunk when two arrive before React renders again', async () => {
+    const onSubmit = vi.fn()
+    const {stdin} = render(<TextPrompt message="Passphrase" mask onSubmit={onSubmit} onCancel={() => {}} />)
+    await tick()
+    stdin.write('pass')
+    stdin.write('phrase1')
+    stdin.write('\r')
+    await tick()
+    expect(onSubmit).toHaveBeenCalledWith('passphrase1')
+  })
+
+  it('answers a confirmation and a choice whose Enter came in the same chunk', async () => {
+    const yes = vi.fn()
+    render(<ConfirmPrompt message="Close?" defaultValue={false} onSubmit={yes} onCancel={() => {}} />).stdin.write('y\r')
+    const no = vi.fn()
+    render(<ConfirmPrompt message="Deposit?" defaultValue={true} onSubmit={no} onCancel={() => {}} />).stdin.write('n\r')
+    const picked = vi.fn()
+    const select = render(<SelectPrompt message="Template?" choices={[{label: 'a', value: 1}, {label: 'b', value: 2}, {label: 'c', value: 3}]} onSubmit={picked} onCancel={() => {}} />)
+    await tick()
+    select.stdin.write('jj\r')
+    await tick()
+    expect(yes).toHaveBeenCalledWith(true)
+    expect(no).toHaveBeenCalledWith(false)
+    expect(picked).toHaveBeenCalledWith(3)
+  })
+
+  it('the prompt functions every command uses resolve to the answer without its CR', async () => {
+    // promptPassword: wallet create/import passphrases, the unlock prompt; promptText: init and
+    // provide init (host URI, region, prices); promptConfirm: close, deposit, mint, dev reset.
+    let io = fakeTerminal()
+    expect(await answer(io, promptPassword({interactive: true, replacement: 'EDGE_PASSPHRASE', message: 'Passphrase', io}), 'passphrase1\r')).toBe('passphrase1')
+    expect(io.frames.join('')).not.toContain('passphrase1')
+    io = fakeTerminal()
+    expect(await answer(io, promptText({interactive: true, replacement: '--region', message: 'Region', io}), 'eu-west\r')).toBe('eu-west')
+    io = fakeTerminal()
+    expect(await answer(io, promptConfirm({interactive: true, replacement: '--yes', message: 'Go?', io}), 'y\r')).toBe(true)
+    io = fakeTerminal()
+    const validate = (v: string) => (v.length < 8 ? 'Use at least 8 characters.' : undefined)
+    expect(await answer(io, promptPassword({interactive: true, replacement: 'X', message: 'New', validate, io}), 'short\r', 'er than that\r')).toBe('shorter than that')
+    expect(io.frames.join('')).toContain('Use at least 8 characters.')
+    io = fakeTerminal()
+    const words = 'w1 w2 w3\nw4 w5 w6\n'
+    expect(await answer(io, promptPassword({interactive: true, replacement: 'X', message: 'Mnemonic', joinLines: true, io}), words)).toBe('w1 w2 w3 w4 w5 w6')
   })
 })

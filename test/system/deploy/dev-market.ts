@@ -50,7 +50,7 @@ export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<D
 async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSocket): Promise<void> {
   // Closing every deployment first lets the providers tear their workloads down; a provider
   // stopped with leases still running keeps them (it is restart-safe by design).
-  await edge(['close', '--all'], {timeout: 60_000}).catch(() => undefined)
+  await edge(['close', '--all', '--yes'], {timeout: 60_000}).catch(() => undefined)
   await new Promise((r) => setTimeout(r, 2000))
   await edge(['dev', 'stop'], {timeout: 60_000}).catch(() => undefined)
   // Local providers are separate processes started for this home; end each by its pid file.
