@@ -88,9 +88,12 @@ export function formatBytes(bytes: bigint | number): string {
   return `${text} ${units[i]}`
 }
 
-/** CPUs in words: `4`, `0.5`, `1.25`. */
+/** CPUs as a number: `4`, `0.5`, `1.25`. */
 export function formatCpus(cpus: number): string {
   return Number.isInteger(cpus) ? String(cpus) : String(Math.round(cpus * 1000) / 1000)
 }
+
+/** CPUs in words: `1 CPU`, `0.5 CPU`, `4 CPUs`. */
+export const cpusText = (cpus: number) => `${formatCpus(cpus)} CPU${cpus > 1 ? 's' : ''}`
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`

@@ -15,7 +15,7 @@
  * parallel speed-up = N × chunks-per-worker-in-parallel / chunks-alone (hyper-threads sharing a core
  * lower this on an honest host). The verdict uses CPUs busy; the speed-up is evidence and warns.
  */
-import {type VerifyCheck, failCheck, formatCpus, passCheck, skipCheck, warnCheck} from '../check.js'
+import {type VerifyCheck, cpusText, failCheck, formatCpus, passCheck, skipCheck, warnCheck} from '../check.js'
 import type {Exec} from '../exec.js'
 import {keyValues} from './memory.js'
 import {SHELL_PRELUDE} from './shell.js'
@@ -131,8 +131,8 @@ export function judgeCpu(r: CpuDemandResult, paidMillis: number): VerifyCheck {
   const share = busy / expected
   const said = `${busy.toFixed(2)} CPUs busy with ${r.workers} worker${r.workers === 1 ? '' : 's'}`
   const throttled = r.throttledPeriods ? ` (the cgroup throttled it ${r.throttledPeriods} times)` : ''
-  if (share < CPU_FAIL_BELOW) return failCheck('demand.cpu', `the lease pays for ${formatCpus(paid)} CPUs; the container delivered ${said}${throttled}`, evidence)
-  if (share < CPU_WARN_BELOW) return warnCheck('demand.cpu', `the lease pays for ${formatCpus(paid)} CPUs; the container delivered ${said}${throttled}: a busy host, or fewer CPUs`, evidence)
+  if (share < CPU_FAIL_BELOW) return failCheck('demand.cpu', `the lease pays for ${cpusText(paid)}; the container delivered ${said}${throttled}`, evidence)
+  if (share < CPU_WARN_BELOW) return warnCheck('demand.cpu', `the lease pays for ${cpusText(paid)}; the container delivered ${said}${throttled}: a busy host, or fewer CPUs`, evidence)
   if (speedup !== undefined && r.workers > 1 && speedup < r.workers * 0.5) {
     return warnCheck('demand.cpu', `${said}, but together they ran ${speedup.toFixed(1)}× one alone: the CPUs share cores (hyper-threads) or run slower when all are busy`, evidence)
   }

@@ -7,7 +7,7 @@
  * (memory rounded down to a page), so a limit 1% short is a lie or a misconfiguration either way,
  * and more than was paid for is never a failure.
  */
-import {type VerifyCheck, failCheck, formatBytes, formatCpus, passCheck, plural, skipCheck, warnCheck} from '../check.js'
+import {type VerifyCheck, cpusText, failCheck, formatBytes, formatCpus, passCheck, plural, skipCheck, warnCheck} from '../check.js'
 import type {LeaseClaim} from './claim.js'
 import {compareGpus} from './compare-gpu.js'
 import type {DiskFact, ProbeFacts} from './parse.js'
@@ -42,12 +42,12 @@ export function compareCpu(facts: ProbeFacts, claim: LeaseClaim): VerifyCheck {
     online_cpus: facts.cpu.online ?? facts.cpu.processors,
   }
   if (quota && quota.value < paid * LIMIT_TOLERANCE) {
-    return failCheck('probe.cpu', `the lease pays for ${formatCpus(paid)} CPUs; the container's cgroup allows ${formatCpus(quota.value)}`, evidence)
+    return failCheck('probe.cpu', `the lease pays for ${cpusText(paid)}; the container's cgroup allows ${formatCpus(quota.value)}`, evidence)
   }
   if (placeable !== undefined && placeable < Math.ceil(paid * LIMIT_TOLERANCE)) {
-    return failCheck('probe.cpu', `the lease pays for ${formatCpus(paid)} CPUs; the container can run on only ${plural(placeable, 'CPU')}`, evidence)
+    return failCheck('probe.cpu', `the lease pays for ${cpusText(paid)}; the container can run on only ${plural(placeable, 'CPU')}`, evidence)
   }
-  if (quota) return passCheck('probe.cpu', `the cgroup allows ${formatCpus(quota.value)} CPUs; the lease pays for ${formatCpus(paid)}`, evidence)
+  if (quota) return passCheck('probe.cpu', `the cgroup allows ${cpusText(quota.value)}; the lease pays for ${formatCpus(paid)}`, evidence)
   if (placeable !== undefined) {
     return passCheck('probe.cpu', `no cgroup CPU quota; the container may run on ${plural(placeable, 'CPU')} (shared), the lease pays for ${formatCpus(paid)}`, evidence)
   }
