@@ -25,7 +25,7 @@ workers=$1; span=$2
 emit demand cpu/1
 [ -r /proc/uptime ] || { emit unavailable "the container has no /proc/uptime"; emit end ok; exit 0; }
 [ -r /proc/self/stat ] || { emit unavailable "the container has no /proc/self/stat"; emit end ok; exit 0; }
-tck=100; have getconf && tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
+tck=100; have getconf && tck=$(getconf CLK_TCK 2>/dev/null); case $tck in ''|*[!0-9]*) tck=100 ;; esac
 emit clk_tck "$tck"
 spin() { i=0; while [ $i -lt $1 ]; do i=$((i + 1)); done; }
 # Work for $span centiseconds of wall time in chunks of k; prints the chunk count.

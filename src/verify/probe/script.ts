@@ -174,7 +174,8 @@ fi
 # What nvidia-smi claims (a shim can claim anything; the comparison above is the point).
 if have nvidia-smi; then
   emit smi.path "$(command -v nvidia-smi)"
-  if have timeout; then
+  # Old busybox timeout wants -t SECS; try the form first so a usage error is not read as nvidia-smi's.
+  if have timeout && timeout 5 true >/dev/null 2>&1; then
     out=$(timeout 20 nvidia-smi --query-gpu=name,memory.total,uuid,pci.bus_id --format=csv,noheader 2>&1); rc=$?
   else
     out=$(nvidia-smi --query-gpu=name,memory.total,uuid,pci.bus_id --format=csv,noheader 2>&1); rc=$?

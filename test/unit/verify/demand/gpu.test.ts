@@ -35,7 +35,7 @@ describe('GPU demand where the image has no tool for it (real runs)', () => {
 })
 
 describe.runIf(hasPython)('the GPU workload script, on a stand-in for torch (its whole flow, on the CPU)', () => {
-  const exec = (lie: boolean) => localExec({...process.env, PYTHONPATH: FAKE_TORCH, EDGE_GPU_DEMAND_DEVICE: 'cpu', EDGE_FAKE_TORCH_LIE: lie ? '1' : ''})
+  const exec = (lie: boolean) => localExec({...process.env, PYTHONPATH: FAKE_TORCH, PYTHONDONTWRITEBYTECODE: '1', EDGE_GPU_DEMAND_DEVICE: 'cpu', EDGE_FAKE_TORCH_LIE: lie ? '1' : ''})
 
   it('runs the seeded matmul, the copies and the fill with its read-back, and prints one JSON result', async () => {
     const out = await exec(false)(gpuDemandArgv({seed: 42, fraction: 0.85, seconds: 0.1, vramBytes: 2n << 20n}), {timeoutMs: 60_000})

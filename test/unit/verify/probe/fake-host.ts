@@ -27,6 +27,9 @@ export interface FakeHost {
   kernelGpus?: FakeGpu[]
   /** Extra NVIDIA display functions on the host's PCI bus, beyond the kernel's. */
   extraPciGpus?: FakeGpu[]
+  /** The container's cgroup v2 path (default `/`) and limits set on its levels, root first. */
+  cgroupPath?: string
+  levels?: Record<string, {cpuMax?: string; memoryMax?: string}>
   /** /dev/nvidiaN nodes (default: one per kernel GPU). */
   devNodes?: number
   /** Lines the nvidia-smi shim prints; undefined = no nvidia-smi. */
@@ -55,13 +58,17 @@ export function fakeHost(host: FakeHost): {root: string; env: NodeJS.ProcessEnv}
     Array.from({length: cpus}, (_, i) => `processor\t: ${i}\nvendor_id\t: GenuineIntel\nmodel name\t: ${host.cpuModel ?? 'Intel(R) Xeon(R) Platinum 8480+'}\n\n`).join(''),
   )
   file('proc/self/status', `Name:\tsh\nCpus_allowed_list:\t0-${cpus - 1}\n`)
-  file('proc/self/cgroup', '0::/\n')
+  file('proc/self/cgroup', `0::${host.cgroupPath ?? '/'}\n`)
   file('proc/meminfo', `MemTotal:       ${host.memTotalKb ?? 263_000_000} kB\nMemAvailable:   ${Math.floor((host.memTotalKb ?? 263_000_000) * 0.9)} kB\nSwapTotal:             0 kB\n`)
   file('sys/devices/system/cpu/online', `0-${cpus - 1}\n`)
   file('sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory pids\n')
   file('sys/fs/cgroup/cpu.max', `${host.cpuMax ?? 'max 100000'}\n`)
   file('sys/fs/cgroup/memory.max', `${host.memoryMax ?? 'max'}\n`)
   file('sys/fs/cgroup/cpuset.cpus.effective', `0-${cpus - 1}\n`)
+  for (const [path, limits] of Object.entries(host.levels ?? {})) {
+    if (limits.cpuMax) file(`sys/fs/cgroup${path}/cpu.max`, `${limits.cpuMax}\n`)
+    if (limits.memoryMax) file(`sys/fs/cgroup${path}/memory.max`, `${limits.memoryMax}\n`)
+  }
   mkdirSync(join(root, 'sys/bus/pci/devices'), {recursive: true})
   const kernel = host.kernelGpus ?? []
   if (kernel.length > 0 || host.smiLines) {

@@ -82,6 +82,20 @@ describe('the probe against fake hosts (the real script reads a fake /proc and /
     expect(byId(checks, 'probe.memory')).toMatchObject({status: 'fail', reason: "the lease pays for 4 GiB of memory; the container's cgroup allows 1 GiB"})
   })
 
+  it('walks a cgroup v2 path to the root and takes the tightest limit on the way (a Kubernetes pod-level limit)', async () => {
+    // Given a container cgroup without limits inside a pod cgroup that has them
+    const facts = await probe({
+      cgroupPath: '/kubepods/pod1/c1',
+      levels: {'/kubepods': {memoryMax: 'max'}, '/kubepods/pod1': {cpuMax: '150000 100000', memoryMax: String(2n * GiB)}, '/kubepods/pod1/c1': {cpuMax: 'max 100000', memoryMax: 'max'}},
+    })
+
+    expect(facts.cgroup.cpuQuota).toEqual({value: 1.5, dir: expect.stringMatching(/\/sys\/fs\/cgroup\/kubepods\/pod1$/)})
+    expect(facts.cgroup.memoryLimit).toEqual({value: 2n * GiB, dir: expect.stringMatching(/\/sys\/fs\/cgroup\/kubepods\/pod1$/)})
+    const checks = compareProbe(facts, {...eightH100, gpu: {units: 0, accept: []}})
+    expect(byId(checks, 'probe.cpu')?.reason).toBe("the lease pays for 4 CPUs; the container's cgroup allows 1.5")
+    expect(byId(checks, 'probe.memory')?.reason).toBe("the lease pays for 4 GiB of memory; the container's cgroup allows 2 GiB")
+  })
+
   it('catches a driver that names a model the PCI id contradicts (an RTX 4090 sold as an H100)', async () => {
     // Given a procfs and shim that say H100 on a card whose PCI id is an RTX 4090's
     const liar = {...H100(0), device: '0x2684'}
