@@ -1,12 +1,10 @@
-import Long from 'long'
-
 import type {PageRequest, PageResponse, Store} from './types.js'
 
 const DEFAULT_LIMIT = 100
 const MAX_LIMIT = 1000
 
 /** Fixed-width decimal so that string order is numeric order (uint64 fits in 20 digits). */
-export function padUint(value: bigint | number | Long | string): string {
+export function padUint(value: bigint | number | string): string {
   return value.toString().padStart(20, '0')
 }
 
@@ -53,7 +51,7 @@ export function paginate<T>(
     items,
     pagination: {
       nextKey: nextKey === undefined ? new Uint8Array() : new TextEncoder().encode(nextKey),
-      total: Long.fromNumber(countTotal ? total : 0, true),
+      total: BigInt(countTotal ? total : 0),
     },
   }
 }

@@ -4,15 +4,13 @@
  * that register message routes, query routes and block hooks; the core owns everything else.
  *
  * Wire facts: messages and queries use the real protobuf types from
- * `@akashnetwork/chain-sdk/private-types/*` (ts-proto codecs). uint64 fields are `Long`.
+ * `@akashnetwork/chain-sdk/private-types/*` (ts-proto codecs). uint64 and int64 fields are `bigint`.
  * `DecCoin.amount` on the wire is a LegacyDec: an integer string scaled by 10^18. BUT chain-sdk's
  * codecs (private types included) are patched: after `decode`, and before `encode`, a DecCoin amount
  * (and escrow `Balance.amount`, bme LegacyDec fields) is a HUMAN decimal string such as "1.5"
  * (verified: encode({amount:'1.5'}) puts "1500000000000000000" on the wire; decode gives "1.5" back).
  * So code that holds decoded messages works with decimal strings; convert with exact decimal math.
  */
-import type Long from 'long'
-
 /** A ts-proto message codec, as chain-sdk's private types export them. */
 export interface ProtoCodec<T = any> {
   readonly $type: string
@@ -172,13 +170,13 @@ export interface Module {
 /** Cosmos pagination, as `cosmos.base.query.v1beta1.PageRequest` carries it. */
 export interface PageRequest {
   key?: Uint8Array
-  offset?: Long | number
-  limit?: Long | number
+  offset?: bigint | number
+  limit?: bigint | number
   countTotal?: boolean
   reverse?: boolean
 }
 
 export interface PageResponse {
   nextKey: Uint8Array
-  total: Long | number
+  total: bigint | number
 }

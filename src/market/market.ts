@@ -7,6 +7,7 @@
  * escrow balance as a LegacyDec scaled by 10^18 (see money.ts).
  */
 import type {NetworkContext} from '../config/networks.js'
+import type {GroupSpecProto} from '../sdl/types.js'
 
 export interface Coin {
   denom: string
@@ -241,11 +242,17 @@ export interface MarketQueries {
 export interface CreateDeploymentInput {
   dseq: bigint
   /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals, as chain-sdk's codecs take them). */
-  groups: unknown[]
+  groups: GroupSpecProto[]
   hash: Uint8Array
   deposit: Coin
   /** Recorded on chain with the transaction (edge puts an idempotency marker here). */
   memo?: string
+}
+
+/** One entry of `MsgCreateBid.resources_offer`, as chain-sdk's codecs take it. */
+export interface ResourceOfferInput {
+  resources: GroupSpecProto['resources'][number]['resource']
+  count: number
 }
 
 /** Transactions, signed by the market's signer. Each resolves once the tx is in a block. */
@@ -257,7 +264,7 @@ export interface MarketTransactions {
   deposit(dseq: bigint, amount: Coin): Promise<TxResult>
   createLease(bid: BidId): Promise<TxResult>
   closeLease(lease: LeaseId): Promise<TxResult>
-  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: unknown[]}): Promise<TxResult>
+  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: ResourceOfferInput[]}): Promise<TxResult>
   closeBid(bid: BidId, reason?: string): Promise<TxResult>
   withdrawLease(lease: LeaseId): Promise<TxResult>
   createProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult>

@@ -2,8 +2,6 @@ import type {BuiltGroup} from './build.js'
 import {decHuman, decLegacyString, decWire} from './dec.js'
 import type {DecCoinForms, GroupSpecJson, GroupSpecProto, ResourcesJson, ResourceValueProto} from './types.js'
 
-const encoder = new TextEncoder()
-
 export function decCoin(denom: string, scaled: bigint): DecCoinForms {
   return {denom, amount: decHuman(scaled), legacy: decLegacyString(scaled), wire: decWire(scaled), scaled}
 }
@@ -25,7 +23,7 @@ export function toGroupSpecJson(group: BuiltGroup): GroupSpecJson {
 }
 
 function rv(val: {val: string}): ResourceValueProto {
-  return {val: encoder.encode(val.val)}
+  return {val: BigInt(val.val)}
 }
 
 function resourcesProto(r: ResourcesJson): GroupSpecProto['resources'][number]['resource'] {

@@ -246,8 +246,8 @@ export interface GroupSpecJson {
 }
 
 export interface ResourceValueProto {
-  /** Bytes holding the decimal string of the value. */
-  val: Uint8Array
+  /** The value; chain-sdk's codec writes its decimal string on the wire (the field is `bytes`). */
+  val: bigint
 }
 
 /**

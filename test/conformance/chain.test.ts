@@ -11,7 +11,7 @@ import {Source} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {MsgSend} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {DirectSecp256k1HdWallet, Registry} from '@cosmjs/proto-signing'
 import {BroadcastTxError, type DeliverTxResponse, GasPrice, SigningStargateClient, StargateClient, defaultRegistryTypes} from '@cosmjs/stargate'
-import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx.js'
+import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../src/sdl/index.js'

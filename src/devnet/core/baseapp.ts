@@ -1,4 +1,4 @@
-import {TxMsgData} from 'cosmjs-types/cosmos/base/abci/v1beta1/abci.js'
+import {TxMsgData} from 'cosmjs-types/cosmos/base/abci/v1beta1/abci'
 
 import {AUTH_PARAMS} from '../modules/auth/index.js'
 import {AccountKeeper} from '../modules/auth/keeper.js'

@@ -1,5 +1,3 @@
-import Long from 'long'
-
 import type {ProtoCodec} from '../types.js'
 import {lookupCodec, lookupEnumZero} from './type-registry.js'
 
@@ -36,7 +34,7 @@ const MAX_DEPTH = 8
 const schemas = new WeakMap<object, Schema>()
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !Long.isLong(value) && !(value instanceof Date)
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)
 }
 
 function nest(path: PathStep[], leaf: unknown): unknown {
@@ -95,8 +93,8 @@ function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
           if (isAnyShape(made)) fields.push({kind: 'any', name, json})
           else fields.push({kind: 'message', name, json, schema: depth < MAX_DEPTH ? probe(root, here, depth + 1) : {fields: []}})
         } else fields.push({kind: 'nullable', name, json: jsonKey(new Date(0))})
-      } else if (Long.isLong(value)) {
-        fields.push({kind: 'scalar', name, json: jsonKey(Long.fromNumber(1, value.unsigned)), zero: '0'})
+      } else if (typeof value === 'bigint') {
+        fields.push({kind: 'scalar', name, json: jsonKey(1n), zero: '0'})
       } else if (value instanceof Uint8Array) {
         fields.push({kind: 'scalar', name, json: jsonKey(new Uint8Array([1])), zero: null})
       } else if (typeof value === 'string') {

@@ -1,7 +1,6 @@
 import {type KeyObject, createPublicKey, verify} from 'node:crypto'
 
 import {SignDoc} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
-import Long from 'long'
 
 /** secp256k1's group order n, and n/2: the SDK rejects signatures whose s is above it. */
 const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n
@@ -35,7 +34,7 @@ function isLowS(signature: Uint8Array): boolean {
 /** The SIGN_MODE_DIRECT sign bytes: the encoded SignDoc. */
 export function directSignBytes(bodyBytes: Uint8Array, authInfoBytes: Uint8Array, chainId: string, accountNumber: bigint): Uint8Array {
   return SignDoc.encode(
-    SignDoc.fromPartial({bodyBytes, authInfoBytes, chainId, accountNumber: Long.fromString(accountNumber.toString(), true)}),
+    SignDoc.fromPartial({bodyBytes, authInfoBytes, chainId, accountNumber: BigInt(accountNumber)}),
   ).finish()
 }
 

@@ -33,7 +33,6 @@ import {
 } from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {toBech32} from '@cosmjs/encoding'
 import {sha256} from '@noble/hashes/sha256'
-import Long from 'long'
 
 import {type DevApp, MempoolError} from '../app.js'
 import type {BlockRecord, TxRecord} from '../core/records.js'
@@ -43,8 +42,6 @@ import {txHash} from '../core/tx-decode.js'
 import type {AbciEvent} from '../types.js'
 import {type CometRenderer, COMET_VERSION} from './comet-json.js'
 
-const long = (n: number | bigint) => Long.fromString(n.toString())
-const ulong = (n: number | bigint) => Long.fromString(n.toString(), true)
 
 function decodeStoredTx(bytes: Uint8Array): Tx {
   const raw = TxRaw.decode(bytes)
@@ -59,7 +56,7 @@ function eventsProto(events: AbciEvent[]) {
 export function txResponse(app: DevApp, record: TxRecord): TxResponse {
   const time = app.db.blockTime(record.height)
   return TxResponse.fromPartial({
-    height: long(record.height),
+    height: BigInt(record.height),
     txhash: record.hash,
     codespace: record.result.codespace,
     code: record.result.code,
@@ -67,8 +64,8 @@ export function txResponse(app: DevApp, record: TxRecord): TxResponse {
     rawLog: record.result.log,
     logs: [],
     info: '',
-    gasWanted: long(record.result.gasWanted),
-    gasUsed: long(record.result.gasUsed),
+    gasWanted: BigInt(record.result.gasWanted),
+    gasUsed: BigInt(record.result.gasUsed),
     // Tx and TxRaw share one wire layout, so the stored bytes are the Any's value.
     tx: {typeUrl: '/cosmos.tx.v1beta1.Tx', value: record.tx},
     timestamp: time ? time.replace(/\.\d+Z$/, 'Z') : '',
@@ -92,7 +89,7 @@ export function registerTxService(app: DevApp): void {
       if (bytes.length === 0) throw invalidArgument('empty txBytes is not allowed')
       const r = app.simulate(bytes)
       return SimulateResponse.fromPartial({
-        gasInfo: {gasWanted: ulong(r.gasWanted), gasUsed: ulong(r.gasUsed)},
+        gasInfo: {gasWanted: BigInt(r.gasWanted), gasUsed: BigInt(r.gasUsed)},
         result: {data: r.data, log: r.log, events: eventsProto(r.events), msgResponses: r.msgResponses},
       })
     },
@@ -133,7 +130,7 @@ export function registerTxService(app: DevApp): void {
       return GetTxsEventResponse.fromPartial({
         txs: txs.map((t) => decodeStoredTx(t.tx)),
         txResponses: txs.map((t) => txResponse(app, t)),
-        total: ulong(total),
+        total: BigInt(total),
       })
     },
   })
@@ -163,7 +160,7 @@ export function registerTxService(app: DevApp): void {
         throw error
       }
       return BroadcastTxResponse.fromPartial({
-        txResponse: {txhash: r.hash, code: r.code, codespace: r.codespace, rawLog: r.log, gasWanted: long(r.gasWanted), gasUsed: long(r.gasUsed)},
+        txResponse: {txhash: r.hash, code: r.code, codespace: r.codespace, rawLog: r.log, gasWanted: BigInt(r.gasWanted), gasUsed: BigInt(r.gasUsed)},
       })
     },
   })
@@ -205,9 +202,9 @@ function blockProtos(renderer: CometRenderer, app: DevApp, block: BlockRecord): 
   const hashBytes = (hex: string) => Buffer.from(hex, 'hex')
   const h = renderer.headerJson(block) as Record<string, string>
   const header = {
-    version: {block: ulong(11), app: ulong(0)},
+    version: {block: BigInt(11), app: BigInt(0)},
     chainId: app.chainId,
-    height: long(block.height),
+    height: BigInt(block.height),
     time: new Date(block.time),
     lastBlockId: block.lastBlockHash.length
       ? {hash: block.lastBlockHash, partSetHeader: {total: 1, hash: sha256(block.lastBlockHash)}}
@@ -227,13 +224,13 @@ function blockProtos(renderer: CometRenderer, app: DevApp, block: BlockRecord): 
     evidence: {evidence: []},
     lastCommit: prev
       ? {
-          height: long(prev.height),
+          height: BigInt(prev.height),
           round: 0,
           blockId: {hash: prev.hash, partSetHeader: {total: 1, hash: sha256(prev.hash)}},
           // The same signature the RPC's last_commit carries.
           signatures: [{blockIdFlag: 2, validatorAddress: validator, timestamp: new Date(prev.time), signature: renderer.commitSignature(prev)}],
         }
-      : {height: long(0), round: 0, blockId: {hash: new Uint8Array(), partSetHeader: {total: 0, hash: new Uint8Array()}}, signatures: []},
+      : {height: BigInt(0), round: 0, blockId: {hash: new Uint8Array(), partSetHeader: {total: 0, hash: new Uint8Array()}}, signatures: []},
   }
   return {
     block: {header, ...body},
@@ -247,7 +244,7 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
   const blockResponse = (block: BlockRecord): never =>
     ({blockId: {hash: block.hash, partSetHeader: {total: 1, hash: sha256(block.hash)}}, ...blockProtos(renderer, app, block)}) as never
   const validatorSet = (height: number) => ({
-    blockHeight: long(height),
+    blockHeight: BigInt(height),
     validators: [
       {
         address: toBech32('akashvalcons', Buffer.from(renderer.validatorAddress, 'hex')),
@@ -255,11 +252,11 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
           typeUrl: '/cosmos.crypto.ed25519.PubKey',
           value: Uint8Array.from([10, 32, ...Buffer.from(renderer.validatorPubKeyJson().value, 'base64')]),
         },
-        votingPower: long(10),
-        proposerPriority: long(0),
+        votingPower: BigInt(10),
+        proposerPriority: BigInt(0),
       },
     ],
-    pagination: {nextKey: new Uint8Array(), total: ulong(1)},
+    pagination: {nextKey: new Uint8Array(), total: BigInt(1)},
   })
   q.add({
     path: '/cosmos.base.tendermint.v1beta1.Service/GetNodeInfo',
@@ -269,7 +266,7 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
     handle() {
       return GetNodeInfoResponse.fromPartial({
         defaultNodeInfo: {
-          protocolVersion: {p2p: ulong(8), block: ulong(11), app: ulong(0)},
+          protocolVersion: {p2p: BigInt(8), block: BigInt(11), app: BigInt(0)},
           defaultNodeId: renderer.validatorAddress.toLowerCase(),
           listenAddr: 'tcp://127.0.0.1:26656',
           network: app.chainId,
@@ -351,10 +348,10 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
         throw new QueryError(GrpcCode.invalidArgument, 'recursive ABCI queries are not allowed')
       try {
         const value = await app.queries.queryBytes(req.path, req.data)
-        return ABCIQueryResponse.fromPartial({code: 0, value, height: long(app.height())})
+        return ABCIQueryResponse.fromPartial({code: 0, value, height: BigInt(app.height())})
       } catch (error) {
         const f = queryFailure(error)
-        return ABCIQueryResponse.fromPartial({code: f.code, codespace: f.codespace, log: f.log, height: long(app.height())})
+        return ABCIQueryResponse.fromPartial({code: f.code, codespace: f.codespace, log: f.log, height: BigInt(app.height())})
       }
     },
   })

@@ -1,3 +1,6 @@
+import type {ChainNodeSDK, QueryInput} from '@akashnetwork/chain-sdk'
+import type {PageRequest} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
+
 import type {NetworkContext} from '../../config/networks.js'
 import type {
   AccountInfo,
@@ -23,6 +26,7 @@ import type {
   OrderFilter,
   OrderId,
   ProviderInfo,
+  ResourceOfferInput,
   TxResult,
 } from '../market.js'
 import {pollBlocks} from '../poll-blocks.js'
@@ -31,8 +35,12 @@ import * as convert from './convert.js'
 import {chainError} from './errors.js'
 import {type CometStatus, cometRpc} from './rpc.js'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Sdk = any
+/** chain-sdk's Node client (`createChainNodeSDK`); only its types are imported here, never its code. */
+type Sdk = ChainNodeSDK
+type PageInput = QueryInput<PageRequest>
+/** What chain-sdk's transaction methods take as their second argument. */
+type TxOptions = NonNullable<Parameters<Sdk['akash']['deployment']['v1beta4']['createDeployment']>[1]>
+type Delivered = Parameters<NonNullable<TxOptions['afterBroadcast']>>[0]
 
 export interface AkashMarketOptions {
   /** BIP-39 mnemonic of the signing key; without it the market is read-only. */
@@ -86,8 +94,8 @@ export class AkashMarket implements Market {
       if (this.options.mnemonic) {
         const client = createStargateClient({
           baseUrl: this.network.rpc,
+          // chain-sdk derives the signer with the `akash` prefix, whatever signerOptions say.
           signerMnemonic: this.options.mnemonic,
-          signerOptions: {prefix: this.network.bech32Prefix} as never,
           defaultGasPrice: this.network.gasPrice,
           // Akash's simulation can fall short of delivery at chain-sdk's default 1.3 (see
           // test/conformance/DIFFERENCES.md); 1.5 is the adjustment Akash's docs recommend.
@@ -107,8 +115,7 @@ export class AkashMarket implements Market {
   }
 
   /** Runs a query, mapping failures to EdgeErrors that name the endpoint. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async query(what: string, fn: (sdk: Sdk) => Promise<any>): Promise<any> {
+  private async query<R>(what: string, fn: (sdk: Sdk) => Promise<R>): Promise<R> {
     try {
       return await fn(await this.sdk())
     } catch (error) {
@@ -117,8 +124,7 @@ export class AkashMarket implements Market {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async optional(what: string, fn: (sdk: Sdk) => Promise<any>): Promise<any> {
+  private async optional<R>(what: string, fn: (sdk: Sdk) => Promise<R>): Promise<R | undefined> {
     try {
       return await this.query(what, fn)
     } catch (error) {
@@ -131,13 +137,17 @@ export class AkashMarket implements Market {
    * Every page of a list query: a busy provider or tenant has more leases, bids or deployments
    * than one page holds, and a silently cut list would drop some of them.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async all<T>(what: string, field: string, fetchPage: (sdk: Sdk, pagination: object) => Promise<any>, map: (item: any) => T): Promise<T[]> {
+  private async all<R extends {pagination?: {nextKey: Uint8Array}}, I, T>(
+    what: string,
+    fetchPage: (sdk: Sdk, pagination: PageInput) => Promise<R>,
+    itemsOf: (response: R) => readonly I[],
+    map: (item: I) => T,
+  ): Promise<T[]> {
     const items: T[] = []
     let key: Uint8Array | undefined
     do {
       const response = await this.query(what, (sdk) => fetchPage(sdk, {limit: PAGE, ...(key ? {key} : {})}))
-      items.push(...(response[field] ?? []).map(map))
+      items.push(...itemsOf(response).map(map))
       key = response.pagination?.nextKey?.length ? response.pagination.nextKey : undefined
     } while (key)
     return items
@@ -157,7 +167,7 @@ export class AkashMarket implements Market {
     if (!response?.account) return undefined
     const {BaseAccount} = await import('@akashnetwork/chain-sdk/private-types/cosmos.v1beta1')
     const {PubKey} = await import('@akashnetwork/chain-sdk/private-types/cosmos.secp256k1')
-    const any = response.account as {typeUrl: string; value: Uint8Array}
+    const any = response.account
     if (!any.typeUrl.endsWith('BaseAccount')) return {address, accountNumber: 0n, sequence: 0n}
     const account = BaseAccount.decode(any.value)
     const pubkey = account.pubKey?.value?.length ? PubKey.decode(account.pubKey.value).key : undefined
@@ -191,17 +201,19 @@ export class AkashMarket implements Market {
   }
 
   async balances(address: string): Promise<Coin[]> {
-    return this.all('reading balances', 'balances', (sdk, pagination) => sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination}), (c: {denom: string; amount: string}) => ({
-      denom: c.denom,
-      amount: BigInt(c.amount),
-    }))
+    return this.all(
+      'reading balances',
+      (sdk, pagination) => sdk.cosmos.bank.v1beta1.getAllBalances({address, pagination}),
+      (r) => r.balances,
+      (c) => ({denom: c.denom, amount: BigInt(c.amount)}),
+    )
   }
 
   async deployments(owner: string, state?: DeploymentState): Promise<Deployment[]> {
     return this.all(
       'listing deployments',
-      'deployments',
       (sdk, pagination) => sdk.akash.deployment.v1beta4.getDeployments({filters: {owner, state: state ?? ''}, pagination}),
+      (r) => r.deployments,
       convert.deployment,
     )
   }
@@ -215,17 +227,17 @@ export class AkashMarket implements Market {
 
   async orders(filter: OrderFilter = {}): Promise<Order[]> {
     const filters = {owner: filter.owner ?? '', dseq: filter.dseq?.toString() ?? '0', state: filter.state ?? ''}
-    return this.all('listing orders', 'orders', (sdk, pagination) => sdk.akash.market.v1beta5.getOrders({filters, pagination}), convert.order)
+    return this.all('listing orders', (sdk, pagination) => sdk.akash.market.v1beta5.getOrders({filters, pagination}), (r) => r.orders, convert.order)
   }
 
   async bids(filter: BidFilter): Promise<import('../market.js').Bid[]> {
     const filters = marketFilters(filter)
-    return this.all('listing bids', 'bids', (sdk, pagination) => sdk.akash.market.v1beta5.getBids({filters, pagination}), convert.bid)
+    return this.all('listing bids', (sdk, pagination) => sdk.akash.market.v1beta5.getBids({filters, pagination}), (r) => r.bids, convert.bid)
   }
 
   async leases(filter: LeaseFilter): Promise<Lease[]> {
     const filters = marketFilters(filter)
-    return this.all('listing leases', 'leases', (sdk, pagination) => sdk.akash.market.v1beta5.getLeases({filters, pagination}), convert.lease)
+    return this.all('listing leases', (sdk, pagination) => sdk.akash.market.v1beta5.getLeases({filters, pagination}), (r) => r.leases, convert.lease)
   }
 
   async lease(id: LeaseId): Promise<Lease | undefined> {
@@ -236,7 +248,7 @@ export class AkashMarket implements Market {
   }
 
   async providers(): Promise<ProviderInfo[]> {
-    return this.all('listing providers', 'providers', (sdk, pagination) => sdk.akash.provider.v1beta4.getProviders({pagination}), convert.provider)
+    return this.all('listing providers', (sdk, pagination) => sdk.akash.provider.v1beta4.getProviders({pagination}), (r) => r.providers, convert.provider)
   }
 
   async provider(owner: string): Promise<ProviderInfo | undefined> {
@@ -248,7 +260,7 @@ export class AkashMarket implements Market {
     const response = await this.optional('reading audited attributes', (sdk) =>
       sdk.akash.audit.v1.getProviderAttributes({owner: provider, pagination: {limit: PAGE}}),
     )
-    return (response?.providers ?? []).map((p: {owner: string; auditor: string; attributes: Attribute[]}) => ({
+    return (response?.providers ?? []).map((p) => ({
       owner: p.owner,
       auditor: p.auditor,
       attributes: p.attributes.map((a) => ({key: a.key, value: a.value})),
@@ -258,15 +270,15 @@ export class AkashMarket implements Market {
   async certificates(owner: string, serial?: string): Promise<Certificate[]> {
     return this.all(
       'listing certificates',
-      'certificates',
       (sdk, pagination) => sdk.akash.cert.v1.getCertificates({filter: {owner, serial: serial ?? '', state: ''}, pagination}),
-      (c: {certificate: unknown; serial: string}) => convert.certificate({...c, owner}),
+      (r) => r.certificates,
+      (c) => convert.certificate({...c, owner}),
     )
   }
 
   async minDeposits(): Promise<Coin[]> {
     const response = await this.query('reading deployment parameters', (sdk) => sdk.akash.deployment.v1beta4.getParams({}))
-    return (response.params?.minDeposits ?? []).map((c: {denom: string; amount: string}) => ({
+    return (response.params?.minDeposits ?? []).map((c) => ({
       denom: c.denom,
       amount: BigInt(c.amount),
     }))
@@ -282,14 +294,18 @@ export class AkashMarket implements Market {
         : Promise.resolve(undefined),
     ])
     return {
-      pending: (records?.records ?? [])
-        .filter((r: {pendingRecord?: unknown}) => r.pendingRecord)
-        .map((r: {pendingRecord: {owner: string; coinsToBurn: {denom: string; amount: string}; denomToMint: string}}) => ({
-          owner: r.pendingRecord.owner,
-          burnDenom: r.pendingRecord.coinsToBurn?.denom ?? '',
-          burned: BigInt(r.pendingRecord.coinsToBurn?.amount ?? '0'),
-          mintDenom: r.pendingRecord.denomToMint,
-        })),
+      pending: (records?.records ?? []).flatMap((r) =>
+        r.pendingRecord
+          ? [
+              {
+                owner: r.pendingRecord.owner,
+                burnDenom: r.pendingRecord.coinsToBurn?.denom ?? '',
+                burned: BigInt(r.pendingRecord.coinsToBurn?.amount ?? '0'),
+                mintDenom: r.pendingRecord.denomToMint,
+              },
+            ]
+          : [],
+      ),
       // The chain refuses mints that would produce less than 10 ACT (x/bme).
       minMintUact: 10_000_000n,
       ...(params?.params ? {epochBlocks: convert.num(params.params.minEpochBlocks)} : {}),
@@ -299,7 +315,7 @@ export class AkashMarket implements Market {
   async aktUsd(): Promise<bigint | undefined> {
     try {
       const response = await this.optional('reading the AKT price', (sdk) => sdk.akash.oracle.v1.getAggregatedPrice({denom: 'uakt'}))
-      const price: string | undefined = response?.aggregatedPrice?.medianPrice || response?.aggregatedPrice?.twap
+      const price = response?.aggregatedPrice?.medianPrice || response?.aggregatedPrice?.twap
       const scaled = price ? convert.parseSdkDec(price) : 0n
       return scaled > 0n ? scaled : undefined
     } catch {
@@ -371,13 +387,13 @@ class AkashTransactions implements MarketTransactions {
     return this.cachedAddress!
   }
 
-  private async send(what: string, call: (sdk: Sdk, options: object) => Promise<unknown>): Promise<TxResult> {
+  private async send(what: string, call: (sdk: Sdk, options: TxOptions) => Promise<unknown>): Promise<TxResult> {
     await this.ready()
-    let delivered: {transactionHash: string; height: number; gasUsed: bigint; gasWanted: bigint; events: TxResult['events']} | undefined
+    let delivered: Delivered | undefined
     const attempt = async (fee?: {amount: Coin[]; gas: string}) => {
       const sdk = await this.market.sdk()
       await call(sdk, {
-        afterBroadcast: (r: typeof delivered) => (delivered = r),
+        afterBroadcast: (r) => (delivered = r),
         ...(fee ? {fee: {amount: fee.amount.map(coin), gas: fee.gas}} : {}),
       })
     }
@@ -413,6 +429,8 @@ class AkashTransactions implements MarketTransactions {
           groups: input.groups,
           hash: input.hash,
           deposit: {amount: coin(input.deposit), sources: [1]},
+          // No reclamation window asked for (AEP-82).
+          reclamation: undefined,
         },
         input.memo ? {...o, memo: input.memo} : o,
       ),
@@ -452,14 +470,17 @@ class AkashTransactions implements MarketTransactions {
     return this.send('closing the lease', (sdk, o) => sdk.akash.market.v1beta5.closeLease({id: bidIdInput(lease), reason: 1}, o))
   }
 
-  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: unknown[]}): Promise<TxResult> {
+  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: ResourceOfferInput[]}): Promise<TxResult> {
     return this.send('creating the bid', (sdk, o) =>
       sdk.akash.market.v1beta5.createBid(
         {
           id: {...orderIdInput(input.order), provider: this.address, bseq: 0},
           price: dec(input.price),
           deposit: {amount: coin(input.deposit), sources: [1]},
-          resourcesOffer: input.resourcesOffer ?? [],
+          // Offers carry no per-resource prices: the bid's price is the whole price.
+          resourcesOffer: (input.resourcesOffer ?? []).map((offer) => ({...offer, prices: undefined})),
+          // No reclamation window offered (AEP-82).
+          reclamationWindow: undefined,
         },
         o,
       ),

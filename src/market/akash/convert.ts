@@ -1,8 +1,22 @@
 /**
- * chain-sdk's generated objects (Long, enums, LegacyDec strings) → the Market's plain types.
+ * chain-sdk's generated objects (bigint, enums, LegacyDec strings) → the Market's plain types.
  * chain-sdk's codecs decode a DecCoin amount to a human decimal string ("1.5"; the wire carries
  * 1.5 × 10^18), so amounts are parsed as decimals into the Market's 10^18-scaled bigints.
  */
+import type {
+  CertificateResponse,
+  Types_Account as SdkEscrowAccount,
+} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import type {
+  Group as SdkGroup,
+  GroupSpec as SdkGroupSpec,
+  Provider as SdkProvider,
+  QueryDeploymentResponse,
+  Resources as SdkResources,
+  ResourceValue as SdkResourceValue,
+} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
+import type {Order as SdkOrder, QueryBidResponse, QueryLeaseResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
+
 import type {
   Attribute,
   Bid,
@@ -21,10 +35,10 @@ import type {
   ResourceUnit,
 } from '../market.js'
 
-type LongLike = {toString(): string} | number | bigint | string | undefined | null
+type IntLike = number | bigint | string | undefined | null
 
-export const big = (value: LongLike): bigint => (value === undefined || value === null ? 0n : BigInt(value.toString()))
-export const num = (value: LongLike): number => Number(big(value))
+export const big = (value: IntLike): bigint => (value === undefined || value === null || value === '' ? 0n : BigInt(value))
+export const num = (value: IntLike): number => Number(big(value))
 
 export function decAmount(coin: {denom: string; amount: string} | undefined): DecAmount {
   if (!coin) return {denom: '', amount: 0n}
@@ -42,27 +56,32 @@ export function parseSdkDec(amount: string): bigint {
 const attrs = (list: Array<{key: string; value: string}> | undefined): Attribute[] =>
   (list ?? []).map((a) => ({key: a.key, value: a.value}))
 
-const resourceValue = (v: {val: Uint8Array} | undefined): bigint => {
-  if (!v || v.val.length === 0) return 0n
-  return BigInt(new TextDecoder().decode(v.val))
+/** chain-sdk decodes `ResourceValue.val` (a decimal string on the wire) into a bigint. */
+const resourceValue = (v: SdkResourceValue | undefined): bigint => v?.val ?? 0n
+
+/**
+ * An enum value's name; undefined for a value this list does not name (ts-proto's UNRECOGNIZED is
+ * -1, and a newer chain may add states).
+ */
+function named<const T extends readonly string[]>(names: T, value: number): T[number] | undefined {
+  return names[value]
 }
 
 const ENDPOINT_KINDS = ['shared_http', 'random_port', 'leased_ip'] as const
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function resourceUnit(resources: any, count: number, price: any): ResourceUnit {
+export function resourceUnit(resources: SdkResources | undefined, count: number, price: {denom: string; amount: string} | undefined): ResourceUnit {
   return {
     id: resources?.id ?? 0,
     cpuMillis: resourceValue(resources?.cpu?.units),
     memoryBytes: resourceValue(resources?.memory?.quantity),
-    storage: (resources?.storage ?? []).map((s: {name: string; quantity: {val: Uint8Array}; attributes: Attribute[]}) => ({
+    storage: (resources?.storage ?? []).map((s) => ({
       name: s.name,
       bytes: resourceValue(s.quantity),
       attributes: attrs(s.attributes),
     })),
     gpu: {units: resourceValue(resources?.gpu?.units), attributes: attrs(resources?.gpu?.attributes)},
-    endpoints: (resources?.endpoints ?? []).map((e: {kind: number; sequenceNumber: number}) => ({
-      kind: ENDPOINT_KINDS[e.kind] ?? 'shared_http',
+    endpoints: (resources?.endpoints ?? []).map((e) => ({
+      kind: named(ENDPOINT_KINDS, e.kind) ?? 'shared_http',
       sequenceNumber: e.sequenceNumber,
     })),
     count,
@@ -70,8 +89,7 @@ export function resourceUnit(resources: any, count: number, price: any): Resourc
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function groupSpec(spec: any): GroupSpec {
+export function groupSpec(spec: SdkGroupSpec | undefined): GroupSpec {
   return {
     name: spec?.name ?? '',
     requirements: {
@@ -81,21 +99,18 @@ export function groupSpec(spec: any): GroupSpec {
       },
       attributes: attrs(spec?.requirements?.attributes),
     },
-    resources: (spec?.resources ?? []).map((r: {resource: unknown; count: number; price: unknown}) =>
-      resourceUnit(r.resource, r.count, r.price),
-    ),
+    resources: (spec?.resources ?? []).map((r) => resourceUnit(r.resource, r.count, r.price)),
   }
 }
 
 const ESCROW_STATES = ['invalid', 'open', 'closed', 'overdrawn'] as const
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function escrowAccount(account: any): EscrowAccount | undefined {
+export function escrowAccount(account: SdkEscrowAccount | undefined): EscrowAccount | undefined {
   if (!account?.id) return undefined
   return {
     scope: account.id.scope === 2 ? 'bid' : 'deployment',
     xid: account.id.xid,
-    state: (ESCROW_STATES[account.state?.state ?? 0] ?? 'open') as EscrowAccount['state'],
+    state: (named(ESCROW_STATES, account.state?.state ?? 0) ?? 'open') as EscrowAccount['state'],
     funds: (account.state?.funds ?? []).map(decAmount),
     transferred: (account.state?.transferred ?? []).map(decAmount),
     settledAt: num(account.state?.settledAt),
@@ -104,21 +119,19 @@ export function escrowAccount(account: any): EscrowAccount | undefined {
 
 const GROUP_STATES = ['invalid', 'open', 'paused', 'insufficient_funds', 'closed'] as const
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function group(g: any): Group {
+export function group(g: SdkGroup): Group {
   return {
-    id: {owner: g.id.owner, dseq: big(g.id.dseq), gseq: g.id.gseq},
-    state: (GROUP_STATES[g.state] ?? 'open') as Group['state'],
+    id: {owner: g.id!.owner, dseq: big(g.id!.dseq), gseq: g.id!.gseq},
+    state: (named(GROUP_STATES, g.state) ?? 'open') as Group['state'],
     spec: groupSpec(g.groupSpec),
     createdAt: num(g.createdAt),
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function deployment(r: any): Deployment {
-  const d = r.deployment
+export function deployment(r: QueryDeploymentResponse): Deployment {
+  const d = r.deployment!
   return {
-    id: {owner: d.id.owner, dseq: big(d.id.dseq)},
+    id: {owner: d.id!.owner, dseq: big(d.id!.dseq)},
     state: d.state === 2 ? 'closed' : 'active',
     hash: d.hash,
     createdAt: num(d.createdAt),
@@ -129,11 +142,10 @@ export function deployment(r: any): Deployment {
 
 const ORDER_STATES = ['invalid', 'open', 'active', 'closed'] as const
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function order(o: any): Order {
+export function order(o: SdkOrder): Order {
   return {
-    id: {owner: o.id.owner, dseq: big(o.id.dseq), gseq: o.id.gseq, oseq: o.id.oseq},
-    state: (ORDER_STATES[o.state] ?? 'open') as OrderState,
+    id: {owner: o.id!.owner, dseq: big(o.id!.dseq), gseq: o.id!.gseq, oseq: o.id!.oseq},
+    state: (named(ORDER_STATES, o.state) ?? 'open') as OrderState,
     spec: groupSpec(o.spec),
     createdAt: num(o.createdAt),
   }
@@ -141,15 +153,15 @@ export function order(o: any): Order {
 
 const BID_STATES = ['invalid', 'open', 'active', 'lost', 'closed'] as const
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function bid(r: any): Bid {
-  const b = r.bid
+export function bid(r: QueryBidResponse): Bid {
+  const b = r.bid!
+  const id = b.id!
   return {
-    id: {owner: b.id.owner, dseq: big(b.id.dseq), gseq: b.id.gseq, oseq: b.id.oseq, provider: b.id.provider, bseq: b.id.bseq},
-    state: (BID_STATES[b.state] ?? 'open') as BidState,
+    id: {owner: id.owner, dseq: big(id.dseq), gseq: id.gseq, oseq: id.oseq, provider: id.provider, bseq: id.bseq},
+    state: (named(BID_STATES, b.state) ?? 'open') as BidState,
     price: decAmount(b.price),
     createdAt: num(b.createdAt),
-    resourcesOffer: (b.resourcesOffer ?? []).map((o: {resources: unknown; count: number}) => ({
+    resourcesOffer: (b.resourcesOffer ?? []).map((o) => ({
       resources: resourceUnit(o.resources, o.count, undefined),
       count: o.count,
     })),
@@ -167,13 +179,13 @@ const CLOSE_REASONS: Record<number, string> = {
   20000: 'insufficient_funds',
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function lease(r: any): Lease {
-  const l = r.lease
+export function lease(r: QueryLeaseResponse): Lease {
+  const l = r.lease!
+  const id = l.id!
   const p = r.escrowPayment?.state
   return {
-    id: {owner: l.id.owner, dseq: big(l.id.dseq), gseq: l.id.gseq, oseq: l.id.oseq, provider: l.id.provider, bseq: l.id.bseq},
-    state: (LEASE_STATES[l.state] ?? 'active') as LeaseState,
+    id: {owner: id.owner, dseq: big(id.dseq), gseq: id.gseq, oseq: id.oseq, provider: id.provider, bseq: id.bseq},
+    state: (named(LEASE_STATES, l.state) ?? 'active') as LeaseState,
     price: decAmount(l.price),
     createdAt: num(l.createdAt),
     closedOn: num(l.closedOn),
@@ -181,7 +193,7 @@ export function lease(r: any): Lease {
     ...(p
       ? {
           payment: {
-            state: ESCROW_STATES[p.state] ?? 'open',
+            state: named(ESCROW_STATES, p.state) ?? 'open',
             rate: decAmount(p.rate),
             balance: decAmount(p.balance),
             unsettled: decAmount(p.unsettled),
@@ -192,8 +204,7 @@ export function lease(r: any): Lease {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function provider(p: any): ProviderInfo {
+export function provider(p: SdkProvider): ProviderInfo {
   return {
     owner: p.owner,
     hostUri: p.hostUri,
@@ -203,8 +214,7 @@ export function provider(p: any): ProviderInfo {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function certificate(c: any): Certificate {
+export function certificate(c: CertificateResponse & {owner?: string}): Certificate {
   const text = (b: Uint8Array | string | undefined) => (typeof b === 'string' ? b : new TextDecoder().decode(b ?? new Uint8Array()))
   return {
     owner: c.owner ?? '',

@@ -59,7 +59,7 @@ export class CosmosBroadcaster implements Broadcaster {
 
   async broadcast(msgs: ProviderMsg[], gasLimit: number, signer: SignerSequence): Promise<string> {
     const {GasPrice, calculateFee} = await import('@cosmjs/stargate')
-    const {TxRaw} = await import('cosmjs-types/cosmos/tx/v1beta1/tx.js')
+    const {TxRaw} = await import('cosmjs-types/cosmos/tx/v1beta1/tx')
     const fee = calculateFee(gasLimit, GasPrice.fromString(this.network.gasPrice))
     const raw = await this.client.sign(this.address, msgs.map((m) => this.encode(m)), fee, '', {
       accountNumber: signer.accountNumber,

@@ -72,8 +72,10 @@ export function providerStatusProto(input: StatusProtoInputs): Status {
                 ephemeralStorage: pair(totals.ephemeralBytes, free.ephemeralBytes, int),
                 volumesAttached: undefined,
                 volumesMounted: undefined,
+                // No GPU interconnect (InfiniBand/RoCE) is detected or offered.
+                gpuInterconnect: undefined,
               },
-              capabilities: {storageClasses: classes},
+              capabilities: {storageClasses: classes, interconnectResourceName: '', interconnectFabric: '', ncclHcaPrefixes: []},
             },
           ],
           storage: classes.map((cls) => ({
@@ -82,11 +84,15 @@ export function providerStatusProto(input: StatusProtoInputs): Status {
           })),
         },
         reservations: {pending: metric(pending), active: metric(active)},
+        // No IP leases (as /endpoint/migrate says).
+        leasedIp: undefined,
       },
     },
     bidEngine: {orders: input.openBidKeys.length},
     manifest: {deployments: input.manifests},
     publicHostnames: input.publicHostname ? [input.publicHostname] : [],
     timestamp: input.now ?? new Date(),
+    // This provider offers no reclamation window (AEP-82) yet.
+    reclamationWindow: undefined,
   }
 }

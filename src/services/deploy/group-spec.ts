@@ -2,7 +2,7 @@ import type {GroupSpec} from '../../market/market.js'
 import type {GroupSpecProto} from '../../sdl/index.js'
 
 const KINDS = ['shared_http', 'random_port', 'leased_ip'] as const
-const value = (v: {val: Uint8Array}) => (v.val.length ? BigInt(new TextDecoder().decode(v.val)) : 0n)
+const value = (v: {val: bigint}) => v.val
 
 /** Parses a human LegacyDec ("1.5") into base denom × 10^18. */
 function scaled(amount: string): bigint {

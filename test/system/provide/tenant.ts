@@ -7,7 +7,16 @@ import {X509Certificate} from 'node:crypto'
 import https from 'node:https'
 import type {TLSSocket} from 'node:tls'
 
-import {JwtTokenManager, SDL, createChainNodeSDK, createStargateClient} from '@akashnetwork/chain-sdk'
+import {
+  JwtTokenManager,
+  type SDLInput,
+  createChainNodeSDK,
+  createStargateClient,
+  generateManifest,
+  generateManifestVersion,
+  manifestToSortedJSON,
+  yaml as parseYaml,
+} from '@akashnetwork/chain-sdk'
 import {Secp256k1HdWallet} from '@cosmjs/amino'
 import WebSocket from 'ws'
 
@@ -45,11 +54,12 @@ export class Tenant {
     return this.signer.disconnect()
   }
 
-  /** MsgCreateDeployment from an SDL, through chain-sdk's SDL class; returns dseq and the manifest body. */
+  /** MsgCreateDeployment from an SDL, through chain-sdk's generateManifest; returns dseq and the manifest body. */
   async createDeployment(yaml: string, dseq?: bigint): Promise<{dseq: bigint; manifest: string; height: number}> {
-    const sdl = SDL.fromString(yaml, 'beta3')
-    const hash = await sdl.manifestVersion()
-    const groups = sdl.groups()
+    const generated = generateManifest(parseYaml.raw<SDLInput>(yaml))
+    if (!generated.ok) throw new Error(`chain-sdk refuses the SDL: ${JSON.stringify(generated.value)}`)
+    const hash = await generateManifestVersion(generated.value.groups)
+    const groups = generated.value.groupSpecs
     let height = 0
     const seq = dseq ?? BigInt(Date.now()) * 1000n + BigInt(Math.floor(Math.random() * 1000))
     await this.sdk.akash.deployment.v1beta4.createDeployment(
@@ -61,7 +71,7 @@ export class Tenant {
       },
       {afterBroadcast: (r: {height: number}) => (height = r.height)},
     )
-    return {dseq: seq, manifest: sdl.manifestSortedJSON(), height}
+    return {dseq: seq, manifest: manifestToSortedJSON(generated.value.groups), height}
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

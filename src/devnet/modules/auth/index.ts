@@ -23,8 +23,7 @@ import {
   QueryParamsResponse,
 } from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {fromBech32, toBech32} from '@cosmjs/encoding'
-import {Any} from 'cosmjs-types/google/protobuf/any.js'
-import Long from 'long'
+import {Any} from 'cosmjs-types/google/protobuf/any'
 
 import {BECH32_PREFIX, addressBytes, moduleAddress} from '../../core/address.js'
 import {invalidArgument, notFound} from '../../core/query-error.js'
@@ -93,7 +92,7 @@ export function authModule(): Module {
       request: QueryAccountAddressByIDRequest,
       response: QueryAccountAddressByIDResponse,
       handle(ctx: Context, req: QueryAccountAddressByIDRequest) {
-        const id = BigInt(req.accountId.isZero() ? req.id.toString() : req.accountId.toString())
+        const id = BigInt(req.accountId === 0n ? req.id.toString() : req.accountId.toString())
         const raw = ctx.store.get(AuthKeys.byNumber(id))
         if (!raw) throw notFound(`account address not found for account number ${id}`)
         return QueryAccountAddressByIDResponse.fromPartial({accountAddress: new TextDecoder().decode(raw)})
@@ -107,11 +106,11 @@ export function authModule(): Module {
       handle() {
         return QueryParamsResponse.fromPartial({
           params: Params.fromPartial({
-            maxMemoCharacters: Long.fromNumber(AUTH_PARAMS.maxMemoCharacters, true),
-            txSigLimit: Long.fromNumber(AUTH_PARAMS.txSigLimit, true),
-            txSizeCostPerByte: Long.fromNumber(AUTH_PARAMS.txSizeCostPerByte, true),
-            sigVerifyCostEd25519: Long.fromNumber(AUTH_PARAMS.sigVerifyCostEd25519, true),
-            sigVerifyCostSecp256k1: Long.fromNumber(AUTH_PARAMS.sigVerifyCostSecp256k1, true),
+            maxMemoCharacters: BigInt(AUTH_PARAMS.maxMemoCharacters),
+            txSigLimit: BigInt(AUTH_PARAMS.txSigLimit),
+            txSizeCostPerByte: BigInt(AUTH_PARAMS.txSizeCostPerByte),
+            sigVerifyCostEd25519: BigInt(AUTH_PARAMS.sigVerifyCostEd25519),
+            sigVerifyCostSecp256k1: BigInt(AUTH_PARAMS.sigVerifyCostSecp256k1),
           }),
         })
       },

@@ -1,7 +1,6 @@
 import {PubKey} from '@akashnetwork/chain-sdk/private-types/cosmos.secp256k1'
 import {BaseAccount, ModuleAccount} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
-import {Any} from 'cosmjs-types/google/protobuf/any.js'
-import Long from 'long'
+import {Any} from 'cosmjs-types/google/protobuf/any'
 
 import {moduleAddress} from '../../core/address.js'
 import {padUint} from '../../paginate.js'
@@ -90,8 +89,8 @@ export function encodeAccount(account: StoredAccount): Any {
     pubKey: account.pubKey
       ? {typeUrl: SECP256K1_PUBKEY_URL, value: PubKey.encode(PubKey.fromPartial({key: account.pubKey})).finish()}
       : undefined,
-    accountNumber: Long.fromString(account.accountNumber.toString(), true),
-    sequence: Long.fromString(account.sequence.toString(), true),
+    accountNumber: BigInt(account.accountNumber),
+    sequence: BigInt(account.sequence),
   })
   if (account.moduleName !== undefined) {
     const value = ModuleAccount.encode(

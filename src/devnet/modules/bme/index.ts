@@ -31,7 +31,7 @@ import {addressError} from '../common/address.js'
 import {coinAmount, coinError, DENOM_UACT, DENOM_UAKT, isValidDenom, type ProtoCoin} from '../common/coins.js'
 import {decFromInt, decQuo, formatDec} from '../common/dec.js'
 import {Grpc, queryStatus, SdkErr} from '../common/errors.js'
-import {i64, toSignedLong, u64} from '../common/long.js'
+import {i64, u64} from '../common/long.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {
   BME_KEYS,
@@ -352,7 +352,7 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
         Params.fromPartial({
           circuitBreakerWarnThreshold: p.circuitBreakerWarnThreshold,
           circuitBreakerHaltThreshold: p.circuitBreakerHaltThreshold,
-          minEpochBlocks: toSignedLong(p.minEpochBlocks),
+          minEpochBlocks: BigInt(p.minEpochBlocks),
           epochBlocksBackoffPercent: p.epochBlocksBackoffPercent,
           mintSpreadBps: p.mintSpreadBps,
           settleSpreadBps: p.settleSpreadBps,
@@ -368,7 +368,7 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
       // node starts halted; the first EndBlock computes the collateral ratio.
       keeper.setStatus(
         ctx,
-        Status.fromPartial({status: MintStatus.mint_status_halt_cr, epochHeightDiff: toSignedLong(p.minEpochBlocks)}),
+        Status.fromPartial({status: MintStatus.mint_status_halt_cr, epochHeightDiff: BigInt(p.minEpochBlocks)}),
       )
       keeper.setEpoch(ctx, 'mint', BigInt(p.minEpochBlocks))
       keeper.setEpoch(ctx, 'burn', BigInt(p.minEpochBlocks))

@@ -30,7 +30,7 @@ import type {Context} from '../../types.js'
 import {DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
 import {DEC_ONE, decFromInt, decMul, decQuo, decTruncateInt, formatDec, parseDec} from '../common/dec.js'
 import {Grpc, ModuleError, register} from '../common/errors.js'
-import {i64, toSignedLong} from '../common/long.js'
+import {i64} from '../common/long.js'
 
 export const BME_MODULE = 'bme'
 
@@ -130,8 +130,8 @@ export function toLedgerRecordID(id: LedgerId): LedgerRecordID {
     denom: id.denom,
     toDenom: id.toDenom,
     source: id.source,
-    height: toSignedLong(id.height),
-    sequence: toSignedLong(id.sequence),
+    height: BigInt(id.height),
+    sequence: BigInt(id.sequence),
   }
 }
 
@@ -256,10 +256,10 @@ export class BmeKeeper {
       const halt = BigInt(params.circuitBreakerHaltThreshold)
       if (crInt > warn) {
         next.status = MintStatus.mint_status_healthy
-        next.epochHeightDiff = toSignedLong(blocksDiff(params, crInt))
+        next.epochHeightDiff = BigInt(blocksDiff(params, crInt))
       } else if (crInt > halt) {
         next.status = MintStatus.mint_status_warning
-        next.epochHeightDiff = toSignedLong(blocksDiff(params, crInt))
+        next.epochHeightDiff = BigInt(blocksDiff(params, crInt))
       } else {
         next.status = MintStatus.mint_status_halt_cr
       }

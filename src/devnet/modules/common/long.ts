@@ -1,29 +1,15 @@
-/** uint64 fields arrive as `Long` (signed when built with fromPartial from a number). */
-import Long from 'long'
-
-export type U64Like = Long | number | string | bigint | undefined | null
+/**
+ * uint64 and int64 fields, which chain-sdk's codecs carry as `bigint` (alpha.45; `Long` before).
+ * Requests built with `fromPartial` from JSON or by hand may still hold a number or a string.
+ */
+export type U64Like = number | string | bigint | undefined | null
 
 export function u64(value: U64Like): bigint {
   if (value === undefined || value === null) return 0n
   if (typeof value === 'bigint') return value
   if (typeof value === 'number') return BigInt(Math.trunc(value))
-  if (typeof value === 'string') return value === '' ? 0n : BigInt(value)
-  return BigInt(value.toUnsigned().toString())
+  return value === '' ? 0n : BigInt(value)
 }
 
-export function toLong(value: bigint | number): Long {
-  return Long.fromString(value.toString(), true)
-}
-
-/** int64 fields (heights) the codecs also carry as Long. */
-export function toSignedLong(value: bigint | number): Long {
-  return Long.fromString(value.toString(), false)
-}
-
-export function i64(value: U64Like): bigint {
-  if (value === undefined || value === null) return 0n
-  if (typeof value === 'bigint') return value
-  if (typeof value === 'number') return BigInt(Math.trunc(value))
-  if (typeof value === 'string') return value === '' ? 0n : BigInt(value)
-  return BigInt(value.toSigned().toString())
-}
+/** int64 fields (heights, sequences). */
+export const i64 = u64

@@ -4,8 +4,6 @@
  * `FilteredPaginate`), `total` is the number of items returned, which is what node v2.1 reports
  * for these queries.
  */
-import Long from 'long'
-
 import type {PageRequest, PageResponse, Store} from '../../types.js'
 import {Grpc, queryStatus} from './errors.js'
 
@@ -73,7 +71,7 @@ export function paginatePrefixes<T>(
     items,
     pagination: {
       nextKey: nextKey === undefined ? new Uint8Array() : new TextEncoder().encode(nextKey),
-      total: Long.fromNumber(items.length, true),
+      total: BigInt(items.length),
     },
   }
 }

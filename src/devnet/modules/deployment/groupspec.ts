@@ -28,12 +28,13 @@ export const LIMITS = {
   },
 } as const
 
-/** `ResourceValue.Val` holds the decimal string of an integer; empty is zero. */
+/**
+ * `ResourceValue.Val` holds the decimal string of an integer on the wire; chain-sdk's codec
+ * parses it into a bigint (empty is zero) and refuses anything else while decoding, as the node's
+ * sdk.Int does.
+ */
 export function resourceValue(rv: ResourceValue | undefined): bigint {
-  const text = rv ? new TextDecoder().decode(rv.val) : ''
-  if (text === '') return 0n
-  if (!/^-?\d+$/.test(text)) throw plainError(`invalid resource value "${text}"`)
-  return BigInt(text)
+  return rv?.val ?? 0n
 }
 
 function attributesError(label: string, attributes: readonly Attribute[]): ModuleError | undefined {

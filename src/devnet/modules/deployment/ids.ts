@@ -3,7 +3,7 @@ import type {DeploymentID, GroupID} from '@akashnetwork/chain-sdk/private-types/
 
 import {isAddress} from '../common/address.js'
 import {SdkErr, wrapError} from '../common/errors.js'
-import {toLong, u64} from '../common/long.js'
+import {u64} from '../common/long.js'
 import {padUint} from '../../paginate.js'
 
 export interface DeploymentKey {
@@ -24,11 +24,11 @@ export function groupKey(id: GroupID | undefined): GroupKey {
 }
 
 export function toDeploymentID(id: DeploymentKey): DeploymentID {
-  return {owner: id.owner, dseq: toLong(id.dseq)}
+  return {owner: id.owner, dseq: BigInt(id.dseq)}
 }
 
 export function toGroupID(id: GroupKey): GroupID {
-  return {owner: id.owner, dseq: toLong(id.dseq), gseq: id.gseq}
+  return {owner: id.owner, dseq: BigInt(id.dseq), gseq: id.gseq}
 }
 
 export function validateDeploymentId(id: DeploymentKey): void {

@@ -34,7 +34,7 @@ import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
 import {isAddress} from '../common/address.js'
 import {coinAmount, coinError, DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
 import {Grpc, ignoreErrors, plainError, queryStatus} from '../common/errors.js'
-import {toSignedLong, u64} from '../common/long.js'
+import {u64} from '../common/long.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {accountToProto, deploymentAccountId, EscrowErr, type EscrowKeeper, validateDepositSources} from '../escrow/index.js'
 import type {MarketKeeper} from '../market/keeper.js'
@@ -145,11 +145,11 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       const escrow = escrowOf(ctx)
       const deposits = escrow.authorizeDeposits(ctx, id.owner, {denom: deposit.denom, amount, sources: msg.deposit!.sources})
 
-      const height = toSignedLong(ctx.height)
+      const height = BigInt(ctx.height)
       const groups = msg.groups.map((spec, idx) =>
         Group.fromPartial({id: toGroupID({...id, gseq: idx + 1}), state: Group_State.open, groupSpec: spec, createdAt: height}),
       )
-      keeper.create(ctx, {id: msg.id!, state: Deployment_State.active, hash: msg.hash, createdAt: height}, groups)
+      keeper.create(ctx, {id: msg.id!, state: Deployment_State.active, hash: msg.hash, createdAt: height, reclamation: undefined}, groups)
 
       const market = marketOf(ctx)
       for (const group of groups) market.createOrder(ctx, groupKey(group.id), group.groupSpec!)

@@ -22,7 +22,7 @@ import {addressError} from '../common/address.js'
 import {protoDecCoin} from '../common/coins.js'
 import {decMul, decTruncate, decTruncateInt, formatDec, parseDec, decFromInt} from '../common/dec.js'
 import {Grpc, panicError, register} from '../common/errors.js'
-import {i64, toSignedLong} from '../common/long.js'
+import {i64} from '../common/long.js'
 import {EscrowErr} from './errors.js'
 import {
   accountKeyString,
@@ -53,7 +53,6 @@ export interface Depositor {
   denom: string
   /** ×10^18 */
   amount: bigint
-  direct: boolean
 }
 
 export interface AccountRecord {
@@ -121,14 +120,13 @@ function encodeAccount(rec: AccountRecord): Uint8Array {
       owner: rec.owner,
       state: rec.state,
       transferred: rec.transferred.map((t) => protoDecCoin(t.denom, t.amount)),
-      settledAt: toSignedLong(rec.settledAt),
+      settledAt: BigInt(rec.settledAt),
       funds: rec.funds.map((f) => ({denom: f.denom, amount: formatDec(f.amount)})),
       deposits: rec.deposits.map((d) => ({
         owner: d.owner,
-        height: toSignedLong(d.height),
+        height: BigInt(d.height),
         source: d.source,
         balance: protoDecCoin(d.denom, d.amount),
-        direct: d.direct,
       })),
     }),
   ).finish()
@@ -149,7 +147,6 @@ function decodeAccount(id: AccountId, bytes: Uint8Array): AccountRecord {
       source: d.source,
       denom: d.balance?.denom ?? '',
       amount: parseDec(d.balance?.amount),
-      direct: d.direct,
     })),
   }
 }
@@ -460,7 +457,6 @@ export function createEscrowKeeper(): EscrowKeeper {
               source: Source.balance,
               denom: deposit.denom,
               amount: decFromInt(spend),
-              direct: false,
             })
             remainder -= spend
           }

@@ -4,7 +4,7 @@ import type {BidID, LeaseID, OrderID} from '@akashnetwork/chain-sdk/private-type
 import {padUint} from '../../paginate.js'
 import {isAddress} from '../common/address.js'
 import {SdkErr, wrapError} from '../common/errors.js'
-import {toLong, u64} from '../common/long.js'
+import {u64} from '../common/long.js'
 import {type GroupKey, groupPath, validateGroupId} from '../deployment/ids.js'
 
 export interface OrderKey extends GroupKey {
@@ -27,7 +27,7 @@ export function bidKey(id: BidID | LeaseID | undefined): BidKey {
 }
 
 export function toOrderID(id: OrderKey): OrderID {
-  return {owner: id.owner, dseq: toLong(id.dseq), gseq: id.gseq, oseq: id.oseq}
+  return {owner: id.owner, dseq: BigInt(id.dseq), gseq: id.gseq, oseq: id.oseq}
 }
 
 export function toBidID(id: BidKey): BidID {

@@ -29,7 +29,6 @@ import {Bid, Bid_State, Order, Order_State, Params, type ResourceOffer} from '@a
 import {padUint} from '../../paginate.js'
 import type {Context} from '../../types.js'
 import {ignoreErrors} from '../common/errors.js'
-import {toSignedLong} from '../common/long.js'
 import type {GroupKey} from '../deployment/ids.js'
 import {groupPath} from '../deployment/ids.js'
 import {bidAccountId, type EscrowKeeper, leasePaymentId} from '../escrow/index.js'
@@ -145,7 +144,7 @@ export function createMarketKeeper(): MarketKeeper {
         id: toOrderID(id),
         spec,
         state: Order_State.open,
-        createdAt: toSignedLong(ctx.height),
+        createdAt: BigInt(ctx.height),
       })
       writeOrder(ctx, order)
       ctx.events.emitTyped(EventOrderCreated, EventOrderCreated.fromPartial({id: order.id}))
@@ -158,7 +157,7 @@ export function createMarketKeeper(): MarketKeeper {
         id: toBidID(id),
         state: Bid_State.open,
         price,
-        createdAt: toSignedLong(ctx.height),
+        createdAt: BigInt(ctx.height),
         resourcesOffer: offer,
       })
       writeBid(ctx, bid)
@@ -171,7 +170,7 @@ export function createMarketKeeper(): MarketKeeper {
         id: bid.id,
         state: Lease_State.active,
         price: bid.price,
-        createdAt: toSignedLong(ctx.height),
+        createdAt: BigInt(ctx.height),
       })
       writeLease(ctx, lease)
       ctx.events.emitTyped(EventLeaseCreated, EventLeaseCreated.fromPartial({id: lease.id, price: lease.price}))
@@ -205,7 +204,7 @@ export function createMarketKeeper(): MarketKeeper {
 
     onLeaseClosed(ctx, lease, state, reason) {
       if (lease.state === Lease_State.closed || lease.state === Lease_State.insufficient_funds) return
-      writeLease(ctx, {...lease, state, closedOn: toSignedLong(ctx.height), reason}, lease.state)
+      writeLease(ctx, {...lease, state, closedOn: BigInt(ctx.height), reason}, lease.state)
       ctx.events.emitTyped(EventLeaseClosed, EventLeaseClosed.fromPartial({id: lease.id, reason}))
     },
 

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {DirectSecp256k1HdWallet, Registry, makeAuthInfoBytes, makeSignDoc, encodePubkey, type EncodeObject} from '@cosmjs/proto-signing'
 import {encodeSecp256k1Pubkey} from '@cosmjs/amino'
 import {defaultRegistryTypes} from '@cosmjs/stargate'
-import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx.js'
+import {TxRaw} from 'cosmjs-types/cosmos/tx/v1beta1/tx'
 
 import {DevApp} from '../../../../src/devnet/app.js'
 import {ChainDb} from '../../../../src/devnet/core/chain-db.js'

@@ -1,7 +1,7 @@
 /** Message builders for the module tests (plain objects for the codecs' fromPartial). */
 import {Source} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 
-const enc = (n: bigint | number | string) => ({val: new TextEncoder().encode(n.toString())})
+const enc = (n: bigint | number | string) => ({val: BigInt(n)})
 
 export interface UnitOptions {
   id?: number
