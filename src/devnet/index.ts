@@ -42,6 +42,12 @@ export interface DevnetOptions {
   genesis?: DevGenesis | ((base: DevGenesis) => DevGenesis)
   /** Minimum gas price for mempool admission, e.g. `0.025uakt` (the default). `''` accepts any fee. */
   minGasPrice?: string
+  /**
+   * The market's minimum reclamation window (AEP-82), in seconds. A new chain gets it in its
+   * genesis (default 5 s); an existing one takes it at its first block, as a governance params
+   * change would set it. Unset, an existing chain keeps what it has.
+   */
+  minReclamationWindowSeconds?: number
   /** State machine modules; by default auth, bank and the Akash modules. */
   modules?: Module[]
   log?: (line: string) => void
@@ -79,8 +85,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   let rest: RestServer | undefined
   let producer: BlockProducer | undefined
   try {
-    const modules = options.modules ?? [authModule(), bankModule(), ...akashModules()]
-    const akashGenesis: Record<string, unknown> = options.modules ? {} : {...defaultAkashGenesis()}
+    const window = options.minReclamationWindowSeconds
+    const market = window === undefined ? {} : {minReclamationWindow: BigInt(Math.round(window * 1e9))}
+    const modules = options.modules ?? [authModule(), bankModule(), ...akashModules({market})]
+    const akashGenesis: Record<string, unknown> = options.modules ? {} : {...defaultAkashGenesis({minReclamationWindowSeconds: window})}
     const minGasPrice = options.minGasPrice ?? DEFAULT_MIN_GAS_PRICE
     const app = new DevApp({
       db,

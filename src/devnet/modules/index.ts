@@ -11,7 +11,14 @@ import {oracleModule} from './oracle/index.js'
 import {certModule, type CertGenesis} from './cert/index.js'
 import {defaultDeploymentGenesis, deploymentModule, type DeploymentGenesis} from './deployment/index.js'
 import {escrowModule, type EscrowGenesis} from './escrow/index.js'
-import {defaultMarketGenesis, marketModule, type MarketGenesis, registerMarketHooks} from './market/index.js'
+import {
+  DEV_MIN_RECLAMATION_WINDOW_S,
+  defaultMarketGenesis,
+  marketModule,
+  type MarketGenesis,
+  type MarketModuleOptions,
+  registerMarketHooks,
+} from './market/index.js'
 import {providerModule, type ProviderGenesis} from './provider/index.js'
 
 export type {AuditGenesis, BmeGenesis, CertGenesis, DeploymentGenesis, EscrowGenesis, MarketGenesis, ProviderGenesis}
@@ -34,6 +41,8 @@ export interface AkashGenesisOptions extends BmeGenesisOptions {
   bidMinDeposits?: Array<{denom: string; amount: string}>
   /** Bids allowed per order (default 20, as mainnet). */
   orderMaxBids?: number
+  /** The market's minimum reclamation window in seconds (default 5: edge dev's, mainnet has 1 h). */
+  minReclamationWindowSeconds?: number
   /** Providers registered at genesis. */
   providers?: ProviderGenesis['providers']
   /** Audited attributes at genesis. */
@@ -42,21 +51,25 @@ export interface AkashGenesisOptions extends BmeGenesisOptions {
 
 /**
  * The Akash modules, in node v2.1's InitGenesis order (app/app_configure.go), which also keeps its
- * begin/end-block constraint (bme before escrow). Only bme has a block hook.
+ * begin/end-block constraint (bme before escrow). bme has block hooks; market one at start (its params).
  */
-export function akashModules(): Module[] {
+export function akashModules(options: {market?: MarketModuleOptions} = {}): Module[] {
   const escrow = escrowModule()
   registerMarketHooks(escrow.keeper)
-  return [auditModule(), certModule(), deploymentModule(), providerModule(), marketModule(), bmeModule(), escrow, oracleModule()]
+  return [auditModule(), certModule(), deploymentModule(), providerModule(), marketModule(undefined, options.market), bmeModule(), escrow, oracleModule()]
 }
 
-/** Mainnet v2.1 params, overridable, plus edge dev's BME settings (epoch, fixed AKT price, vault). */
+/**
+ * Mainnet v2.1 params, overridable, plus edge dev's BME settings (epoch, fixed AKT price, vault) and
+ * its short minimum reclamation window.
+ */
 export function defaultAkashGenesis(opts: AkashGenesisOptions = {}): AkashGenesis {
   const deployment = defaultDeploymentGenesis()
   if (opts.minDeposits) deployment.params.minDeposits = opts.minDeposits
   const market = defaultMarketGenesis()
   if (opts.bidMinDeposits) market.params.bidMinDeposits = opts.bidMinDeposits
   if (opts.orderMaxBids !== undefined) market.params.orderMaxBids = opts.orderMaxBids
+  market.params.minReclamationWindow = `${opts.minReclamationWindowSeconds ?? DEV_MIN_RECLAMATION_WINDOW_S}s`
   return {
     audit: {providers: opts.auditedAttributes ?? []},
     cert: {},

@@ -38,6 +38,7 @@ import {u64} from '../common/long.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {accountToProto, deploymentAccountId, EscrowErr, type EscrowKeeper, validateDepositSources} from '../escrow/index.js'
 import type {MarketKeeper} from '../market/keeper.js'
+import {durationNanos, paramWindows} from '../market/reclamation.js'
 import {DeploymentErr} from './errors.js'
 import {groupPrice, validateDeploymentGroups, validateGroupSpec} from './groupspec.js'
 import {deploymentKey, type DeploymentKey, deploymentPath, groupKey, toGroupID, validateDeploymentId, validateGroupId} from './ids.js'
@@ -109,6 +110,9 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       if (msg.groups.length === 0) throw DeploymentErr.invalidGroups()
       if (msg.hash.length === 0) throw DeploymentErr.emptyHash()
       if (msg.hash.length !== HASH_LENGTH) throw DeploymentErr.invalidHash()
+      if (msg.reclamation && durationNanos(msg.reclamation.minWindow) < 0n) {
+        throw DeploymentErr.invalidReclamation.wrap('min_window must be >= 0')
+      }
       const deposit = msg.deposit!.amount!
       for (const spec of msg.groups) {
         validateGroupSpec(spec)
@@ -134,6 +138,15 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       // AKT can only be added to an existing deployment (MsgAccountDeposit).
       if (deposit.denom === DENOM_UAKT) throw DeploymentErr.invalidDeposit()
 
+      // The tenant's reclamation window (AEP-82) must lie within the market's bounds.
+      if (msg.reclamation) {
+        const {min, max} = paramWindows(marketOf(ctx).getParams(ctx))
+        const window = durationNanos(msg.reclamation.minWindow)
+        if (window < 0n) throw DeploymentErr.invalidReclamation.wrap('min_window must be >= 0')
+        if (window < min) throw DeploymentErr.invalidReclamation.wrap('min_window below governance minimum')
+        if (window > max) throw DeploymentErr.invalidReclamation.wrap('min_window above governance maximum')
+      }
+
       try {
         validateDeploymentGroups(msg.groups)
       } catch (err) {
@@ -149,10 +162,11 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       const groups = msg.groups.map((spec, idx) =>
         Group.fromPartial({id: toGroupID({...id, gseq: idx + 1}), state: Group_State.open, groupSpec: spec, createdAt: height}),
       )
-      keeper.create(ctx, {id: msg.id!, state: Deployment_State.active, hash: msg.hash, createdAt: height, reclamation: undefined}, groups)
+      const reclamation = msg.reclamation
+      keeper.create(ctx, {id: msg.id!, state: Deployment_State.active, hash: msg.hash, createdAt: height, reclamation}, groups)
 
       const market = marketOf(ctx)
-      for (const group of groups) market.createOrder(ctx, groupKey(group.id), group.groupSpec!)
+      for (const group of groups) market.createOrder(ctx, groupKey(group.id), group.groupSpec!, reclamation)
 
       escrow.accountCreate(ctx, deploymentAccountId(id.owner, id.dseq), id.owner, deposits)
       return MsgCreateDeploymentResponse.encode({}).finish()
@@ -239,8 +253,10 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
       if (!group) throw DeploymentErr.groupNotFound()
       validateStartable(group)
       keeper.onStartGroup(ctx, group)
-      if (!keeper.getDeployment(ctx, gid)) throw DeploymentErr.deploymentNotFound()
-      marketOf(ctx).createOrder(ctx, gid, group.groupSpec!)
+      const deployment = keeper.getDeployment(ctx, gid)
+      if (!deployment) throw DeploymentErr.deploymentNotFound()
+      // The new order asks for the deployment's reclamation, as the first one did.
+      marketOf(ctx).createOrder(ctx, gid, group.groupSpec!, deployment.reclamation)
       return MsgStartGroupResponse.encode({}).finish()
     },
   }

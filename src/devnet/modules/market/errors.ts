@@ -38,4 +38,12 @@ export const MarketErr = {
   capabilitiesMismatch: register(cs, 32, Grpc.invalidArgument, 'capabilities mismatch'),
   invalidLeaseClosedReason: register(cs, 33, Grpc.invalidArgument, 'invalid lease closed reason'),
   invalidEscrowID: register(cs, 34, Grpc.invalidArgument, 'invalid escrow id'),
+  // Resource reclamation (AEP-82, node v2.1).
+  leaseNotReclamable: register(cs, 35, Grpc.failedPrecondition, 'lease does not have reclamation configured'),
+  leaseAlreadyReclaiming: register(cs, 36, Grpc.failedPrecondition, 'reclamation already in progress'),
+  reclamationNotStarted: register(cs, 37, Grpc.failedPrecondition, 'reclamation not started; call MsgLeaseStartReclaim first'),
+  reclamationWindowNotElapsed: register(cs, 38, Grpc.failedPrecondition, 'reclamation window has not elapsed'),
+  reclamationWindowInvalid: register(cs, 39, Grpc.invalidArgument, 'reclamation window outside governance bounds'),
+  reclamationRequired: register(cs, 40, Grpc.invalidArgument, 'order requires reclamation but bid does not offer it'),
+  reclamationWindowTooShort: register(cs, 41, Grpc.invalidArgument, 'reclamation window shorter than order minimum'),
 } as const

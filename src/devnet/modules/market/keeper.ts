@@ -3,7 +3,7 @@
  * transitions. Store layout (values are the chain's protobufs):
  *   market/o/<order>                      akash.market.v1beta5.Order
  *   market/b/<bid>                        akash.market.v1beta5.Bid
- *   market/l/<lease>                      akash.market.v1.Lease
+ *   market/l/<lease>                      akash.market.v1.Lease (with its reclamation record, AEP-82)
  *   market/og/<group>/<state>/<oseq>      orders of a group by state
  *   market/bo/<order>/<state>/<prov>/<bseq> bids of an order by state
  *   market/os|bs|ls/<state>/<id>          state indexes for the list queries
@@ -22,6 +22,7 @@ import {
   LeaseClosedReason,
   Lease_State,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import type {DeploymentReclamation} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import type {GroupSpec} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import {Group_State} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import {Bid, Bid_State, Order, Order_State, Params, type ResourceOffer} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
@@ -33,6 +34,7 @@ import type {GroupKey} from '../deployment/ids.js'
 import {groupPath} from '../deployment/ids.js'
 import {bidAccountId, type EscrowKeeper, leasePaymentId} from '../escrow/index.js'
 import {MarketErr} from './errors.js'
+import type {Duration} from './reclamation.js'
 import {bidKey, type BidKey, bidPath, type LeaseKey, orderKey, type OrderKey, orderOf, orderPath, parseBidPath, toBidID, toOrderID} from './ids.js'
 
 export const ORDERS = 'market/o/'
@@ -52,9 +54,14 @@ const EMPTY = new Uint8Array()
 export interface MarketKeeper {
   getParams(ctx: Context): Params
   setParams(ctx: Context, params: Params): void
-  createOrder(ctx: Context, gid: GroupKey, spec: GroupSpec): Order
-  createBid(ctx: Context, id: BidKey, price: {denom: string; amount: string}, offer: ResourceOffer[]): Bid
+  /** `reclamation` is the deployment's requirement (AEP-82), copied to the order. */
+  createOrder(ctx: Context, gid: GroupKey, spec: GroupSpec, reclamation?: DeploymentReclamation): Order
+  /** `reclamationWindow` is the window the provider offers, stored on the bid. */
+  createBid(ctx: Context, id: BidKey, price: {denom: string; amount: string}, offer: ResourceOffer[], reclamationWindow?: Duration): Bid
+  /** A bid with a reclamation window gives its lease a reclamation record (not started). */
   createLease(ctx: Context, bid: Bid): void
+  /** Writes a changed lease (MsgLeaseStartReclaim), moving its state index. */
+  saveLease(ctx: Context, lease: Lease, previous: Lease_State): void
   onOrderMatched(ctx: Context, order: Order): void
   onBidMatched(ctx: Context, bid: Bid): void
   onBidLost(ctx: Context, bid: Bid): void
@@ -130,7 +137,7 @@ export function createMarketKeeper(): MarketKeeper {
       ctx.store.set(PARAMS, Params.encode(params).finish())
     },
 
-    createOrder(ctx, gid, spec) {
+    createOrder(ctx, gid, spec, reclamation) {
       let oseq = 1
       const active =
         keeper.ordersForGroup(ctx, gid, Order_State.active).length > 0 ||
@@ -145,13 +152,14 @@ export function createMarketKeeper(): MarketKeeper {
         spec,
         state: Order_State.open,
         createdAt: BigInt(ctx.height),
+        reclamation,
       })
       writeOrder(ctx, order)
       ctx.events.emitTyped(EventOrderCreated, EventOrderCreated.fromPartial({id: order.id}))
       return order
     },
 
-    createBid(ctx, id, price, offer) {
+    createBid(ctx, id, price, offer, reclamationWindow) {
       if (ctx.store.has(bidStoreKey(id))) throw MarketErr.bidExists()
       const bid = Bid.fromPartial({
         id: toBidID(id),
@@ -159,6 +167,7 @@ export function createMarketKeeper(): MarketKeeper {
         price,
         createdAt: BigInt(ctx.height),
         resourcesOffer: offer,
+        reclamationWindow,
       })
       writeBid(ctx, bid)
       ctx.events.emitTyped(EventBidCreated, EventBidCreated.fromPartial({id: bid.id, price}))
@@ -171,9 +180,15 @@ export function createMarketKeeper(): MarketKeeper {
         state: Lease_State.active,
         price: bid.price,
         createdAt: BigInt(ctx.height),
+        // node saves the record right after CreateLease (handler/server.go); the result is the same.
+        reclamation: bid.reclamationWindow ? {window: bid.reclamationWindow} : undefined,
       })
       writeLease(ctx, lease)
       ctx.events.emitTyped(EventLeaseCreated, EventLeaseCreated.fromPartial({id: lease.id, price: lease.price}))
+    },
+
+    saveLease(ctx, lease, previous) {
+      writeLease(ctx, lease, previous)
     },
 
     onOrderMatched(ctx, order) {

@@ -57,14 +57,20 @@ export const HASH = new Uint8Array(32).fill(7)
 export function createDeployment(
   owner: string,
   dseq: number | bigint,
-  o: {groups?: GroupOptions[]; deposit?: bigint; denom?: string; hash?: Uint8Array; sources?: Source[]} = {},
+  o: {groups?: GroupOptions[]; deposit?: bigint; denom?: string; hash?: Uint8Array; sources?: Source[]; minWindowSeconds?: number} = {},
 ) {
   return {
     id: {owner, dseq: dseq.toString()},
     groups: (o.groups ?? [{}]).map((g) => group(g)),
     hash: o.hash ?? HASH,
     deposit: {amount: {denom: o.denom ?? 'uact', amount: (o.deposit ?? 5_000_000n).toString()}, sources: o.sources ?? [Source.balance]},
+    ...(o.minWindowSeconds !== undefined ? {reclamation: {minWindow: seconds(o.minWindowSeconds)}} : {}),
   }
+}
+
+/** A protobuf Duration of whole (or negative) seconds. */
+export function seconds(s: number) {
+  return {seconds: BigInt(s), nanos: 0}
 }
 
 export function bidId(owner: string, dseq: number | bigint, provider: string, gseq = 1, oseq = 1) {
@@ -75,13 +81,23 @@ export function createBid(
   owner: string,
   dseq: number | bigint,
   provider: string,
-  o: {price?: string; denom?: string; deposit?: bigint; depositDenom?: string; gseq?: number; oseq?: number; offer?: unknown[]} = {},
+  o: {
+    price?: string
+    denom?: string
+    deposit?: bigint
+    depositDenom?: string
+    gseq?: number
+    oseq?: number
+    offer?: unknown[]
+    windowSeconds?: number
+  } = {},
 ) {
   return {
     id: bidId(owner, dseq, provider, o.gseq ?? 1, o.oseq ?? 1),
     price: {denom: o.denom ?? 'uact', amount: o.price ?? '100'},
     deposit: {amount: {denom: o.depositDenom ?? 'uakt', amount: (o.deposit ?? 500_000n).toString()}, sources: [Source.balance]},
     resourcesOffer: o.offer ?? [],
+    ...(o.windowSeconds !== undefined ? {reclamationWindow: seconds(o.windowSeconds)} : {}),
   }
 }
 
