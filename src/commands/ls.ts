@@ -6,12 +6,14 @@ import {renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant} from '../services/lease/context.js'
 import {type DeploymentRow, listDeployments} from '../services/lease/list.js'
+import {reclamationNotice} from '../services/lease/reclamation.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
 import {validateLabels} from './deploy.js'
 
 export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
   static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels.'
-  static description = 'Deployments past their --ttl or over their --budget are flagged; close them with `edge close --expired`.'
+  static description =
+    'Deployments past their --ttl or over their --budget are flagged; close them with `edge close --expired`. A lease whose provider is reclaiming its resources shows as `reclaiming`, with the deadline after which the provider may close it and its reason.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --label team=web --json', '<%= config.bin %> <%= command.id %> --all']
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed deployments.'}),
@@ -32,9 +34,14 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
   protected renderText(rows: DeploymentRow[]): string {
     if (rows.length === 0) return this.flags.all ? 'No deployments.' : 'No active deployments (use --all to include closed ones).'
     const s = this.out.style
-    return renderTable(rows, [
+    const state = (r: DeploymentRow) => {
+      if (r.state !== 'active') return s.dim(r.state)
+      if (r.lease === 'reclaiming') return s.red('reclaiming')
+      return r.lease === 'active' ? 'active' : 'open'
+    }
+    const table = renderTable(rows, [
       {header: 'dseq', get: (r) => r.dseq.toString()},
-      {header: 'state', get: (r) => (r.state === 'active' ? (r.lease === 'active' ? 'active' : 'open') : s.dim(r.state))},
+      {header: 'state', get: state},
       {header: 'provider', get: (r) => (r.provider ? shortAddress(r.provider) : '-')},
       {header: 'region', get: (r) => r.region ?? '-'},
       {header: 'usd/h', get: (r) => r.usdPerHour ?? '-', align: 'right'},
@@ -44,5 +51,10 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
       {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-'},
       {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : '')},
     ])
+    // A reclaiming lease can end at any moment after its deadline: say so under the table, in full.
+    const notices = rows
+      .filter((r) => r.state === 'active' && r.lease === 'reclaiming' && r.reclamation)
+      .map((r) => s.red(`! ${r.dseq}: ${reclamationNotice(r.reclamation!)}.`))
+    return notices.length ? `${table}\n\n${notices.join('\n')}` : table
   }
 }

@@ -7,6 +7,7 @@ import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
+import {deadlineText, formatWindow, reclamationNotice} from '../services/lease/reclamation.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
 
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
@@ -39,8 +40,17 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
       ]),
     ]
     for (const l of r.leases) {
-      parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${l.state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
-      parts.push(renderFields([['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)], ['host', l.hostUri]]))
+      const state = l.state === 'reclaiming' ? s.red('reclaiming') : l.state
+      parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
+      if (l.state === 'reclaiming' && l.reclamation) parts.push(s.red(`  ! ${reclamationNotice(l.reclamation)}.`))
+      const rec = l.reclamation
+      parts.push(
+        renderFields([
+          ['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)],
+          ['host', l.hostUri],
+          ['reclamation', rec ? `${formatWindow(rec.windowSeconds)} notice${rec.started ? `, ${rec.reason ?? 'no reason'}, deadline ${deadlineText(rec)}` : ', not started'}` : undefined],
+        ]),
+      )
       if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))
     }
     if (r.services.length) {

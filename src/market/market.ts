@@ -75,7 +75,15 @@ export type DeploymentState = 'active' | 'closed'
 export type GroupState = 'open' | 'paused' | 'insufficient_funds' | 'closed'
 export type OrderState = 'open' | 'active' | 'closed'
 export type BidState = 'open' | 'active' | 'lost' | 'closed'
-export type LeaseState = 'active' | 'insufficient_funds' | 'closed'
+/** `reclaiming`: the provider started taking its resources back (AEP-82); the lease runs and bills until it is closed. */
+export type LeaseState = 'active' | 'reclaiming' | 'insufficient_funds' | 'closed'
+
+/** States in which a lease's workload runs and the tenant pays for it. */
+export const LIVE_LEASE_STATES: readonly LeaseState[] = ['active', 'reclaiming']
+
+export function isLeaseLive(lease: {state: LeaseState}): boolean {
+  return LIVE_LEASE_STATES.includes(lease.state)
+}
 
 export interface EscrowAccount {
   /** `deployment` or `bid`. */
@@ -96,6 +104,11 @@ export interface Group {
   createdAt: number
 }
 
+/** A tenant's reclamation requirement (AEP-82): the shortest notice it accepts before a provider takes its resources back. */
+export interface ReclamationRequirement {
+  minWindowSeconds: number
+}
+
 export interface Deployment {
   id: DeploymentId
   state: DeploymentState
@@ -104,6 +117,8 @@ export interface Deployment {
   createdAt: number
   groups: Group[]
   escrow?: EscrowAccount
+  /** Present when the tenant allows reclamation; each order carries it too. */
+  reclamation?: ReclamationRequirement
 }
 
 export interface Order {
@@ -111,6 +126,8 @@ export interface Order {
   state: OrderState
   spec: GroupSpec
   createdAt: number
+  /** Present when the order allows reclamation: bids must then offer a window of at least this. */
+  reclamation?: ReclamationRequirement
 }
 
 export interface Bid {
@@ -121,6 +138,22 @@ export interface Bid {
   createdAt: number
   resourcesOffer: Array<{resources: ResourceUnit; count: number}>
   escrow?: EscrowAccount
+  /** The reclamation window the provider offers (AEP-82), in seconds. */
+  reclamationWindowSeconds?: number
+}
+
+/** The reasons a provider may give for closing or reclaiming a lease (the chain's 10000–19999 range). */
+export type ProviderReason = 'unstable' | 'decommission' | 'unspecified' | 'manifest_timeout'
+
+/** A lease's reclamation record (AEP-82): the window agreed in the winning bid and, once started, when and why. */
+export interface LeaseReclamation {
+  windowSeconds: number
+  /** Height at which the provider started reclaiming; absent until then. */
+  startedAt?: number
+  /** From then on the provider may close the lease (the chain's deadline, whole seconds). */
+  deadline?: Date
+  /** The provider's reason (`decommission`, `unstable`, `unspecified`, …). */
+  reason?: string
 }
 
 export interface Lease {
@@ -132,6 +165,8 @@ export interface Lease {
   closedOn: number
   /** The close reason's name when closed (`owner`, `insufficient_funds`, `manifest_timeout`, …). */
   reason?: string
+  /** Present when the lease was made with a reclamation window; kept after the lease closes. */
+  reclamation?: LeaseReclamation
   payment?: {state: string; rate: DecAmount; balance: DecAmount; unsettled: DecAmount; withdrawn: DecAmount}
 }
 
@@ -233,6 +268,8 @@ export interface MarketQueries {
   bmeStatus(owner?: string): Promise<BmeStatus>
   /** USD per AKT (×10^18) from the chain's oracle; undefined where the chain has no price. */
   aktUsd(): Promise<bigint | undefined>
+  /** The market params' bounds on reclamation windows (AEP-82); undefined where the chain has none. */
+  reclamationWindows(): Promise<{minSeconds: number; maxSeconds: number} | undefined>
   /** New blocks as they are committed (polled a quarter of the block time apart). */
   watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo>
   /** Memos of the transactions `sender` signed that were included in block `height`. */
@@ -247,6 +284,17 @@ export interface CreateDeploymentInput {
   deposit: Coin
   /** Recorded on chain with the transaction (edge puts an idempotency marker here). */
   memo?: string
+  /** The reclamation notice the tenant accepts (SDL `reclamation.min_window`), in seconds; unset: none. */
+  reclamationWindowSeconds?: number
+}
+
+export interface CreateBidInput {
+  order: OrderId
+  price: DecAmount
+  deposit: Coin
+  resourcesOffer?: ResourceOfferInput[]
+  /** The reclamation window offered (AEP-82), in seconds: required by an order that allows reclamation, at least its minimum. */
+  reclamationWindowSeconds?: number
 }
 
 /** One entry of `MsgCreateBid.resources_offer`, as chain-sdk's codecs take it. */
@@ -264,8 +312,14 @@ export interface MarketTransactions {
   deposit(dseq: bigint, amount: Coin): Promise<TxResult>
   createLease(bid: BidId): Promise<TxResult>
   closeLease(lease: LeaseId): Promise<TxResult>
-  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: ResourceOfferInput[]}): Promise<TxResult>
+  createBid(input: CreateBidInput): Promise<TxResult>
+  /**
+   * Closes a bid; with a lease, closes the lease too. A lease with reclamation closes only this
+   * way once reclamation started and its deadline passed (the chain refuses earlier).
+   */
   closeBid(bid: BidId, reason?: string): Promise<TxResult>
+  /** The provider starts reclaiming a lease made with a reclamation window (`decommission`, `unstable`, …). */
+  leaseStartReclaim(lease: LeaseId, reason?: ProviderReason): Promise<TxResult>
   withdrawLease(lease: LeaseId): Promise<TxResult>
   createProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult>
   updateProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult>

@@ -4,10 +4,12 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS} from '../../devnet/index.js'
+import {MAINNET_MAX_RECLAMATION_WINDOW_S as MAX_RECLAMATION_WINDOW_S} from '../../devnet/modules/market/reclamation.js'
 import {UsageError} from '../../errors.js'
 import {type DevEvent, type StartResult, runNode, startDev} from '../../services/dev/index.js'
 import {ensureDevKey} from '../../services/dev/dev-key.js'
 import type {Progress} from '../../output/output.js'
+import {formatWindow} from '../../services/lease/reclamation.js'
 import {renderStatus} from './status.js'
 
 /** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
@@ -29,6 +31,20 @@ export function parseMinGasPrice(input: string): string {
   return text
 }
 
+/**
+ * "5s", "90s", "2m", "1h", "500ms" → seconds: the market's minimum reclamation window (AEP-82).
+ * Within the params' rule (≥ 0 and below the 720 h maximum) so that the chain accepts it.
+ */
+export function parseReclamationWindow(input: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input.trim())
+  if (!m) throw new UsageError(`"${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
+  const seconds = Number(m[1]) * {ms: 0.001, s: 1, m: 60, h: 3600}[m[2] as 'ms' | 's' | 'm' | 'h']
+  if (seconds >= MAX_RECLAMATION_WINDOW_S) {
+    throw new UsageError(`The minimum reclamation window must be below the maximum, ${MAX_RECLAMATION_WINDOW_S / 3600}h.`)
+  }
+  return seconds
+}
+
 export default class DevStart extends EdgeCommand<typeof DevStart, StartResult | {foreground: true; stopped: true}> {
   static summary = 'Start the local Akash-compatible chain (edge dev).'
   static description =
@@ -37,6 +53,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --block-time 500ms',
     '<%= config.bin %> <%= command.id %> --foreground --block-time 0',
+    '<%= config.bin %> <%= command.id %> --min-reclamation-window 30s',
   ]
   static handlesSignals = true
   static flags = {
@@ -48,11 +65,17 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     'grpc-port': Flags.integer({description: 'gRPC port.', default: DEFAULT_PORTS.grpc, min: 0, max: 65535}),
     'rest-port': Flags.integer({description: 'REST (grpc-gateway) port.', default: DEFAULT_PORTS.rest, min: 0, max: 65535}),
     'min-gas-price': Flags.string({description: 'Lowest gas price the mempool accepts (empty accepts any fee).', default: DEFAULT_MIN_GAS_PRICE}),
+    'min-reclamation-window': Flags.string({
+      description:
+        'Shortest reclamation window (AEP-82) the market allows, e.g. 5s (a new chain has 5s; mainnet 1h). A chain that exists already takes it at its next block, as a governance params change would; without the flag it keeps its own.',
+    }),
   }
 
   protected async execute(): Promise<StartResult | {foreground: true; stopped: true}> {
     const blockTimeMs = parseBlockTime(this.flags['block-time'])
     const minGasPrice = parseMinGasPrice(this.flags['min-gas-price'])
+    const window = this.flags['min-reclamation-window']
+    const minReclamationWindowSeconds = window === undefined ? undefined : parseReclamationWindow(window)
     const ports = {rpc: this.flags['rpc-port'], grpc: this.flags['grpc-port'], rest: this.flags['rest-port']}
     if (this.flags.foreground) {
       await ensureDevKey()
@@ -62,6 +85,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
           ports,
           blockTimeMs,
           minGasPrice,
+          minReclamationWindowSeconds,
           log: (line) => this.out.writeErr(`${new Date().toISOString()} ${line}\n`),
           onReady: (state) => this.out.info(`edge dev is running: rpc ${state.endpoints?.rpc}, grpc ${state.endpoints?.grpc}, rest ${state.endpoints?.rest} (Ctrl-C stops it)`),
         },
@@ -74,6 +98,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     const bin = join(this.config.root, 'bin', fromSource ? 'dev.js' : 'run.js')
     const args = [bin, 'dev', 'start', '--foreground', '--block-time', `${blockTimeMs}ms`, '--host', this.flags.host]
     args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest), '--min-gas-price', minGasPrice)
+    if (minReclamationWindowSeconds !== undefined) args.push('--min-reclamation-window', `${minReclamationWindowSeconds}s`)
     const spinners = new Map<string, Progress>()
     const onEvent = (event: DevEvent) => {
       this.out.event({...event})
@@ -82,7 +107,16 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
       else if (event.status === 'succeeded') spinners.get(event.step)?.succeed(event.message)
       else if (event.status === 'failed') spinners.get(event.step)?.fail(event.message)
     }
-    return startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent})
+    const result = await startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent})
+    const has = result.reclamationWindows?.minSeconds
+    if (minReclamationWindowSeconds !== undefined && has !== undefined && has !== minReclamationWindowSeconds) {
+      this.out.warn(
+        result.alreadyRunning
+          ? `edge dev was already running with a minimum reclamation window of ${formatWindow(has)}; stop it (edge dev stop) and start it again with --min-reclamation-window to change it.`
+          : `The minimum reclamation window becomes ${formatWindow(minReclamationWindowSeconds)} at the next block (it is ${formatWindow(has)} until then).`,
+      )
+    }
+    return result
   }
 
   protected renderText(result: StartResult | {foreground: true; stopped: true}): string | undefined {

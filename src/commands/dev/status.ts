@@ -3,6 +3,7 @@ import {displayPath} from '../../config/paths.js'
 import {formatCoin} from '../../market/money.js'
 import {renderFields} from '../../output/table.js'
 import {type DevStatus, devStatus} from '../../services/dev/index.js'
+import {formatWindow} from '../../services/lease/reclamation.js'
 
 export function renderStatus(status: DevStatus): string {
   const balances = (status.devKey?.balances ?? []).map((b) => formatCoin(BigInt(b.amount), b.denom)).join(', ')
@@ -19,12 +20,18 @@ export function renderStatus(status: DevStatus): string {
     ['block time', status.blockTimeMs === undefined ? undefined : status.blockTimeMs === 0 ? 'on demand' : `${status.blockTimeMs}ms`],
     ['dev key', status.devKey ? `${status.devKey.name} ${status.devKey.address}${balances ? ` (${balances})` : ''}` : undefined],
     ['providers', status.running ? providers : undefined],
+    [
+      'reclamation',
+      status.reclamationWindows
+        ? `windows from ${formatWindow(status.reclamationWindows.minSeconds)} to ${formatWindow(status.reclamationWindows.maxSeconds)} (market params)`
+        : undefined,
+    ],
     ['data', displayPath(status.dataDir)],
   ])
 }
 
 export default class DevStatusCommand extends EdgeCommand<typeof DevStatusCommand, DevStatus> {
-  static summary = 'Show whether edge dev runs: height, endpoints, the dev key, providers.'
+  static summary = 'Show whether edge dev runs: height, endpoints, the dev key, providers, reclamation windows.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   protected async execute(): Promise<DevStatus> {

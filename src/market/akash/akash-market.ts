@@ -12,6 +12,7 @@ import type {
   BmeStatus,
   Certificate,
   Coin,
+  CreateBidInput,
   CreateDeploymentInput,
   DecAmount,
   Deployment,
@@ -26,7 +27,7 @@ import type {
   OrderFilter,
   OrderId,
   ProviderInfo,
-  ResourceOfferInput,
+  ProviderReason,
   TxResult,
 } from '../market.js'
 import {pollBlocks} from '../poll-blocks.js'
@@ -324,6 +325,14 @@ export class AkashMarket implements Market {
     }
   }
 
+  async reclamationWindows(): Promise<{minSeconds: number; maxSeconds: number} | undefined> {
+    const response = await this.query('reading market parameters', (sdk) => sdk.akash.market.v1beta5.getParams({}))
+    const maxSeconds = convert.durationSeconds(response.params?.maxReclamationWindow)
+    // A chain before node v2.1 has no bounds (zero): it knows no reclamation.
+    if (maxSeconds <= 0) return undefined
+    return {minSeconds: convert.durationSeconds(response.params?.minReclamationWindow), maxSeconds}
+  }
+
   watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo> {
     return pollBlocks(() => this.latestBlock(), Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4))), signal)
   }
@@ -429,8 +438,8 @@ class AkashTransactions implements MarketTransactions {
           groups: input.groups,
           hash: input.hash,
           deposit: {amount: coin(input.deposit), sources: [1]},
-          // No reclamation window asked for (AEP-82).
-          reclamation: undefined,
+          // The notice the tenant accepts before a provider takes its resources back (AEP-82).
+          reclamation: input.reclamationWindowSeconds === undefined ? undefined : {minWindow: convert.sdkDuration(input.reclamationWindowSeconds)},
         },
         input.memo ? {...o, memo: input.memo} : o,
       ),
@@ -470,7 +479,7 @@ class AkashTransactions implements MarketTransactions {
     return this.send('closing the lease', (sdk, o) => sdk.akash.market.v1beta5.closeLease({id: bidIdInput(lease), reason: 1}, o))
   }
 
-  createBid(input: {order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer?: ResourceOfferInput[]}): Promise<TxResult> {
+  createBid(input: CreateBidInput): Promise<TxResult> {
     return this.send('creating the bid', (sdk, o) =>
       sdk.akash.market.v1beta5.createBid(
         {
@@ -479,8 +488,7 @@ class AkashTransactions implements MarketTransactions {
           deposit: {amount: coin(input.deposit), sources: [1]},
           // Offers carry no per-resource prices: the bid's price is the whole price.
           resourcesOffer: (input.resourcesOffer ?? []).map((offer) => ({...offer, prices: undefined})),
-          // No reclamation window offered (AEP-82).
-          reclamationWindow: undefined,
+          reclamationWindow: input.reclamationWindowSeconds === undefined ? undefined : convert.sdkDuration(input.reclamationWindowSeconds),
         },
         o,
       ),
@@ -491,6 +499,11 @@ class AkashTransactions implements MarketTransactions {
     return this.send('closing the bid', (sdk, o) =>
       sdk.akash.market.v1beta5.closeBid({id: bidIdInput(bid), reason: convert.CLOSE_REASON_CODES[reason] ?? 10002}, o),
     )
+  }
+
+  leaseStartReclaim(lease: LeaseId, reason: ProviderReason = 'unspecified'): Promise<TxResult> {
+    const code = convert.CLOSE_REASON_CODES[reason]
+    return this.send('starting reclamation', (sdk, o) => sdk.akash.market.v1beta5.leaseStartReclaim({id: bidIdInput(lease), reason: code}, o))
   }
 
   withdrawLease(lease: LeaseId): Promise<TxResult> {

@@ -28,10 +28,12 @@ import type {
   Group,
   GroupSpec,
   Lease,
+  LeaseReclamation,
   LeaseState,
   Order,
   OrderState,
   ProviderInfo,
+  ReclamationRequirement,
   ResourceUnit,
 } from '../market.js'
 
@@ -128,6 +130,21 @@ export function group(g: SdkGroup): Group {
   }
 }
 
+/** A protobuf Duration ({seconds, nanos}) in seconds. */
+export function durationSeconds(d: {seconds?: bigint | number | string; nanos?: number} | undefined): number {
+  return d ? num(d.seconds) + (d.nanos ?? 0) / 1e9 : 0
+}
+
+/** Seconds → the protobuf Duration chain-sdk's codecs take. */
+export function sdkDuration(seconds: number): {seconds: bigint; nanos: number} {
+  const nanos = BigInt(Math.round(seconds * 1e9))
+  return {seconds: nanos / 1_000_000_000n, nanos: Number(nanos % 1_000_000_000n)}
+}
+
+function requirement(r: {minWindow?: {seconds: bigint; nanos: number}} | undefined): {reclamation?: ReclamationRequirement} {
+  return r ? {reclamation: {minWindowSeconds: durationSeconds(r.minWindow)}} : {}
+}
+
 export function deployment(r: QueryDeploymentResponse): Deployment {
   const d = r.deployment!
   return {
@@ -137,6 +154,7 @@ export function deployment(r: QueryDeploymentResponse): Deployment {
     createdAt: num(d.createdAt),
     groups: (r.groups ?? []).map(group),
     escrow: escrowAccount(r.escrowAccount),
+    ...requirement(d.reclamation),
   }
 }
 
@@ -148,6 +166,7 @@ export function order(o: SdkOrder): Order {
     state: (named(ORDER_STATES, o.state) ?? 'open') as OrderState,
     spec: groupSpec(o.spec),
     createdAt: num(o.createdAt),
+    ...requirement(o.reclamation),
   }
 }
 
@@ -166,10 +185,11 @@ export function bid(r: QueryBidResponse): Bid {
       count: o.count,
     })),
     escrow: escrowAccount(r.escrowAccount),
+    ...(b.reclamationWindow ? {reclamationWindowSeconds: durationSeconds(b.reclamationWindow)} : {}),
   }
 }
 
-const LEASE_STATES = ['invalid', 'active', 'insufficient_funds', 'closed'] as const
+const LEASE_STATES = ['invalid', 'active', 'insufficient_funds', 'closed', 'reclaiming'] as const
 const CLOSE_REASONS: Record<number, string> = {
   1: 'owner',
   10000: 'unstable',
@@ -177,6 +197,19 @@ const CLOSE_REASONS: Record<number, string> = {
   10002: 'unspecified',
   10003: 'manifest_timeout',
   20000: 'insufficient_funds',
+}
+
+type SdkReclamation = NonNullable<QueryLeaseResponse['lease']>['reclamation']
+
+/** The chain's record: zero started_at and deadline mean "not started". */
+export function leaseReclamation(r: SdkReclamation): LeaseReclamation | undefined {
+  if (!r) return undefined
+  const started = big(r.startedAt) > 0n
+  return {
+    windowSeconds: durationSeconds(r.window),
+    ...(started ? {startedAt: num(r.startedAt), deadline: new Date(num(r.deadline) * 1000)} : {}),
+    ...(started && r.reason ? {reason: CLOSE_REASONS[r.reason] ?? String(r.reason)} : {}),
+  }
 }
 
 export function lease(r: QueryLeaseResponse): Lease {
@@ -190,6 +223,7 @@ export function lease(r: QueryLeaseResponse): Lease {
     createdAt: num(l.createdAt),
     closedOn: num(l.closedOn),
     ...(l.reason ? {reason: CLOSE_REASONS[l.reason] ?? String(l.reason)} : {}),
+    ...(l.reclamation ? {reclamation: leaseReclamation(l.reclamation)} : {}),
     ...(p
       ? {
           payment: {

@@ -13,7 +13,7 @@ import {createHash} from 'node:crypto'
 
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
-import type {AuditedAttributes, Bid, BidId, Coin, GroupSpec, Lease, ProviderInfo} from '../../market/market.js'
+import {type AuditedAttributes, type Bid, type BidId, type Coin, type GroupSpec, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import {convertGroupSpec} from './group-spec.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
@@ -27,6 +27,7 @@ import {
   loadSdlFile,
   manifestSortedJson,
   manifestVersion,
+  reclamationSeconds,
   requireValid,
   totalPricePerBlock,
 } from '../../sdl/index.js'
@@ -509,6 +510,8 @@ class DeployRun {
           hash: manifestVersion(this.sdl).bytes,
           deposit: f.deposit,
           ...(this.options.idempotencyKey ? {memo: idempotencyMemo(this.options.idempotencyKey)} : {}),
+          // SDL `reclamation.min_window`: the notice a provider must give before it reclaims (AEP-82).
+          ...(reclamationSeconds(this.sdl) !== undefined ? {reclamationWindowSeconds: reclamationSeconds(this.sdl)} : {}),
         })
         this.ownsDeployment = true
         this.blocks.created = result.height
@@ -556,8 +559,9 @@ class DeployRun {
     return groupSpecs(this.sdl).map((g, i) => ({gseq: i + 1, name: g.name, spec: convertGroupSpec(g)}))
   }
 
+  /** Leases whose workload runs: active, or reclaiming until the provider closes them. */
   private async activeLeases(): Promise<Lease[]> {
-    return (await this.deps.market.leases({owner: this.owner, dseq: this.dseq!})).filter((l) => l.state === 'active')
+    return (await this.deps.market.leases({owner: this.owner, dseq: this.dseq!})).filter(isLeaseLive)
   }
 
   // ------------------------------------------------------------------------------------------

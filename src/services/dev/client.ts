@@ -87,3 +87,37 @@ export async function restProviders(restUrl: string): Promise<ProviderSummary[]>
     return []
   }
 }
+
+/** The market's reclamation windows (AEP-82), in seconds. */
+export interface ReclamationWindows {
+  minSeconds: number
+  maxSeconds: number
+}
+
+/**
+ * `google.protobuf.Duration` in REST JSON: the node writes "3600s"; an object form
+ * `{seconds, nanos}` is read too.
+ */
+export function durationSeconds(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const m = /^(-?\d+(?:\.\d+)?)s$/.exec(value)
+    return m ? Number(m[1]) : undefined
+  }
+  if (value && typeof value === 'object' && 'seconds' in value) {
+    const d = value as {seconds: string | number; nanos?: number}
+    return Number(d.seconds) + (d.nanos ?? 0) / 1e9
+  }
+  return undefined
+}
+
+/** The market params' reclamation windows; undefined where the chain has none (before node v2.1). */
+export async function restReclamationWindows(restUrl: string): Promise<ReclamationWindows | undefined> {
+  try {
+    const r = await rest<{params?: {min_reclamation_window?: unknown; max_reclamation_window?: unknown}}>(restUrl, '/akash/market/v1beta5/params')
+    const minSeconds = durationSeconds(r.params?.min_reclamation_window)
+    const maxSeconds = durationSeconds(r.params?.max_reclamation_window)
+    return minSeconds !== undefined && maxSeconds !== undefined && maxSeconds > 0 ? {minSeconds, maxSeconds} : undefined
+  } catch {
+    return undefined
+  }
+}

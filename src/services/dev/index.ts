@@ -9,7 +9,7 @@ import {keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
 import {parseCoin} from '../../market/money.js'
-import {type ProviderSummary, restBalances, restProviders, rpcFund, rpcStatus} from './client.js'
+import {type ProviderSummary, type ReclamationWindows, restBalances, restProviders, restReclamationWindows, rpcFund, rpcStatus} from './client.js'
 import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
 import {type DevnetFiles, type NodeState, devnetFiles, isAlive, readNodeState, removeNodeState} from './files.js'
 import {type LocalProvider, startLocalProviders} from './providers.js'
@@ -45,6 +45,8 @@ export interface DevStatus {
   logFile: string
   devKey?: {name: string; address: string; balances: Array<{denom: string; amount: string}>}
   providers: ProviderSummary[]
+  /** The market's reclamation windows (AEP-82) as the chain's params have them now. */
+  reclamationWindows?: ReclamationWindows
 }
 
 export async function devStatus(env: NodeJS.ProcessEnv = process.env): Promise<DevStatus> {
@@ -59,9 +61,10 @@ export async function devStatus(env: NodeJS.ProcessEnv = process.env): Promise<D
   } catch {
     return {...base, pid: state.pid, endpoints: state.endpoints, startedAt: state.startedAt}
   }
-  const [balances, providers] = await Promise.all([
+  const [balances, providers, reclamationWindows] = await Promise.all([
     address ? restBalances(state.endpoints.rest, address).catch(() => []) : Promise.resolve([]),
     restProviders(state.endpoints.rest),
+    restReclamationWindows(state.endpoints.rest),
   ])
   return {
     running: true,
@@ -76,6 +79,7 @@ export async function devStatus(env: NodeJS.ProcessEnv = process.env): Promise<D
     logFile: files.log,
     ...(address ? {devKey: {name: DEV_KEY, address, balances}} : {}),
     providers,
+    ...(reclamationWindows ? {reclamationWindows} : {}),
   }
 }
 

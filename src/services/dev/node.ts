@@ -12,6 +12,8 @@ export interface NodeOptions {
   blockTimeMs: number
   /** Mempool minimum gas price, e.g. 0.025uakt; '' accepts any fee. */
   minGasPrice?: string
+  /** The market's minimum reclamation window (AEP-82); unset, a new chain gets 5 s and an existing one keeps its own. */
+  minReclamationWindowSeconds?: number
   chainId?: string
   env?: NodeJS.ProcessEnv
   log: (line: string) => void
@@ -59,6 +61,7 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
         blockTime: options.blockTimeMs,
         chainId: options.chainId,
         minGasPrice: options.minGasPrice,
+        minReclamationWindowSeconds: options.minReclamationWindowSeconds,
         accounts: devAddress ? [{address: devAddress, coins: DEV_KEY_GENESIS_COINS.map((c) => ({denom: c.denom, amount: c.amount.toString()}))}] : [],
         log: options.log,
       })

@@ -1,6 +1,6 @@
 /** `edge deposit`: top up a deployment's escrow. */
 import {UsageError} from '../../errors.js'
-import type {Coin} from '../../market/market.js'
+import {type Coin, isLeaseLive} from '../../market/market.js'
 import {formatCoin} from '../../market/money.js'
 import type {TenantContext} from './context.js'
 import {requireDeployment} from './lease.js'
@@ -32,7 +32,7 @@ export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin):
     ctx.market.leases({owner: ctx.owner, dseq}),
     ctx.market.latestBlock(),
   ])
-  const left = after ? escrowLeft(after, leases.filter((l) => l.state === 'active'), block.height) : undefined
+  const left = after ? escrowLeft(after, leases.filter(isLeaseLive), block.height) : undefined
   return {
     dseq,
     deposited: {amount: amount.amount, denom: amount.denom, display: formatCoin(amount.amount, amount.denom)},

@@ -1,6 +1,6 @@
 /** Finding a deployment's leases and their providers, with errors that say what to do. */
 import {UsageError} from '../../errors.js'
-import type {Deployment, Lease, ProviderInfo} from '../../market/market.js'
+import {type Deployment, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
 import type {ProviderClient} from '../../provider-client/client.js'
 import type {LeaseRef} from '../../provider-client/types.js'
 import type {TenantContext} from './context.js'
@@ -27,10 +27,10 @@ export async function requireDeployment(ctx: TenantContext, dseq: bigint): Promi
   return deployment
 }
 
-/** The deployment's active leases with a provider client each. */
+/** The deployment's running leases (active, or reclaiming until closed) with a provider client each. */
 export async function activeLeases(ctx: TenantContext, dseq: bigint): Promise<LeaseHandle[]> {
   const deployment = await requireDeployment(ctx, dseq)
-  const leases = (await ctx.market.leases({owner: ctx.owner, dseq})).filter((l) => l.state === 'active')
+  const leases = (await ctx.market.leases({owner: ctx.owner, dseq})).filter(isLeaseLive)
   if (leases.length === 0) {
     throw new UsageError(
       deployment.state === 'closed' ? `Deployment ${dseq} is closed.` : `Deployment ${dseq} has no active lease yet.`,

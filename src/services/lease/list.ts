@@ -1,18 +1,21 @@
 /** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
 import type {NetworkContext} from '../../config/networks.js'
-import type {Deployment, Lease} from '../../market/market.js'
+import {type Deployment, isLeaseLive, type Lease} from '../../market/market.js'
 import {DEC_SCALE, formatCoin, formatUsd, perHour, toUsd} from '../../market/money.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
 import type {TenantContext} from './context.js'
+import {type ReclamationView, reclamationView} from './reclamation.js'
 
 export interface DeploymentRow {
   dseq: bigint
   /** Chain state, or `unknown` for a ledger entry the chain no longer returns. */
   state: 'active' | 'closed' | 'unknown'
-  /** Lease state when leased. */
+  /** Lease state when leased (`reclaiming`: the provider takes its resources back, see `reclamation`). */
   lease?: string
+  /** The lease's reclamation (AEP-82): its window and, once started, deadline and reason. */
+  reclamation?: ReclamationView
   provider?: string
   region?: string
   usdPerHour?: string
@@ -41,7 +44,7 @@ export function escrowLeft(deployment: Deployment, leases: Lease[], height: numb
   if (!escrow) return undefined
   const denom = leases[0]?.price.denom ?? escrow.funds[0]?.denom
   const funds = escrow.funds.filter((f) => f.denom === denom).reduce((s, f) => s + f.amount, 0n)
-  const rate = leases.filter((l) => l.state === 'active').reduce((s, l) => s + l.price.amount, 0n)
+  const rate = leases.filter(isLeaseLive).reduce((s, l) => s + l.price.amount, 0n)
   const owed = rate * BigInt(Math.max(0, height - escrow.settledAt))
   return funds > owed ? funds - owed : 0n
 }
@@ -115,8 +118,9 @@ export async function listDeployments(
     })
     .map((d) => {
       const mine = leases.filter((l) => l.id.dseq === d.id.dseq)
-      const active = mine.filter((l) => l.state === 'active')
-      return {d, active, lease: active[0] ?? mine.at(-1)}
+      // A reclaiming lease still runs and bills; it is the one to show when there is one.
+      const active = mine.filter(isLeaseLive)
+      return {d, active, lease: active.find((l) => l.state === 'reclaiming') ?? active[0] ?? mine.at(-1)}
     })
   // Each provider's region, asked for once and all at once rather than one deployment at a time.
   const owners = [...new Set(selected.flatMap(({lease}) => (lease ? [lease.id.provider] : [])))]
@@ -133,10 +137,13 @@ export async function listDeployments(
     else if (d.state === 'active' && guards.budgetWarning) flags.push('80% of budget')
     if (d.state === 'active' && active.length === 0) flags.push('no lease')
     if (d.state === 'active' && guards.escrowLeftMs !== undefined && guards.escrowLeftMs < 3_600_000) flags.push('escrow < 1h')
+    const reclamation = lease ? reclamationView(lease, now) : undefined
+    if (d.state === 'active' && lease?.state === 'reclaiming') flags.push('reclaiming')
     rows.push({
       dseq: d.id.dseq,
       state: d.state,
       ...(lease ? {lease: lease.state, provider: lease.id.provider} : {}),
+      ...(reclamation ? {reclamation} : {}),
       ...(lease && providers.get(lease.id.provider) ? {region: providers.get(lease.id.provider)} : {}),
       ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
       ...(active.length ? {perBlock, denom} : {}),

@@ -1,5 +1,6 @@
 /** `edge status`: the deployment on chain, its leases, and what each provider says about them. */
 import type {EdgeError} from '../../errors.js'
+import {isLeaseLive} from '../../market/market.js'
 import {formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
@@ -9,6 +10,7 @@ import type {TenantContext} from './context.js'
 import {providerClient} from './provider-client.js'
 import {requireDeployment} from './lease.js'
 import {type EscrowView, deploymentMoney} from './list.js'
+import {type ReclamationView, reclamationView} from './reclamation.js'
 
 export interface LeaseView {
   provider: string
@@ -17,8 +19,11 @@ export interface LeaseView {
   gseq: number
   oseq: number
   bseq: number
+  /** `active`, `reclaiming` (the provider takes its resources back, see `reclamation`), `closed`, … */
   state: string
   closeReason?: string
+  /** The lease's reclamation (AEP-82): its window and, once started, deadline and reason. */
+  reclamation?: ReclamationView
   createdHeight: number
   usdPerHour?: string
   usdPerMonth?: string
@@ -55,6 +60,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
   const deployment = await requireDeployment(ctx, dseq)
   const [leases, block, aktUsd] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), market.aktUsd()])
   const entry = ctx.ledger.get(network.name, ctx.owner, dseq)
+  const now = Date.now()
   // Each lease's provider is asked in parallel: a slow or unreachable one does not hold up the rest.
   const views = await Promise.all(
     leases.map(async (lease): Promise<LeaseView> => {
@@ -62,6 +68,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
       const region = providerRegion(info?.attributes)
       const usdH = toUsd(perHour(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
       const usdM = toUsd(perMonth(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
+      const reclamation = reclamationView(lease, now)
       const view: LeaseView = {
         provider: lease.id.provider,
         ...(info ? {hostUri: info.hostUri} : {}),
@@ -71,13 +78,14 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
         bseq: lease.id.bseq,
         state: lease.state,
         ...(lease.reason ? {closeReason: lease.reason} : {}),
+        ...(reclamation ? {reclamation} : {}),
         createdHeight: lease.createdAt,
         ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
         ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
         perBlock: lease.price.amount,
         denom: lease.price.denom,
       }
-      if (lease.state === 'active' && info && ctx.key) {
+      if (isLeaseLive(lease) && info && ctx.key) {
         try {
           view.status = await providerClient(ctx, info, dseq, entry?.services).leaseStatus(
             {owner: ctx.owner, provider: info.owner, dseq, gseq: lease.id.gseq, oseq: lease.id.oseq},
@@ -90,10 +98,10 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
       return view
     }),
   )
-  const active = leases.filter((l) => l.state === 'active')
+  const active = leases.filter(isLeaseLive)
   const statuses = views.filter((v) => v.status).map((v) => v.status!)
   const {uris, forwardedPorts} = collectUris(statuses, views.filter((v) => v.status).map((v) => v.hostUri))
-  const {escrowLeft: left, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, aktUsd, now: Date.now()})
+  const {escrowLeft: left, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, aktUsd, now})
   return {
     dseq,
     owner: ctx.owner,

@@ -23,6 +23,8 @@ export interface ScriptedProvider {
   market: AkashMarket
   /** USD per hour it bids (ACT ≈ $1); undefined = registered but silent. */
   usdPerHour?: number
+  /** The reclamation window it offers on orders that allow reclamation (AEP-82), in seconds. */
+  reclamationWindowSeconds?: number
   bids: number
 }
 
@@ -33,7 +35,7 @@ export interface TestChain {
   tenant: {mnemonic: string; address: string}
   providers: ScriptedProvider[]
   tenantMarket(): Promise<AkashMarket>
-  addProvider(options: {usdPerHour?: number; region?: string}): Promise<ScriptedProvider>
+  addProvider(options: {usdPerHour?: number; region?: string; reclamationWindowSeconds?: number}): Promise<ScriptedProvider>
   edge(...args: string[]): Promise<InProcessResult>
   stop(): Promise<void>
 }
@@ -92,7 +94,14 @@ export async function startChain(): Promise<TestChain> {
       const spki = createPublicKey(fake.cert.certPem).export({type: 'spki', format: 'der'})
       const pubPem = `-----BEGIN EC PUBLIC KEY-----\n${spki.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END EC PUBLIC KEY-----\n`
       await tx.createCertificate(fake.cert.certPem, pubPem)
-      const p: ScriptedProvider = {address: key.address, fake, market, bids: 0, ...(options.usdPerHour !== undefined ? {usdPerHour: options.usdPerHour} : {})}
+      const p: ScriptedProvider = {
+        address: key.address,
+        fake,
+        market,
+        bids: 0,
+        ...(options.usdPerHour !== undefined ? {usdPerHour: options.usdPerHour} : {}),
+        ...(options.reclamationWindowSeconds !== undefined ? {reclamationWindowSeconds: options.reclamationWindowSeconds} : {}),
+      }
       providers.push(p)
       if (options.usdPerHour !== undefined) {
         const bidOn = new Set<string>()
@@ -107,8 +116,10 @@ export async function startChain(): Promise<TestChain> {
                 bidOn.add(id)
                 // USD/h → uact per block × 10^18 at this chain's block time.
                 const perBlock = (BigInt(Math.round(p.usdPerHour! * 1e6)) * 10n ** 18n * BigInt(BLOCK_MS)) / 3_600_000n
+                // An order that allows reclamation takes only bids with a window; offer it there.
+                const window = order.reclamation && p.reclamationWindowSeconds !== undefined ? {reclamationWindowSeconds: p.reclamationWindowSeconds} : {}
                 await tx
-                  .createBid({order: order.id, price: {denom: 'uact', amount: perBlock}, deposit: {denom: 'uact', amount: 500_000n}})
+                  .createBid({order: order.id, price: {denom: 'uact', amount: perBlock}, deposit: {denom: 'uact', amount: 500_000n}, ...window})
                   .then(() => p.bids++)
                   .catch(() => {})
               }

@@ -53,6 +53,16 @@ describe('edge dev (in-process commands, real background node)', () => {
     expect(json.result).toMatchObject({alreadyRunning: true, pid: first.pid})
   })
 
+  it('shows the reclamation windows: 5s to 720h on a new chain; a flag on a running chain only warns', async () => {
+    const {json} = await edge('dev', 'status', '--json')
+    expect(json.result.reclamationWindows).toEqual({minSeconds: 5, maxSeconds: 2592000})
+    const text = await edge('dev', 'status')
+    expect(text.stdout).toMatch(/reclamation:\s+windows from 5s to 720h \(market params\)/)
+    const again = await edge('dev', 'start', '--json', '--min-reclamation-window', '30s', ...portFlags())
+    expect(again.json.result.reclamationWindows.minSeconds).toBe(5)
+    expect(again.json.warnings).toEqual([expect.stringMatching(/already running with a minimum reclamation window of 5s/)])
+  })
+
   it('funds an address or a key name from the faucet, and rejects bad input with exit 2', async () => {
     const target = 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'
     const {json} = await edge('dev', 'fund', target, '5akt', '2act', '300uakt', '--json')
@@ -92,9 +102,12 @@ describe('edge dev (in-process commands, real background node)', () => {
     const stopped = (await edge('dev', 'status', '--json')).json.result
     expect(stopped.running).toBe(false)
     expect((await edge('dev', 'stop', '--json')).json.result.wasRunning).toBe(false)
-    const again = (await edge('dev', 'start', '--json', '--block-time', '0', ...portFlags())).json.result
+    const again = (await edge('dev', 'start', '--json', '--block-time', '0', '--min-reclamation-window', '2m', ...portFlags())).json.result
     expect(again.height).toBeGreaterThanOrEqual(before.height)
     expect(again.devKeyCreated).toBe(false)
+    // The existing chain takes the new minimum at its next block, as a params change would.
+    await edge('dev', 'fund', 'dev', '1uakt')
+    expect((await edge('dev', 'status', '--json')).json.result.reclamationWindows).toEqual({minSeconds: 120, maxSeconds: 2592000})
   })
 
   it('resets with --yes: stops the node and deletes the chain data', async () => {
@@ -107,6 +120,8 @@ describe('edge dev (in-process commands, real background node)', () => {
   it('rejects a bad block time or gas price with exit 2, starting nothing', async () => {
     expect((await edge('dev', 'start', '--block-time', 'fast')).error?.oclif?.exit).toBe(2)
     expect((await edge('dev', 'start', '--min-gas-price', '0.025atom')).error?.oclif?.exit).toBe(2)
+    expect((await edge('dev', 'start', '--min-reclamation-window', 'soon')).error?.oclif?.exit).toBe(2)
+    expect((await edge('dev', 'start', '--min-reclamation-window', '720h')).error?.oclif?.exit).toBe(2)
     expect(existsSync(join(dir, 'data', 'devnet', 'devnet.pid'))).toBe(false)
   })
 })

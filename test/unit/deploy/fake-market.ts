@@ -80,6 +80,7 @@ export class FakeMarket implements Market {
         const r = result('createDeployment', input)
         const specs = (input.groups as GroupSpecProto[]).map(convertGroupSpec)
         market.deploymentsById.set(key, {
+          ...(input.reclamationWindowSeconds !== undefined ? {reclamation: {minWindowSeconds: input.reclamationWindowSeconds}} : {}),
           id: {owner, dseq: input.dseq},
           state: 'active',
           hash: input.hash,
@@ -101,7 +102,7 @@ export class FakeMarket implements Market {
         if (!d || d.state !== 'active') throw new Error('failed to execute message; deployment closed')
         d.state = 'closed'
         for (const g of d.groups) g.state = 'closed'
-        for (const l of market.leasesList) if (l.id.dseq === dseq && l.state === 'active') l.state = 'closed'
+        for (const l of market.leasesList) if (l.id.dseq === dseq && (l.state === 'active' || l.state === 'reclaiming')) l.state = 'closed'
         for (const b of market.bidsList) if (b.id.dseq === dseq && b.state === 'open') b.state = 'closed'
         return result('closeDeployment', {dseq})
       },
@@ -134,6 +135,14 @@ export class FakeMarket implements Market {
       },
       async closeBid() {
         return result('closeBid', {})
+      },
+      async leaseStartReclaim(lease: LeaseId, reason = 'unspecified') {
+        const l = market.leasesList.find((x) => sameBid(x.id, lease))
+        if (!l || l.state !== 'active' || !l.reclamation) throw new Error('lease not active')
+        const r = result('leaseStartReclaim', {lease, reason})
+        l.state = 'reclaiming'
+        l.reclamation = {...l.reclamation, startedAt: r.height, deadline: new Date(Date.now() + l.reclamation.windowSeconds * 1000), reason}
+        return r
       },
       async withdrawLease() {
         return result('withdrawLease', {})
@@ -257,6 +266,9 @@ export class FakeMarket implements Market {
   }
   async aktUsd(): Promise<bigint | undefined> {
     return 2n * 10n ** 18n
+  }
+  async reclamationWindows() {
+    return {minSeconds: 5, maxSeconds: 720 * 3600}
   }
 
   async bmeStatus(): Promise<BmeStatus> {
