@@ -7,7 +7,9 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {type ChainNodeSDK, createChainNodeSDK, createStargateClient} from '@akashnetwork/chain-sdk'
-import {Source} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {LeaseClosedReason, Source} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {fromHex} from '@cosmjs/encoding'
+import {connectComet} from '@cosmjs/tendermint-rpc'
 import {MsgSend} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {DirectSecp256k1HdWallet, Registry} from '@cosmjs/proto-signing'
 import {BroadcastTxError, type DeliverTxResponse, GasPrice, SigningStargateClient, StargateClient, defaultRegistryTypes} from '@cosmjs/stargate'
@@ -239,6 +241,208 @@ for (const backendCase of wantedBackends()) {
       // provider got exactly that and its bid deposit back.
       expect(market.tenantUactBefore - (await uact(tenant.address))).toBe(BID_PRICE * blocks)
       expect((await uact(provider.address)) - market.providerUactBefore).toBe(BID_PRICE * blocks)
+    })
+
+    describe('resource reclamation (AEP-82)', () => {
+      // A fixed fee skips chain-sdk's simulation, so that a refused message reaches the chain and
+      // its codespace and code can be read from the node's DeliverTx (or CheckTx) result.
+      const fee = {amount: [{denom: 'uakt', amount: '20000'}], gas: '800000'}
+      const rec = {dseq: 0n, plainDseq: 0n, minSeconds: 0n, maxSeconds: 0n, windowSeconds: 0n, deadline: 0n, startHeight: 0}
+      const leaseId = (dseq: bigint) => ({owner: backend.accounts.tenant.address, dseq, gseq: 1, oseq: 1, provider: backend.accounts.provider.address, bseq: 0})
+      const seconds = (s: bigint) => ({seconds: s, nanos: 0})
+      const reasonDecommission = LeaseClosedReason.lease_closed_reason_decommission
+
+      /** Runs a chain-sdk transaction that must fail; returns the node's codespace and code for it. */
+      async function refused(run: (opts: {fee: typeof fee; afterBroadcast: (r: DeliverTxResponse) => void}) => Promise<unknown>) {
+        let hash = ''
+        const error = await run({fee, afterBroadcast: (r) => (hash = r.transactionHash)}).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        if (error === undefined) throw new Error('the transaction was accepted')
+        if (error instanceof BroadcastTxError) return {codespace: error.codespace, code: error.code}
+        expect(hash, String(error)).not.toBe('')
+        const comet = await connectComet(backend.rpc)
+        try {
+          const tx = await comet.tx({hash: fromHex(hash)})
+          return {codespace: tx.result.codespace ?? '', code: tx.result.code}
+        } finally {
+          comet.disconnect()
+        }
+      }
+
+      function deployment(dseq: bigint, minWindow?: bigint) {
+        const {auditor} = backend.accounts
+        const text = readFileSync(CORPUS_SDL, 'utf8').replace(/akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63/g, auditor.address)
+        const sdl = loadSdlOrThrow(text, {file: CORPUS_SDL})
+        return {
+          id: {owner: backend.accounts.tenant.address, dseq},
+          groups: groupSpecs(sdl),
+          hash: manifestVersion(sdl).bytes,
+          deposit: {amount: {denom: 'uact', amount: DEPOSIT.toString()}, sources: [Source.balance]},
+          reclamation: minWindow === undefined ? undefined : {minWindow: seconds(minWindow)},
+        }
+      }
+
+      function bid(dseq: bigint, window?: bigint) {
+        return {
+          id: leaseId(dseq),
+          price: {denom: 'uact', amount: BID_PRICE.toString()},
+          deposit: {amount: {denom: 'uact', amount: BID_DEPOSIT.toString()}, sources: [Source.balance]},
+          resourcesOffer: [],
+          reclamationWindow: window === undefined ? undefined : seconds(window),
+        }
+      }
+
+      it('has the window bounds in the market params', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        const {params} = await query.akash.market.v1beta5.getParams({})
+        rec.minSeconds = BigInt(params!.minReclamationWindow!.seconds)
+        rec.maxSeconds = BigInt(params!.maxReclamationWindow!.seconds)
+        expect(rec.maxSeconds).toBe(720n * 3600n)
+        expect(rec.minSeconds).toBeLessThan(rec.maxSeconds)
+        if (backend.kind === 'edge-dev') expect(rec.minSeconds).toBe(5n)
+        // The tenant asks for the shortest window the chain allows; the provider offers a bit more.
+        rec.windowSeconds = rec.minSeconds + 2n
+      })
+
+      it('refuses a deployment whose min_window is outside the params bounds → deployment/26', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        const dseq = BigInt(await client.getHeight()) + 1000n
+        const tooLong = await refused((o) => tenantSdk.akash.deployment.v1beta4.createDeployment(deployment(dseq, rec.maxSeconds + 1n), o))
+        expect(tooLong).toEqual({codespace: 'deployment', code: 26})
+        if (rec.minSeconds > 0n) {
+          const tooShort = await refused((o) => tenantSdk.akash.deployment.v1beta4.createDeployment(deployment(dseq, rec.minSeconds - 1n), o))
+          expect(tooShort).toEqual({codespace: 'deployment', code: 26})
+        }
+        const none = await query.akash.deployment.v1beta4.getDeployments({filters: {owner: backend.accounts.tenant.address, dseq, state: ''}})
+        expect(none.deployments).toEqual([])
+      })
+
+      it('creates a deployment with a reclamation window: the deployment and its order carry it', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        rec.dseq = BigInt(await client.getHeight())
+        await tenantSdk.akash.deployment.v1beta4.createDeployment(deployment(rec.dseq, rec.minSeconds))
+        const {deployment: created} = await query.akash.deployment.v1beta4.getDeployment({id: {owner: backend.accounts.tenant.address, dseq: rec.dseq}})
+        expect(created?.reclamation).toEqual({minWindow: seconds(rec.minSeconds)})
+        const {orders} = await query.akash.market.v1beta5.getOrders({filters: {owner: backend.accounts.tenant.address, dseq: rec.dseq}})
+        expect(orders.map((o) => o.reclamation)).toEqual([{minWindow: seconds(rec.minSeconds)}])
+      })
+
+      it('refuses bids without a window (market/40), below the order minimum (market/41), above the maximum (market/39)', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        const market = providerSdk.akash.market.v1beta5
+        expect(await refused((o) => market.createBid(bid(rec.dseq), o))).toEqual({codespace: 'market', code: 40})
+        if (rec.minSeconds > 0n) {
+          expect(await refused((o) => market.createBid(bid(rec.dseq, rec.minSeconds - 1n), o))).toEqual({codespace: 'market', code: 41})
+        }
+        expect(await refused((o) => market.createBid(bid(rec.dseq, rec.maxSeconds + 1n), o))).toEqual({codespace: 'market', code: 39})
+        const {bids} = await query.akash.market.v1beta5.getBids({filters: {owner: backend.accounts.tenant.address, dseq: rec.dseq}})
+        expect(bids).toEqual([])
+      })
+
+      it('accepts a bid with a window; the lease carries it, not started; MsgCloseBid is refused until started (market/37)', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        await providerSdk.akash.market.v1beta5.createBid(bid(rec.dseq, rec.windowSeconds))
+        const {bid: stored} = await query.akash.market.v1beta5.getBid({id: leaseId(rec.dseq)})
+        expect(stored?.reclamationWindow).toEqual(seconds(rec.windowSeconds))
+        await tenantSdk.akash.market.v1beta5.createLease({bidId: leaseId(rec.dseq)})
+        const {lease} = await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})
+        expect(lease).toMatchObject({state: 1, reclamation: {window: seconds(rec.windowSeconds), startedAt: 0n, deadline: 0n}})
+        const early = await refused((o) => providerSdk.akash.market.v1beta5.closeBid({id: leaseId(rec.dseq), reason: reasonDecommission}, o))
+        expect(early).toEqual({codespace: 'market', code: 37})
+      })
+
+      it('lets only the lease’s provider start reclamation: the tenant’s signature does not verify (sdk/8)', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        const byTenant = await refused((o) => tenantSdk.akash.market.v1beta5.leaseStartReclaim({id: leaseId(rec.dseq), reason: reasonDecommission}, o))
+        expect(byTenant).toEqual({codespace: 'sdk', code: 8})
+        expect((await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})).lease?.state).toBe(1)
+      })
+
+      it('starts reclamation as the provider: reclaiming, with the node’s deadline (block time + window) and event', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        let delivered: DeliverTxResponse | undefined
+        await providerSdk.akash.market.v1beta5.leaseStartReclaim(
+          {id: leaseId(rec.dseq), reason: reasonDecommission},
+          {afterBroadcast: (r) => (delivered = r)},
+        )
+        rec.startHeight = delivered!.height
+        const block = await client.getBlock(rec.startHeight)
+        // Go's blockTime.Add(window).Unix(): whole seconds of the block time, plus the window.
+        rec.deadline = BigInt(Math.floor(Date.parse(block.header.time) / 1000)) + rec.windowSeconds
+        const {lease} = await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})
+        expect(lease?.state).toBe(4) // reclaiming
+        expect(lease?.reclamation).toEqual({
+          window: seconds(rec.windowSeconds),
+          startedAt: BigInt(rec.startHeight),
+          deadline: rec.deadline,
+          reason: reasonDecommission,
+        })
+        const event = delivered!.events.find((e) => e.type === 'akash.market.v1.EventLeaseReclaimStarted')
+        const attrs = Object.fromEntries(event!.attributes.map((a) => [a.key, a.value]))
+        expect(attrs.deadline).toBe(JSON.stringify(rec.deadline.toString()))
+        expect(attrs.reason).toBe('"lease_closed_reason_decommission"')
+        expect(JSON.parse(attrs.id)).toMatchObject({owner: backend.accounts.tenant.address, dseq: rec.dseq.toString(), provider: backend.accounts.provider.address})
+        // Reclaiming leases are listed under their own state.
+        const {leases} = await query.akash.market.v1beta5.getLeases({filters: {owner: backend.accounts.tenant.address, state: 'reclaiming'}})
+        expect(leases.map((l) => l.lease?.id?.dseq)).toEqual([rec.dseq])
+        // Once reclaiming, the lease is no longer active: a second start is refused (market/10).
+        const again = await refused((o) => providerSdk.akash.market.v1beta5.leaseStartReclaim({id: leaseId(rec.dseq), reason: reasonDecommission}, o))
+        expect(again).toEqual({codespace: 'market', code: 10})
+      })
+
+      it('refuses the provider’s MsgCloseBid before the deadline (market/38) and closes after it, keeping the record', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        if (rec.windowSeconds > 60n) ctx.skip(`a ${rec.windowSeconds}s reclamation window is too long to wait for in a test`)
+        const close = (o: object) => providerSdk.akash.market.v1beta5.closeBid({id: leaseId(rec.dseq), reason: reasonDecommission}, o)
+        const started = Date.now()
+        const early = await refused(close)
+        // The refusal is only meaningful if it reached a block before the deadline.
+        if (Date.now() - started < Number(rec.windowSeconds) * 1000 - 1000) expect(early).toEqual({codespace: 'market', code: 38})
+        expect((await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})).lease?.state).toBe(4)
+
+        // The chain does not close it at the deadline: it stays reclaiming until the provider does.
+        const deadlineMs = Number(rec.deadline) * 1000
+        while (Date.parse((await client.getBlock()).header.time) < deadlineMs + 1000) await new Promise((r) => setTimeout(r, 200))
+        expect((await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})).lease?.state).toBe(4)
+
+        let delivered: DeliverTxResponse | undefined
+        await close({afterBroadcast: (r: DeliverTxResponse) => (delivered = r)})
+        const types = delivered!.events.map((e) => e.type).filter((t) => t.startsWith('akash.'))
+        expect(types).toEqual([
+          'akash.deployment.v1.EventGroupPaused',
+          'akash.market.v1.EventLeaseClosed',
+          'akash.market.v1.EventBidClosed',
+          'akash.market.v1.EventOrderClosed',
+        ])
+        const {lease} = await query.akash.market.v1beta5.getLease({id: leaseId(rec.dseq)})
+        expect(lease).toMatchObject({
+          state: 3,
+          reason: reasonDecommission,
+          reclamation: {window: seconds(rec.windowSeconds), startedAt: BigInt(rec.startHeight), deadline: rec.deadline, reason: reasonDecommission},
+        })
+        expect((await query.akash.market.v1beta5.getBid({id: leaseId(rec.dseq)})).bid?.state).toBe(4) // closed
+        const {groups} = await query.akash.deployment.v1beta4.getDeployment({id: {owner: backend.accounts.tenant.address, dseq: rec.dseq}})
+        expect(groups[0]?.state).toBe(2) // paused
+        // A closed lease cannot be reclaimed (market/10).
+        const closed = await refused((o) => providerSdk.akash.market.v1beta5.leaseStartReclaim({id: leaseId(rec.dseq), reason: reasonDecommission}, o))
+        expect(closed).toEqual({codespace: 'market', code: 10})
+        await tenantSdk.akash.deployment.v1beta4.closeDeployment({id: {owner: backend.accounts.tenant.address, dseq: rec.dseq}})
+      })
+
+      it('refuses to start reclamation on a lease made without a window (market/35, LeaseNotReclamable)', async (ctx) => {
+        if (skip) ctx.skip(skip)
+        rec.plainDseq = BigInt(await client.getHeight())
+        await tenantSdk.akash.deployment.v1beta4.createDeployment(deployment(rec.plainDseq))
+        await providerSdk.akash.market.v1beta5.createBid(bid(rec.plainDseq))
+        await tenantSdk.akash.market.v1beta5.createLease({bidId: leaseId(rec.plainDseq)})
+        const {lease} = await query.akash.market.v1beta5.getLease({id: leaseId(rec.plainDseq)})
+        expect(lease?.reclamation).toBeUndefined()
+        const plain = await refused((o) => providerSdk.akash.market.v1beta5.leaseStartReclaim({id: leaseId(rec.plainDseq), reason: reasonDecommission}, o))
+        expect(plain).toEqual({codespace: 'market', code: 35})
+        await tenantSdk.akash.deployment.v1beta4.closeDeployment({id: {owner: backend.accounts.tenant.address, dseq: rec.plainDseq}})
+      })
     })
 
     describe('rejected transactions: the real codes, and nothing changes', () => {

@@ -132,7 +132,8 @@ init_chain() {
   done <<<"$accounts"
 
   # Short governance periods so a test can pass a proposal; small deposits in the bond denom.
-  # Deployment and market minimum deposits stay at the node's defaults (mainnet's).
+  # Deployment and market minimum deposits stay at the node's defaults (mainnet's); the minimum
+  # reclamation window is edge dev's 5s.
   local genesis=$NODE_HOME/config/genesis.json
   node -e '
     const fs = require("fs")
@@ -161,6 +162,9 @@ init_chain() {
       min_deposit: [{denom: "uakt", amount: "10000000"}],
       expedited_min_deposit: [{denom: "uakt", amount: "20000000"}],
     })
+    // A minimum reclamation window of a few seconds, as edge dev has, so that a test can wait for
+    // a reclamation deadline (mainnet: 1h).
+    s.market.params.min_reclamation_window = "5s"
     fs.writeFileSync(process.argv[1], JSON.stringify(g, null, 1))' "$genesis" "$HERE/accounts.json" "$CHAIN_ID" >>"$LOG" 2>&1 ||
     fail_with_log "editing genesis failed"
 

@@ -89,8 +89,8 @@ describe('reclamation in edge dev', () => {
       reclamationWindow: {seconds: 4n, nanos: 0},
     })
     await tenantSdk.akash.market.v1beta5.createLease({bidId: id})
-    let events: Array<{type: string; attributes: Array<{key: string; value: string}>}> = []
-    await providerSdk.akash.market.v1beta5.leaseStartReclaim({id, reason: 10001}, {afterBroadcast: (r) => (events = [...r.events])})
+    let events: ReadonlyArray<{type: string; attributes: ReadonlyArray<{key: string; value: string}>}> = []
+    await providerSdk.akash.market.v1beta5.leaseStartReclaim({id, reason: 10001}, {afterBroadcast: (r) => (events = r.events)})
     const started = events.find((e) => e.type === 'akash.market.v1.EventLeaseReclaimStarted')
     const attrs = Object.fromEntries(started!.attributes.map((a) => [a.key, a.value]))
     deadline = BigInt(JSON.parse(attrs.deadline) as string)
