@@ -1,6 +1,6 @@
 import {isIngress} from './build.js'
 import {decHuman} from './dec.js'
-import {PRICE_DENOMS} from './decode.js'
+import {PRICE_DENOMS} from './decode/common.js'
 import type {IssueSink} from './issues.js'
 import {formatPath} from './source.js'
 import type {SdlModel} from './types.js'

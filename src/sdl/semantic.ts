@@ -1,4 +1,4 @@
-import {goCompare} from './decode.js'
+import {goCompare} from './go-compat.js'
 import type {IssueSink} from './issues.js'
 import {suggest} from './reader.js'
 import {formatPath} from './source.js'
