@@ -3,25 +3,50 @@
  * time.ParseDuration.
  */
 
-/** Go's time.ParseDuration, in seconds ("1h30m" → 5400). */
-export function parseGoDuration(s: string): number | undefined {
-  const units: Record<string, number> = {ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600}
+const NANOS_PER_UNIT: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  'µs': 1_000n, // U+00B5 micro sign
+  'μs': 1_000n, // U+03BC Greek mu
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+}
+const MAX_DURATION = (1n << 63n) - 1n
+
+/**
+ * Go's time.ParseDuration in nanoseconds ("1h30m" → 5400000000000n), or undefined where Go
+ * returns an error (no unit, unknown unit, overflow of int64 nanoseconds).
+ */
+export function parseGoDurationNanos(s: string): bigint | undefined {
   let rest = s
-  let sign = 1
+  let negative = false
   if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1
+    negative = rest[0] === '-'
     rest = rest.slice(1)
   }
-  if (rest === '0') return 0
+  if (rest === '0') return 0n
   if (rest === '') return undefined
-  let total = 0
+  let total = 0n
   while (rest !== '') {
-    const match = /^(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/.exec(rest)
-    if (!match) return undefined
-    total += Number(match[1]) * units[match[2]]
+    const match = /^(\d*)(?:\.(\d*))?(ns|us|µs|μs|ms|s|m|h)/.exec(rest)
+    if (!match || (match[1] === '' && (match[2] ?? '') === '')) return undefined
+    const unit = NANOS_PER_UNIT[match[3]]
+    const whole = BigInt(match[1] || '0') * unit
+    // Go truncates the fraction to what the unit can express in nanoseconds.
+    const fraction = match[2] ? (BigInt(match[2]) * unit) / 10n ** BigInt(match[2].length) : 0n
+    total += whole + fraction
+    if (total > MAX_DURATION + (negative ? 1n : 0n)) return undefined
     rest = rest.slice(match[0].length)
   }
-  return sign * total
+  return negative ? -total : total
+}
+
+/** Go's time.ParseDuration, in seconds ("1h30m" → 5400). */
+export function parseGoDuration(s: string): number | undefined {
+  const nanos = parseGoDurationNanos(s)
+  return nanos === undefined ? undefined : Number(nanos) / 1e9
 }
 
 /** Go's string order (byte-wise UTF-8), which sort.Strings uses. */

@@ -35,7 +35,15 @@
  * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
  * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
  * service-not-deployed, profile-unused, placement-unused, expose-random-port, accept-ignored,
- * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted, include-ignored.
+ * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted, include-ignored;
+ * and where a field needs a provider capability: needs-tee-provider, needs-interconnect-provider,
+ * needs-arch-provider, needs-proxy-provider, needs-reclamation-provider, reclamation-window-range.
+ *
+ * chain-sdk 1.0.0-alpha.45 additions: `reclamation.min_window` (`sdl.reclamation`,
+ * `deploymentReclamation(sdl)`, `deploymentInput(sdl)` for MsgCreateDeployment), `params.tee`
+ * (placement requirement `tee/type`, manifest `params.tee`), GPU `interconnect` (GPU attribute
+ * `interconnect/group`, manifest `interconnectGroup`), CPU `arch`, `http_options.proxy` and duration
+ * timeouts ("30s"). Unset, none of them changes the manifest or its hash.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
  * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to
@@ -47,6 +55,7 @@ import {UsageError} from '../errors.js'
 import {type BuiltGroup, buildGroups} from './build.js'
 import {decodeSdl} from './decode.js'
 import {decCoin, toGroupSpecJson, toGroupSpecProto} from './groupspec.js'
+import {checkInterconnect} from './interconnect.js'
 import {IssueSink, sortIssues} from './issues.js'
 import {checkGroups, checkManifest} from './limits.js'
 import {lintSdl} from './lint.js'
@@ -55,7 +64,7 @@ import {Reader} from './reader.js'
 import {checkReferences} from './semantic.js'
 import {SdlSource} from './source.js'
 import {groupPrice, groupTotals as totalsOf} from './summary.js'
-import type {DecCoinForms, GroupPrice, GroupSpecJson, GroupSpecProto, GroupTotals, Manifest, SdlIssue, SdlModel, SdlVersion} from './types.js'
+import type {DecCoinForms, DeploymentReclamationProto, GroupPrice, GroupSpecJson, GroupSpecProto, GroupTotals, Manifest, SdlIssue, SdlModel, SdlReclamation, SdlVersion} from './types.js'
 
 export type * from './types.js'
 export type {ManifestVersion} from './manifest.js'
@@ -85,6 +94,11 @@ export interface Sdl {
   readonly model: SdlModel
   readonly file?: string
   readonly warnings: readonly SdlIssue[]
+  /**
+   * `reclamation.min_window` (AEP-82), when the SDL sets it. It goes on chain with the deployment
+   * (`MsgCreateDeployment.reclamation`, see `deploymentReclamation`), not into the manifest.
+   */
+  readonly reclamation?: SdlReclamation
   /** @internal groups as built by the Go-equivalent builder */
   readonly groups: readonly BuiltGroup[]
   /** @internal cached sorted JSON */
@@ -111,6 +125,7 @@ export function loadSdl(text: string, options: LoadSdlOptions = {}): SdlLoadResu
       model = decodeSdl(new Reader(source, sink, options.rules ?? 'strict'))
       if (model) {
         checkReferences(model, sink)
+        checkInterconnect(model, sink)
         if (sink.errorCount === 0) {
           groups = buildGroups(model, sink)
           if (sink.errorCount === 0) {
@@ -136,6 +151,7 @@ export function loadSdl(text: string, options: LoadSdlOptions = {}): SdlLoadResu
     model,
     file: options.file,
     warnings,
+    ...(model.reclamation ? {reclamation: model.reclamation} : {}),
     groups,
     sortedJson: manifestToSortedJson(groups.map((g) => ({name: g.name, services: g.services}))),
   }
@@ -251,7 +267,35 @@ export function unitPrices(sdl: Sdl): Array<{group: string; profile: string; ser
   )
 }
 
-/** The reclamation window the SDL asks for, if any (SDL `reclamation.min_window`). */
+/** The reclamation window the SDL asks for, in seconds, if any (SDL `reclamation.min_window`). */
 export function reclamationSeconds(sdl: Sdl): number | undefined {
-  return sdl.model.reclamation?.seconds
+  return sdl.reclamation?.seconds
+}
+
+/**
+ * `MsgCreateDeployment.reclamation` for this SDL, in chain-sdk's shape (what its `generateManifest`
+ * returns as `reclamation`): `{minWindow: {seconds: 86400n, nanos: 0}}` for `min_window: 24h`.
+ * Undefined when the SDL sets no reclamation, which is what the message then carries.
+ */
+export function deploymentReclamation(sdl: Sdl): DeploymentReclamationProto | undefined {
+  const reclamation = sdl.reclamation
+  if (!reclamation) return undefined
+  const whole = Math.floor(reclamation.seconds)
+  // Fractions only come from Go-style windows ("1.5s"); the Duration keeps them as nanos.
+  return {minWindow: {seconds: BigInt(whole), nanos: Math.round((reclamation.seconds - whole) * 1e9)}}
+}
+
+/** What MsgCreateDeployment takes from the SDL: the groups, the manifest version hash and the reclamation. */
+export interface DeploymentInput {
+  groups: GroupSpecProto[]
+  /** SHA-256 of the sorted manifest JSON (32 bytes). */
+  hash: Uint8Array
+  /** Present only when the SDL sets `reclamation.min_window`. */
+  reclamation?: DeploymentReclamationProto
+}
+
+/** The SDL's part of MsgCreateDeployment (everything but the id and the deposit). */
+export function deploymentInput(sdl: Sdl, options: {amount?: 'human' | 'wire'} = {}): DeploymentInput {
+  const reclamation = deploymentReclamation(sdl)
+  return {groups: groupSpecs(sdl, options), hash: manifestVersion(sdl).bytes, ...(reclamation ? {reclamation} : {})}
 }

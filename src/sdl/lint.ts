@@ -2,6 +2,7 @@ import {isIngress} from './build.js'
 import {decHuman} from './dec.js'
 import {PRICE_DENOMS} from './decode/common.js'
 import type {IssueSink} from './issues.js'
+import {lintCapabilities} from './lint-capabilities.js'
 import {formatPath} from './source.js'
 import type {SdlModel} from './types.js'
 
@@ -103,7 +104,8 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
     const gpu = profile.gpu
     if (gpu && gpu.units > 0) {
       const gp = [...path, 'resources', 'gpu']
-      const keys = (gpu.attributes ?? []).map((a) => a.key)
+      // Only the vendor/model keys: interconnect/group is an attribute too.
+      const keys = (gpu.attributes ?? []).map((a) => a.key).filter((k) => k.startsWith('vendor/'))
       if (keys.includes('vendor/nvidia/model/*')) {
         issues.warn([...gp, 'attributes'], 'gpu-no-model', `profiles.compute.${profileName} asks for any NVIDIA GPU.`, {
           hint: 'Providers may bid their slowest card and price a wildcard like their best one; list the models that fit, e.g. nvidia: [{model: rtx4090}, {model: a100}].',
@@ -159,6 +161,7 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
     }
   }
 
+  lintCapabilities(model, issues)
 }
 
 /** Splits an image reference into repository, tag and digest. */

@@ -1,4 +1,4 @@
-import type {Reader} from '../reader.js'
+import {type Reader, suggest} from '../reader.js'
 import type {Path, YNode} from '../source.js'
 import type {Attribute, ComputeProfile} from '../types.js'
 import {parseBytes, parseCpuMillis} from '../units.js'
@@ -7,6 +7,21 @@ import {decodeGpu} from './gpu.js'
 import {decodeStorage} from './storage.js'
 
 const RESOURCE_KEYS = ['cpu', 'gpu', 'memory', 'storage'] as const
+/** `cpu.attributes.arch` in chain-sdk alpha.45's schema (Go's GOARCH names). */
+export const CPU_ARCHES = ['amd64', 'arm64'] as const
+const ARCH_ALIASES: Record<string, string> = {
+  amd64: 'amd64',
+  x86_64: 'amd64',
+  'x86-64': 'amd64',
+  x64: 'amd64',
+  x86: 'amd64',
+  intel: 'amd64',
+  amd: 'amd64',
+  arm64: 'arm64',
+  aarch64: 'arm64',
+  arm: 'arm64',
+  armv8: 'arm64',
+}
 
 export function decodeCompute(r: Reader, node: YNode, path: Path): ComputeProfile | undefined {
   const before = r.issues.errorCount
@@ -82,12 +97,20 @@ export function decodeCpu(r: Reader, node: YNode, path: Path): ComputeProfile['c
       if (a.key !== 'arch') {
         r.issues.error([...p, a.key], 'unknown-field', `${where(p)} has an unsupported attribute "${a.key}".`, {
           at: 'key',
-          hint: 'The only CPU attribute is arch (e.g. arch: amd64).',
+          hint: suggest(a.key, ['arch']) || 'The only CPU attribute is arch (amd64 or arm64).',
         })
         ok = false
         continue
       }
-      const v = r.string(a.value, [...p, a.key], where([...p, a.key]))
+      // Go reads any text; chain-sdk alpha.45's schema allows amd64 and arm64 only.
+      const ap = [...p, a.key]
+      const raw = r.kind(a.value) === 'string' ? r.text(a.value) : undefined
+      const alias = raw === undefined ? undefined : ARCH_ALIASES[raw.trim().toLowerCase()]
+      const v = r.string(a.value, ap, where(ap), {
+        enum: CPU_ARCHES,
+        enumSchemaOnly: true,
+        enumHint: alias ? `Did you mean "${alias}"? Akash names architectures as Go does: amd64 or arm64.` : 'Akash names CPU architectures as Go does: amd64 or arm64.',
+      })
       if (v === undefined) ok = false
       else list.push({key: a.key, value: v})
     }

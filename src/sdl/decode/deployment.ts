@@ -1,7 +1,8 @@
-import {parseGoDuration} from '../go-compat.js'
+import {formatSdlDuration, suggestSdlDuration} from '../durations.js'
+import {parseGoDurationNanos} from '../go-compat.js'
 import type {Reader} from '../reader.js'
 import type {YNode} from '../source.js'
-import type {SdlModel, ServiceDeployment} from '../types.js'
+import type {SdlModel, SdlReclamation, ServiceDeployment} from '../types.js'
 import {field, where} from './common.js'
 
 const ENDPOINT_NAME = /^[a-z]+[-_0-9a-z]+$/
@@ -58,26 +59,32 @@ export function decodeEndpoints(r: Reader, node: YNode, model: SdlModel): void {
   }
 }
 
-export function decodeReclamation(r: Reader, node: YNode): SdlModel['reclamation'] | undefined {
+/**
+ * `reclamation.min_window` (AEP-82). chain-sdk alpha.45's schema wants one whole number and a unit
+ * of s, m or h; Go's parser takes any positive time.ParseDuration ("1h30m"), so that form is a
+ * schema-only finding.
+ */
+export function decodeReclamation(r: Reader, node: YNode): SdlReclamation | undefined {
   const fields = r.map(node, ['reclamation'], 'reclamation', {allowed: ['min_window'], required: ['min_window']})
   const mw = fields && field(fields, 'min_window')
   if (!mw) return undefined
   const p = ['reclamation', 'min_window']
   const s = r.string(mw.value, p, where(p))
   if (s === undefined) return undefined
-  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(s)
-  if (m) return {minWindow: s, seconds: Number(m[1]) * {s: 1, m: 60, h: 3600}[m[2] as 's' | 'm' | 'h']}
-  const goSeconds = parseGoDuration(s)
-  if (goSeconds === undefined || goSeconds <= 0) {
+  const strict = /^[1-9][0-9]*(s|m|h)$/.test(s)
+  const nanos = parseGoDurationNanos(s)
+  if (nanos === undefined || nanos <= 0n) {
+    const suggestion = suggestSdlDuration(s, ['h', 'm', 's'])
     r.issues.error(p, 'bad-window', `${where(p)} is "${s}", which is not a positive duration.`, {
-      hint: 'Write one whole number and one unit, e.g. "90m", "24h" or "3600s".',
+      hint: `${suggestion ? `Did you mean "${suggestion}"? ` : ''}Write one whole number and one unit, e.g. "90m", "24h" or "3600s".`,
     })
     return undefined
   }
-  r.schemaOnly(p, 'bad-window', `${where(p)} is "${s}"; the SDL schema wants one whole number and one unit (s, m or h).`, {
-    hint: `Write "${Number.isInteger(goSeconds / 60) ? `${goSeconds / 60}m` : `${Math.ceil(goSeconds)}s`}".`,
-  })
-  return {minWindow: s, seconds: goSeconds}
+  if (!strict) {
+    const wholeSeconds = (nanos + 999_999_999n) / 1_000_000_000n
+    r.schemaOnly(p, 'bad-window', `${where(p)} is "${s}"; the SDL schema wants one whole number and one unit (s, m or h).`, {
+      hint: `Write "${formatSdlDuration(wholeSeconds * 1000n, ['h', 'm', 's'])}".`,
+    })
+  }
+  return {minWindow: s, seconds: Number(nanos) / 1e9}
 }
-
-/** Go's time.ParseDuration, in seconds ("1h30m" → 5400). */

@@ -1,11 +1,11 @@
 import type {Reader} from '../reader.js'
 import type {Path, YNode} from '../source.js'
-import type {ExposeDef, ExposeTo, HttpOptionsInput} from '../types.js'
-import {NEXT_CASES, where} from './common.js'
+import type {ExposeDef, ExposeTo} from '../types.js'
+import {where} from './common.js'
+import {decodeHttpOptions, defaultHttpInput} from './http-options.js'
 
 const EXPOSE_KEYS = ['port', 'as', 'proto', 'to', 'accept', 'http_options'] as const
 const TO_KEYS = ['global', 'service', 'ip'] as const
-const HTTP_KEYS = ['max_body_size', 'proxy_buffer_size', 'read_timeout', 'send_timeout', 'next_tries', 'next_timeout', 'next_cases'] as const
 
 export function decodeExpose(r: Reader, node: YNode, path: Path): ExposeDef | undefined {
   const before = r.issues.errorCount
@@ -86,46 +86,4 @@ export function decodeExposeTo(r: Reader, node: YNode, path: Path): ExposeTo | u
     ok = false
   }
   return ok ? to : undefined
-}
-
-export function defaultHttpInput(): HttpOptionsInput {
-  return {maxBodySize: 0, proxyBufferSize: 0, readTimeout: 0, sendTimeout: 0, nextTries: 0, nextTimeout: 0, nextCases: null}
-}
-
-export function decodeHttpOptions(r: Reader, node: YNode, path: Path): HttpOptionsInput | undefined {
-  const before = r.issues.errorCount
-  const entries = r.map(node, path, where(path), {allowed: HTTP_KEYS, emptyAsAbsent: ['next_cases']})
-  if (!entries) return undefined
-  const out = defaultHttpInput()
-  const limits: Record<string, [keyof HttpOptionsInput, number | undefined, string?]> = {
-    max_body_size: ['maxBodySize', 104857600, 'The largest request body allowed is 100 MiB (104857600).'],
-    proxy_buffer_size: ['proxyBufferSize', 1048576, 'The largest proxy buffer allowed is 1 MiB (1048576).'],
-    read_timeout: ['readTimeout', 60000, 'Timeouts are in milliseconds, at most 60000 (60 s).'],
-    send_timeout: ['sendTimeout', 60000, 'Timeouts are in milliseconds, at most 60000 (60 s).'],
-    next_tries: ['nextTries', undefined],
-    next_timeout: ['nextTimeout', undefined],
-  }
-  for (const e of entries) {
-    const p = [...path, e.key]
-    if (e.key === 'next_cases') {
-      const items = r.seq(e.value, p, where(p))
-      if (!items) continue
-      const cases: string[] = []
-      items.forEach((item, i) => {
-        const c = r.string(item, [...p, i], where([...p, i]), {enum: NEXT_CASES})
-        if (c !== undefined) cases.push(c)
-      })
-      if (cases.includes('off') && items.length > 1) {
-        r.issues.error(p, 'next-cases-off', `${where(p)} lists "off" together with other cases.`, {
-          hint: 'Use next_cases: [off] alone to turn retries off, or list only the cases to retry on.',
-        })
-      }
-      out.nextCases = cases
-      continue
-    }
-    const [key, max, hint] = limits[e.key]
-    const v = r.integer(e.value, p, where(p), {min: 0, max: max ?? 0xffffffff, hint})
-    if (v !== undefined) (out[key] as number) = v
-  }
-  return r.issues.errorCount > before ? undefined : out
 }

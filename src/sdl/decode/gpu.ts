@@ -1,6 +1,6 @@
 import {goCompare} from '../go-compat.js'
 import type {Reader} from '../reader.js'
-import type {Path, YNode} from '../source.js'
+import {formatPath, type Path, type YNode} from '../source.js'
 import type {Attribute, ComputeProfile} from '../types.js'
 import {gpuRamKey, parseGpuRam, parseGpuUnits} from '../units.js'
 import {ATTRIBUTE_KEY, field, where} from './common.js'
@@ -28,8 +28,7 @@ export function decodeGpu(r: Reader, node: YNode, path: Path): ComputeProfile['g
     }
   }
   const attrEntry = field(entries, 'attributes')
-  let attributes: Attribute[] | null = null
-  if (attrEntry) attributes = decodeGpuAttributes(r, attrEntry.value, [...path, 'attributes']) ?? null
+  const decoded = attrEntry ? decodeGpuAttributes(r, attrEntry.value, [...path, 'attributes']) : undefined
   if (r.issues.errorCount > before) return undefined
 
   if (units > 0n && !attrEntry) {
@@ -48,13 +47,19 @@ export function decodeGpu(r: Reader, node: YNode, path: Path): ComputeProfile['g
     r.issues.error([...path, 'units'], 'out-of-range', `${where([...path, 'units'])} is ${units}, far more GPUs than one service can have.`)
     return undefined
   }
-  return {units: Number(units), attributes}
+  return {
+    units: Number(units),
+    attributes: decoded?.attributes ?? null,
+    ...(decoded?.interconnectGroup ? {interconnectGroup: decoded.interconnectGroup} : {}),
+  }
 }
 
-export function decodeGpuAttributes(r: Reader, node: YNode, path: Path): Attribute[] | undefined {
+function decodeGpuAttributes(r: Reader, node: YNode, path: Path): {attributes: Attribute[]; interconnectGroup?: string} | undefined {
   const before = r.issues.errorCount
-  const entries = r.map(node, path, where(path), {allowed: ['vendor'], required: ['vendor'], closedBy: 'go'})
+  const entries = r.map(node, path, where(path), {allowed: ['vendor', 'interconnect'], required: ['vendor'], closedBy: 'go'})
   const vendor = entries && field(entries, 'vendor')
+  const interconnect = entries && field(entries, 'interconnect')
+  const interconnectGroup = interconnect ? decodeInterconnect(r, interconnect.value, [...path, 'interconnect']) : undefined
   if (!vendor) return undefined
   const vp = [...path, 'vendor']
   const vendors = r.map(vendor.value, vp, where(vp), {
@@ -122,6 +127,50 @@ export function decodeGpuAttributes(r: Reader, node: YNode, path: Path): Attribu
   }
   if (r.issues.errorCount > before) return undefined
   if (attrs.length === 0) attrs.push({key: 'vendor/nvidia/model/*', value: 'true'})
+  // The group is the sole opt-in signal on chain: providers read it from the GPU attributes.
+  if (interconnectGroup) attrs.push({key: INTERCONNECT_GROUP_KEY, value: interconnectGroup})
   attrs.sort((a, b) => goCompare(a.key, b.key))
-  return attrs
+  return {attributes: attrs, ...(interconnectGroup ? {interconnectGroup} : {})}
+}
+
+/** The GPU attribute that carries the interconnect group (go/sdl gpu.go GPUAttributeInterconnectGroup). */
+export const INTERCONNECT_GROUP_KEY = 'interconnect/group'
+/** The group `interconnect: []` joins; reserved, so it cannot be written as a name. */
+export const INTERCONNECT_GROUP_AUTO = 'auto'
+
+/**
+ * `gpu.attributes.interconnect`: `[]` joins the placement's implicit group ("auto"),
+ * `{group: <name>}` a named one. The bare `true` of earlier drafts is refused, as Akash's parser does.
+ */
+function decodeInterconnect(r: Reader, node: YNode, path: Path): string | undefined {
+  const kind = r.kind(node)
+  const forms = 'Write interconnect: [] to join the placement\'s shared group, or interconnect: {group: <name>} for a named one.'
+  if (kind === 'seq') {
+    if (r.src.items(node).length === 0) return INTERCONNECT_GROUP_AUTO
+    r.issues.error(path, 'bad-interconnect', `${where(path)} is a list with entries; only the empty list [] is accepted.`, {
+      hint: `Use {group: <name>} to name a group. ${forms}`,
+    })
+    return undefined
+  }
+  if (kind !== 'map') {
+    const bare = kind === 'boolean' || kind === 'string' || kind === 'number' || kind === 'null'
+    r.issues.error(path, 'bad-interconnect', `${where(path)} is ${r.describe(node)}; a bare value (including true) is no longer accepted.`, {
+      hint: forms,
+      ...(bare ? {fix: {description: 'Join the placement\'s shared interconnect group', path: formatPath(path), yaml: '[]\n'}} : {}),
+    })
+    return undefined
+  }
+  const entries = r.map(node, path, where(path), {allowed: ['group'], required: ['group']})
+  const group = entries && field(entries, 'group')
+  if (!group) return undefined
+  const gp = [...path, 'group']
+  const name = r.string(group.value, gp, where(gp), {minLength: 1})
+  if (name === undefined) return undefined
+  if (name === INTERCONNECT_GROUP_AUTO) {
+    r.issues.error(gp, 'interconnect-group-reserved', `${where(gp)} is "auto", a name reserved for services that write interconnect: [].`, {
+      hint: 'Pick another name (e.g. group: train), or write interconnect: [] to join the shared group.',
+    })
+    return undefined
+  }
+  return name
 }

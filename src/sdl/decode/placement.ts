@@ -1,6 +1,6 @@
 import {parseLegacyDec} from '../dec.js'
 import {goCompare} from '../go-compat.js'
-import type {Reader} from '../reader.js'
+import {type Reader, suggest} from '../reader.js'
 import {formatPath, type Path, type YNode} from '../source.js'
 import type {Attribute, PlacementProfile, PriceDef} from '../types.js'
 import {field, PRICE_DENOMS, where} from './common.js'
@@ -86,18 +86,28 @@ export function decodePrice(r: Reader, node: YNode, path: Path): PriceDef | unde
     if (d !== undefined) {
       const fix = {description: 'Price in uact', path: formatPath(path), yaml: `denom: uact\namount: ${amountText || '1000'}\n`}
       const hint = 'Price in uact (Akash Compute Token: 1 ACT ≈ 1 USD, 1,000,000 uact = 1 ACT).'
+      const near = suggest(d, PRICE_DENOMS)
       if (!COSMOS_DENOM.test(d)) {
-        r.issues.error(dp, 'bad-denom', `${where(dp)} is "${d}", which is not a denom.`, {hint, fix})
+        r.issues.error(dp, 'bad-denom', `${where(dp)} is "${d}", which is not a denom.`, {hint: near ? `${near} ${hint}` : hint, fix})
       } else {
         if (!(PRICE_DENOMS as readonly string[]).includes(d)) {
           const ibc = d.startsWith('ibc/')
+          // chain-sdk alpha.45's schema allows only these two, and the chain takes deposits (which must
+          // be in the price's denom) only in them; Go's SDL parser alone still reads any denom.
           r.schemaOnly(
             dp,
             ibc ? 'denom-ibc' : 'bad-denom',
             ibc
               ? `${where(dp)} is the IBC denom "${d}" (axlUSDC), which Akash no longer accepts for new deployments.`
-              : `${where(dp)} is "${d}", which is not a denom Akash prices leases in.`,
-            {hint, fix},
+              : `${where(dp)} is "${d}", which is not a denom Akash prices leases in (uact or uakt).`,
+            {
+              hint: ibc
+                ? `${hint} The amount carries over: uusdc and uact are both millionths of about one US dollar.`
+                : near
+                  ? `${near} ${hint}`
+                  : hint,
+              fix,
+            },
           )
         }
         denom = d
