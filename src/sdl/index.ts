@@ -21,6 +21,9 @@
  *   groupTotals(result.sdl)         // GroupTotals[]: CPU/memory/storage/GPU per group
  *   groupPrices(result.sdl)         // GroupPrice[]: per-block price per group, bigint ×10^18
  *   depositDenom(result.sdl)        // 'uact': the denom every group is priced in
+ *   result.sdl.reclamation          // {minWindow: '24h', seconds: 86400} when the SDL sets one
+ *   deploymentReclamation(result.sdl) // {minWindow: {seconds: 86400n, nanos: 0}}: MsgCreateDeployment.reclamation
+ *   deploymentInput(result.sdl)     // {groups, hash, reclamation?}: the SDL's part of MsgCreateDeployment
  * }
  * const sdl = loadSdlOrThrow(text, {file})  // or a UsageError (exit 2) naming the first problem
  * await loadSdlFile('deploy.yaml', {denom})  // same result; a missing file is an error issue
