@@ -38,7 +38,7 @@
  * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
  * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
  * service-not-deployed, profile-unused, placement-unused, expose-random-port, accept-ignored,
- * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted, include-ignored;
+ * unknown-expose-target, duplicate-env, env-without-value, include-ignored;
  * and where a field needs a provider capability: needs-tee-provider, needs-interconnect-provider,
  * needs-arch-provider, needs-proxy-provider, needs-reclamation-provider, reclamation-window-range.
  *
@@ -127,7 +127,7 @@ export function loadSdl(text: string, options: LoadSdlOptions = {}): SdlLoadResu
     if (!parseIssues.some((i) => i.severity === 'error')) {
       model = decodeSdl(new Reader(source, sink, options.rules ?? 'strict'))
       if (model) {
-        checkReferences(model, sink)
+        checkReferences(model, sink, options.rules ?? 'strict')
         checkInterconnect(model, sink)
         if (sink.errorCount === 0) {
           groups = buildGroups(model, sink)

@@ -124,18 +124,6 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
         }
       })
     }
-    for (const vol of profile.storage) {
-      if (vol.attributes?.find((a) => a.key === 'persistent')?.value !== 'true') continue
-      const users = Object.entries(model.deployment).filter(
-        ([svc, placements]) => Object.values(placements).some((sd) => sd.profile === profileName) && model.services[svc]?.params?.storage[vol.name],
-      )
-      const deployedWithProfile = Object.values(model.deployment).some((p) => Object.values(p).some((sd) => sd.profile === profileName))
-      if (deployedWithProfile && users.length === 0) {
-        issues.warn([...path, 'resources', 'storage'], 'persistent-unmounted', `The persistent volume "${vol.name}" of profile "${profileName}" is not mounted by any service, so you pay for it and nothing keeps data on it.`, {
-          hint: `Mount it: services.<name>.params.storage.${vol.name}.mount: /data.`,
-        })
-      }
-    }
   }
 
   for (const [placementName, placement] of Object.entries(model.placement)) {

@@ -108,7 +108,10 @@ export interface ServiceDef {
 }
 
 export interface VolumeDef {
+  /** "default" when the SDL names none (`unnamed`). */
   name: string
+  /** True when the SDL gives the volume no name; chain-sdk then cannot find it by "default". */
+  unnamed?: boolean
   bytes: bigint
   /** Sorted by key; persistent/class normalised ("true"/"false"). */
   attributes: Attribute[] | null

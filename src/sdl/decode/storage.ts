@@ -11,7 +11,7 @@ export function decodeStorage(r: Reader, node: YNode, path: Path): VolumeDef[] |
   const volumes: Array<{vol: VolumeDef; path: Path}> = []
   if (kind === 'map') {
     const vol = decodeVolume(r, node, path)
-    if (vol) volumes.push({vol: {...vol, name: 'default'}, path})
+    if (vol) volumes.push({vol: {...vol, name: 'default', ...(vol.name === 'default' && vol.unnamed ? {unnamed: true} : {})}, path})
   } else if (kind === 'seq') {
     r.src.items(node).forEach((item, i) => {
       const vol = decodeVolume(r, item, [...path, i])
@@ -45,6 +45,7 @@ export function decodeVolume(r: Reader, node: YNode, path: Path): VolumeDef | un
     if (v === undefined) ok = false
     else if (v !== '') vol.name = v
   }
+  if (vol.name === 'default' && !(name && r.text(name.value) === 'default')) vol.unnamed = true
   const size = field(entries, 'size')
   if (size) {
     const bytes = decodeSize(r, size.value, [...path, 'size'], 'storage')
