@@ -33,7 +33,10 @@
  * Options: `file` (shown in issues), `denom` (the price denom the network wants, default uact;
  * others are lint warnings), `rules`: `'strict'` (default: Akash's JSON schema and its Go parser,
  * what Console and chain-sdk enforce) or `'go'` (only what the Go parser rejects is an error;
- * schema-only findings become warnings — the akash CLI and providers accept those files).
+ * schema-only findings become warnings — the akash CLI and providers accept those files). The
+ * alpha.45 additions that Akash's released Go parser (go/sdl v0.3.1) does not read yet (interconnect,
+ * proxy, duration timeouts, the CPU arch enum) are read as chain-sdk 1.0.0-alpha.45 reads them under
+ * both rules: `go` relaxes rules, it does not refuse newer fields.
  *
  * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
  * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
