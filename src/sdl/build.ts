@@ -1,4 +1,4 @@
-import {goCompare} from './decode.js'
+import {goCompare} from './go-compat.js'
 import type {IssueSink} from './issues.js'
 import type {
   Attribute,
@@ -8,8 +8,10 @@ import type {
   HttpOptionsInput,
   ManifestExpose,
   ManifestHttpOptions,
+  ManifestProxyOptions,
   ManifestService,
   PriceDef,
+  ProxyOptionsInput,
   ResourcesJson,
   SdlModel,
 } from './types.js'
@@ -143,6 +145,8 @@ export function buildGroups(model: SdlModel, issues: IssueSink): BuiltGroup[] {
         expose: exposes,
         ...(params ? {params} : {}),
         credentials,
+        // go/sdl groupBuilder: the GPU's interconnect group goes on the service (omitempty).
+        ...(compute.gpu?.interconnectGroup ? {interconnectGroup: compute.gpu.interconnectGroup} : {}),
       }
       group.services.push(service)
     }
@@ -190,8 +194,22 @@ function manifestHttpOptions(h: HttpOptionsInput): ManifestHttpOptions {
   }
   const cases = h.nextCases && h.nextCases.length > 0 ? h.nextCases : ['error', 'timeout']
   out.nextCases = cases
+  // Both are omitempty: a manifest without them hashes exactly as before they existed.
+  if (h.proxy) out.proxy = manifestProxyOptions(h.proxy)
   if (h.proxyBufferSize > 0) out.proxyBufferSize = h.proxyBufferSize
   return out
+}
+
+/** Proto field order; zero fields are left out (Go omitempty, chain-sdk's OMITTED_WHEN_ZERO_KEYS). */
+function manifestProxyOptions(p: ProxyOptionsInput): ManifestProxyOptions {
+  return {
+    ...(p.bufferingDisable ? {bufferingDisable: true} : {}),
+    ...(p.bufferSize > 0 ? {bufferSize: p.bufferSize} : {}),
+    ...(p.buffersNumber > 0 ? {buffersNumber: p.buffersNumber} : {}),
+    ...(p.buffersSize > 0 ? {buffersSize: p.buffersSize} : {}),
+    ...(p.busyBuffersSize > 0 ? {busyBuffersSize: p.busyBuffersSize} : {}),
+    ...(p.connectTimeout > 0 ? {connectTimeout: p.connectTimeout} : {}),
+  }
 }
 
 function manifestExposes(list: ExposeDef[], seq: Map<string, number>): ManifestExpose[] {

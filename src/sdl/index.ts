@@ -21,6 +21,9 @@
  *   groupTotals(result.sdl)         // GroupTotals[]: CPU/memory/storage/GPU per group
  *   groupPrices(result.sdl)         // GroupPrice[]: per-block price per group, bigint ×10^18
  *   depositDenom(result.sdl)        // 'uact': the denom every group is priced in
+ *   result.sdl.reclamation          // {minWindow: '24h', seconds: 86400} when the SDL sets one
+ *   deploymentReclamation(result.sdl) // {minWindow: {seconds: 86400n, nanos: 0}}: MsgCreateDeployment.reclamation
+ *   deploymentInput(result.sdl)     // {groups, hash, reclamation?}: the SDL's part of MsgCreateDeployment
  * }
  * const sdl = loadSdlOrThrow(text, {file})  // or a UsageError (exit 2) naming the first problem
  * await loadSdlFile('deploy.yaml', {denom})  // same result; a missing file is an error issue
@@ -30,12 +33,23 @@
  * Options: `file` (shown in issues), `denom` (the price denom the network wants, default uact;
  * others are lint warnings), `rules`: `'strict'` (default: Akash's JSON schema and its Go parser,
  * what Console and chain-sdk enforce) or `'go'` (only what the Go parser rejects is an error;
- * schema-only findings become warnings — the akash CLI and providers accept those files).
+ * schema-only findings become warnings — the akash CLI and providers accept those files). The
+ * alpha.45 additions that Akash's released Go parser (go/sdl v0.3.1) does not read yet (interconnect,
+ * proxy, duration timeouts, the CPU arch enum) are read as chain-sdk 1.0.0-alpha.45 reads them under
+ * both rules: `go` relaxes rules, it does not refuse newer fields.
  *
  * Issue codes are stable; the ones lint emits: image-untagged, image-latest, denom-uakt,
  * denom-mismatch, no-expose, gpu-no-model, gpu-entry-without-model, gpu-model-case,
  * service-not-deployed, profile-unused, placement-unused, expose-random-port, accept-ignored,
- * unknown-expose-target, duplicate-env, env-without-value, persistent-unmounted, include-ignored.
+ * unknown-expose-target, duplicate-env, env-without-value, include-ignored;
+ * and where a field needs a provider capability: needs-tee-provider, needs-interconnect-provider,
+ * needs-arch-provider, needs-proxy-provider, needs-reclamation-provider, reclamation-window-range.
+ *
+ * chain-sdk 1.0.0-alpha.45 additions: `reclamation.min_window` (`sdl.reclamation`,
+ * `deploymentReclamation(sdl)`, `deploymentInput(sdl)` for MsgCreateDeployment), `params.tee`
+ * (placement requirement `tee/type`, manifest `params.tee`), GPU `interconnect` (GPU attribute
+ * `interconnect/group`, manifest `interconnectGroup`), CPU `arch`, `http_options.proxy` and duration
+ * timeouts ("30s"). Unset, none of them changes the manifest or its hash.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
  * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to
@@ -47,6 +61,7 @@ import {UsageError} from '../errors.js'
 import {type BuiltGroup, buildGroups} from './build.js'
 import {decodeSdl} from './decode.js'
 import {decCoin, toGroupSpecJson, toGroupSpecProto} from './groupspec.js'
+import {checkInterconnect} from './interconnect.js'
 import {IssueSink, sortIssues} from './issues.js'
 import {checkGroups, checkManifest} from './limits.js'
 import {lintSdl} from './lint.js'
@@ -55,7 +70,7 @@ import {Reader} from './reader.js'
 import {checkReferences} from './semantic.js'
 import {SdlSource} from './source.js'
 import {groupPrice, groupTotals as totalsOf} from './summary.js'
-import type {DecCoinForms, GroupPrice, GroupSpecJson, GroupSpecProto, GroupTotals, Manifest, SdlIssue, SdlModel, SdlVersion} from './types.js'
+import type {DecCoinForms, DeploymentReclamationProto, GroupPrice, GroupSpecJson, GroupSpecProto, GroupTotals, Manifest, SdlIssue, SdlModel, SdlReclamation, SdlVersion} from './types.js'
 
 export type * from './types.js'
 export type {ManifestVersion} from './manifest.js'
@@ -85,6 +100,11 @@ export interface Sdl {
   readonly model: SdlModel
   readonly file?: string
   readonly warnings: readonly SdlIssue[]
+  /**
+   * `reclamation.min_window` (AEP-82), when the SDL sets it. It goes on chain with the deployment
+   * (`MsgCreateDeployment.reclamation`, see `deploymentReclamation`), not into the manifest.
+   */
+  readonly reclamation?: SdlReclamation
   /** @internal groups as built by the Go-equivalent builder */
   readonly groups: readonly BuiltGroup[]
   /** @internal cached sorted JSON */
@@ -110,7 +130,8 @@ export function loadSdl(text: string, options: LoadSdlOptions = {}): SdlLoadResu
     if (!parseIssues.some((i) => i.severity === 'error')) {
       model = decodeSdl(new Reader(source, sink, options.rules ?? 'strict'))
       if (model) {
-        checkReferences(model, sink)
+        checkReferences(model, sink, options.rules ?? 'strict')
+        checkInterconnect(model, sink)
         if (sink.errorCount === 0) {
           groups = buildGroups(model, sink)
           if (sink.errorCount === 0) {
@@ -136,6 +157,7 @@ export function loadSdl(text: string, options: LoadSdlOptions = {}): SdlLoadResu
     model,
     file: options.file,
     warnings,
+    ...(model.reclamation ? {reclamation: model.reclamation} : {}),
     groups,
     sortedJson: manifestToSortedJson(groups.map((g) => ({name: g.name, services: g.services}))),
   }
@@ -251,7 +273,35 @@ export function unitPrices(sdl: Sdl): Array<{group: string; profile: string; ser
   )
 }
 
-/** The reclamation window the SDL asks for, if any (SDL `reclamation.min_window`). */
+/** The reclamation window the SDL asks for, in seconds, if any (SDL `reclamation.min_window`). */
 export function reclamationSeconds(sdl: Sdl): number | undefined {
-  return sdl.model.reclamation?.seconds
+  return sdl.reclamation?.seconds
+}
+
+/**
+ * `MsgCreateDeployment.reclamation` for this SDL, in chain-sdk's shape (what its `generateManifest`
+ * returns as `reclamation`): `{minWindow: {seconds: 86400n, nanos: 0}}` for `min_window: 24h`.
+ * Undefined when the SDL sets no reclamation, which is what the message then carries.
+ */
+export function deploymentReclamation(sdl: Sdl): DeploymentReclamationProto | undefined {
+  const reclamation = sdl.reclamation
+  if (!reclamation) return undefined
+  const whole = Math.floor(reclamation.seconds)
+  // Fractions only come from Go-style windows ("1.5s"); the Duration keeps them as nanos.
+  return {minWindow: {seconds: BigInt(whole), nanos: Math.round((reclamation.seconds - whole) * 1e9)}}
+}
+
+/** What MsgCreateDeployment takes from the SDL: the groups, the manifest version hash and the reclamation. */
+export interface DeploymentInput {
+  groups: GroupSpecProto[]
+  /** SHA-256 of the sorted manifest JSON (32 bytes). */
+  hash: Uint8Array
+  /** Present only when the SDL sets `reclamation.min_window`. */
+  reclamation?: DeploymentReclamationProto
+}
+
+/** The SDL's part of MsgCreateDeployment (everything but the id and the deposit). */
+export function deploymentInput(sdl: Sdl, options: {amount?: 'human' | 'wire'} = {}): DeploymentInput {
+  const reclamation = deploymentReclamation(sdl)
+  return {groups: groupSpecs(sdl, options), hash: manifestVersion(sdl).bytes, ...(reclamation ? {reclamation} : {})}
 }

@@ -45,6 +45,23 @@ export class IssueSink {
   }
 }
 
+/** Which rules make errors: `strict` (Akash's JSON schema, chain-sdk and the Go parser) or `go` (the Go parser alone). */
+export type RuleMode = 'strict' | 'go'
+
+const GO_ACCEPTS = "Akash Console and chain-sdk reject this; Akash's Go parser accepts it."
+
+/**
+ * A rule only Akash's JSON schema or chain-sdk has (the Go parser accepts): an error under strict
+ * rules, a warning that says so under Go rules.
+ */
+export function schemaOnlyIssue(sink: IssueSink, mode: RuleMode, path: Path, code: string, message: string, options: IssueOptions = {}): void {
+  if (mode === 'strict') {
+    sink.error(path, code, message, options)
+    return
+  }
+  sink.warn(path, code, message, {...options, hint: options.hint ? `${options.hint} ${GO_ACCEPTS}` : GO_ACCEPTS})
+}
+
 /** Orders issues by position, errors before warnings at the same place. */
 export function sortIssues(issues: SdlIssue[]): SdlIssue[] {
   return [...issues].sort(

@@ -1,5 +1,5 @@
 import type {BuiltGroup} from './build.js'
-import {ATTRIBUTE_KEY} from './decode.js'
+import {ATTRIBUTE_KEY} from './decode/common.js'
 import {decHuman, DEC_ONE} from './dec.js'
 import type {IssueSink} from './issues.js'
 import type {Path} from './source.js'

@@ -1,7 +1,8 @@
 import {isIngress} from './build.js'
 import {decHuman} from './dec.js'
-import {PRICE_DENOMS} from './decode.js'
+import {PRICE_DENOMS} from './decode/common.js'
 import type {IssueSink} from './issues.js'
+import {lintCapabilities} from './lint-capabilities.js'
 import {formatPath} from './source.js'
 import type {SdlModel} from './types.js'
 
@@ -103,7 +104,8 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
     const gpu = profile.gpu
     if (gpu && gpu.units > 0) {
       const gp = [...path, 'resources', 'gpu']
-      const keys = (gpu.attributes ?? []).map((a) => a.key)
+      // Only the vendor/model keys: interconnect/group is an attribute too.
+      const keys = (gpu.attributes ?? []).map((a) => a.key).filter((k) => k.startsWith('vendor/'))
       if (keys.includes('vendor/nvidia/model/*')) {
         issues.warn([...gp, 'attributes'], 'gpu-no-model', `profiles.compute.${profileName} asks for any NVIDIA GPU.`, {
           hint: 'Providers may bid their slowest card and price a wildcard like their best one; list the models that fit, e.g. nvidia: [{model: rtx4090}, {model: a100}].',
@@ -121,18 +123,6 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
           })
         }
       })
-    }
-    for (const vol of profile.storage) {
-      if (vol.attributes?.find((a) => a.key === 'persistent')?.value !== 'true') continue
-      const users = Object.entries(model.deployment).filter(
-        ([svc, placements]) => Object.values(placements).some((sd) => sd.profile === profileName) && model.services[svc]?.params?.storage[vol.name],
-      )
-      const deployedWithProfile = Object.values(model.deployment).some((p) => Object.values(p).some((sd) => sd.profile === profileName))
-      if (deployedWithProfile && users.length === 0) {
-        issues.warn([...path, 'resources', 'storage'], 'persistent-unmounted', `The persistent volume "${vol.name}" of profile "${profileName}" is not mounted by any service, so you pay for it and nothing keeps data on it.`, {
-          hint: `Mount it: services.<name>.params.storage.${vol.name}.mount: /data.`,
-        })
-      }
     }
   }
 
@@ -159,6 +149,7 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
     }
   }
 
+  lintCapabilities(model, issues)
 }
 
 /** Splits an image reference into repository, tag and digest. */

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 
-import {goCompare} from './decode.js'
+import {goCompare} from './go-compat.js'
 import type {Manifest} from './types.js'
 
 /**

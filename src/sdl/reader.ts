@@ -1,6 +1,6 @@
 import {isMap, isScalar, isSeq, type Scalar} from 'yaml'
 
-import type {IssueOptions, IssueSink} from './issues.js'
+import {type IssueOptions, type IssueSink, type RuleMode, schemaOnlyIssue} from './issues.js'
 import {type MapEntry, type Path, scalarText, type SdlSource, type YNode} from './source.js'
 
 export type NodeKind = 'map' | 'seq' | 'null' | 'string' | 'number' | 'boolean' | 'other'
@@ -17,17 +17,12 @@ export class Reader {
      * `strict`: Akash's JSON schema and its Go parser (what Console and chain-sdk accept).
      * `go`: the Go parser alone; rules only the schema has become warnings.
      */
-    readonly mode: 'strict' | 'go' = 'strict',
+    readonly mode: RuleMode = 'strict',
   ) {}
 
   /** A rule only Akash's JSON schema has (the Go parser accepts): an error in strict mode, a warning otherwise. */
   schemaOnly(path: Path, code: string, message: string, options: IssueOptions = {}): void {
-    if (this.mode === 'strict') {
-      this.issues.error(path, code, message, options)
-      return
-    }
-    const note = 'Akash Console and chain-sdk reject this; Akash\'s Go parser accepts it.'
-    this.issues.warn(path, code, message, {...options, hint: options.hint ? `${options.hint} ${note}` : note})
+    schemaOnlyIssue(this.issues, this.mode, path, code, message, options)
   }
 
   kind(node: YNode): NodeKind {

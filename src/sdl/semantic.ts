@@ -1,5 +1,5 @@
-import {goCompare} from './decode.js'
-import type {IssueSink} from './issues.js'
+import {goCompare} from './go-compat.js'
+import {type IssueSink, type RuleMode, schemaOnlyIssue} from './issues.js'
 import {suggest} from './reader.js'
 import {formatPath} from './source.js'
 import type {SdlModel} from './types.js'
@@ -9,7 +9,7 @@ import type {SdlModel} from './types.js'
  * `validate()`): every deployment names a service, a placement, a compute profile and a price
  * that exist; IP endpoints are declared, used and not double-booked; storage params match volumes.
  */
-export function checkReferences(model: SdlModel, issues: IssueSink): void {
+export function checkReferences(model: SdlModel, issues: IssueSink, rules: RuleMode = 'strict'): void {
   const endpointsUsed = new Set<string>()
   const portsUsed = new Map<string, string>()
   const computeNames = Object.keys(model.compute)
@@ -111,15 +111,28 @@ export function checkReferences(model: SdlModel, issues: IssueSink): void {
           })
         }
       }
-      // v2.0 checks that some mount exists whenever a volume is persistent (go/sdl/v2.go).
-      if (model.version === '2.0' && Object.keys(params).length === 0) {
-        for (const volume of compute.storage) {
-          if (volume.attributes?.find((a) => a.key === 'persistent')?.value !== 'true') continue
-          issues.error(['services', svcName], 'persistent-without-mount', `The persistent volume "${volume.name}" of profile "${sd.profile}" is not mounted by service "${svcName}".`, {
-            at: 'key',
-            hint: `Add params: {storage: {${volume.name}: {mount: /data}}} to services.${svcName}, or make the volume non-persistent.`,
-          })
+      // A persistent volume must be mounted by every service that runs on it: chain-sdk's validateSDL
+      // checks each volume; Go only 2.0 services with no storage params at all (go/sdl/v2.go).
+      for (const volume of compute.storage) {
+        if (volume.attributes?.find((a) => a.key === 'persistent')?.value !== 'true' || params[volume.name]) continue
+        const goRejects = model.version === '2.0' && Object.keys(params).length === 0
+        const message = `The persistent volume "${volume.name}" of profile "${sd.profile}" is not mounted by service "${svcName}".`
+        const options = {
+          at: 'key' as const,
+          hint: volume.unnamed
+            ? `Name the volume (name: data) under profiles.compute.${sd.profile}.resources.storage and mount it: params: {storage: {data: {mount: /data}}}, or make it non-persistent.`
+            : `Add params: {storage: {${volume.name}: {mount: /data}}} to services.${svcName}, or make the volume non-persistent.`,
         }
+        if (goRejects) issues.error(['services', svcName], 'persistent-without-mount', message, options)
+        else schemaOnlyIssue(issues, rules, ['services', svcName], 'persistent-without-mount', message, options)
+      }
+      // chain-sdk looks volumes up by the name written in the profile, so it cannot find an unnamed one as "default".
+      const unnamed = compute.storage.find((v) => v.unnamed)
+      if (unnamed && params[unnamed.name]) {
+        schemaOnlyIssue(issues, rules, ['services', svcName, 'params', 'storage', unnamed.name], 'unnamed-volume', `services.${svcName}.params.storage mounts "default", the volume of profile "${sd.profile}" that has no name; chain-sdk and Console only find volumes by the name written in the profile.`, {
+          at: 'key',
+          hint: `Add name: default to that volume under profiles.compute.${sd.profile}.resources.storage.`,
+        })
       }
     }
   }

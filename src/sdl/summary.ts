@@ -23,7 +23,7 @@ export function groupTotals(group: BuiltGroup): GroupTotals {
     }
     const units = Number(unit.resources.gpu.units.val)
     gpus += units * n
-    if (units > 0) for (const a of unit.resources.gpu.attributes ?? []) gpuModels.add(a.key)
+    if (units > 0) for (const a of unit.resources.gpu.attributes ?? []) if (a.key.startsWith('vendor/')) gpuModels.add(a.key)
   }
   return {
     group: group.name,

@@ -45,12 +45,28 @@ export interface Attribute {
 
 export interface HttpOptionsInput {
   maxBodySize: number
+  /** Go parser's `proxy_buffer_size` (go/sdl v0.3.1); chain-sdk alpha.45 replaced it by `proxy.buffer_size`. */
   proxyBufferSize: number
+  /** Milliseconds; the SDL may say "30s". 0 when unset. */
   readTimeout: number
+  /** Milliseconds; the SDL may say "30s". 0 when unset. */
   sendTimeout: number
   nextTries: number
   nextTimeout: number
   nextCases: string[] | null
+  /** `http_options.proxy` (chain-sdk alpha.45); null when absent or all zero. */
+  proxy: ProxyOptionsInput | null
+}
+
+/** nginx proxy tuning for one route (`http_options.proxy`); 0/false means "provider default". */
+export interface ProxyOptionsInput {
+  bufferingDisable: boolean
+  bufferSize: number
+  buffersNumber: number
+  buffersSize: number
+  busyBuffersSize: number
+  /** Milliseconds. */
+  connectTimeout: number
 }
 
 export interface ExposeTo {
@@ -92,15 +108,23 @@ export interface ServiceDef {
 }
 
 export interface VolumeDef {
+  /** "default" when the SDL names none (`unnamed`). */
   name: string
+  /** True when the SDL gives the volume no name; chain-sdk then cannot find it by "default". */
+  unnamed?: boolean
   bytes: bigint
   /** Sorted by key; persistent/class normalised ("true"/"false"). */
   attributes: Attribute[] | null
 }
 
 export interface ComputeProfile {
+  /** `attributes` holds at most `arch`. */
   cpu: {millis: number; attributes: Attribute[] | null}
-  gpu?: {units: number; attributes: Attribute[] | null}
+  /**
+   * `interconnectGroup`: the GPU interconnect peer group, "auto" for `interconnect: []`, the name
+   * for `interconnect: {group: <name>}`; also in `attributes` as `interconnect/group`.
+   */
+  gpu?: {units: number; attributes: Attribute[] | null; interconnectGroup?: string}
   memory: {bytes: bigint}
   /** In Akash's canonical order (size, then class/persistent, then name). */
   storage: VolumeDef[]
@@ -132,9 +156,26 @@ export interface SdlModel {
   /** service → placement → {profile, count} */
   deployment: Record<string, Record<string, ServiceDeployment>>
   endpoints: Record<string, {kind: string}>
-  reclamation?: {minWindow: string; seconds: number}
+  reclamation?: SdlReclamation
   /** `include:` entries; Akash reads and ignores them. */
   include?: string[]
+}
+
+/** `reclamation.min_window` (AEP-82): the shortest reclamation window a provider may offer to bid. */
+export interface SdlReclamation {
+  /** As written, e.g. "24h". */
+  minWindow: string
+  /** The window in seconds; fractional only for Go-style windows ("1.5s") that strict rules reject. */
+  seconds: number
+}
+
+/**
+ * `akash.deployment.v1.DeploymentReclamation` as chain-sdk's codecs take it (and as its
+ * `generateManifest` returns it): `MsgCreateDeployment.reclamation`.
+ */
+export interface DeploymentReclamationProto {
+  /** google.protobuf.Duration. */
+  minWindow: {seconds: bigint; nanos: number}
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +208,20 @@ export interface ManifestHttpOptions {
   nextTries: number
   nextTimeout: number
   nextCases?: string[]
+  /** chain-sdk alpha.45; omitted when unset, so older manifests hash as before. */
+  proxy?: ManifestProxyOptions
+  /** Go parser v0.3.1 (`proxy_buffer_size`, `--go-rules` only); omitted when 0. */
   proxyBufferSize?: number
+}
+
+/** `akash.manifest.v2beta3.ProxyOptions`: every field omitted when zero (omitempty). */
+export interface ManifestProxyOptions {
+  bufferingDisable?: boolean
+  bufferSize?: number
+  buffersNumber?: number
+  buffersSize?: number
+  busyBuffersSize?: number
+  connectTimeout?: number
 }
 
 export interface ManifestExpose {
@@ -206,6 +260,8 @@ export interface ManifestService {
   expose: ManifestExpose[]
   params?: ManifestServiceParams
   credentials: ManifestCredentials | null
+  /** GPU interconnect peer group (omitempty): "auto" or the SDL's group name. */
+  interconnectGroup?: string
 }
 
 export interface ManifestGroup {

@@ -8,7 +8,7 @@ import {RENDER_KINDS, type RenderKind, type SdlRender as Rendered, renderSdlFile
 export default class SdlRender extends EdgeCommand<typeof SdlRender, Rendered> {
   static summary = 'Show what the chain and the provider will receive for an SDL file.'
   static description = `--as manifest: the manifest the provider receives (akash.manifest.v2beta3).
---as groups: the GroupSpecs of MsgCreateDeployment (akash.deployment.v1beta4).
+--as groups: the GroupSpecs of MsgCreateDeployment (akash.deployment.v1beta4), with its reclamation when the SDL sets reclamation.min_window.
 --as hash: the manifest version hash (SHA-256 of the sorted manifest JSON) that goes on chain.
 --as body: the exact bytes of the manifest upload (sorted JSON).
 Registry passwords are shown as *** unless --show-secrets.`
@@ -39,7 +39,8 @@ Registry passwords are shown as *** unless --show-secrets.`
       case 'body':
         return render.body ?? ''
       case 'groups':
-        return JSON.stringify(render.groups, null, 2)
+        // The groups alone, as before; with a reclamation window both halves of the message.
+        return JSON.stringify(render.reclamation ? {groups: render.groups, reclamation: render.reclamation} : render.groups, null, 2)
       default:
         return JSON.stringify(render.manifest, null, 2)
     }

@@ -23,6 +23,11 @@ export interface SdlRender {
   manifest?: Manifest
   /** --as groups: the on-chain GroupSpecs in Go's JSON shape. */
   groups?: GroupSpecJson[]
+  /**
+   * --as groups: `MsgCreateDeployment.reclamation` (AEP-82) from `reclamation.min_window`, or null
+   * when the SDL sets none.
+   */
+  reclamation?: RenderedReclamation | null
   /** --as body: the exact manifest PUT body (sorted JSON). */
   body?: string
   /** True when registry passwords in the output were replaced by "***". */
@@ -30,6 +35,14 @@ export interface SdlRender {
 }
 
 const MASK = '***'
+
+/** The reclamation the deployment asks for: the SDL's text and the Duration the chain stores. */
+export interface RenderedReclamation {
+  /** As written, e.g. "24h". */
+  min_window: string
+  /** The same window in seconds. */
+  seconds: number
+}
 
 /**
  * What the chain (groups) and the provider (manifest, body) receive. Registry passwords are
@@ -50,7 +63,10 @@ export async function renderSdlFile(
   const mask = hasSecrets && !options.showSecrets && (as === 'manifest' || as === 'body')
   const out: SdlRender = {file, as, hash, masked: mask}
   if (as === 'manifest') out.manifest = mask ? maskManifest(manifest) : manifest
-  if (as === 'groups') out.groups = groupSpecsJson(sdl)
+  if (as === 'groups') {
+    out.groups = groupSpecsJson(sdl)
+    out.reclamation = sdl.reclamation ? {min_window: sdl.reclamation.minWindow, seconds: sdl.reclamation.seconds} : null
+  }
   if (as === 'body') out.body = mask ? sortedJson(maskManifest(manifest)) : manifestSortedJson(sdl)
   return out
 }

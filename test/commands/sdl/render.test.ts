@@ -32,6 +32,27 @@ describe('edge sdl render', () => {
     expect(envelope.result.groups).toEqual(JSON.parse(readFileSync(join(FIXTURES, 'output-fixtures/v2.0/simple/group-specs.json'), 'utf8')))
   })
 
+  it('--as groups carries the reclamation window (MsgCreateDeployment), --as manifest the new manifest fields', async () => {
+    const {write} = setup()
+    const text = variant('          - global: true\n', '          - global: true\n        http_options:\n          read_timeout: 30s\n          proxy:\n            buffer_size: 16384\n    params:\n      tee: cpu\n')
+    const file = write('deploy.yaml', `${text}reclamation:\n  min_window: 24h\n`)
+    const json = await runCommand(['sdl', 'render', file, '--as', 'groups', '--json'], {root})
+    const {result} = JSON.parse(json.stdout)
+    expect(result.reclamation).toEqual({min_window: '24h', seconds: 86400})
+    expect(result.groups[0].requirements.attributes).toEqual([{key: 'tee/type', value: 'cpu'}])
+    const textOut = await runCommand(['sdl', 'render', file, '--as', 'groups'], {root})
+    expect(JSON.parse(textOut.stdout)).toEqual({groups: result.groups, reclamation: {min_window: '24h', seconds: 86400}})
+    const manifest = await runCommand(['sdl', 'render', file, '--as', 'manifest'], {root})
+    const service = JSON.parse(manifest.stdout)[0].services[0]
+    expect(service.params.tee).toEqual({type: 'cpu', attestation: true})
+    expect(service.expose[0].httpOptions).toMatchObject({readTimeout: 30000, proxy: {bufferSize: 16384}})
+    const hash = await runCommand(['sdl', 'render', file, '--as', 'hash'], {root})
+    expect(hash.stdout.trim()).toBe(manifestVersion(loadSdlOrThrow(text)).hex)
+
+    const plain = await runCommand(['sdl', 'render', write('plain.yaml', BASE), '--as', 'groups', '--json'], {root})
+    expect(JSON.parse(plain.stdout).result.reclamation).toBeNull()
+  })
+
   it('--as body prints the exact upload body', async () => {
     const {write} = setup()
     const file = write('deploy.yaml', BASE)

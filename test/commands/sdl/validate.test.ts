@@ -71,6 +71,18 @@ describe('edge sdl validate', () => {
     expect(JSON.parse(strict.stdout)).toMatchObject({ok: false, error: {code: 'sdl_warnings'}, result: {valid: false, strict: true}})
   })
 
+  it('warns where a field needs a provider capability, and stays valid (exit 0)', async () => {
+    const {write} = setup()
+    const text = `${variant('          - global: true\n', '          - global: true\n    params:\n      tee: cpu\n')}reclamation:\n  min_window: 24h\n`
+    const file = write('tee.yaml', text)
+    const {stdout, error} = await runCommand(['sdl', 'validate', file], {root})
+    expect(error).toBeUndefined()
+    expect(stdout).toContain(`${file}:11:12  warning  params.tee needs a provider with tee/type attributes (confidential CPU); few providers offer it.`)
+    expect(stdout).toContain(`${file}:34:15  warning  reclamation.min_window (24h) lets only providers that promise at least that much notice bid (AEP-82)`)
+    const json = await runCommand(['sdl', 'validate', file, '--json'], {root})
+    expect(JSON.parse(json.stdout).result).toMatchObject({valid: true, errors: []})
+  })
+
   it('shows the uakt fix as replacement YAML', async () => {
     const {write} = setup()
     const file = write('uakt.yaml', variant('denom: uact', 'denom: uakt'))

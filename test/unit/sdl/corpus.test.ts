@@ -37,9 +37,10 @@ describe('awesome-akash: 342 real-world SDLs', () => {
         for (const issue of [...result.errors, ...result.warnings]) problems.push(...problemsWith(issue, f).map((p) => `${f}: ${p}`))
       }
       expect(problems).toEqual([])
-      // The split is a regression check: 64 files break the schema (mostly docker-compose keys such
-      // as depends_on, sizes like "1GB", empty `attributes:`); Go rules accept 38 of them.
-      expect(ok).toBe(rules === 'strict' ? 278 : 316)
+      // The split is a regression check: 65 files break the schema or chain-sdk's rules (mostly
+      // docker-compose keys such as depends_on, sizes like "1GB", empty `attributes:`; axolotlai.yaml
+      // leaves a persistent volume unmounted); Go rules accept 39 of them.
+      expect(ok).toBe(rules === 'strict' ? 277 : 316)
     })
   }
 

@@ -86,12 +86,27 @@ describe('lint', () => {
     expect(only(list, 'env-without-value')).toMatchObject({path: 'services.web.env[2]', line: 8, column: 9})
   })
 
-  it('warns about a persistent volume nobody mounts', () => {
+  it('a persistent volume nobody mounts: chain-sdk rejects it, the 2.1 Go parser accepts it (a warning under Go rules)', () => {
     const text = variant(
       '        storage:\n          size: 1Gi',
       '        storage:\n          - size: 1Gi\n          - name: data\n            size: 10Gi\n            attributes:\n              class: beta3\n              persistent: true',
     ).replace('2.0', '2.1')
-    only(warnings(text), 'persistent-unmounted')
+    const strict = loadSdl(text, {file: 'deploy.yaml'})
+    expect(strict.errors).toEqual([expect.objectContaining({code: 'persistent-without-mount', path: 'services.web', line: 3, column: 3})])
+    expect(only(warnings(text, {rules: 'go'}), 'persistent-without-mount').hint).toMatch(/^Add params: \{storage: \{data: \{mount: \/data\}\}\} to services\.web/)
+  })
+
+  it('an unnamed volume mounted as "default": Go finds it, chain-sdk does not', () => {
+    const text = variant(
+      '          - global: true\n',
+      '          - global: true\n    params:\n      storage:\n        default:\n          mount: /data\n',
+      variant('          size: 1Gi', '          size: 1Gi\n          attributes:\n            class: beta2\n            persistent: true'),
+    )
+    const strict = loadSdl(text, {file: 'deploy.yaml'})
+    expect(strict.errors).toEqual([expect.objectContaining({code: 'unnamed-volume', path: 'services.web.params.storage.default', line: 12, column: 9})])
+    expect(strict.errors[0].hint).toBe('Add name: default to that volume under profiles.compute.web.resources.storage.')
+    only(warnings(text, {rules: 'go'}), 'unnamed-volume')
+    expect(loadSdl(text.replace('        storage:\n          size: 1Gi', '        storage:\n          name: default\n          size: 1Gi')).errors).toEqual([])
   })
 
   it('warns that include is ignored', () => {
