@@ -128,3 +128,31 @@ describe('discovery on edge dev', () => {
     expect(get.result).toEqual(expected)
   })
 })
+
+describe('end-block events', () => {
+  /** The block events (BeginBlock/EndBlock hooks, tagged `mode`) of every block so far. */
+  function blockEvents(type: string) {
+    const found: Array<{height: number; mode?: string}> = []
+    for (let h = 1; h <= devnet.height(); h++) {
+      for (const e of devnet.app.db.block(h)?.events ?? []) {
+        if (e.type === type) found.push({height: h, mode: e.attributes.find((a) => a.key === 'mode')?.value})
+      }
+    }
+    return found
+  }
+
+  it('aggregates prices and cancels a mint below min_mint in EndBlock, not in a transaction', async () => {
+    expect(blockEvents('akash.oracle.v2.EventAggregatedPrice').every((e) => e.mode === 'EndBlock')).toBe(true)
+    expect(blockEvents('akash.oracle.v2.EventAggregatedPrice').length).toBeGreaterThan(0)
+    // 1 AKT at the price moved above (2.5) is 2.5 ACT: below the 10 ACT min_mint, so accepted, then canceled.
+    await sdk.akash.bme.v1.mintACT({owner: feeder, to: feeder, coinsToBurn: {denom: 'uakt', amount: '1000000'}})
+    let canceled = blockEvents('akash.bme.v1.EventLedgerRecordCanceled')
+    for (let i = 0; i < 200 && canceled.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      canceled = blockEvents('akash.bme.v1.EventLedgerRecordCanceled')
+    }
+    expect(canceled).toEqual([expect.objectContaining({mode: 'EndBlock'})])
+    const records = await sdk.akash.bme.v1.getLedgerRecords({filters: {source: feeder, denom: '', toDenom: '', status: 'ledger_record_status_canceled'}})
+    expect(records.records[0]?.canceledRecord).toMatchObject({owner: feeder, coinsToBurn: {denom: 'uakt', amount: '1000000'}, denomToMint: 'uact'})
+  })
+})
