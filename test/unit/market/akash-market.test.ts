@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import grpc from '@grpc/grpc-js'
+import {QueryAggregatedPriceResponse as V1AggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {QueryAggregatedPriceRequest, QueryAggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v2'
 import {QueryLeasesRequest, QueryLeasesResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -91,6 +92,33 @@ describe('AkashMarket list queries', () => {
     const dead = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: 'http://127.0.0.1:9'})
     expect((await dead.aktPrice()).unavailable).toMatch(/^the chain's oracle gave no AKT price: Cannot reach the local network/)
     await dead.close()
+  })
+})
+
+describe('AkashMarket.aktPrice on a chain older than v2.1.0', () => {
+  it('falls back to oracle v1 when the node does not serve oracle v2 (UNIMPLEMENTED)', async () => {
+    const server = new grpc.Server()
+    const raw = (b: Buffer) => b
+    server.register(
+      '/akash.oracle.v1.Query/AggregatedPrice',
+      (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+        const response = V1AggregatedPriceResponse.fromPartial({aggregatedPrice: {denom: 'akt', medianPrice: '0.5'}, priceHealth: {denom: 'akt', isHealthy: true}})
+        callback(null, Buffer.from(V1AggregatedPriceResponse.encode(response).finish()))
+      },
+      raw,
+      raw,
+      'unary',
+    )
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
+    )
+    const market = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: `http://127.0.0.1:${port}`})
+    try {
+      expect(await market.aktPrice()).toEqual({usd: 500_000_000_000_000_000n})
+    } finally {
+      await market.close()
+      server.forceShutdown()
+    }
   })
 })
 
