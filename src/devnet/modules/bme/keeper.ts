@@ -29,7 +29,7 @@ import {
 import {padUint} from '../../paginate.js'
 import type {Context} from '../../types.js'
 import {DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
-import {DEC_ONE, decFromInt, decMul, decQuo, decTruncateInt, formatDec, parseDec} from '../common/dec.js'
+import {DEC_ONE, decFromInt, decMul, decQuo, decTruncateInt, formatDec} from '../common/dec.js'
 import {Grpc, ModuleError, register} from '../common/errors.js'
 import {i64} from '../common/long.js'
 import {OracleErr} from '../oracle/errors.js'
