@@ -38,7 +38,7 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
       ...(this.flags['max-price'] ? {maxUsdPerHour: parseUsdRate(this.flags['max-price'])} : {}),
       ...(this.flags.region ? {region: this.flags.region} : {}),
     }
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
       let result = await listBids(ctx, dseq, options)
       if (!this.flags.watch) return result

@@ -136,7 +136,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   /** JSONL events, or plain progress lines on stderr. */
   private async plainSink(): Promise<(e: DeployEvent) => void> {
     if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
-    if (this.out.mode === 'json') return () => {}
+    // --json: the run's warnings go into the envelope's `warnings` (and stderr).
+    if (this.out.mode === 'json') return (e) => (e.type === 'warning' ? this.out.warn(e.message) : undefined)
     const {eventLine} = await import('../ui/components/deploy/text-lines.js')
     return (e) => {
       const line = eventLine(e, this.out.errStyle)

@@ -31,7 +31,7 @@ export default class Deposit extends EdgeCommand<typeof Deposit, DepositResult> 
       })
       if (!ok) throw new CancelledError('Nothing was deposited.')
     }
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
     try {
       return await depositTo(ctx, dseq, amount)
     } finally {

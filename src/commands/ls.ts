@@ -23,7 +23,7 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
 
   protected async execute(): Promise<DeploymentRow[]> {
     const labels = validateLabels(this.flags.label)
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
       return await listDeployments(ctx, {all: this.flags.all, labels})
     } finally {
@@ -44,10 +44,10 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
       {header: 'state', get: state},
       {header: 'provider', get: (r) => (r.provider ? shortAddress(r.provider) : '-')},
       {header: 'region', get: (r) => r.region ?? '-'},
-      {header: 'usd/h', get: (r) => r.usdPerHour ?? '-', align: 'right'},
+      {header: 'usd/h', get: (r) => (r.usdPerHour === null ? '?' : (r.usdPerHour ?? '-')), align: 'right'},
       {header: 'escrow left', get: (r) => (r.escrowLeft ? (r.escrowLeft.usd ?? r.escrowLeft.display) : '-'), align: 'right'},
       {header: 'time left', get: (r) => (r.timeLeftMs !== undefined ? (r.timeLeftMs <= 0 ? s.red('expired') : formatDuration(r.timeLeftMs)) : '-'), align: 'right'},
-      {header: 'spent', get: (r) => (r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? `/${r.budgetUsd}` : ''}` : '-'), align: 'right'},
+      {header: 'spent', get: (r) => (r.spentUsd === null ? '?' : r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? `/${r.budgetUsd}` : ''}` : '-'), align: 'right'},
       {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-'},
       {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : '')},
     ])

@@ -18,7 +18,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
 
   protected async execute(): Promise<StatusResult> {
     const dseq = parseDseq(this.args.dseq)
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
     try {
       return await deploymentStatus(ctx, dseq)
     } finally {
@@ -33,7 +33,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
         ['deployment', `${r.dseq} (${r.state === 'active' ? s.green('active') : s.dim(r.state)}) on ${r.network}, created at block ${r.createdHeight}, now ${r.height}`],
         ['escrow left', r.escrowLeft ? `${r.escrowLeft.display}${r.escrowLeft.usd ? ` (${r.escrowLeft.usd})` : ''}` : undefined],
         ['time left', r.timeLeftMs !== undefined ? formatDuration(r.timeLeftMs) : undefined],
-        ['spent', r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? ` of ${r.budgetUsd}` : ''}` : undefined],
+        ['spent', r.spentUsd === null ? 'unknown in USD (no AKT price)' : r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? ` of ${r.budgetUsd}` : ''}` : undefined],
         ['uris', r.uris.join(' ') || undefined],
         ['labels', Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') || undefined],
         ['hash', r.hash],

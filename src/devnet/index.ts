@@ -14,11 +14,13 @@ import {CometRenderer, validatorIdentity} from './server/comet-json.js'
 import {GrpcServer} from './server/grpc-server.js'
 import {RestServer} from './server/rest-server.js'
 import {RpcServer} from './server/rpc-server.js'
+import {registerDiscoveryService} from './server/discovery.js'
 import {registerTendermintService, registerTxService} from './server/services.js'
 import type {Coin, Module} from './types.js'
 
 export type {DevGenesis, GenesisAccount} from './genesis.js'
 export {defaultDevGenesis} from './genesis.js'
+export {withOracleSource} from './modules/oracle/genesis.js'
 export type {DevApp} from './app.js'
 
 export const DEFAULT_CHAIN_ID = 'edge-dev'
@@ -111,6 +113,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const renderer = new CometRenderer(chainId, validatorIdentity(Buffer.from(key, 'hex')))
     registerTxService(app)
     registerTendermintService(app, renderer)
+    registerDiscoveryService(app)
 
     producer = new BlockProducer(app, {blockTimeMs: options.blockTime ?? 1000, log})
     await producer.start()

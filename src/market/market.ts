@@ -219,13 +219,17 @@ export interface TxResult {
 export interface BmeStatus {
   /** Pending or executed mint/burn records of an owner, newest first. */
   pending: Array<{owner: string; burnDenom: string; burned: bigint; mintDenom: string; expected?: bigint}>
-  /** Minimum uact a mint must produce (the chain refuses smaller mints). */
+  /** Minimum uact a mint must produce (the chain's `Params.min_mint`); smaller mints are canceled and refunded at the epoch. */
   minMintUact?: bigint
-  /** USD per AKT as the chain prices it (×10^18), when known. */
-  aktUsd?: bigint
   /** Blocks per BME epoch (mints execute at the next epoch). */
   epochBlocks?: number
 }
+
+/**
+ * USD per AKT as the chain's oracle prices it. Either `usd` (×10^18), or `unavailable`: why there is
+ * none (no oracle price yet, an unhealthy feed, a chain without the oracle, the query failed).
+ */
+export type AktPrice = {usd: bigint; unavailable?: undefined} | {usd?: undefined; unavailable: string}
 
 export interface OrderFilter {
   state?: OrderState
@@ -266,8 +270,8 @@ export interface MarketQueries {
   /** Minimum deployment deposit per denom. */
   minDeposits(): Promise<Coin[]>
   bmeStatus(owner?: string): Promise<BmeStatus>
-  /** USD per AKT (×10^18) from the chain's oracle; undefined where the chain has no price. */
-  aktUsd(): Promise<bigint | undefined>
+  /** USD per AKT from the chain's oracle (akash.oracle.v2 AggregatedPrice); never throws. */
+  aktPrice(): Promise<AktPrice>
   /** The market params' bounds on reclamation windows (AEP-82); undefined where the chain has none. */
   reclamationWindows(): Promise<{minSeconds: number; maxSeconds: number} | undefined>
   /** New blocks as they are committed (polled a quarter of the block time apart). */

@@ -1,13 +1,15 @@
 /**
  * Minting ACT from AKT (BME). `MsgMintACT` burns AKT and queues the mint; the chain executes it
  * at the next BME epoch (≥ 10 blocks), so edge waits, block by block, until the ACT is in the
- * wallet. The chain refuses mints under 10 ACT and mints at the oracle price minus a spread.
+ * wallet. The chain mints at the oracle price minus a spread, and cancels (refunding the AKT) a
+ * mint that would yield less than its `Params.min_mint`, so edge never sends one.
  */
 import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
-import type {Market} from '../market/market.js'
+import type {AktPrice, Market} from '../market/market.js'
 import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
 
-export const MIN_MINT_UACT = 10_000_000n
+/** node v2.1's default `Params.min_mint` (10 ACT), for a chain whose BME params cannot be read. */
+export const DEFAULT_MIN_MINT_UACT = 10_000_000n
 /** AKT kept back for the fees of the transactions that follow (mint, create, lease, close). */
 export const FEE_RESERVE_UAKT = 50_000n
 /** Spread the chain takes (25 bps) plus headroom for the price moving before the epoch. */
@@ -21,10 +23,11 @@ export interface MintPlan {
 }
 
 /** How much AKT to burn for at least `uact` ACT (and never less than the chain's minimum). */
-export function planMint(uact: bigint, aktUsd: bigint | undefined): MintPlan {
-  const target = uact < MIN_MINT_UACT ? MIN_MINT_UACT : uact
+export function planMint(uact: bigint, price: AktPrice, minMintUact: bigint = DEFAULT_MIN_MINT_UACT): MintPlan {
+  const target = uact < minMintUact ? minMintUact : uact
+  const aktUsd = price.usd
   if (!aktUsd) {
-    throw new InsufficientFundsError('edge cannot tell how much AKT buys that much ACT: the chain reports no AKT price.', {
+    throw new InsufficientFundsError(`edge cannot tell how much AKT buys that much ACT: ${price.unavailable}.`, {
       code: 'mint_price_unknown',
       hint: 'Mint an amount of AKT yourself: `edge wallet mint 20akt`.',
     })
@@ -56,8 +59,8 @@ export interface MintRequest {
   /** at least this much ACT (priced through the oracle). */
   uact?: bigint
   signal?: AbortSignal
-  /** USD per AKT × 10^18 when the caller has just read it (edge deploy); otherwise it is read here. */
-  aktUsd?: bigint
+  /** The AKT price when the caller has just read it (edge deploy); otherwise it is read here. */
+  aktPrice?: AktPrice
   /** Blocks to wait for the epoch before giving up (default: 3 epochs + 20). */
   maxBlocks?: number
 }
@@ -67,25 +70,29 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   const tx = market.tx
   if (!tx) throw new UsageError('Minting needs a key to sign with.')
   const ts = () => new Date().toISOString()
+  const [balances, bme, price] = await Promise.all([
+    market.balances(tx.address),
+    market.bmeStatus(tx.address).catch(() => undefined),
+    request.aktPrice ?? market.aktPrice(),
+  ])
+  const minMint = bme?.minMintUact ?? DEFAULT_MIN_MINT_UACT
   let plan: MintPlan
   if (request.burnUakt !== undefined) {
     plan = {burnUakt: request.burnUakt}
-    const price = request.aktUsd ?? (await market.aktUsd())
-    if (price) {
-      plan.aktUsd = price
-      plan.expectedUact = divRound(request.burnUakt * price * (10_000n - 25n), DEC_SCALE * 10_000n)
-      if (plan.expectedUact < MIN_MINT_UACT) {
-        throw new UsageError(`Burning ${formatCoin(request.burnUakt, 'uakt')} would mint about ${formatCoin(plan.expectedUact, 'uact')}; the chain refuses mints under 10 ACT.`, {
-          code: 'mint_too_small',
-          hint: `Burn at least ${formatCoin(planMint(MIN_MINT_UACT, price).burnUakt, 'uakt')}.`,
-        })
+    if (price.usd) {
+      plan.aktUsd = price.usd
+      plan.expectedUact = divRound(request.burnUakt * price.usd * (10_000n - 25n), DEC_SCALE * 10_000n)
+      if (plan.expectedUact < minMint) {
+        throw new UsageError(
+          `Burning ${formatCoin(request.burnUakt, 'uakt')} would mint about ${formatCoin(plan.expectedUact, 'uact')}; the chain cancels mints under ${formatCoin(minMint, 'uact')} (its min_mint) and refunds the AKT.`,
+          {code: 'mint_too_small', hint: `Burn at least ${formatCoin(planMint(minMint, price, minMint).burnUakt, 'uakt')}.`},
+        )
       }
     }
   } else {
-    plan = planMint(request.uact ?? MIN_MINT_UACT, request.aktUsd ?? (await market.aktUsd()))
+    plan = planMint(request.uact ?? minMint, price, minMint)
   }
 
-  const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])
   const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
   const before = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
   if (uakt < plan.burnUakt + FEE_RESERVE_UAKT) {

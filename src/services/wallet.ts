@@ -3,7 +3,8 @@ import {controlCharacterProblem} from '../input.js'
 import {deriveKey, generateMnemonic, validateMnemonic} from '../config/mnemonic.js'
 import type {KeyRecord} from '../config/keystore.js'
 import {openMarket} from '../market/index.js'
-import {DEC_PRECISION, DEC_SCALE, denomInfo, formatCoin, formatScaled, toUsd} from '../market/money.js'
+import {DEC_PRECISION, DEC_SCALE, denomInfo, formatCoin, formatScaled} from '../market/money.js'
+import {UsdPricing, usdEntry} from './usd.js'
 import {promptPassword} from '../ui/prompts.js'
 import type {Session} from './session.js'
 import {chooseKeyName, noKeyHint} from './signer.js'
@@ -167,8 +168,11 @@ export interface BalanceLine {
   /** Integer amount of the base denom. */
   amount: bigint
   display: string
-  /** USD value for ACT (1 ACT ≈ 1 USD); absent for AKT without a price source. */
-  usd?: string
+  /**
+   * USD value: ACT at 1 USD, AKT at the chain oracle's price; null for AKT when the chain gives no
+   * price (a warning says why); absent for denoms with no USD value.
+   */
+  usd?: string | null
 }
 
 export interface BalanceResult {
@@ -180,7 +184,10 @@ export interface BalanceResult {
 }
 
 /** Balances in AKT and ACT (always both, zero when absent) plus any other denom the account holds. */
-export async function balance(session: Session, options: {address?: string; key?: string}): Promise<BalanceResult> {
+export async function balance(
+  session: Session,
+  options: {address?: string; key?: string; warn?: (message: string) => void},
+): Promise<BalanceResult> {
   let address = options.address
   let key: string | undefined
   if (!address) {
@@ -194,20 +201,21 @@ export async function balance(session: Session, options: {address?: string; key?
   }
   const market = await openMarket(session.network)
   try {
-    const [coins, block] = await Promise.all([market.balances(address), market.latestBlock()])
+    const [coins, block, aktPrice] = await Promise.all([market.balances(address), market.latestBlock(), market.aktPrice()])
+    const pricing = new UsdPricing(aktPrice, options.warn)
     const byDenom = new Map(coins.map((c) => [c.denom, c.amount]))
     for (const denom of ['uakt', 'uact']) if (!byDenom.has(denom)) byDenom.set(denom, 0n)
     const order = (d: string) => (d === 'uakt' ? 0 : d === 'uact' ? 1 : 2)
     const balances = [...byDenom.entries()]
       .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
       .map(([denom, amount]) => {
-        const usd = toUsd(amount * DEC_SCALE, denom)
+        const usd = pricing.format(amount * DEC_SCALE, denom, (v) => formatScaled(v, DEC_PRECISION, 2))
         return {
           denom,
           symbol: denomInfo(denom).symbol,
           amount,
           display: formatCoin(amount, denom),
-          ...(usd === undefined ? {} : {usd: formatScaled(usd, DEC_PRECISION, 2)}),
+          ...usdEntry('usd', usd),
         }
       })
     return {address, ...(key ? {key} : {}), network: session.network.name, height: block.height, balances}

@@ -111,10 +111,10 @@ for (const backendCase of wantedBackends()) {
 
     it('mints ACT from AKT through BME at the next epoch', async (ctx) => {
       if (skip) ctx.skip(skip)
-      // A real localnet has no oracle price feed (its BME refuses mints until one is set up, see
-      // shared/design/akash-localnet.md §2.4), so this step runs against edge dev only, whose dev
-      // genesis fixes the AKT price at $1 and the epoch at 10 blocks.
-      if (backend.kind !== 'edge-dev') ctx.skip('the real localnet has no oracle feed: BME mints are refused there')
+      // The real localnet's BME vault is empty, so its circuit breaker halts mints (collateral
+      // ratio 0): this step runs against edge dev only, whose dev genesis seeds the vault, records
+      // an AKT price of $1 from the oracle source and sets the epoch at 10 blocks.
+      if (backend.kind !== 'edge-dev') ctx.skip('the real localnet has no BME collateral: mints are halted there')
       const {tenant} = backend.accounts
       const before = await uact(tenant.address)
       await tenantSdk.akash.bme.v1.mintACT({owner: tenant.address, to: tenant.address, coinsToBurn: {denom: 'uakt', amount: '20000000'}})
@@ -125,6 +125,52 @@ for (const backendCase of wantedBackends()) {
       }
       // 20 AKT × $1 / $1 per ACT, less the 25 bps mint spread.
       expect((await uact(tenant.address)) - before).toBe(19_950_000n)
+    })
+
+    // Oracle v2 and discovery (node v2.1.0). Both backends name the auditor as the oracle's price
+    // source in their genesis (localnet.sh; the edge-dev backend), so it can post a price here.
+    it('takes an AKT price from a source in oracle v2 params and aggregates it at the end of the block', async (ctx) => {
+      if (skip) ctx.skip(skip)
+      const {auditor} = backend.accounts
+      const {params} = await query.akash.oracle.v2.getParams({})
+      expect(params?.sources).toContain(auditor.address)
+      expect(params?.minPriceSources).toBe(1)
+      const height = await included((opts) =>
+        auditorSdk.akash.oracle.v2.addPriceEntry({signer: auditor.address, id: {denom: 'akt', baseDenom: 'usd'}, price: '1.25', timestamp: new Date()}, opts),
+      )
+      await waitForHeight(height + 1)
+      const {aggregatedPrice, priceHealth} = await query.akash.oracle.v2.getAggregatedPrice({denom: 'akt'})
+      expect(aggregatedPrice).toMatchObject({denom: 'akt', medianPrice: '1.25', numSources: 1})
+      expect(priceHealth).toMatchObject({denom: 'akt', isHealthy: true, hasMinSources: true, deviationOk: true, totalSources: 1, totalHealthySources: 1})
+      const {prices} = await query.akash.oracle.v2.getPrices({filters: {assetDenom: 'akt', baseDenom: 'usd'}})
+      expect(prices[0]?.state?.price).toBe('1.25')
+      // Prices are kept per asset, not per base denom: there is no `uakt` pair.
+      await expect(query.akash.oracle.v2.getAggregatedPrice({denom: 'uakt'})).rejects.toThrow(/not found/)
+    })
+
+    it('refuses oracle v1 queries as UNIMPLEMENTED (the node registers only oracle v2)', async (ctx) => {
+      if (skip) ctx.skip(skip)
+      await expect(query.akash.oracle.v1.getAggregatedPrice({denom: 'akt'})).rejects.toMatchObject({code: 12})
+      await expect(query.akash.oracle.v1.getPrices({})).rejects.toMatchObject({code: 12})
+    })
+
+    it('reports its API versions through Discovery/GetInfo (gRPC, REST) and the CometBFT JSON-RPC method `akash`', async (ctx) => {
+      if (skip) ctx.skip(skip)
+      const {info} = await query.akash.discovery.v1.getInfo({})
+      expect(info?.chainId).toBe(backend.chainId)
+      expect(info?.nodeVersion).toMatch(/^2\.1\./)
+      expect(info?.supportedVersions.map((v) => v.apiVersion)).toEqual(['v1beta4', 'v1beta3'])
+      expect(info?.supportedVersions[0].modules).toEqual(expect.arrayContaining([{module: 'oracle', version: 'v2'}, {module: 'market', version: 'v1beta5'}]))
+      const rest = (await (await fetch(`${backend.rest}/akash/discovery/v1/info`)).json()) as {info: {chain_id: string}}
+      expect(rest.info.chain_id).toBe(backend.chainId)
+      // What the Go clients (akt, provider-services) call before anything else.
+      const response = await fetch(backend.rpc, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'akash', params: {}})})
+      const {result} = (await response.json()) as {result: {client_info: {api_version: string}; supported_versions: Array<{api_version: string; modules: unknown[]}>; chain_id: string; node_version: string}}
+      expect(result.chain_id).toBe(backend.chainId)
+      expect(result.client_info.api_version).toBe('v1beta3')
+      expect(result.supported_versions.map((v) => v.api_version)).toEqual(['v1beta4', 'v1beta3'])
+      expect(result.supported_versions[0].modules).toContainEqual({module: 'oracle', version: 'v2'})
+      expect(result.node_version).toBe(info?.nodeVersion)
     })
 
     it('creates a provider and has an auditor sign its attributes', async (ctx) => {

@@ -17,7 +17,7 @@ export default class ProvideStatus extends EdgeCommand<typeof ProvideStatus, Pro
   protected async execute(): Promise<ProvideStatusResult> {
     const config = await readProviderConfig(this.flags.name)
     const session = await openSession(this.flags.network ?? config.network)
-    return provideStatus(session, {name: this.flags.name})
+    return provideStatus(session, {name: this.flags.name, warn: (message) => this.out.warn(message)})
   }
 
   protected renderText(r: ProvideStatusResult): string {
@@ -33,7 +33,7 @@ export default class ProvideStatus extends EdgeCommand<typeof ProvideStatus, Pro
         ['storage', `${fmtBytes(BigInt(c.reserved.storageBytes))} of ${fmtBytes(BigInt(c.total.storageBytes))} held`],
         ['gpus', `${c.reserved.gpus} of ${c.total.gpus} held`],
         ['bids', Object.entries(r.bids).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'],
-        ['earnings', `$${r.earnings.usdPerHour}/h now; ${r.earnings.withdrawnUact} uact withdrawn, ${r.earnings.pendingUact} uact to withdraw`],
+        ['earnings', `${r.earnings.usdPerHour === null ? 'USD unknown (no AKT price)' : `$${r.earnings.usdPerHour}/h now`}; ${r.earnings.withdrawnUact} uact withdrawn, ${r.earnings.pendingUact} uact to withdraw`],
         ['balances', r.balances.map((b) => `${b.amount} ${b.denom}`).join(', ')],
       ]),
     ]
@@ -43,7 +43,7 @@ export default class ProvideStatus extends EdgeCommand<typeof ProvideStatus, Pro
         renderTable(r.leases, [
           {header: 'lease', get: (l) => l.lease},
           {header: 'state', get: (l) => l.state + (l.chainState && l.chainState !== 'active' ? ` (chain: ${l.chainState})` : '')},
-          {header: 'usd/h', get: (l) => l.usdPerHour ?? '', align: 'right'},
+          {header: 'usd/h', get: (l) => (l.usdPerHour === null ? '?' : (l.usdPerHour ?? '')), align: 'right'},
           {header: 'withdrawn', get: (l) => l.withdrawn ?? '', align: 'right'},
         ]),
       )

@@ -14,7 +14,7 @@ export default class WalletBalance extends EdgeCommand<typeof WalletBalance, Bal
 
   protected async execute(): Promise<BalanceResult> {
     const session = await openSession(this.flags.network)
-    return balance(session, {address: this.args.address, key: this.flags.key})
+    return balance(session, {address: this.args.address, key: this.flags.key, warn: (message) => this.out.warn(message)})
   }
 
   protected renderText(result: BalanceResult): string {
@@ -22,7 +22,7 @@ export default class WalletBalance extends EdgeCommand<typeof WalletBalance, Bal
     const table = renderTable(result.balances, [
       {header: 'asset', get: (b) => b.symbol},
       {header: 'amount', get: (b) => b.display.split(' ')[0], align: 'right'},
-      {header: 'usd', get: (b) => (b.usd === undefined ? '' : `$${b.usd}`), align: 'right'},
+      {header: 'usd', get: (b) => (b.usd === null ? '?' : b.usd === undefined ? '' : `$${b.usd}`), align: 'right'},
       {header: 'denom', get: (b) => b.denom},
     ])
     return `${header}\n${table}`

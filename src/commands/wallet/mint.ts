@@ -13,7 +13,8 @@ import {promptConfirm} from '../../ui/prompts.js'
 
 export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResult> {
   static summary = 'Mint ACT from AKT (BME): burns AKT, then waits for the next epoch until the ACT arrives.'
-  static description = 'Give the AKT to burn (20akt) or the ACT you want (10act; priced through the chain oracle). The chain refuses mints under 10 ACT.'
+  static description =
+    "Give the AKT to burn (20akt) or the ACT you want (10act; priced through the chain's oracle). The chain cancels a mint below its minimum (params.min_mint, 10 ACT on mainnet) at the epoch and refunds the AKT, so edge does not send one."
   static examples = ['<%= config.bin %> <%= command.id %> 10act', '<%= config.bin %> <%= command.id %> 20akt --yes --output jsonl']
   static handlesSignals = true
   static args = {amount: Args.string({description: 'AKT to burn (e.g. 20akt) or ACT to receive (e.g. 10act).', required: true})}

@@ -10,6 +10,11 @@ export interface RouterEntry {
   path: string
   http?: string
   httpMethod?: 'GET' | 'POST'
+  /**
+   * false for a service the node registers on its gRPC server only, outside the app's query
+   * router (discovery): `abci_query` answers it as an unknown path.
+   */
+  abci?: false
   request: ProtoCodec
   response: ProtoCodec
   handle(request: unknown): unknown | Promise<unknown>
@@ -62,9 +67,9 @@ export class QueryRouter {
   }
 
   /** Request bytes → response bytes; throws QueryError(Unimplemented) for an unknown path. */
-  async queryBytes(path: string, data: Uint8Array): Promise<Uint8Array> {
+  async queryBytes(path: string, data: Uint8Array, door: 'grpc' | 'abci' = 'grpc'): Promise<Uint8Array> {
     const entry = this.entries.get(path)
-    if (!entry) throw new QueryError(GrpcCode.unimplemented, `unknown query path ${path}`)
+    if (!entry || (door === 'abci' && entry.abci === false)) throw new QueryError(GrpcCode.unimplemented, `unknown query path ${path}`)
     let request: unknown
     try {
       request = entry.request.decode(data)

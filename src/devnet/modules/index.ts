@@ -7,7 +7,7 @@
 import type {Module} from '../types.js'
 import {auditModule, type AuditGenesis} from './audit/index.js'
 import {bmeModule, type BmeGenesis, type BmeGenesisOptions, defaultBmeGenesis} from './bme/index.js'
-import {oracleModule} from './oracle/index.js'
+import {defaultOracleGenesis, oracleModule, type OracleGenesis, type OracleGenesisOptions} from './oracle/index.js'
 import {certModule, type CertGenesis} from './cert/index.js'
 import {defaultDeploymentGenesis, deploymentModule, type DeploymentGenesis} from './deployment/index.js'
 import {escrowModule, type EscrowGenesis} from './escrow/index.js'
@@ -21,7 +21,7 @@ import {
 } from './market/index.js'
 import {providerModule, type ProviderGenesis} from './provider/index.js'
 
-export type {AuditGenesis, BmeGenesis, CertGenesis, DeploymentGenesis, EscrowGenesis, MarketGenesis, ProviderGenesis}
+export type {AuditGenesis, BmeGenesis, CertGenesis, DeploymentGenesis, EscrowGenesis, MarketGenesis, OracleGenesis, ProviderGenesis}
 
 /** Each module's section of the dev genesis, keyed by module name. */
 export interface AkashGenesis {
@@ -30,11 +30,12 @@ export interface AkashGenesis {
   deployment: DeploymentGenesis
   provider: ProviderGenesis
   market: MarketGenesis
+  oracle: OracleGenesis
   bme: BmeGenesis
   escrow: EscrowGenesis
 }
 
-export interface AkashGenesisOptions extends BmeGenesisOptions {
+export interface AkashGenesisOptions extends BmeGenesisOptions, OracleGenesisOptions {
   /** Minimum deployment deposits (default 500000uact and 500000uakt, as mainnet). */
   minDeposits?: Array<{denom: string; amount: string}>
   /** Minimum bid deposits (default 500000uact and 500000uakt, as mainnet). */
@@ -51,17 +52,27 @@ export interface AkashGenesisOptions extends BmeGenesisOptions {
 
 /**
  * The Akash modules, in node v2.1's InitGenesis order (app/app_configure.go), which also keeps its
- * begin/end-block constraint (bme before escrow). bme has block hooks; market one at start (its params).
+ * block-hook constraints (oracle before bme before escrow: BME's end block reads the price the
+ * oracle aggregated in the same block; market has one at start, for its params).
  */
 export function akashModules(options: {market?: MarketModuleOptions} = {}): Module[] {
   const escrow = escrowModule()
   registerMarketHooks(escrow.keeper)
-  return [auditModule(), certModule(), deploymentModule(), providerModule(), marketModule(undefined, options.market), bmeModule(), escrow, oracleModule()]
+  return [
+    auditModule(),
+    certModule(),
+    deploymentModule(),
+    providerModule(),
+    marketModule(undefined, options.market),
+    oracleModule(),
+    bmeModule(),
+    escrow,
+  ]
 }
 
 /**
- * Mainnet v2.1 params, overridable, plus edge dev's BME settings (epoch, fixed AKT price, vault) and
- * its short minimum reclamation window.
+ * Mainnet v2.1 params, overridable, plus edge dev's BME settings (epoch, vault), its genesis AKT
+ * price and its short minimum reclamation window.
  */
 export function defaultAkashGenesis(opts: AkashGenesisOptions = {}): AkashGenesis {
   const deployment = defaultDeploymentGenesis()
@@ -76,9 +87,10 @@ export function defaultAkashGenesis(opts: AkashGenesisOptions = {}): AkashGenesi
     deployment,
     provider: {providers: opts.providers ?? []},
     market,
+    oracle: defaultOracleGenesis(opts),
     bme: defaultBmeGenesis(opts),
     escrow: {},
   }
 }
 
-export {auditModule, bmeModule, certModule, deploymentModule, escrowModule, marketModule, providerModule}
+export {auditModule, bmeModule, certModule, deploymentModule, escrowModule, marketModule, oracleModule, providerModule}

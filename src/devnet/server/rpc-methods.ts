@@ -5,6 +5,7 @@ import type {TxResult} from '../core/records.js'
 import {txHash} from '../core/tx-decode.js'
 import {QueryParseError, parseQuery} from '../core/tx-query.js'
 import {TxError} from '../types.js'
+import {discoveryJson} from './discovery.js'
 import {type CometRenderer, COMET_VERSION, b64, consensusParamsJson, hexUpper, txJson, txResultJson} from './comet-json.js'
 
 /** A JSON-RPC error as CometBFT reports it (`{code, message, data}`). */
@@ -180,7 +181,7 @@ export const methods: Record<string, Method> = {
     const requested = p.int('height', 0) ?? 0
     if (requested > height) throw internal(`cannot query with height in the future; please provide a valid height`)
     try {
-      const value = await ctx.app.queries.queryBytes(path, data)
+      const value = await ctx.app.queries.queryBytes(path, data, 'abci')
       return {response: {code: 0, log: '', info: '', index: '0', key: null, value: b64(value), proofOps: null, height: String(height), codespace: ''}}
     } catch (error) {
       const f = queryFailure(error)
@@ -345,6 +346,9 @@ export const methods: Record<string, Method> = {
   },
 
   net_info: () => ({listening: true, listeners: [], n_peers: '0', peers: []}),
+
+  /** Akash's route (chain-sdk go/node/client): the API versions Go clients negotiate. */
+  akash: (ctx) => discoveryJson(ctx.app.chainId),
 
   /**
    * edge dev only: the faucet. Mints the coins into `address` in the next block, recorded as a

@@ -347,7 +347,7 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
       if (req.path.startsWith('/cosmos.base.tendermint.v1beta1.Service/'))
         throw new QueryError(GrpcCode.invalidArgument, 'recursive ABCI queries are not allowed')
       try {
-        const value = await app.queries.queryBytes(req.path, req.data)
+        const value = await app.queries.queryBytes(req.path, req.data, 'abci')
         return ABCIQueryResponse.fromPartial({code: 0, value, height: BigInt(app.height())})
       } catch (error) {
         const f = queryFailure(error)

@@ -8,6 +8,7 @@ import type {
   AuditedAttributes,
   BidFilter,
   BidId,
+  AktPrice,
   BlockInfo,
   BmeStatus,
   Certificate,
@@ -53,6 +54,8 @@ export interface AkashMarketOptions {
 }
 
 const PAGE = 1000
+/** gRPC status UNIMPLEMENTED: the node serves no such service (oracle v2 before v2.1.0). */
+const GRPC_UNIMPLEMENTED = 12
 
 /**
  * The Market over Akash's own client: chain-sdk for gRPC queries and signed transactions (its
@@ -294,6 +297,7 @@ export class AkashMarket implements Market {
           )
         : Promise.resolve(undefined),
     ])
+    const minMint = params?.params?.minMint.find((c) => c.denom === 'uact')
     return {
       pending: (records?.records ?? []).flatMap((r) =>
         r.pendingRecord
@@ -307,22 +311,39 @@ export class AkashMarket implements Market {
             ]
           : [],
       ),
-      // The chain refuses mints that would produce less than 10 ACT (x/bme).
-      minMintUact: 10_000_000n,
+      ...(minMint ? {minMintUact: BigInt(minMint.amount)} : {}),
       ...(params?.params ? {epochBlocks: convert.num(params.params.minEpochBlocks)} : {}),
     }
   }
 
-  async aktUsd(): Promise<bigint | undefined> {
-    try {
-      const response = await this.optional('reading the AKT price', (sdk) => sdk.akash.oracle.v1.getAggregatedPrice({denom: 'uakt'}))
-      const price = response?.aggregatedPrice?.medianPrice || response?.aggregatedPrice?.twap
-      const scaled = price ? convert.parseSdkDec(price) : 0n
-      return scaled > 0n ? scaled : undefined
-    } catch {
-      // A chain without the oracle module (or an unhealthy feed) has no price: USD for AKT is unknown.
-      return undefined
+  /**
+   * The oracle's AKT price as Akash Console reads it: `akash.oracle.v2` AggregatedPrice for `akt`,
+   * the median, only while the feed is healthy; oracle v1 on chains older than v2.1.0 (which do
+   * not serve v2).
+   */
+  async aktPrice(): Promise<AktPrice> {
+    const read = async (version: 'v1' | 'v2') => {
+      const sdk = await this.sdk()
+      return version === 'v2' ? sdk.akash.oracle.v2.getAggregatedPrice({denom: 'akt'}) : sdk.akash.oracle.v1.getAggregatedPrice({denom: 'akt'})
     }
+    let response: Awaited<ReturnType<typeof read>>
+    try {
+      try {
+        response = await read('v2')
+      } catch (error) {
+        if ((error as {code?: unknown})?.code !== GRPC_UNIMPLEMENTED) throw error
+        response = await read('v1')
+      }
+    } catch (error) {
+      return {unavailable: `the chain's oracle gave no AKT price: ${chainError(error, this.network, this.network.grpc, 'reading the AKT price').message}`}
+    }
+    const health = response.priceHealth
+    if (!health?.isHealthy) {
+      return {unavailable: `the chain's oracle reports the AKT price as unhealthy (${health?.failureReason.join('; ') || 'no reason given'})`}
+    }
+    const text = response.aggregatedPrice?.medianPrice || response.aggregatedPrice?.twap
+    const usd = text ? convert.parseSdkDec(text) : 0n
+    return usd > 0n ? {usd} : {unavailable: `the chain's oracle reports an AKT price of ${text || 'nothing'}`}
   }
 
   async reclamationWindows(): Promise<{minSeconds: number; maxSeconds: number} | undefined> {

@@ -13,7 +13,7 @@ import {createHash} from 'node:crypto'
 
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
-import {type AuditedAttributes, type Bid, type BidId, type Coin, type GroupSpec, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
+import {type AktPrice, type AuditedAttributes, type Bid, type BidId, type Coin, type GroupSpec, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
 import {convertGroupSpec} from './group-spec.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
@@ -32,13 +32,14 @@ import {
   totalPricePerBlock,
 } from '../../sdl/index.js'
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
-import {FEE_RESERVE_UAKT, MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
+import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
 import {diagnoseNoBids} from './diagnose.js'
 import type {BidView, DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {type ScoredBid, type Strategy, bidPerHour, explain, scoreBids} from './scoring.js'
 import {collectUris, servicesReady, summarizeServices} from './status.js'
+import {UsdPricing, aktPriceWarning, usdEntry} from '../usd.js'
 import type {DeployDeps, DeployLease, DeployOptions, DeployResult, ValidatedSdl} from './types.js'
 
 type Ev = DeployEvent
@@ -111,7 +112,8 @@ class DeployRun {
   private ownsDeployment = false
   private entry?: LedgerEntry
   private forecast?: Forecast
-  private aktUsd?: bigint
+  /** AKT→USD for this run, read with the forecast. */
+  private pricing = new UsdPricing({unavailable: 'not read yet'})
   private providers = new Map<string, ProviderInfo>()
   private audits = new Map<string, AuditedAttributes[]>()
   private readonly timings: Record<string, number> = {}
@@ -120,7 +122,7 @@ class DeployRun {
   private explanation?: DeployResult['explanation']
   private clients = new Map<string, ProviderClient>()
   private providerSide?: Promise<[typeof import('../../provider-client/client.js'), typeof import('../../provider-client/jwt.js'), typeof import('../../provider-client/probe.js')]>
-  private chainFacts?: Promise<[Coin[], bigint | undefined]>
+  private chainFacts?: Promise<[Coin[], AktPrice]>
 
   constructor(
     private readonly deps: DeployDeps,
@@ -158,7 +160,7 @@ class DeployRun {
     const startBlock = market.latestBlock()
     // Awaited after validation; a failed SDL must not leave its rejection unhandled.
     void startBlock.catch(() => undefined)
-    this.chainFacts = Promise.all([market.minDeposits().catch(() => []), market.aktUsd()])
+    this.chainFacts = Promise.all([market.minDeposits().catch(() => []), market.aktPrice()])
     void this.chainFacts.catch(() => undefined)
     yield* this.validate()
     // The first block height anchors the block counts of the benchmark.
@@ -213,8 +215,12 @@ class DeployRun {
     if (price.denom !== network.depositDenom) {
       yield {type: 'warning', message: `The SDL prices in ${price.denom} but ${network.name} takes deposits in ${network.depositDenom}.`, ts: ts()}
     }
-    const [minDeposits, aktUsd] = await (this.chainFacts ?? Promise.all([market.minDeposits().catch(() => []), market.aktUsd()]))
-    this.aktUsd = aktUsd
+    const [minDeposits, aktPrice] = await (this.chainFacts ?? Promise.all([market.minDeposits().catch(() => []), market.aktPrice()]))
+    this.pricing = new UsdPricing(aktPrice)
+    const aktUsd = aktPrice.usd
+    // Every USD figure of the run is in the order's denom: one warning covers them all.
+    const usdUnknown = this.pricing.missing(price.denom)
+    if (usdUnknown) yield {type: 'warning', message: aktPriceWarning(aktPrice), ts: ts()}
     const min = minDeposits.find((c) => c.denom === price.denom)
     this.forecast = computeForecast({
       denom: price.denom,
@@ -243,13 +249,13 @@ class DeployRun {
       type: 'forecast',
       denom: f.denom,
       maxPerBlock: formatPerBlock(f.maxPerBlock, f.denom),
-      ...(f.maxUsdPerHour !== undefined ? {maxUsdPerHour: formatUsd(f.maxUsdPerHour)} : {}),
-      ...(f.maxUsdPerMonth !== undefined ? {maxUsdPerMonth: formatUsd(f.maxUsdPerMonth)} : {}),
+      ...(f.maxUsdPerHour !== undefined ? {maxUsdPerHour: formatUsd(f.maxUsdPerHour)} : usdUnknown ? {maxUsdPerHour: null} : {}),
+      ...(f.maxUsdPerMonth !== undefined ? {maxUsdPerMonth: formatUsd(f.maxUsdPerMonth)} : usdUnknown ? {maxUsdPerMonth: null} : {}),
       deposit: {
         amount: f.deposit.amount,
         denom: f.deposit.denom,
         display: formatCoin(f.deposit.amount, f.deposit.denom),
-        ...(f.depositUsd !== undefined ? {usd: formatUsd(f.depositUsd)} : {}),
+        ...(f.depositUsd !== undefined ? {usd: formatUsd(f.depositUsd)} : this.pricing.missing(f.deposit.denom) ? {usd: null} : {}),
       },
       ...(this.options.budgetUsd !== undefined ? {budgetUsd: formatUsd(this.options.budgetUsd)} : {}),
       ...(this.options.ttlMs !== undefined ? {ttlMs: this.options.ttlMs} : {}),
@@ -283,8 +289,8 @@ class DeployRun {
       price: {
         perBlock: formatPerBlock(f.maxPerBlock, f.denom),
         denom: f.denom,
-        ...(f.maxUsdPerHour !== undefined ? {usdPerHour: formatUsd(f.maxUsdPerHour)} : {}),
-        ...(f.maxUsdPerMonth !== undefined ? {usdPerMonth: formatUsd(f.maxUsdPerMonth)} : {}),
+        ...usdEntry('usdPerHour', f.maxUsdPerHour !== undefined ? formatUsd(f.maxUsdPerHour) : this.pricing.missing(f.denom) ? null : undefined),
+        ...usdEntry('usdPerMonth', f.maxUsdPerMonth !== undefined ? formatUsd(f.maxUsdPerMonth) : this.pricing.missing(f.denom) ? null : undefined),
       },
       deposit: {amount: f.deposit.amount, denom: f.deposit.denom, display: formatCoin(f.deposit.amount, f.deposit.denom)},
       services: this.services.map((name) => ({name, ready: 0, total: 0, uris: []})),
@@ -338,10 +344,11 @@ class DeployRun {
         details: {address: this.owner, needed, have},
       })
     }
-    // Short of ACT: mint it from AKT when the user allows it.
+    // Short of ACT: mint it from AKT when the user allows it, never less than the chain's min_mint.
+    const minMint = (await market.bmeStatus().catch(() => undefined))?.minMintUact ?? DEFAULT_MIN_MINT_UACT
     let plan
     try {
-      plan = planMint(shortfall, this.aktUsd)
+      plan = planMint(shortfall, this.pricing.price, minMint)
     } catch (error) {
       yield this.step('funds', 'failed', 'Not enough ACT')
       throw new InsufficientFundsError(`The deposit needs ${formatCoin(f.deposit.amount, 'uact')} but the wallet holds ${formatCoin(uact, 'uact')}.`, {
@@ -358,14 +365,14 @@ class DeployRun {
       throw new InsufficientFundsError(
         `The deposit needs ${formatCoin(f.deposit.amount, 'uact')} but the wallet holds ${formatCoin(uact, 'uact')} (${formatCoin(shortfall, 'uact')} short).`,
         {
-          hint: `Mint ACT from AKT: pass --mint (burns about ${formatCoin(plan.burnUakt, 'uakt')}), or run \`edge wallet mint ${formatCoin(shortfall < MIN_MINT_UACT ? MIN_MINT_UACT : shortfall, 'uact').replace(' ACT', 'act')}\`.`,
+          hint: `Mint ACT from AKT: pass --mint (burns about ${formatCoin(plan.burnUakt, 'uakt')}), or run \`edge wallet mint ${formatCoin(shortfall < minMint ? minMint : shortfall, 'uact').replace(' ACT', 'act')}\`.`,
           details: {address: this.owner, shortfallUact: shortfall, burnUakt: plan.burnUakt},
         },
       )
     }
     yield this.step('funds', 'succeeded', `${formatCoin(shortfall, 'uact')} short: minting ACT`)
     yield this.step('mint', 'started', `Burning ${formatCoin(plan.burnUakt, 'uakt')} for ACT`)
-    const mint = mintAct(this.deps.market, {uact: shortfall, signal: this.options.signal, ...(this.aktUsd ? {aktUsd: this.aktUsd} : {})})
+    const mint = mintAct(this.deps.market, {uact: shortfall, signal: this.options.signal, aktPrice: this.pricing.price})
     for (;;) {
       const next = await mint.next()
       if (next.done) {
@@ -624,7 +631,7 @@ class DeployRun {
           if (bids.has(key(b.id))) continue
           bids.set(key(b.id), b)
           this.blocks.firstBid ??= block.height
-          const {usdPerHour} = bidPerHour(b, network.blockTimeMs, this.aktUsd)
+          const {usdPerHour} = bidPerHour(b, network.blockTimeMs, this.pricing.aktUsd)
           yield {
             type: 'bid',
             provider: b.id.provider,
@@ -632,7 +639,7 @@ class DeployRun {
             oseq: b.id.oseq,
             bseq: b.id.bseq,
             price: usdPerHour !== undefined ? `${formatUsd(usdPerHour)}/h` : formatPerBlock(b.price.amount, b.price.denom, {significant: 4}),
-            ...(usdPerHour !== undefined ? {usdPerHour: formatUsd(usdPerHour)} : {}),
+            ...(usdPerHour !== undefined ? {usdPerHour: formatUsd(usdPerHour)} : this.pricing.missing(b.price.denom) ? {usdPerHour: null} : {}),
             height: block.height,
             ts: ts(),
           }
@@ -691,7 +698,7 @@ class DeployRun {
     // Score and choose, group by group.
     yield this.step('select', 'started', 'Choosing')
     const specs = new Map(groups.map((g) => [g.gseq, g.spec]))
-    const candidates = buildCandidates({bids: all, providers: this.providers, audits: this.audits, latency, specs, blockTimeMs: network.blockTimeMs, aktUsd: this.aktUsd})
+    const candidates = buildCandidates({bids: all, providers: this.providers, audits: this.audits, latency, specs, blockTimeMs: network.blockTimeMs, aktUsd: this.pricing.aktUsd})
     const {kept, excluded} = applyFilters(candidates, {
       ...(this.options.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.options.maxUsdPerHour} : {}),
       ...(this.options.region ? {region: this.options.region} : {}),
@@ -702,7 +709,7 @@ class DeployRun {
     for (const group of groups) {
       const scored = scoreBids(kept.filter((c) => c.bid.id.gseq === group.gseq), strategy)
       const groupExcluded = excluded.filter((e) => candidates.some((c) => c.bid.id.gseq === group.gseq && c.bid.id.provider === e.provider))
-      yield {type: 'bids_scored', gseq: group.gseq, strategy, bids: scored.map((s) => bidView(s)), excluded: groupExcluded, ts: ts()}
+      yield {type: 'bids_scored', gseq: group.gseq, strategy, bids: scored.map((s) => bidView(s, this.pricing)), excluded: groupExcluded, ts: ts()}
       if (scored.length === 0) emptyGroups.push(group)
       perGroup.push({group, scored, excluded: groupExcluded})
     }
@@ -718,7 +725,7 @@ class DeployRun {
           yield this.step('select', 'failed', `${wantedProvider} did not bid`)
           throw new NoBidsError(`Provider ${wantedProvider} ${why ? why.detail : 'did not bid'} on group ${group.name}.`, {
             hint: `Bids came from: ${scored.map((s) => s.bid.id.provider).join(', ') || 'nobody'}. Choose one of them, or use --select balanced.`,
-            details: {bids: scored.map(bidView), excluded: ex},
+            details: {bids: scored.map((s) => bidView(s, this.pricing)), excluded: ex},
           })
         }
         pick = {scored: found, by: 'provider'}
@@ -754,7 +761,7 @@ class DeployRun {
     await this.loadAudits([...this.providers.keys()])
     const orderPerBlock = groups.reduce((sum, g) => sum + g.spec.resources.reduce((s, r) => s + r.price.amount * BigInt(r.count), 0n), 0n)
     const denom = groups[0]?.spec.resources[0]?.price.denom ?? 'uact'
-    const orderUsd = toUsd(perHour(orderPerBlock, this.deps.network.blockTimeMs), denom, this.aktUsd)
+    const orderUsd = toUsd(perHour(orderPerBlock, this.deps.network.blockTimeMs), denom, this.pricing.aktUsd)
     const diagnosis = diagnoseNoBids({
       specs: groups.map((g) => g.spec),
       providers: [...this.providers.values()],
@@ -919,8 +926,8 @@ class DeployRun {
     const {uris, forwardedPorts} = collectUris(allStatuses, answered.map((l) => this.providers.get(l.id.provider)?.hostUri))
     const leaseViews: DeployLease[] = leases.map((l) => {
       const info = this.providers.get(l.id.provider)
-      const usdH = toUsd(perHour(l.price.amount, network.blockTimeMs), l.price.denom, this.aktUsd)
-      const usdM = toUsd(perMonth(l.price.amount, network.blockTimeMs), l.price.denom, this.aktUsd)
+      const usdH = this.pricing.format(perHour(l.price.amount, network.blockTimeMs), l.price.denom)
+      const usdM = this.pricing.format(perMonth(l.price.amount, network.blockTimeMs), l.price.denom)
       const region = providerRegion(info?.attributes)
       return {
         provider: l.id.provider,
@@ -931,14 +938,14 @@ class DeployRun {
         bseq: l.id.bseq,
         perBlock: formatPerBlock(l.price.amount, l.price.denom),
         denom: l.price.denom,
-        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
-        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+        ...usdEntry('usdPerHour', usdH),
+        ...usdEntry('usdPerMonth', usdM),
       }
     })
     const totalPerBlock = leases.reduce((s, l) => s + l.price.amount, 0n)
     const denom = leases[0]?.price.denom ?? f.denom
-    const usdH = toUsd(perHour(totalPerBlock, network.blockTimeMs), denom, this.aktUsd)
-    const usdM = toUsd(perMonth(totalPerBlock, network.blockTimeMs), denom, this.aktUsd)
+    const usdH = this.pricing.format(perHour(totalPerBlock, network.blockTimeMs), denom)
+    const usdM = this.pricing.format(perMonth(totalPerBlock, network.blockTimeMs), denom)
     ledger.update(this.network, this.owner, this.dseq!, {state: 'ready', uris})
     const entry = ledger.get(this.network, this.owner, this.dseq!)
     return {
@@ -951,8 +958,8 @@ class DeployRun {
       price: {
         perBlock: formatPerBlock(totalPerBlock, denom),
         denom,
-        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
-        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+        ...usdEntry('usdPerHour', usdH),
+        ...usdEntry('usdPerMonth', usdM),
       },
       deposit: {amount: entry?.deposit ?? f.deposit.amount, denom: entry?.depositDenom ?? f.deposit.denom, display: formatCoin(entry?.deposit ?? f.deposit.amount, entry?.depositDenom ?? f.deposit.denom)},
       services: summarizeServices(allStatuses),
@@ -1021,7 +1028,8 @@ function describeBid(s: ScoredBid): string {
   return `${price}${latency}, score ${s.score}`
 }
 
-export function bidView(s: ScoredBid): BidView {
+/** A scored bid as the table and JSON show it; `pricing` marks an AKT price it could not turn into USD as null. */
+export function bidView(s: ScoredBid, pricing?: UsdPricing): BidView {
   return {
     rank: s.rank,
     provider: s.bid.id.provider,
@@ -1031,7 +1039,7 @@ export function bidView(s: ScoredBid): BidView {
     oseq: s.bid.id.oseq,
     bseq: s.bid.id.bseq,
     price: s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom, {significant: 4}),
-    ...(s.usdPerHour !== undefined ? {usdPerHour: formatUsd(s.usdPerHour)} : {}),
+    ...(s.usdPerHour !== undefined ? {usdPerHour: formatUsd(s.usdPerHour)} : pricing?.missing(s.bid.price.denom) ? {usdPerHour: null} : {}),
     perBlock: formatPerBlock(s.bid.price.amount, s.bid.price.denom),
     denom: s.bid.price.denom,
     ...(s.latency?.p50Ms !== undefined ? {latencyMs: s.latency.p50Ms} : {}),

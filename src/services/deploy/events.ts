@@ -38,7 +38,8 @@ export interface BidView {
   bseq: number
   /** "$0.12/h" or a raw figure when the denom has no USD value. */
   price: string
-  usdPerHour?: string
+  /** null: priced in AKT with no AKT price from the chain. */
+  usdPerHour?: string | null
   /** Per-block price, base denom (decimal). */
   perBlock: string
   denom: string
@@ -58,9 +59,10 @@ export type DeployEvent = {ts: string} & (
       denom: string
       /** The most the order lets a provider charge (the SDL price). */
       maxPerBlock: string
-      maxUsdPerHour?: string
-      maxUsdPerMonth?: string
-      deposit: {amount: bigint; denom: string; display: string; usd?: string}
+      /** null: priced in AKT with no AKT price from the chain (a warning says so). */
+      maxUsdPerHour?: string | null
+      maxUsdPerMonth?: string | null
+      deposit: {amount: bigint; denom: string; display: string; usd?: string | null}
       budgetUsd?: string
       ttlMs?: number
       blockTimeMs: number
@@ -68,7 +70,7 @@ export type DeployEvent = {ts: string} & (
   | {type: 'funds'; ok: boolean; balance: {uact: bigint; uakt: bigint}; needed: {denom: string; amount: bigint}; shortfall?: bigint}
   | {type: 'mint'; status: 'submitted' | 'waiting' | 'done'; burnUakt: bigint; expectedUact?: bigint; txHash?: string; blocksWaited?: number; message: string}
   | {type: 'deployment_created'; dseq: bigint; txHash: string; height: number; reused?: boolean}
-  | {type: 'bid'; provider: string; gseq: number; oseq: number; bseq: number; price: string; usdPerHour?: string; height: number}
+  | {type: 'bid'; provider: string; gseq: number; oseq: number; bseq: number; price: string; usdPerHour?: string | null; height: number}
   | {type: 'latency'; provider: string; hostUri: string; p50Ms?: number; p95Ms?: number; rttMs?: number; samples: number; error?: string}
   | {type: 'bids_scored'; gseq: number; strategy: Strategy; bids: BidView[]; excluded: Excluded[]}
   | {type: 'bid_selected'; gseq: number; provider: string; score: number; by: Strategy | 'provider' | 'user'; explanation?: Explanation}

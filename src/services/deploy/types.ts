@@ -87,8 +87,9 @@ export interface DeployLease {
   bseq: number
   perBlock: string
   denom: string
-  usdPerHour?: string
-  usdPerMonth?: string
+  /** null: priced in AKT with no AKT price from the chain (the run warns). */
+  usdPerHour?: string | null
+  usdPerMonth?: string | null
 }
 
 export interface DeployResult {
@@ -100,7 +101,7 @@ export interface DeployResult {
   reused: boolean
   leases: DeployLease[]
   /** Sum over the leases. */
-  price?: {usdPerHour?: string; usdPerMonth?: string; perBlock: string; denom: string}
+  price?: {usdPerHour?: string | null; usdPerMonth?: string | null; perBlock: string; denom: string}
   deposit: {amount: bigint; denom: string; display: string}
   services: DeployedService[]
   /** Every URI a service can be reached at: http(s) URLs and host:port forwards. */

@@ -1,7 +1,7 @@
 import {mkdirSync} from 'node:fs'
 
 import {ChainError, UsageError} from '../../errors.js'
-import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS, startDevnet} from '../../devnet/index.js'
+import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS, type DevGenesis, startDevnet, withOracleSource} from '../../devnet/index.js'
 import {DEV_KEY_GENESIS_COINS, devKeyAddress} from './dev-key.js'
 import {type DevnetFiles, type NodeState, chainExists, devnetFiles, isAlive, lockNode, readNodeState, removeNodeState, updateNodeState} from './files.js'
 
@@ -63,6 +63,8 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
         minGasPrice: options.minGasPrice,
         minReclamationWindowSeconds: options.minReclamationWindowSeconds,
         accounts: devAddress ? [{address: devAddress, coins: DEV_KEY_GENESIS_COINS.map((c) => ({denom: c.denom, amount: c.amount.toString()}))}] : [],
+        // The dev key is the oracle's price source, so `edge dev` users can move the AKT price.
+        ...(devAddress ? {genesis: (base: DevGenesis) => withOracleSource(base, devAddress)} : {}),
         log: options.log,
       })
     } catch (error) {

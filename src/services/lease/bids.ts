@@ -5,6 +5,7 @@ import {applyFilters, buildCandidates, type Excluded, type Filters} from '../dep
 import {bidView} from '../deploy/deploy.js'
 import type {BidView} from '../deploy/events.js'
 import {type Explanation, type Strategy, explain, scoreBids} from '../deploy/scoring.js'
+import {UsdPricing} from '../usd.js'
 import type {TenantContext} from './context.js'
 import {requireDeployment} from './lease.js'
 
@@ -23,11 +24,14 @@ export interface BidsOptions extends Filters {
   prober?: HandshakeProbe
   /** Latency already measured, by host URI (`--watch` measures each bidder once, not every block). */
   measured?: Map<string, LatencyResult>
+  /** Overrides the context's warning sink (`--watch` warns once, not every block). */
+  warn?: (message: string) => void
 }
 
 export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOptions): Promise<BidsResult> {
   const deployment = await requireDeployment(ctx, dseq)
-  const [bids, block, aktUsd] = await Promise.all([ctx.market.bids({owner: ctx.owner, dseq}), ctx.market.latestBlock(), ctx.market.aktUsd()])
+  const [bids, block, aktPrice] = await Promise.all([ctx.market.bids({owner: ctx.owner, dseq}), ctx.market.latestBlock(), ctx.market.aktPrice()])
+  const pricing = new UsdPricing(aktPrice, options.warn ?? ctx.warn)
   const open = bids.filter((b) => b.state === 'open' || b.state === 'active')
   const owners = [...new Set(open.map((b) => b.id.provider))]
   const providers = new Map<string, ProviderInfo>()
@@ -45,7 +49,7 @@ export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOp
     for (const [host, result] of await measureLatency(unmeasured, options.prober ? {probe: options.prober} : {})) latency.set(host, result)
   }
   const specs = new Map<number, GroupSpec>(deployment.groups.map((g) => [g.id.gseq, g.spec]))
-  const candidates = buildCandidates({bids: open, providers, audits, latency, specs, blockTimeMs: ctx.network.blockTimeMs, aktUsd})
+  const candidates = buildCandidates({bids: open, providers, audits, latency, specs, blockTimeMs: ctx.network.blockTimeMs, aktUsd: pricing.aktUsd})
   const {kept, excluded} = applyFilters(candidates, options)
   const groups = deployment.groups.map((g) => {
     const scored = scoreBids(kept.filter((c) => c.bid.id.gseq === g.id.gseq), options.strategy)
@@ -53,7 +57,7 @@ export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOp
     return {
       gseq: g.id.gseq,
       name: g.spec.name,
-      bids: scored.map(bidView),
+      bids: scored.map((b) => bidView(b, pricing)),
       excluded: excluded.filter((e) => candidates.some((c) => c.bid.id.gseq === g.id.gseq && c.bid.id.provider === e.provider)),
       ...(exp ? {explanation: exp} : {}),
     }

@@ -20,6 +20,8 @@ export interface TenantContext {
   /** Present when the context was opened with `sign: true`. */
   key?: JwtKey
   ledger: Ledger
+  /** Where the command's warnings go (stderr and the JSON envelope's `warnings`). */
+  warn?: (message: string) => void
   close(): Promise<void>
 }
 
@@ -32,6 +34,8 @@ export interface TenantOptions {
   /** Unlock the key: for transactions and provider calls (JWT). */
   sign: boolean
   env?: NodeJS.ProcessEnv
+  /** The command's warning sink (`this.out.warn`); dropped when absent. */
+  warn?: (message: string) => void
 }
 
 /** The address without unlocking anything (EDGE_MNEMONIC, or the keystore record). */
@@ -71,6 +75,7 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
     owner,
     ...(key ? {key} : {}),
     ledger,
+    warn: once(options.warn),
     async close() {
       ledger.close()
       await market.close()
@@ -98,4 +103,14 @@ export function parseAddress(input: string, prefix: string): string {
     throw new UsageError(`"${input}" is not an address (${prefix}1…).`, {hint: 'Copy the address from `edge providers`.'})
   }
   return address
+}
+
+/** A warning sink that passes each distinct message on once (`--watch` recomputes every block). */
+function once(warn: ((message: string) => void) | undefined): (message: string) => void {
+  const seen = new Set<string>()
+  return (message) => {
+    if (seen.has(message)) return
+    seen.add(message)
+    warn?.(message)
+  }
 }

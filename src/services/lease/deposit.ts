@@ -3,6 +3,7 @@ import {UsageError} from '../../errors.js'
 import {type Coin, isLeaseLive} from '../../market/market.js'
 import {formatCoin} from '../../market/money.js'
 import type {TenantContext} from './context.js'
+import {UsdPricing} from '../usd.js'
 import {requireDeployment} from './lease.js'
 import {type EscrowView, escrowLeft, escrowView} from './list.js'
 
@@ -27,10 +28,11 @@ export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin):
     })
   }
   const result = await ctx.market.tx!.deposit(dseq, amount)
-  const [after, leases, block] = await Promise.all([
+  const [after, leases, block, aktPrice] = await Promise.all([
     ctx.market.deployment({owner: ctx.owner, dseq}),
     ctx.market.leases({owner: ctx.owner, dseq}),
     ctx.market.latestBlock(),
+    ctx.market.aktPrice(),
   ])
   const left = after ? escrowLeft(after, leases.filter(isLeaseLive), block.height) : undefined
   return {
@@ -38,6 +40,6 @@ export async function depositTo(ctx: TenantContext, dseq: bigint, amount: Coin):
     deposited: {amount: amount.amount, denom: amount.denom, display: formatCoin(amount.amount, amount.denom)},
     txHash: result.txHash,
     height: result.height,
-    ...(left !== undefined ? {escrowLeft: escrowView(left, denom)} : {}),
+    ...(left !== undefined ? {escrowLeft: escrowView(left, denom, new UsdPricing(aktPrice, ctx.warn))} : {}),
   }
 }

@@ -1,10 +1,11 @@
 /** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
 import type {NetworkContext} from '../../config/networks.js'
 import {type Deployment, isLeaseLive, type Lease} from '../../market/market.js'
-import {DEC_SCALE, formatCoin, formatUsd, perHour, toUsd} from '../../market/money.js'
+import {DEC_SCALE, formatCoin, formatUsd, perHour} from '../../market/money.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
+import {UsdPricing, usdEntry} from '../usd.js'
 import type {TenantContext} from './context.js'
 import {type ReclamationView, reclamationView} from './reclamation.js'
 
@@ -18,7 +19,8 @@ export interface DeploymentRow {
   reclamation?: ReclamationView
   provider?: string
   region?: string
-  usdPerHour?: string
+  /** null: the lease is priced in AKT and the chain gave no AKT price (the command warns). */
+  usdPerHour?: string | null
   perBlock?: bigint
   denom?: string
   /** What is left in escrow (settled up to now). */
@@ -28,7 +30,8 @@ export interface DeploymentRow {
   expiresAt?: string
   expired: boolean
   budgetUsd?: string
-  spentUsd?: string
+  /** null: spent in AKT, with no AKT price to say how much that is in USD. */
+  spentUsd?: string | null
   overBudget: boolean
   budgetWarning: boolean
   labels: Record<string, string>
@@ -54,14 +57,14 @@ export interface EscrowView {
   amount: bigint
   denom: string
   display: string
-  usd?: string
+  /** null: AKT with no AKT price. */
+  usd?: string | null
 }
 
 /** `left` is base denom × 10^18, as escrowLeft returns it. */
-export function escrowView(left: bigint, denom: string, aktUsd?: bigint): EscrowView {
+export function escrowView(left: bigint, denom: string, pricing: UsdPricing): EscrowView {
   const amount = left / DEC_SCALE
-  const usd = toUsd(left, denom, aktUsd)
-  return {amount, denom, display: formatCoin(amount, denom), ...(usd !== undefined ? {usd: formatUsd(usd)} : {})}
+  return {amount, denom, display: formatCoin(amount, denom), ...usdEntry('usd', pricing.format(left, denom))}
 }
 
 export interface DeploymentMoney {
@@ -79,10 +82,11 @@ export function deploymentMoney(input: {
   height: number
   entry?: LedgerEntry
   network: NetworkContext
-  aktUsd?: bigint
+  pricing: UsdPricing
   now: number
 }): DeploymentMoney {
-  const {deployment, active, height, entry, network, aktUsd} = input
+  const {deployment, active, height, entry, network, pricing} = input
+  const aktUsd = pricing.aktUsd
   const perBlock = active.reduce((s, l) => s + l.price.amount, 0n)
   const denom = active[0]?.price.denom ?? entry?.depositDenom ?? network.depositDenom
   const left = deployment.state === 'active' ? escrowLeft(deployment, active, height) : undefined
@@ -95,7 +99,7 @@ export function deploymentMoney(input: {
     blockTimeMs: network.blockTimeMs,
     ...(aktUsd ? {aktUsd} : {}),
   })
-  return {perBlock, denom, ...(left !== undefined ? {escrowLeft: escrowView(left, denom, aktUsd)} : {}), guards}
+  return {perBlock, denom, ...(left !== undefined ? {escrowLeft: escrowView(left, denom, pricing)} : {}), guards}
 }
 
 export async function listDeployments(
@@ -103,12 +107,13 @@ export async function listDeployments(
   options: {all?: boolean; labels?: Record<string, string>; now?: number} = {},
 ): Promise<DeploymentRow[]> {
   const {market, network} = ctx
-  const [deployments, leases, block, aktUsd] = await Promise.all([
+  const [deployments, leases, block, aktPrice] = await Promise.all([
     market.deployments(ctx.owner, options.all ? undefined : 'active'),
     market.leases({owner: ctx.owner}),
     market.latestBlock(),
-    market.aktUsd(),
+    market.aktPrice(),
   ])
+  const pricing = new UsdPricing(aktPrice, ctx.warn)
   const now = options.now ?? Date.now()
   const entries = new Map<string, LedgerEntry>(ctx.ledger.list(network.name, ctx.owner).map((e) => [e.dseq.toString(), e]))
   const selected = deployments
@@ -129,8 +134,8 @@ export async function listDeployments(
   const rows: DeploymentRow[] = []
   for (const {d, active, lease} of selected) {
     const entry = entries.get(d.id.dseq.toString())
-    const {perBlock, denom, escrowLeft: left, guards} = deploymentMoney({deployment: d, active, height: block.height, entry, network, aktUsd, now})
-    const usdH = active.length ? toUsd(perHour(perBlock, network.blockTimeMs), denom, aktUsd) : undefined
+    const {perBlock, denom, escrowLeft: left, guards} = deploymentMoney({deployment: d, active, height: block.height, entry, network, pricing, now})
+    const usdH = active.length ? pricing.format(perHour(perBlock, network.blockTimeMs), denom) : undefined
     const flags: string[] = []
     if (d.state === 'active' && guards.expired) flags.push('expired')
     if (d.state === 'active' && guards.overBudget) flags.push('over budget')
@@ -145,7 +150,7 @@ export async function listDeployments(
       ...(lease ? {lease: lease.state, provider: lease.id.provider} : {}),
       ...(reclamation ? {reclamation} : {}),
       ...(lease && providers.get(lease.id.provider) ? {region: providers.get(lease.id.provider)} : {}),
-      ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
+      ...usdEntry('usdPerHour', usdH),
       ...(active.length ? {perBlock, denom} : {}),
       ...(left ? {escrowLeft: left} : {}),
       ...(d.state === 'active' && guards.timeLeftMs !== undefined ? {timeLeftMs: guards.timeLeftMs} : {}),
@@ -153,7 +158,7 @@ export async function listDeployments(
       ...(entry?.expiresAt !== undefined ? {expiresAt: new Date(entry.expiresAt).toISOString()} : {}),
       expired: guards.expired,
       ...(entry?.budgetUsd !== undefined ? {budgetUsd: formatUsd(entry.budgetUsd)} : {}),
-      ...(guards.spentUsd !== undefined ? {spentUsd: formatUsd(guards.spentUsd)} : {}),
+      ...(guards.spentUsd !== undefined ? {spentUsd: formatUsd(guards.spentUsd)} : active.length && pricing.missing(denom) ? {spentUsd: null} : {}),
       overBudget: guards.overBudget,
       budgetWarning: guards.budgetWarning,
       labels: entry?.labels ?? {},

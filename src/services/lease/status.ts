@@ -1,11 +1,12 @@
 /** `edge status`: the deployment on chain, its leases, and what each provider says about them. */
 import type {EdgeError} from '../../errors.js'
 import {isLeaseLive} from '../../market/market.js'
-import {formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, perMonth} from '../../market/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {collectUris, summarizeServices, type ForwardedPortView} from '../deploy/status.js'
 import type {DeployedService} from '../deploy/types.js'
+import {UsdPricing, usdEntry} from '../usd.js'
 import type {TenantContext} from './context.js'
 import {providerClient} from './provider-client.js'
 import {requireDeployment} from './lease.js'
@@ -25,8 +26,9 @@ export interface LeaseView {
   /** The lease's reclamation (AEP-82): its window and, once started, deadline and reason. */
   reclamation?: ReclamationView
   createdHeight: number
-  usdPerHour?: string
-  usdPerMonth?: string
+  /** null: priced in AKT with no AKT price from the chain (the command warns). */
+  usdPerHour?: string | null
+  usdPerMonth?: string | null
   perBlock: bigint
   denom: string
   /** Provider-side status, or why it could not be read. */
@@ -51,14 +53,15 @@ export interface StatusResult {
   ttlLeftMs?: number
   timeLeftMs?: number
   budgetUsd?: string
-  spentUsd?: string
+  spentUsd?: string | null
   labels: Record<string, string>
 }
 
 export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?: AbortSignal): Promise<StatusResult> {
   const {market, network} = ctx
   const deployment = await requireDeployment(ctx, dseq)
-  const [leases, block, aktUsd] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), market.aktUsd()])
+  const [leases, block, aktPrice] = await Promise.all([market.leases({owner: ctx.owner, dseq}), market.latestBlock(), market.aktPrice()])
+  const pricing = new UsdPricing(aktPrice, ctx.warn)
   const entry = ctx.ledger.get(network.name, ctx.owner, dseq)
   const now = Date.now()
   // Each lease's provider is asked in parallel: a slow or unreachable one does not hold up the rest.
@@ -66,8 +69,8 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
     leases.map(async (lease): Promise<LeaseView> => {
       const info = await market.provider(lease.id.provider).catch(() => undefined)
       const region = providerRegion(info?.attributes)
-      const usdH = toUsd(perHour(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
-      const usdM = toUsd(perMonth(lease.price.amount, network.blockTimeMs), lease.price.denom, aktUsd)
+      const usdH = pricing.format(perHour(lease.price.amount, network.blockTimeMs), lease.price.denom)
+      const usdM = pricing.format(perMonth(lease.price.amount, network.blockTimeMs), lease.price.denom)
       const reclamation = reclamationView(lease, now)
       const view: LeaseView = {
         provider: lease.id.provider,
@@ -80,8 +83,8 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
         ...(lease.reason ? {closeReason: lease.reason} : {}),
         ...(reclamation ? {reclamation} : {}),
         createdHeight: lease.createdAt,
-        ...(usdH !== undefined ? {usdPerHour: formatUsd(usdH)} : {}),
-        ...(usdM !== undefined ? {usdPerMonth: formatUsd(usdM)} : {}),
+        ...usdEntry('usdPerHour', usdH),
+        ...usdEntry('usdPerMonth', usdM),
         perBlock: lease.price.amount,
         denom: lease.price.denom,
       }
@@ -101,7 +104,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
   const active = leases.filter(isLeaseLive)
   const statuses = views.filter((v) => v.status).map((v) => v.status!)
   const {uris, forwardedPorts} = collectUris(statuses, views.filter((v) => v.status).map((v) => v.hostUri))
-  const {escrowLeft: left, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, aktUsd, now})
+  const {escrowLeft: left, denom, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, pricing, now})
   return {
     dseq,
     owner: ctx.owner,
@@ -119,7 +122,7 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
     ...(guards.ttlLeftMs !== undefined ? {ttlLeftMs: guards.ttlLeftMs} : {}),
     ...(deployment.state === 'active' && guards.timeLeftMs !== undefined ? {timeLeftMs: guards.timeLeftMs} : {}),
     ...(entry?.budgetUsd !== undefined ? {budgetUsd: formatUsd(entry.budgetUsd)} : {}),
-    ...(guards.spentUsd !== undefined ? {spentUsd: formatUsd(guards.spentUsd)} : {}),
+    ...(guards.spentUsd !== undefined ? {spentUsd: formatUsd(guards.spentUsd)} : active.length && pricing.missing(denom) ? {spentUsd: null} : {}),
     labels: entry?.labels ?? {},
   }
 }

@@ -4,13 +4,14 @@ import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import type {Attribute, Lease} from '../../market/market.js'
-import {formatScaled, perHour, toUsd, parseDec, DEC_PRECISION} from '../../market/money.js'
+import {formatScaled, perHour, parseDec, DEC_PRECISION} from '../../market/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {Capacity} from '../../provider/capacity/capacity.js'
 import {loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import {ProviderStore} from '../../provider/state/store.js'
 import type {Session} from '../session.js'
+import {UsdPricing, formatOrNull} from '../usd.js'
 import {PID_FILE, livePid} from './pid-file.js'
 
 export interface ProvideStatusResult {
@@ -27,12 +28,17 @@ export interface ProvideStatusResult {
     reserved: {cpuMillis: string; memoryBytes: string; storageBytes: string; gpus: number}
   }
   bids: Record<string, number>
-  leases: Array<{lease: string; state: string; chainState?: string; price: string; denom: string; usdPerHour?: string; withdrawn?: string; pending?: string}>
-  earnings: {usdPerHour: string; withdrawnUact: string; pendingUact: string}
+  /** `usdPerHour` null: an AKT price with no AKT→USD price (neither the chain's oracle nor pricing.aktUsd). */
+  leases: Array<{lease: string; state: string; chainState?: string; price: string; denom: string; usdPerHour?: string | null; withdrawn?: string; pending?: string}>
+  /** `usdPerHour` null when an active lease could not be priced in USD. */
+  earnings: {usdPerHour: string | null; withdrawnUact: string; pendingUact: string}
 }
 
 /** `edge provide status`: the record on chain, what this machine holds, its leases and earnings. */
-export async function provideStatus(session: Session, options: {name: string; env?: NodeJS.ProcessEnv}): Promise<ProvideStatusResult> {
+export async function provideStatus(
+  session: Session,
+  options: {name: string; env?: NodeJS.ProcessEnv; warn?: (message: string) => void},
+): Promise<ProvideStatusResult> {
   const env = options.env ?? process.env
   const config = await loadProviderConfig(options.name, env)
   const dir = providerDir(config.name, env)
@@ -40,9 +46,12 @@ export async function provideStatus(session: Session, options: {name: string; en
   const {openMarket} = await import('../../market/index.js')
   const market = await openMarket(session.network)
   try {
-    const [record, chainLeases, balances] = address
-      ? await Promise.all([market.provider(address), market.leases({provider: address}), market.balances(address)])
-      : [undefined, [] as Lease[], []]
+    const [[record, chainLeases, balances], oracle] = await Promise.all([
+      address
+        ? Promise.all([market.provider(address), market.leases({provider: address}), market.balances(address)])
+        : Promise.resolve([undefined, [] as Lease[], []] as const),
+      market.aktPrice(),
+    ])
     const expected = providerAttributes(config)
     const capacity = new Capacity(config.capacity)
     let bids: Record<string, number> = {}
@@ -61,8 +70,10 @@ export async function provideStatus(session: Session, options: {name: string; en
     }
     const byKey = new Map(chainLeases.map((l) => [orderKey(l.id), l]))
     const keys = new Set([...rows.map((r) => r.orderKey), ...chainLeases.filter((l) => l.state === 'active').map((l) => orderKey(l.id))])
-    const aktUsd = config.pricing.aktUsd ? parseDec(config.pricing.aktUsd) : undefined
-    let usdPerHour = 0n
+    // The chain's price of AKT; the provider's own pricing.aktUsd where the chain gives none.
+    const configured = config.pricing.aktUsd ? parseDec(config.pricing.aktUsd) : undefined
+    const pricing = new UsdPricing(oracle.usd === undefined && configured ? {usd: configured} : oracle, options.warn)
+    let usdPerHour: bigint | null = 0n
     let withdrawn = 0n
     let pending = 0n
     const leases: ProvideStatusResult['leases'] = []
@@ -70,9 +81,10 @@ export async function provideStatus(session: Session, options: {name: string; en
       const row = rows.find((r) => r.orderKey === key)
       const chain = byKey.get(key)
       const price = chain?.price ?? {denom: row?.denom ?? 'uact', amount: row?.amount ?? 0n}
-      const hourly = toUsd(perHour(price.amount, session.network.blockTimeMs), price.denom, aktUsd)
+      const hourly = pricing.value(perHour(price.amount, session.network.blockTimeMs), price.denom)
       const active = chain ? chain.state === 'active' : row !== undefined && row.state !== 'closed'
-      if (active && hourly !== undefined) usdPerHour += hourly
+      if (active && hourly === null) usdPerHour = null
+      else if (active && typeof hourly === 'bigint' && usdPerHour !== null) usdPerHour += hourly
       const w = chain?.payment?.withdrawn.amount ?? 0n
       const p = (chain?.payment?.balance.amount ?? 0n) + (chain?.payment?.unsettled.amount ?? 0n)
       if (price.denom === 'uact') {
@@ -85,7 +97,7 @@ export async function provideStatus(session: Session, options: {name: string; en
         ...(chain ? {chainState: chain.state} : {}),
         price: formatScaled(price.amount, DEC_PRECISION, 6, {trim: true}),
         denom: price.denom,
-        ...(hourly !== undefined ? {usdPerHour: formatScaled(hourly, DEC_PRECISION, 4, {trim: true})} : {}),
+        ...(hourly !== undefined ? {usdPerHour: formatOrNull(hourly, usd4)} : {}),
         ...(chain?.payment ? {withdrawn: formatScaled(w, DEC_PRECISION, 0), pending: formatScaled(p, DEC_PRECISION, 0)} : {}),
       })
     }
@@ -125,7 +137,7 @@ export async function provideStatus(session: Session, options: {name: string; en
       bids,
       leases,
       earnings: {
-        usdPerHour: formatScaled(usdPerHour, DEC_PRECISION, 4, {trim: true}),
+        usdPerHour: formatOrNull(usdPerHour, usd4) ?? null,
         withdrawnUact: formatScaled(withdrawn, DEC_PRECISION, 0),
         pendingUact: formatScaled(pending, DEC_PRECISION, 0),
       },
@@ -134,6 +146,8 @@ export async function provideStatus(session: Session, options: {name: string; en
     await market.close()
   }
 }
+
+const usd4 = (usd: bigint) => formatScaled(usd, DEC_PRECISION, 4, {trim: true})
 
 const sumBytes = (byClass: Record<string, bigint>): bigint => Object.values(byClass).reduce((a, b) => a + b, 0n)
 

@@ -47,6 +47,16 @@ describe('edge dev (in-process commands, real background node)', () => {
     expect(JSON.stringify(key)).not.toMatch(/mnemonic/)
   })
 
+  it('makes the dev key the oracle price source, with a healthy genesis AKT price (edge wallet balance prices AKT)', async () => {
+    const {json} = await edge('dev', 'status', '--json')
+    const devAddress = json.result.devKey.address
+    const params = (await (await fetch(`http://127.0.0.1:${ports[2]}/akash/oracle/v2/params`)).json()) as {params: {sources: string[]}}
+    expect(params.params.sources).toEqual([devAddress])
+    const balance = await edge('wallet', 'balance', '--json')
+    expect(balance.json.warnings).toEqual([])
+    expect(balance.json.result.balances[0]).toMatchObject({denom: 'uakt', usd: '100000.00'})
+  })
+
   it('reports the running chain on a second start instead of starting another', async () => {
     const first = (await edge('dev', 'status', '--json')).json.result
     const {json} = await edge('dev', 'start', '--json', ...portFlags())

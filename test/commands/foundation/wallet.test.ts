@@ -150,28 +150,50 @@ describe('edge wallet: nothing lost at the first prompts (issue 11)', () => {
 })
 
 describe('edge wallet balance against a live chain (in-process)', () => {
-  it('shows AKT and ACT in display units, with the USD value of ACT', async () => {
+  const address = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
+
+  /** `edge wallet balance` on an edge dev chain whose oracle has `aktPriceUsd` (null: no price yet). */
+  async function balanceOn(aktPriceUsd: string | null, ...flags: string[]) {
     const {dir} = setup({EDGE_PASSPHRASE: 'pw-pw-pw-pw', EDGE_MNEMONIC: VECTOR})
     const {startDevnet} = await import('../../../src/devnet/index.js')
-    const address = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
+    const {defaultOracleGenesis} = await import('../../../src/devnet/modules/oracle/index.js')
     const dev = await startDevnet({
       dataDir: join(dir, 'chain'),
       ports: {rpc: 0, grpc: 0, rest: 0},
       blockTime: 200,
       accounts: [{address, coins: [{denom: 'uakt', amount: '7000001'}, {denom: 'uact', amount: '2500000'}]}],
+      genesis: (base) => ({...base, appState: {...base.appState, oracle: defaultOracleGenesis({aktPriceUsd})}}),
     })
     try {
       await runCommand(['network', 'add', 'here', '--chain-id', dev.chainId, '--rpc', dev.endpoints.rpc, '--grpc', dev.endpoints.grpc, '--rest', dev.endpoints.rest], {root})
-      const {stdout, error} = await runCommand(['wallet', 'balance', '--network', 'here', '--json'], {root})
-      expect(error).toBeUndefined()
-      const {result} = JSON.parse(stdout)
-      expect(result.address).toBe(address)
-      expect(result.balances).toEqual([
-        {denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT'},
-        {denom: 'uact', symbol: 'ACT', amount: '2500000', display: '2.5 ACT', usd: '2.50'},
-      ])
+      return await runCommand(['wallet', 'balance', '--network', 'here', ...flags], {root})
     } finally {
       await dev.stop()
     }
+  }
+
+  it('shows AKT and ACT in display units, AKT in USD at the oracle price and ACT at 1 USD', async () => {
+    const {stdout, error} = await balanceOn('2', '--json')
+    expect(error).toBeUndefined()
+    const {result, warnings} = JSON.parse(stdout)
+    expect(result.address).toBe(address)
+    expect(result.balances).toEqual([
+      {denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT', usd: '14.00'},
+      {denom: 'uact', symbol: 'ACT', amount: '2500000', display: '2.5 ACT', usd: '2.50'},
+    ])
+    expect(warnings).toEqual([])
+  })
+
+  it('says so when the chain has no AKT price: null in JSON, a warning, "?" in the table', async () => {
+    const json = await balanceOn(null, '--json')
+    expect(json.error).toBeUndefined()
+    const {result, warnings} = JSON.parse(json.stdout)
+    expect(result.balances[0]).toEqual({denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT', usd: null})
+    expect(result.balances[1].usd).toBe('2.50')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^No AKT→USD price \(the chain's oracle gave no AKT price: .*collections: not found: key 'akt\/usd'/)
+    const text = await balanceOn(null)
+    expect(text.stderr).toMatch(/Warning: No AKT→USD price/)
+    expect(text.stdout).toMatch(/AKT\s+7\.000001\s+\?\s+uakt/)
   })
 })

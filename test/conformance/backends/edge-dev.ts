@@ -5,7 +5,7 @@ import {appendFileSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {startDevnet} from '../../../src/devnet/index.js'
+import {startDevnet, withOracleSource} from '../../../src/devnet/index.js'
 import type {ChainAccount, ChainBackend} from '../node/types.js'
 
 export type {ChainAccount, ChainBackend} from '../node/types.js'
@@ -48,6 +48,8 @@ export async function startEdgeDev(options: StartEdgeDevOptions = {}): Promise<C
     blockTime: options.blockTimeMs ?? 200,
     minGasPrice: gasPrice,
     accounts: file.accounts.map((a) => ({address: a.address, coins: parseCoins(a.genesisCoins)})),
+    // As localnet.sh does for the real node: the auditor is the oracle's price source.
+    genesis: (base) => withOracleSource(base, account('auditor').address),
     log: (line) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`),
   })
   let stopped = false

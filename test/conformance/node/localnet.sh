@@ -157,6 +157,10 @@ init_chain() {
     for (const b of s.bank.balances)
       for (const c of b.coins) supply.set(c.denom, (supply.get(c.denom) ?? 0n) + BigInt(c.amount))
     s.bank.supply = [...supply].sort(([x], [y]) => (x < y ? -1 : 1)).map(([denom, amount]) => ({denom, amount: String(amount)}))
+    // The auditor is the oracle price source, so the suite can post an AKT price (MsgAddPriceEntry).
+    const auditor = accounts.find((a) => a.name === "auditor")
+    if (!s.oracle || !s.oracle.params) throw new Error("genesis has no oracle params")
+    s.oracle.params.sources = [auditor.address]
     Object.assign(s.gov.params, {
       voting_period: "20s", expedited_voting_period: "10s", max_deposit_period: "20s",
       min_deposit: [{denom: "uakt", amount: "10000000"}],

@@ -5,6 +5,7 @@
  */
 import {matchGroup, matchGroupFromSpec} from '../../../src/market/matching.js'
 import type {
+  AktPrice,
   AuditedAttributes,
   Bid,
   BidId,
@@ -47,6 +48,12 @@ export class FakeMarket implements Market {
   txLog: Array<{kind: string; args: unknown; height?: number}> = []
   certs: Certificate[] = []
   failNext: Partial<Record<'createLease' | 'createDeployment', Error>> = {}
+  /** What the oracle answers (tests set `{unavailable: …}` for a chain with no AKT price). */
+  akt: AktPrice = {usd: 2n * 10n ** 18n}
+  /** The denom providers bid in (the order's). */
+  bidDenom = 'uact'
+  /** The chain's BME min_mint. */
+  minMintUact = 10_000_000n
   /** Called before each block is produced (tests inject behaviour, e.g. Ctrl-C at a height). */
   onBlock?: (height: number) => void
   tx: MarketTransactions
@@ -86,7 +93,7 @@ export class FakeMarket implements Market {
           hash: input.hash,
           createdAt: r.height,
           groups: specs.map((spec, i) => ({id: {owner, dseq: input.dseq, gseq: i + 1}, state: 'open', spec, createdAt: r.height})),
-          escrow: {scope: 'deployment', xid: key, state: 'open', funds: [{denom: 'uact', amount: input.deposit.amount * 10n ** 18n}], transferred: [], settledAt: r.height},
+          escrow: {scope: 'deployment', xid: key, state: 'open', funds: [{denom: input.deposit.denom, amount: input.deposit.amount * 10n ** 18n}], transferred: [], settledAt: r.height},
         })
         market.debit(input.deposit)
         return r
@@ -199,7 +206,7 @@ export class FakeMarket implements Market {
           this.bidsList.push({
             id: {owner: this.owner, dseq: d.id.dseq, gseq: g.id.gseq, oseq: 1, provider: p.info.owner, bseq: 0},
             state: 'open',
-            price: {denom: 'uact', amount: p.price},
+            price: {denom: this.bidDenom, amount: p.price},
             createdAt: this.height,
             resourcesOffer: [],
           })
@@ -264,15 +271,15 @@ export class FakeMarket implements Market {
   async minDeposits(): Promise<Coin[]> {
     return [{denom: 'uact', amount: 5_000_000n}]
   }
-  async aktUsd(): Promise<bigint | undefined> {
-    return 2n * 10n ** 18n
+  async aktPrice(): Promise<AktPrice> {
+    return this.akt
   }
   async reclamationWindows() {
     return {minSeconds: 5, maxSeconds: 720 * 3600}
   }
 
   async bmeStatus(): Promise<BmeStatus> {
-    return {pending: [], minMintUact: 10_000_000n, aktUsd: 2n * 10n ** 18n, epochBlocks: 3}
+    return {pending: [], minMintUact: this.minMintUact, epochBlocks: 3}
   }
   async *watchBlocks(signal: AbortSignal): AsyncIterable<BlockInfo> {
     while (!signal.aborted) {

@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import grpc from '@grpc/grpc-js'
-import {QueryAggregatedPriceRequest, QueryAggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {QueryAggregatedPriceResponse as V1AggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {QueryAggregatedPriceRequest, QueryAggregatedPriceResponse} from '@akashnetwork/chain-sdk/private-types/akash.v2'
 import {QueryLeasesRequest, QueryLeasesResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
@@ -40,23 +41,29 @@ function setup() {
     raw,
     'unary',
   )
+  const oracle = {healthy: true}
   server.register(
-    '/akash.oracle.v1.Query/AggregatedPrice',
+    '/akash.oracle.v2.Query/AggregatedPrice',
     (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const {denom} = QueryAggregatedPriceRequest.decode(call.request)
-      if (denom !== 'uakt') return callback({code: grpc.status.NOT_FOUND, details: `no price for ${denom}`})
-      const response = QueryAggregatedPriceResponse.fromPartial({aggregatedPrice: {denom, medianPrice: '0.8125', twap: '0.8'}})
+      if (denom !== 'akt') return callback({code: grpc.status.UNKNOWN, details: `collections: not found: key '${denom}/usd'`})
+      const response = QueryAggregatedPriceResponse.fromPartial({
+        aggregatedPrice: {denom, medianPrice: '0.8125', twap: '0.8'},
+        priceHealth: oracle.healthy
+          ? {denom, isHealthy: true, hasMinSources: true, deviationOk: true, totalSources: 1, totalHealthySources: 1}
+          : {denom, isHealthy: false, hasMinSources: false, deviationOk: true, totalSources: 1, failureReason: ['insufficient price sources: 0 < 1']},
+      })
       callback(null, Buffer.from(QueryAggregatedPriceResponse.encode(response).finish()))
     },
     raw,
     raw,
     'unary',
   )
-  return {server, keys}
+  return {server, keys, oracle}
 }
 
 describe('AkashMarket list queries', () => {
-  const {server, keys} = setup()
+  const {server, keys, oracle} = setup()
   let port = 0
   beforeAll(async () => {
     port = await new Promise<number>((resolve, reject) =>
@@ -75,13 +82,43 @@ describe('AkashMarket list queries', () => {
     await market.close()
   })
 
-  it('reads the AKT price from the oracle, and has none where the chain has no oracle', async () => {
+  it('reads the AKT price from oracle v2 (the median, for akt, while healthy), and says why there is none', async () => {
     const market = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: `http://127.0.0.1:${port}`})
-    expect(await market.aktUsd()).toBe(812_500_000_000_000_000n)
+    expect(await market.aktPrice()).toEqual({usd: 812_500_000_000_000_000n})
+    oracle.healthy = false
+    expect(await market.aktPrice()).toEqual({unavailable: "the chain's oracle reports the AKT price as unhealthy (insufficient price sources: 0 < 1)"})
+    oracle.healthy = true
     await market.close()
     const dead = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: 'http://127.0.0.1:9'})
-    expect(await dead.aktUsd()).toBeUndefined()
+    expect((await dead.aktPrice()).unavailable).toMatch(/^the chain's oracle gave no AKT price: Cannot reach the local network/)
     await dead.close()
+  })
+})
+
+describe('AkashMarket.aktPrice on a chain older than v2.1.0', () => {
+  it('falls back to oracle v1 when the node does not serve oracle v2 (UNIMPLEMENTED)', async () => {
+    const server = new grpc.Server()
+    const raw = (b: Buffer) => b
+    server.register(
+      '/akash.oracle.v1.Query/AggregatedPrice',
+      (_call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+        const response = V1AggregatedPriceResponse.fromPartial({aggregatedPrice: {denom: 'akt', medianPrice: '0.5'}, priceHealth: {denom: 'akt', isHealthy: true}})
+        callback(null, Buffer.from(V1AggregatedPriceResponse.encode(response).finish()))
+      },
+      raw,
+      raw,
+      'unary',
+    )
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
+    )
+    const market = new AkashMarket({...BUILT_IN_NETWORKS.local, grpc: `http://127.0.0.1:${port}`})
+    try {
+      expect(await market.aktPrice()).toEqual({usd: 500_000_000_000_000_000n})
+    } finally {
+      await market.close()
+      server.forceShutdown()
+    }
   })
 })
 

@@ -1,50 +1,32 @@
 /**
  * x/bme (akash.bme.v1): MsgMintACT (burn AKT → ACT), MsgBurnACT (ACT → AKT) and MsgBurnMint, all
- * queued and executed in EndBlock at the next epoch, as node v2.1 does; queries Params,
- * VaultState, Status and LedgerRecords.
+ * queued and executed in EndBlock at the next epoch, as node v2.1 does; MsgFundVault (governance
+ * only); queries in queries.ts.
  */
 import {
+  EventVaultFunded,
+  LedgerPendingRecord,
   MintStatus,
   MsgBurnACT,
   MsgBurnACTResponse,
   MsgBurnMint,
   MsgBurnMintResponse,
+  MsgFundVault,
+  MsgFundVaultResponse,
   MsgMintACT,
   MsgMintACTResponse,
   Params,
-  QueryLedgerRecordsRequest,
-  QueryLedgerRecordsResponse,
-  QueryParamsRequest,
-  QueryParamsResponse,
-  QueryStatusRequest,
-  QueryStatusResponse,
-  QueryVaultStateRequest,
-  QueryVaultStateResponse,
-  LedgerPendingRecord,
-  LedgerRecord,
-  LedgerRecordStatus,
   Status,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1'
 
-import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
+import type {Context, Module, MsgRoute} from '../../types.js'
 import {addressError} from '../common/address.js'
 import {coinAmount, coinError, DENOM_UACT, DENOM_UAKT, isValidDenom, type ProtoCoin} from '../common/coins.js'
-import {decFromInt, decQuo, formatDec} from '../common/dec.js'
-import {Grpc, queryStatus, SdkErr} from '../common/errors.js'
-import {i64, u64} from '../common/long.js'
-import {paginatePrefixes} from '../common/pagination.js'
-import {
-  BME_KEYS,
-  BME_MODULE,
-  BmeErr,
-  BmeKeeper,
-  type CoinJson,
-  fatalReason,
-  type LedgerId,
-  parseLedgerPath,
-  supplyOf,
-  toLedgerRecordID,
-} from './keeper.js'
+import {SdkErr} from '../common/errors.js'
+import {requireGovAuthority} from '../common/gov.js'
+import {i64} from '../common/long.js'
+import {BME_KEYS, BME_MODULE, BmeErr, BmeKeeper, CancelReason, type CoinJson, fatalReason, type LedgerId, parseLedgerPath, toLedgerRecordID} from './keeper.js'
+import {bmeQueries} from './queries.js'
 
 export * from './keeper.js'
 
@@ -66,21 +48,18 @@ export interface BmeGenesis {
     /** Smallest output per denom; smaller requests are refunded at the epoch. */
     minMint: CoinJson[]
   }
-  /** USD per whole token (edge dev has no oracle); ACT must be present. */
-  prices: Record<string, string>
   /** Coins minted into the vault at genesis (uakt), so the collateral ratio lets mints through. */
   vaultSeed: CoinJson[]
 }
 
 export interface BmeGenesisOptions {
   epochBlocks?: number
-  aktPriceUsd?: string
   vaultSeedUakt?: bigint
   minMintUact?: bigint
   mintSpreadBps?: number
 }
 
-/** Mainnet v2.1 defaults (bme/v1/params.go), with edge dev's fixed prices and vault seed. */
+/** Mainnet v2.1 defaults (bme/v1/params.go), with edge dev's vault seed. */
 export function defaultBmeGenesis(opts: BmeGenesisOptions = {}): BmeGenesis {
   return {
     params: {
@@ -94,7 +73,6 @@ export function defaultBmeGenesis(opts: BmeGenesisOptions = {}): BmeGenesis {
       maxPendingAttempts: 3,
       minMint: [{denom: DENOM_UACT, amount: (opts.minMintUact ?? 10_000_000n).toString()}],
     },
-    prices: {[DENOM_UAKT]: opts.aktPriceUsd ?? '1', [DENOM_UACT]: '1'},
     // Mainnet's vault got 300,000 AKT at v2.0.0; edge dev seeds 10,000,000 so that ACT handed out
     // at genesis or by the faucet (up to ~10.5M at AKT = 1 USD) keeps the collateral ratio above
     // the 0.95 warn line and mints stay open.
@@ -120,11 +98,11 @@ function validateBurnMint(msg: MsgBurnMint): void {
   }
 }
 
-const STATUS_FILTERS: Record<string, LedgerRecordStatus | 'canceled'> = {
-  ledger_record_status_pending: LedgerRecordStatus.ledger_record_status_pending,
-  ledger_record_status_executed: LedgerRecordStatus.ledger_record_status_executed,
-  // node v2.1 also keeps canceled records; chain-sdk alpha.25 cannot encode them in a response.
-  ledger_record_status_canceled: 'canceled',
+function validateFundVault(msg: MsgFundVault): void {
+  const err = addressError(msg.authority)
+  if (err) throw BmeErr.unauthorized.wrap(`invalid authority address: ${err}`)
+  if (coinError(msg.amount) || coinAmount(msg.amount) <= 0n) throw BmeErr.invalidAmount.wrap('amount must be positive')
+  if (msg.amount!.denom !== DENOM_UAKT) throw BmeErr.invalidDenom.wrap(`expected uakt, got ${msg.amount!.denom}`)
 }
 
 export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper: BmeKeeper} {
@@ -163,9 +141,27 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
     },
   }
 
+  /** Governance moves AKT from an account into the vault (replaced MsgSeedVault before mainnet). */
+  const fundVault: MsgRoute<MsgFundVault> = {
+    codec: MsgFundVault,
+    signers: (msg) => [msg.authority],
+    validateBasic: validateFundVault,
+    handle(ctx, msg) {
+      requireGovAuthority(ctx, msg.authority)
+      const sourceErr = addressError(msg.source)
+      if (sourceErr) throw SdkErr.invalidAddress.wrap(sourceErr)
+      if (!ctx.accounts.get(msg.source)) throw BmeErr.invalidAddress.wrap(`account ${msg.source} does not exist`)
+      const amount = {denom: msg.amount!.denom, amount: coinAmount(msg.amount)}
+      const vault = ctx.bank.moduleAddress(BME_MODULE)
+      ctx.bank.send(msg.source, vault, [amount])
+      const balance = {denom: amount.denom, amount: ctx.bank.balance(vault, amount.denom).toString()}
+      ctx.events.emitTyped(EventVaultFunded, EventVaultFunded.fromPartial({amount: msg.amount, source: msg.source, newVaultBalance: balance}))
+      return MsgFundVaultResponse.encode({}).finish()
+    },
+  }
+
   function endBlock(ctx: Context): void {
     const params = keeper.getParams(ctx)
-    const config = keeper.getConfig(ctx)
     const height = BigInt(ctx.height)
     let processed = 0
 
@@ -174,12 +170,13 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
         keeper.executeBurnMint(ctx, id, record)
       } catch (err) {
         const reason = fatalReason(err)
-        if (reason) {
+        if (reason !== undefined) {
           keeper.cancelBurnMint(ctx, id, record, reason)
         } else {
-          const attempts = keeper.attempts(ctx, id) + 1
-          if (attempts >= config.maxPendingAttempts) keeper.cancelBurnMint(ctx, id, record, 'max_attempts')
-          else keeper.setAttempts(ctx, id, attempts)
+          // A retriable failure (no healthy price, say): counted in the pending record itself.
+          const attempts = record.attempts + 1
+          if (attempts >= params.maxPendingAttempts) keeper.cancelBurnMint(ctx, id, record, CancelReason.max_attempts)
+          else keeper.putPending(ctx, id, {...record, attempts})
         }
       }
       processed++
@@ -219,118 +216,10 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
     if (mintEpoch !== mintEpochBefore) keeper.setEpoch(ctx, 'mint', mintEpoch)
   }
 
-  const paramsQuery: QueryRoute<QueryParamsRequest, QueryParamsResponse> = {
-    path: '/akash.bme.v1.Query/Params',
-    http: '/akash/bme/v1/params',
-    request: QueryParamsRequest,
-    response: QueryParamsResponse,
-    handle: (ctx) => QueryParamsResponse.fromPartial({params: keeper.getParams(ctx)}),
-  }
-
-  const vaultState: QueryRoute<QueryVaultStateRequest, QueryVaultStateResponse> = {
-    path: '/akash.bme.v1.Query/VaultState',
-    http: '/akash/bme/v1/vault',
-    request: QueryVaultStateRequest,
-    response: QueryVaultStateResponse,
-    handle(ctx) {
-      const vault = ctx.bank.moduleAddress(BME_MODULE)
-      const balances = new Map<string, bigint>()
-      for (const c of ctx.bank.balances(vault)) balances.set(c.denom, c.amount)
-      // node adds the ACT held outside the vault (supply − vault balance) to the balances.
-      const supply = supplyOf(ctx, DENOM_UACT)
-      if (supply !== undefined) {
-        const outside = supply - ctx.bank.balance(vault, DENOM_UACT)
-        balances.set(DENOM_UACT, (balances.get(DENOM_UACT) ?? 0n) + outside)
-      }
-      const coins = [...balances]
-        .filter(([, amount]) => amount !== 0n)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([denom, amount]) => ({denom, amount: amount.toString()}))
-      return QueryVaultStateResponse.fromPartial({
-        vaultState: {
-          balances: coins,
-          totalBurned: keeper.counters(ctx, BME_KEYS.totalBurned),
-          totalMinted: keeper.counters(ctx, BME_KEYS.totalMinted),
-          remintCredits: keeper.counters(ctx, BME_KEYS.remint),
-        },
-      })
-    },
-  }
-
-  const statusQuery: QueryRoute<QueryStatusRequest, QueryStatusResponse> = {
-    path: '/akash.bme.v1.Query/Status',
-    http: '/akash/bme/v1/status',
-    request: QueryStatusRequest,
-    response: QueryStatusResponse,
-    handle(ctx) {
-      const params = keeper.getParams(ctx)
-      const status = keeper.getStatus(ctx).status
-      const cr = keeper.collateralRatio(ctx)
-      const bps = (n: number) => formatDec(decQuo(decFromInt(BigInt(n)), decFromInt(10000n)))
-      return QueryStatusResponse.fromPartial({
-        status,
-        collateralRatio: formatDec(cr),
-        warnThreshold: bps(params.circuitBreakerWarnThreshold),
-        haltThreshold: bps(params.circuitBreakerHaltThreshold),
-        mintsAllowed: status < MintStatus.mint_status_halt_cr,
-        refundsAllowed: status < MintStatus.mint_status_halt_oracle,
-      })
-    },
-  }
-
-  const ledgerRecords: QueryRoute<QueryLedgerRecordsRequest, QueryLedgerRecordsResponse> = {
-    path: '/akash.bme.v1.Query/LedgerRecords',
-    http: '/akash/bme/v1/ledger',
-    request: QueryLedgerRecordsRequest,
-    response: QueryLedgerRecordsResponse,
-    handle(ctx, req) {
-      const f = {
-        source: req.filters?.source ?? '',
-        denom: req.filters?.denom ?? '',
-        toDenom: req.filters?.toDenom ?? '',
-        status: req.filters?.status ?? '',
-      }
-      if (req.pagination && u64(req.pagination.offset) > 0n && f.status === '') {
-        throw queryStatus(Grpc.invalidArgument, 'invalid request parameters. if offset is set, filter.status must be provided')
-      }
-      let statuses: LedgerRecordStatus[] = [
-        LedgerRecordStatus.ledger_record_status_pending,
-        LedgerRecordStatus.ledger_record_status_executed,
-      ]
-      if (f.status !== '') {
-        const wanted = STATUS_FILTERS[f.status]
-        if (wanted === undefined) throw queryStatus(Grpc.invalidArgument, 'invalid status filter value')
-        statuses = wanted === 'canceled' ? [] : [wanted]
-      }
-      const prefixes = statuses.map((s) =>
-        s === LedgerRecordStatus.ledger_record_status_pending ? BME_KEYS.pending : BME_KEYS.ledger,
-      )
-      const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key, value) => {
-        const pending = key.startsWith(BME_KEYS.pending)
-        const id = parseLedgerPath(key.slice((pending ? BME_KEYS.pending : BME_KEYS.ledger).length))
-        if (f.denom && f.denom !== id.denom) return undefined
-        if (f.toDenom && f.toDenom !== id.toDenom) return undefined
-        if (f.source && f.source !== id.source) return undefined
-        return pending
-          ? {
-              id: toLedgerRecordID(id),
-              status: LedgerRecordStatus.ledger_record_status_pending,
-              pendingRecord: LedgerPendingRecord.decode(value),
-            }
-          : {
-              id: toLedgerRecordID(id),
-              status: LedgerRecordStatus.ledger_record_status_executed,
-              executedRecord: LedgerRecord.decode(value),
-            }
-      })
-      return QueryLedgerRecordsResponse.fromPartial({records: page.items, pagination: page.pagination})
-    },
-  }
-
   return {
     name: 'bme',
-    msgs: [mint, burnAct, burnMint],
-    queries: [paramsQuery, vaultState, statusQuery, ledgerRecords],
+    msgs: [mint, burnAct, burnMint, fundVault],
+    queries: bmeQueries(keeper),
     initGenesis(ctx, state) {
       const genesis = (state as BmeGenesis | undefined) ?? defaultBmeGenesis()
       const p = genesis.params
@@ -343,9 +232,6 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
       }
       if (p.mintSpreadBps > 1000 || p.settleSpreadBps > 1000) throw new Error('bme genesis: spread cannot exceed 1000 bps')
       if (p.epochBlocksBackoffPercent > 100) throw new Error('bme genesis: epoch_blocks_backoff cannot exceed 100%')
-      if (genesis.prices[DENOM_UACT] === undefined || genesis.prices[DENOM_UAKT] === undefined) {
-        throw new Error('bme genesis: prices for uakt and uact are required')
-      }
 
       keeper.setParams(
         ctx,
@@ -357,9 +243,10 @@ export function bmeModule(keeper: BmeKeeper = new BmeKeeper()): Module & {keeper
           mintSpreadBps: p.mintSpreadBps,
           settleSpreadBps: p.settleSpreadBps,
           maxEndblockerRecords: p.maxEndblockerRecords,
+          minMint: p.minMint,
+          maxPendingAttempts: p.maxPendingAttempts,
         }),
       )
-      keeper.setConfig(ctx, {minMint: p.minMint, maxPendingAttempts: p.maxPendingAttempts, prices: genesis.prices})
       for (const denom of [DENOM_UACT, DENOM_UAKT]) {
         keeper.setCounter(ctx, BME_KEYS.totalBurned, denom, 0n)
         keeper.setCounter(ctx, BME_KEYS.totalMinted, denom, 0n)

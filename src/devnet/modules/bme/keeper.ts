@@ -1,22 +1,23 @@
 /**
  * x/bme keeper (node v2.1 x/bme/keeper): burn AKT to mint ACT (and back) through a vault, queued
- * and executed at epochs, with a collateral-ratio circuit breaker. edge dev has no oracle: prices
- * are fixed in the dev genesis (USD per token; ACT is 1).
+ * and executed at epochs, with a collateral-ratio circuit breaker. Prices come from x/oracle
+ * (`GetAggregatedPrice`: AKT's TWAP while healthy, ACT pegged to 1 USD).
  *
  * Store:
  *   bme/params, bme/status                  akash.bme.v1 Params, Status
- *   bme/config                              JSON: minMint, maxPendingAttempts, prices (not in
- *                                           chain-sdk alpha.25's Params)
  *   bme/epoch/{mint,burn}                   next epoch height
  *   bme/total/{minted,burned}/<denom>, bme/remint/<denom>, bme/pending-balance/<denom>
  *   bme/seq                                 ledger sequence of the current block
- *   bme/pending/<id>, bme/ledger/<id>       LedgerPendingRecord, LedgerRecord
- *   bme/attempts/<id>, bme/canceled/<id>    retry count and canceled records (JSON)
+ *   bme/pending/<id>, bme/ledger/<id>       LedgerPendingRecord (with its attempts), LedgerRecord
+ *   bme/canceled/<id>                       LedgerCanceledRecord
  * `<id>` = denom/to_denom/source/height/sequence, numbers fixed-width.
  */
 import {
+  EventLedgerRecordCanceled,
   EventLedgerRecordExecuted,
   EventMintStatusChange,
+  LedgerCanceledRecord,
+  LedgerCanceledRecord_BMCancelReason as CancelReason,
   LedgerPendingRecord,
   LedgerRecord,
   MintStatus,
@@ -28,9 +29,11 @@ import {
 import {padUint} from '../../paginate.js'
 import type {Context} from '../../types.js'
 import {DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
-import {DEC_ONE, decFromInt, decMul, decQuo, decTruncateInt, formatDec, parseDec} from '../common/dec.js'
+import {DEC_ONE, decFromInt, decMul, decQuo, decTruncateInt, formatDec} from '../common/dec.js'
 import {Grpc, ModuleError, register} from '../common/errors.js'
 import {i64} from '../common/long.js'
+import {OracleErr} from '../oracle/errors.js'
+import type {OracleKeeper} from '../oracle/keeper.js'
 
 export const BME_MODULE = 'bme'
 
@@ -54,31 +57,11 @@ export const BmeErr = {
   minimumMint: register(cs, 17, Grpc.aborted, 'minimum mint amount is not met'),
 } as const
 
-/** LedgerCanceledRecord.BMCancelReason (node v2.1; not in chain-sdk alpha.25). */
-export const CancelReason = {
-  unknown: 0,
-  epsilon: 1,
-  zero_price: 2,
-  insufficient_funds: 3,
-  invalid_denom: 4,
-  invalid_amount: 5,
-  minimum_mint: 6,
-  mint_failed: 7,
-  burn_failed: 8,
-  max_attempts: 9,
-} as const
-export type CancelReasonName = keyof typeof CancelReason
+export {CancelReason}
 
 export interface CoinJson {
   denom: string
   amount: string
-}
-
-export interface BmeConfig {
-  minMint: CoinJson[]
-  maxPendingAttempts: number
-  /** USD per whole token, decimal strings, keyed by base denom. */
-  prices: Record<string, string>
 }
 
 export interface LedgerId {
@@ -89,18 +72,9 @@ export interface LedgerId {
   sequence: bigint
 }
 
-export interface CanceledRecord {
-  owner: string
-  to: string
-  reason: CancelReasonName
-  coinsToBurn: CoinJson
-  denomToMint: string
-}
-
 const P = 'bme/'
 const K = {
   params: `${P}params`,
-  config: `${P}config`,
   status: `${P}status`,
   epochMint: `${P}epoch/mint`,
   epochBurn: `${P}epoch/burn`,
@@ -111,7 +85,6 @@ const K = {
   pendingBalance: `${P}pending-balance/`,
   pending: `${P}pending/`,
   ledger: `${P}ledger/`,
-  attempts: `${P}attempts/`,
   canceled: `${P}canceled/`,
 }
 export const BME_KEYS = K
@@ -172,14 +145,6 @@ export class BmeKeeper {
     ctx.store.set(K.params, Params.encode(params).finish())
   }
 
-  getConfig(ctx: Context): BmeConfig {
-    return getJson<BmeConfig>(ctx, K.config) ?? {minMint: [], maxPendingAttempts: 3, prices: {}}
-  }
-
-  setConfig(ctx: Context, config: BmeConfig): void {
-    setJson(ctx, K.config, config)
-  }
-
   getStatus(ctx: Context): Status {
     const raw = ctx.store.get(K.status)
     return raw ? Status.decode(raw) : Status.fromPartial({status: MintStatus.mint_status_halt_cr})
@@ -197,10 +162,9 @@ export class BmeKeeper {
     setInt(ctx, which === 'mint' ? K.epochMint : K.epochBurn, height)
   }
 
-  /** The oracle price (USD per token) as a Dec; undefined when edge dev has none for the denom. */
-  price(ctx: Context, denom: string): bigint | undefined {
-    const value = this.getConfig(ctx).prices[denom]
-    return value === undefined ? undefined : parseDec(value)
+  /** The oracle's price (USD per token, Dec); throws oracle.v2/4 "price stalled" while it has none. */
+  price(ctx: Context, denom: string): bigint {
+    return ctx.keeper<OracleKeeper>('oracle').getAggregatedPrice(ctx, denom)
   }
 
   counter(ctx: Context, prefix: string, denom: string): bigint {
@@ -229,8 +193,8 @@ export class BmeKeeper {
 
   /** calculateCR: (vault uakt − pending uakt) × AKT/ACT price ÷ outstanding ACT. */
   collateralRatio(ctx: Context): bigint {
-    const priceA = this.price(ctx, DENOM_UAKT) ?? 0n
-    const priceB = this.price(ctx, DENOM_UACT) ?? 0n
+    const priceA = this.price(ctx, DENOM_UAKT)
+    const priceB = this.price(ctx, DENOM_UACT)
     if (priceA === 0n || priceB === 0n) {
       throw BmeErr.zeroPrice.wrap(`oracle prices must be non-zero (AKT=${formatDec(priceA)}, ACT=${formatDec(priceB)})`)
     }
@@ -264,7 +228,7 @@ export class BmeKeeper {
         next.status = MintStatus.mint_status_halt_cr
       }
     } catch (err) {
-      next.status = BmeErr.zeroPrice.is(err) ? MintStatus.mint_status_halt_oracle : MintStatus.mint_status_halt_cr
+      next.status = BmeErr.zeroPrice.is(err) || OracleErr.priceStalled.is(err) ? MintStatus.mint_status_halt_oracle : MintStatus.mint_status_halt_cr
     }
     const changed =
       next.status !== prev.status ||
@@ -292,15 +256,6 @@ export class BmeKeeper {
 
   removePending(ctx: Context, id: LedgerId): void {
     ctx.store.delete(K.pending + ledgerPath(id))
-    ctx.store.delete(K.attempts + ledgerPath(id))
-  }
-
-  attempts(ctx: Context, id: LedgerId): number {
-    return Number(getInt(ctx, K.attempts + ledgerPath(id)) ?? 0n)
-  }
-
-  setAttempts(ctx: Context, id: LedgerId, n: number): void {
-    setInt(ctx, K.attempts + ledgerPath(id), BigInt(n))
   }
 
   putLedger(ctx: Context, id: LedgerId, record: LedgerRecord): void {
@@ -311,21 +266,22 @@ export class BmeKeeper {
     return ctx.store.has(K.ledger + ledgerPath(id))
   }
 
-  putCanceled(ctx: Context, id: LedgerId, record: CanceledRecord): void {
-    setJson(ctx, K.canceled + ledgerPath(id), record)
+  putCanceled(ctx: Context, id: LedgerId, record: LedgerCanceledRecord): void {
+    ctx.store.set(K.canceled + ledgerPath(id), LedgerCanceledRecord.encode(record).finish())
   }
 
-  getCanceled(ctx: Context, id: LedgerId): CanceledRecord | undefined {
-    return getJson<CanceledRecord>(ctx, K.canceled + ledgerPath(id))
+  getCanceled(ctx: Context, id: LedgerId): LedgerCanceledRecord | undefined {
+    const raw = ctx.store.get(K.canceled + ledgerPath(id))
+    return raw ? LedgerCanceledRecord.decode(raw) : undefined
   }
 
   /** RequestBurnMint: queues a burn/mint for the next epoch and takes the coins into the vault. */
   requestBurnMint(ctx: Context, owner: string, to: string, burn: {denom: string; amount: bigint}, toDenom: string): LedgerId {
     const route = (burn.denom === DENOM_UAKT && toDenom === DENOM_UACT) || (burn.denom === DENOM_UACT && toDenom === DENOM_UAKT)
     if (!route) throw BmeErr.invalidDenom.wrap(`invalid swap route ${burn.denom} -> ${toDenom}`)
-    for (const denom of [burn.denom, toDenom]) {
-      if (this.price(ctx, denom) === undefined) throw BmeErr.oracleUnhealthy.wrap(`no price for ${denom}`)
-    }
+    // No request is queued while the oracle has no healthy price (the error is the oracle's).
+    this.price(ctx, burn.denom)
+    this.price(ctx, toDenom)
     const status = this.getStatus(ctx).status
     if (status >= MintStatus.mint_status_halt_cr) {
       // While the collateral ratio is too low, only ACT → AKT refunds are let through.
@@ -351,13 +307,12 @@ export class BmeKeeper {
    */
   executeBurnMint(ctx: Context, id: LedgerId, record: LedgerPendingRecord): void {
     const params = this.getParams(ctx)
-    const config = this.getConfig(ctx)
     const burn = {denom: record.coinsToBurn?.denom ?? '', amount: BigInt(record.coinsToBurn?.amount || '0')}
     const toDenom = record.denomToMint
     if (burn.amount === 0n) throw BmeErr.invalidAmount.wrap('zero burn amount')
 
-    const priceFrom = this.price(ctx, burn.denom) ?? 0n
-    const priceTo = this.price(ctx, toDenom) ?? 0n
+    const priceFrom = this.price(ctx, burn.denom)
+    const priceTo = this.price(ctx, toDenom)
     if (priceFrom === 0n || priceTo === 0n) {
       throw BmeErr.zeroPrice.wrap(
         `oracle prices must be non-zero (${burn.denom}=${formatDec(priceFrom)}, ${toDenom}=${formatDec(priceTo)})`,
@@ -373,7 +328,7 @@ export class BmeKeeper {
     const mintDec = decMul(decFromInt(burn.amount), swapRate)
     const mintAmount = decTruncateInt(mintDec)
     if (mintAmount <= 0n) throw BmeErr.epsilon.wrap(`result ${formatDec(mintDec)} truncates to zero for ${toDenom}`)
-    for (const min of config.minMint) {
+    for (const min of params.minMint) {
       const minAmount = BigInt(min.amount)
       if (min.denom === toDenom && minAmount > 0n && mintAmount < minAmount) {
         throw BmeErr.minimumMint.wrap(`mint output ${mintAmount}${toDenom} is below minimum ${min.amount}${min.denom}`)
@@ -415,7 +370,7 @@ export class BmeKeeper {
       if (minted > 0n) ctx.bank.mint(BME_MODULE, [{denom: toDenom, amount: minted}])
     }
     if (userAmount > 0n) ctx.bank.send(vault, record.to, [{denom: toDenom, amount: userAmount}])
-    this.recordState(ctx, id, record, burn, {denom: toDenom, amount: minted}, remintIssued, priceFrom, priceTo)
+    this.recordState(ctx, id, record, burn, {denom: toDenom, amount: minted}, remintIssued, spread, priceFrom, priceTo)
   }
 
   private recordState(
@@ -425,6 +380,7 @@ export class BmeKeeper {
     burned: {denom: string; amount: bigint},
     minted: {denom: string; amount: bigint},
     remintIssued: bigint,
+    spread: bigint,
     priceFrom: bigint,
     priceTo: bigint,
   ): void {
@@ -457,53 +413,42 @@ export class BmeKeeper {
       this.setCounter(ctx, K.totalBurned, burned.denom, this.counter(ctx, K.totalBurned, burned.denom) + burned.amount)
     }
     this.removePending(ctx, id)
-    this.putLedger(
-      ctx,
-      id,
-      LedgerRecord.fromPartial({
-        burnedFrom: record.owner,
-        mintedTo: record.to,
-        burner: BME_MODULE,
-        minter: BME_MODULE,
-        burned: rBurned,
-        minted: rMinted,
-        remintCreditAccrued: accrued,
-        remintCreditIssued: issued,
-      }),
-    )
-    ctx.events.emitTyped(EventLedgerRecordExecuted, EventLedgerRecordExecuted.fromPartial({id: toLedgerRecordID(id)}))
+    const ledger = LedgerRecord.fromPartial({
+      burnedFrom: record.owner,
+      mintedTo: record.to,
+      burner: BME_MODULE,
+      minter: BME_MODULE,
+      burned: rBurned,
+      minted: rMinted,
+      // The spread stays in the vault; node records it as a coin of the minted denom, zero or not.
+      spread: {denom: minted.denom, amount: spread.toString()},
+      remintCreditAccrued: accrued,
+      remintCreditIssued: issued,
+    })
+    this.putLedger(ctx, id, ledger)
+    ctx.events.emitTyped(EventLedgerRecordExecuted, EventLedgerRecordExecuted.fromPartial({id: toLedgerRecordID(id), ...ledger}))
   }
 
-  /** cancelBurnMint: records the cancel, refunds the owner, frees the pending balance. */
-  cancelBurnMint(ctx: Context, id: LedgerId, record: LedgerPendingRecord, reason: CancelReasonName): void {
+  /**
+   * cancelBurnMint: records the cancel, refunds the owner, frees the pending balance. Runs in
+   * EndBlock, so its event is a block (finalize-block) event, not a transaction's.
+   */
+  cancelBurnMint(ctx: Context, id: LedgerId, record: LedgerPendingRecord, reason: CancelReason): void {
     const burn = {denom: record.coinsToBurn?.denom ?? '', amount: BigInt(record.coinsToBurn?.amount || '0')}
-    this.putCanceled(ctx, id, {
+    const canceled = LedgerCanceledRecord.fromPartial({
       owner: record.owner,
       to: record.to,
-      reason,
+      cancelReason: reason,
       coinsToBurn: {denom: burn.denom, amount: burn.amount.toString()},
       denomToMint: record.denomToMint,
     })
+    this.putCanceled(ctx, id, canceled)
     this.removePending(ctx, id)
     this.setCounter(ctx, K.pendingBalance, burn.denom, this.counter(ctx, K.pendingBalance, burn.denom) - burn.amount)
     if (burn.amount > 0n) {
       ctx.bank.send(ctx.bank.moduleAddress(BME_MODULE), record.owner, [{denom: burn.denom, amount: burn.amount}])
     }
-    // chain-sdk alpha.25 has no EventLedgerRecordCanceled codec: emit its typed-event shape by hand.
-    ctx.events.emit('akash.bme.v1.EventLedgerRecordCanceled', {
-      id: JSON.stringify({
-        denom: id.denom,
-        to_denom: id.toDenom,
-        source: id.source,
-        height: id.height.toString(),
-        sequence: id.sequence.toString(),
-      }),
-      cancel_reason: JSON.stringify(reason),
-      owner: JSON.stringify(record.owner),
-      to: JSON.stringify(record.to),
-      coins_to_burn: JSON.stringify({denom: burn.denom, amount: burn.amount.toString()}),
-      denom_to_mint: JSON.stringify(record.denomToMint),
-    })
+    ctx.events.emitTyped(EventLedgerRecordCanceled, EventLedgerRecordCanceled.fromPartial({id: toLedgerRecordID(id), ...canceled}))
   }
 }
 
@@ -536,11 +481,11 @@ function decPower(base: bigint, power: bigint): bigint {
   return decMul(d, tmp)
 }
 
-/** Which errors cancel a request at once (the rest are retried up to MaxPendingAttempts). */
-export function fatalReason(err: unknown): CancelReasonName | undefined {
-  if (BmeErr.epsilon.is(err)) return 'epsilon'
-  if (BmeErr.invalidDenom.is(err)) return 'invalid_denom'
-  if (BmeErr.invalidAmount.is(err)) return 'invalid_amount'
-  if (BmeErr.minimumMint.is(err)) return 'minimum_mint'
+/** isFatalBurnMintError + errorToCancelReason: which errors cancel a request at once (the rest are retried up to MaxPendingAttempts). */
+export function fatalReason(err: unknown): CancelReason | undefined {
+  if (BmeErr.epsilon.is(err)) return CancelReason.epsilon
+  if (BmeErr.invalidDenom.is(err)) return CancelReason.invalid_denom
+  if (BmeErr.invalidAmount.is(err)) return CancelReason.invalid_amount
+  if (BmeErr.minimumMint.is(err)) return CancelReason.minimum_mint
   return undefined
 }

@@ -81,7 +81,7 @@ export function DeployView({store, now = Date.now}: {store: DeployStore; now?: (
       {choice ? (
         <BidPicker
           group={choice.request.groupName}
-          bids={choice.request.bids.map(bidView)}
+          bids={choice.request.bids.map((b) => bidView(b))}
           excluded={choice.request.excluded}
           onSelect={(i) => choice.resolve(choice.request.bids[i])}
           onCancel={() => choice.reject(new CancelledError('No bid chosen.'))}

@@ -1,8 +1,10 @@
 import {
+  LedgerCanceledRecord_BMCancelReason,
   LedgerRecordStatus,
   MintStatus,
   MsgBurnACT,
   MsgBurnMint,
+  MsgFundVault,
   MsgMintACT,
   type QueryLedgerRecordsResponse,
   type QueryParamsResponse,
@@ -11,6 +13,7 @@ import {
 } from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {describe, expect, it} from 'vitest'
 
+import type {BmeKeeper} from '../../../../src/devnet/modules/bme/index.js'
 import {address, FakeChain, moduleAddress} from './fake-chain.js'
 
 const user = address('user')
@@ -115,6 +118,58 @@ describe('bme mint and burn', () => {
     })
     expect(c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 2_000_000_000n)})).toMatchObject({codespace: 'sdk', code: 5})
     expect(() => c.query(`${Q}LedgerRecords`, {filters: {status: 'done'}})).toThrow(/invalid status filter value/)
+  })
+})
+
+describe('bme v2.1: min_mint, canceled records, the oracle, governance', () => {
+  it('accepts a mint below params.min_mint, then cancels it at the epoch (minimum_mint) and refunds the AKT', () => {
+    const c = chain({minMintUact: 50_000_000n})
+    expect(c.query<unknown, QueryParamsResponse>(`${Q}Params`, {}).params).toMatchObject({
+      minMint: [coin('uact', 50_000_000n)],
+      maxPendingAttempts: 3,
+    })
+    c.commit()
+    const queued = c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 40_000_000n)})
+    expect(queued.code, queued.log).toBe(0)
+    expect(c.balance(user, 'uakt')).toBe(960_000_000n)
+    c.events.list = []
+    c.commit(10) // through the mint epoch
+    expect(c.balance(user, 'uakt')).toBe(1_000_000_000n)
+    expect(c.balance(user, 'uact')).toBe(0n)
+    const canceled = c.query<unknown, QueryLedgerRecordsResponse>(`${Q}LedgerRecords`, {filters: {status: 'ledger_record_status_canceled'}})
+    expect(canceled.records).toHaveLength(1)
+    expect(canceled.records[0]).toMatchObject({
+      status: LedgerRecordStatus.ledger_record_status_canceled,
+      canceledRecord: {
+        owner: user,
+        to: user,
+        cancelReason: LedgerCanceledRecord_BMCancelReason.minimum_mint,
+        coinsToBurn: coin('uakt', 40_000_000n),
+        denomToMint: 'uact',
+      },
+    })
+    // Canceled records are listed with the others when no status is asked for.
+    expect(c.query<unknown, QueryLedgerRecordsResponse>(`${Q}LedgerRecords`, {filters: {source: user}}).records).toHaveLength(1)
+    const event = c.events.list.find((e) => e.type === 'akash.bme.v1.EventLedgerRecordCanceled')
+    expect(event?.attributes.find((a) => a.key === 'cancel_reason')?.value).toBe('"minimum_mint"')
+  })
+
+  it('refuses mints while the oracle has no price (oracle.v2/4) and halts on the oracle', () => {
+    const c = chain({aktPriceUsd: null})
+    c.commit()
+    expect(c.deliver(MsgMintACT, {owner: user, to: user, coinsToBurn: coin('uakt', 20_000_000n)})).toMatchObject({
+      codespace: 'oracle.v2',
+      code: 4,
+    })
+    expect(() => c.query(`${Q}Status`, {})).toThrow(/price stalled/)
+    expect(c.context().keeper<BmeKeeper>('bme').getStatus(c.context()).status).toBe(MintStatus.mint_status_halt_oracle)
+  })
+
+  it('takes MsgFundVault from governance only (gov/13), and checks the coin first', () => {
+    const c = chain()
+    expect(c.deliver(MsgFundVault, {authority: user, amount: coin('uakt', 1n), source: user}, user)).toMatchObject({codespace: 'gov', code: 13})
+    expect(c.deliver(MsgFundVault, {authority: user, amount: coin('uact', 1n), source: user}, user)).toMatchObject({codespace: 'bme', code: 9})
+    expect(c.deliver(MsgFundVault, {authority: user, amount: coin('uakt', 0n), source: user}, user)).toMatchObject({codespace: 'bme', code: 8})
   })
 })
 
