@@ -64,6 +64,8 @@ export interface Coin {
 /** Balances in `uakt` and `uact` (and any other denom genesis creates). */
 export interface Bank {
   balance(address: string, denom: string): bigint
+  /** What `address` can spend of `denom` (the SDK's `SpendableCoin`: its balance less locked coins). */
+  spendable(address: string, denom: string): bigint
   balances(address: string): Coin[]
   /** Moves coins; throws TxError('sdk', 5) when `from` cannot pay. Emits coin_spent/coin_received/transfer. */
   send(from: string, to: string, coins: Coin[]): void

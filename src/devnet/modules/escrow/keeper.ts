@@ -448,7 +448,7 @@ export function createEscrowKeeper(): EscrowKeeper {
       let remainder = deposit.amount
       for (const source of deposit.sources) {
         if (source === Source.balance) {
-          const spendable = ctx.bank.balance(owner, deposit.denom)
+          const spendable = ctx.bank.spendable(owner, deposit.denom)
           if (spendable > 0n) {
             const spend = spendable < remainder ? spendable : remainder
             depositors.push({
