@@ -67,9 +67,9 @@ export interface DeploymentGenesis {
   params: {minDeposits: CoinJson[]}
 }
 
-/** Mainnet v2.1 values (upgrades/software/v2.0.0: 0.5 ACT or 0.5 AKT). */
+/** Mainnet v2.1 values (upgrades/software/v2.0.0: 0.5 AKT or 0.5 ACT), in the node's order (uakt first). */
 export function defaultDeploymentGenesis(): DeploymentGenesis {
-  return {params: {minDeposits: [{denom: DENOM_UACT, amount: '500000'}, {denom: DENOM_UAKT, amount: '500000'}]}}
+  return {params: {minDeposits: [{denom: DENOM_UAKT, amount: '500000'}, {denom: DENOM_UACT, amount: '500000'}]}}
 }
 
 /** `validateMinDeposits`: one entry per denom, each below MaxInt32, and a uact entry. */
