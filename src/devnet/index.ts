@@ -15,6 +15,7 @@ import {GrpcServer} from './server/grpc-server.js'
 import {RestServer} from './server/rest-server.js'
 import {RpcServer} from './server/rpc-server.js'
 import {registerTendermintService, registerTxService} from './server/services.js'
+import {registerSingleValidatorServices} from './server/single-validator/index.js'
 import type {Coin, Module} from './types.js'
 
 export type {DevGenesis, GenesisAccount} from './genesis.js'
@@ -103,6 +104,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const renderer = new CometRenderer(chainId, validatorIdentity(Buffer.from(key, 'hex')))
     registerTxService(app)
     registerTendermintService(app, renderer)
+    const restJsonRoutes = registerSingleValidatorServices(app, renderer)
 
     producer = new BlockProducer(app, {blockTimeMs: options.blockTime ?? 1000, log})
     await producer.start()
@@ -111,7 +113,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     ports.rpc = await rpc.listen()
     grpc = new GrpcServer({app, host, port: ports.grpc, log})
     ports.grpc = await grpc.listen()
-    rest = new RestServer({app, host, port: ports.rest, log})
+    rest = new RestServer({app, host, port: ports.rest, jsonRoutes: restJsonRoutes, log})
     ports.rest = await rest.listen()
     const urlHost = host.includes(':') ? `[${host}]` : host
     const endpoints = {rpc: `http://${urlHost}:${ports.rpc}`, grpc: `http://${urlHost}:${ports.grpc}`, rest: `http://${urlHost}:${ports.rest}`}

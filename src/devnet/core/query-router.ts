@@ -13,6 +13,11 @@ export interface RouterEntry {
   request: ProtoCodec
   response: ProtoCodec
   handle(request: unknown): unknown | Promise<unknown>
+  /**
+   * The gateway's JSON where proto-JSON cannot tell it (a LegacyDec kept in a `bytes` field, as
+   * x/mint and x/slashing declare theirs): overrides the REST rendering of the response.
+   */
+  json?(response: unknown): unknown
 }
 
 interface HttpPattern {
