@@ -155,6 +155,11 @@ export interface QueryRoute<Req = any, Res = any> {
   request: ProtoCodec<Req>
   response: ProtoCodec<Res>
   handle(ctx: Context, request: Req): Res
+  /**
+   * The response already encoded, for gRPC and `abci_query` (a list assembled from stored message
+   * bytes, not decoded and re-encoded); `handle` still serves the REST gateway.
+   */
+  encoded?(ctx: Context, request: Req): Uint8Array
 }
 
 export interface Module {

@@ -35,7 +35,7 @@ export class AccountKeeper implements Accounts {
 
   get(address: string): StoredAccount | undefined {
     const raw = this.store.get(AuthKeys.account(address))
-    return raw ? decodeAccount(Any.decode(raw)) : undefined
+    return raw ? decodeStored(raw) : undefined
   }
 
   /** The stored Any (for the Account query). */
@@ -80,7 +80,7 @@ export class AccountKeeper implements Accounts {
   /** Whether `address` is a module account; the node knows them from its app config, so no gas. */
   isModuleAccount(address: string): boolean {
     const raw = unmetered(this.store).get(AuthKeys.account(address))
-    return raw ? Boolean(decodeAccount(Any.decode(raw)).moduleName) : false
+    return raw ? decodeStored(raw).moduleName !== undefined : false
   }
 
   /**
@@ -107,6 +107,22 @@ export class AccountKeeper implements Accounts {
     this.store.set(AuthKeys.nextNumber, new TextEncoder().encode((next + 1n).toString()))
     return next
   }
+}
+
+/**
+ * Decoded accounts by their stored bytes: the ante handler reads the signer's account several
+ * times per transaction (as the node does, for gas), and a store hands back the same bytes
+ * object until the account is written again. Callers never mutate what `get` returns.
+ */
+const decoded = new WeakMap<Uint8Array, StoredAccount>()
+
+function decodeStored(raw: Uint8Array): StoredAccount {
+  let account = decoded.get(raw)
+  if (!account) {
+    account = decodeAccount(Any.decode(raw))
+    decoded.set(raw, account)
+  }
+  return account
 }
 
 export function encodeAccount(account: StoredAccount): Any {
