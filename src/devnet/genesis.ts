@@ -52,21 +52,42 @@ export const DEFAULT_MODULE_ACCOUNTS: GenesisModuleAccount[] = [
   {name: 'faucet', permissions: ['minter']},
 ]
 
-function denomMetadata(base: string, display: string, name: string, description: string): unknown {
-  return {
-    description,
-    denom_units: [
-      {denom: base, exponent: 0, aliases: []},
-      {denom: display, exponent: 6, aliases: []},
-    ],
-    base,
-    display,
-    name,
-    symbol: display.toUpperCase(),
-    uri: '',
-    uri_hash: '',
-  }
+interface DenomUnitJson {
+  denom: string
+  exponent: number
+  aliases: string[]
 }
+
+function denomMetadata(o: {base: string; display: string; name: string; symbol: string; description: string; units: DenomUnitJson[]}): unknown {
+  return {description: o.description, denom_units: o.units, base: o.base, display: o.display, name: o.name, symbol: o.symbol, uri: '', uri_hash: ''}
+}
+
+/** The AKT and ACT metadata `akash genesis init` writes (node cmd/akash/cmd/genesis.go), as the node serves it. */
+export const NODE_DENOM_METADATA = [
+  denomMetadata({
+    base: 'uakt',
+    display: 'akt',
+    name: 'Akash Native Token',
+    symbol: 'AKT',
+    description: 'The native token of Akash',
+    units: [
+      {denom: 'uakt', exponent: 0, aliases: []},
+      {denom: 'akt', exponent: 6, aliases: []},
+    ],
+  }),
+  denomMetadata({
+    base: 'uact',
+    display: 'uact',
+    name: 'Akash Compute Token',
+    symbol: 'ACT',
+    description: 'Akash Compute Token',
+    units: [
+      {denom: 'uact', exponent: 0, aliases: []},
+      {denom: 'mact', exponent: 3, aliases: []},
+      {denom: 'act', exponent: 6, aliases: []},
+    ],
+  }),
+]
 
 export interface DevGenesisOptions {
   chainId: string
@@ -75,7 +96,7 @@ export interface DevGenesisOptions {
   appState?: Record<string, unknown>
 }
 
-/** A genesis like Akash's own dev setup: AKT and ACT metadata, ACT not transferable by MsgSend. */
+/** A genesis like `akash genesis init`'s: AKT and ACT metadata, ACT not transferable by MsgSend. */
 export function defaultDevGenesis(options: DevGenesisOptions): DevGenesis {
   return {
     chainId: options.chainId,
@@ -83,11 +104,12 @@ export function defaultDevGenesis(options: DevGenesisOptions): DevGenesis {
     accounts: options.accounts,
     moduleAccounts: DEFAULT_MODULE_ACCOUNTS,
     bank: {
-      sendEnabled: [{denom: 'uact', enabled: false}],
-      denomMetadata: [
-        denomMetadata('uakt', 'akt', 'Akash Token', 'The native staking and fee token of Akash.'),
-        denomMetadata('uact', 'act', 'Akash Compute Token', 'Compute credit minted by burning AKT (x/bme).'),
+      // As `akash genesis init`: AKT sends enabled, ACT sends disabled (ACT is minted through x/bme).
+      sendEnabled: [
+        {denom: 'uakt', enabled: true},
+        {denom: 'uact', enabled: false},
       ],
+      denomMetadata: NODE_DENOM_METADATA,
     },
     appState: options.appState ?? {},
   }

@@ -16,6 +16,7 @@ import {RestServer} from './server/rest-server.js'
 import {RpcServer} from './server/rpc-server.js'
 import {registerDiscoveryService} from './server/discovery.js'
 import {registerTendermintService, registerTxService} from './server/services.js'
+import {registerSingleValidatorServices} from './server/single-validator/index.js'
 import type {Coin, Module} from './types.js'
 
 export type {DevGenesis, GenesisAccount} from './genesis.js'
@@ -114,6 +115,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     registerTxService(app)
     registerTendermintService(app, renderer)
     registerDiscoveryService(app)
+    const restJsonRoutes = registerSingleValidatorServices(app, renderer)
 
     producer = new BlockProducer(app, {blockTimeMs: options.blockTime ?? 1000, log})
     await producer.start()
@@ -122,7 +124,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     ports.rpc = await rpc.listen()
     grpc = new GrpcServer({app, host, port: ports.grpc, log})
     ports.grpc = await grpc.listen()
-    rest = new RestServer({app, host, port: ports.rest, log})
+    rest = new RestServer({app, host, port: ports.rest, jsonRoutes: restJsonRoutes, log})
     ports.rest = await rest.listen()
     const urlHost = host.includes(':') ? `[${host}]` : host
     const endpoints = {rpc: `http://${urlHost}:${ports.rpc}`, grpc: `http://${urlHost}:${ports.grpc}`, rest: `http://${urlHost}:${ports.rest}`}

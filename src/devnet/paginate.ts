@@ -11,7 +11,8 @@ export function padUint(value: bigint | number | string): string {
 /**
  * Walks `prefix` in key order and pages the entries that `accept` keeps, as the Cosmos SDK's
  * `FilteredPaginate` does: `key` resumes after the last key of the previous page, `offset`
- * skips matches, `countTotal` counts every match.
+ * skips matches, `countTotal` counts every match, and so does a request without a limit (the
+ * SDK's `initPageRequestDefaults`; the REST gateway's requests usually have none).
  */
 export function paginate<T>(
   store: Store,
@@ -24,7 +25,7 @@ export function paginate<T>(
   const offset = page?.offset === undefined ? 0 : Number(page.offset.toString())
   const reverse = Boolean(page?.reverse)
   const resumeKey = page?.key && page.key.length > 0 ? new TextDecoder().decode(page.key) : undefined
-  const countTotal = Boolean(page?.countTotal) && !resumeKey
+  const countTotal = (Boolean(page?.countTotal) || limitRaw <= 0) && !resumeKey
 
   const items: T[] = []
   let skipped = 0

@@ -64,6 +64,8 @@ export interface Coin {
 /** Balances in `uakt` and `uact` (and any other denom genesis creates). */
 export interface Bank {
   balance(address: string, denom: string): bigint
+  /** What `address` can spend of `denom` (the SDK's `SpendableCoin`: its balance less locked coins). */
+  spendable(address: string, denom: string): bigint
   balances(address: string): Coin[]
   /** Moves coins; throws TxError('sdk', 5) when `from` cannot pay. Emits coin_spent/coin_received/transfer. */
   send(from: string, to: string, coins: Coin[]): void
@@ -153,6 +155,11 @@ export interface QueryRoute<Req = any, Res = any> {
   request: ProtoCodec<Req>
   response: ProtoCodec<Res>
   handle(ctx: Context, request: Req): Res
+  /**
+   * The response already encoded, for gRPC and `abci_query` (a list assembled from stored message
+   * bytes, not decoded and re-encoded); `handle` still serves the REST gateway.
+   */
+  encoded?(ctx: Context, request: Req): Uint8Array
 }
 
 export interface Module {

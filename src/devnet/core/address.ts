@@ -6,9 +6,18 @@ import {sdkError, SdkCode} from './errors.js'
 
 export const BECH32_PREFIX = 'akash'
 
-/** The account address of a compressed secp256k1 public key: RIPEMD160(SHA256(key)). */
+const pubKeyAddresses = new Map<string, string>()
+
+/** The account address of a compressed secp256k1 public key: RIPEMD160(SHA256(key)); remembered (every tx asks, twice). */
 export function addressFromPubKey(pubKey: Uint8Array, prefix = BECH32_PREFIX): string {
-  return toBech32(prefix, ripemd160(sha256(pubKey)))
+  const cacheKey = `${prefix}/${Buffer.from(pubKey).toString('hex')}`
+  let address = pubKeyAddresses.get(cacheKey)
+  if (!address) {
+    address = toBech32(prefix, ripemd160(sha256(pubKey)))
+    if (pubKeyAddresses.size > 20_000) pubKeyAddresses.clear()
+    pubKeyAddresses.set(cacheKey, address)
+  }
+  return address
 }
 
 const moduleAddresses = new Map<string, string>()

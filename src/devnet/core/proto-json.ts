@@ -17,6 +17,7 @@ type Field =
   | {kind: 'dec'; name: string; json: string}
   | {kind: 'enum'; name: string; json: string; zero: string | undefined}
   | {kind: 'message'; name: string; json: string; schema: Schema}
+  | {kind: 'duration'; name: string; json: string}
   | {kind: 'messages'; name: string; json: string; schema: Schema}
   | {kind: 'any'; name: string; json: string}
   | {kind: 'anys'; name: string; json: string}
@@ -58,24 +59,30 @@ function at(object: unknown, path: PathStep[]): unknown {
 function schemaOf(codec: ProtoCodec): Schema {
   let schema = schemas.get(codec)
   if (!schema) {
-    schema = probe(codec, [], 0)
+    schema = probe(codec, [], [], 0)
     schemas.set(codec, schema)
   }
   return schema
 }
 
-function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
+/**
+ * Learns the fields of the message at `path` (field names) under `root`; `jsonPath` is the same
+ * path in toJSON's output (JSON names), where the probes' results are read back.
+ */
+function probe(root: ProtoCodec, path: PathStep[], jsonPath: PathStep[], depth: number): Schema {
   const base = at(root.fromPartial(nest(path, {})), path)
   if (!isPlainObject(base)) return {fields: []}
-  const baseJson = (at(root.toJSON(root.fromPartial(nest(path, {}))), path) ?? {}) as Record<string, unknown>
+  const jsonAt = (value: unknown) => at(root.toJSON(root.fromPartial(nest(path, value))), jsonPath) as Record<string, unknown> | undefined
+  const baseJson = jsonAt({}) ?? {}
   const fields: Field[] = []
   for (const [name, value] of Object.entries(base)) {
     const here = [...path, name]
-    const jsonKey = (probeValue: unknown): string => {
-      const json = at(root.toJSON(root.fromPartial(nest(here, probeValue))), path) as Record<string, unknown> | undefined
+    const shown = (probeValue: unknown): [string | undefined, unknown] => {
+      const json = jsonAt({[name]: probeValue})
       const key = json && Object.keys(json).find((k) => !(k in baseJson))
-      return key ?? snake(name)
+      return [key, key === undefined ? undefined : json![key]]
     }
+    const jsonKey = (probeValue: unknown): string => shown(probeValue)[0] ?? snake(name)
     try {
       if (Array.isArray(value)) {
         const probeObject = {}
@@ -83,7 +90,7 @@ function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
         if (isPlainObject(element) && element !== probeObject && Object.keys(element).length > 0) {
           const json = jsonKey([{}])
           if (isAnyShape(element)) fields.push({kind: 'anys', name, json})
-          else fields.push({kind: 'messages', name, json, schema: depth < MAX_DEPTH ? probe(root, [...here, 0], depth + 1) : {fields: []}})
+          else fields.push({kind: 'messages', name, json, schema: depth < MAX_DEPTH ? probe(root, [...here, 0], [...jsonPath, json, 0], depth + 1) : {fields: []}})
         } else fields.push({kind: 'list', name, json: jsonKey(['1'])})
       } else if (value === undefined) {
         const probeObject = {}
@@ -91,7 +98,10 @@ function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
         if (isPlainObject(made) && made !== probeObject) {
           const json = jsonKey({})
           if (isAnyShape(made)) fields.push({kind: 'any', name, json})
-          else fields.push({kind: 'message', name, json, schema: depth < MAX_DEPTH ? probe(root, here, depth + 1) : {fields: []}})
+          else {
+            const schema = depth < MAX_DEPTH ? probe(root, here, [...jsonPath, json], depth + 1) : {fields: []}
+            fields.push(isDurationShape(schema) ? {kind: 'duration', name, json} : {kind: 'message', name, json, schema})
+          }
         } else fields.push({kind: 'nullable', name, json: jsonKey(new Date(0))})
       } else if (typeof value === 'bigint') {
         fields.push({kind: 'scalar', name, json: jsonKey(1n), zero: '0'})
@@ -102,12 +112,10 @@ function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
       } else if (typeof value === 'boolean') {
         fields.push({kind: 'scalar', name, json: jsonKey(true), zero: false})
       } else if (typeof value === 'number') {
-        const json1 = at(root.toJSON(root.fromPartial(nest(here, 1))), path) as Record<string, unknown> | undefined
-        const key = json1 ? Object.keys(json1).find((k) => !(k in baseJson)) : undefined
-        const shown = key ? json1![key] : undefined
-        if (typeof shown === 'string') {
-          const json2 = at(root.toJSON(root.fromPartial(nest(here, 2))), path) as Record<string, unknown> | undefined
-          fields.push({kind: 'enum', name, json: key!, zero: lookupEnumZero(shown, json2?.[key!] as string | undefined)})
+        const [key, one] = shown(1)
+        if (typeof one === 'string') {
+          const [, two] = shown(2)
+          fields.push({kind: 'enum', name, json: key!, zero: lookupEnumZero(one, two as string | undefined)})
         } else fields.push({kind: 'scalar', name, json: key ?? snake(name), zero: 0})
       } else if (isPlainObject(value)) {
         fields.push({kind: 'map', name, json: jsonKey({a: '1'})})
@@ -118,6 +126,27 @@ function probe(root: ProtoCodec, path: PathStep[], depth: number): Schema {
     }
   }
   return {fields}
+}
+
+/** ts-proto keeps google.protobuf.Duration as a message `{seconds, nanos}` (Timestamps are Dates). */
+function isDurationShape(schema: Schema): boolean {
+  const names = schema.fields.map((f) => `${f.name}:${f.kind}`).sort()
+  return names.length === 2 && names[0] === 'nanos:scalar' && names[1] === 'seconds:scalar'
+}
+
+/** A Duration as jsonpb prints it: seconds with up to nine fractional digits and "s" ("5s", "1.5s"). */
+export function formatDuration(value: {seconds: bigint | number | string; nanos: number}): string {
+  const seconds = BigInt(value.seconds)
+  const nanos = value.nanos ?? 0
+  const negative = seconds < 0n || nanos < 0
+  const whole = (seconds < 0n ? -seconds : seconds).toString()
+  const fraction = nanos === 0 ? '' : `.${String(Math.abs(nanos)).padStart(9, '0').replace(/0+$/, '')}`
+  return `${negative ? '-' : ''}${whole}${fraction}s`
+}
+
+/** A Timestamp as jsonpb prints it: RFC 3339 in UTC, fractional seconds only when not zero. */
+export function formatTimestamp(date: Date): string {
+  return date.toISOString().replace(/\.000Z$/, 'Z')
 }
 
 function isAnyShape(value: Record<string, unknown>): boolean {
@@ -209,8 +238,11 @@ function render(schema: Schema, message: Record<string, unknown> | undefined, js
       case 'map':
         out[field.json] = value ?? {}
         break
+      case 'duration':
+        out[field.json] = raw === undefined || raw === null ? null : formatDuration(raw as {seconds: bigint; nanos: number})
+        break
       case 'nullable':
-        out[field.json] = value ?? null
+        out[field.json] = raw instanceof Date ? formatTimestamp(raw) : (value ?? null)
         break
     }
   }

@@ -18,6 +18,13 @@ export interface RouterEntry {
   request: ProtoCodec
   response: ProtoCodec
   handle(request: unknown): unknown | Promise<unknown>
+  /** The response's bytes, where the route builds them itself (gRPC and abci_query use them). */
+  handleBytes?(request: unknown): Uint8Array
+  /**
+   * The gateway's JSON where proto-JSON cannot tell it (a LegacyDec kept in a `bytes` field, as
+   * x/mint and x/slashing declare theirs): overrides the REST rendering of the response.
+   */
+  json?(response: unknown): unknown
 }
 
 interface HttpPattern {
@@ -55,6 +62,7 @@ export class QueryRouter {
       request: route.request,
       response: route.response,
       handle: (request) => route.handle(context(), request),
+      handleBytes: route.encoded ? (request) => route.encoded!(context(), request) : undefined,
     })
   }
 
@@ -76,6 +84,7 @@ export class QueryRouter {
     } catch (error) {
       throw new QueryError(GrpcCode.invalidArgument, `failed to decode ${entry.request.$type}: ${(error as Error).message}`)
     }
+    if (entry.handleBytes) return entry.handleBytes(request)
     const response = await entry.handle(request)
     return entry.response.encode(response).finish()
   }

@@ -2,9 +2,11 @@ import * as akashV1 from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import * as akashV1beta1 from '@akashnetwork/chain-sdk/private-types/akash.v1beta1'
 import * as akashV1beta4 from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import * as akashV1beta5 from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
+import * as cosmosEd25519 from '@akashnetwork/chain-sdk/private-types/cosmos.ed25519'
 import * as cosmosSecp256k1 from '@akashnetwork/chain-sdk/private-types/cosmos.secp256k1'
 import * as cosmosV1 from '@akashnetwork/chain-sdk/private-types/cosmos.v1'
 import * as cosmosV1beta1 from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
+import * as ibcV1 from '@akashnetwork/chain-sdk/private-types/ibc.v1'
 
 import type {ProtoCodec} from '../types.js'
 
@@ -19,7 +21,7 @@ function isCodec(value: unknown): value is ProtoCodec {
   return typeof value === 'object' && value !== null && typeof (value as ProtoCodec).$type === 'string' && typeof (value as ProtoCodec).decode === 'function'
 }
 
-for (const mod of [akashV1, akashV1beta1, akashV1beta4, akashV1beta5, cosmosV1beta1, cosmosV1, cosmosSecp256k1] as Array<Record<string, unknown>>) {
+for (const mod of [akashV1, akashV1beta1, akashV1beta4, akashV1beta5, cosmosV1beta1, cosmosV1, cosmosSecp256k1, cosmosEd25519, ibcV1] as Array<Record<string, unknown>>) {
   for (const value of Object.values(mod)) {
     if (isCodec(value)) codecs.set(`/${value.$type}`, value)
     else if (typeof value === 'object' && value !== null && 0 in value && 'UNRECOGNIZED' in value) enums.push(value as Record<string | number, string | number>)

@@ -133,9 +133,11 @@ export class CometRenderer {
     return {
       height: String(block.height),
       txs_results: txs.length ? txs.map((t) => txResultJson(t.result)) : null,
+      // Begin- and end-block events of every module (mode=BeginBlock|EndBlock), as FinalizeBlock returns them.
       finalize_block_events: eventsJson(block.events),
       validator_updates: [],
-      consensus_param_updates: consensusParamsJson(),
+      // The node changes no consensus params from block to block.
+      consensus_param_updates: null,
       app_hash: b64(block.resultAppHash),
     }
   }

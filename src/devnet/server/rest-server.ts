@@ -6,11 +6,14 @@ import {coerceRequestJson, toProtoJson} from '../core/proto-json.js'
 import {GrpcCode, QueryError, queryFailure} from '../core/query-error.js'
 import {requestJson} from '../core/query-router.js'
 import {BodyTooLargeError, readBody} from './http-body.js'
+import {type RestJsonRoute, matchRestJsonRoute} from './single-validator/index.js'
 
 export interface RestServerOptions {
   app: DevApp
   host: string
   port: number
+  /** Routes answered with plain JSON (modules whose types chain-sdk does not ship). */
+  jsonRoutes?: readonly RestJsonRoute[]
   log?: (line: string) => void
 }
 
@@ -91,7 +94,9 @@ export class RestServer {
       const method = req.method === 'POST' ? 'POST' : 'GET'
       const match = this.options.app.queries.matchHttp(method, url.pathname)
       if (!match) {
-        send(501, {code: GrpcCode.unimplemented, message: 'Not Implemented', details: []})
+        const json = method === 'GET' ? matchRestJsonRoute(this.options.jsonRoutes ?? [], url.pathname) : undefined
+        if (json) send(200, json.route.handle(json.params))
+        else send(501, {code: GrpcCode.unimplemented, message: 'Not Implemented', details: []})
         return
       }
       const {entry, params} = match
@@ -118,7 +123,7 @@ export class RestServer {
         throw new QueryError(GrpcCode.invalidArgument, (error as Error).message)
       }
       const response = await entry.handle(request)
-      send(200, toProtoJson(entry.response, response))
+      send(200, entry.json ? entry.json(response) : toProtoJson(entry.response, response))
     } catch (error) {
       const f = queryFailure(error)
       if (f.grpcCode === GrpcCode.internal) this.options.log?.(`rest ${req.url} failed: ${(error as Error).stack ?? error}`)

@@ -7,17 +7,10 @@ import {QueryParseError, parseQuery} from '../core/tx-query.js'
 import {TxError} from '../types.js'
 import {discoveryJson} from './discovery.js'
 import {type CometRenderer, COMET_VERSION, b64, consensusParamsJson, hexUpper, txJson, txResultJson} from './comet-json.js'
+import {consensusMethods} from './rpc-consensus.js'
+import {RpcError} from './rpc-error.js'
 
-/** A JSON-RPC error as CometBFT reports it (`{code, message, data}`). */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: string,
-  ) {
-    super(message)
-  }
-}
+export {RpcError} from './rpc-error.js'
 
 const internal = (data: string) => new RpcError(-32603, 'Internal error', data)
 export const invalidParams = (data: string) => new RpcError(-32602, 'Invalid params', data)
@@ -130,7 +123,30 @@ async function checkTx(ctx: RpcContext, tx: Uint8Array) {
   }
 }
 
+/** The app name and version the node reports (app/app.go `AppName`; Makefile ldflags). */
+export const NODE_APP_NAME = 'akash'
+export const NODE_APP_VERSION = '2.1.0'
+
+function genesisDocument(ctx: RpcContext): Record<string, unknown> {
+  const g = ctx.app.genesis()
+  return {
+    genesis_time: g.genesisTime,
+    chain_id: g.chainId,
+    initial_height: '1',
+    consensus_params: consensusParamsJson(),
+    validators: [{address: ctx.renderer.validatorAddress, pub_key: ctx.renderer.validatorPubKeyJson(), power: '10', name: 'edge-dev'}],
+    app_hash: '',
+    app_state: {
+      auth: {accounts: g.accounts.map((a) => ({'@type': '/cosmos.auth.v1beta1.BaseAccount', address: a.address}))},
+      bank: {balances: g.accounts, send_enabled: g.bank.sendEnabled, denom_metadata: g.bank.denomMetadata},
+      ...g.appState,
+    },
+  }
+}
+
 export const methods: Record<string, Method> = {
+  ...consensusMethods(genesisDocument),
+
   health: () => ({}),
 
   status(ctx) {
@@ -163,11 +179,12 @@ export const methods: Record<string, Method> = {
   },
 
   abci_info(ctx) {
+    // As the node's BaseApp answers Info: its name, `version.Version` (the Makefile strips the
+    // tag's "v"), and app_version 0, which CometBFT's JSON leaves out (omitempty).
     return {
       response: {
-        data: 'edge-dev',
-        version: '2.1.0',
-        app_version: '0',
+        data: NODE_APP_NAME,
+        version: NODE_APP_VERSION,
         last_block_height: String(ctx.app.height()),
         last_block_app_hash: b64(ctx.app.appHash()),
       },
@@ -314,24 +331,7 @@ export const methods: Record<string, Method> = {
     return {block_height: String(height), consensus_params: consensusParamsJson()}
   },
 
-  genesis(ctx) {
-    const g = ctx.app.genesis()
-    return {
-      genesis: {
-        genesis_time: g.genesisTime,
-        chain_id: g.chainId,
-        initial_height: '1',
-        consensus_params: consensusParamsJson(),
-        validators: [{address: ctx.renderer.validatorAddress, pub_key: ctx.renderer.validatorPubKeyJson(), power: '10', name: 'edge-dev'}],
-        app_hash: '',
-        app_state: {
-          auth: {accounts: g.accounts.map((a) => ({'@type': '/cosmos.auth.v1beta1.BaseAccount', address: a.address}))},
-          bank: {balances: g.accounts, send_enabled: g.bank.sendEnabled, denom_metadata: g.bank.denomMetadata},
-          ...g.appState,
-        },
-      },
-    }
-  },
+  genesis: (ctx) => ({genesis: genesisDocument(ctx)}),
 
   num_unconfirmed_txs(ctx) {
     const {total, totalBytes} = ctx.app.unconfirmedTxs(0)

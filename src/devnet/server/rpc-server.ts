@@ -5,7 +5,7 @@ import {type WebSocket, WebSocketServer} from 'ws'
 
 import type {CommittedBlock, DevApp} from '../app.js'
 import {type TxQuery, QueryParseError, matchesQuery, parseQuery} from '../core/tx-query.js'
-import {type CometRenderer, eventMap, txResultJson, b64} from './comet-json.js'
+import {type CometRenderer, eventMap, eventsJson, txResultJson, b64} from './comet-json.js'
 import {MAX_BODY, readBody} from './http-body.js'
 import {RpcError, RpcParams, methods} from './rpc-methods.js'
 
@@ -250,7 +250,7 @@ export class RpcServer {
                 block: renderer.blockJson(block, block.height > 1 ? this.options.app.db.block(block.height - 1) : undefined),
                 block_id: {hash: Buffer.from(block.hash).toString('hex').toUpperCase(), parts: {total: 1, hash: ''}},
                 result_finalize_block: {
-                  events: [],
+                  events: eventsJson(block.events),
                   tx_results: txs.map((t) => txResultJson(t.result)),
                   validator_updates: [],
                   app_hash: b64(block.resultAppHash),
@@ -262,7 +262,7 @@ export class RpcServer {
             headerMsg ??= {type: 'tendermint/event/NewBlockHeader', value: {header: renderer.headerJson(block)}}
             send(headerMsg, eventMap(implicit, block.events))
           } else {
-            send({type: 'tendermint/event/NewBlockEvents', value: {height: String(block.height), events: block.events, num_txs: String(txs.length)}}, eventMap(implicit, block.events))
+            send({type: 'tendermint/event/NewBlockEvents', value: {height: String(block.height), events: eventsJson(block.events), num_txs: String(txs.length)}}, eventMap(implicit, block.events))
           }
         } else if (sub.event === 'Tx' || sub.event === '') {
           for (const tx of txs) {

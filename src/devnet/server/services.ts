@@ -41,6 +41,7 @@ import {parseQuery, QueryParseError} from '../core/tx-query.js'
 import {txHash} from '../core/tx-decode.js'
 import type {AbciEvent} from '../types.js'
 import {type CometRenderer, COMET_VERSION} from './comet-json.js'
+import {NODE_APP_VERSION} from './rpc-methods.js'
 
 
 function decodeStoredTx(bytes: Uint8Array): Tx {
@@ -278,7 +279,7 @@ export function registerTendermintService(app: DevApp, renderer: CometRenderer):
         applicationVersion: {
           name: 'akash',
           appName: 'akash',
-          version: 'v2.1.0-edge-dev',
+          version: NODE_APP_VERSION,
           gitCommit: '',
           buildTags: 'edge-dev',
           goVersion: '',

@@ -3,6 +3,8 @@ import {BaseAccount, ModuleAccount} from '@akashnetwork/chain-sdk/private-types/
 import {Any} from 'cosmjs-types/google/protobuf/any'
 
 import {moduleAddress} from '../../core/address.js'
+import {nodeAccess, unmetered} from '../../core/gas.js'
+import {nodeKeyBytes} from '../../core/node-keys.js'
 import {padUint} from '../../paginate.js'
 import type {AccountInfo, Accounts, Store} from '../../types.js'
 
@@ -33,7 +35,7 @@ export class AccountKeeper implements Accounts {
 
   get(address: string): StoredAccount | undefined {
     const raw = this.store.get(AuthKeys.account(address))
-    return raw ? decodeAccount(Any.decode(raw)) : undefined
+    return raw ? decodeStored(raw) : undefined
   }
 
   /** The stored Any (for the Account query). */
@@ -42,9 +44,18 @@ export class AccountKeeper implements Accounts {
     return raw ? Any.decode(raw) : undefined
   }
 
+  /** Whether the account exists (the node's `HasAccount`: a Has, cheaper than a read). */
+  has(address: string): boolean {
+    return this.store.has(AuthKeys.account(address))
+  }
+
   ensure(address: string): StoredAccount {
     const existing = this.get(address)
-    if (existing) return existing
+    return existing ?? this.create(address)
+  }
+
+  /** A new account with the next account number (`NewAccountWithAddress` + `SetAccount`). */
+  create(address: string): StoredAccount {
     const account: StoredAccount = {address, accountNumber: this.nextAccountNumber(), sequence: 0n}
     this.set(account)
     return account
@@ -66,13 +77,28 @@ export class AccountKeeper implements Accounts {
     return account
   }
 
+  /** Whether `address` is a module account; the node knows them from its app config, so no gas. */
   isModuleAccount(address: string): boolean {
-    return Boolean(this.get(address)?.moduleName)
+    const raw = unmetered(this.store).get(AuthKeys.account(address))
+    return raw ? decodeStored(raw).moduleName !== undefined : false
   }
 
+  /**
+   * Saves the account and its account-number index entry. The node's accounts are an IndexedMap
+   * with a unique account-number index: a set first reads the stored account, removes its index
+   * entry if there was one and checks the new one is free; edge dev charges those accesses too.
+   */
   set(account: StoredAccount): void {
-    this.store.set(AuthKeys.account(account.address), Any.encode(encodeAccount(account)).finish())
+    const key = AuthKeys.account(account.address)
+    const node = nodeAccess(this.store)
+    if (node) {
+      const old = unmetered(this.store).get(key)
+      node.read(nodeKeyBytes(key), old?.length ?? 0)
+      if (old) node.delete()
+      node.has()
+    }
     this.store.set(AuthKeys.byNumber(account.accountNumber), new TextEncoder().encode(account.address))
+    this.store.set(key, Any.encode(encodeAccount(account)).finish())
   }
 
   private nextAccountNumber(): bigint {
@@ -81,6 +107,22 @@ export class AccountKeeper implements Accounts {
     this.store.set(AuthKeys.nextNumber, new TextEncoder().encode((next + 1n).toString()))
     return next
   }
+}
+
+/**
+ * Decoded accounts by their stored bytes: the ante handler reads the signer's account several
+ * times per transaction (as the node does, for gas), and a store hands back the same bytes
+ * object until the account is written again. Callers never mutate what `get` returns.
+ */
+const decoded = new WeakMap<Uint8Array, StoredAccount>()
+
+function decodeStored(raw: Uint8Array): StoredAccount {
+  let account = decoded.get(raw)
+  if (!account) {
+    account = decodeAccount(Any.decode(raw))
+    decoded.set(raw, account)
+  }
+  return account
 }
 
 export function encodeAccount(account: StoredAccount): Any {

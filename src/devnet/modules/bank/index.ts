@@ -30,6 +30,7 @@ import {
 import {addressBytes} from '../../core/address.js'
 import {formatCoins, fromProtoCoins, isValidDenom, normalizeCoins} from '../../core/coins.js'
 import {sdkError, SdkCode} from '../../core/errors.js'
+import {nodeAccess} from '../../core/gas.js'
 import {invalidArgument, notFound} from '../../core/query-error.js'
 import {paginate} from '../../paginate.js'
 import {type Context, type Module, type MsgRoute, type PageRequest, type QueryRoute, TxError} from '../../types.js'
@@ -45,6 +46,14 @@ function requireDenomArg(denom: string): void {
   if (!isValidDenom(denom)) throw invalidArgument(`invalid denom: ${denom}`)
 }
 
+/**
+ * `IsSendEnabledCoins` first reads the bank params (key `0x05`; `default_send_enabled: true` is
+ * two bytes), which edge dev keeps as constants: the read is charged as the node makes it.
+ */
+function chargeBankParamsRead(ctx: Context): void {
+  nodeAccess(ctx.store)?.read(1, 2)
+}
+
 function bankOf(ctx: Context): BankKeeper {
   return ctx.bank instanceof BankKeeper ? ctx.bank : new BankKeeper(ctx.store, ctx.events)
 }
@@ -58,6 +67,7 @@ const send: MsgRoute<MsgSend> = {
     if (msg.amount.length === 0) throw sdkError(SdkCode.invalidCoins, '')
     const coins = fromProtoCoins(msg.amount)
     const bank = bankOf(ctx)
+    chargeBankParamsRead(ctx)
     for (const c of coins) if (!bank.isSendEnabled(c.denom)) throw sendDisabledError(c.denom)
     if (new AccountKeeper(ctx.store).isModuleAccount(msg.toAddress))
       throw sdkError(SdkCode.unauthorized, `${msg.toAddress} is not allowed to receive funds`)
@@ -77,6 +87,7 @@ const multiSend: MsgRoute<MsgMultiSend> = {
     const accounts = new AccountKeeper(ctx.store)
     const input = msg.inputs[0]
     const inCoins = fromProtoCoins(input.coins)
+    chargeBankParamsRead(ctx)
     for (const c of inCoins) if (!bank.isSendEnabled(c.denom)) throw sendDisabledError(c.denom)
     const outputs = msg.outputs.map((out) => ({address: out.address, coins: fromProtoCoins(out.coins)}))
     for (const out of outputs) {

@@ -1,6 +1,7 @@
 import {moduleAddress} from '../../core/address.js'
 import {formatCoins, normalizeCoins} from '../../core/coins.js'
 import {sdkError, SdkCode} from '../../core/errors.js'
+import {nodeAccess} from '../../core/gas.js'
 import type {Bank, Coin, Events, Store} from '../../types.js'
 import {TxError} from '../../types.js'
 import {AccountKeeper} from '../auth/keeper.js'
@@ -48,6 +49,13 @@ export class BankKeeper implements Bank {
     return decodeAmount(this.store.get(BankKeys.balance(address, denom)))
   }
 
+  /** `SpendableCoin`: the balance, less what a vesting account locks (it reads the account; edge dev locks nothing). */
+  spendable(address: string, denom: string): bigint {
+    const balance = this.balance(address, denom)
+    this.accounts.get(address)
+    return balance
+  }
+
   balances(address: string): Coin[] {
     const prefix = BankKeys.balancesOf(address)
     const out: Coin[] = []
@@ -62,13 +70,20 @@ export class BankKeeper implements Bank {
     return decodeAmount(this.store.get(BankKeys.supply(denom)))
   }
 
+  /**
+   * The SDK's `SendCoins`, access for access (gas): the sender's account (locked coins), then per
+   * coin its balance and the new one, the recipient's, and whether the recipient account exists.
+   * A module recipient is reached through `SendCoinsFromAccountToModule` / `…ModuleToModule`,
+   * which read the module account first.
+   */
   send(from: string, to: string, coins: Coin[]): void {
     const amount = normalizeCoins(coins)
     if (amount.length === 0) return
+    if (this.accounts.isModuleAccount(to)) this.accounts.get(to)
     this.subtract(from, amount)
     this.add(to, amount)
     // As the SDK does: the recipient account exists after it receives coins.
-    this.accounts.ensure(to)
+    if (!this.accounts.has(to)) this.accounts.create(to)
     this.events.emit('transfer', {recipient: to, sender: from, amount: formatCoins(amount)})
     this.events.emit('message', {sender: from})
   }
@@ -95,19 +110,31 @@ export class BankKeeper implements Bank {
     this.events.emit('burn', {burner: address, amount: formatCoins(amount)})
   }
 
+  /** A denom's send-enabled entry, else the default (true); as the SDK, a Has then a Get. */
   isSendEnabled(denom: string): boolean {
-    const raw = this.store.get(BankKeys.sendEnabled(denom))
-    return raw === undefined ? true : dec.decode(raw) === 'true'
+    const key = BankKeys.sendEnabled(denom)
+    if (!this.store.has(key)) return true
+    return dec.decode(this.store.get(key)) === 'true'
   }
 
   setSendEnabled(denom: string, enabled: boolean): void {
     this.store.set(BankKeys.sendEnabled(denom), enc.encode(String(enabled)))
   }
 
-  /** Sets a balance directly (genesis only: no supply change, no events). */
+  /**
+   * Sets a balance directly (no supply change, no events). The node's balances carry a
+   * denom → address index (`0x03 | denom | 0x00 | len | address`, empty value) written and
+   * removed with each balance; edge dev charges that entry without keeping it.
+   */
   setBalance(address: string, denom: string, amount: bigint): void {
-    if (amount === 0n) this.store.delete(BankKeys.balance(address, denom))
-    else this.store.set(BankKeys.balance(address, denom), enc.encode(amount.toString()))
+    const index = nodeAccess(this.store)
+    if (amount === 0n) {
+      index?.delete()
+      this.store.delete(BankKeys.balance(address, denom))
+    } else {
+      index?.write(1 + denom.length + 1 + 21, 0)
+      this.store.set(BankKeys.balance(address, denom), enc.encode(amount.toString()))
+    }
   }
 
   setSupply(denom: string, amount: bigint): void {
@@ -116,6 +143,8 @@ export class BankKeeper implements Bank {
   }
 
   private subtract(address: string, amount: Coin[]): void {
+    // `LockedCoins` reads the account (a vesting account locks some); edge dev has none locked.
+    this.accounts.get(address)
     const balances = amount.map((c) => this.balance(address, c.denom))
     amount.forEach((c, i) => {
       if (balances[i] < c.amount) {

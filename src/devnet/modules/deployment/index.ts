@@ -3,7 +3,7 @@
  * groups, and the Deployments/Deployment/Group/Params queries. Handlers follow node v2.1
  * `x/deployment/handler/server.go` check for check, in the same order, with the same errors.
  */
-import {type Deployment, Deployment_State, type DeploymentID} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {Deployment, Deployment_State, type DeploymentID} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import {
   Group,
   Group_State,
@@ -29,7 +29,9 @@ import {
   QueryParamsRequest,
   QueryParamsResponse,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
+import {PageResponse} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 
+import {encodeFields} from '../../core/proto-wire.js'
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
 import {isAddress} from '../common/address.js'
 import {coinAmount, coinError, DENOM_UACT, DENOM_UAKT} from '../common/coins.js'
@@ -42,10 +44,12 @@ import {durationNanos, paramWindows} from '../market/reclamation.js'
 import {DeploymentErr} from './errors.js'
 import {groupPrice, validateDeploymentGroups, validateGroupSpec} from './groupspec.js'
 import {deploymentKey, type DeploymentKey, deploymentPath, groupKey, toGroupID, validateDeploymentId, validateGroupId} from './ids.js'
+import {listedDeploymentBytes} from './list-query.js'
 import {
   createDeploymentKeeper,
   type DeploymentKeeper,
   DEPLOYMENTS,
+  deploymentStoreKey,
   STATE_INDEX,
   validateClosable,
   validatePausable,
@@ -68,9 +72,9 @@ export interface DeploymentGenesis {
   params: {minDeposits: CoinJson[]}
 }
 
-/** Mainnet v2.1 values (upgrades/software/v2.0.0: 0.5 ACT or 0.5 AKT). */
+/** Mainnet v2.1 values (upgrades/software/v2.0.0: 0.5 AKT or 0.5 ACT), in the node's order (uakt first). */
 export function defaultDeploymentGenesis(): DeploymentGenesis {
-  return {params: {minDeposits: [{denom: DENOM_UACT, amount: '500000'}, {denom: DENOM_UAKT, amount: '500000'}]}}
+  return {params: {minDeposits: [{denom: DENOM_UAKT, amount: '500000'}, {denom: DENOM_UACT, amount: '500000'}]}}
 }
 
 /** `validateMinDeposits`: one entry per denom, each below MaxInt32, and a uact entry. */
@@ -261,17 +265,43 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
     },
   }
 
-  /** A listed deployment with its groups and escrow account (which every deployment has). */
-  function deploymentResponse(ctx: Context, id: DeploymentKey, deployment: Deployment): QueryDeploymentResponse {
-    const account = escrowOf(ctx).getAccount(ctx, deploymentAccountId(id.owner, id.dseq))
-    if (!account) {
-      throw queryStatus(Grpc.internal, `account not found: fetching escrow account for DeploymentID=${id.owner}/${id.dseq}`)
+  /**
+   * The Deployments list, encoded: each listed deployment is assembled from its stored records'
+   * bytes (list-query.ts), so a page of a hundred costs no decode or encode of its groups and
+   * accounts. REST decodes this same answer.
+   */
+  function deploymentsPage(ctx: Context, req: QueryDeploymentsRequest): Uint8Array {
+    const filters = {owner: req.filters?.owner ?? '', dseq: u64(req.filters?.dseq), state: req.filters?.state ?? ''}
+    if (req.pagination && u64(req.pagination.offset) > 0n && filters.state === '') {
+      throw queryStatus(Grpc.invalidArgument, 'invalid request parameters. if offset is set, filter.state must be provided')
     }
-    return QueryDeploymentResponse.fromPartial({
-      deployment,
-      groups: keeper.getGroups(ctx, id),
-      escrowAccount: accountToProto(account),
+    const states = stateFilter(filters.state)
+    const resuming = (req.pagination?.key?.length ?? 0) > 0
+    const encode = (items: Uint8Array[], pagination: {nextKey: Uint8Array; total: bigint | number}) =>
+      encodeFields([...items.map((item) => [1, item] as const), [2, PageResponse.encode(PageResponse.fromPartial(pagination)).finish()]])
+
+    if (filters.owner !== '' && filters.dseq !== 0n && !resuming) {
+      const id = {owner: filters.owner, dseq: filters.dseq}
+      const raw = isAddress(filters.owner) ? ctx.store.get(deploymentStoreKey(id)) : undefined
+      const hit = raw && states.includes(Deployment.decode(raw).state) ? [listedDeploymentBytes(ctx, id, raw)] : []
+      return encode(hit, {nextKey: new Uint8Array(), total: hit.length})
+    }
+
+    const accept = (id: DeploymentKey) => (filters.owner === '' || id.owner === filters.owner) && (filters.dseq === 0n || id.dseq === filters.dseq)
+
+    // With an owner, walk that owner's deployments; otherwise walk the state index.
+    const byOwner = filters.owner !== ''
+    const prefixes = byOwner ? [`${DEPLOYMENTS}${filters.owner}/`] : states.map((s) => `${STATE_INDEX}${s}/`)
+    const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key, value) => {
+      const path = byOwner ? key.slice(DEPLOYMENTS.length) : key.slice(STATE_INDEX.length).replace(/^\d+\//, '')
+      const [owner, dseq] = path.split('/')
+      const id = {owner, dseq: BigInt(dseq)}
+      if (!accept(id)) return undefined
+      // Walking an owner's deployments gives the record itself; the state index only its id.
+      const raw = byOwner ? value : ctx.store.get(deploymentStoreKey(id))
+      return raw && states.includes(Deployment.decode(raw).state) ? listedDeploymentBytes(ctx, id, raw) : undefined
     })
+    return encode(page.items, page.pagination)
   }
 
   const deployments: QueryRoute<QueryDeploymentsRequest, QueryDeploymentsResponse> = {
@@ -279,37 +309,8 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
     http: '/akash/deployment/v1beta4/deployments/list',
     request: QueryDeploymentsRequest,
     response: QueryDeploymentsResponse,
-    handle(ctx, req) {
-      const filters = {owner: req.filters?.owner ?? '', dseq: u64(req.filters?.dseq), state: req.filters?.state ?? ''}
-      if (req.pagination && u64(req.pagination.offset) > 0n && filters.state === '') {
-        throw queryStatus(Grpc.invalidArgument, 'invalid request parameters. if offset is set, filter.state must be provided')
-      }
-      const states = stateFilter(filters.state)
-      const resuming = (req.pagination?.key?.length ?? 0) > 0
-
-      if (filters.owner !== '' && filters.dseq !== 0n && !resuming) {
-        const id = {owner: filters.owner, dseq: filters.dseq}
-        const one = isAddress(filters.owner) ? keeper.getDeployment(ctx, id) : undefined
-        const hit = one && states.includes(one.state) ? [deploymentResponse(ctx, id, one)] : []
-        return QueryDeploymentsResponse.fromPartial({deployments: hit, pagination: {total: hit.length}})
-      }
-
-      const accept = (id: DeploymentKey) =>
-        (filters.owner === '' || id.owner === filters.owner) && (filters.dseq === 0n || id.dseq === filters.dseq)
-
-      // With an owner, walk that owner's deployments; otherwise walk the state index.
-      const prefixes =
-        filters.owner !== '' ? [`${DEPLOYMENTS}${filters.owner}/`] : states.map((s) => `${STATE_INDEX}${s}/`)
-      const page = paginatePrefixes(ctx.store, prefixes, req.pagination, (key) => {
-        const path = filters.owner !== '' ? key.slice(DEPLOYMENTS.length) : key.slice(STATE_INDEX.length).replace(/^\d+\//, '')
-        const [owner, dseq] = path.split('/')
-        const id = {owner, dseq: BigInt(dseq)}
-        if (!accept(id)) return undefined
-        const deployment = keeper.getDeployment(ctx, id)
-        return deployment && states.includes(deployment.state) ? deploymentResponse(ctx, id, deployment) : undefined
-      })
-      return QueryDeploymentsResponse.fromPartial({deployments: page.items, pagination: page.pagination})
-    },
+    encoded: deploymentsPage,
+    handle: (ctx, req) => QueryDeploymentsResponse.decode(deploymentsPage(ctx, req)),
   }
 
   const deploymentQuery: QueryRoute<QueryDeploymentRequest, QueryDeploymentResponse> = {

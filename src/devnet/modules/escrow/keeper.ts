@@ -185,6 +185,18 @@ export function accountToProto(rec: AccountRecord): Types_Account {
   })
 }
 
+/**
+ * The stored `AccountState` bytes of account `id`, whatever its state: what `accountToProto`
+ * would encode, for list queries that return thousands without decoding them.
+ */
+export function storedAccountState(ctx: Context, id: AccountId): Uint8Array | undefined {
+  for (const state of ALL_STATES) {
+    const raw = ctx.store.get(accountStoreKey(state, id))
+    if (raw) return raw
+  }
+  return undefined
+}
+
 export function paymentToProto(rec: PaymentRecord): Types_Payment {
   return Types_Payment.fromPartial({
     id: {aid: {scope: rec.id.aid.scope, xid: rec.id.aid.xid}, xid: rec.id.xid},
@@ -448,7 +460,7 @@ export function createEscrowKeeper(): EscrowKeeper {
       let remainder = deposit.amount
       for (const source of deposit.sources) {
         if (source === Source.balance) {
-          const spendable = ctx.bank.balance(owner, deposit.denom)
+          const spendable = ctx.bank.spendable(owner, deposit.denom)
           if (spendable > 0n) {
             const spend = spendable < remainder ? spendable : remainder
             depositors.push({

@@ -59,6 +59,9 @@ export interface ProviderKeeper {
   set(ctx: Context, provider: Provider): void
 }
 
+// The node's provider keeper checks `Has` before each Get and Set (x/provider/keeper): the
+// accesses, and so the gas, follow it.
+
 /** The parts of Go's `url.Parse` the host URI check looks at, or undefined when it fails. */
 export function parseGoUrl(raw: string): {scheme: string; host: string; path: string} | undefined {
   if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined
@@ -109,11 +112,14 @@ export function providerModule(): Module & {keeper: ProviderKeeper} {
   const keeper: ProviderKeeper = {
     get(ctx, owner) {
       if (!isAddress(owner)) return undefined
-      const raw = ctx.store.get(providerStoreKey(owner))
-      return raw ? Provider.decode(raw) : undefined
+      const key = providerStoreKey(owner)
+      if (!ctx.store.has(key)) return undefined
+      return Provider.decode(ctx.store.get(key)!)
     },
     set(ctx, provider) {
-      ctx.store.set(providerStoreKey(provider.owner), Provider.encode(provider).finish())
+      const key = providerStoreKey(provider.owner)
+      ctx.store.has(key)
+      ctx.store.set(key, Provider.encode(provider).finish())
     },
   }
 

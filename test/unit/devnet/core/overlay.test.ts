@@ -137,26 +137,54 @@ describe('ChainDb', () => {
 })
 
 describe('GasStore', () => {
-  it('charges reads, writes, deletes and iteration as the SDK KV gas config', () => {
-    const base = seeded({'k/1': 'abc'})
+  // Priced at the node's sizes (node-keys.ts): a balance key is 0x02 | len | address(20) | denom.
+  const ALICE = 'akash1qurswpc8qurswpc8qurswpc8qurswpc87g2aem'
+  const BALANCE_KEY_BYTES = 1 + 1 + 20 + 4
+
+  it('charges reads, writes, deletes and iteration as the SDK KV gas config, at the node key sizes', () => {
+    const base = seeded({[`bank/bal/${ALICE}/uact`]: '123'})
     const meter = new LimitedGasMeter(1_000_000)
     const store = new GasStore(new Overlay(base), meter)
-    store.get('k/1')
-    expect(meter.consumed()).toBe(KV_GAS.readCostFlat + KV_GAS.readCostPerByte * (3 + 3))
+    store.get(`bank/bal/${ALICE}/uact`)
+    expect(meter.consumed()).toBe(KV_GAS.readCostFlat + KV_GAS.readCostPerByte * (BALANCE_KEY_BYTES + 3))
     const before = meter.consumed()
-    store.set('k/2', bytes('12345'))
-    expect(meter.consumed() - before).toBe(KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * (3 + 5))
+    store.set(`bank/bal/${ALICE}/uakt`, bytes('12345'))
+    expect(meter.consumed() - before).toBe(KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * (BALANCE_KEY_BYTES + 5))
     const beforeIter = meter.consumed()
-    expect(keys(store.iterate('k/'))).toEqual(['k/1', 'k/2'])
-    expect(meter.consumed() - beforeIter).toBe(2 * KV_GAS.iterNextCostFlat + KV_GAS.readCostPerByte * (3 + 3 + 3 + 5))
+    expect(keys(store.iterate(`bank/bal/${ALICE}/`))).toEqual([`bank/bal/${ALICE}/uact`, `bank/bal/${ALICE}/uakt`])
+    // gaskv: opening charges the first entry, each step the entry it leaves, plus one flat per step and the last.
+    const entry = (value: number) => KV_GAS.readCostPerByte * (BALANCE_KEY_BYTES + value)
+    expect(meter.consumed() - beforeIter).toBe(3 * KV_GAS.iterNextCostFlat + 2 * entry(3) + entry(5))
+    const beforeDelete = meter.consumed()
+    store.delete(`bank/bal/${ALICE}/uakt`)
+    expect(meter.consumed() - beforeDelete).toBe(KV_GAS.deleteCost)
+    base.close()
+  })
+
+  it('charges an indexed record with its node indexes, and edge dev index entries not at all', () => {
+    const base = seeded({})
+    const meter = new LimitedGasMeter(1_000_000)
+    const store = new GasStore(new Overlay(base), meter)
+    const deployment = `deployment/d/${ALICE}/00000000000000000007`
+    // deployments: key 2 + owner string 45 + dseq 8; one index (by state): 2 + 4 + 53.
+    store.set(deployment, bytes('x'.repeat(10)))
+    const firstWrite = KV_GAS.readCostFlat + KV_GAS.readCostPerByte * 55 + KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * 59
+    expect(meter.consumed()).toBe(firstWrite + KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * (55 + 10))
+    const before = meter.consumed()
+    store.set(`deployment/s/1/${ALICE}/00000000000000000007`, bytes(''))
+    expect(meter.consumed()).toBe(before)
+    store.set(deployment, bytes('y'.repeat(10)))
+    const rewrite = KV_GAS.readCostFlat + KV_GAS.readCostPerByte * (55 + 10) + KV_GAS.deleteCost + KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * 59
+    expect(meter.consumed() - before).toBe(rewrite + KV_GAS.writeCostFlat + KV_GAS.writeCostPerByte * (55 + 10))
     base.close()
   })
 
   it('throws out of gas past the limit, naming where', () => {
     const base = seeded({})
-    // 2000 flat + 30 × (3 key + 5 value bytes) = 2240.
-    expect(() => new GasStore(new Overlay(base), new LimitedGasMeter(2239)).set('key', bytes('value'))).toThrow(OutOfGasError)
-    expect(() => new GasStore(new Overlay(base), new LimitedGasMeter(2240)).set('key', bytes('value'))).not.toThrow()
+    // 2000 flat + 30 × (26 key + 5 value bytes) = 2930.
+    const set = (limit: number) => () => new GasStore(new Overlay(base), new LimitedGasMeter(limit)).set(`bank/bal/${ALICE}/uakt`, bytes('value'))
+    expect(set(2929)).toThrow(OutOfGasError)
+    expect(set(2930)).not.toThrow()
     expect(() => new GasStore(new Overlay(base), new LimitedGasMeter(100)).get('x')).toThrow(/ReadFlat/)
     base.close()
   })

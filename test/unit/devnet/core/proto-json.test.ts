@@ -1,8 +1,10 @@
 import {Lease, Lease_State} from '@akashnetwork/chain-sdk/private-types/akash.v1'
+import {QueryDeploymentsResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
+import {QueryParamsResponse as MarketParamsResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {QueryAccountResponse, QueryAllBalancesResponse, SendEnabled} from '@akashnetwork/chain-sdk/private-types/cosmos.v1beta1'
 import {describe, expect, it} from 'vitest'
 
-import {formatLegacyDec, toProtoJson} from '../../../../src/devnet/core/proto-json.js'
+import {formatDuration, formatLegacyDec, formatTimestamp, toProtoJson} from '../../../../src/devnet/core/proto-json.js'
 import {encodeAccount} from '../../../../src/devnet/modules/auth/keeper.js'
 import {EventManager} from '../../../../src/devnet/core/events.js'
 import {matchesQuery, parseQuery} from '../../../../src/devnet/core/tx-query.js'
@@ -30,6 +32,27 @@ describe('proto-JSON as the Cosmos gateway renders it', () => {
     expect(Object.keys(json)).toEqual(Object.keys(toProtoJson(Lease, Lease.fromPartial({}))))
     // The zero value of an enum is printed by name too.
     expect(toProtoJson(Lease, Lease.fromPartial({})).state).toBe('invalid')
+  })
+
+  it('names enums deep in nested lists, their zero value too (Endpoint.kind SHARED_HTTP)', () => {
+    const response = QueryDeploymentsResponse.fromPartial({
+      deployments: [{groups: [{groupSpec: {resources: [{resource: {endpoints: [{kind: 0}, {kind: 2, sequenceNumber: 1}]}}]}}]}],
+    })
+    const json = toProtoJson(QueryDeploymentsResponse, response) as any
+    expect(json.deployments[0].groups[0].group_spec.resources[0].resource.endpoints).toEqual([
+      {kind: 'SHARED_HTTP', sequence_number: 0},
+      {kind: 'LEASED_IP', sequence_number: 1},
+    ])
+  })
+
+  it('prints durations and timestamps as jsonpb does ("3600s", RFC 3339)', () => {
+    const params = MarketParamsResponse.fromPartial({params: {minReclamationWindow: {seconds: 3600n, nanos: 0}, maxReclamationWindow: {seconds: 1n, nanos: 500_000_000}}})
+    expect((toProtoJson(MarketParamsResponse, params) as any).params).toMatchObject({min_reclamation_window: '3600s', max_reclamation_window: '1.5s'})
+    expect((toProtoJson(MarketParamsResponse, MarketParamsResponse.fromPartial({params: {}})) as any).params.min_reclamation_window).toBeNull()
+    expect(formatDuration({seconds: 0n, nanos: 1})).toBe('0.000000001s')
+    expect(formatDuration({seconds: -5n, nanos: 0})).toBe('-5s')
+    expect(formatTimestamp(new Date('2026-12-07T10:00:00.000Z'))).toBe('2026-12-07T10:00:00Z')
+    expect(formatTimestamp(new Date('2026-12-07T10:00:00.250Z'))).toBe('2026-12-07T10:00:00.250Z')
   })
 
   it('renders empty lists, null messages and null bytes as the gateway does', () => {

@@ -213,12 +213,13 @@ describe('transactions', () => {
   it('fails out of gas with sdk/11 when the limit is too low for the messages', async () => {
     const c = chain()
     const number = Number(account(c, alice.address)!.accountNumber)
-    const tx = await signTx(alice, [sendMsg(alice.address, bob.address, '1')], {accountNumber: number, sequence: 0, fee: {amount: [AKT(2000)], gas: '60000'}})
+    // Enough for the ante handler (fee, public key, sequence), not for creating bob's account.
+    const tx = await signTx(alice, [sendMsg(alice.address, bob.address, '1')], {accountNumber: number, sequence: 0, fee: {amount: [AKT(2000)], gas: '80000'}})
     expect((await c.app.checkTx(tx)).code).toBe(0)
     const {txs} = await c.app.produceBlock()
-    expect(txs[0].result).toMatchObject({code: 11, codespace: 'sdk', gasWanted: 60000})
-    expect(txs[0].result.log).toMatch(/^out of gas in location: \w+; gasWanted: 60000, gasUsed: \d+: out of gas$/)
-    expect(txs[0].result.gasUsed).toBeGreaterThan(60000)
+    expect(txs[0].result).toMatchObject({code: 11, codespace: 'sdk', gasWanted: 80000})
+    expect(txs[0].result.log).toMatch(/^out of gas in location: \w+; gasWanted: 80000, gasUsed: \d+: out of gas$/)
+    expect(txs[0].result.gasUsed).toBeGreaterThan(80000)
     expect(balance(c, bob.address)).toBe(0n)
     expect(balance(c, alice.address)).toBe(998_000n)
   })

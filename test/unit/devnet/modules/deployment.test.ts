@@ -209,12 +209,12 @@ describe('deployment queries', () => {
     expect(() => list(c, {filters: {state: 'bogus'}})).toThrow(/invalid state value/)
   })
 
-  it('answers Params with mainnet defaults', () => {
+  it('answers Params with mainnet defaults, in the node\'s order', () => {
     const c = chain()
     const p = c.query<unknown, QueryParamsResponse>(`${Q}Params`, {})
     expect(p.params?.minDeposits).toEqual([
-      {denom: 'uact', amount: '500000'},
       {denom: 'uakt', amount: '500000'},
+      {denom: 'uact', amount: '500000'},
     ])
   })
 })

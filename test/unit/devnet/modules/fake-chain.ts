@@ -78,6 +78,9 @@ export class FakeBank implements Bank {
   balance(addr: string, denom: string): bigint {
     return this.balancesByAddress.get(addr)?.get(denom) ?? 0n
   }
+  spendable(addr: string, denom: string): bigint {
+    return this.balance(addr, denom)
+  }
   balances(addr: string): Coin[] {
     return [...(this.balancesByAddress.get(addr) ?? new Map<string, bigint>())]
       .filter(([, amount]) => amount !== 0n)
