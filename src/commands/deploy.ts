@@ -133,10 +133,12 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     }
   }
 
-  /** JSONL events, or plain progress lines on stderr. */
+  /**
+   * JSONL events, or plain progress lines on stderr: also with --json, so a CI log shows that the
+   * run is alive (stdout still carries the one JSON envelope).
+   */
   private async plainSink(): Promise<(e: DeployEvent) => void> {
     if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
-    if (this.out.mode === 'json') return () => {}
     const {eventLine} = await import('../ui/components/deploy/text-lines.js')
     return (e) => {
       const line = eventLine(e, this.out.errStyle)
@@ -216,6 +218,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       renderFields([
         ['uris', r.uris.length ? r.uris.join(' ') : '(none exposed)'],
         ['provider', lease ? `${lease.provider}${lease.region ? ` (${lease.region})` : ''}` : undefined],
+        ['runtime', lease?.runtime ? (lease.runtime.isolated && lease.runtime.usesImages ? lease.runtime.summary : s.yellow(lease.runtime.summary)) : undefined],
         ['price', r.price ? priceText(r.price, s.dim) : undefined],
         ['deposit', r.deposit.display],
         ['dseq', r.dseq.toString()],

@@ -2,7 +2,7 @@ import {resolve} from 'node:path'
 
 import {runCommand} from '@oclif/test'
 
-import {assertResultMatchesSchema} from '../contract/validate.js'
+import {assertErrorMatchesSchema, assertResultMatchesSchema} from '../contract/validate.js'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -29,5 +29,6 @@ export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
     json = undefined
   }
   if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
+  if (json?.ok === false && args.includes('--json')) assertErrorMatchesSchema(args, json)
   return {...result, json} as InProcessResult
 }

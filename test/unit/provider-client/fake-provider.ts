@@ -48,8 +48,8 @@ export interface FakeProviderOptions {
   provider: string
   tenant: {address: string; pubkey: Uint8Array}
   cert?: SelfSigned
-  /** Lease status answered once a manifest was received. */
-  leaseStatus?: unknown
+  /** Lease status answered once a manifest was received (a function: asked at each request, with the manifests so far). */
+  leaseStatus?: unknown | ((manifests: string[]) => unknown)
   /** How many PUTs answer 404 before one is accepted (the provider has not seen the lease). */
   manifestNotFoundTimes?: number
   /** Refuse every manifest with this status (422: hash mismatch, …). */
@@ -118,7 +118,7 @@ export class FakeProvider {
             res.writeHead(404).end('manifest not received')
             return
           }
-          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(this.options.leaseStatus ?? {services: {}}))
+          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify((typeof this.options.leaseStatus === 'function' ? this.options.leaseStatus(this.manifests) : this.options.leaseStatus) ?? {services: {}}))
           return
         }
         res.writeHead(404).end('not found')
