@@ -33,7 +33,7 @@ import {
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
 import {FEE_RESERVE_UAKT, MIN_MINT_UACT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
-import {diagnoseNoBids} from './diagnose.js'
+import {type FreeCapacity, diagnoseNoBids, freeCapacityOf} from './diagnose.js'
 import type {BidView, DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {type ScoredBid, type Strategy, bidPerHour, explain, scoreBids} from './scoring.js'
@@ -654,7 +654,8 @@ class DeployRun {
     }
     this.checkCancelled()
     const all = [...bids.values()]
-    yield this.step('bids', 'succeeded', `${all.length} bid${all.length === 1 ? '' : 's'} from ${new Set(all.map((b) => b.id.provider)).size} provider(s)`, lastHeight || undefined)
+    if (all.length === 0) yield this.step('bids', 'failed', `No bids within ${Math.round(this.options.bidTimeoutMs / 1000)} s`, lastHeight || undefined)
+    else yield this.step('bids', 'succeeded', `${all.length} bid${all.length === 1 ? '' : 's'} from ${new Set(all.map((b) => b.id.provider)).size} provider(s)`, lastHeight || undefined)
 
     // Latency, measured in parallel for every bidder.
     const bidders = [...new Set(all.map((b) => b.id.provider))]
@@ -754,18 +755,25 @@ class DeployRun {
     const orderPerBlock = groups.reduce((sum, g) => sum + g.spec.resources.reduce((s, r) => s + r.price.amount * BigInt(r.count), 0n), 0n)
     const denom = groups[0]?.spec.resources[0]?.price.denom ?? 'uact'
     const orderUsd = toUsd(perHour(orderPerBlock, this.deps.network.blockTimeMs), denom, this.aktUsd)
+    const bidders = new Set(bids.map((b) => b.id.provider))
+    // Providers that match and stayed silent may just be too small: ask them what they have free.
+    const silent = [...this.providers.values()].filter(
+      (p) => !bidders.has(p.owner) && groups.every((g) => matchGroup(matchGroupFromSpec(g.spec), {attributes: p.attributes, audited: this.audits.get(p.owner) ?? []}).ok),
+    )
+    const capacity = await this.freeCapacity(silent)
     const diagnosis = diagnoseNoBids({
       specs: groups.map((g) => g.spec),
       providers: [...this.providers.values()],
       audits: this.audits,
-      bidders: new Set(bids.map((b) => b.id.provider)),
+      bidders,
       excluded,
+      capacity,
       ...(orderUsd !== undefined ? {orderUsdPerHour: orderUsd} : {}),
       ...(this.options.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.options.maxUsdPerHour} : {}),
     })
     yield {type: 'no_bids', diagnosis, ts: ts()}
     yield this.step('select', 'failed', 'No acceptable bid')
-    const relax = diagnosis.relax.slice(0, 3).map((r) => `${r.change} (+${r.gain})`)
+    const relax = diagnosis.relax.slice(0, 3).map((r) => r.change)
     throw new NoBidsError(
       `No acceptable bid for ${empty.map((g) => `group "${g.name}"`).join(', ')} within ${Math.round(this.options.bidTimeoutMs / 1000)} s. ${diagnosis.summary}`,
       {
@@ -773,6 +781,21 @@ class DeployRun {
         details: {dseq: this.dseq, diagnosis},
       },
     )
+  }
+
+  /** What each provider says it has free (Akash's `GET /status`); providers that do not answer in time are left out. */
+  private async freeCapacity(providers: ProviderInfo[]): Promise<FreeCapacity[]> {
+    const out = await Promise.all(
+      providers.slice(0, 20).map(async (p) => {
+        try {
+          const status = await (await this.client(p.owner)).status(AbortSignal.timeout(3000))
+          return freeCapacityOf(p.owner, status)
+        } catch {
+          return undefined
+        }
+      }),
+    )
+    return out.filter((c): c is FreeCapacity => c !== undefined)
   }
 
   // ------------------------------------------------------------------------------------------

@@ -128,6 +128,21 @@ describe('edge deploy flow', () => {
     const diagnosis = ofType(events, 'no_bids')[0].diagnosis
     expect(diagnosis.constraints[0]).toMatchObject({constraint: 'placement attribute region=eu-central', providers: 1})
     expect(diagnosis.relax[0]).toEqual({change: 'drop the placement attribute region=eu-central from the SDL', gain: 1})
+    // No bids is not a success: the step fails, and the hint has no bare "(+1)" counts.
+    expect(ofType(events, 'step').find((e) => e.step === 'bids' && e.status !== 'started')).toMatchObject({status: 'failed', message: 'No bids within 0 s'})
+    expect(error!.hint).toBe('To get bids: drop the placement attribute region=eu-central from the SDL.')
+  })
+
+  it('names capacity when the providers that match are too small for the order', async () => {
+    h = await harness([{owner: P1}])
+    h.providers.get(P1)!.options.status = {cluster: {inventory: {available: {nodes: [{name: 'n', available: {cpu: 2000, memory: 8 * 2 ** 30, storage_ephemeral: 10 ** 11, gpu: 0}}]}}}}
+    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('units: 0.1', 'units: 100'))
+    const {error, events} = await h.run({file, bidTimeoutMs: 200})
+    expect(error!.exitCode).toBe(3)
+    expect(error!.message).toMatch(/needs 100 CPU; the largest provider has 2 CPU free/)
+    expect(error!.hint).toMatch(/ask for less in the SDL's resources \(the order needs 100 CPU; the largest provider has 2 CPU free\)/)
+    expect(ofType(events, 'no_bids')[0].diagnosis.verdicts[0]!.outcome).toBe('no_capacity')
   })
 
   it('closes the deployment when cancelled while collecting bids', async () => {

@@ -54,6 +54,8 @@ export interface FakeProviderOptions {
   manifestNotFoundTimes?: number
   /** Refuse every manifest with this status (422: hash mismatch, …). */
   refuseManifest?: number
+  /** More of `GET /status` (Akash's shape: cluster.inventory…). */
+  status?: Record<string, unknown>
   /** Log lines per service name. */
   logs?: Array<{name: string; message: string}>
   events?: unknown[]
@@ -92,7 +94,7 @@ export class FakeProvider {
       req.on('data', (c: Buffer) => body.push(c))
       req.on('end', () => {
         if (url.pathname === '/status') {
-          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({address: this.options.provider}))
+          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({address: this.options.provider, ...(this.options.status ?? {})}))
           return
         }
         if (!this.authorized(req.headers.authorization, url.pathname)) {
