@@ -69,21 +69,29 @@ export interface ShellRequest {
   cmd: string[]
   tty: boolean
   stdin: boolean
+  /**
+   * An interactive shell: on a provider that says it has no terminal (host processes), it runs
+   * `sh -i` without one instead, for the caller to drive line by line (`lineMode` in the answer).
+   */
+  interactive?: boolean
   onStdout(data: Uint8Array): void
   onStderr(data: Uint8Array): void
   signal?: AbortSignal
 }
 
-export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string}> {
+export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string; lineMode: boolean}> {
   const {handle, service} = await leaseForService(ctx, dseq, request.service)
+  // edge's providers say whether exec has a terminal; Akash's (Kubernetes) always do.
+  const terminal = request.interactive ? (await handle.client.leaseStatus(handle.ref).catch(() => undefined))?.edge?.runtime?.terminal !== false : true
+  const lineMode = Boolean(request.interactive) && !terminal
   const session = await handle.client.shell(handle.ref, {
     service,
-    cmd: request.cmd,
-    tty: request.tty,
-    stdin: request.stdin,
+    cmd: lineMode ? ['sh', '-i'] : request.cmd,
+    tty: lineMode ? false : request.tty,
+    stdin: lineMode ? true : request.stdin,
     onStdout: request.onStdout,
     onStderr: request.onStderr,
     ...(request.signal ? {signal: request.signal} : {}),
   })
-  return {session, service, provider: handle.provider.owner}
+  return {session, service, provider: handle.provider.owner, lineMode}
 }
