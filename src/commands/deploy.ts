@@ -141,6 +141,11 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
     const {eventLine} = await import('../ui/components/deploy/text-lines.js')
     return (e) => {
+      // Warnings also go into the --json envelope's warnings.
+      if (e.type === 'warning') {
+        this.out.warn(e.message)
+        return
+      }
       const line = eventLine(e, this.out.errStyle)
       if (line) this.out.writeErr(line + '\n')
     }

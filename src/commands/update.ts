@@ -57,7 +57,7 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
     } else if (e.type === 'services') {
       this.out.writeErr(`  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}\n`)
     } else if (e.type === 'warning') {
-      this.out.writeErr(`${s.yellow('Warning:')} ${e.message}\n`)
+      this.out.warn(e.message)
     }
   }
 

@@ -6,8 +6,11 @@ import type {ManifestService} from './manifest-types.js'
  */
 const SYSTEM_ROOTS = new Set(['bin', 'sbin', 'usr', 'lib', 'lib32', 'lib64', 'libx32', 'etc', 'dev', 'proc', 'sys', 'tmp', 'run', 'nix', 'opt'])
 
-/** An absolute path as a word of a command line: not part of a URL (`http://x/y`) or a relative path (`a/b`). */
-const ABSOLUTE_PATH = /(?<![\w.:/$~-])\/(?!\/)[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]*)*/g
+/**
+ * An absolute path as a word of a command line: not part of a URL (`http://x/y`), a relative path
+ * (`a/b`) or an HTML closing tag (`</h1>`, which pages written by `echo` are full of).
+ */
+const ABSOLUTE_PATH = /(?<![\w.:/$~<-])\/(?!\/)[A-Za-z0-9._@+-]+(?:\/[A-Za-z0-9._@+-]*)*/g
 
 /**
  * Absolute paths a service names that, run as a host process, would be read and written on the

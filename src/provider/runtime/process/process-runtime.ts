@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {PassThrough} from 'node:stream'
 
@@ -430,7 +430,7 @@ export class ProcessRuntime implements Runtime {
       ...(first ? [`PORT=${ports[portName(first.port, exposeProto(first))]}`] : []),
       ...spec.expose.map((e) => `PORT_${e.port}=${ports[portName(e.port, exposeProto(e))]}`),
     ]
-    const env = [`PATH=${workloadPath(this.options.env ?? process.env)}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
+    const env = [`PATH=${workloadPath(this.options.env ?? process.env, this.nodeBin())}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
     const counts = {restarts: previous ? (previous.restarts ?? 0) + 1 : 0, crashes: previous?.crashes ?? 0}
     const base = {service, replica, specHash, generation, env, argv: spec.argv, specEnv: spec.env, ports, ...counts, ...(previous?.exitCode !== undefined ? {lastExitCode: previous.exitCode} : {})}
     const out = openSync(path.join(dir, 'stdout.log'), 'a')
@@ -579,6 +579,29 @@ export class ProcessRuntime implements Runtime {
     return lastLines(['stdout.log', 'stderr.log'].flatMap((f) => readTail(path.join(dir, f), 10)))
   }
 
+  /**
+   * A directory holding only `node` (a link to the node that runs edge), put at the end of the
+   * workloads' PATH: every edge machine has Node, but the directory it lives in may hold other
+   * programs (busybox in /usr/bin) that the provider's own PATH does not offer.
+   */
+  private nodeBin(): string {
+    const dir = path.join(this.options.dataDir, 'bin')
+    const link = path.join(dir, 'node')
+    try {
+      if (readlinkSync(link) === process.execPath) return dir
+      rmSync(link, {force: true})
+    } catch {
+      // absent
+    }
+    mkdirSync(dir, {recursive: true})
+    try {
+      symlinkSync(process.execPath, link)
+    } catch {
+      // Another provider process made it meanwhile.
+    }
+    return dir
+  }
+
   /** Host ports for a replica's exposes: the ones it had (if still free), else any free port. */
   private async allocatePorts(exposes: ManifestExpose[], previous: Record<string, number> = {}): Promise<Record<string, number>> {
     const taken = new Set<number>([...this.reservedPorts])
@@ -694,11 +717,10 @@ function hostPort(service: string, replica: number, expose: ManifestExpose, port
   }
 }
 
-/** The provider's PATH, plus the directory of the node that runs edge: every edge machine has it. */
-function workloadPath(env: NodeJS.ProcessEnv): string {
+/** The provider's PATH, then a directory with only the node that runs edge (see nodeBin). */
+function workloadPath(env: NodeJS.ProcessEnv, nodeBin: string): string {
   const parts = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean)
-  const nodeDir = path.dirname(process.execPath)
-  if (!parts.includes(nodeDir)) parts.push(nodeDir)
+  if (!parts.includes(nodeBin)) parts.push(nodeBin)
   return parts.join(':')
 }
 

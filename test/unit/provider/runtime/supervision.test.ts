@@ -1,4 +1,7 @@
+import {readFileSync} from 'node:fs'
+
 import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
 import {edgeStatusJson, leaseStatusJson} from '../../../../src/provider/leases/lease-status.js'
 import {absoluteHostPaths} from '../../../../src/provider/runtime/host-paths.js'
@@ -52,6 +55,12 @@ describe('host paths (process runtime)', () => {
     const batch = {command: ['sh', '-c'], args: ['mkdir -p /results\ncd /results && python3 /app/job.py > out.txt; cat /etc/hosts; curl http://example.com/x/y; ls ./rel/a /tmp/x'], env: ['DATA=/data/set', 'PATH=/usr/bin:/bin'], params: {storage: [{name: 'data', mount: '/mnt/vol/', readOnly: false}]}}
     expect(absoluteHostPaths(batch)).toEqual(['/app/job.py', '/data/set', '/mnt/vol', '/results'])
     expect(absoluteHostPaths({command: ['sh', '-c'], args: ['mkdir -p www && exec busybox httpd -f -p ${PORT:-8080} -h www'], env: null})).toEqual([])
+    expect(absoluteHostPaths({command: ['sh', '-c'], args: ['echo "<h1>x</h1><p>y</p>" > www/index.html; echo done >/results/out'], env: null})).toEqual(['/results/out'])
+  })
+
+  it('finds none in the hello template, which runs as a host process on edge dev', () => {
+    const sdl = parse(readFileSync(new URL('../../../../templates/hello/deploy.yaml', import.meta.url), 'utf8')) as {services: {web: {command: string[]; args: string[]}}}
+    expect(absoluteHostPaths({command: sdl.services.web.command, args: sdl.services.web.args, env: null})).toEqual([])
   })
 })
 
