@@ -93,7 +93,7 @@ export async function* waitForServices(o: WaitOptions): AsyncGenerator<ReadyEven
         yield {type: 'warning', message, ts: ts()}
       }
     }
-    const failures = reportedFailures(o.targets, statuses)
+    const failures = reportedFailures(o.targets, statuses, o.manifestVersion)
     failingPolls = failures.length > 0 ? failingPolls + 1 : 0
     if (failingPolls >= failAfter) throw serviceFailed(o.dseq, failures)
     const services = summarizeServices([...statuses.values()])
@@ -126,12 +126,18 @@ function appliesVersion(status: LeaseStatus, version: string, polls: number): bo
   return polls > 1 && Object.values(status.services ?? {}).every((s) => s.updated_replicas === undefined || s.updated_replicas >= (s.replicas ?? s.total))
 }
 
-/** Failures from edge's extension, or the plain `errors` lines of any other provider. */
-export function reportedFailures(targets: readonly ReadyTarget[], statuses: ReadonlyMap<string, LeaseStatus>): ServiceFailure[] {
+/**
+ * Failures from edge's extension, or the plain `errors` lines of any other provider. While an edge
+ * provider is still applying a manifest (or another one than `version`), what it reports is about
+ * the replicas being replaced, not the new ones: an update of a crashing service must not fail on
+ * the old crash.
+ */
+export function reportedFailures(targets: readonly ReadyTarget[], statuses: ReadonlyMap<string, LeaseStatus>, version?: string): ServiceFailure[] {
   const out: ServiceFailure[] = []
   for (const t of targets) {
     const status = statuses.get(t.key)
     if (!status) continue
+    if (status.edge && (status.edge.deploying || (version !== undefined && status.edge.manifest_version !== undefined && status.edge.manifest_version !== version))) continue
     if (status.edge?.failures) {
       out.push(...status.edge.failures.map((f) => fromJson(t.provider, f)))
       continue
