@@ -7,6 +7,7 @@ import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
+import {leaseRuntime} from '../services/deploy/status.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
 
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
@@ -40,8 +41,18 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
     ]
     for (const l of r.leases) {
       parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${l.state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
-      parts.push(renderFields([['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)], ['host', l.hostUri]]))
+      const runtime = leaseRuntime(l.status)
+      parts.push(
+        renderFields([
+          ['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)],
+          ['host', l.hostUri],
+          ['runtime', runtime ? (runtime.isolated && runtime.usesImages ? runtime.summary : s.yellow(runtime.summary)) : undefined],
+        ]),
+      )
       if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))
+      // What the provider says is wrong: exits with their code and last lines, failed pulls.
+      for (const error of l.status?.errors ?? []) parts.push(s.red(`  ${error}`))
+      for (const warning of l.status?.edge?.warnings ?? []) parts.push(s.yellow(`  ${warning}`))
     }
     if (r.services.length) {
       parts.push(

@@ -96,6 +96,10 @@ describe('edge dev on a machine with Node and npm only (host processes, no busyb
     const dseq = String(kept.json.error.details.dseq)
     expect(kept.json.error.hint).toContain(`edge logs ${dseq}`)
     expect(kept.json.error.hint).not.toMatch(/--keep a failed|rerun with --keep/)
+    // edge status says how it runs and what is wrong with it.
+    const status = await market.edge(['status', dseq])
+    expect(status.stdout).toMatch(/runtime:\s+host processes/)
+    expect(status.stdout).toMatch(/web replica 0 exited with code 3.*last log lines: boom/)
     // The provider tells it in its events, with the back-off and the last lines.
     const events = await market.edge(['events', dseq, '--json'])
     expect(JSON.stringify(events.json.result.events)).toMatch(/exited with code 3.*restarting in \d+ s; last log lines: boom/)

@@ -1,4 +1,5 @@
 import {existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {type AddressInfo, createServer} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -203,6 +204,20 @@ describe('process runtime: a service that fails', () => {
     // The shared policy (supervision.ts): 1 s, then 2 s, then 4 s …
     expect(events[0]).toMatch(/exited with code 3.*restarting in 1 s; last log lines: starting \| boom/)
     expect(events[1]).toMatch(/restarting in 2 s/)
+  })
+
+  it('reports a replica that cannot bind its port with the error it printed', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', () => resolve()))
+    const taken = (holder.address() as AddressInfo).port
+    try {
+      await runtime.deploy(lease, {name: 'dev', services: [service('bind', [process.execPath, '-e', `require('net').createServer().listen(${taken}, '127.0.0.1')`])]})
+      const status = await statusEventually(runtime, lease, (s) => (s.failures ?? []).length > 0)
+      expect(status.failures![0]).toMatchObject({service: 'bind', reason: 'exited', exitCode: 1})
+      expect(status.failures![0]!.lastLines.join('\n')).toMatch(/EADDRINUSE/)
+    } finally {
+      holder.close()
+    }
   })
 
   it('reports a command that cannot start (exit 127) with what the provider saw', async () => {
