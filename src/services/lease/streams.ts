@@ -71,13 +71,20 @@ export interface ShellRequest {
   stdin: boolean
   /**
    * An interactive shell: on a provider that says it has no terminal (host processes), it runs
-   * `sh -i` without one instead, for the caller to drive line by line (`lineMode` in the answer).
+   * LINE_MODE_SHELL without one instead, for the caller to drive line by line (`lineMode` in the answer).
    */
   interactive?: boolean
   onStdout(data: Uint8Array): void
   onStderr(data: Uint8Array): void
   signal?: AbortSignal
 }
+
+/**
+ * A shell for a provider without terminals: a prompt on stderr, one line read and run at a time in
+ * the same shell (so `cd` and variables last), until end of input. (`sh -i` without a terminal
+ * complains that it has no job control.)
+ */
+export const LINE_MODE_SHELL = ['sh', '-c', 'while printf "%s" "${PS1:-$ }" >&2 && IFS= read -r line; do eval "$line"; done; echo >&2']
 
 export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string; lineMode: boolean}> {
   const {handle, service} = await leaseForService(ctx, dseq, request.service)
@@ -86,7 +93,7 @@ export async function openShell(ctx: TenantContext, dseq: bigint, request: Shell
   const lineMode = Boolean(request.interactive) && !terminal
   const session = await handle.client.shell(handle.ref, {
     service,
-    cmd: lineMode ? ['sh', '-i'] : request.cmd,
+    cmd: lineMode ? LINE_MODE_SHELL : request.cmd,
     tty: lineMode ? false : request.tty,
     stdin: lineMode ? true : request.stdin,
     onStdout: request.onStdout,

@@ -136,8 +136,11 @@ describe('edge dev on a machine with Node and npm only (host processes, no busyb
     try {
       await waitFor(/has no terminal: line mode/)
       await execa('tmux', ['send-keys', '-t', session, 'echo "hi from $PORT"', 'Enter'])
-      const shown = await waitFor(/^hi from \d+$/m)
+      // The prompt goes to stderr and may land before the output on the same line.
+      const shown = await waitFor(/hi from \d+$/m)
       expect(shown).toMatch(/echo "hi from \$PORT"/)
+      await execa('tmux', ['send-keys', '-t', session, 'cd www; ls', 'Enter'])
+      expect(await waitFor(/^(\$ )*index\.html$/m)).not.toMatch(/job control/)
       await execa('tmux', ['send-keys', '-t', session, 'C-d'])
       expect(await waitFor(/EDGE_EXIT=\d+/)).toMatch(/EDGE_EXIT=0/)
     } finally {
@@ -155,13 +158,20 @@ describe('edge dev on a machine with Node and npm only (host processes, no busyb
     await waitForHttp(uri)
     const follow = spawnEdge(['logs', ticker.json.result.dseq, '--follow', '--tail', '2', '--json'], {home: market.home, env: market.env})
     const lines: string[] = []
+    let rest = ''
+    let raw = ''
     follow.stdout!.on('data', (chunk: Buffer) => {
-      for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      raw += chunk.toString('utf8')
+      const parts = (rest + chunk.toString('utf8')).split('\n')
+      rest = parts.pop() ?? ''
+      for (const l of parts.filter(Boolean)) {
         const e = JSON.parse(l)
         if (e.type === 'log' && /^tick \d+$/.test(e.message)) lines.push(e.message)
       }
     })
-    await new Promise((res) => setTimeout(res, 2000))
+    // Connected and streaming (the --tail lines and a few more) before the provider goes away.
+    for (let i = 0; i < 240 && lines.length < 5; i++) await new Promise((res) => setTimeout(res, 250))
+    expect(lines.length, `edge logs printed:\n${raw.slice(-3000)}`).toBeGreaterThanOrEqual(5)
     // Stop the local provider (its workloads keep running), then start it again as edge dev start does.
     const pid = Number(readFileSync(join(market.home.env.EDGE_DATA_DIR!, 'provider', 'local-1', 'provider.pid'), 'utf8'))
     process.kill(pid, 'SIGTERM')
@@ -183,9 +193,9 @@ describe('edge dev on a machine with Node and npm only (host processes, no busyb
     const end = Date.now() + 60_000
     while (Date.now() < end && lines.length < 40) await new Promise((res) => setTimeout(res, 250))
     follow.kill('SIGINT')
-    await follow
+    const ended = await follow
     const ticks = lines.map((m) => Number(/tick (\d+)/.exec(m)![1]))
-    expect(ticks.length).toBeGreaterThanOrEqual(40)
+    expect(ticks.length, `edge logs printed:\n${raw.slice(-3000)}\nstderr:\n${String(ended.stderr).slice(-3000)}`).toBeGreaterThanOrEqual(40)
     for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe(ticks[i - 1]! + 1)
     await market.edge(['close', hello.json.result.dseq, ticker.json.result.dseq])
   })

@@ -180,6 +180,9 @@ export class ProcessRuntime implements Runtime {
         const ports = s.expose.map((e) => hostPort(s.name, replica, e, r?.ports))
         entry.ports.push(...ports)
         if (!r || r.stopping) continue
+        // Gone, but its exit is not recorded yet (the exit event or the sweep comes within moments):
+        // told then, with its exit code.
+        if (!alive && r.pid > 0 && r.finishedAt === undefined) continue
         const {available, failing} = assessReplica(status, now, grace)
         if (failing) {
           failures.push(this.failure(lease, s.name, replica, r, alive))
