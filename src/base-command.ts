@@ -1,6 +1,6 @@
 import {Command, Errors, type Interfaces} from '@oclif/core'
 
-import {BugError, CancelledError, EdgeError, ExitCode, UsageError} from './errors.js'
+import {BugError, CancelledError, EdgeError, ExitCode, type ExitCodeValue, UsageError} from './errors.js'
 import {globalFlags} from './flags.js'
 import {Output, jsonReplacer} from './output/output.js'
 import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
@@ -12,8 +12,17 @@ export interface ErrorJson {
   code: string
   message: string
   hint?: string
-  exitCode: number
+  /** One of the exit-code table's (src/errors.ts), the same as the process's exit status. */
+  exitCode: ExitCodeValue
   details?: Record<string, unknown>
+}
+
+/** What `--json` prints when a command fails (the contract's test/contract/error.json). */
+export interface ErrorEnvelope {
+  ok: false
+  error: ErrorJson
+  /** `edge sdl validate`: the validation, next to the error it ended in. */
+  result?: unknown
 }
 
 /**
@@ -91,7 +100,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   }
 
   protected toErrorJson(err: unknown): unknown {
-    return {ok: false, error: errorJson(toEdgeError(err))}
+    return {ok: false, error: errorJson(toEdgeError(err))} satisfies ErrorEnvelope
   }
 
   logJson(json: unknown): void {

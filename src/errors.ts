@@ -1,5 +1,8 @@
 /**
- * The one exit-code table (architecture.md). Every error a user can see is an EdgeError with a
+ * The one exit-code table (architecture.md; the README's table says the same):
+ * 0 success · 1 unexpected · 2 usage or bad input · 3 no acceptable bid · 4 insufficient funds ·
+ * 5 provider unreachable or refused · 6 chain or RPC failure · 7 the service failed (it exited,
+ * crash-loops, could not start, or its image could not be pulled) · 130 cancelled. Every error a user can see is an EdgeError with a
  * stable `code`, a message saying what was wrong and a hint saying what to do next.
  */
 export const ExitCode = {
@@ -10,6 +13,7 @@ export const ExitCode = {
   insufficientFunds: 4,
   provider: 5,
   chain: 6,
+  serviceFailed: 7,
   cancelled: 130,
 } as const
 
@@ -71,6 +75,17 @@ export class ProviderError extends EdgeError {
 export class ChainError extends EdgeError {
   constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
     super(options.code ?? 'chain', message, ExitCode.chain, options)
+  }
+}
+
+/**
+ * The provider runs the lease, but the workload itself fails: it exited, keeps crashing, could not
+ * start its command or bind its port, or its image could not be pulled: exit 7. The message says
+ * what the provider saw (exit code, last log lines); the fix is in the SDL or the image.
+ */
+export class ServiceFailedError extends EdgeError {
+  constructor(message: string, options: EdgeErrorOptions & {code?: string} = {}) {
+    super(options.code ?? 'service_failed', message, ExitCode.serviceFailed, options)
   }
 }
 

@@ -133,13 +133,19 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     }
   }
 
-  /** JSONL events, or plain progress lines on stderr. */
+  /**
+   * JSONL events, or plain progress lines on stderr: also with --json, so a CI log shows that the
+   * run is alive (stdout still carries the one JSON envelope).
+   */
   private async plainSink(): Promise<(e: DeployEvent) => void> {
     if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
-    // --json: the run's warnings go into the envelope's `warnings` (and stderr).
-    if (this.out.mode === 'json') return (e) => (e.type === 'warning' ? this.out.warn(e.message) : undefined)
     const {eventLine} = await import('../ui/components/deploy/text-lines.js')
     return (e) => {
+      // Warnings also go into the --json envelope's warnings.
+      if (e.type === 'warning') {
+        this.out.warn(e.message)
+        return
+      }
       const line = eventLine(e, this.out.errStyle)
       if (line) this.out.writeErr(line + '\n')
     }
@@ -217,6 +223,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       renderFields([
         ['uris', r.uris.length ? r.uris.join(' ') : '(none exposed)'],
         ['provider', lease ? `${lease.provider}${lease.region ? ` (${lease.region})` : ''}` : undefined],
+        ['runtime', lease?.runtime ? (lease.runtime.isolated && lease.runtime.usesImages ? lease.runtime.summary : s.yellow(lease.runtime.summary)) : undefined],
         ['price', r.price ? priceText(r.price, s.dim) : undefined],
         ['deposit', r.deposit.display],
         ['dseq', r.dseq.toString()],

@@ -4,7 +4,7 @@ import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
 import {renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
-import {openTenant} from '../services/lease/context.js'
+import {openTenant, quietKey} from '../services/lease/context.js'
 import {type DeploymentRow, listDeployments} from '../services/lease/list.js'
 import {reclamationNotice} from '../services/lease/reclamation.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
@@ -25,7 +25,9 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
     const labels = validateLabels(this.flags.label)
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
-      return await listDeployments(ctx, {all: this.flags.all, labels})
+      // The URIs a provider serves now (it may have restarted elsewhere), when the key unlocks without a prompt.
+      const key = await quietKey(ctx, this.flags.key)
+      return await listDeployments(key ? {...ctx, key} : ctx, {all: this.flags.all, labels, currentUris: true})
     } finally {
       await ctx.close()
     }

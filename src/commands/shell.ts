@@ -19,7 +19,7 @@ export interface ShellCommandResult {
 export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult> {
   static summary = "Run a command in a service's container, or open an interactive shell."
   static description =
-    "With a command after `--`, runs it once and exits with the command's own exit code. Without one, opens /bin/sh with a terminal (in a TTY); Ctrl-] leaves it. Uses the provider's lease-shell websocket."
+    "With a command after `--`, runs it once and exits with the command's own exit code. Without one, opens /bin/sh with a terminal (in a TTY); Ctrl-] leaves it. A provider without terminals (edge dev's host processes) gets a line-mode shell instead: your terminal echoes and edits the line, Enter runs it, Ctrl-D leaves. Uses the provider's lease-shell websocket."
   static examples = [
     '<%= config.bin %> <%= command.id %> 123 -- echo hi',
     '<%= config.bin %> <%= command.id %> 123 --service web -- sh -c "ls /"',
@@ -54,17 +54,25 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
     const restore: Array<() => void> = []
     let detached = false
     try {
-      const {session, service} = await openShell(ctx, dseq, {
+      const {session, service, lineMode} = await openShell(ctx, dseq, {
         ...(this.flags.service ? {service: this.flags.service} : {}),
         cmd: interactiveShell ? ['/bin/sh'] : cmd,
         tty,
         stdin: forwardStdin,
+        interactive: interactiveShell && this.flags.tty !== false,
         onStdout: (d) => (capture ? out.push(Buffer.from(d)) : process.stdout.write(d)),
         onStderr: (d) => (capture ? err.push(Buffer.from(d)) : process.stderr.write(d)),
         signal: this.signal,
       })
-      if (forwardStdin) {
-        if (tty && stdin.isTTY) {
+      if (lineMode) {
+        this.out.info(
+          this.out.errStyle.dim(
+            `This provider runs host processes and has no terminal: line mode. Type a command and press Enter; Ctrl-D leaves. (One command: edge shell ${dseq} -- CMD)`,
+          ),
+        )
+      }
+      if (forwardStdin || lineMode) {
+        if (tty && !lineMode && stdin.isTTY) {
           stdin.setRawMode(true)
           restore.push(() => stdin.setRawMode(false))
           const resize = () => session.resize(process.stdout.columns ?? 80, process.stdout.rows ?? 24)
@@ -75,17 +83,21 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
         const onData = (chunk: Buffer) => {
           // Ctrl-] leaves the session from this side, like telnet: the remote may have no
           // terminal to turn Ctrl-C into a signal.
-          if (tty && chunk.includes(0x1d)) {
+          if (tty && !lineMode && chunk.includes(0x1d)) {
             detached = true
             session.close()
             return
           }
           session.write(chunk)
         }
+        // End of input (Ctrl-D in line mode, the end of a pipe) ends the remote command's stdin.
+        const onEnd = () => session.write(new Uint8Array())
         stdin.on('data', onData)
+        stdin.once('end', onEnd)
         stdin.resume()
         restore.push(() => {
           stdin.off('data', onData)
+          stdin.off('end', onEnd)
           stdin.pause()
         })
       }

@@ -8,6 +8,7 @@ import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {deadlineText, formatWindow, reclamationNotice} from '../services/lease/reclamation.js'
+import {leaseRuntime} from '../services/deploy/status.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
 
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
@@ -44,14 +45,19 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
       parts.push('', s.bold(`Lease ${l.gseq}/${l.oseq} with ${l.provider}${l.region ? ` (${l.region})` : ''}: ${state}${l.closeReason ? ` (${l.closeReason})` : ''}`))
       if (l.state === 'reclaiming' && l.reclamation) parts.push(s.red(`  ! ${reclamationNotice(l.reclamation)}.`))
       const rec = l.reclamation
+      const runtime = leaseRuntime(l.status)
       parts.push(
         renderFields([
           ['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)],
           ['host', l.hostUri],
           ['reclamation', rec ? `${formatWindow(rec.windowSeconds)} notice${rec.started ? `, ${rec.reason ?? 'no reason'}, deadline ${deadlineText(rec)}` : ', not started'}` : undefined],
+          ['runtime', runtime ? (runtime.isolated && runtime.usesImages ? runtime.summary : s.yellow(runtime.summary)) : undefined],
         ]),
       )
       if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))
+      // What the provider says is wrong: exits with their code and last lines, failed pulls.
+      for (const error of l.status?.errors ?? []) parts.push(s.red(`  ${error}`))
+      for (const warning of l.status?.edge?.warnings ?? []) parts.push(s.yellow(`  ${warning}`))
     }
     if (r.services.length) {
       parts.push(

@@ -1,40 +1,79 @@
-import {Args} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
+import {renderFields} from '../output/table.js'
+import {parseDuration} from '../services/ledger/guards.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
-import {type UpdateResult, loadUpdateSdl, updateDeployment} from '../services/lease/update.js'
+import {type UpdateEvent, type UpdateResult, loadUpdateSdl, updateDeployment} from '../services/lease/update.js'
 import {openSession} from '../services/session.js'
 import {resolveSdlPath} from './deploy.js'
 
 export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
-  static summary = 'Send a new manifest to a running deployment (new image, env, command…).'
+  static summary = 'Send a new manifest to a running deployment (new image, env, command…) and wait until it runs.'
   static description =
-    'Puts the new manifest hash on chain and sends the manifest to the provider. Resources, counts, prices and placement are fixed by the order: an SDL that changes them is refused, with the list of changes.'
-  static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 deploy.yaml --json']
+    'Puts the new manifest hash on chain, sends the manifest to the provider and waits, as `edge deploy` does, until the provider runs the new services. A service that exits, crash-loops or whose image cannot be pulled fails the update with exit 7, its exit code and its last log lines; the deployment stays open. Resources, counts, prices and placement are fixed by the order: an SDL that changes them is refused, with the list of changes.'
+  static examples = [
+    '<%= config.bin %> <%= command.id %> 123',
+    '<%= config.bin %> <%= command.id %> 123 deploy.yaml --json',
+    '<%= config.bin %> <%= command.id %> 123 deploy.yaml --no-wait',
+  ]
+  static handlesSignals = true
   static args = {
     dseq: Args.string({description: 'Deployment sequence number.', required: true}),
     file: Args.string({description: 'SDL file, or a directory holding deploy.yaml.', default: 'deploy.yaml'}),
   }
-  static flags = {key: keyFlag}
+  static flags = {
+    wait: Flags.boolean({description: 'Wait until the provider runs the new services (--no-wait returns once the manifest is accepted).', default: true, allowNo: true}),
+    'ready-timeout': Flags.string({description: 'How long to wait for the new services to start.', default: '5m'}),
+    key: keyFlag,
+  }
 
   protected async execute(): Promise<UpdateResult> {
     const dseq = parseDseq(this.args.dseq)
     const file = resolveSdlPath(this.args.file)
+    const readyTimeoutMs = parseDuration(this.flags['ready-timeout'], '--ready-timeout')
     // A broken SDL is refused before the key is unlocked.
     const session = await openSession(this.flags.network)
     const sdl = await loadUpdateSdl(file, session.network)
     const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
-      return await updateDeployment(ctx, dseq, file, sdl)
+      return await updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent: (e) => this.progress(e)})
     } finally {
       await ctx.close()
     }
   }
 
+  /** JSONL events, or short lines on stderr (text and --json alike, so a CI log shows it is alive). */
+  private progress(e: UpdateEvent): void {
+    if (this.out.mode === 'jsonl') {
+      this.out.event({...e})
+      return
+    }
+    const s = this.out.errStyle
+    if (e.type === 'step') {
+      const mark = e.status === 'started' ? s.cyan('…') : e.status === 'succeeded' ? s.green('✔') : s.red('✖')
+      this.out.writeErr(`${mark} ${e.message}\n`)
+    } else if (e.type === 'services') {
+      this.out.writeErr(`  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}\n`)
+    } else if (e.type === 'warning') {
+      this.out.warn(e.message)
+    }
+  }
+
   protected renderText(r: UpdateResult): string {
-    return r.changed
-      ? `Updated deployment ${r.dseq}: hash ${r.hash.slice(0, 12)}… on chain (block ${r.height}); manifest sent to ${r.providers.join(', ')}.`
-      : `Deployment ${r.dseq} already runs this manifest; re-sent it to ${r.providers.join(', ')}.`
+    const s = this.out.style
+    const what = r.changed
+      ? `Updated deployment ${r.dseq}: hash ${r.hash.slice(0, 12)}… on chain (block ${r.height})`
+      : `Deployment ${r.dseq} already runs this manifest's hash; re-sent it`
+    if (r.state === 'sent') return `${what}; manifest sent to ${r.providers.join(', ')} (not waiting for it to run).`
+    return [
+      `${s.green('✔')} ${what}; the new services run.`,
+      renderFields([
+        ['services', r.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ')],
+        ['uris', r.uris.length ? r.uris.join(' ') : '(none exposed)'],
+        ['ready in', r.readyMs !== undefined ? `${(r.readyMs / 1000).toFixed(1)} s` : undefined],
+      ]),
+    ].join('\n')
   }
 }

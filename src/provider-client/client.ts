@@ -83,6 +83,24 @@ export interface ShellSession {
 
 const defaultTimers: Timers = {setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout)}
 
+/**
+ * Lines asked for, beyond the ones remembered, when a dropped log stream is re-opened: what the
+ * service printed while edge was away. The replay is aligned with what was shown, so the extra
+ * lines cost only bandwidth; too few would lose lines (edge logs -f --tail 2 across a provider
+ * restart used to ask for 2 again and skip what came in between).
+ */
+export const RECONNECT_EXTRA_LINES = 10_000
+
+/**
+ * The `tail` of a reconnect: the remembered lines plus what may have come meanwhile. With nothing
+ * shown yet, the log was empty when the stream opened (unless it asked for no history at all), so
+ * everything in it now is new.
+ */
+export function reconnectTail(remembered: number, firstTail: number): number {
+  if (remembered > 0) return remembered + RECONNECT_EXTRA_LINES
+  return firstTail === 0 ? 0 : -1
+}
+
 /** A log connection open this long was working, whatever ended it. */
 const HEALTHY_CONNECTION_MS = 5000
 
@@ -235,9 +253,7 @@ export class ProviderClient {
     const firstTail = options.tail ?? -1
 
     while (!signal?.aborted) {
-      // After a drop, ask for as many lines as are remembered so the replay can be aligned; with
-      // nothing seen yet, every replayed line is new and the original tail applies.
-      const tail = connected ? dedupe.replayTail() || firstTail : firstTail
+      const tail = connected ? reconnectTail(dedupe.replayTail(), firstTail) : firstTail
       const query = new URLSearchParams({follow: String(Boolean(options.follow)), tail: String(tail)})
       if (options.services?.length) query.set('service', options.services.join(','))
       let socket: WebSocketLike

@@ -28,11 +28,37 @@ export interface ForwardedPort {
   name?: string
 }
 
+/** One failing replica, as edge's provider reports it (the `edge` member of a lease status). */
+export interface ServiceFailureJson {
+  service: string
+  replica?: number
+  /** exited | crash_loop | start_failed | image_pull_failed | deploy_failed */
+  reason: string
+  message: string
+  exit_code?: number
+  restarts: number
+  last_lines: string[]
+}
+
+/**
+ * What `edge provide` adds to a lease status (Akash's providers do not send it): the runtime, the
+ * manifest version it applies, whether it is still applying it, failures with exit codes and log
+ * lines, and warnings.
+ */
+export interface EdgeLeaseStatus {
+  runtime?: {kind: string; engine: string; isolated: boolean; uses_images: boolean; terminal: boolean}
+  manifest_version?: string
+  deploying?: boolean
+  failures?: ServiceFailureJson[]
+  warnings?: string[]
+}
+
 export interface LeaseStatus {
   services: Record<string, ServiceStatus>
   forwarded_ports?: Record<string, ForwardedPort[]> | null
   ips?: Record<string, Array<{Port: number; ExternalPort: number; Protocol: string; IP: string}>> | null
   errors?: string[] | null
+  edge?: EdgeLeaseStatus
 }
 
 export interface LogFrame {

@@ -141,6 +141,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       address,
       store,
       runtime,
+      runtimeInfo,
       market,
       tx,
       capacity,

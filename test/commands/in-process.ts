@@ -3,7 +3,7 @@ import {resolve} from 'node:path'
 import {run} from '@oclif/core'
 import {captureOutput, runCommand} from '@oclif/test'
 
-import {assertResultMatchesSchema} from '../contract/validate.js'
+import {assertErrorMatchesSchema, assertResultMatchesSchema} from '../contract/validate.js'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -30,6 +30,7 @@ export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
     json = undefined
   }
   if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
+  if (json?.ok === false && args.includes('--json')) assertErrorMatchesSchema(args, json)
   return {...result, json} as InProcessResult
 }
 

@@ -6,7 +6,7 @@ import {vi} from 'vitest'
 
 vi.mock('@oclif/test', async (importOriginal) => {
   const oclifTest = await importOriginal<typeof import('@oclif/test')>()
-  const {assertResultMatchesSchema} = await import('./validate.js')
+  const {assertErrorMatchesSchema, assertResultMatchesSchema} = await import('./validate.js')
   const runCommand: typeof oclifTest.runCommand = async (args, ...rest) => {
     const result = await oclifTest.runCommand(args, ...rest)
     const argv = Array.isArray(args) ? args : args.split(' ')
@@ -18,6 +18,7 @@ vi.mock('@oclif/test', async (importOriginal) => {
         envelope = undefined
       }
       if (envelope?.ok === true) assertResultMatchesSchema(argv, envelope.result)
+      if (envelope?.ok === false) assertErrorMatchesSchema(argv, envelope)
     }
     return result
   }

@@ -3,8 +3,9 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
-import {SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, generateResultSchemas, readCommittedSchema, schemaFile} from './contract.js'
-import {assertResultMatchesSchema, commandOf} from './validate.js'
+import {SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, generateErrorSchema, generateResultSchemas, readCommittedErrorSchema, readCommittedSchema, schemaFile} from './contract.js'
+import {ExitCode} from '../../src/errors.js'
+import {assertErrorMatchesSchema, assertResultMatchesSchema, commandOf} from './validate.js'
 
 const UPDATE = 'If the change is meant, run `npm run contract:update`, review the diff, and say it in CHANGELOG.md.'
 
@@ -59,6 +60,14 @@ describe('the CLI contract', () => {
     const generated = await generateResultSchemas()
     const stale = [...generated].filter(([c, schema]) => JSON.stringify(schema) !== JSON.stringify(readCommittedSchema(c))).map(([c]) => `edge ${c}`)
     expect(stale, `These --json results changed shape: ${stale.join(', ')}.\n${UPDATE}`).toEqual([])
+  }, 120_000)
+
+  it('the committed error envelope is what ErrorEnvelope says now, with every exit code of the table', async () => {
+    expect(JSON.stringify(await generateErrorSchema()), `The --json error envelope changed shape.\n${UPDATE}`).toBe(JSON.stringify(readCommittedErrorSchema()))
+    const codes = [...JSON.stringify(readCommittedErrorSchema()).matchAll(/"enum":\[([\d,]+)\]/g)].flatMap((m) => m[1]!.split(',').map(Number))
+    expect(new Set(codes)).toEqual(new Set(Object.values(ExitCode)))
+    expect(() => assertErrorMatchesSchema(['deploy'], {ok: false, error: {code: 'service_failed', message: 'web exited with code 3', exitCode: 7, details: {serviceExitCode: 3}}})).not.toThrow()
+    expect(() => assertErrorMatchesSchema(['deploy'], {ok: false, error: {code: 'x', message: 'y', exitCode: 8}})).toThrow(/exitCode/)
   }, 120_000)
 
   it('names a command from its argv, and rejects a result its schema does not describe', () => {

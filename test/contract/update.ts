@@ -5,11 +5,12 @@
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {SCHEMA_DIR, SNAPSHOT_FILE, commandSnapshot, generateResultSchemas, schemaFile, stableJson} from './contract.js'
+import {ERROR_SCHEMA_FILE, SCHEMA_DIR, SNAPSHOT_FILE, commandSnapshot, generateErrorSchema, generateResultSchemas, schemaFile, stableJson} from './contract.js'
 
 writeFileSync(SNAPSHOT_FILE, stableJson(commandSnapshot()))
 const schemas = await generateResultSchemas()
 mkdirSync(SCHEMA_DIR, {recursive: true})
 for (const old of readdirSync(SCHEMA_DIR)) rmSync(join(SCHEMA_DIR, old))
 for (const [command, schema] of schemas) writeFileSync(schemaFile(command), stableJson(schema))
-process.stderr.write(`wrote ${SNAPSHOT_FILE} and ${schemas.size} schemas in ${SCHEMA_DIR}\n`)
+writeFileSync(ERROR_SCHEMA_FILE, stableJson(await generateErrorSchema()))
+process.stderr.write(`wrote ${SNAPSHOT_FILE}, ${ERROR_SCHEMA_FILE} and ${schemas.size} schemas in ${SCHEMA_DIR}\n`)

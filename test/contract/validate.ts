@@ -7,7 +7,7 @@ import {appendFileSync, readFileSync} from 'node:fs'
 
 import {Ajv, type ValidateFunction} from 'ajv'
 
-import {SNAPSHOT_FILE, type CommandSnapshot, readCommittedSchema} from './contract.js'
+import {SNAPSHOT_FILE, type CommandSnapshot, readCommittedErrorSchema, readCommittedSchema} from './contract.js'
 
 const ajv = new Ajv({allErrors: true, strict: false})
 const compiled = new Map<string, ValidateFunction | undefined>()
@@ -45,4 +45,18 @@ export function assertResultMatchesSchema(args: string[], result: unknown): void
     `\`edge ${args.join(' ')}\` printed a result that its schema (test/contract/schemas) does not describe:\n${problems.join('\n')}\n` +
       `result: ${JSON.stringify(result).slice(0, 2000)}`,
   )
+}
+
+let errorValidator: ValidateFunction | undefined
+
+/** Checks a `{ok: false, error}` envelope against test/contract/error.json (its exitCode must be in the table). */
+export function assertErrorMatchesSchema(args: string[], envelope: unknown): void {
+  if (!errorValidator) {
+    const schema = readCommittedErrorSchema()
+    if (!schema) throw new Error('no committed error schema (test/contract/error.json): run npm run contract:update')
+    errorValidator = ajv.compile(schema)
+  }
+  if (errorValidator(envelope)) return
+  const problems = (errorValidator.errors ?? []).slice(0, 8).map((e) => `  ${e.instancePath || '(envelope)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`)
+  throw new Error(`\`edge ${args.join(' ')}\` printed an error that test/contract/error.json does not describe:\n${problems.join('\n')}\nerror: ${JSON.stringify(envelope).slice(0, 2000)}`)
 }

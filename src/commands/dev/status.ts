@@ -4,12 +4,16 @@ import {formatCoin} from '../../market/money.js'
 import {renderFields} from '../../output/table.js'
 import {type DevStatus, devStatus} from '../../services/dev/index.js'
 import {formatWindow} from '../../services/lease/reclamation.js'
+import {runtimeDescription} from '../../services/provide/runtime-text.js'
 
 export function renderStatus(status: DevStatus): string {
   const balances = (status.devKey?.balances ?? []).map((b) => formatCoin(BigInt(b.amount), b.denom)).join(', ')
   const providers = status.providers.length
-    ? status.providers.map((p) => `${p.owner} ${p.hostUri} ${p.attributes.map((a) => `${a.key}=${a.value}`).join(' ')}`).join('\n           ')
+    ? status.providers
+        .map((p) => `${p.name ? `${p.name} ` : ''}${p.owner} ${p.hostUri} ${p.attributes.map((a) => `${a.key}=${a.value}`).join(' ')}${p.runtime === 'process' ? ' (host processes)' : ''}`)
+        .join('\n           ')
     : 'none'
+  const kinds = [...new Set(status.providers.flatMap((p) => (p.runtime ? [p.runtime] : [])))]
   return renderFields([
     ['state', status.running ? `running (pid ${status.pid})` : status.pid ? `starting or not answering (pid ${status.pid})` : 'stopped'],
     ['chain', status.chainId],
@@ -26,6 +30,7 @@ export function renderStatus(status: DevStatus): string {
         ? `windows from ${formatWindow(status.reclamationWindows.minSeconds)} to ${formatWindow(status.reclamationWindows.maxSeconds)} (market params)`
         : undefined,
     ],
+    ['runtime', status.running && kinds.length ? kinds.map(runtimeDescription).join('; ') : undefined],
     ['data', displayPath(status.dataDir)],
   ])
 }

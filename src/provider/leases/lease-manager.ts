@@ -8,7 +8,7 @@ import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
 import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
 import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
 import type {Manifest, ManifestGroup} from '../runtime/manifest-types.js'
-import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent} from '../runtime/types.js'
+import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent, RuntimeInfo} from '../runtime/types.js'
 import {orderKey, parseOrderKey, runtimeLeaseId} from '../state/keys.js'
 import type {LeaseRow, LeaseRowState, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
@@ -29,6 +29,8 @@ export interface LeaseManagerOptions {
   address: string
   store: ProviderStore
   runtime: Runtime
+  /** What the runtime is (told to tenants in the lease status: host processes are not isolated). */
+  runtimeInfo?: RuntimeInfo
   market: Pick<MarketQueries, 'deployment' | 'lease' | 'leases'>
   tx: {submit(msg: ProviderMsg): Promise<TxOutcome>}
   capacity: Capacity
@@ -155,8 +157,14 @@ export class LeaseManager {
     if (!this.manifestGroup(row)) return {status: 404, message: 'manifest not yet received for that lease'}
     const status = await this.o.runtime.status(this.rt(row))
     const plan = this.o.ingress ? planLeaseIngress(status, this.o.ingress.plan) : {uris: {}, forwardedPorts: {}}
-    const json = leaseStatusJson(status, plan)
-    if (row.state === 'failed' && row.error && !(json.errors ?? []).includes(row.error)) json.errors = [...(json.errors ?? []), row.error]
+    const deployError = row.state === 'failed' ? row.error : undefined
+    const json = leaseStatusJson(status, plan, {
+      ...(this.o.runtimeInfo ? {runtime: this.o.runtimeInfo} : {}),
+      ...(this.o.store.deployment(row.orderKey)?.manifestVersion ? {manifestVersion: this.o.store.deployment(row.orderKey)!.manifestVersion} : {}),
+      deploying: row.state === 'deploying',
+      ...(deployError ? {deployError} : {}),
+    })
+    if (deployError && !(json.errors ?? []).includes(deployError)) json.errors = [...(json.errors ?? []), deployError]
     return json
   }
 

@@ -79,3 +79,38 @@ export class PortAllocator {
     this.reserved.delete(port)
   }
 }
+
+/** A port the kernel says is free now on `host` (bind to 0, read the port, close). */
+export function anyFreePort(host: string, proto: 'TCP' | 'UDP'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    if (proto === 'UDP') {
+      const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4')
+      socket.once('error', reject)
+      socket.bind({address: host, port: 0, exclusive: true}, () => {
+        const {port} = socket.address()
+        socket.close(() => resolve(port))
+      })
+      return
+    }
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen({host, port: 0, exclusive: true}, () => {
+      const {port} = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** Does something accept TCP connections on host:port? */
+export function tcpListening(host: string, port: number, timeoutMs = 300): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({host, port})
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(timeoutMs, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
+}

@@ -20,6 +20,12 @@ export interface RuntimeInfo {
   version: string
   /** Where the engine was reached (socket path), when there is one. */
   endpoint?: string
+  /** Workloads are isolated from the provider's host (containers); false for host processes. */
+  isolated: boolean
+  /** The SDL's image is what runs; false for host processes, which run the command on the host. */
+  usesImages: boolean
+  /** `exec` can give a command a terminal (tty). */
+  terminal: boolean
 }
 
 export interface DeployOptions {
@@ -62,7 +68,25 @@ export interface ReplicaStatus {
   state: ReplicaState
   exitCode?: number
   startedAt?: string
+  /** Times the provider restarted this replica after it exited. */
   restarts?: number
+  /** When it last exited (while not running). */
+  finishedAt?: string
+}
+
+export type FailureReason = 'exited' | 'crash_loop' | 'start_failed' | 'image_pull_failed' | 'deploy_failed'
+
+/** Why a replica (or a whole service, when `replica` is absent) does not run: told to the tenant at once. */
+export interface ReplicaFailure {
+  service: string
+  replica?: number
+  reason: FailureReason
+  /** One line a person can read: what happened, the exit code, the restarts. */
+  message: string
+  exitCode?: number
+  restarts: number
+  /** The last lines the replica printed (stdout and stderr), oldest first. */
+  lastLines: string[]
 }
 
 export interface ServiceRuntimeStatus {
@@ -88,6 +112,10 @@ export interface LeaseRuntimeStatus {
   services: Record<string, ServiceRuntimeStatus>
   /** Why the lease is not (fully) running: image pull failures, crashed replicas, … */
   errors: string[]
+  /** The same failures, structured: exit code, restarts, last log lines (edge's lease-status extension). */
+  failures?: ReplicaFailure[]
+  /** Things a tenant should know that are not failures (host processes: absolute paths, a port not listened on). */
+  warnings?: string[]
 }
 
 /** A lease found running from its labels (docker) or state files (process). */
@@ -139,6 +167,7 @@ export type RuntimeEventType =
   | 'service.replaced'
   | 'lease.deployed'
   | 'lease.deploy.failed'
+  | 'lease.warning'
   | 'lease.removed'
 
 /**

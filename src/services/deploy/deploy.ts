@@ -11,7 +11,7 @@
  */
 import {createHash} from 'node:crypto'
 
-import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, UsageError} from '../../errors.js'
+import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, ServiceFailedError, UsageError} from '../../errors.js'
 import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
 import {type AktPrice, type AuditedAttributes, type Bid, type BidId, type Coin, type GroupSpec, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
@@ -34,13 +34,14 @@ import {
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
 import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
-import {diagnoseNoBids} from './diagnose.js'
+import {type FreeCapacity, diagnoseNoBids, freeCapacityOf} from './diagnose.js'
 import type {BidView, DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {type ScoredBid, type Strategy, bidPerHour, explain, scoreBids} from './scoring.js'
-import {collectUris, servicesReady, summarizeServices} from './status.js'
+import {waitForServices} from './ready.js'
+import {collectUris, runtimesOf, summarizeServices} from './status.js'
 import {UsdPricing, aktPriceWarning, usdEntry} from '../usd.js'
-import type {DeployDeps, DeployLease, DeployOptions, DeployResult, ValidatedSdl} from './types.js'
+import type {DeployDeps, DeployedService, DeployLease, DeployOptions, DeployResult, LeaseRuntime, ValidatedSdl} from './types.js'
 
 type Ev = DeployEvent
 type Emit = AsyncGenerator<Ev, void>
@@ -121,6 +122,8 @@ class DeployRun {
   private stepStarted = new Map<StepName, number>()
   private explanation?: DeployResult['explanation']
   private clients = new Map<string, ProviderClient>()
+  /** How each provider runs its lease (edge providers say so in the lease status), by provider. */
+  private runtimes = new Map<string, LeaseRuntime>()
   private providerSide?: Promise<[typeof import('../../provider-client/client.js'), typeof import('../../provider-client/jwt.js'), typeof import('../../provider-client/probe.js')]>
   private chainFacts?: Promise<[Coin[], AktPrice]>
 
@@ -662,7 +665,8 @@ class DeployRun {
     }
     this.checkCancelled()
     const all = [...bids.values()]
-    yield this.step('bids', 'succeeded', `${all.length} bid${all.length === 1 ? '' : 's'} from ${new Set(all.map((b) => b.id.provider)).size} provider(s)`, lastHeight || undefined)
+    if (all.length === 0) yield this.step('bids', 'failed', `No bids within ${Math.round(this.options.bidTimeoutMs / 1000)} s`, lastHeight || undefined)
+    else yield this.step('bids', 'succeeded', `${all.length} bid${all.length === 1 ? '' : 's'} from ${new Set(all.map((b) => b.id.provider)).size} provider(s)`, lastHeight || undefined)
 
     // Latency, measured in parallel for every bidder.
     const bidders = [...new Set(all.map((b) => b.id.provider))]
@@ -762,18 +766,25 @@ class DeployRun {
     const orderPerBlock = groups.reduce((sum, g) => sum + g.spec.resources.reduce((s, r) => s + r.price.amount * BigInt(r.count), 0n), 0n)
     const denom = groups[0]?.spec.resources[0]?.price.denom ?? 'uact'
     const orderUsd = toUsd(perHour(orderPerBlock, this.deps.network.blockTimeMs), denom, this.pricing.aktUsd)
+    const bidders = new Set(bids.map((b) => b.id.provider))
+    // Providers that match and stayed silent may just be too small: ask them what they have free.
+    const silent = [...this.providers.values()].filter(
+      (p) => !bidders.has(p.owner) && groups.every((g) => matchGroup(matchGroupFromSpec(g.spec), {attributes: p.attributes, audited: this.audits.get(p.owner) ?? []}).ok),
+    )
+    const capacity = await this.freeCapacity(silent)
     const diagnosis = diagnoseNoBids({
       specs: groups.map((g) => g.spec),
       providers: [...this.providers.values()],
       audits: this.audits,
-      bidders: new Set(bids.map((b) => b.id.provider)),
+      bidders,
       excluded,
+      capacity,
       ...(orderUsd !== undefined ? {orderUsdPerHour: orderUsd} : {}),
       ...(this.options.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.options.maxUsdPerHour} : {}),
     })
     yield {type: 'no_bids', diagnosis, ts: ts()}
     yield this.step('select', 'failed', 'No acceptable bid')
-    const relax = diagnosis.relax.slice(0, 3).map((r) => `${r.change} (+${r.gain})`)
+    const relax = diagnosis.relax.slice(0, 3).map((r) => r.change)
     throw new NoBidsError(
       `No acceptable bid for ${empty.map((g) => `group "${g.name}"`).join(', ')} within ${Math.round(this.options.bidTimeoutMs / 1000)} s. ${diagnosis.summary}`,
       {
@@ -781,6 +792,21 @@ class DeployRun {
         details: {dseq: this.dseq, diagnosis},
       },
     )
+  }
+
+  /** What each provider says it has free (Akash's `GET /status`); providers that do not answer in time are left out. */
+  private async freeCapacity(providers: ProviderInfo[]): Promise<FreeCapacity[]> {
+    const out = await Promise.all(
+      providers.slice(0, 20).map(async (p) => {
+        try {
+          const status = await (await this.client(p.owner)).status(AbortSignal.timeout(3000))
+          return freeCapacityOf(p.owner, status)
+        } catch {
+          return undefined
+        }
+      }),
+    )
+    return out.filter((c): c is FreeCapacity => c !== undefined)
   }
 
   // ------------------------------------------------------------------------------------------
@@ -859,62 +885,41 @@ class DeployRun {
 
   private async *waitReady(leases: Lease[]): AsyncGenerator<Ev, Map<string, LeaseStatus>> {
     yield this.step('ready', 'started', 'Waiting for the services to start')
-    const deadline = this.now() + this.options.readyTimeoutMs
-    const interval = Math.max(200, Math.min(1000, Math.floor(this.deps.network.blockTimeMs / 2)))
-    const statuses = new Map<string, LeaseStatus>()
-    let lastKey = ''
-    let lastError: unknown
-    let errorPolls = 0
-    for (;;) {
-      this.checkCancelled()
-      for (const lease of leases) {
-        try {
-          statuses.set(leaseKey(lease), await (await this.client(lease.id.provider)).leaseStatus(leaseRef(lease), this.options.signal))
-          lastError = undefined
-        } catch (error) {
-          this.checkCancelled()
-          const code = (error as EdgeError).code
-          // 404 until the provider has processed the manifest.
-          if (code !== 'provider_lease_not_found' && code !== 'provider_unreachable' && code !== 'provider_failed') throw error
-          lastError = error
+    const targets = await Promise.all(
+      leases.map(async (l) => ({key: leaseKey(l), provider: l.id.provider, ref: leaseRef(l), client: await this.client(l.id.provider)})),
+    )
+    const wait = waitForServices({
+      targets,
+      services: this.services,
+      dseq: this.dseq!,
+      readyTimeoutMs: this.options.readyTimeoutMs,
+      intervalMs: Math.max(200, Math.min(1000, Math.floor(this.deps.network.blockTimeMs / 2))),
+      signal: this.options.signal,
+      now: this.now,
+      sleep: this.sleep,
+      checkCancelled: () => this.checkCancelled(),
+    })
+    let statuses: Map<string, LeaseStatus>
+    let last: DeployedService[] = []
+    try {
+      for (;;) {
+        const next = await wait.next()
+        if (next.done) {
+          statuses = next.value
+          break
         }
+        if (next.value.type === 'services') last = next.value.services
+        yield next.value
       }
-      // A provider that reports errors (the container could not start) will not become ready:
-      // fail after they persist for a few polls instead of waiting out the timeout.
-      const errors = [...statuses.values()].flatMap((st) => st.errors ?? [])
-      errorPolls = errors.length > 0 ? errorPolls + 1 : 0
-      if (errorPolls >= 3) {
-        yield this.step('ready', 'failed', errors[0])
-        throw new ProviderError(`The provider could not start the services: ${errors.join('; ')}`, {
-          code: 'services_failed',
-          hint: `Check the image, command and resources in the SDL; \`edge events ${this.dseq}\` shows what the provider saw (rerun with --keep to keep the deployment for that).`,
-          details: {dseq: this.dseq, errors},
-        })
-      }
-      const services = summarizeServices([...statuses.values()])
-      const key = JSON.stringify(services)
-      const ready = statuses.size === leases.length && servicesReady([...statuses.values()], this.services)
-      if (key !== lastKey || ready) {
-        lastKey = key
-        yield {type: 'services', ready, services, ts: ts()}
-      }
-      if (ready) {
-        const height = (await this.deps.market.latestBlock().catch(() => undefined))?.height
-        if (height !== undefined) this.blocks.ready = height
-        yield this.step('ready', 'succeeded', `${services.map((s) => `${s.name} ${s.ready}/${s.total}`).join(', ')} ready`, height)
-        return statuses
-      }
-      if (this.now() >= deadline) {
-        yield this.step('ready', 'failed', 'Timed out')
-        const detail = services.length ? services.map((s) => `${s.name} ${s.ready}/${s.total}`).join(', ') : 'no status yet'
-        throw new ProviderError(`The services did not become ready within ${Math.round(this.options.readyTimeoutMs / 1000)} s (${detail}).`, {
-          code: 'services_not_ready',
-          hint: `Look at \`edge events ${this.dseq}\` and \`edge logs ${this.dseq}\` (rerun with --keep to keep the deployment for that), or raise --ready-timeout.`,
-          details: {dseq: this.dseq, services, ...(lastError ? {lastError: (lastError as Error).message} : {})},
-        })
-      }
-      await this.sleep(interval, this.options.signal)
+    } catch (error) {
+      if (!(error instanceof CancelledError)) yield this.step('ready', 'failed', error instanceof ServiceFailedError ? error.message.split('\n')[0]! : (error as Error).message)
+      throw error
     }
+    this.runtimes = runtimesOf(statuses)
+    const height = (await this.deps.market.latestBlock().catch(() => undefined))?.height
+    if (height !== undefined) this.blocks.ready = height
+    yield this.step('ready', 'succeeded', `${last.map((s) => `${s.name} ${s.ready}/${s.total}`).join(', ')} ready`, height)
+    return statuses
   }
 
   private result(leases: Lease[], statuses: Map<string, LeaseStatus>, reused: boolean): DeployResult {
@@ -940,6 +945,7 @@ class DeployRun {
         denom: l.price.denom,
         ...usdEntry('usdPerHour', usdH),
         ...usdEntry('usdPerMonth', usdM),
+        ...(this.runtimes.get(l.id.provider) ? {runtime: this.runtimes.get(l.id.provider)} : {}),
       }
     })
     const totalPerBlock = leases.reduce((s, l) => s + l.price.amount, 0n)
@@ -979,13 +985,14 @@ class DeployRun {
   // ------------------------------------------------------------------------------------------
   // cleanup
 
-  /** Closes the deployment after a failure or Ctrl-C, unless --keep. */
+  /** Closes the deployment after a failure or Ctrl-C, unless --keep; the error's hint then says what still works. */
   private async *cleanup(error: unknown): Emit {
     if (this.dseq === undefined || !this.ownsDeployment) return
     const reason = error instanceof CancelledError ? 'cancelled' : error instanceof EdgeError ? error.code : 'failed'
     if (this.options.keep) {
       yield {type: 'warning', message: `Keeping deployment ${this.dseq} (--keep); close it with \`edge close ${this.dseq}\`.`, ts: ts()}
       this.deps.ledger.update(this.network, this.owner, this.dseq, {closeReason: `kept after ${reason}`})
+      failureHint(error, this.dseq, 'kept')
       return
     }
     yield this.step('close', 'started', `Closing deployment ${this.dseq} so its deposit is not left locked`)
@@ -994,12 +1001,14 @@ class DeployRun {
       this.deps.ledger.markClosed(this.network, this.owner, this.dseq, reason, 'failed')
       yield {type: 'deployment_closed', dseq: this.dseq, reason, txHash: result.txHash, ts: ts()}
       yield this.step('close', 'succeeded', `Closed deployment ${this.dseq}; the deposit is refunded`, result.height)
+      failureHint(error, this.dseq, 'closed')
     } catch (closeError) {
       const onChain = await this.deps.market.deployment({owner: this.owner, dseq: this.dseq}).catch(() => undefined)
       if (onChain?.state === 'closed') {
         this.deps.ledger.markClosed(this.network, this.owner, this.dseq, reason, 'failed')
         yield {type: 'deployment_closed', dseq: this.dseq, reason, ts: ts()}
         yield this.step('close', 'succeeded', `Deployment ${this.dseq} is closed`)
+        failureHint(error, this.dseq, 'closed')
         return
       }
       yield this.step('close', 'failed', (closeError as Error).message)
@@ -1007,6 +1016,32 @@ class DeployRun {
       appendHint(error, `Deployment ${this.dseq} is still open: run \`edge close ${this.dseq}\`.`)
     }
   }
+}
+
+/** A hint naming a command on one deployment (`edge logs 12`, `edge status DSEQ`): useless once it is closed. */
+const DEPLOYMENT_COMMAND = /`edge (?:status|update|logs|events|shell|deposit|bids) [^`]*`/
+
+/**
+ * The hint of a failed run, once we know whether its deployment was closed or kept (--keep): never
+ * a command that can no longer work on a closed deployment, never "rerun with --keep" when it was.
+ */
+function failureHint(error: unknown, dseq: bigint, outcome: 'closed' | 'kept'): void {
+  if (!(error instanceof EdgeError) || error instanceof CancelledError) return
+  const set = (hint: string | undefined) => {
+    ;(error as {hint?: string}).hint = hint
+  }
+  const workload = error instanceof ServiceFailedError || error.code === 'services_not_ready'
+  const timeout = error.code === 'services_not_ready' ? ' (or raise --ready-timeout if it only starts slowly)' : ''
+  if (outcome === 'kept') {
+    if (workload) set(`Deployment ${dseq} is kept (--keep): see \`edge logs ${dseq}\` and \`edge events ${dseq}\`, fix the SDL and \`edge update ${dseq} FILE\`${timeout}, or close it with \`edge close ${dseq}\`.`)
+    return
+  }
+  if (workload) {
+    const fix = error instanceof ServiceFailedError ? 'Fix the service in the SDL (its command, image or port) and deploy again' : 'Deploy again'
+    set(`${fix}${timeout}. Deployment ${dseq} was closed and its deposit refunded; with --keep a failed deployment stays open for \`edge logs\` and \`edge events\`.`)
+    return
+  }
+  if (error.hint && DEPLOYMENT_COMMAND.test(error.hint)) set(`Deployment ${dseq} was closed and its deposit refunded; deploy again with \`edge deploy\`.`)
 }
 
 /** Did the chain refuse MsgCreateDeployment (so it created nothing)? */

@@ -13,15 +13,27 @@ import type {Excluded} from './candidates.js'
 export interface ProviderVerdict {
   provider: string
   hostUri?: string
-  /** What kept it out, or `no_bid` when it matched and stayed silent, or `bid_excluded`. */
-  outcome: MismatchKind | 'no_bid' | 'bid_excluded' | 'bid_accepted'
+  /**
+   * What kept it out, or `no_bid` when it matched and stayed silent, `no_capacity` when it matched
+   * but has not the free resources the order needs, or `bid_excluded`.
+   */
+  outcome: MismatchKind | 'no_bid' | 'no_capacity' | 'bid_excluded' | 'bid_accepted'
   detail: string
 }
 
 export interface ConstraintCount {
   constraint: string
-  kind: MismatchKind | 'price_cap' | 'region' | 'hardware' | 'silent'
+  kind: MismatchKind | 'price_cap' | 'region' | 'hardware' | 'capacity' | 'silent'
   providers: number
+}
+
+/** What a provider says it has free (its `/status`), summed over its nodes. */
+export interface FreeCapacity {
+  provider: string
+  cpuMillis: bigint
+  memoryBytes: bigint
+  storageBytes: bigint
+  gpus: bigint
 }
 
 export interface Relaxation {
@@ -52,6 +64,62 @@ export interface DiagnoseInput {
   /** The order's price, USD/h × 10^18, to say whether silent providers may just be pricier. */
   orderUsdPerHour?: bigint
   maxUsdPerHour?: bigint
+  /** Free resources of the providers that matched and did not bid, where they told (`/status`). */
+  capacity?: readonly FreeCapacity[]
+}
+
+/** What the order asks in all (every group, units × count). */
+export function orderNeeds(specs: readonly GroupSpec[]): Omit<FreeCapacity, 'provider'> {
+  const need = {cpuMillis: 0n, memoryBytes: 0n, storageBytes: 0n, gpus: 0n}
+  for (const spec of specs) {
+    for (const r of spec.resources) {
+      const n = BigInt(r.count)
+      need.cpuMillis += r.cpuMillis * n
+      need.memoryBytes += r.memoryBytes * n
+      // Persistent volumes come from storage classes, not the ephemeral disk a provider's status counts.
+      need.storageBytes += r.storage.filter((v) => !v.attributes.some((a) => a.key === 'persistent' && a.value === 'true')).reduce((sum, v) => sum + v.bytes, 0n) * n
+      need.gpus += r.gpu.units * n
+    }
+  }
+  return need
+}
+
+const RESOURCES = [
+  {key: 'cpuMillis', text: (v: bigint) => `${formatCores(v)} CPU`},
+  {key: 'memoryBytes', text: (v: bigint) => `${formatBytes(v)} memory`},
+  {key: 'storageBytes', text: (v: bigint) => `${formatBytes(v)} storage`},
+  {key: 'gpus', text: (v: bigint) => `${v} GPU${v === 1n ? '' : 's'}`},
+] as const
+
+function formatCores(millis: bigint): string {
+  return millis % 1000n === 0n ? String(millis / 1000n) : (Number(millis) / 1000).toString()
+}
+
+function formatBytes(bytes: bigint): string {
+  const units = ['', 'Ki', 'Mi', 'Gi', 'Ti']
+  let value = Number(bytes)
+  let i = 0
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024
+    i++
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}${units[i]}${i === 0 ? ' bytes' : ''}`
+}
+
+/**
+ * The resources that no provider has enough of, as "needs 100 CPU; the largest provider has 2 CPU
+ * free" (the largest offer of each resource across the providers that told).
+ */
+export function capacityShortfall(need: Omit<FreeCapacity, 'provider'>, free: readonly FreeCapacity[]): string[] {
+  if (free.length === 0) return []
+  const out: string[] = []
+  for (const r of RESOURCES) {
+    const wanted = need[r.key]
+    if (wanted <= 0n) continue
+    const best = free.reduce((max, f) => (f[r.key] > max ? f[r.key] : max), 0n)
+    if (best < wanted) out.push(`needs ${r.text(wanted)}; the largest provider has ${r.text(best)} free`)
+  }
+  return out
 }
 
 const fmt = (a: Attribute) => `${a.key}=${a.value}`
@@ -108,6 +176,8 @@ export function diagnoseNoBids(input: DiagnoseInput): NoBidDiagnosis {
   const excludedBy = new Map(input.excluded.map((e) => [e.provider, e]))
   let matched = 0
   const isMatch = (specs: readonly GroupSpec[], p: ProviderInfo) => matchAll(specs, p, input.audits) === undefined
+  const need = orderNeeds(input.specs)
+  const freeOf = new Map((input.capacity ?? []).map((c) => [c.provider, c]))
 
   for (const p of input.providers) {
     const mismatch = matchAll(input.specs, p, input.audits)
@@ -125,6 +195,13 @@ export function diagnoseNoBids(input: DiagnoseInput): NoBidDiagnosis {
     } else if (input.bidders.has(p.owner)) {
       verdicts.push({provider: p.owner, hostUri: p.hostUri, outcome: 'bid_accepted', detail: 'bid'})
     } else {
+      const free = freeOf.get(p.owner)
+      const short = free ? capacityShortfall(need, [free]) : []
+      if (short.length > 0) {
+        verdicts.push({provider: p.owner, hostUri: p.hostUri, outcome: 'no_capacity', detail: `matches every requirement but has not the capacity: the order ${short.join('; ').replace('the largest provider has', 'it has')}`})
+        bump('free capacity', 'capacity')
+        continue
+      }
       verdicts.push({
         provider: p.owner,
         hostUri: p.hostUri,
@@ -162,6 +239,10 @@ export function diagnoseNoBids(input: DiagnoseInput): NoBidDiagnosis {
   }
   const regionExcluded = input.excluded.filter((e) => e.reason === 'region')
   if (regionExcluded.length > 0) relax.push({change: 'drop or change --region', gain: regionExcluded.length})
+  // No provider that told its free resources has what the order needs: say which, first.
+  const tooSmall = verdicts.filter((v) => v.outcome === 'no_capacity')
+  const shortfall = tooSmall.length > 0 ? capacityShortfall(need, tooSmall.map((v) => freeOf.get(v.provider)!)) : []
+  if (shortfall.length > 0) relax.push({change: `ask for less in the SDL's resources (the order ${shortfall.join('; ')})`, gain: tooSmall.length})
   const silent = verdicts.filter((v) => v.outcome === 'no_bid').length
   if (silent > 0) {
     const price = input.orderUsdPerHour !== undefined ? ` (the order offers at most ${formatUsd(input.orderUsdPerHour)}/h)` : ''
@@ -172,9 +253,29 @@ export function diagnoseNoBids(input: DiagnoseInput): NoBidDiagnosis {
   const constraints = [...counts.values()].sort((a, b) => b.providers - a.providers)
   const total = input.providers.length
   const parts = constraints.map((c) => `${c.constraint} excluded ${c.providers} of ${total}`)
+  const capacityText = shortfall.length > 0 && tooSmall.length === matched - input.bidders.size ? ` No matching provider has the capacity: the order ${shortfall.join('; ')}.` : ''
   const summary =
     total === 0
       ? 'There are no providers on this network.'
-      : `${total} provider${total === 1 ? '' : 's'} on chain, ${matched} match${matched === 1 ? 'es' : ''} the order, ${input.bidders.size} bid. ${parts.join('; ')}${parts.length ? '.' : ''}`
+      : `${total} provider${total === 1 ? '' : 's'} on chain, ${matched} match${matched === 1 ? 'es' : ''} the order, ${input.bidders.size} bid. ${parts.join('; ')}${parts.length ? '.' : ''}${capacityText}`
   return {providersOnChain: total, matched, bids: input.bidders.size, verdicts, constraints, relax, summary}
+}
+
+/**
+ * Free resources from a provider's `GET /status` (Akash's shape: `cluster.inventory.available.nodes[].available`
+ * with CPU in millicores), summed over its nodes; undefined when it does not say.
+ */
+export function freeCapacityOf(provider: string, status: unknown): FreeCapacity | undefined {
+  const nodes = (status as {cluster?: {inventory?: {available?: {nodes?: unknown}}}})?.cluster?.inventory?.available?.nodes
+  if (!Array.isArray(nodes) || nodes.length === 0) return undefined
+  const int = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? BigInt(Math.floor(v)) : typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : 0n)
+  const free = {provider, cpuMillis: 0n, memoryBytes: 0n, storageBytes: 0n, gpus: 0n}
+  for (const node of nodes) {
+    const a = (node as {available?: Record<string, unknown>})?.available ?? {}
+    free.cpuMillis += int(a.cpu)
+    free.memoryBytes += int(a.memory)
+    free.storageBytes += int(a.storage_ephemeral)
+    free.gpus += int(a.gpu)
+  }
+  return free
 }

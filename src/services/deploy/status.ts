@@ -1,6 +1,6 @@
 /** Reading the provider's lease status: readiness, and where the services can be reached. */
 import type {LeaseStatus} from '../../provider-client/types.js'
-import type {DeployedService} from './types.js'
+import type {DeployedService, LeaseRuntime} from './types.js'
 
 export function summarizeServices(statuses: readonly LeaseStatus[]): DeployedService[] {
   const out: DeployedService[] = []
@@ -64,4 +64,22 @@ function hostOf(uri: string | undefined): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/** How a lease runs, from an edge provider's lease status; undefined for other providers. */
+export function leaseRuntime(status: LeaseStatus | undefined): LeaseRuntime | undefined {
+  const r = status?.edge?.runtime
+  if (!r) return undefined
+  const notes = [...(r.uses_images ? [] : ['the image is ignored']), ...(r.isolated ? [] : ["the workload is not isolated from the provider's machine"])]
+  return {kind: r.kind, engine: r.engine, isolated: r.isolated, usesImages: r.uses_images, summary: notes.length ? `${r.engine} (${notes.join('; ')})` : r.engine}
+}
+
+/** Per provider, how it runs the lease (lease-status keys are `provider/gseq/oseq`). */
+export function runtimesOf(statuses: ReadonlyMap<string, LeaseStatus>): Map<string, LeaseRuntime> {
+  const out = new Map<string, LeaseRuntime>()
+  for (const [key, status] of statuses) {
+    const runtime = leaseRuntime(status)
+    if (runtime) out.set(key.split('/')[0] as string, runtime)
+  }
+  return out
 }

@@ -78,6 +78,20 @@ export interface DeployedService {
   uris: string[]
 }
 
+/** How a provider runs a lease (edge providers say; Akash's do not). */
+export interface LeaseRuntime {
+  /** docker (containers) or process (host processes, edge dev only). */
+  kind: string
+  /** e.g. "Podman Engine", "host processes". */
+  engine: string
+  /** Isolated from the provider's machine (containers). */
+  isolated: boolean
+  /** The SDL's image is what runs. */
+  usesImages: boolean
+  /** One line for people: "host processes: the image is ignored, not isolated from the provider's machine". */
+  summary: string
+}
+
 export interface DeployLease {
   provider: string
   hostUri: string
@@ -90,6 +104,8 @@ export interface DeployLease {
   /** null: priced in AKT with no AKT price from the chain (the run warns). */
   usdPerHour?: string | null
   usdPerMonth?: string | null
+  /** How the provider runs it, when it says (edge providers). */
+  runtime?: LeaseRuntime
 }
 
 export interface DeployResult {

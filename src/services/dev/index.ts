@@ -1,11 +1,12 @@
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {fromBech32} from '@cosmjs/encoding'
 
 import {Keystore} from '../../config/keystore.js'
 import {BUILT_IN_NETWORKS} from '../../config/networks.js'
-import {keysDir} from '../../config/paths.js'
+import {dataDir, keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
 import {parseCoin} from '../../market/money.js'
@@ -44,7 +45,8 @@ export interface DevStatus {
   dataDir: string
   logFile: string
   devKey?: {name: string; address: string; balances: Array<{denom: string; amount: string}>}
-  providers: ProviderSummary[]
+  /** Providers on chain; the local ones (edge dev's own) say how they run workloads. */
+  providers: Array<ProviderSummary & {name?: string; runtime?: 'docker' | 'process'}>
   /** The market's reclamation windows (AEP-82) as the chain's params have them now. */
   reclamationWindows?: ReclamationWindows
 }
@@ -78,9 +80,27 @@ export async function devStatus(env: NodeJS.ProcessEnv = process.env): Promise<D
     dataDir: files.dir,
     logFile: files.log,
     ...(address ? {devKey: {name: DEV_KEY, address, balances}} : {}),
-    providers,
+    providers: await withLocalRuntimes(providers, env),
     ...(reclamationWindows ? {reclamationWindows} : {}),
   }
+}
+
+/** Marks the providers edge dev runs itself (`<data>/provider/local-*`) with their runtime. */
+async function withLocalRuntimes(providers: ProviderSummary[], env: NodeJS.ProcessEnv): Promise<DevStatus['providers']> {
+  const local = new Map<string, {name: string; runtime: 'docker' | 'process'}>()
+  const root = join(dataDir(env), 'provider')
+  const names = existsSync(root) ? readdirSync(root).filter((n) => n.startsWith('local-')) : []
+  const {parse} = names.length > 0 ? await import('yaml') : {parse: () => undefined}
+  for (const name of names) {
+    try {
+      const config = parse(readFileSync(join(root, name, 'provider.yaml'), 'utf8')) as {address?: string; runtime?: {kind?: string}} | undefined
+      const kind = config?.runtime?.kind
+      if (config?.address && (kind === 'docker' || kind === 'process')) local.set(config.address, {name, runtime: kind})
+    } catch {
+      // not a provider directory
+    }
+  }
+  return providers.map((p) => ({...p, ...(local.get(p.owner) ?? {})}))
 }
 
 /** The node's state when its process is alive; a stale pid file is removed. */
@@ -140,7 +160,9 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
   if (options.providers > 0) {
     emit(options.onEvent, 'providers', 'started', `Starting ${options.providers} local provider(s)`)
     localProviders = await startLocalProviders(options.providers, {node: state, env})
-    emit(options.onEvent, 'providers', 'succeeded', `${localProviders.length} local provider(s) running`)
+    const {runtimeDescription} = await import('../provide/runtime-text.js')
+    const kinds = [...new Set(localProviders.map((p) => p.runtime))]
+    emit(options.onEvent, 'providers', 'succeeded', `${localProviders.length} local provider(s) running; workloads run as ${kinds.map(runtimeDescription).join(' or ')}`)
   }
   return {...(await devStatus(env)), alreadyRunning, devKeyCreated: created, localProviders}
 }

@@ -83,6 +83,21 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   }
 }
 
+/**
+ * The tenant's key for provider requests when it unlocks without asking (EDGE_MNEMONIC,
+ * EDGE_PASSPHRASE, a dev key without passphrase); undefined when it would need a prompt.
+ */
+export async function quietKey(ctx: TenantContext, key?: string, env: NodeJS.ProcessEnv = process.env): Promise<JwtKey | undefined> {
+  if (ctx.key) return ctx.key
+  try {
+    const signer = await resolveSigner(ctx.session, {key, interactive: false}, env)
+    const derived = await deriveKey(signer.mnemonic, ctx.network.bech32Prefix)
+    return derived.address === ctx.owner ? {address: derived.address, privkey: derived.privkey} : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** "123" → 123n, with a usage error for anything else. */
 export function parseDseq(input: string): bigint {
   if (!/^\d+$/.test(input.trim()) || BigInt(input.trim()) === 0n) {

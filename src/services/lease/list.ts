@@ -104,7 +104,7 @@ export function deploymentMoney(input: {
 
 export async function listDeployments(
   ctx: TenantContext,
-  options: {all?: boolean; labels?: Record<string, string>; now?: number} = {},
+  options: {all?: boolean; labels?: Record<string, string>; now?: number; currentUris?: boolean} = {},
 ): Promise<DeploymentRow[]> {
   const {market, network} = ctx
   const [deployments, leases, block, aktPrice] = await Promise.all([
@@ -171,5 +171,41 @@ export async function listDeployments(
       ctx.ledger.markClosed(network.name, ctx.owner, d.id.dseq, lease?.reason ?? 'closed on chain')
     }
   }
+  if (options.currentUris && ctx.key) await refreshUris(ctx, rows, selected.map(({d, active}) => ({dseq: d.id.dseq, active})))
   return rows.sort((a, b) => (a.dseq < b.dseq ? 1 : -1))
+}
+
+/** How long `edge ls` waits for a provider to say where a lease is served. */
+const URI_TIMEOUT_MS = 3000
+
+/**
+ * The URIs each active lease is served at now, from its provider (a restarted provider may serve
+ * it elsewhere); the ledger is corrected as they are read. A provider that does not answer in
+ * time leaves the URIs the ledger has.
+ */
+async function refreshUris(ctx: TenantContext, rows: DeploymentRow[], leases: Array<{dseq: bigint; active: Lease[]}>): Promise<void> {
+  const [{providerClient}, {collectUris}] = await Promise.all([import('./provider-client.js'), import('../deploy/status.js')])
+  await Promise.all(
+    leases.map(async ({dseq, active}) => {
+      const row = rows.find((r) => r.dseq === dseq)
+      if (!row || active.length === 0) return
+      const entry = ctx.ledger.get(ctx.network.name, ctx.owner, dseq)
+      try {
+        const infos = await Promise.all(active.map((l) => ctx.market.provider(l.id.provider)))
+        const statuses = await Promise.all(
+          active.map((l, i) => {
+            const info = infos[i]
+            if (!info) throw new Error(`no provider record for ${l.id.provider}`)
+            const ref = {owner: ctx.owner, provider: info.owner, dseq, gseq: l.id.gseq, oseq: l.id.oseq}
+            return providerClient(ctx, info, dseq, entry?.services).leaseStatus(ref, AbortSignal.timeout(URI_TIMEOUT_MS))
+          }),
+        )
+        const {uris} = collectUris(statuses, infos.map((i) => i?.hostUri))
+        row.uris = uris
+        if (entry && JSON.stringify(entry.uris) !== JSON.stringify(uris)) ctx.ledger.update(ctx.network.name, ctx.owner, dseq, {uris})
+      } catch {
+        // Unreachable or slow: the ledger's URIs stand.
+      }
+    }),
+  )
 }

@@ -105,6 +105,10 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
   const statuses = views.filter((v) => v.status).map((v) => v.status!)
   const {uris, forwardedPorts} = collectUris(statuses, views.filter((v) => v.status).map((v) => v.hostUri))
   const {escrowLeft: left, denom, guards} = deploymentMoney({deployment, active, height: block.height, entry, network, pricing, now})
+  // `edge ls` shows the ledger's URIs: keep them as the providers say now (a restarted provider may serve elsewhere).
+  if (entry && statuses.length > 0 && statuses.length === active.length && JSON.stringify(entry.uris) !== JSON.stringify(uris)) {
+    ctx.ledger.update(network.name, ctx.owner, dseq, {uris})
+  }
   return {
     dseq,
     owner: ctx.owner,

@@ -69,21 +69,36 @@ export interface ShellRequest {
   cmd: string[]
   tty: boolean
   stdin: boolean
+  /**
+   * An interactive shell: on a provider that says it has no terminal (host processes), it runs
+   * LINE_MODE_SHELL without one instead, for the caller to drive line by line (`lineMode` in the answer).
+   */
+  interactive?: boolean
   onStdout(data: Uint8Array): void
   onStderr(data: Uint8Array): void
   signal?: AbortSignal
 }
 
-export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string}> {
+/**
+ * A shell for a provider without terminals: a prompt on stderr, one line read and run at a time in
+ * the same shell (so `cd` and variables last), until end of input. (`sh -i` without a terminal
+ * complains that it has no job control.)
+ */
+export const LINE_MODE_SHELL = ['sh', '-c', 'while printf "%s" "${PS1:-$ }" >&2 && IFS= read -r line; do eval "$line"; done; echo >&2']
+
+export async function openShell(ctx: TenantContext, dseq: bigint, request: ShellRequest): Promise<{session: ShellSession; service: string; provider: string; lineMode: boolean}> {
   const {handle, service} = await leaseForService(ctx, dseq, request.service)
+  // edge's providers say whether exec has a terminal; Akash's (Kubernetes) always do.
+  const terminal = request.interactive ? (await handle.client.leaseStatus(handle.ref).catch(() => undefined))?.edge?.runtime?.terminal !== false : true
+  const lineMode = Boolean(request.interactive) && !terminal
   const session = await handle.client.shell(handle.ref, {
     service,
-    cmd: request.cmd,
-    tty: request.tty,
-    stdin: request.stdin,
+    cmd: lineMode ? LINE_MODE_SHELL : request.cmd,
+    tty: lineMode ? false : request.tty,
+    stdin: lineMode ? true : request.stdin,
     onStdout: request.onStdout,
     onStderr: request.onStderr,
     ...(request.signal ? {signal: request.signal} : {}),
   })
-  return {session, service, provider: handle.provider.owner}
+  return {session, service, provider: handle.provider.owner, lineMode}
 }

@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 
 import {dataDir, providerDir} from '../../config/paths.js'
 import {ProviderError} from '../../errors.js'
-import type {RuntimeKindName} from '../../provider/config/provider-config.js'
+import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
 import {DEV_NODE_PID_ENV} from './start.js'
@@ -23,9 +23,13 @@ export interface LocalProvider {
   region: string
   /** Where its ingress serves leases (http://127.0.0.1:port). */
   ingressUrl?: string
+  /** How it runs workloads: containers (docker: Docker or Podman's API) or host processes. */
+  runtime: RuntimeKindName
   pid?: number
   logFile?: string
 }
+
+export {runtimeDescription} from './runtime-text.js'
 
 export interface LocalProvidersContext {
   /** The running edge dev node (its state file); only its presence matters here. */
@@ -60,10 +64,13 @@ export async function startLocalProviders(count: number, context: LocalProviders
     const region = context.regions[i] ?? `local-${i + 1}`
     const dir = providerDir(name, env)
     const running = livePid(join(dir, PID_FILE))
-    const gatewayPort = running ? 0 : await freePort()
-    const ingressPort = running ? 0 : await freePort()
+    // The ports of an earlier start when they are still free: a lease's URI names the ingress port,
+    // so a provider that comes back on the same ports keeps every URI it gave out.
+    const before = existsSync(configPath(name, env)) ? await loadProviderConfig(name, env).catch(() => undefined) : undefined
+    const gatewayPort = running ? 0 : await reusePort(before ? hostUriPort(before.hostUri) : undefined)
+    const ingressPort = running ? 0 : await reusePort(listenAddress(before?.ingress.listen ?? '')?.port)
     // Its own free port: the gateway's port + 1 (the default) may belong to another process.
-    const grpcPort = running ? 0 : await freePort()
+    const grpcPort = running ? 0 : await reusePort(listenAddress(before?.gateway.grpcListen ?? '')?.port)
     const init = await initProvider(session, {
       name,
       ...(running ? {} : {hostUri: `https://127.0.0.1:${gatewayPort}`, ingressListen: `127.0.0.1:${ingressPort}`, grpcListen: `127.0.0.1:${grpcPort}`}),
@@ -75,13 +82,14 @@ export async function startLocalProviders(count: number, context: LocalProviders
       env,
     })
     if (running) {
-      out.push({name, address: init.address, hostUri: init.hostUri, region, pid: running, logFile: join(dir, LOG_FILE)})
+      const listen = listenAddress(before?.ingress.listen ?? '')
+      out.push({name, address: init.address, hostUri: init.hostUri, region, ...(listen ? {ingressUrl: `http://127.0.0.1:${listen.port}`} : {}), runtime: init.runtime, pid: running, logFile: join(dir, LOG_FILE)})
       continue
     }
     const nodePid = (context.node as {pid?: number} | undefined)?.pid
     const pid = spawnProvider(name, dir, env, nodePid)
     await waitForGateway(init.hostUri, init.address, pid, join(dir, LOG_FILE), (context.readyTimeoutS ?? 60) * 1000)
-    out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, pid, logFile: join(dir, LOG_FILE)})
+    out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, runtime: init.runtime, pid, logFile: join(dir, LOG_FILE)})
   }
   return out
 }
@@ -162,6 +170,20 @@ function addressAt(hostUri: string): Promise<string | undefined> {
     })
     req.on('timeout', () => req.destroy())
     req.on('error', () => resolve(undefined))
+  })
+}
+
+/** `port` when it is set and free on 127.0.0.1, else any free port. */
+async function reusePort(port: number | undefined): Promise<number> {
+  if (port && port > 0 && (await portFree(port))) return port
+  return freePort()
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer()
+    server.once('error', () => resolve(false))
+    server.listen({host: '127.0.0.1', port, exclusive: true}, () => server.close(() => resolve(true)))
   })
 }
 

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
-import {type ProviderConfig, configPath, loadProviderConfig} from '../../provider/config/provider-config.js'
+import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig} from '../../provider/config/provider-config.js'
 import type {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
@@ -69,6 +69,7 @@ export async function runProvider(session: Session, options: RunProviderOptions)
     ...(options.events ? {events: options.events} : {}),
   })
   writeFileSync(pidFile, `${process.pid}\n`, {mode: 0o600})
+  await keepIngressPort(config, handle.ingressUrl, env)
   const stop = handle.stop
   return {
     ...handle,
@@ -79,4 +80,25 @@ export async function runProvider(session: Session, options: RunProviderOptions)
       if (livePid(pidFile) === process.pid) rmSync(pidFile, {force: true})
     },
   }
+}
+
+/**
+ * A provider whose config names no ingress address (edge dev's default is any free port) keeps the
+ * one it got: every lease URI it hands out names that port, so a restart must not move it.
+ */
+export async function keepIngressPort(config: ProviderConfig, ingressUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  // Elsewhere the default is a fixed address (0.0.0.0:80); only edge dev's is "any free port".
+  if (config.ingress.listen || config.network !== 'local') return
+  let url: URL
+  try {
+    url = new URL(ingressUrl)
+  } catch {
+    return
+  }
+  if (!url.port) return
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  const current = await loadProviderConfig(config.name, env)
+  if (current.ingress.listen) return
+  await saveProviderConfig({...current, ingress: {...current.ingress, listen: `${host.includes(':') ? `[${host}]` : host}:${url.port}`}}, env)
+  config.ingress.listen = `${host}:${url.port}`
 }

@@ -72,8 +72,11 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
   })
 
   it('deploys with --yes --json: leases the best bid, sends the manifest, returns URIs, price and dseq', async () => {
-    const {json, error} = await chain.edge('deploy', HELLO, '--select', 'cheapest', '--json', '--label', 'suite=cmd', '--ttl', '1h', '--budget', '2usd')
+    const {json, error, stdout, stderr} = await chain.edge('deploy', HELLO, '--select', 'cheapest', '--json', '--label', 'suite=cmd', '--ttl', '1h', '--budget', '2usd')
     expect(error).toBeUndefined()
+    // A CI log sees the run move (short lines on stderr); stdout is the one JSON envelope.
+    expect(stdout.trim().split('\n')).toHaveLength(1)
+    for (const step of ['Create deployment', 'Collect bids', 'Send manifest', 'Wait for services']) expect(stderr).toContain(step)
     const r = json.result
     expect(r.state).toBe('ready')
     const cheap = chain.providers[1]
@@ -191,6 +194,50 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
       const {createHash} = await import('node:crypto')
       expect(createHash('sha256').update(provider.fake.manifests.at(-1)!).digest('hex')).toBe(updated.json.result.hash)
     } finally {
+      await chain.edge('close', dseq)
+    }
+  })
+
+  it('waits for the new services on update and fails it (exit 7, the exit code and last lines, nothing closed) when they crash', async () => {
+    const {json} = await chain.edge('deploy', HELLO, '--yes', '--json')
+    const dseq = json.result.dseq
+    const provider = chain.providers.find((p) => p.address === json.result.leases[0].provider)!
+    const {createHash} = await import('node:crypto')
+    const {mkdtempSync, readFileSync, writeFileSync} = await import('node:fs')
+    const {join} = await import('node:path')
+    const dir = mkdtempSync(join(chain.dir, 'sdl-'))
+    writeFileSync(join(dir, 'crash.yaml'), readFileSync('templates/hello/deploy.yaml', 'utf8').replace('<h1>Hello from edge!</h1>', '<h1>crash</h1>'))
+    const before = provider.fake.options.leaseStatus
+    const sent = provider.fake.manifests.length
+    // The provider still reports the old manifest for a while, then the new one crashing.
+    let asked = 0
+    provider.fake.options.leaseStatus = (manifests: string[]) => {
+      const version = createHash('sha256').update(manifests.at(-1)!).digest('hex')
+      if (manifests.length === sent || ++asked < 3) return {...(before as object), edge: {manifest_version: 'old', deploying: true, failures: [], warnings: []}}
+      return {
+        services: {web: {name: 'web', available: 0, total: 1, uris: [], ready_replicas: 0, available_replicas: 0}},
+        errors: ['web replica 0 exited with code 3'],
+        edge: {manifest_version: version, deploying: false, failures: [{service: 'web', replica: 0, reason: 'exited', message: 'web replica 0 exited with code 3', exit_code: 3, restarts: 0, last_lines: ['boom']}], warnings: []},
+      }
+    }
+    try {
+      const updated = await chain.edge('update', dseq, join(dir, 'crash.yaml'), '--json')
+      expect(updated.error?.oclif?.exit).toBe(7)
+      expect(updated.json.error).toMatchObject({code: 'service_failed', exitCode: 7, details: {serviceExitCode: 3, failures: [{service: 'web', exitCode: 3, lastLines: ['boom']}]}})
+      expect(updated.json.error.message).toMatch(/exited with code 3[\s\S]*boom/)
+      expect(updated.json.error.hint).toContain(`edge logs ${dseq}`)
+      // Progress went to stderr; stdout is the one envelope.
+      expect(updated.stdout.trim().split('\n')).toHaveLength(1)
+      expect(updated.stderr).toMatch(/Waiting for the new services/)
+      // An update closes nothing: the deployment was there before it.
+      const market = await chain.tenantMarket()
+      try {
+        expect((await market.deployment({owner: chain.tenant.address, dseq: BigInt(dseq)}))?.state).toBe('active')
+      } finally {
+        await market.close()
+      }
+    } finally {
+      provider.fake.options.leaseStatus = before
       await chain.edge('close', dseq)
     }
   })

@@ -37,6 +37,11 @@ beforeAll(async () => {
     ),
   )
   writeFileSync(join(sdlDir, 'hello-new-image.yaml'), hello.replace('<h1>Hello from edge!</h1>', '<h1>Hello again from edge!</h1>'))
+  writeFileSync(join(sdlDir, 'hello-bad-image.yaml'), hello.replace('image: busybox:1.36', 'image: localhost/edge-test/does-not-exist:9.9'))
+  writeFileSync(
+    join(sdlDir, 'crash.yaml'),
+    hello.replace(/command:[\s\S]*?expose:/, `command:\n      - sh\n      - -c\n    args:\n      - 'echo boom >&2; exit 3'\n    expose:`),
+  )
   writeFileSync(join(sdlDir, 'hello-more-cpu.yaml'), hello.replace('units: 0.1', 'units: 0.2'))
 }, 300_000)
 
@@ -57,6 +62,9 @@ describe('edge deploy on edge dev + edge provide', () => {
     dseq = result.dseq
     const page = await waitForHttp(result.uris[0])
     expect(page.body).toContain('Hello from edge!')
+    // In a container: the busybox image's httpd, and the result says containers run it.
+    expect(page.body).toContain('Served by busybox httpd')
+    expect(result.leases[0].runtime).toMatchObject({kind: 'docker', isolated: true, usesImages: true})
     // Ready within a few blocks of the start (the benchmark reports the exact figures).
     expect(result.blocks.ready - result.blocks.start).toBeLessThanOrEqual(6)
   })
@@ -85,24 +93,35 @@ describe('edge deploy on edge dev + edge provide', () => {
     expect(cancelled.exitCode, String(cancelled.stderr)).toBe(130)
   })
 
-  it('edge update sends a new manifest (and refuses a resource change, saying which)', async () => {
+  it('edge update sends a new manifest, waits until it runs (and refuses a resource change, saying which)', async () => {
     const refused = await market.edge(['update', dseq, join(sdlDir, 'hello-more-cpu.yaml'), '--json'])
     expect(refused.exitCode).toBe(2)
     expect(refused.json.error.details.differences.join(' ')).toMatch(/cpu 0\.1.*→ cpu 0\.2/)
     const updated = await market.edge(['update', dseq, join(sdlDir, 'hello-new-image.yaml'), '--json'])
     expect(updated.exitCode, updated.stdout).toBe(0)
-    expect(updated.json.result.changed).toBe(true)
+    expect(updated.json.result).toMatchObject({changed: true, state: 'ready', services: [{name: 'web', ready: 1, total: 1}]})
+    // It returned once the new container runs: the new page is there at once.
+    expect((await waitForHttp(updated.json.result.uris[0])).body).toContain('Hello again from edge!')
+  })
+
+  it('edge update to an image that cannot be pulled fails with exit 7 and the pull error; the deployment and its old container stay', async () => {
+    const r = await market.edge(['update', dseq, join(sdlDir, 'hello-bad-image.yaml'), '--json', '--ready-timeout', '2m'])
+    expect(r.exitCode, r.stdout).toBe(7)
+    expect(r.json.error.code).toBe('service_failed')
+    expect(r.json.error.message).toMatch(/does-not-exist:9\.9/)
+    expect(r.json.error.hint).toContain(`edge logs ${dseq}`)
+    expect(await activeDseqs()).toContain(dseq)
     const status = await market.edge(['status', dseq, '--json'])
-    const page = await waitForHttp(status.json.result.uris[0], 60_000).then(async (first) => {
-      const end = Date.now() + 60_000
-      let p = first
-      while (!p.body.includes('Hello again') && Date.now() < end) {
-        await new Promise((r) => setTimeout(r, 500))
-        p = await waitForHttp(status.json.result.uris[0])
-      }
-      return p
-    })
-    expect(page.body).toContain('Hello again from edge!')
+    expect((await waitForHttp(status.json.result.uris[0])).body).toContain('Hello again from edge!')
+  })
+
+  it('a service that exits at once fails deploy within seconds: exit 7, exit code 3 and its last line, nothing left open (Podman)', async () => {
+    const before = await activeDseqs()
+    const r = await market.edge(['deploy', join(sdlDir, 'crash.yaml'), '--yes', '--json'])
+    expect(r.exitCode, r.stdout + r.stderr).toBe(7)
+    expect(r.json.error).toMatchObject({code: 'service_failed', exitCode: 7, details: {serviceExitCode: 3}})
+    expect(r.json.error.message).toMatch(/exited with code 3[\s\S]*boom/)
+    expect(await activeDseqs()).toEqual(before)
   })
 
   it('edge close closes it, and closing again succeeds', async () => {

@@ -47,7 +47,7 @@ export async function startDevMarket(providers = 2, blockTime = '1s'): Promise<D
   return {home, podman, edge, stop: () => stopAll(home, edge, podman)}
 }
 
-async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSocket): Promise<void> {
+async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSocket | undefined): Promise<void> {
   // Closing every deployment first lets the providers tear their workloads down; a provider
   // stopped with leases still running keeps them (it is restart-safe by design).
   await edge(['close', '--all', '--yes'], {timeout: 60_000}).catch(() => undefined)
@@ -70,7 +70,7 @@ async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSo
     }
   }
   await new Promise((r) => setTimeout(r, 500))
-  await podman.stop()
+  await podman?.stop()
   home.cleanup()
 }
 
@@ -117,4 +117,42 @@ export async function waitForHttp(uri: string, deadlineMs = 30_000): Promise<{st
     await new Promise((r) => setTimeout(r, 300))
   }
   throw last
+}
+
+export interface HostDevMarket {
+  home: EdgeHome
+  /** The environment every `edge` of this market runs with: no engine, no busybox on PATH. */
+  env: Record<string, string>
+  edge(args: string[], options?: {timeout?: number; env?: Record<string, string>}): Promise<EdgeResult>
+  stop(): Promise<void>
+}
+
+/**
+ * `edge dev start --providers N` as on a machine without a container engine: no engine socket is
+ * named, and the PATH (test/helpers/no-engine-path.ts) holds neither busybox nor any engine, so
+ * the local providers run workloads as host processes.
+ */
+export async function startHostDevMarket(providers: number, path: string, blockTime = '1s'): Promise<{market: HostDevMarket; started: EdgeResult}> {
+  const home = makeEdgeHome('edge-host-sys-')
+  const env = {PATH: path, EDGE_DOCKER_SOCKET: '', DOCKER_HOST: '', XDG_RUNTIME_DIR: join(home.root, 'run')}
+  const edge = (args: string[], options: {timeout?: number; env?: Record<string, string>} = {}) =>
+    runEdge(args, {home, timeout: options.timeout ?? 180_000, env: {...env, ...options.env}})
+  const ports = [await freePort(), await freePort(), await freePort()]
+  const market: HostDevMarket = {home, env, edge, stop: () => stopAll(home, edge, undefined)}
+  let started
+  try {
+    started = await edge(
+      ['dev', 'start', '--json', '--providers', String(providers), '--block-time', blockTime, '--rpc-port', String(ports[0]), '--grpc-port', String(ports[1]), '--rest-port', String(ports[2])],
+      {timeout: 240_000},
+    )
+  } catch (error) {
+    // A result that breaks its schema (run-edge.ts) still started the chain and providers.
+    await market.stop()
+    throw error
+  }
+  if (started.exitCode !== 0) {
+    await market.stop()
+    throw new Error(`edge dev start failed (${started.exitCode}): ${started.stdout}\n${started.stderr}`)
+  }
+  return {market, started}
 }

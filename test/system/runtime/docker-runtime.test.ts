@@ -10,7 +10,7 @@ import type {ManifestExpose, ManifestGroup, ManifestService} from '../../../src/
 import type {LeaseId, LeaseRuntimeStatus, LogLine, RuntimeEvent} from '../../../src/provider/runtime/types.js'
 import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {ensureTestImage, testImage} from '../../helpers/test-image.js'
-import {collect, get, getEventually, httpOptions} from './helpers.js'
+import {collect, get, getEventually, httpOptions, readyEventually, statusEventually} from './helpers.js'
 
 function expose(partial: Partial<ManifestExpose> & {port: number}): ManifestExpose {
   return {externalPort: 0, proto: 'TCP', service: '', global: true, hosts: null, httpOptions, ip: '', endpointSequenceNumber: 0, ...partial}
@@ -79,8 +79,11 @@ describe('docker runtime on Podman', () => {
   })
 
   it('deploys a group: images found locally, containers running, ports published', async () => {
-    deployed = await runtime.deploy(lease, group, {manifestVersion: 'c0ffee', onEvent: (e) => events.push(e)})
+    await runtime.deploy(lease, group, {manifestVersion: 'c0ffee', onEvent: (e) => events.push(e)})
+    // A replica counts as available once it stayed up through the grace period (supervision.ts).
+    deployed = await readyEventually(runtime, lease)
     expect(deployed.errors).toEqual([])
+    expect(deployed.failures).toEqual([])
     expect(deployed.manifestVersion).toBe('c0ffee')
     expect(deployed.services.web).toMatchObject({total: 1, available: 1, ready: true})
     expect(deployed.services.logger).toMatchObject({total: 1, available: 1, ready: true})
@@ -187,11 +190,15 @@ describe('docker runtime on Podman', () => {
         if (e.type === 'container.started' && e.ts > Date.now() - 60_000 && live.some((x) => x.type === 'container.removed')) break
       }
     })()
-    const updated = await runtime.update(lease, {name: 'dcloud', services: [web(), logger(['LEVEL=debug'])]}, {manifestVersion: 'beef'})
+    await runtime.update(lease, {name: 'dcloud', services: [web(), logger(['LEVEL=debug'])]}, {manifestVersion: 'beef'})
+    const updated = await readyEventually(runtime, lease)
     await Promise.race([following, new Promise((r) => setTimeout(r, 20_000))])
     controller.abort()
     expect(live.map((e) => e.type)).toEqual(expect.arrayContaining(['service.replaced', 'container.removed', 'container.created', 'container.started']))
     expect(live.every((e) => e.service === undefined || e.service === 'logger')).toBe(true)
+    // The old container was removed on purpose: its exit is not a crash to back off from.
+    expect(live.filter((e) => e.reason === 'BackOff')).toEqual([])
+    expect(updated.failures).toEqual([])
     expect(updated.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
     expect(updated.services.logger?.replicas[0]?.id).not.toBe(before.services.logger?.replicas[0]?.id)
     expect(updated.services.logger?.ready).toBe(true)
@@ -219,6 +226,33 @@ describe('docker runtime on Podman', () => {
     expect(status.errors.join('\n')).toMatch(/does-not-exist/)
     expect(status.services.logger).toMatchObject({total: 1, available: 0, ready: false})
     await runtime.teardown(broken)
+  })
+
+  it('restarts a crashing container itself with the shared back-off, and reports it at once with its exit code and last lines', async () => {
+    const crashing: LeaseId = {...lease, dseq: String(Number(lease.dseq) + 3)}
+    const backoffs: string[] = []
+    try {
+      const following = (async () => {
+        for await (const e of runtime.events(crashing, {follow: true, signal: AbortSignal.timeout(8000)})) if (e.reason === 'BackOff') backoffs.push(e.message)
+      })()
+      await runtime.deploy(crashing, {name: 'dcloud', services: [{...logger(), name: 'crash', command: ['sh', '-c', 'echo starting; echo boom >&2; exit 3']}]})
+      const failing = await statusEventually(runtime, crashing, (st) => (st.failures ?? []).some((f) => f.exitCode === 3))
+      expect(failing.services.crash).toMatchObject({available: 0, ready: false})
+      expect(failing.failures![0]).toMatchObject({service: 'crash', replica: 0, exitCode: 3})
+      expect(failing.failures![0]!.lastLines).toEqual(['starting', 'boom'])
+      expect(failing.errors.join('\n')).toMatch(/crash replica 0 exited with code 3.*last log lines: starting \| boom/)
+      // The engine does not restart it (Podman's "always" restarts several times a second): the provider does.
+      const id = failing.services.crash!.replicas[0]!.id
+      expect((await runtime.docker.getContainer(id).inspect()).HostConfig.RestartPolicy?.Name).toBe('no')
+      const later = await statusEventually(runtime, crashing, (st) => (st.failures?.[0]?.restarts ?? 0) >= 2)
+      expect(later.failures![0]!.restarts).toBeGreaterThanOrEqual(2)
+      expect(later.services.crash!.available).toBe(0)
+      await following
+      expect(backoffs[0]).toMatch(/exited with code 3.*restarting in 1 s; last log lines: starting \| boom/)
+      expect(backoffs[1]).toMatch(/restarting in 2 s/)
+    } finally {
+      await runtime.teardown(crashing)
+    }
   })
 
   it('publishes on host ports from a configured range and keeps them when a service is replaced', async () => {

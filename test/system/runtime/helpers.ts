@@ -1,7 +1,7 @@
 /** What both runtime system tests need: plain HTTP GETs with retries, exec output, manifest bits. */
 import http from 'node:http'
 
-import type {ExecSession} from '../../../src/provider/runtime/types.js'
+import type {ExecSession, LeaseId, LeaseRuntimeStatus, Runtime} from '../../../src/provider/runtime/types.js'
 
 export const httpOptions = {maxBodySize: 1048576, readTimeout: 60000, sendTimeout: 60000, nextTries: 3, nextTimeout: 0, nextCases: ['error', 'timeout']}
 
@@ -42,4 +42,24 @@ export async function collect(session: ExecSession, stdin?: string): Promise<{st
   if (stdin !== undefined) session.stdin?.end(stdin)
   const {exitCode} = await session.exit
   return {stdout, stderr, exitCode}
+}
+
+/** Polls the lease status until every service is ready (replicas count once up for the grace period). */
+export async function readyEventually(runtime: Runtime, lease: LeaseId, attempts = 100): Promise<LeaseRuntimeStatus> {
+  let status = await runtime.status(lease)
+  for (let i = 0; i < attempts && !Object.values(status.services).every((s) => s.ready); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    status = await runtime.status(lease)
+  }
+  return status
+}
+
+/** Polls the lease status until `check` accepts it. */
+export async function statusEventually(runtime: Runtime, lease: LeaseId, check: (s: LeaseRuntimeStatus) => boolean, attempts = 150): Promise<LeaseRuntimeStatus> {
+  let status = await runtime.status(lease)
+  for (let i = 0; i < attempts && !check(status); i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    status = await runtime.status(lease)
+  }
+  return status
 }

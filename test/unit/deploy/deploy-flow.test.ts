@@ -6,7 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {CancelledError, ChainError} from '../../../src/errors.js'
 import type {DeployEvent} from '../../../src/services/deploy/events.js'
-import {type Harness, P1, P2, P3, harness} from './setup.js'
+import {type Harness, P1, P2, P3, READY_STATUS, harness} from './setup.js'
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -128,6 +128,21 @@ describe('edge deploy flow', () => {
     const diagnosis = ofType(events, 'no_bids')[0].diagnosis
     expect(diagnosis.constraints[0]).toMatchObject({constraint: 'placement attribute region=eu-central', providers: 1})
     expect(diagnosis.relax[0]).toEqual({change: 'drop the placement attribute region=eu-central from the SDL', gain: 1})
+    // No bids is not a success: the step fails, and the hint has no bare "(+1)" counts.
+    expect(ofType(events, 'step').find((e) => e.step === 'bids' && e.status !== 'started')).toMatchObject({status: 'failed', message: 'No bids within 0 s'})
+    expect(error!.hint).toBe('To get bids: drop the placement attribute region=eu-central from the SDL.')
+  })
+
+  it('names capacity when the providers that match are too small for the order', async () => {
+    h = await harness([{owner: P1}])
+    h.providers.get(P1)!.options.status = {cluster: {inventory: {available: {nodes: [{name: 'n', available: {cpu: 2000, memory: 8 * 2 ** 30, storage_ephemeral: 10 ** 11, gpu: 0}}]}}}}
+    const file = join(mkdtempSync(join(tmpdir(), 'sdl-')), 'deploy.yaml')
+    writeFileSync(file, readFileSync(h.options.file, 'utf8').replace('units: 0.1', 'units: 100'))
+    const {error, events} = await h.run({file, bidTimeoutMs: 200})
+    expect(error!.exitCode).toBe(3)
+    expect(error!.message).toMatch(/needs 100 CPU; the largest provider has 2 CPU free/)
+    expect(error!.hint).toMatch(/ask for less in the SDL's resources \(the order needs 100 CPU; the largest provider has 2 CPU free\)/)
+    expect(ofType(events, 'no_bids')[0].diagnosis.verdicts[0]!.outcome).toBe('no_capacity')
   })
 
   it('closes the deployment when cancelled while collecting bids', async () => {
@@ -158,11 +173,52 @@ describe('edge deploy flow', () => {
 
   it('fails fast and closes the deployment when the provider reports that the services cannot start', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}], {leaseStatus: {services: {web: {name: 'web', available: 0, total: 1, uris: [], ready_replicas: 0, available_replicas: 0}}, errors: ['web: image not found']}})
-    // services_failed (not services_not_ready) shows it gave up on the errors, not on the timeout.
+    // service_failed (not services_not_ready) shows it gave up on the errors, not on the timeout.
     const {error} = await h.run({readyTimeoutMs: 60_000})
-    expect(error).toMatchObject({code: 'services_failed', exitCode: 5})
+    expect(error).toMatchObject({code: 'service_failed', exitCode: 7})
     expect(error!.message).toMatch(/image not found/)
     expect(h.market.deploymentsById.get(`${h.market.owner}/100`)!.state).toBe('closed')
+  })
+
+  it('tells a crashing service by its exit code and last log lines (exit 7), and hints only at what still works', async () => {
+    const crashing = {
+      services: {web: {name: 'web', available: 0, total: 1, uris: [], ready_replicas: 0, available_replicas: 0}},
+      errors: ['web replica 0 exited with code 3 (restarted 1 time); last log lines: boom'],
+      edge: {
+        deploying: false,
+        failures: [{service: 'web', replica: 0, reason: 'exited', message: 'web replica 0 exited with code 3 (restarted 1 time)', exit_code: 3, restarts: 1, last_lines: ['starting', 'boom']}],
+        warnings: [],
+      },
+    }
+    h = await harness([{owner: P1, usdPerHour: 0.3}], {leaseStatus: crashing})
+    const closed = await h.run({readyTimeoutMs: 60_000})
+    expect(closed.error).toMatchObject({code: 'service_failed', exitCode: 7})
+    expect(closed.error!.message).toMatch(/web replica 0 exited with code 3/)
+    expect(closed.error!.message).toMatch(/Last log lines:\n  starting\n  boom/)
+    expect(closed.error!.details).toMatchObject({serviceExitCode: 3, failures: [{provider: P1, service: 'web', exitCode: 3, lastLines: ['starting', 'boom']}]})
+    const closedHint = (closed.error as {hint?: string}).hint!
+    // The deployment is closed: `edge logs 100` or `edge events 100` cannot work any more.
+    expect(closedHint).toMatch(/was closed/)
+    expect(closedHint).not.toMatch(/`edge (logs|events|status) \d+/)
+    expect(closedHint).toMatch(/--keep/)
+    expect(ofType(closed.events, 'step').find((e) => e.step === 'ready' && e.status === 'failed')!.message).toMatch(/exited with code 3/)
+
+    const kept = await h.run({readyTimeoutMs: 60_000, keep: true})
+    expect(kept.error).toMatchObject({code: 'service_failed', exitCode: 7})
+    const dseq = [...h.market.deploymentsById.values()].at(-1)!.id.dseq
+    expect(h.market.deploymentsById.get(`${h.market.owner}/${dseq}`)!.state).toBe('active')
+    const keptHint = (kept.error as {hint?: string}).hint!
+    expect(keptHint).toContain(`edge logs ${dseq}`)
+    expect(keptHint).not.toMatch(/with --keep|rerun with --keep/)
+  })
+
+  it('says how the provider runs the lease when it tells (host processes: image ignored, not isolated)', async () => {
+    const status = {...READY_STATUS, edge: {runtime: {kind: 'process', engine: 'host processes', isolated: false, uses_images: false, terminal: false}, deploying: false, failures: [], warnings: ['web uses absolute paths (/results)']}}
+    h = await harness([{owner: P1, usdPerHour: 0.3}], {leaseStatus: status})
+    const {result, events} = await h.run({})
+    expect(result!.leases[0]!.runtime).toMatchObject({kind: 'process', isolated: false, usesImages: false})
+    expect(result!.leases[0]!.runtime!.summary).toMatch(/image is ignored.*not isolated/)
+    expect(ofType(events, 'warning').map((w) => w.message)).toContain('web uses absolute paths (/results)')
   })
 
   it('keeps track of a deployment whose create transaction has an unknown outcome, and says how to close it', async () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {GroupSpec, ProviderInfo} from '../../../src/market/market.js'
-import {diagnoseNoBids} from '../../../src/services/deploy/diagnose.js'
+import {capacityShortfall, diagnoseNoBids, freeCapacityOf, orderNeeds} from '../../../src/services/deploy/diagnose.js'
 
 const spec = (attributes: Array<{key: string; value: string}>, extra: Partial<GroupSpec> = {}, gpu: string[] = []): GroupSpec => ({
   name: 'dcloud',
@@ -75,5 +75,39 @@ describe('why no bids', () => {
 
   it('says so when the network has no providers', () => {
     expect(diagnoseNoBids({specs: [spec([])], providers: [], audits: new Map(), bidders: new Set(), excluded: []}).summary).toBe('There are no providers on this network.')
+  })
+
+  it('names capacity when the matching providers are too small: "needs 100 CPU; the largest provider has 2 CPU free"', () => {
+    const big = spec([], {resources: [{...spec([]).resources[0]!, cpuMillis: 100_000n, memoryBytes: 2n ** 30n}]})
+    const providers = [provider('p1', {}), provider('p2', {})]
+    const d = diagnoseNoBids({
+      specs: [big],
+      providers,
+      audits: new Map(),
+      bidders: new Set(),
+      excluded: [],
+      capacity: [
+        {provider: 'p1', cpuMillis: 2000n, memoryBytes: 8n * 2n ** 30n, storageBytes: 10n ** 10n, gpus: 0n},
+        {provider: 'p2', cpuMillis: 1500n, memoryBytes: 8n * 2n ** 30n, storageBytes: 10n ** 10n, gpus: 0n},
+      ],
+    })
+    expect(d.verdicts.map((v) => v.outcome)).toEqual(['no_capacity', 'no_capacity'])
+    expect(d.verdicts[0]!.detail).toMatch(/needs 100 CPU; it has 2 CPU free/)
+    expect(d.constraints).toContainEqual({constraint: 'free capacity', kind: 'capacity', providers: 2})
+    expect(d.relax[0]!.change).toBe("ask for less in the SDL's resources (the order needs 100 CPU; the largest provider has 2 CPU free)")
+    expect(d.summary).toMatch(/No matching provider has the capacity: the order needs 100 CPU; the largest provider has 2 CPU free\./)
+    expect(d.relax.some((r) => /bid-timeout/.test(r.change))).toBe(false)
+  })
+
+  it('reads free resources from an Akash provider status, and counts what an order needs in all', () => {
+    const status = {cluster: {inventory: {available: {nodes: [{name: 'a', available: {cpu: 1500, gpu: 1, memory: 1024, storage_ephemeral: 2048}}, {name: 'b', available: {cpu: 500, gpu: 0, memory: 1024, storage_ephemeral: 0}}]}}}}
+    expect(freeCapacityOf('p', status)).toEqual({provider: 'p', cpuMillis: 2000n, memoryBytes: 2048n, storageBytes: 2048n, gpus: 1n})
+    expect(freeCapacityOf('p', {cluster: {}})).toBeUndefined()
+    const two = spec([], {resources: [{...spec([]).resources[0]!, cpuMillis: 250n, count: 4, storage: [{name: 'default', bytes: 100n, attributes: []}, {name: 'data', bytes: 999n, attributes: [{key: 'persistent', value: 'true'}]}]}]})
+    expect(orderNeeds([two])).toEqual({cpuMillis: 1000n, memoryBytes: 4n, storageBytes: 400n, gpus: 0n})
+    expect(capacityShortfall({cpuMillis: 1000n, memoryBytes: 3n * 2n ** 30n, storageBytes: 0n, gpus: 1n}, [{provider: 'p', cpuMillis: 4000n, memoryBytes: 2n ** 30n, storageBytes: 0n, gpus: 0n}])).toEqual([
+      'needs 3Gi memory; the largest provider has 1Gi memory free',
+      'needs 1 GPU; the largest provider has 0 GPUs free',
+    ])
   })
 })

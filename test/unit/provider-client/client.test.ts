@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {deriveKey} from '../../../src/config/mnemonic.js'
 import {ProviderError} from '../../../src/errors.js'
-import {ProviderClient, type LogStreamEvent} from '../../../src/provider-client/client.js'
+import {ProviderClient, RECONNECT_EXTRA_LINES, reconnectTail, type LogStreamEvent} from '../../../src/provider-client/client.js'
 import {leaseToken} from '../../../src/provider-client/jwt.js'
 import {establishTrust} from '../../../src/provider-client/trust.js'
 import {FakeProvider, selfSignedCert} from './fake-provider.js'
@@ -155,8 +155,37 @@ describe('provider client', () => {
     await done
     expect(seen).toEqual(['one', 'two', 'three', 'two', 'four'])
     expect(events.some((e) => e.type === 'reconnecting')).toBe(true)
-    // The reconnect asked for exactly what the client remembers.
-    expect(fake.logConnections[1].get('tail')).toBe('2')
+    // The reconnect asked for what the client remembers, and room for what came meanwhile.
+    expect(fake.logConnections[1].get('tail')).toBe(String(2 + RECONNECT_EXTRA_LINES))
+  })
+
+  it('resumes after the last line shown when a follow with --tail N reconnects, however many lines came meanwhile', async () => {
+    const history = Array.from({length: 10}, (_, i) => ({name: 'web', message: `line ${i + 1}`}))
+    const {client, lease, fake} = await setup({logs: history})
+    const controller = new AbortController()
+    const seen: string[] = []
+    let dropped = false
+    for await (const e of client.logs(lease, {follow: true, tail: 2, signal: controller.signal, replayQuietMs: 50})) {
+      if (e.type !== 'line') continue
+      seen.push(e.message)
+      if (e.message === 'line 10' && !dropped) {
+        dropped = true
+        fake.dropLogConnections()
+        // More lines while it is away than --tail asked for at the start.
+        for (let i = 11; i <= 15; i++) fake.emit({name: 'web', message: `line ${i}`})
+      }
+      if (seen.length === 7) controller.abort()
+    }
+    expect(seen).toEqual(['line 9', 'line 10', 'line 11', 'line 12', 'line 13', 'line 14', 'line 15'])
+    expect(fake.logConnections[0].get('tail')).toBe('2')
+    expect(Number(fake.logConnections[1].get('tail'))).toBeGreaterThan(5)
+  })
+
+  it('picks the tail of a reconnect: what was shown plus what may have come, or everything when nothing was shown', () => {
+    expect(reconnectTail(2, 2)).toBe(2 + RECONNECT_EXTRA_LINES)
+    expect(reconnectTail(0, 2)).toBe(-1)
+    expect(reconnectTail(0, -1)).toBe(-1)
+    expect(reconnectTail(0, 0)).toBe(0)
   })
 
   it('backs off from a log stream that is accepted and closed at once, then gives up', async () => {

@@ -48,12 +48,14 @@ export interface FakeProviderOptions {
   provider: string
   tenant: {address: string; pubkey: Uint8Array}
   cert?: SelfSigned
-  /** Lease status answered once a manifest was received. */
-  leaseStatus?: unknown
+  /** Lease status answered once a manifest was received (a function: asked at each request, with the manifests so far). */
+  leaseStatus?: unknown | ((manifests: string[]) => unknown)
   /** How many PUTs answer 404 before one is accepted (the provider has not seen the lease). */
   manifestNotFoundTimes?: number
   /** Refuse every manifest with this status (422: hash mismatch, …). */
   refuseManifest?: number
+  /** More of `GET /status` (Akash's shape: cluster.inventory…). */
+  status?: Record<string, unknown>
   /** Log lines per service name. */
   logs?: Array<{name: string; message: string}>
   events?: unknown[]
@@ -92,7 +94,7 @@ export class FakeProvider {
       req.on('data', (c: Buffer) => body.push(c))
       req.on('end', () => {
         if (url.pathname === '/status') {
-          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({address: this.options.provider}))
+          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify({address: this.options.provider, ...(this.options.status ?? {})}))
           return
         }
         if (!this.authorized(req.headers.authorization, url.pathname)) {
@@ -118,7 +120,7 @@ export class FakeProvider {
             res.writeHead(404).end('manifest not received')
             return
           }
-          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify(this.options.leaseStatus ?? {services: {}}))
+          res.writeHead(200, {'content-type': 'application/json'}).end(JSON.stringify((typeof this.options.leaseStatus === 'function' ? this.options.leaseStatus(this.manifests) : this.options.leaseStatus) ?? {services: {}}))
           return
         }
         res.writeHead(404).end('not found')

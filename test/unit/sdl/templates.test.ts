@@ -53,12 +53,16 @@ describe('templates/', () => {
     })
   }
 
-  it('hello is the small busybox page on port 8080 exposed as 80', async () => {
+  it('hello is the small busybox page on port 8080 exposed as 80, served by Node where busybox is missing', async () => {
     const {sdl} = await readTemplate('hello', {blockTimeMs: LOCAL_BLOCK_MS})
     const web = sdl.model.services.web
     expect(web.image).toBe('busybox:1.36')
     expect(web.command).toEqual(['sh', '-c'])
-    expect(web.args![0]).toMatch(/busybox httpd -f -p 8080/)
+    // In a container $PORT is unset (8080); a host process gets its own port in $PORT.
+    expect(web.args![0]).toMatch(/port="\$\{PORT:-8080\}"/)
+    expect(web.args![0]).toMatch(/exec busybox httpd -f -p "\$port" -h www/)
+    expect(web.args![0]).toMatch(/command -v busybox/)
+    expect(web.args![0]).toMatch(/exec node -e/)
     expect(web.args![0]).toMatch(/[Hh]ello/)
     expect(web.expose).toEqual([expect.objectContaining({port: 8080, as: 80, to: [{service: '', global: true, ip: ''}]})])
     expect(sdl.model.compute.web).toMatchObject({cpu: {millis: 100}, memory: {bytes: 64n * 1024n ** 2n}})

@@ -9,6 +9,7 @@ import {exposeProto, externalPortOf, httpOptionsOf, isIngressExpose, normalizeIm
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'
 import {PortAllocator, portIsFree, type PortRange} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
+import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, lastLines, nextCrashCount, restartDelayMs} from '../supervision.js'
 import type {
   DeployOptions,
   EventOptions,
@@ -19,7 +20,9 @@ import type {
   LogLine,
   LogOptions,
   PublishedPort,
+  ReplicaFailure,
   ReplicaState,
+  ReplicaStatus,
   RunningLease,
   Runtime,
   RuntimeEvent,
@@ -46,7 +49,10 @@ export interface DockerRuntimeOptions {
   leaseNetworks?: boolean
   /** Apply CPU and memory limits. Default true. */
   limits?: boolean
-  restartPolicy?: 'always' | 'unless-stopped' | 'on-failure' | 'no'
+  /** How long a replica must stay up after a (re)start to count as available (supervision.ts). */
+  readyGraceMs?: number
+  /** How often exited replicas whose engine event was missed are looked for. */
+  sweepMs?: number
   pullTimeoutMs?: number
   pullIdleTimeoutMs?: number
   /** e.g. "50m": cap each container's log file (json-file style). */
@@ -58,6 +64,20 @@ export interface DockerRuntimeOptions {
 
 type ContainerSummary = Docker.ContainerInfo
 
+/** What the provider knows about one container it supervises (restarts are the provider's, not the engine's). */
+interface Supervised {
+  lease: LeaseId
+  service: string
+  replica: number
+  /** Ms since the epoch of the last start. */
+  startedAt?: number
+  restarts: number
+  crashes: number
+  exitCode?: number
+  nextRestartAt?: number
+  timer?: NodeJS.Timeout
+}
+
 /** Runs leases as containers through the Docker Engine API (Docker or Podman). */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const
@@ -66,8 +86,17 @@ export class DockerRuntime implements Runtime {
   private readonly watcher: EngineEventWatcher
   private readonly allocator: PortAllocator | undefined
   private readonly now: () => number
-  /** Errors of the last deploy per lease (pull failures, start failures). */
-  private readonly deployErrors = new Map<string, string[]>()
+  /** Failures of the last deploy per lease (pull failures, start failures). */
+  private readonly deployErrors = new Map<string, ReplicaFailure[]>()
+  /**
+   * Containers the provider restarts itself (created with the engine's restart policy off), with
+   * the back-off of supervision.ts: the same policy as the process runtime's. By container id.
+   */
+  private readonly supervised = new Map<string, Supervised>()
+  /** Containers being removed on purpose: their exit is not a crash. */
+  private readonly removing = new Set<string>()
+  private sweeper: NodeJS.Timeout | undefined
+  private closed = false
   /** The last group deployed per lease, so status knows services that have no container yet. */
   private readonly groups = new Map<string, ManifestGroup>()
   private readonly locks = new Map<string, Promise<unknown>>()
@@ -77,7 +106,7 @@ export class DockerRuntime implements Runtime {
     this.docker = options.docker ?? new Docker({socketPath: options.socketPath})
     this.now = options.now ?? Date.now
     const filters = [`${Labels.managed}=true`, ...(options.provider ? [`${Labels.provider}=${options.provider}`] : [])]
-    this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e) => this.journal.emit(e)})
+    this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e, id) => this.onEngineEvent(e, id)})
     if (options.portRange) {
       this.allocator = new PortAllocator({range: options.portRange, used: () => this.publishedHostPorts()})
     }
@@ -88,7 +117,7 @@ export class DockerRuntime implements Runtime {
       const version = await this.docker.version()
       const component = version.Components?.[0]
       const engine = component?.Name ?? 'Docker Engine'
-      return {kind: 'docker', engine, version: component?.Version ?? version.Version, endpoint: this.options.socketPath}
+      return {kind: 'docker', engine, version: component?.Version ?? version.Version, endpoint: this.options.socketPath, isolated: true, usesImages: true, terminal: true}
     } catch (error) {
       throw new ProviderError(`The container engine at ${this.options.socketPath} does not answer: ${errorMessage(error)}`, {
         code: 'runtime_unavailable',
@@ -109,7 +138,7 @@ export class DockerRuntime implements Runtime {
   async status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
     const containers = await this.leaseContainers(lease)
     const known = this.groups.get(leaseKey(lease))
-    const errors = [...(this.deployErrors.get(leaseKey(lease)) ?? [])]
+    const failures: ReplicaFailure[] = [...(this.deployErrors.get(leaseKey(lease)) ?? [])]
     const services: Record<string, ServiceRuntimeStatus> = {}
     for (const service of known?.services ?? []) {
       services[service.name] = {name: service.name, total: service.count, available: 0, ready: false, generation: 1, updated: 0, replicas: [], ports: []}
@@ -117,10 +146,12 @@ export class DockerRuntime implements Runtime {
     const generations = new Map<string, number[]>()
     let group = known?.name ?? ''
     let manifestVersion: string | undefined
+    const now = this.now()
+    const grace = this.options.readyGraceMs ?? READY_GRACE_MS
     for (const c of containers) {
       const labels = c.Labels ?? {}
       const name = labels[Labels.service]
-      if (!name) continue
+      if (!name || this.removing.has(c.Id)) continue
       group ||= labels[Labels.group] ?? ''
       manifestVersion ??= labels[Labels.manifestVersion]
       const replica = Number(labels[Labels.replica] ?? 0)
@@ -128,15 +159,23 @@ export class DockerRuntime implements Runtime {
       generations.set(name, [...(generations.get(name) ?? []), containerGeneration(labels)])
       const state = containerState(c.State)
       const exitCode = exitCodeFromStatus(c.Status)
-      entry.replicas.push({
+      const supervised = this.supervision(c.Id, lease, name, replica)
+      if ((state === 'running' || state === 'restarting') && supervised.startedAt === undefined) supervised.startedAt = await this.startedAt(c.Id)
+      const status: ReplicaStatus = {
         replica,
         id: c.Id,
         state,
         ...(exitCode !== undefined && state !== 'running' ? {exitCode} : {}),
-      })
-      if (state === 'running') entry.available += 1
-      if (state === 'exited' || state === 'dead') {
-        errors.push(`${name} replica ${replica} exited${exitCode !== undefined ? ` with code ${exitCode}` : ''}`)
+        ...(supervised.startedAt !== undefined ? {startedAt: new Date(supervised.startedAt).toISOString()} : {}),
+        restarts: supervised.restarts,
+      }
+      entry.replicas.push(status)
+      const {available, failing} = assessReplica(status, now, grace)
+      if (available) entry.available += 1
+      if (failing) {
+        // An exit the engine's event stream did not deliver (the watcher was reconnecting).
+        if ((state === 'exited' || state === 'dead') && !supervised.timer && !this.closed) this.crashed(c.Id, supervised, exitCode, now)
+        failures.push(await this.failure(c.Id, supervised, state === 'running' || state === 'restarting' ? supervised.exitCode : exitCode, state === 'running' ? 'crash_loop' : 'exited'))
       }
       entry.ports.push(...publishedPorts(name, replica, parseExposeLabel(labels[Labels.expose]), c, this.addresses()))
     }
@@ -148,7 +187,7 @@ export class DockerRuntime implements Runtime {
       entry.generation = Math.max(1, ...seen)
       entry.updated = seen.filter((g) => g === entry.generation).length
     }
-    return {lease, group, ...(manifestVersion ? {manifestVersion} : {}), services, errors}
+    return {lease, group, ...(manifestVersion ? {manifestVersion} : {}), services, errors: failures.map(failureErrorLine), failures, warnings: []}
   }
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
@@ -208,6 +247,7 @@ export class DockerRuntime implements Runtime {
   teardown(lease: LeaseId): Promise<void> {
     return this.serialised(lease, async () => {
       const containers = await this.leaseContainers(lease)
+      for (const [id, s] of this.supervised) if (leaseKey(s.lease) === leaseKey(lease)) this.forget(id)
       await Promise.all(containers.map((c) => this.removeContainer(c.Id)))
       await this.removeVolumes({label: leaseLabelFilters(lease)})
       await this.removeNetwork(this.networkName(lease))
@@ -238,7 +278,149 @@ export class DockerRuntime implements Runtime {
   }
 
   async close(): Promise<void> {
+    this.closed = true
     this.watcher.stop()
+    if (this.sweeper) clearInterval(this.sweeper)
+    for (const s of this.supervised.values()) if (s.timer) clearTimeout(s.timer)
+  }
+
+  // ---- supervision: restarts with back-off, readiness (supervision.ts) ----
+
+  private onEngineEvent(event: RuntimeEvent, id: string | undefined): void {
+    if (!id) {
+      this.journal.emit(event)
+      return
+    }
+    if (event.type === 'container.started') {
+      const s = this.supervised.get(id)
+      if (s) s.startedAt = event.ts
+    } else if (event.type === 'container.removed') {
+      this.forget(id)
+    } else if (event.type === 'container.died') {
+      if (this.removing.has(id)) {
+        this.journal.emit({...event, severity: 'normal', reason: 'Killing', message: `Stopped ${event.service ?? 'container'} replica ${event.replica ?? 0}`})
+        return
+      }
+      if (event.service !== undefined) {
+        const s = this.supervision(id, event.lease, event.service, event.replica ?? 0)
+        this.crashed(id, s, event.exitCode, event.ts)
+        return
+      }
+    }
+    this.journal.emit(event)
+  }
+
+  private supervision(id: string, lease: LeaseId, service: string, replica: number): Supervised {
+    let s = this.supervised.get(id)
+    if (!s) {
+      s = {lease, service, replica, restarts: 0, crashes: 0}
+      this.supervised.set(id, s)
+    }
+    return s
+  }
+
+  /** A container exited on its own: tell it (exit code, last lines) and restart it after the back-off. */
+  private crashed(id: string, s: Supervised, exitCode: number | undefined, at: number): void {
+    if (s.timer || this.closed) return
+    s.crashes = nextCrashCount(s.crashes, s.startedAt !== undefined ? at - s.startedAt : 0)
+    if (exitCode !== undefined) s.exitCode = exitCode
+    s.nextRestartAt = at + restartDelayMs(s.crashes - 1)
+    s.timer = setTimeout(() => {
+      s.timer = undefined
+      void this.serialised(s.lease, () => this.restart(id, s)).catch(() => undefined)
+    }, Math.max(0, s.nextRestartAt - this.now()))
+    s.timer.unref()
+    void this.failure(id, s, s.exitCode, 'exited').then((f) => {
+      this.journal.emit(
+        this.event(s.lease, {
+          type: 'container.died',
+          service: s.service,
+          replica: s.replica,
+          severity: 'warning',
+          reason: 'BackOff',
+          message: `${f.message}; restarting in ${Math.max(1, Math.ceil(((s.nextRestartAt ?? at) - this.now()) / 1000))} s${f.lastLines.length ? `; last log lines: ${f.lastLines.join(' | ')}` : ''}`,
+          ...(s.exitCode !== undefined ? {exitCode: s.exitCode} : {}),
+        }),
+      )
+    })
+  }
+
+  private async restart(id: string, s: Supervised): Promise<void> {
+    if (this.closed || this.removing.has(id)) return
+    let info
+    try {
+      info = await this.docker.getContainer(id).inspect()
+    } catch (error) {
+      if (statusCode(error) === 404) this.forget(id)
+      return
+    }
+    if (info.State.Running) return
+    try {
+      await this.docker.getContainer(id).start()
+      s.restarts += 1
+      s.startedAt = this.now()
+    } catch (error) {
+      if (statusCode(error) === 404) {
+        this.forget(id)
+        return
+      }
+      // It could not even start (a port taken meanwhile): one more crash, one more back-off.
+      this.crashed(id, s, s.exitCode, this.now())
+    }
+  }
+
+  private forget(id: string): void {
+    const s = this.supervised.get(id)
+    if (s?.timer) clearTimeout(s.timer)
+    this.supervised.delete(id)
+  }
+
+  /** When a running container last started (from the engine, once; then kept). */
+  private async startedAt(id: string): Promise<number | undefined> {
+    try {
+      const started = Date.parse((await this.docker.getContainer(id).inspect()).State.StartedAt)
+      return started > 0 ? started : undefined
+    } catch {
+      return undefined
+    }
+  }
+
+  private async failure(id: string, s: Supervised, exitCode: number | undefined, reason: 'exited' | 'crash_loop'): Promise<ReplicaFailure> {
+    const base = {service: s.service, replica: s.replica, reason, ...(exitCode !== undefined ? {exitCode} : {}), restarts: s.restarts, lastLines: await this.lastLines(id, s)}
+    return {...base, message: failureMessage(base, this.now(), reason === 'exited' ? s.nextRestartAt : undefined)}
+  }
+
+  private async lastLines(id: string, s: Supervised): Promise<string[]> {
+    const lines: string[] = []
+    try {
+      for await (const l of containerLogLines(this.docker, [{id, service: s.service, replica: s.replica}], {tail: 10})) lines.push(l.line)
+    } catch {
+      // No logs (removed meanwhile): the failure is still worth telling.
+    }
+    return lastLines(lines)
+  }
+
+  /** Finds exited containers whose engine event was missed, so they are restarted all the same. */
+  private supervise(): void {
+    if (this.sweeper || this.closed) return
+    this.sweeper = setInterval(() => {
+      void this.sweep().catch(() => undefined)
+    }, this.options.sweepMs ?? 10_000)
+    this.sweeper.unref()
+  }
+
+  private async sweep(): Promise<void> {
+    const label = [`${Labels.managed}=true`, ...(this.options.provider ? [`${Labels.provider}=${this.options.provider}`] : [])]
+    const containers = (await this.docker.listContainers({all: true, filters: {label}})).filter((c) => matchesLabelFilters(c.Labels, label))
+    for (const c of containers) {
+      const state = containerState(c.State)
+      if ((state !== 'exited' && state !== 'dead') || this.removing.has(c.Id)) continue
+      const lease = leaseFromLabels(c.Labels)
+      const service = c.Labels?.[Labels.service]
+      if (!lease || !service) continue
+      const s = this.supervision(c.Id, lease, service, Number(c.Labels?.[Labels.replica] ?? 0))
+      if (!s.timer) this.crashed(c.Id, s, exitCodeFromStatus(c.Status), this.now())
+    }
   }
 
   // ---- deploy ----
@@ -251,6 +433,7 @@ export class DockerRuntime implements Runtime {
       this.deployErrors.set(key, [])
       // Subscribe before creating anything, so the lease's event stream sees every container.
       await this.watcher.start().catch(() => undefined)
+      this.supervise()
 
       const existing = await this.leaseContainers(lease)
       const plans = group.services.map((service) => {
@@ -280,11 +463,13 @@ export class DockerRuntime implements Runtime {
       }
 
       const failures: string[] = []
+      const failed: ReplicaFailure[] = []
       for (const plan of plans) {
         try {
           await this.reconcileService(lease, group.name, plan, network, options)
         } catch (error) {
           failures.push(`${plan.service.name}: ${errorMessage(error)}`)
+          failed.push({service: plan.service.name, reason: 'start_failed', message: `${plan.service.name} could not start: ${errorMessage(error)}`, restarts: 0, lastLines: []})
           this.journal.emit(
             this.event(lease, {
               type: 'lease.deploy.failed',
@@ -297,7 +482,7 @@ export class DockerRuntime implements Runtime {
         }
       }
       if (failures.length > 0) {
-        this.deployErrors.set(key, failures)
+        this.deployErrors.set(key, failed)
         throw new ProviderError(`The lease could not start: ${failures.join('; ')}`, {
           code: 'deploy_failed',
           hint: 'See the lease events for details.',
@@ -354,7 +539,11 @@ export class DockerRuntime implements Runtime {
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed.length > 0) {
       const messages = failed.map((f) => errorMessage(f.reason))
-      this.deployErrors.set(leaseKey(lease), messages)
+      const names = [...byImage.values()].map((svc) => svc.name)
+      this.deployErrors.set(
+        leaseKey(lease),
+        results.flatMap((r, i) => (r.status === 'rejected' ? [{service: names[i] ?? '', reason: 'image_pull_failed' as const, message: errorMessage(r.reason), restarts: 0, lastLines: []}] : [])),
+      )
       const first = failed[0]?.reason
       if (first instanceof ProviderError) throw first
       throw new ProviderError(messages.join('; '), {code: 'image_pull_failed'})
@@ -381,6 +570,7 @@ export class DockerRuntime implements Runtime {
     }
     if (plan.stale.length > 0) {
       await Promise.all(plan.stale.map((c) => this.removeContainer(c.Id)))
+      for (const c of plan.stale) this.forget(c.Id)
       this.journal.emit(
         this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}),
       )
@@ -391,7 +581,11 @@ export class DockerRuntime implements Runtime {
       if (replica >= service.count) {
         await this.removeContainer(c.Id)
       } else if (containerState(c.State) !== 'running') {
+        // Stopped while the provider was away: start it now; the back-off resumes if it exits again.
+        const s = this.supervision(c.Id, lease, service.name, replica)
+        if (s.timer) continue
         await this.docker.getContainer(c.Id).start()
+        s.startedAt = this.now()
       }
     }
     for (let replica = 0; replica < service.count; replica++) {
@@ -437,13 +631,16 @@ export class DockerRuntime implements Runtime {
       ...(network ? {network} : {}),
       ...(gpuDeviceIds ? {gpuDeviceIds} : {}),
       limits: this.options.limits !== false,
-      restartPolicy: this.options.restartPolicy ?? 'always',
+      // The provider restarts exited replicas itself, with the shared back-off (supervision.ts):
+      // Podman's "always" restarts a crashing container several times a second.
+      restartPolicy: 'no',
       ...(this.options.logMaxSize ? {logMaxSize: this.options.logMaxSize} : {}),
     })
     try {
       const container = await this.docker.createContainer(create)
       try {
         await container.start()
+        Object.assign(this.supervision(container.id, lease, service.name, replica), {startedAt: this.now()})
       } catch (error) {
         // A container that cannot start would hold its ports and name: remove it.
         await this.removeContainer(container.id)
@@ -525,10 +722,19 @@ export class DockerRuntime implements Runtime {
   }
 
   private async removeContainer(id: string): Promise<void> {
+    this.removing.add(id)
+    const s = this.supervised.get(id)
+    if (s?.timer) clearTimeout(s.timer)
     try {
       await this.docker.getContainer(id).remove({force: true, v: true})
     } catch (error) {
       if (statusCode(error) !== 404) throw error
+    } finally {
+      // The engine's die event for it arrives a moment later; forget it after that.
+      setTimeout(() => {
+        this.removing.delete(id)
+        this.supervised.delete(id)
+      }, 30_000).unref()
     }
   }
 

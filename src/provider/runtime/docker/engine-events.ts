@@ -57,7 +57,8 @@ export function runtimeEventFromEngine(message: EngineEventMessage): RuntimeEven
 
 export interface EngineEventWatcherOptions {
   labelFilters: string[]
-  onEvent: (event: RuntimeEvent) => void
+  /** Each lease event, with the id of the container it is about. */
+  onEvent: (event: RuntimeEvent, containerId: string | undefined) => void
   /** Delay before reconnecting after the stream broke. */
   retryMs?: number
 }
@@ -112,8 +113,9 @@ export class EngineEventWatcher {
         const line = raw.trim()
         if (!line) continue
         try {
-          const event = runtimeEventFromEngine(JSON.parse(line) as EngineEventMessage)
-          if (event) this.options.onEvent(event)
+          const message = JSON.parse(line) as EngineEventMessage
+          const event = runtimeEventFromEngine(message)
+          if (event) this.options.onEvent(event, message.Actor?.ID ?? message.id)
         } catch {
           // A line that is not an event is not ours to judge.
         }

@@ -1,15 +1,18 @@
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {PassThrough} from 'node:stream'
 
 import {ProviderError, UsageError} from '../../../errors.js'
 import {akashEnv} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
+import {absoluteHostPaths} from '../host-paths.js'
 import {leaseHash, leaseKey, safeName} from '../labels.js'
 import {exposeProto, externalPortOf, httpOptionsOf, isIngressExpose} from '../manifest-read.js'
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'
+import {anyFreePort, portIsFree, tcpListening} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
+import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, lastLines, nextCrashCount, restartDelayMs} from '../supervision.js'
 import type {
   DeployOptions,
   EventOptions,
@@ -20,13 +23,15 @@ import type {
   LogLine,
   LogOptions,
   PublishedPort,
+  ReplicaFailure,
+  ReplicaStatus,
   RunningLease,
   Runtime,
   RuntimeEvent,
   RuntimeInfo,
   ServiceRuntimeStatus,
 } from '../types.js'
-import {logFileLines, type LogFileSource} from './log-files.js'
+import {logFileLines, type LogFileSource, tailOffset} from './log-files.js'
 import {processAlive, processStartTime, shellQuote, signalGroup} from './proc.js'
 
 export interface ProcessRuntimeOptions {
@@ -40,6 +45,10 @@ export interface ProcessRuntimeOptions {
   env?: NodeJS.ProcessEnv
   /** Time between SIGTERM and SIGKILL on teardown. */
   stopGraceMs?: number
+  /** How long a replica must stay up after a (re)start to count as available (supervision.ts). */
+  readyGraceMs?: number
+  /** How often exited replicas the provider did not start itself are looked for. */
+  sweepMs?: number
   shell?: string
   now?: () => number
 }
@@ -49,12 +58,13 @@ interface LeaseFile {
   group: string
   manifestVersion?: string
   /** `generation`: the spec revision (1 at deploy, +1 per changed spec); absent in older files. */
-  services: {name: string; count: number; specHash: string; generation?: number; expose: ManifestExpose[]}[]
+  services: {name: string; count: number; specHash: string; generation?: number; expose: ManifestExpose[]; absolutePaths?: string[]}[]
 }
 
 interface ReplicaFile {
   service: string
   replica: number
+  /** -1 when the command could not be started. */
   pid: number
   startTime?: string
   specHash: string
@@ -62,13 +72,43 @@ interface ReplicaFile {
   startedAt: number
   exitCode?: number
   env: string[]
+  /** The command line and the manifest's env, so a crashed replica can be restarted without the manifest. */
+  argv?: string[]
+  specEnv?: string[]
+  /** The exit code of the run before this one (a replica restarted after exiting). */
+  lastExitCode?: number
+  /** Host port per manifest port (`8080/TCP` → 41234): the replica's own, kept across restarts. */
+  ports?: Record<string, number>
+  /** Times the provider restarted it after it exited. */
+  restarts?: number
+  /** Consecutive exits, for the back-off. */
+  crashes?: number
+  /** When it was seen exited. */
+  finishedAt?: number
+  /** When the provider restarts it next. */
+  nextRestartAt?: number
+  /** Stopped on purpose by the provider (update, teardown): neither restarted nor a failure. */
+  stopping?: boolean
+  /** Why the command could not be started. */
+  startError?: string
 }
+
+/** Kubernetes-style name of a port in the replica file. */
+const portName = (port: number, proto: string) => `${port}/${proto}`
+
+/** A replica up this long that still does not listen on $PORT gets a warning. */
+const NOT_LISTENING_WARNING_MS = 10_000
 
 /**
  * Runs each service's command + args as a host process, for `edge dev` on machines without a
  * container engine. No isolation, no limits, no image: so it refuses every network but `local`.
  * Processes are detached (own process group) and write their output to files, so a restarted
  * provider finds them (state files) and can still read their logs.
+ *
+ * Each replica gets its own working directory and its own host port per exposed port, given to
+ * it as `PORT` (the first exposed port) and `PORT_<port>`; the ingress routes the SDL's port to
+ * it, so many deployments of one SDL run side by side. A replica that exits is restarted with the
+ * back-off of supervision.ts, the same as the docker runtime's.
  */
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const
@@ -76,6 +116,14 @@ export class ProcessRuntime implements Runtime {
   private readonly root: string
   private readonly now: () => number
   private readonly locks = new Map<string, Promise<unknown>>()
+  /** Pids this instance spawned: their exit events tell the exit code. */
+  private readonly children = new Set<number>()
+  /** Scheduled restarts, per replica directory. */
+  private readonly restarts = new Map<string, NodeJS.Timeout>()
+  /** Host ports handed out and not yet recorded in a replica file. */
+  private readonly reservedPorts = new Set<number>()
+  private sweeper: NodeJS.Timeout | undefined
+  private closed = false
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     if (options.network !== 'local') {
@@ -93,10 +141,11 @@ export class ProcessRuntime implements Runtime {
   }
 
   async info(): Promise<RuntimeInfo> {
-    return {kind: 'process', engine: 'host processes', version: process.version}
+    return {kind: 'process', engine: 'host processes', version: process.version, isolated: false, usesImages: false, terminal: false}
   }
 
   deploy(lease: LeaseId, group: ManifestGroup, options: DeployOptions = {}): Promise<LeaseRuntimeStatus> {
+    this.supervise()
     return this.serialised(lease, () => this.reconcile(lease, group, options))
   }
 
@@ -107,24 +156,50 @@ export class ProcessRuntime implements Runtime {
   async status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
     const file = this.readLease(lease)
     const services: Record<string, ServiceRuntimeStatus> = {}
-    const errors: string[] = []
+    const failures: ReplicaFailure[] = []
+    const warnings: string[] = []
+    const now = this.now()
+    const grace = this.options.readyGraceMs ?? READY_GRACE_MS
     for (const s of file?.services ?? []) {
       const generation = s.generation ?? 1
       const entry: ServiceRuntimeStatus = {name: s.name, total: s.count, available: 0, ready: false, generation, updated: 0, replicas: [], ports: []}
+      if (s.absolutePaths?.length) warnings.push(absolutePathWarning(s.name, s.absolutePaths))
       for (let replica = 0; replica < s.count; replica++) {
         const r = this.readReplica(lease, s.name, replica)
         const alive = r ? processAlive(r.pid, r.startTime) : false
-        if (alive) entry.available += 1
-        if (r && r.specHash === s.specHash && (r.generation ?? 1) === generation) entry.updated += 1
-        else if (r) errors.push(`${s.name} replica ${replica} exited${r.exitCode !== undefined ? ` with code ${r.exitCode}` : ''}`)
-        entry.replicas.push({
+        const status: ReplicaStatus = {
           replica,
-          id: r ? String(r.pid) : '',
+          id: r && r.pid > 0 ? String(r.pid) : '',
           state: alive ? 'running' : r ? 'exited' : 'missing',
           ...(r && !alive && r.exitCode !== undefined ? {exitCode: r.exitCode} : {}),
-          ...(r ? {startedAt: new Date(r.startedAt).toISOString()} : {}),
-        })
-        entry.ports.push(...s.expose.map((e) => hostPort(s.name, replica, e)))
+          ...(r ? {startedAt: new Date(r.startedAt).toISOString(), restarts: r.restarts ?? 0} : {}),
+          ...(r && !alive && r.finishedAt ? {finishedAt: new Date(r.finishedAt).toISOString()} : {}),
+        }
+        entry.replicas.push(status)
+        if (r && r.specHash === s.specHash && (r.generation ?? 1) === generation) entry.updated += 1
+        const ports = s.expose.map((e) => hostPort(s.name, replica, e, r?.ports))
+        entry.ports.push(...ports)
+        if (!r || r.stopping) continue
+        // Gone, but its exit is not recorded yet (the exit event or the sweep comes within moments):
+        // told then, with its exit code.
+        if (!alive && r.pid > 0 && r.finishedAt === undefined) continue
+        const {available, failing} = assessReplica(status, now, grace)
+        if (failing) {
+          failures.push(this.failure(lease, s.name, replica, r, alive))
+          continue
+        }
+        if (!available) continue
+        // A host process is given its port in $PORT: it is available once it listens there.
+        const first = ports.find((p) => p.proto === 'TCP' && p.hostPort > 0)
+        if (first && !(await tcpListening('127.0.0.1', first.hostPort))) {
+          if (now - r.startedAt >= NOT_LISTENING_WARNING_MS) {
+            warnings.push(
+              `${s.name} replica ${replica} runs but does not listen on port ${first.hostPort}: a host process gets its own port in $PORT (here ${first.hostPort}) instead of ${first.port}, so several deployments can run at once; listen on $PORT.`,
+            )
+          }
+          continue
+        }
+        entry.available += 1
       }
       entry.ready = entry.total > 0 && entry.available >= entry.total
       services[s.name] = entry
@@ -134,7 +209,9 @@ export class ProcessRuntime implements Runtime {
       group: file?.group ?? '',
       ...(file?.manifestVersion ? {manifestVersion: file.manifestVersion} : {}),
       services,
-      errors,
+      errors: failures.map(failureErrorLine),
+      failures,
+      warnings,
     }
   }
 
@@ -149,7 +226,7 @@ export class ProcessRuntime implements Runtime {
         if (!existsSync(dir)) continue
         const alive = () => {
           const r = this.readReplica(lease, s.name, replica)
-          return r ? processAlive(r.pid, r.startTime) : false
+          return r ? processAlive(r.pid, r.startTime) || this.restarts.has(dir) : false
         }
         for (const stream of ['stdout', 'stderr'] as const) {
           sources.push({service: s.name, replica, stream, path: path.join(dir, `${stream}.log`), alive})
@@ -169,7 +246,7 @@ export class ProcessRuntime implements Runtime {
     for (const s of this.readLease(lease)?.services ?? []) {
       for (let replica = 0; replica < s.count; replica++) {
         const r = this.readReplica(lease, s.name, replica)
-        if (!r || known.has(`container.started|${s.name}|${replica}`)) continue
+        if (!r || r.pid <= 0 || known.has(`container.started|${s.name}|${replica}`)) continue
         history.push(this.event(lease, {type: 'container.started', service: s.name, replica, severity: 'normal', reason: 'Started', message: `Started ${s.name} replica ${replica} (pid ${r.pid})`}, r.startedAt))
       }
     }
@@ -229,31 +306,37 @@ export class ProcessRuntime implements Runtime {
 
   teardown(lease: LeaseId): Promise<void> {
     return this.serialised(lease, async () => {
-      await Promise.all(this.allReplicaFiles(lease).map((r) => this.stop(r)))
-      rmSync(this.leaseDir(lease), {recursive: true, force: true})
+      const dir = this.leaseDir(lease)
+      for (const [replicaDir, timer] of this.restarts) {
+        if (replicaDir.startsWith(dir + path.sep)) {
+          clearTimeout(timer)
+          this.restarts.delete(replicaDir)
+        }
+      }
+      await Promise.all(this.allReplicas(lease).map(({dir: d, state}) => this.stop(d, state)))
+      rmSync(dir, {recursive: true, force: true})
       this.journal.emit(this.event(lease, {type: 'lease.removed', severity: 'normal', reason: 'Killing', message: 'Lease removed'}))
       this.journal.forget(lease)
     })
   }
 
   async list(): Promise<RunningLease[]> {
-    if (!existsSync(this.root)) return []
-    const out: RunningLease[] = []
-    for (const dir of readdirSync(this.root)) {
-      const file = readJson<LeaseFile>(path.join(this.root, dir, 'lease.json'))
-      if (!file) continue
-      if (this.options.provider && file.lease.provider !== this.options.provider) continue
-      out.push({
-        lease: file.lease,
-        group: file.group,
-        ...(file.manifestVersion ? {manifestVersion: file.manifestVersion} : {}),
-        services: file.services.map((s) => s.name).sort(),
-      })
-    }
-    return out
+    this.supervise()
+    return this.leaseFiles().map((file) => ({
+      lease: file.lease,
+      group: file.group,
+      ...(file.manifestVersion ? {manifestVersion: file.manifestVersion} : {}),
+      services: file.services.map((s) => s.name).sort(),
+    }))
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = undefined
+    for (const timer of this.restarts.values()) clearTimeout(timer)
+    this.restarts.clear()
+  }
 
   // ---- internals ----
 
@@ -283,27 +366,48 @@ export class ProcessRuntime implements Runtime {
         ...(options.manifestVersion ? {manifestVersion: options.manifestVersion} : {}),
         services: group.services.map((s) => {
           const specHash = serviceSpecHash(s)
-          return {name: s.name, count: s.count, specHash, generation: revision(s, specHash), expose: s.expose ?? []}
+          const absolutePaths = absoluteHostPaths(s)
+          return {name: s.name, count: s.count, specHash, generation: revision(s, specHash), expose: s.expose ?? [], ...(absolutePaths.length ? {absolutePaths} : {})}
         }),
+      }
+      for (const s of file.services) {
+        if (s.absolutePaths?.length && before.get(s.name)?.specHash !== s.specHash) {
+          this.journal.emit(this.event(lease, {type: 'lease.warning', service: s.name, severity: 'warning', reason: 'HostPaths', message: absolutePathWarning(s.name, s.absolutePaths)}))
+        }
       }
       // Stop what the new manifest no longer has (removed services, surplus replicas).
       const keep = new Set(file.services.flatMap((s) => Array.from({length: s.count}, (_, i) => `${s.name}|${i}`)))
-      for (const r of this.allReplicaFiles(lease)) {
-        if (keep.has(`${r.service}|${r.replica}`)) continue
-        await this.stop(r)
-        rmSync(this.replicaDir(lease, r.service, r.replica), {recursive: true, force: true})
+      for (const {dir, state} of this.allReplicas(lease)) {
+        if (keep.has(`${state.service}|${state.replica}`)) continue
+        this.cancelRestart(dir)
+        await this.stop(dir, state)
+        rmSync(dir, {recursive: true, force: true})
       }
       writeJsonAtomic(path.join(this.leaseDir(lease), 'lease.json'), file)
       for (const [index, service] of group.services.entries()) {
         const {specHash, generation = 1} = file.services[index]
         for (let replica = 0; replica < service.count; replica++) {
+          const dir = this.replicaDir(lease, service.name, replica)
           const r = this.readReplica(lease, service.name, replica)
-          if (r && r.specHash === specHash && processAlive(r.pid, r.startTime)) continue
-          if (r) await this.stop(r)
-          if (r && r.specHash !== specHash && replica === 0) {
+          if (r && r.specHash === specHash && (processAlive(r.pid, r.startTime) || this.restarts.has(dir))) continue
+          this.cancelRestart(dir)
+          if (r) await this.stop(dir, r)
+          const replaced = Boolean(r && r.specHash !== specHash)
+          if (replaced && replica === 0) {
             this.journal.emit(this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}))
           }
-          this.start(lease, service, replica, {specHash, generation})
+          await this.start(lease, {
+            service: service.name,
+            replica,
+            argv: [...(service.command ?? []), ...(service.args ?? [])],
+            env: service.env ?? [],
+            expose: service.expose ?? [],
+            specHash,
+            generation,
+            // The same spec again (after an exit while the provider was away) is a restart; a new spec starts over.
+            ...(r && !replaced ? {previous: r} : {}),
+            ...(r?.ports ? {ports: r.ports} : {}),
+          })
         }
       }
       this.journal.emit(this.event(lease, {type: 'lease.deployed', severity: 'normal', reason: 'Deployed', message: `Group ${group.name} is deployed`}))
@@ -313,52 +417,221 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  private start(lease: LeaseId, service: ManifestService, replica: number, revision: {specHash: string; generation: number}): void {
-    const {specHash, generation} = revision
-    const dir = this.replicaDir(lease, service.name, replica)
+  /** Starts one replica: its own working directory, its own ports, its output appended to files. */
+  private async start(
+    lease: LeaseId,
+    spec: {service: string; replica: number; argv: string[]; env: string[]; expose: ManifestExpose[]; specHash: string; generation: number; previous?: ReplicaFile; ports?: Record<string, number>},
+  ): Promise<void> {
+    const {service, replica, specHash, generation, previous} = spec
+    const dir = this.replicaDir(lease, service, replica)
     const work = path.join(dir, 'work')
-    mkdirSync(work, {recursive: true})
-    const argv = [...(service.command ?? []), ...(service.args ?? [])]
-    const env = [
-      `PATH=${(this.options.env ?? process.env).PATH ?? '/usr/local/bin:/usr/bin:/bin'}`,
-      `HOME=${work}`,
-      ...akashEnv(lease),
-      ...(service.env ?? []),
+    const tmp = path.join(work, '.tmp')
+    mkdirSync(tmp, {recursive: true})
+    const ports = await this.allocatePorts(spec.expose, spec.ports)
+    const first = spec.expose.find((e) => exposeProto(e) === 'TCP') ?? spec.expose[0]
+    const portEnv = [
+      ...(first ? [`PORT=${ports[portName(first.port, exposeProto(first))]}`] : []),
+      ...spec.expose.map((e) => `PORT_${e.port}=${ports[portName(e.port, exposeProto(e))]}`),
     ]
+    const env = [`PATH=${workloadPath(this.options.env ?? process.env, this.nodeBin())}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
+    const counts = {restarts: previous ? (previous.restarts ?? 0) + 1 : 0, crashes: previous?.crashes ?? 0}
+    const base = {service, replica, specHash, generation, env, argv: spec.argv, specEnv: spec.env, ports, ...counts, ...(previous?.exitCode !== undefined ? {lastExitCode: previous.exitCode} : {})}
     const out = openSync(path.join(dir, 'stdout.log'), 'a')
     const err = openSync(path.join(dir, 'stderr.log'), 'a')
     let child
+    let startError: string | undefined
     try {
-      child = spawn(argv[0] as string, argv.slice(1), {cwd: work, env: envObject(env), detached: true, stdio: ['ignore', out, err]})
+      child = spawn(spec.argv[0] as string, spec.argv.slice(1), {cwd: work, env: envObject(env), detached: true, stdio: ['ignore', out, err]})
+    } catch (error) {
+      startError = (error as Error).message
     } finally {
       closeSync(out)
       closeSync(err)
     }
-    const who = `${service.name} replica ${replica}`
-    const pid = child.pid
+    for (const p of Object.values(ports)) this.reservedPorts.delete(p)
+    const who = `${service} replica ${replica}`
+    const pid = child?.pid
     if (pid === undefined) {
       // spawn reports ENOENT and friends asynchronously; the pid tells us now.
-      child.on('error', () => undefined)
-      writeJsonAtomic(path.join(dir, 'state.json'), {service: service.name, replica, pid: -1, specHash, generation, startedAt: this.now(), exitCode: 127, env} satisfies ReplicaFile)
-      this.journal.emit(this.event(lease, {type: 'container.died', service: service.name, replica, severity: 'warning', reason: 'Failed', message: `${who} could not start: ${argv[0]} not found`, exitCode: 127}))
+      child?.on('error', () => undefined)
+      startError ??= `${spec.argv[0]}: command not found on the provider's PATH`
+      appendFileSync(path.join(dir, 'stderr.log'), `edge: cannot start ${JSON.stringify(spec.argv[0])}: ${startError}\n`)
+      const now = this.now()
+      const state: ReplicaFile = {...base, pid: -1, startedAt: now, exitCode: 127, finishedAt: now, startError}
+      writeJsonAtomic(path.join(dir, 'state.json'), state)
+      this.onExit(lease, dir, state)
       return
     }
+    this.children.add(pid)
     const startTime = processStartTime(pid)
-    const state: ReplicaFile = {service: service.name, replica, pid, ...(startTime ? {startTime} : {}), specHash, generation, startedAt: this.now(), env}
+    const state: ReplicaFile = {...base, pid, ...(startTime ? {startTime} : {}), startedAt: this.now()}
     writeJsonAtomic(path.join(dir, 'state.json'), state)
-    this.journal.emit(this.event(lease, {type: 'container.started', service: service.name, replica, severity: 'normal', reason: 'Started', message: `Started ${who} (pid ${pid})`}))
-    child.on('exit', (code, signal) => {
+    this.journal.emit(this.event(lease, {type: 'container.started', service, replica, severity: 'normal', reason: 'Started', message: `Started ${who} (pid ${pid})`}))
+    child!.on('exit', (code, signal) => {
+      this.children.delete(pid)
       const exitCode = code ?? (signal ? 128 + signalNumber(signal) : -1)
       const current = readJson<ReplicaFile>(path.join(dir, 'state.json'))
-      if (current?.pid === pid) writeJsonAtomic(path.join(dir, 'state.json'), {...current, exitCode})
-      this.journal.emit(
-        this.event(lease, {type: 'container.died', service: service.name, replica, severity: exitCode === 0 ? 'normal' : 'warning', reason: exitCode === 0 ? 'Completed' : 'BackOff', message: `${who} exited with code ${exitCode}`, exitCode}),
-      )
+      if (current?.pid !== pid) return
+      const ended = {...current, exitCode, finishedAt: this.now()}
+      // The lease may have been torn down meanwhile: nothing to record then.
+      if (!tryWriteJson(path.join(dir, 'state.json'), ended)) return
+      this.onExit(lease, dir, ended)
     })
-    child.unref()
+    child!.unref()
   }
 
-  private async stop(r: ReplicaFile): Promise<void> {
+  /** A replica ended: a stop the provider asked for is just noted; anything else is a crash to restart. */
+  private onExit(lease: LeaseId, dir: string, state: ReplicaFile): void {
+    const who = `${state.service} replica ${state.replica}`
+    if (state.stopping || this.closed) {
+      this.journal.emit(this.event(lease, {type: 'container.died', service: state.service, replica: state.replica, severity: 'normal', reason: 'Killing', message: `Stopped ${who}`, ...(state.exitCode !== undefined ? {exitCode: state.exitCode} : {})}))
+      return
+    }
+    const finishedAt = state.finishedAt ?? this.now()
+    const crashes = nextCrashCount(state.crashes ?? 0, finishedAt - state.startedAt)
+    const nextRestartAt = finishedAt + restartDelayMs(crashes - 1)
+    if (!tryWriteJson(path.join(dir, 'state.json'), {...state, finishedAt, crashes, nextRestartAt} satisfies ReplicaFile)) return
+    const failure = this.failure(lease, state.service, state.replica, {...state, finishedAt, crashes, nextRestartAt}, false)
+    this.journal.emit(
+      this.event(lease, {
+        type: 'container.died',
+        service: state.service,
+        replica: state.replica,
+        severity: 'warning',
+        reason: 'BackOff',
+        message: `${failure.message}; restarting in ${Math.ceil((nextRestartAt - this.now()) / 1000)} s${failure.lastLines.length ? `; last log lines: ${failure.lastLines.join(' | ')}` : ''}`,
+        ...(state.exitCode !== undefined ? {exitCode: state.exitCode} : {}),
+      }),
+    )
+    this.scheduleRestart(lease, dir, nextRestartAt)
+  }
+
+  private scheduleRestart(lease: LeaseId, dir: string, at: number): void {
+    if (this.closed || this.restarts.has(dir)) return
+    const timer = setTimeout(() => {
+      this.restarts.delete(dir)
+      void this.serialised(lease, () => this.restart(lease, dir)).catch(() => undefined)
+    }, Math.max(0, at - this.now()))
+    timer.unref()
+    this.restarts.set(dir, timer)
+  }
+
+  private cancelRestart(dir: string): void {
+    const timer = this.restarts.get(dir)
+    if (timer) clearTimeout(timer)
+    this.restarts.delete(dir)
+  }
+
+  private async restart(lease: LeaseId, dir: string): Promise<void> {
+    if (this.closed) return
+    const state = readJson<ReplicaFile>(path.join(dir, 'state.json'))
+    const file = this.readLease(lease)
+    const spec = file?.services.find((s) => s.name === state?.service)
+    if (!state || !spec || state.stopping || state.specHash !== spec.specHash || !state.argv || processAlive(state.pid, state.startTime)) return
+    // Not due yet: another path scheduled it again meanwhile.
+    if (state.nextRestartAt !== undefined && state.nextRestartAt > this.now() + 50) return
+    await this.start(lease, {
+      service: state.service,
+      replica: state.replica,
+      argv: state.argv,
+      env: state.specEnv ?? [],
+      expose: spec.expose,
+      specHash: state.specHash,
+      generation: state.generation ?? 1,
+      previous: state,
+      ...(state.ports ? {ports: state.ports} : {}),
+    })
+  }
+
+  /**
+   * Looks for replicas that died unseen (started by an earlier provider process, so no exit event
+   * reaches this one) and schedules their restart; runs while the runtime serves leases.
+   */
+  private supervise(): void {
+    if (this.sweeper || this.closed) return
+    this.sweeper = setInterval(() => this.sweep(), this.options.sweepMs ?? 500)
+    this.sweeper.unref()
+  }
+
+  private sweep(): void {
+    for (const file of this.leaseFiles()) {
+      for (const {dir, state} of this.allReplicas(file.lease)) {
+        if (state.stopping || this.restarts.has(dir) || this.children.has(state.pid)) continue
+        if (processAlive(state.pid, state.startTime)) continue
+        if (state.nextRestartAt !== undefined && state.finishedAt !== undefined) {
+          this.scheduleRestart(file.lease, dir, state.nextRestartAt)
+          continue
+        }
+        // Its exit code went to the process that started it.
+        this.onExit(file.lease, dir, {...state, finishedAt: state.finishedAt ?? this.now()})
+      }
+    }
+  }
+
+  /** The replica's failure: what happened, its exit code, restarts, and the last lines it printed. */
+  private failure(lease: LeaseId, service: string, replica: number, r: ReplicaFile, alive: boolean): ReplicaFailure {
+    const reason = r.pid < 0 ? 'start_failed' : alive ? 'crash_loop' : 'exited'
+    const exitCode = alive ? r.lastExitCode : r.exitCode
+    const base = {service, replica, reason, ...(exitCode !== undefined ? {exitCode} : {}), restarts: r.restarts ?? 0, lastLines: this.lastLines(lease, service, replica)} as const
+    return {...base, message: failureMessage(base, this.now(), alive ? undefined : r.nextRestartAt)}
+  }
+
+  private lastLines(lease: LeaseId, service: string, replica: number): string[] {
+    const dir = this.replicaDir(lease, service, replica)
+    // Two files, so the order between them is lost: stdout first, then stderr, where errors go.
+    return lastLines(['stdout.log', 'stderr.log'].flatMap((f) => readTail(path.join(dir, f), 10)))
+  }
+
+  /**
+   * A directory holding only `node` (a link to the node that runs edge), put at the end of the
+   * workloads' PATH: every edge machine has Node, but the directory it lives in may hold other
+   * programs (busybox in /usr/bin) that the provider's own PATH does not offer.
+   */
+  private nodeBin(): string {
+    const dir = path.join(this.options.dataDir, 'bin')
+    const link = path.join(dir, 'node')
+    try {
+      if (readlinkSync(link) === process.execPath) return dir
+      rmSync(link, {force: true})
+    } catch {
+      // absent
+    }
+    mkdirSync(dir, {recursive: true})
+    try {
+      symlinkSync(process.execPath, link)
+    } catch {
+      // Another provider process made it meanwhile.
+    }
+    return dir
+  }
+
+  /** Host ports for a replica's exposes: the ones it had (if still free), else any free port. */
+  private async allocatePorts(exposes: ManifestExpose[], previous: Record<string, number> = {}): Promise<Record<string, number>> {
+    const taken = new Set<number>([...this.reservedPorts])
+    for (const file of this.leaseFiles()) for (const {state} of this.allReplicas(file.lease)) for (const p of Object.values(state.ports ?? {})) taken.add(p)
+    const out: Record<string, number> = {}
+    for (const e of exposes) {
+      const proto = exposeProto(e)
+      const name = portName(e.port, proto)
+      if (out[name]) continue
+      const old = previous[name]
+      let port: number | undefined
+      if (old && !this.reservedPorts.has(old) && (await portIsFree('0.0.0.0', old, proto))) port = old
+      for (let tries = 0; port === undefined && tries < 20; tries++) {
+        const candidate = await anyFreePort('0.0.0.0', proto)
+        if (!taken.has(candidate)) port = candidate
+      }
+      if (port === undefined) throw new ProviderError(`No free ${proto} port for ${e.port}.`, {code: 'deploy_failed'})
+      taken.add(port)
+      this.reservedPorts.add(port)
+      out[name] = port
+    }
+    return out
+  }
+
+  /** Stops a replica on purpose: marked first, so its exit is neither a failure nor restarted. */
+  private async stop(dir: string, r: ReplicaFile): Promise<void> {
+    if (!r.stopping && existsSync(path.join(dir, 'state.json'))) writeJsonAtomic(path.join(dir, 'state.json'), {...r, stopping: true})
     if (!processAlive(r.pid, r.startTime)) return
     signalGroup(r.pid, 'SIGTERM')
     const deadline = this.now() + (this.options.stopGraceMs ?? 5000)
@@ -380,16 +653,32 @@ export class ProcessRuntime implements Runtime {
     return readJson<LeaseFile>(path.join(this.leaseDir(lease), 'lease.json'))
   }
 
+  /** Lease files of this provider's leases. */
+  private leaseFiles(): LeaseFile[] {
+    if (!existsSync(this.root)) return []
+    const out: LeaseFile[] = []
+    for (const dir of readdirSync(this.root)) {
+      const file = readJson<LeaseFile>(path.join(this.root, dir, 'lease.json'))
+      if (!file) continue
+      if (this.options.provider && file.lease.provider !== this.options.provider) continue
+      out.push(file)
+    }
+    return out
+  }
+
   private readReplica(lease: LeaseId, service: string, replica: number): ReplicaFile | undefined {
     return readJson<ReplicaFile>(path.join(this.replicaDir(lease, service, replica), 'state.json'))
   }
 
-  private allReplicaFiles(lease: LeaseId): ReplicaFile[] {
+  private allReplicas(lease: LeaseId): Array<{dir: string; state: ReplicaFile}> {
     const dir = this.leaseDir(lease)
     if (!existsSync(dir)) return []
-    return readdirSync(dir)
-      .map((d) => readJson<ReplicaFile>(path.join(dir, d, 'state.json')))
-      .filter((r): r is ReplicaFile => Boolean(r))
+    const out: Array<{dir: string; state: ReplicaFile}> = []
+    for (const d of readdirSync(dir)) {
+      const state = readJson<ReplicaFile>(path.join(dir, d, 'state.json'))
+      if (state) out.push({dir: path.join(dir, d), state})
+    }
+    return out
   }
 
   private event(lease: LeaseId, e: Omit<RuntimeEvent, 'ts' | 'lease'>, ts = this.now()): RuntimeEvent {
@@ -408,20 +697,44 @@ export class ProcessRuntime implements Runtime {
   }
 }
 
-/** The process binds the manifest's port itself, on the host: that is its "published" port. */
-function hostPort(service: string, replica: number, expose: ManifestExpose): PublishedPort {
+function absolutePathWarning(service: string, paths: string[]): string {
+  const list = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ', …' : '')
+  return `${service} uses absolute paths (${list}): as a host process it reads and writes them on the provider's own filesystem, outside its working directory, where they outlive the lease. Use relative paths to run it on edge dev without a container engine.`
+}
+
+/** The replica's own port for one expose: the ingress routes the SDL's port there. */
+function hostPort(service: string, replica: number, expose: ManifestExpose, ports: Record<string, number> = {}): PublishedPort {
+  const proto = exposeProto(expose)
   return {
     service,
     replica,
     port: expose.port,
     externalPort: externalPortOf(expose),
-    proto: exposeProto(expose),
+    proto,
     global: Boolean(expose.global),
     ingress: isIngressExpose(expose),
     hostIp: '127.0.0.1',
-    hostPort: expose.port,
+    hostPort: ports[portName(expose.port, proto)] ?? 0,
     hosts: [...(expose.hosts ?? [])],
     httpOptions: httpOptionsOf(expose),
+  }
+}
+
+/** The provider's PATH, then a directory with only the node that runs edge (see nodeBin). */
+function workloadPath(env: NodeJS.ProcessEnv, nodeBin: string): string {
+  const parts = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean)
+  if (!parts.includes(nodeBin)) parts.push(nodeBin)
+  return parts.join(':')
+}
+
+/** The last `lines` lines of a file (empty when it is missing). */
+function readTail(file: string, lines: number): string[] {
+  try {
+    const start = tailOffset(file, lines)
+    const text = readFileSync(file).subarray(start).toString('utf8')
+    return text.split('\n')
+  } catch {
+    return []
   }
 }
 
@@ -444,6 +757,16 @@ function readJson<T>(file: string): T | undefined {
     return JSON.parse(readFileSync(file, 'utf8')) as T
   } catch {
     return undefined
+  }
+}
+
+/** writeJsonAtomic for event handlers: false (not a crash) when the directory is gone. */
+function tryWriteJson(file: string, value: unknown): boolean {
+  try {
+    writeJsonAtomic(file, value)
+    return true
+  } catch {
+    return false
   }
 }
 
