@@ -18,8 +18,14 @@ if (process.argv.length === 3 && (process.argv[2] === '--version' || process.arg
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  // `edge --help` as the build rendered it, when oclif would print the same (see bin/help.js).
+  const help = (await import('./help.js')).prerenderedHelp(process.argv.slice(2), process.env, process.stdout)
+  if (help !== undefined) {
+    process.stdout.write(help)
+  } else {
+    const {execute} = await import('@oclif/core')
+    await execute({dir: import.meta.url})
+  }
 }
 
 function enableCompileCache(env) {
