@@ -4,9 +4,10 @@
 // columns), no FORCE_COLOR or OCLIF_COLUMNS, and the same package.json, command manifest, oclif and
 // help plugin as the build (a checksum of those files). Only the Node version in its VERSION line
 // differs from run to run, and it is filled in. Anything else goes to oclif.
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
-import {crc32} from 'node:zlib'
+// Built-ins through process.getBuiltinModule, as in bin/run.js (no ESM facades on the fast path).
+const {existsSync, readFileSync, writeFileSync} = process.getBuiltinModule('node:fs')
+const {fileURLToPath} = process.getBuiltinModule('node:url')
+const {crc32} = process.getBuiltinModule('node:zlib')
 
 const ROOT = new URL('../', import.meta.url)
 const HELP_FILE = new URL('dist/help.json', ROOT)
@@ -29,7 +30,7 @@ export function prerenderedHelp(args, env, stdout) {
 
 /** Renders dist/help.json (the build's last step). */
 export async function writeHelp() {
-  const {spawnSync} = await import('node:child_process')
+  const {spawnSync} = process.getBuiltinModule('node:child_process')
   const env = {...process.env, EDGE_FAST_HELP: '0'}
   for (const name of ['FORCE_COLOR', 'OCLIF_COLUMNS', 'WSL_DISTRO_NAME', 'WSL_INTEROP']) delete env[name]
   const run = spawnSync(process.execPath, [fileURLToPath(new URL('bin/run.js', ROOT)), '--help'], {env, encoding: 'utf8'})
