@@ -1,9 +1,11 @@
-import {Bip39, EnglishMnemonic} from '@cosmjs/crypto'
+import {randomBytes} from 'node:crypto'
+
+import {Bip39, EnglishMnemonic, Slip10, Slip10Curve, Slip10RawIndex, stringToPath} from '@cosmjs/crypto'
 import {DirectSecp256k1HdWallet, makeSignBytes} from '@cosmjs/proto-signing'
 import {SignDoc} from 'cosmjs-types/cosmos/tx/v1beta1/tx'
 import {describe, expect, it} from 'vitest'
 
-import {deriveKey, generateMnemonic, mnemonicToSeed} from '../../../src/config/mnemonic.js'
+import {HD_PATH, deriveKey, generateMnemonic, mnemonicToSeed, slip10Secp256k1} from '../../../src/config/mnemonic.js'
 import {directSigner, signDocBytes} from '../../../src/market/akash/signer.js'
 
 describe("signing with a derived key, as cosmjs' wallet does", () => {
@@ -11,6 +13,17 @@ describe("signing with a derived key, as cosmjs' wallet does", () => {
     for (const words of [12, 24] as const) {
       const mnemonic = generateMnemonic(words)
       expect(await mnemonicToSeed(mnemonic)).toEqual(await Bip39.mnemonicToSeed(new EnglishMnemonic(mnemonic)))
+    }
+  })
+
+  it("derives the SLIP-10 secp256k1 key cosmjs derives, on hardened and normal paths", () => {
+    const hd = stringToPath(HD_PATH).map((i) => i.toNumber())
+    expect(hd).toEqual([0x8000002c, 0x80000076, 0x80000000, 0, 0])
+    for (let n = 0; n < 20; n++) {
+      const seed = randomBytes(64)
+      const path = n === 0 ? hd : Array.from({length: 1 + (n % 5)}, () => randomBytes(4).readUInt32BE(0))
+      const theirs = Slip10.derivePath(Slip10Curve.Secp256k1, seed, path.map((i) => new Slip10RawIndex(i))).privkey
+      expect(slip10Secp256k1(seed, path)).toEqual(theirs)
     }
   })
 
