@@ -1,4 +1,11 @@
 #!/usr/bin/env node
+// engines.node, said plainly (older Nodes would fail below in less helpful ways).
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(`edge needs Node.js 22.18 or newer; this is ${process.version}.\nHint: npm install -g --prefix /usr/local node@22 (see the README).\n`)
+  process.exit(1)
+}
+
 // Node built-ins come from process.getBuiltinModule: an ESM import of one builds a facade of all
 // its exports first, which costs start-up time the two fast answers below are measured on.
 const args = process.argv.slice(2)
@@ -16,6 +23,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
     process.stdout.write(help)
   } else {
     enableCompileCache(process.env)
+    // oclif's own Node version check loads all of semver (122 modules) at import; the check above
+    // is the one that applies.
+    process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
     const {execute} = await import('@oclif/core')
     await execute({dir: import.meta.url})
   }
