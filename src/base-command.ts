@@ -148,8 +148,9 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
     let count = 0
     let first = 0
     this.signalHandler = (signal) => {
-      // `conf` loads when-exit, which re-sends the first signal to this process at once: that echo
-      // is not a second Ctrl-C and must not skip the cleanup.
+      // Exit hooks in some libraries (when-exit, which `conf` loaded until 2026-12) re-send the first
+      // signal to this process at once: such an echo is not a second Ctrl-C and must not skip the
+      // cleanup.
       if (count === 1 && Date.now() - first < 500) return
       count++
       if (count === 1) {

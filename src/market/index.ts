@@ -8,7 +8,10 @@ export type {Market} from './market.js'
  * speaks the Akash protocol, so one adapter serves them all; the boundary is what lets edge follow
  * Akash if it moves chains (AEP-79).
  */
-export async function openMarket(network: NetworkContext, options: {mnemonic?: string; address?: string; timeoutMs?: number} = {}): Promise<Market> {
+export async function openMarket(
+  network: NetworkContext,
+  options: {mnemonic?: string; address?: string; key?: {pubkey: Uint8Array; privkey: Uint8Array}; timeoutMs?: number} = {},
+): Promise<Market> {
   const {AkashMarket} = await import('./akash/akash-market.js')
   return AkashMarket.open(network, options)
 }

@@ -15,6 +15,13 @@ export interface EdgeHome {
   cleanup(): void
 }
 
+/**
+ * Node's compile cache of the edge processes tests start: one for the whole run (and the next),
+ * not one per home. Background edge processes (edge dev's chain, edge provide) write it as they
+ * exit, which can be after a test has removed its home (rm then fails with ENOTEMPTY).
+ */
+export const TEST_COMPILE_CACHE = join(tmpdir(), `edge-test-compile-cache-${process.getuid?.() ?? 'user'}`)
+
 /** Temp config/data/cache dirs so a test never touches the user's home or another test's state. */
 export function makeEdgeHome(prefix = 'edge-test-'): EdgeHome {
   const root = mkdtempSync(join(tmpdir(), prefix))
@@ -24,6 +31,7 @@ export function makeEdgeHome(prefix = 'edge-test-'): EdgeHome {
       EDGE_CONFIG_DIR: join(root, 'config'),
       EDGE_DATA_DIR: join(root, 'data'),
       EDGE_CACHE_DIR: join(root, 'cache'),
+      EDGE_COMPILE_CACHE: TEST_COMPILE_CACHE,
     },
     cleanup: () => rmSync(root, {recursive: true, force: true}),
   }

@@ -51,6 +51,8 @@ export interface AkashMarketOptions {
   timeoutMs?: number
   /** The mnemonic's address when the caller derived it already (saves deriving it again). */
   address?: string
+  /** The mnemonic's key when the caller derived it already: transactions are signed with it directly. */
+  key?: {pubkey: Uint8Array; privkey: Uint8Array}
 }
 
 const PAGE = 1000
@@ -96,10 +98,14 @@ export class AkashMarket implements Market {
       const {createChainNodeSDK, createStargateClient} = await loadChainSdk()
       let signer
       if (this.options.mnemonic) {
+        const {key, address} = this.options
         const client = createStargateClient({
           baseUrl: this.network.rpc,
-          // chain-sdk derives the signer with the `akash` prefix, whatever signerOptions say.
-          signerMnemonic: this.options.mnemonic,
+          // chain-sdk would derive the key from the mnemonic again (slowly, and always with the
+          // `akash` prefix); a key derived already signs as it is.
+          ...(key && address
+            ? {signer: (await import('./signer.js')).directSigner({address, ...key})}
+            : {signerMnemonic: this.options.mnemonic}),
           defaultGasPrice: this.network.gasPrice,
           // Akash's simulation can fall short of delivery at chain-sdk's default 1.3 (see
           // test/conformance/DIFFERENCES.md); 1.5 is the adjustment Akash's docs recommend.

@@ -62,7 +62,7 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
     const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
     key = {address: derived.address, privkey: derived.privkey}
     owner = derived.address
-    market = await openMarket(session.network, {mnemonic: signer.mnemonic, address: derived.address})
+    market = await openMarket(session.network, {mnemonic: signer.mnemonic, address: derived.address, key: {pubkey: derived.pubkey, privkey: derived.privkey}})
   } else {
     owner = await ownerAddress(session, options.key, env)
     market = await openMarket(session.network)

@@ -1,6 +1,7 @@
-import {readFileSync, statSync} from 'node:fs'
-import {homedir} from 'node:os'
+import {cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {homedir, tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
@@ -9,6 +10,7 @@ import {EDGE_BIN, cleanEnv, makeEdgeHome, runEdge} from '../../helpers/run-edge.
 import {CORPUS} from '../../helpers/corpus.js'
 
 const VECTOR = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()
+const REPO = resolve(import.meta.dirname, '../../..')
 const HEAVY = /@akashnetwork[\\/]chain-sdk|@cosmjs[\\/]|[\\/]node_modules[\\/]react[\\/]|[\\/]node_modules[\\/]ink[\\/]/
 
 async function tracedRun(args: string[]): Promise<string[]> {
@@ -38,6 +40,42 @@ describe('the edge binary', () => {
       const loaded = await tracedRun(args)
       expect(loaded.length).toBeGreaterThan(0)
       expect(loaded.filter((url) => HEAVY.test(url))).toEqual([])
+    }
+  })
+
+  it('prints the root help the build rendered: byte for byte what oclif prints, without loading oclif', async () => {
+    const home = makeEdgeHome()
+    const oclif = await runEdge(['--help'], {home, env: {EDGE_FAST_HELP: '0'}})
+    expect(oclif.exitCode).toBe(0)
+    expect(oclif.stdout).toContain(`node-${process.version}`)
+    for (const args of [['--help'], ['help']]) {
+      expect(await runEdge(args, {home})).toMatchObject({exitCode: 0, stdout: oclif.stdout, stderr: ''})
+    }
+    for (const env of [{FORCE_COLOR: '1'}, {OCLIF_COLUMNS: '120'}]) {
+      const styled = await runEdge(['--help'], {home, env})
+      expect(styled.exitCode).toBe(0)
+      expect(styled.stdout).not.toBe(oclif.stdout)
+    }
+    home.cleanup()
+    expect((await tracedRun(['--help'])).filter((url) => /[\\/]@oclif[\\/]/.test(url))).toEqual([])
+  })
+
+  it('leaves the root help to oclif when the commands changed since the build', async () => {
+    const {prerenderedHelp} = await import('../../../bin/help.js')
+    expect(prerenderedHelp(['--help'], {}, {isTTY: false})).toContain('USAGE')
+    expect(prerenderedHelp(['--help'], {}, {isTTY: true})).toBeUndefined()
+    expect(prerenderedHelp(['deploy', '--help'], {}, {isTTY: false})).toBeUndefined()
+    // A copy of the package whose command manifest differs from the one the help was rendered from.
+    const root = mkdtempSync(join(tmpdir(), 'edge-help-'))
+    try {
+      for (const part of ['bin', 'dist/help.json', 'package.json']) cpSync(join(REPO, part), join(root, part), {recursive: true})
+      symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'))
+      const manifest = JSON.parse(readFileSync(join(REPO, 'oclif.manifest.json'), 'utf8'))
+      writeFileSync(join(root, 'oclif.manifest.json'), JSON.stringify(manifest))
+      const copy = await import(pathToFileURL(join(root, 'bin', 'help.js')).href)
+      expect(copy.prerenderedHelp(['--help'], {}, {isTTY: false})).toBeUndefined()
+    } finally {
+      rmSync(root, {recursive: true, force: true})
     }
   })
 
