@@ -115,6 +115,13 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host)
 }
 
+/** The host name of a Host header ("127.0.0.1:8765", "[::1]:80" → "127.0.0.1", "::1"). */
+function hostName(header: string | undefined): string {
+  const h = (header ?? '').trim()
+  if (h.startsWith('[')) return h.slice(1, h.indexOf(']'))
+  return h.split(':')[0] ?? ''
+}
+
 /** Parses "HOST:PORT" or ":PORT" / "PORT" (loopback). */
 export function parseListen(input: string): {host: string; port: number} {
   const m = /^(?:(\[[^\]]+\]|[^:]*):)?(\d{1,5})$/.exec(input.trim())
@@ -136,6 +143,11 @@ export async function serveOverHttp(mcp: EdgeMcp, options: HttpOptions): Promise
     const path = (req.url ?? '/').split('?')[0]
     if (path !== '/mcp') {
       res.writeHead(404, {'content-type': 'text/plain'}).end('edge mcp serves /mcp\n')
+      return
+    }
+    // On loopback, a Host that is not loopback is a page in a browser reaching us by DNS rebinding.
+    if (isLoopback(options.host) && !isLoopback(hostName(req.headers.host))) {
+      res.writeHead(403, {'content-type': 'application/json'}).end(JSON.stringify({error: 'host not allowed'}))
       return
     }
     if (expected) {

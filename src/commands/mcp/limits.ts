@@ -28,7 +28,7 @@ export default class McpLimits extends EdgeCommand<typeof McpLimits, McpLimitsRe
     // Resolving first refuses a bad amount or duration before anything is written.
     const limits = resolveLimits(merged)
     if (this.flags.save) writeLimitsFile(path, merged)
-    return {file: path, saved: this.flags.save, limits: limitsView(limits)}
+    return {file: path, saved: Boolean(this.flags.save), limits: limitsView(limits)}
   }
 
   protected renderText(r: McpLimitsResult): string {

@@ -250,6 +250,39 @@ describe('edge mcp through the MCP SDK client, on edge dev', () => {
     }
   })
 
+  it('tops up within the deposit limit, updates in place through a plan, and the running server closes at the TTL', async () => {
+    writeFileSync(join(sdlDir, 'updated.yaml'), readFileSync(join(sdlDir, 'hello', 'deploy.yaml'), 'utf8').replace('Hello from edge!', 'Hello again, updated!'))
+    const c = await connect(env(), {...open(), ttl: '45s', maxDeposit: '0.8'}, {closerIntervalMs: 1000})
+    try {
+      const plan = await call(c.client, 'plan', {path: 'hello'})
+      const applied = await call(c.client, 'apply', {planId: plan.data.planId})
+      expect(applied.isError, applied.text).toBe(false)
+      const dseq = applied.data.dseq
+      const topUp = await call(c.client, 'deposit', {dseq, usd: '0.2'})
+      expect(topUp.isError, topUp.text).toBe(false)
+      expect(topUp.data).toMatchObject({deposited: '0.2 ACT', depositedUsd: '$0.20'})
+      const over = await call(c.client, 'deposit', {dseq, usd: '0.2'})
+      expect(over.data).toMatchObject({limit: 'max-deposit', numbers: {deposit: '$0.90', limit: '$0.80'}})
+
+      const update = await call(c.client, 'update', {dseq, path: 'updated.yaml'})
+      expect(update.isError, update.text).toBe(false)
+      expect(update.data).toMatchObject({kind: 'update', updateDseq: dseq, forecast: {deposit: {usd: '$0.00'}}})
+      const updated = await call(c.client, 'apply', {planId: update.data.planId})
+      expect(updated.isError, updated.text).toBe(false)
+      expect(updated.data).toMatchObject({kind: 'update', dseq})
+      expect((await waitForHttp(updated.data.uris[0])).body).toContain('Hello again, updated!')
+
+      // Nobody calls close: the server's closer ends it at its TTL.
+      const due = Date.parse(applied.data.expiresAt)
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now()) + 4000))
+      expect(await activeOnChain()).not.toContain(dseq)
+      const status = await call(c.client, 'deployment_status', {dseq})
+      expect(status.data.agentTtl).toMatchObject({state: 'closed'})
+    } finally {
+      await c.close()
+    }
+  })
+
   it('keeps the spend ledger across a restart, and closes on start-up a TTL that came due while stopped', async () => {
     const first = await connect(env(), {...open(), ttl: '20s'})
     let dseq: string

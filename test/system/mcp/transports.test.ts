@@ -4,6 +4,7 @@
  * real `edge dev` with a real `edge provide` node. Timings are printed for bench/, never asserted.
  */
 import {cpSync, mkdtempSync} from 'node:fs'
+import {request} from 'node:http'
 import {join} from 'node:path'
 
 import {Client, StreamableHTTPClientTransport} from '@modelcontextprotocol/client'
@@ -102,6 +103,8 @@ describe('edge mcp, the built binary', () => {
       await waitForListening(url)
       const anonymous = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json', accept: 'application/json, text/event-stream'}, body: '{}'})
       expect(anonymous.status).toBe(401)
+      // A browser page reaching the loopback port by DNS rebinding names its own host.
+      expect(await statusWithHost(url, 'attacker.example')).toBe(403)
       for (const mode of ['legacy', {pin: '2026-07-28'}] as const) {
         const client = new Client({name: 'edge-test', version: '1.0.0'}, {versionNegotiation: {mode}})
         await client.connect(new StreamableHTTPClientTransport(new URL(url), {requestInit: {headers: {authorization: 'Bearer test-token-123'}}}))
@@ -119,6 +122,18 @@ describe('edge mcp, the built binary', () => {
     }
   })
 })
+
+function statusWithHost(url: string, host: string): Promise<number> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const req = request({host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: {host, 'content-type': 'application/json'}}, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end('{}')
+  })
+}
 
 async function waitForListening(url: string, deadlineMs = 60_000): Promise<void> {
   const end = Date.now() + deadlineMs
