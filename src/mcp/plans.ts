@@ -50,8 +50,11 @@ export interface PlanBody {
     deposit: {amount: string; denom: string; display: string; usd: string | null}
     /** What the deployment can cost at most until its TTL: the order's maximum price × TTL. */
     worstCaseUntilTtlUsd: string | null
-    /** When escrow runs out at the maximum price, so the chain itself ends the lease. */
-    chainEndsAfter: string
+    /**
+     * How long the deposit pays for the lease at the order's maximum price: then the chain stops
+     * paying the provider and closes the lease at its next settlement, even if this server is gone.
+     */
+    escrowRunsOutAfter: string
   }
   /** Providers whose attributes match the order and whom the allowlists let in. */
   wouldBid: Array<{provider: string; hostUri: string; region?: string; country?: string}>
@@ -169,7 +172,7 @@ export class Planner {
           usd: kind === 'create' && planned.depositUsd !== undefined ? formatUsd(planned.depositUsd) : kind === 'update' ? '$0.00' : null,
         },
         worstCaseUntilTtlUsd: worst !== undefined ? formatUsd(worst) : null,
-        chainEndsAfter: formatDuration(Number(planned.depositBlocks) * planned.blockTimeMs),
+        escrowRunsOutAfter: formatDuration(Number(planned.depositBlocks) * planned.blockTimeMs),
       },
       wouldBid,
       budgetLeft: {today: left(this.limits.budgetPerDayUsd, spent.dayUsd), total: left(this.limits.budgetTotalUsd, spent.totalUsd)},

@@ -30,6 +30,8 @@ export interface McpOptions {
   network?: string
   key?: string
   limits: Limits
+  /** May ask for the passphrase at the terminal (HTTP only: on stdio, stdin carries the protocol). */
+  interactive?: boolean
   env?: NodeJS.ProcessEnv
   /** How often due deployments are looked for (ms). */
   closerIntervalMs?: number
@@ -48,7 +50,7 @@ export interface EdgeMcp {
 
 export async function openEdgeMcp(options: McpOptions): Promise<EdgeMcp> {
   const env = options.env ?? process.env
-  const ctx: TenantContext = await openTenant({...(options.network ? {network: options.network} : {}), ...(options.key ? {key: options.key} : {}), interactive: false, sign: true, env})
+  const ctx: TenantContext = await openTenant({...(options.network ? {network: options.network} : {}), ...(options.key ? {key: options.key} : {}), interactive: options.interactive ?? false, sign: true, env})
   const store = await McpStore.open(mcpStorePath(env))
   const planner = new Planner(ctx, store, options.limits, join(dataDir(env), 'mcp', 'plans'))
   const agent = new Agent(ctx, store, options.limits, planner, {

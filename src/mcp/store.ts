@@ -188,7 +188,7 @@ export class McpStore {
   logAction(a: Omit<ActionRecord, 'id' | 'ts'>): void {
     this.db
       .prepare('INSERT INTO actions (ts, tool, outcome, summary, args, details) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(this.now(), a.tool, a.outcome, a.summary, JSON.stringify(a.args, bigintSafe), a.details ? JSON.stringify(a.details, bigintSafe) : null)
+      .run(this.now(), a.tool, a.outcome, a.summary, JSON.stringify(a.args, shortened), a.details ? JSON.stringify(a.details, bigintSafe) : null)
   }
 
   actions(limit = 100): ActionRecord[] {
@@ -240,3 +240,6 @@ function fromRow(r: DeploymentRow): AgentDeployment {
 }
 
 const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)
+
+/** Arguments as logged: an SDL passed as text is kept short (the plan keeps the whole of it). */
+const shortened = (k: string, v: unknown) => (typeof v === 'string' && v.length > 2000 ? `${v.slice(0, 2000)}… (${v.length} characters)` : bigintSafe(k, v))

@@ -21,7 +21,7 @@ export default class Mcp extends EdgeCommand<typeof Mcp, McpServeResult> {
   static summary = 'Serve edge to AI agents over MCP, within limits you set.'
   static description = `An MCP server (stdio by default, or Streamable HTTP with --http) whose tools read the market and your deployments and, with --allow-spend, plan and apply deployments. The limits (price per hour, deposit, budgets, TTL, allowlists) are enforced here, not by the model; every write goes to the action log (edge mcp log).
 
-The key is unlocked once at start, without a prompt: EDGE_MNEMONIC, EDGE_PASSPHRASE, or a key without a passphrase. No tool can read it.`
+The key is unlocked once at start: EDGE_MNEMONIC, EDGE_PASSPHRASE, a key without a passphrase, or (with --http, in a terminal) the passphrase typed at start. No tool can read it.`
   static examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --allow-spend --max-usd-per-hour 0.5 --budget-per-day 5 --ttl 2h --image busybox',
@@ -37,7 +37,13 @@ The key is unlocked once at start, without a prompt: EDGE_MNEMONIC, EDGE_PASSPHR
   protected async execute(): Promise<McpServeResult> {
     const file = readLimitsFile(limitsPath())
     const limits = resolveLimits(mergeLimitsFiles(file, limitsFromFlags(this.flags)))
-    const mcp = await openEdgeMcp({...(this.flags.network ? {network: this.flags.network} : {}), ...(this.flags.key ? {key: this.flags.key} : {}), limits})
+    // The passphrase may be asked for only over HTTP: on stdio, stdin carries the protocol.
+    const mcp = await openEdgeMcp({
+      ...(this.flags.network ? {network: this.flags.network} : {}),
+      ...(this.flags.key ? {key: this.flags.key} : {}),
+      limits,
+      interactive: Boolean(this.flags.http) && this.interactive,
+    })
     const view = limitsView(limits)
     // stdout belongs to the protocol on stdio: everything for people goes to stderr.
     this.out.info(`edge mcp on ${mcp.agent.ctx.network.name} as ${mcp.agent.ctx.owner}: ${view.allowSpend ? 'spending allowed' : 'read-only'}, TTL ${view.ttl}`)
