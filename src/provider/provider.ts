@@ -7,9 +7,11 @@ import {deriveKey} from '../config/mnemonic.js'
 import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
+import {mockQuoteSource} from './attestation/quote-source.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {Capacity} from './capacity/capacity.js'
+import {withDevOptions} from './dev/dev-options.js'
 import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
@@ -120,7 +122,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const store = await ProviderStore.open(join(options.dir, 'state.db'), {sealer: new Sealer(secret, 'manifests')})
     cleanups.push(() => store.close())
 
-    const runtime = options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir))
+    const runtime = withDevOptions(options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir)), config.dev, network.name)
     if (!options.runtime) cleanups.push(() => runtime.close())
     const runtimeInfo = await runtime.info()
 
@@ -188,6 +190,8 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       port: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       maxBodyBytes: config.gateway.maxBodyBytes,
       events: hub,
+      // edge dev answers AEP-83 quote requests with explicit MOCKs; elsewhere the host's TEE, if any.
+      ...(network.name === 'local' ? {attestation: mockQuoteSource()} : {}),
       publicKey: async (owner) => {
         const cached = pubkeys.get(owner)
         if (cached && now() - cached.at < (cached.key ? 300_000 : 5_000)) return cached.key

@@ -10,6 +10,8 @@ import {AUTH_ERRORS, type Scope} from '../auth/jwt.js'
 import type {EventHub} from '../events.js'
 import type {LeaseManager, RequestFailure} from '../leases/lease-manager.js'
 import type {LeaseRow} from '../state/store.js'
+import type {QuoteSource} from '../attestation/quote-source.js'
+import {answerAttestationQuote} from './attestation.js'
 import {type AuthDeps, authenticate} from './authenticate.js'
 import {BodyTooLarge, rawHttpResponse, readBody, sendAuthError, sendJson, sendText} from './http.js'
 import {parseShellParams, runShell} from './ws-shell.js'
@@ -33,6 +35,8 @@ export interface GatewayOptions extends AuthDeps {
   /** Largest manifest body, default 8 MiB. */
   maxBodyBytes?: number
   events?: EventHub
+  /** TEE evidence for AEP-83 quote requests (attestation.ts); the host's own TEE, if any, when absent. */
+  attestation?: QuoteSource
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -151,6 +155,7 @@ export class Gateway {
     res.on('finish', () =>
       this.o.events?.emit({type: 'gateway.request', method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, ms: Date.now() - started, ...(owner ? {owner} : {})}),
     )
+    if (await answerAttestationQuote(req, res, url.pathname, this.o)) return
     const matched = matchRoute(url.pathname)
     if (!matched) {
       req.resume()
