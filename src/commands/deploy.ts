@@ -71,6 +71,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     explain: Flags.boolean({description: 'Show why the chosen bid won and why the others lost.'}),
     mint: Flags.boolean({description: 'Mint the missing ACT from AKT without asking (waits for the next BME epoch).'}),
     'ready-timeout': Flags.string({description: 'How long to wait for the services to start.', default: '5m'}),
+    receipt: Flags.string({description: 'Once ready, write a signed execution receipt to this file (probe and attestation checked; `edge receipt DSEQ` adds the demand tests).'}),
     key: keyFlag,
   }
 
@@ -126,6 +127,10 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       const options: DeployOptions = {...parsed, validated, signal: this.signal}
       const deps: DeployDeps = {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!}
       const result = store ? await this.runInteractive(store, deps, options) : await drain(deploy(deps, options), sink)
+      if (f.receipt && result.state === 'ready') {
+        const {writeDeployReceipt} = await import('../services/verify/deploy-receipt.js')
+        await writeDeployReceipt(ctx, result.dseq, f.receipt, {sdlFile: parsed.file, version: this.config.version, signal: this.signal, warn: (m) => this.out.warn(m)})
+      }
       if (f.follow && result.state === 'ready') await this.follow(ctx, result)
       return result
     } finally {

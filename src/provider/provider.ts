@@ -19,6 +19,7 @@ import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
+import type {AttestationRpc} from './grpc/attestation-rpc.js'
 import {providerStatusProto} from './grpc/status-proto.js'
 import {StatusServer} from './grpc/status-server.js'
 import {IngressProxy} from './ingress/proxy.js'
@@ -220,6 +221,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       port: options.grpcPort ?? grpcListen?.port,
       gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      attestationQuote: gateway.attestationRpc(),
       hub,
     })
     cleanups.push(() => grpc.server.close())
@@ -447,10 +449,11 @@ async function serveStatusGrpc(o: {
   /** The gateway's requested port (0 = any). */
   gatewayPort: number
   status: () => ReturnType<typeof providerStatusProto>
+  attestationQuote?: AttestationRpc
   hub: EventHub
 }): Promise<{server: StatusServer; bound: {host: string; port: number}}> {
   const {host, hub} = o
-  const base = {tls: o.tls, host, status: o.status}
+  const base = {tls: o.tls, host, status: o.status, ...(o.attestationQuote ? {attestationQuote: o.attestationQuote} : {})}
   const port = o.port ?? (o.gatewayPort > 0 && o.gatewayPort < 65535 ? o.gatewayPort + 1 : 0)
   const server = new StatusServer({...base, port})
   try {

@@ -11,6 +11,7 @@ import type {EventHub} from '../events.js'
 import type {LeaseManager, RequestFailure} from '../leases/lease-manager.js'
 import type {LeaseRow} from '../state/store.js'
 import type {QuoteSource} from '../attestation/quote-source.js'
+import {type AttestationRpc, attestationRpc} from '../grpc/attestation-rpc.js'
 import {answerAttestationQuote} from './attestation.js'
 import {type AuthDeps, authenticate} from './authenticate.js'
 import {BodyTooLarge, rawHttpResponse, readBody, sendAuthError, sendJson, sendText} from './http.js'
@@ -134,6 +135,11 @@ export class Gateway {
       })
     })
     return {host: this.o.host ?? '0.0.0.0', port: this.port}
+  }
+
+  /** AEP-83 LeaseRPC AttestationQuote for the gRPC port, with this gateway's auth and leases. */
+  attestationRpc(): AttestationRpc {
+    return attestationRpc(this.o)
   }
 
   get port(): number {

@@ -10,6 +10,10 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {Keystore} from '../../../src/config/keystore.js'
+import {deriveKey} from '../../../src/config/mnemonic.js'
+import {PAYLOAD_TYPE, secp256k1Signer} from '../../../src/verify/receipt/index.js'
+import {signEnvelope} from '../../../src/verify/receipt/dsse.js'
 import {type DevMarket, startDevMarket} from '../deploy/dev-market.js'
 
 let market: DevMarket
@@ -110,5 +114,33 @@ describe('edge verify on edge dev', () => {
     const bad = await market.edge(['receipt', 'verify', tampered, '--json'])
     expect(bad.exitCode).toBe(2)
     expect(bad.json.result.checks.find((c: {check: string}) => c.check === 'receipt.signature').status).toBe('fail')
+
+    // Signed properly by the tenant, for a lease that never existed: the signature holds, the chain refuses it.
+    const mnemonic = await new Keystore(join(market.home.env.EDGE_DATA_DIR, 'keys')).unlock('dev', '')
+    const key = await deriveKey(mnemonic, 'akash')
+    const invented = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'))
+    invented.predicate.lease.dseq = '987654321'
+    const forged = await signEnvelope(PAYLOAD_TYPE, new TextEncoder().encode(JSON.stringify(invented)), secp256k1Signer(key.privkey))
+    const never = join(market.home.root, 'never.json')
+    writeFileSync(never, JSON.stringify(forged))
+    const refused = await market.edge(['receipt', 'verify', never, '--json'])
+    expect(refused.exitCode).toBe(2)
+    const status = Object.fromEntries(refused.json.result.checks.map((c: {check: string; status: string}) => [c.check, c.status]))
+    expect(status).toMatchObject({'receipt.signature': 'pass', 'receipt.signer': 'pass', 'receipt.lease': 'fail', 'receipt.version': 'fail'})
+    expect(refused.json.result.checks.find((c: {check: string}) => c.check === 'receipt.lease').reason).toMatch(/987654321\/1\/1 ever existed/)
+  })
+
+  it('edge deploy --receipt writes a receipt once the services are ready', async () => {
+    const file = join(market.home.root, 'deploy-receipt.json')
+    const r = await market.edge(['deploy', sdl, '--yes', '--json', '--region', 'us-west', '--receipt', file])
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0)
+    const checked = await market.edge(['receipt', 'verify', file, '--json'])
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0)
+    expect(checked.json.result.lease.dseq).toBe(r.json.result.dseq)
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(file, 'utf8')).payload, 'base64').toString('utf8'))
+    expect(statement.predicate.images).toEqual([{service: 'web', image: 'busybox:1.36'}])
+    expect(statement.predicate.sdl.name).toBe('verify.yaml')
+    expect(statement.predicate.verify.checks.some((c: {check: string}) => c.check === 'probe.cpu')).toBe(true)
+    expect(statement.predicate.attestation.status).toBe('mock')
   })
 })
