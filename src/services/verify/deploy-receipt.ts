@@ -8,7 +8,7 @@ import {writeFileSync} from 'node:fs'
 
 import {serializeReceipt} from '../../verify/receipt/index.js'
 import type {TenantContext} from '../lease/context.js'
-import {makeReceipt} from './receipt.js'
+import {type ReceiptRequest, makeReceipt} from './receipt.js'
 import {verifyDeployment} from './verify-lease.js'
 
 export interface DeployReceipt {
@@ -21,14 +21,22 @@ export async function writeDeployReceipt(
   ctx: TenantContext,
   dseq: bigint,
   file: string,
-  options: {sdlFile?: string; version?: string; signal?: AbortSignal; warn(message: string): void},
+  options: {sdlFile?: string; version?: string; signal?: AbortSignal; warn(message: string): void} & Pick<ReceiptRequest, 'outputs' | 'redundancy'>,
 ): Promise<DeployReceipt | undefined> {
   try {
     const run = verifyDeployment(ctx, {dseq, require: [], skip: ['demand'], signal: options.signal})
     let next = await run.next()
     while (!next.done) next = await run.next()
     const verify = next.value
-    const receipt = await makeReceipt(ctx, {dseq, verify, ...(options.sdlFile ? {sdlFile: options.sdlFile} : {}), generatorVersion: options.version, signal: options.signal})
+    const receipt = await makeReceipt(ctx, {
+      dseq,
+      verify,
+      ...(options.sdlFile ? {sdlFile: options.sdlFile} : {}),
+      ...(options.outputs ? {outputs: options.outputs} : {}),
+      ...(options.redundancy ? {redundancy: options.redundancy} : {}),
+      generatorVersion: options.version,
+      signal: options.signal,
+    })
     writeFileSync(file, serializeReceipt(receipt.envelope))
     for (const m of receipt.missing) options.warn(`The receipt has no ${m}.`)
     return {file, verify: verify.status}

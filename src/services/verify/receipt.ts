@@ -11,6 +11,7 @@ import {UsageError} from '../../errors.js'
 import {isLeaseLive, type Lease} from '../../market/market.js'
 import type {MarketQueries} from '../../market/market.js'
 import type {ImageRecord} from '../../verify/receipt/index.js'
+import type {AgreementReport} from '../../verify/redundant/agreement.js'
 import {type DsseEnvelope, type ReceiptVerdict, createReceipt, receiptChainFromMarket, secp256k1Signer, sha256Hex, verifyReceipt} from '../../verify/receipt/index.js'
 import type {TenantContext} from '../lease/context.js'
 import {requireDeployment} from '../lease/lease.js'
@@ -27,6 +28,8 @@ export interface ReceiptRequest {
   /** The SDL file; default: the one the ledger recorded at deploy time, when it still exists. */
   sdlFile?: string
   outputs?: Array<{name: string; sha256: string; provider?: string}>
+  /** `edge deploy --redundant`: the k-of-n agreement of the outputs. */
+  redundancy?: AgreementReport
   generatorVersion?: string
   signal?: AbortSignal
 }
@@ -80,6 +83,7 @@ export async function makeReceipt(ctx: TenantContext, request: ReceiptRequest): 
       ...(request.verify ? {verify: {status: worst(verifyChecks), checks: verifyChecks}} : {}),
       ...(request.verify && attestationChecks.length > 0 ? {attestation: {status: attestation?.mock ? 'mock' : worst(attestationChecks), checks: attestationChecks}} : {}),
       ...(request.outputs?.length ? {outputs: request.outputs} : {}),
+      ...(request.redundancy ? {redundancy: request.redundancy} : {}),
       generator: {name: 'edge', version: request.generatorVersion ?? '0.0.0'},
     },
     secp256k1Signer(ctx.key.privkey, ctx.network.bech32Prefix),

@@ -5,6 +5,7 @@
  * CPU and memory the lease pays for). Verify must pass on the first and name the difference on the
  * second; a receipt must verify, and a changed one must not.
  */
+import {createHash} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -142,5 +143,28 @@ describe('edge verify on edge dev', () => {
     expect(statement.predicate.sdl.name).toBe('verify.yaml')
     expect(statement.predicate.verify.checks.some((c: {check: string}) => c.check === 'probe.cpu')).toBe(true)
     expect(statement.predicate.attestation.status).toBe('mock')
+  })
+
+  it('edge deploy --redundant 2 runs the job on both providers and finds their outputs agree', async () => {
+    // The earlier leases hold most of the small dev providers' capacity: free it so both can bid.
+    expect((await market.edge(['close', '--all', '--yes', '--json'])).exitCode).toBe(0)
+    const job = join(market.home.root, 'job.yaml')
+    const hello = readFileSync('templates/hello/deploy.yaml', 'utf8')
+    // A deterministic job: the numbers 0..999, one per line, then it serves (a job must not exit).
+    writeFileSync(job, hello.replace('mkdir -p www', 'i=0; while [ $i -lt 1000 ]; do echo $i; i=$((i+1)); done > /tmp/result.txt; mkdir -p www'))
+    const expected = createHash('sha256').update(Array.from({length: 1000}, (_, i) => `${i}\n`).join('')).digest('hex')
+    const file = join(market.home.root, 'redundant-receipt.json')
+    const r = await market.edge(['deploy', job, '--yes', '--json', '--redundant', '2', '--result-file', '/tmp/result.txt', '--result-timeout', '1m', '--receipt', file])
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0)
+    const red = r.json.result.redundant
+    expect(red.agreement).toMatchObject({n: 2, k: 2, status: 'unanimous', majority: expected})
+    expect(new Set(red.runs.map((x: {provider: string}) => x.provider)).size).toBe(2)
+    expect(red.check.status).toBe('pass')
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(file, 'utf8')).payload, 'base64').toString('utf8'))
+    expect(statement.predicate.redundancy.status).toBe('unanimous')
+    expect(statement.predicate.outputs).toHaveLength(2)
+    expect(statement.subject.some((x: {name: string; digest: {sha256: string}}) => x.name.startsWith('output:') && x.digest.sha256 === expected)).toBe(true)
+    const closed = await market.edge(['close', '--label', `edge.redundant=${red.id}`, '--yes', '--json'])
+    expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0)
   })
 })
