@@ -30,9 +30,10 @@ export default class ReceiptVerify extends EdgeCommand<typeof ReceiptVerify, Rec
 
   protected async execute(): Promise<ReceiptVerifyResult> {
     const session = await openSession(this.flags.network)
-    const market = await openMarket(session.network)
+    // Offline: the signature and signer only, so no chain connection is opened.
+    const market = this.flags.offline ? undefined : await openMarket(session.network)
     try {
-      const verdict = await verifyReceiptFile(market, this.args.file, {...(this.flags.signer ? {expectedSigner: this.flags.signer} : {}), offline: this.flags.offline})
+      const verdict = await verifyReceiptFile(market, this.args.file, this.flags.signer ? {expectedSigner: this.flags.signer} : {})
       const p = verdict.statement?.predicate
       return {
         file: this.args.file,
@@ -41,7 +42,7 @@ export default class ReceiptVerify extends EdgeCommand<typeof ReceiptVerify, Rec
         ...(p ? {lease: {owner: p.lease.owner, dseq: p.lease.dseq, gseq: p.lease.gseq, oseq: p.lease.oseq, provider: p.lease.provider}, chainId: p.network.chainId} : {}),
       }
     } finally {
-      await market.close()
+      await market?.close()
     }
   }
 

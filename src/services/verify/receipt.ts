@@ -124,8 +124,8 @@ function worst(checks: ReadonlyArray<{status: string}>): 'pass' | 'fail' | 'warn
   return rank[w]
 }
 
-/** Checks a receipt file against the market's chain (the network the command uses). */
-export async function verifyReceiptFile(market: Pick<MarketQueries, 'network' | 'account' | 'leases' | 'deployment'>, file: string, options: {expectedSigner?: string; offline?: boolean} = {}): Promise<ReceiptVerdict> {
+/** Checks a receipt file against the market's chain (the network the command uses); without a market, only its signature and signer. */
+export async function verifyReceiptFile(market: Pick<MarketQueries, 'network' | 'account' | 'leases' | 'deployment'> | undefined, file: string, options: {expectedSigner?: string} = {}): Promise<ReceiptVerdict> {
   if (!existsSync(file)) throw new UsageError(`${file} does not exist.`, {hint: 'Give the file `edge receipt DSEQ --out FILE` wrote.'})
-  return verifyReceipt(readFileSync(file, 'utf8'), {...(options.offline ? {} : {chain: receiptChainFromMarket(market)}), ...(options.expectedSigner ? {expectedSigner: options.expectedSigner} : {})})
+  return verifyReceipt(readFileSync(file, 'utf8'), {...(market ? {chain: receiptChainFromMarket(market)} : {}), ...(options.expectedSigner ? {expectedSigner: options.expectedSigner} : {})})
 }
