@@ -17,6 +17,7 @@ import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/
 import {parseLabels} from '../services/ledger/ledger.js'
 import {type TenantContext, isAddress, openTenant} from '../services/lease/context.js'
 import {openSession} from '../services/session.js'
+import type {RedundantSummary} from '../services/verify/redundant-deploy.js'
 import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
 import {cannotPrompt} from '../ui/prompts.js'
 
@@ -39,7 +40,7 @@ export function resolveSdlPath(file: string): string {
   return file
 }
 
-export default class Deploy extends EdgeCommand<typeof Deploy, DeployResult> {
+export default class Deploy extends EdgeCommand<typeof Deploy, DeployResult & {redundant?: RedundantSummary}> {
   static summary = 'Deploy an SDL file: from validation to running, reachable services.'
   static description = `Validates the SDL, forecasts the cost, checks the wallet (and mints ACT with --mint), creates the deployment, collects bids block by block, measures the TLS handshake time to every bidder, scores the bids (price, latency, audit, hardware), leases the chosen one, sends the manifest and waits until the services are ready.
 
@@ -71,6 +72,10 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     explain: Flags.boolean({description: 'Show why the chosen bid won and why the others lost.'}),
     mint: Flags.boolean({description: 'Mint the missing ACT from AKT without asking (waits for the next BME epoch).'}),
     'ready-timeout': Flags.string({description: 'How long to wait for the services to start.', default: '5m'}),
+    redundant: Flags.integer({description: 'Run the same deterministic job on N distinct providers (one deployment each) and compare the SHA-256 of --result-file from each.', min: 2}),
+    'result-file': Flags.string({description: "With --redundant: the job's output file inside its container, hashed once it exists."}),
+    'result-timeout': Flags.string({description: 'With --redundant: how long to wait for --result-file in each container.', default: '10m'}),
+    receipt: Flags.string({description: 'Once ready, write a signed execution receipt to this file (probe and attestation checked; `edge receipt DSEQ` adds the demand tests).'}),
     key: keyFlag,
   }
 
@@ -125,12 +130,33 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     try {
       const options: DeployOptions = {...parsed, validated, signal: this.signal}
       const deps: DeployDeps = {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!}
+      if (f.redundant) return await this.redundant(ctx, deps, options)
       const result = store ? await this.runInteractive(store, deps, options) : await drain(deploy(deps, options), sink)
+      if (f.receipt && result.state === 'ready') {
+        const {writeDeployReceipt} = await import('../services/verify/deploy-receipt.js')
+        await writeDeployReceipt(ctx, result.dseq, f.receipt, {sdlFile: parsed.file, version: this.config.version, signal: this.signal, warn: (m) => this.out.warn(m)})
+      }
       if (f.follow && result.state === 'ready') await this.follow(ctx, result)
       return result
     } finally {
       await ctx.close()
     }
+  }
+
+  /** `--redundant N`: N deployments on distinct providers, their outputs' hashes and agreement (services/verify/redundant-deploy.ts). */
+  private async redundant(ctx: TenantContext, deps: DeployDeps, options: DeployOptions): Promise<DeployResult & {redundant?: RedundantSummary}> {
+    const f = this.flags
+    if (!f['result-file']) throw new UsageError('--redundant needs --result-file: the output to compare.', {hint: 'e.g. --result-file /results/result.txt (templates/batch writes it).'})
+    if (!options.select) throw new UsageError('--redundant chooses its providers itself; pass --select STRATEGY (or --yes) for the first.')
+    const {deployRedundant} = await import('../services/verify/redundant-deploy.js')
+    const {first, redundant} = await deployRedundant(ctx, deps, options, {n: f.redundant!, resultFile: f['result-file'], resultTimeoutMs: parseDuration(f['result-timeout'], '--result-timeout')}, await this.plainSink())
+    if (f.receipt) {
+      const {writeDeployReceipt} = await import('../services/verify/deploy-receipt.js')
+      const outputs = redundant.runs.filter((r) => r.sha256).map((r) => ({name: f['result-file']!, sha256: r.sha256!, provider: r.provider}))
+      await writeDeployReceipt(ctx, first.dseq, f.receipt, {sdlFile: options.file, version: this.config.version, signal: this.signal, warn: (m) => this.out.warn(m), outputs, redundancy: redundant.agreement})
+    }
+    if (redundant.check.status !== 'pass') this.out.warn(`Redundant run: ${redundant.check.reason}`)
+    return {...first, redundant}
   }
 
   /**
@@ -199,7 +225,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     }
   }
 
-  protected renderText(r: DeployResult): string | undefined {
+  protected renderText(r: DeployResult & {redundant?: RedundantSummary}): string | undefined {
     if (this.printedText) return undefined
     const s = this.out.style
     if (r.state === 'dry-run') {
@@ -238,6 +264,13 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       lines.push('', s.bold(`Why ${e.winner.provider} (${e.strategy}, score ${e.winner.score}):`))
       for (const t of e.winner.terms) if (t.weight > 0) lines.push(`  ${t.factor.padEnd(8)} ${String(t.points).padStart(5)} = ${t.weight} × ${t.value.toFixed(2)} × 100  ${s.dim(t.detail)}`)
       for (const o of e.others) lines.push(`  #${o.rank} ${o.provider} (${o.score}): ${o.why}`)
+    }
+    if (r.redundant) {
+      const x = r.redundant
+      const mark = x.check.status === 'pass' ? s.green('✔') : x.check.status === 'fail' ? s.red('✖') : s.yellow('!')
+      lines.push('', `${mark} ${s.bold(`Redundant run of ${x.resultFile}`)}: ${x.check.reason}`)
+      for (const run of x.runs) lines.push(`  ${run.dseq} ${run.provider} ${run.sha256 ? `sha256:${run.sha256}` : s.red(run.error ?? 'no output')}`)
+      lines.push(s.dim(`  Close them all: edge close --label edge.redundant=${x.id} --yes`))
     }
     lines.push('', s.dim(`Logs: edge logs ${r.dseq} -f   Status: edge status ${r.dseq}   Close: edge close ${r.dseq}`))
     return lines.join('\n')

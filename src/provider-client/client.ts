@@ -145,7 +145,7 @@ export class ProviderClient {
 
   private async call(
     what: string,
-    method: 'GET' | 'PUT',
+    method: 'GET' | 'PUT' | 'POST',
     path: string,
     scope: JwtScope[] | undefined,
     body?: string,
@@ -198,6 +198,27 @@ export class ProviderClient {
 
   leaseStatus(lease: LeaseRef, signal?: AbortSignal): Promise<LeaseStatus> {
     return this.json('reading the lease status', `${leasePath(lease)}/status`, ['status'], signal)
+  }
+
+  /** The manifest group the provider runs for the lease (its own word: services, images, resources). */
+  leaseManifest(lease: LeaseRef, signal?: AbortSignal): Promise<unknown[]> {
+    return this.json('reading the lease manifest', `${leasePath(lease)}/manifest`, ['get-manifest'], signal)
+  }
+
+  /**
+   * AEP-83: asks for TEE evidence over a fresh nonce (`POST /lease/…/attestation/quote`, body
+   * `{nonce: base64 of 64 bytes, bind_tls}`). Returns the provider's JSON answer unparsed: judging it is
+   * src/verify/attestation's job. A provider without a TEE refuses (404, 501 or 503, with its reason).
+   */
+  async attestationQuote(lease: LeaseRef, request: {nonce: Uint8Array; bindTls?: boolean}, signal?: AbortSignal): Promise<unknown> {
+    const body = JSON.stringify({nonce: Buffer.from(request.nonce).toString('base64'), ...(request.bindTls ? {bind_tls: true} : {})})
+    const response = await this.call('requesting an attestation quote', 'POST', `${leasePath(lease)}/attestation/quote`, ['attestation'], body, signal)
+    if (response.status !== 200) throw httpError(this.provider, 'requesting an attestation quote', response.status, response.body)
+    try {
+      return JSON.parse(response.body) as unknown
+    } catch {
+      throw new ProviderError(`The provider ${this.provider} answered the attestation quote request with something that is not JSON.`, {code: 'provider_bad_response'})
+    }
   }
 
   serviceStatus(lease: LeaseRef, service: string, signal?: AbortSignal): Promise<ServiceStatus> {

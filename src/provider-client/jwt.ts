@@ -24,6 +24,7 @@ export type JwtScope =
   | 'restart'
   | 'hostname-migrate'
   | 'ip-migrate'
+  | 'attestation'
 
 export interface JwtDeploymentPermission {
   dseq: number

@@ -7,9 +7,11 @@ import {deriveKey} from '../config/mnemonic.js'
 import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
+import {mockQuoteSource} from './attestation/quote-source.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {Capacity} from './capacity/capacity.js'
+import {withDevOptions} from './dev/dev-options.js'
 import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
@@ -17,6 +19,7 @@ import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
+import type {AttestationRpc} from './grpc/attestation-rpc.js'
 import {providerStatusProto} from './grpc/status-proto.js'
 import {StatusServer} from './grpc/status-server.js'
 import {IngressProxy} from './ingress/proxy.js'
@@ -120,7 +123,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const store = await ProviderStore.open(join(options.dir, 'state.db'), {sealer: new Sealer(secret, 'manifests')})
     cleanups.push(() => store.close())
 
-    const runtime = options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir))
+    const runtime = withDevOptions(options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir)), config.dev, network.name)
     if (!options.runtime) cleanups.push(() => runtime.close())
     const runtimeInfo = await runtime.info()
 
@@ -188,6 +191,8 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       port: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       maxBodyBytes: config.gateway.maxBodyBytes,
       events: hub,
+      // edge dev answers AEP-83 quote requests with explicit MOCKs; elsewhere the host's TEE, if any.
+      ...(network.name === 'local' ? {attestation: mockQuoteSource()} : {}),
       publicKey: async (owner) => {
         const cached = pubkeys.get(owner)
         if (cached && now() - cached.at < (cached.key ? 300_000 : 5_000)) return cached.key
@@ -216,6 +221,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       port: options.grpcPort ?? grpcListen?.port,
       gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      attestationQuote: gateway.attestationRpc(),
       hub,
     })
     cleanups.push(() => grpc.server.close())
@@ -443,10 +449,11 @@ async function serveStatusGrpc(o: {
   /** The gateway's requested port (0 = any). */
   gatewayPort: number
   status: () => ReturnType<typeof providerStatusProto>
+  attestationQuote?: AttestationRpc
   hub: EventHub
 }): Promise<{server: StatusServer; bound: {host: string; port: number}}> {
   const {host, hub} = o
-  const base = {tls: o.tls, host, status: o.status}
+  const base = {tls: o.tls, host, status: o.status, ...(o.attestationQuote ? {attestationQuote: o.attestationQuote} : {})}
   const port = o.port ?? (o.gatewayPort > 0 && o.gatewayPort < 65535 ? o.gatewayPort + 1 : 0)
   const server = new StatusServer({...base, port})
   try {

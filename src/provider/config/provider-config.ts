@@ -9,6 +9,7 @@ import {dirname, join} from 'node:path'
 import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
 import {parseCoin, parseDec} from '../../market/money.js'
+import {type DevOptions, parseDevOptions} from '../dev/dev-options.js'
 
 export const CONFIG_FILE = 'provider.yaml'
 export const CONFIG_VERSION = 1
@@ -134,6 +135,8 @@ export interface ProviderConfig {
   gateway: GatewayConfig
   ingress: IngressConfig
   bidding: BiddingConfig
+  /** edge dev only: test behaviour (a provider that lies about capacity); see provider/dev/dev-options.ts. */
+  dev?: DevOptions
 }
 
 export const DEFAULT_PRICING: PricingConfig = {
@@ -338,6 +341,7 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
     gateway,
     ingress,
     bidding,
+    ...(r.dev !== undefined ? {dev: parseDevOptions(r.dev, bad)} : {}),
   }
 }
 

@@ -10,6 +10,9 @@ import {AUTH_ERRORS, type Scope} from '../auth/jwt.js'
 import type {EventHub} from '../events.js'
 import type {LeaseManager, RequestFailure} from '../leases/lease-manager.js'
 import type {LeaseRow} from '../state/store.js'
+import type {QuoteSource} from '../attestation/quote-source.js'
+import {type AttestationRpc, attestationRpc} from '../grpc/attestation-rpc.js'
+import {answerAttestationQuote} from './attestation.js'
 import {type AuthDeps, authenticate} from './authenticate.js'
 import {BodyTooLarge, rawHttpResponse, readBody, sendAuthError, sendJson, sendText} from './http.js'
 import {parseShellParams, runShell} from './ws-shell.js'
@@ -33,6 +36,8 @@ export interface GatewayOptions extends AuthDeps {
   /** Largest manifest body, default 8 MiB. */
   maxBodyBytes?: number
   events?: EventHub
+  /** TEE evidence for AEP-83 quote requests (attestation.ts); the host's own TEE, if any, when absent. */
+  attestation?: QuoteSource
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -132,6 +137,11 @@ export class Gateway {
     return {host: this.o.host ?? '0.0.0.0', port: this.port}
   }
 
+  /** AEP-83 LeaseRPC AttestationQuote for the gRPC port, with this gateway's auth and leases. */
+  attestationRpc(): AttestationRpc {
+    return attestationRpc(this.o)
+  }
+
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0
   }
@@ -151,6 +161,7 @@ export class Gateway {
     res.on('finish', () =>
       this.o.events?.emit({type: 'gateway.request', method: req.method ?? 'GET', path: url.pathname, status: res.statusCode, ms: Date.now() - started, ...(owner ? {owner} : {})}),
     )
+    if (await answerAttestationQuote(req, res, url.pathname, this.o)) return
     const matched = matchRoute(url.pathname)
     if (!matched) {
       req.resume()

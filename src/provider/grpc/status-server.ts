@@ -3,6 +3,8 @@ import type {AddressInfo} from 'node:net'
 
 import type {Status} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
 
+import {ATTESTATION_QUOTE_METHOD, type AttestationRpc} from './attestation-rpc.js'
+
 export interface StatusServerOptions {
   tls: {certPem: string; keyPem: string}
   host?: string
@@ -13,6 +15,8 @@ export interface StatusServerOptions {
   pollMs?: number
   /** Longest a StreamStatus call goes without a message, ms: a steady beat tells clients the provider is alive. */
   heartbeatMs?: number
+  /** LeaseRPC AttestationQuote (AEP-83, what `akt provider lease-attestation` calls); UNIMPLEMENTED without it. */
+  attestationQuote?: AttestationRpc
 }
 
 const SERVICE = '/akash.provider.v1.ProviderRPC/'
@@ -98,6 +102,7 @@ export class StatusServer {
       stream.end('gRPC only: POST with content-type application/grpc\n')
       return
     }
+    if (path === ATTESTATION_QUOTE_METHOD && this.o.attestationQuote) return this.attestation(stream, headers, this.o.attestationQuote)
     const method = path.startsWith(SERVICE) ? path.slice(SERVICE.length) : ''
     if (method !== 'GetStatus' && method !== 'StreamStatus') return fail(stream, UNIMPLEMENTED, `unknown method ${path}`)
 
@@ -111,6 +116,34 @@ export class StatusServer {
       if (stream.destroyed || stream.headersSent) return
       if (method === 'GetStatus') void this.unary(stream)
       else this.serverStream(stream)
+    })
+  }
+
+  /** One request message in, one answer out (unary), authorized by the `authorization` metadata. */
+  private attestation(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rpc: AttestationRpc): void {
+    const chunks: Buffer[] = []
+    let size = 0
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_REQUEST_BYTES) return fail(stream, RESOURCE_EXHAUSTED, 'request too large')
+      chunks.push(chunk)
+    })
+    stream.once('end', () => {
+      if (stream.destroyed || stream.headersSent) return
+      const body = Buffer.concat(chunks)
+      const length = body.length >= 5 ? body.readUInt32BE(1) : -1
+      if (length < 0 || body.length < 5 + length || body.readUInt8(0) !== 0) return fail(stream, INTERNAL, 'expected one uncompressed request message')
+      const auth = headers.authorization
+      void rpc(body.subarray(5, 5 + length), Array.isArray(auth) ? auth[0] : auth).then(
+        (answer) => {
+          if (stream.destroyed) return
+          if (!answer.ok) return fail(stream, answer.code, answer.message)
+          respond(stream)
+          stream.write(frame(answer.message))
+          stream.end()
+        },
+        (error: unknown) => fail(stream, INTERNAL, (error as Error).message),
+      )
     })
   }
 

@@ -187,6 +187,8 @@ export async function initProvider(session: Session, options: InitOptions): Prom
         ...(options.ingressListen ? {listen: options.ingressListen} : {}),
       },
       bidding: {...DEFAULT_BIDDING, ...(existing?.bidding ?? {}), ...(options.deposit ? {deposit: options.deposit} : {})},
+      // Hand-written test behaviour (edge dev only) survives a re-init.
+      ...(existing?.dev ? {dev: existing.dev} : {}),
     },
     configPath(name, env),
   )

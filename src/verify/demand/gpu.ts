@@ -10,10 +10,14 @@ import {modelOfName} from '../probe/gpu-models.js'
 import {GPU_DEMAND_PY} from './gpu-script.js'
 import {type GpuBounds, boundsFor} from './gpu-reference.js'
 
-/** An image that has what the GPU test needs (python3, torch with CUDA), for `--probe-image`. */
+/** An image that has what the GPU test needs (python3, torch with CUDA), suggested as a probe service's image. */
 export const GPU_PROBE_IMAGE = 'pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime'
 
-const HOW_TO_RUN = `run it with \`edge verify DSEQ --probe-image ${GPU_PROBE_IMAGE}\` (any image with python3 and a CUDA build of torch)`
+/**
+ * The shell API runs commands in the lease's own container, so another image means another service:
+ * a probe service in the same group, with the same GPU resources, that only sleeps.
+ */
+const HOW_TO_RUN = `to run it, add a probe service to the SDL with the same resources and the probe image ${GPU_PROBE_IMAGE} (or any image with python3 and a CUDA build of torch; command: sleep infinity), then run \`edge verify DSEQ --service probe\``
 
 // sh finds python3; the Python source travels as an argument, so nothing is written to the container.
 const WRAPPER = `py=$1; shift

@@ -160,7 +160,7 @@ export function judgeMemory(r: MemoryDemandResult, paidBytes: bigint): VerifyChe
     oom_kills: r.oomKillsBefore !== undefined && r.oomKillsAfter !== undefined ? r.oomKillsAfter - r.oomKillsBefore : undefined,
     exit_code: r.exitCode,
   }
-  if (r.unavailable) return skipCheck('demand.memory', `${r.unavailable}; run it with --probe-image IMAGE (any image with busybox or coreutils)`, evidence)
+  if (r.unavailable) return skipCheck('demand.memory', `${r.unavailable}; to run it, add a probe service to the SDL with the same resources and a probe image that has dd and sleep (busybox:1.36; command: sleep infinity), then run \`edge verify DSEQ --service probe\``, evidence)
   if (!r.complete) {
     if (r.exitCode === 137) {
       return failCheck('demand.memory', `the container was killed (exit 137) while filling ${formatBytes(r.targetBytes)} of the ${formatBytes(paidBytes)} the lease pays for: the memory is not there`, evidence)

@@ -21,7 +21,7 @@ describe('GPU demand where the image has no tool for it (real runs)', () => {
     const wrapped: typeof exec = (argv, o) => exec(['/bin/sh', ...argv.slice(1)], o)
     const {checks} = await runGpuDemand(wrapped, h100, {seconds: 0.1})
     expect(checks).toEqual([
-      expect.objectContaining({check: 'demand.gpu', status: 'skip', reason: expect.stringMatching(/^the image has no python3; .*--probe-image pytorch\/pytorch:/)}),
+      expect.objectContaining({check: 'demand.gpu', status: 'skip', reason: expect.stringMatching(/^the image has no python3; .*probe image pytorch\/pytorch:.*--service probe/)}),
     ])
   })
 
@@ -30,7 +30,7 @@ describe('GPU demand where the image has no tool for it (real runs)', () => {
     expect(checks).toHaveLength(1)
     expect(checks[0].check).toBe('demand.gpu')
     expect(checks[0].status === 'skip' || checks[0].status === 'warn').toBe(true)
-    expect(checks[0].reason).toMatch(/--probe-image/)
+    expect(checks[0].reason).toMatch(/probe service .*--service probe/)
   })
 })
 
@@ -133,7 +133,7 @@ describe('GPU demand verdicts against the reference table (injected results)', (
 
   it('says CUDA is missing as a warning with how to run it, and never passes a run that did not happen', () => {
     expect(judgeGpu({status: 'no-cuda', reason: 'torch 2.5.1 sees no CUDA device', gpus: [], exitCode: 0}, h100)).toEqual([
-      expect.objectContaining({status: 'warn', reason: expect.stringMatching(/^torch 2\.5\.1 sees no CUDA device: .*--probe-image/)}),
+      expect.objectContaining({status: 'warn', reason: expect.stringMatching(/^torch 2\.5\.1 sees no CUDA device: .*probe service/)}),
     ])
     expect(judgeGpu(parseGpuDemand('', 137), h100)[0].status).toBe('warn')
   })
