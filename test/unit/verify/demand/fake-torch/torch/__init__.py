@@ -72,7 +72,9 @@ class Tensor:
         out = [0.0] * (n * m)
         for i in range(n):
             for j in range(m):
-                out[i * m + j] = 0.5 if lie else sum(self.data[i * k + x] * other.data[x * m + j] for x in range(k))
+                v = sum(self.data[i * k + x] * other.data[x * m + j] for x in range(k))
+                # Far from the true product whatever the seed: a constant lie was right by chance once in a while.
+                out[i * m + j] = v + 1000.0 if lie else v
         return Tensor(out, (n, m), self.dtype)
 
     def __getitem__(self, index):
