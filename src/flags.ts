@@ -1,4 +1,10 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+
+import {UsageError} from './errors.js'
+import {parseCoin, parseUsdRate} from './market/money.js'
+import {parseDseq} from './services/lease/context.js'
+import {parseDuration, parseUsdAmount} from './services/ledger/guards.js'
+import {parseGpuModels} from './services/sdl/init.js'
 
 /**
  * Flags every command has (product.md: global flags). `--json` comes from oclif's
@@ -35,4 +41,79 @@ export const globalFlags = {
 export const keyFlag = Flags.string({
   description: 'Key (wallet) to sign with; defaults to the selected key. EDGE_MNEMONIC overrides it.',
   env: 'EDGE_KEY',
+})
+
+/**
+ * Flags and arguments whose values need parsing. They are parsed by oclif before the command
+ * runs, so a bad value is a usage error (exit 2) that names the flag, says what was wrong and how
+ * to write it, before a key is unlocked or anything is sent.
+ */
+
+/** Runs a parser whose UsageError starts with the quoted input, and names the flag in front of it. */
+function named<T>(name: string, input: string, parse: (input: string) => T): T {
+  try {
+    return parse(input)
+  } catch (error) {
+    if (error instanceof UsageError && error.message.startsWith('"')) error.message = `${name} ${error.message}`
+    throw error
+  }
+}
+
+/** `--ttl 2h`: milliseconds ("90s", "30m", "2h", "1d", "1h30m"). */
+export const durationFlag = Flags.custom<number>({
+  parse: async (input, _ctx, flag) => parseDuration(input, `--${flag.name}`),
+})
+
+/** `--max-price 1.2usd/h` (or 30usd/month): USD per hour × 10^18. */
+export const usdRateFlag = Flags.custom<bigint>({
+  parse: async (input, _ctx, flag) => named(`--${flag.name}`, input, parseUsdRate),
+})
+
+/** `--budget 5usd` (or $12.50): USD × 10^18. */
+export const usdAmountFlag = Flags.custom<bigint>({
+  parse: async (input, _ctx, flag) => parseUsdAmount(input, `--${flag.name}`),
+})
+
+/** `--deposit 5act` (akt, act, uakt, uact): a coin in its base denom. */
+export const coinFlag = Flags.custom<{denom: string; amount: bigint}>({
+  parse: async (input, _ctx, flag) => named(`--${flag.name}`, input, parseCoin),
+})
+
+/** `--label team=web` (repeatable): a key=value label, as the ledger stores it. */
+export interface Label {
+  key: string
+  value: string
+}
+
+export const LABEL_RE = /^[A-Za-z0-9_.-]{1,63}=[^\n]{0,256}$/
+
+export const labelFlag = Flags.custom<Label>({
+  multiple: true,
+  parse: async (input, _ctx, flag) => {
+    if (!LABEL_RE.test(input)) {
+      throw new UsageError(`--${flag.name} "${input}" is not key=value.`, {hint: 'Write labels like --label team=web --label ci=true (key: letters, digits, _ . -, up to 63).'})
+    }
+    const i = input.indexOf('=')
+    return {key: input.slice(0, i), value: input.slice(i + 1)}
+  },
+})
+
+/** The labels of a repeated --label, as one record. */
+export function labelsOf(values: readonly Label[] | undefined): Record<string, string> {
+  return Object.fromEntries((values ?? []).map((l) => [l.key, l.value]))
+}
+
+/** `--gpu h100,a100` or `any` (wrapped: oclif reads an array-typed custom flag as a repeatable one). */
+export const gpuModelsFlag = Flags.custom<{models: string[] | 'any'}>({
+  parse: async (input, _ctx, flag) => ({models: named(`--${flag.name}`, input, parseGpuModels)}),
+})
+
+/** A deployment sequence number (DSEQ) argument. */
+export const dseqArg = Args.custom<bigint>({
+  parse: async (input) => parseDseq(input),
+})
+
+/** An amount argument: `5act`, `20akt`, `5000000uact`. */
+export const coinArg = Args.custom<{denom: string; amount: bigint}>({
+  parse: async (input) => parseCoin(input),
 })

@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 
 import {execa, type Options, type ResultPromise} from 'execa'
 
-import {assertErrorMatchesSchema, assertResultMatchesSchema} from '../contract/validate.js'
+import {assertOutputMatchesContract} from '../contract/validate.js'
 
 /** The real binary (runs dist/; `npm test` builds it first). */
 export const EDGE_BIN = resolve(import.meta.dirname, '../../bin/run.js')
@@ -60,8 +60,7 @@ export async function runEdge(args: string[], options: {home: EdgeHome; env?: Re
   } catch {
     json = undefined
   }
-  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
-  if (json?.ok === false && args.includes('--json')) assertErrorMatchesSchema(args, json)
+  assertOutputMatchesContract(args, result.stdout)
   return {exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, json}
 }
 

@@ -142,7 +142,10 @@ describe('edge deploy on edge dev + edge provide', () => {
       await new Promise((res) => setTimeout(res, 1500))
       const logs = await market.edge(['logs', id, '--tail', '3', '--json'])
       expect(logs.exitCode).toBe(0)
-      const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      const streamed = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      // The log lines, then the result, as with --output jsonl.
+      expect(streamed.at(-1)).toMatchObject({type: 'result', ok: true, result: {lines: 3}})
+      const lines = streamed.filter((l) => l.type === 'log')
       expect(lines).toHaveLength(3)
       for (const l of lines) expect(l).toMatchObject({type: 'log', service: 'web', message: expect.stringMatching(/^tick \d+/)})
       const numbers = lines.map((l: {message: string}) => Number(/tick (\d+)/.exec(l.message)![1]))
@@ -153,7 +156,7 @@ describe('edge deploy on edge dev + edge provide', () => {
       await new Promise((res) => setTimeout(res, 5000))
       follow.kill('SIGINT')
       const done = await follow
-      const followed = String(done.stdout).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).message as string)
+      const followed = String(done.stdout).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'log').map((e) => e.message as string)
       expect(followed.length).toBeGreaterThan(5)
       // Consecutive ticks: nothing twice, nothing skipped.
       const ticks = followed.map((m) => Number(/tick (\d+)/.exec(m)![1]))
