@@ -3,6 +3,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 import {BugError, CancelledError, EdgeError, ExitCode, type ExitCodeValue, UsageError} from './errors.js'
 import {globalFlags} from './flags.js'
 import {Output, jsonReplacer} from './output/output.js'
+import {Channel} from './provider-client/queue.js'
 import {type EventSinks, type Sink, jsonlSink, textSink, viewSink} from './output/sinks.js'
 import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
 
@@ -123,6 +124,21 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
       throw error
     } finally {
       await sink.end(outcome!)
+    }
+  }
+
+  /**
+   * `consume` for a service that reports through a callback (`onEvent`) instead of yielding: its
+   * events become the stream, and the service's promise the result.
+   */
+  protected async consumeEmitted<E extends {type: string}, R>(run: (emit: (event: E) => void) => Promise<R>, sinks: EventSinks<E>): Promise<R> {
+    const events = new Channel<E>()
+    const shown = this.consume(events, sinks)
+    try {
+      return await run((event) => events.push(event))
+    } finally {
+      events.end()
+      await shown
     }
   }
 

@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
+import {MAINNET_MAX_RECLAMATION_WINDOW_S as MAX_RECLAMATION_WINDOW_S} from './devnet/modules/market/reclamation.js'
 import {UsageError} from './errors.js'
 import {parseCoin, parseUsdRate} from './market/money.js'
 import {parseDseq} from './services/lease/context.js'
@@ -117,3 +118,49 @@ export const dseqArg = Args.custom<bigint>({
 export const coinArg = Args.custom<{denom: string; amount: bigint}>({
   parse: async (input) => parseCoin(input),
 })
+
+// edge dev's chain (edge dev start).
+
+/** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
+function parseBlockTime(input: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(input.trim())
+  if (!m) throw new UsageError(`--block-time "${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
+  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
+  if (ms !== 0 && ms < 10) throw new UsageError(`--block-time ${input} is too short: the block time must be 0 or at least 10ms.`, {hint: 'Use 0 for a block per transaction, or 10ms and up.'})
+  return Math.round(ms)
+}
+
+/** "0.025uakt" (or empty): validated here so that a typo fails before anything starts. */
+function parseMinGasPrice(input: string): string {
+  const text = input.trim()
+  if (text === '') return ''
+  if (!/^\d+(\.\d{1,18})?uakt$/.test(text)) {
+    throw new UsageError(`--min-gas-price "${input}" is not a gas price in uakt.`, {hint: 'Write it like 0.025uakt, or pass an empty string to accept any fee.'})
+  }
+  return text
+}
+
+/**
+ * "5s", "90s", "2m", "1h", "500ms" → seconds: the market's minimum reclamation window (AEP-82).
+ * Within the params' rule (≥ 0 and below the 720 h maximum) so that the chain accepts it.
+ */
+function parseReclamationWindow(input: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input.trim())
+  if (!m) throw new UsageError(`--min-reclamation-window "${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
+  const seconds = Number(m[1]) * {ms: 0.001, s: 1, m: 60, h: 3600}[m[2] as 'ms' | 's' | 'm' | 'h']
+  if (seconds >= MAX_RECLAMATION_WINDOW_S) {
+    throw new UsageError(`--min-reclamation-window ${input} is too long: the window must be below the maximum, ${MAX_RECLAMATION_WINDOW_S / 3600}h.`, {
+      hint: 'Pick a shorter window, such as 1h.',
+    })
+  }
+  return seconds
+}
+
+/** `--block-time 500ms`: milliseconds between blocks (0: a block per transaction). */
+export const blockTimeFlag = Flags.custom<number>({parse: async (input) => parseBlockTime(input)})
+
+/** `--min-gas-price 0.025uakt` (empty: any fee). */
+export const minGasPriceFlag = Flags.custom<string>({parse: async (input) => parseMinGasPrice(input)})
+
+/** `--min-reclamation-window 30s`: seconds. */
+export const reclamationWindowFlag = Flags.custom<number>({parse: async (input) => parseReclamationWindow(input)})

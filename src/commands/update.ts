@@ -37,26 +37,10 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
     const sdl = await loadUpdateSdl(file, session.network)
     const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
-      return await updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent: (e) => this.progress(e)})
+      const run = (onEvent: (e: UpdateEvent) => void) => updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent})
+      return await this.consumeEmitted(run, {line: servicesLine})
     } finally {
       await ctx.close()
-    }
-  }
-
-  /** JSONL events, or short lines on stderr (text and --json alike, so a CI log shows it is alive). */
-  private progress(e: UpdateEvent): void {
-    if (this.out.mode === 'jsonl') {
-      this.out.event({...e})
-      return
-    }
-    const s = this.out.errStyle
-    if (e.type === 'step') {
-      const mark = e.status === 'started' ? s.cyan('…') : e.status === 'succeeded' ? s.green('✔') : s.red('✖')
-      this.out.writeErr(`${mark} ${e.message}\n`)
-    } else if (e.type === 'services') {
-      this.out.writeErr(`  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}\n`)
-    } else if (e.type === 'warning') {
-      this.out.warn(e.message)
     }
   }
 
@@ -75,4 +59,10 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
       ]),
     ].join('\n')
   }
+}
+
+/** Readiness while waiting (steps and warnings are drawn by the base command). */
+function servicesLine(e: UpdateEvent): string | undefined {
+  if (e.type !== 'services') return undefined
+  return `  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}`
 }

@@ -8,10 +8,12 @@
  */
 import type {ErrorJson} from '../../src/base-command.js'
 import type {BidEvent} from '../../src/commands/bids.js'
+import type {DevLogLine} from '../../src/commands/dev/logs.js'
 import type {StepEvent} from '../../src/output/events.js'
 import type {ProviderEvent} from '../../src/provider/events.js'
 import type {DevEvent} from '../../src/services/dev/index.js'
 import type {DeployEvent} from '../../src/services/deploy/events.js'
+import type {UpdateEvent} from '../../src/services/lease/update.js'
 import type {MintEvent} from '../../src/services/mint.js'
 import type {LeaseEventJson} from '../../src/ui/sinks/lease-events.js'
 import type {LogLineJson, LogNewsJson} from '../../src/ui/sinks/logs.js'
@@ -32,6 +34,8 @@ export type BidsStream = BidEvent | AnyStream
 export type ProvideStartStream = ProviderEvent | AnyStream
 export type DevStartStream = DevEvent | AnyStream
 export type WalletMintStream = (MintEvent & {ts: string}) | AnyStream
+export type UpdateStream = UpdateEvent | AnyStream
+export type DevLogsStream = DevLogLine | AnyStream
 
 /** Which type describes which command's lines. */
 export const STREAMS = {
@@ -42,5 +46,7 @@ export const STREAMS = {
   'provide start': 'ProvideStartStream',
   'dev start': 'DevStartStream',
   'wallet mint': 'WalletMintStream',
+  update: 'UpdateStream',
+  'dev logs': 'DevLogsStream',
   '*': 'AnyStream',
 } as const

@@ -4,48 +4,11 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS} from '../../devnet/index.js'
-import {MAINNET_MAX_RECLAMATION_WINDOW_S as MAX_RECLAMATION_WINDOW_S} from '../../devnet/modules/market/reclamation.js'
-import {UsageError} from '../../errors.js'
+import {blockTimeFlag, minGasPriceFlag, reclamationWindowFlag} from '../../flags.js'
 import {type DevEvent, type StartResult, runNode, startDev} from '../../services/dev/index.js'
 import {ensureDevKey} from '../../services/dev/dev-key.js'
-import {Channel} from '../../provider-client/queue.js'
 import {formatWindow} from '../../services/lease/reclamation.js'
 import {renderStatus} from './status.js'
-
-/** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
-export function parseBlockTime(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(input.trim())
-  if (!m) throw new UsageError(`--block-time "${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
-  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
-  if (ms !== 0 && ms < 10) throw new UsageError(`--block-time ${input} is too short: the block time must be 0 or at least 10ms.`, {hint: 'Use 0 for a block per transaction, or 10ms and up.'})
-  return Math.round(ms)
-}
-
-/** "0.025uakt" (or empty): validated here so that a typo fails before anything starts. */
-export function parseMinGasPrice(input: string): string {
-  const text = input.trim()
-  if (text === '') return ''
-  if (!/^\d+(\.\d{1,18})?uakt$/.test(text)) {
-    throw new UsageError(`--min-gas-price "${input}" is not a gas price in uakt.`, {hint: 'Write it like 0.025uakt, or pass an empty string to accept any fee.'})
-  }
-  return text
-}
-
-/**
- * "5s", "90s", "2m", "1h", "500ms" → seconds: the market's minimum reclamation window (AEP-82).
- * Within the params' rule (≥ 0 and below the 720 h maximum) so that the chain accepts it.
- */
-export function parseReclamationWindow(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input.trim())
-  if (!m) throw new UsageError(`--min-reclamation-window "${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
-  const seconds = Number(m[1]) * {ms: 0.001, s: 1, m: 60, h: 3600}[m[2] as 'ms' | 's' | 'm' | 'h']
-  if (seconds >= MAX_RECLAMATION_WINDOW_S) {
-    throw new UsageError(`--min-reclamation-window ${input} is too long: the window must be below the maximum, ${MAX_RECLAMATION_WINDOW_S / 3600}h.`, {
-      hint: 'Pick a shorter window, such as 1h.',
-    })
-  }
-  return seconds
-}
 
 export default class DevStart extends EdgeCommand<typeof DevStart, StartResult | {foreground: true; stopped: true}> {
   static summary = 'Start the local Akash-compatible chain (edge dev).'
@@ -59,7 +22,7 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
   ]
   static handlesSignals = true
   static flags = {
-    'block-time': Flags.custom<number>({parse: async (input) => parseBlockTime(input)})({
+    'block-time': blockTimeFlag({
       description: 'Time between blocks (1s, 500ms; 0 = a block as soon as a transaction arrives).',
       default: 1000,
       defaultHelp: async () => '1s',
@@ -70,11 +33,11 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     'rpc-port': Flags.integer({description: 'CometBFT RPC port.', default: DEFAULT_PORTS.rpc, min: 0, max: 65535}),
     'grpc-port': Flags.integer({description: 'gRPC port.', default: DEFAULT_PORTS.grpc, min: 0, max: 65535}),
     'rest-port': Flags.integer({description: 'REST (grpc-gateway) port.', default: DEFAULT_PORTS.rest, min: 0, max: 65535}),
-    'min-gas-price': Flags.custom<string>({parse: async (input) => parseMinGasPrice(input)})({
+    'min-gas-price': minGasPriceFlag({
       description: 'Lowest gas price the mempool accepts (empty accepts any fee).',
       default: DEFAULT_MIN_GAS_PRICE,
     }),
-    'min-reclamation-window': Flags.custom<number>({parse: async (input) => parseReclamationWindow(input)})({
+    'min-reclamation-window': reclamationWindowFlag({
       description:
         'Shortest reclamation window (AEP-82) the market allows, e.g. 5s (a new chain has 5s; mainnet 1h). A chain that exists already takes it at its next block, as a governance params change would; without the flag it keeps its own.',
     }),
@@ -105,17 +68,10 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     const args = [bin, 'dev', 'start', '--foreground', '--block-time', `${blockTimeMs}ms`, '--host', this.flags.host]
     args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest), '--min-gas-price', minGasPrice)
     if (minReclamationWindowSeconds !== undefined) args.push('--min-reclamation-window', `${minReclamationWindowSeconds}s`)
-    const events = new Channel<DevEvent>()
-    const starting = startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent: (e) => events.push(e)})
-    // startDev reports through a callback; the channel makes it the stream the base command routes.
-    const shown = this.consume(events, {})
-    let result: StartResult
-    try {
-      result = await starting
-    } finally {
-      events.end()
-      await shown
-    }
+    const result = await this.consumeEmitted<DevEvent, StartResult>(
+      (onEvent) => startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent}),
+      {},
+    )
     const has = result.reclamationWindows?.minSeconds
     if (minReclamationWindowSeconds !== undefined && has !== undefined && has !== minReclamationWindowSeconds) {
       this.out.warn(
