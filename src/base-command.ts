@@ -43,6 +43,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   protected args!: EdgeArgs<T>
   protected out!: Output
   private readonly abortController = new AbortController()
+  private resultShown = false
   private signalHandler?: (signal: NodeJS.Signals) => void
 
   /** Aborted on the first SIGINT/SIGTERM when the command declares `handlesSignals`. */
@@ -84,8 +85,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   public async run(): Promise<R> {
     const result = await this.execute()
     if (this.out.mode === 'text') {
-      const text = this.renderText(result)
-      if (text) this.out.result(text)
+      if (!this.resultShown) this.showResult(result)
     } else if (this.out.mode === 'jsonl') {
       this.out.event({type: 'result', ok: true, result, warnings: this.out.warnings})
     }
@@ -94,6 +94,17 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
 
   /** The command's work: call one service and return its typed result. */
   protected abstract execute(): Promise<R>
+
+  /**
+   * Prints the text result now instead of at the end (text mode only): `edge deploy --follow`
+   * shows the ready deployment before the logs it follows.
+   */
+  protected showResult(result: R): void {
+    this.resultShown = true
+    if (this.out.mode !== 'text') return
+    const text = this.renderText(result)
+    if (text) this.out.result(text)
+  }
 
   /** Whether this run streams events until the user stops it (then `--json` means JSONL). */
   protected streamsEvents(): boolean {

@@ -65,8 +65,6 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     key: keyFlag,
   }
 
-  private printedText = false
-
   /** Following the logs streams until Ctrl-C: `--json` then means JSONL, as in every command with --follow. */
   protected streamsEvents(): boolean {
     return this.flags.follow
@@ -129,8 +127,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
 
   private async follow(ctx: TenantContext, result: DeployResult): Promise<void> {
     if (this.out.mode === 'text') {
-      this.out.result(this.renderText(result)!)
-      this.printedText = true
+      this.showResult(result)
       this.out.info(this.out.errStyle.dim('Following logs (Ctrl-C stops following; the deployment keeps running).'))
     }
     try {
@@ -143,7 +140,6 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   }
 
   protected renderText(r: DeployResult): string | undefined {
-    if (this.printedText) return undefined
     const s = this.out.style
     if (r.state === 'dry-run') {
       const lines = [

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {EVENT_SCHEMA_DIR, SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, eventSchemaFile, generateErrorSchema, generateEventSchemas, generateResultSchemas, readCommittedErrorSchema, readCommittedEventSchema, readCommittedSchema, schemaFile} from './contract.js'
 import {ExitCode} from '../../src/errors.js'
-import {assertErrorMatchesSchema, assertOutputMatchesContract, assertResultMatchesSchema, commandOf} from './validate.js'
+import {assertErrorMatchesSchema, assertOutputMatchesContract, assertResultMatchesSchema, commandOf, jsonlLineChecker} from './validate.js'
 
 const UPDATE = 'If the change is meant, run `npm run contract:update`, review the diff, and say it in CHANGELOG.md.'
 
@@ -104,5 +104,11 @@ describe('the CLI contract', () => {
     expect(() => assertOutputMatchesContract(['provide', 'withdraw', '--output', 'jsonl'], jsonl({type: 'step', ts, step: 'withdraw', status: 'started', message: 'Withdrawing'}))).not.toThrow()
     expect(() => assertOutputMatchesContract(['provide', 'withdraw', '--output', 'jsonl'], jsonl({type: 'progress', ts, step: 'withdraw', status: 'started', message: 'Withdrawing'}))).toThrow()
     expect(() => assertOutputMatchesContract(['wallet', 'mint', '10act', '--output', 'jsonl'], 'not json\n')).toThrow(/not JSON/)
+    // Lines read while the command runs (spawnEdge), one at a time.
+    const check = jsonlLineChecker(['provide', 'start', '--output', 'jsonl'])
+    expect(() => check(JSON.stringify({type: 'block', ts, height: 3, openOrders: 0}))).not.toThrow()
+    expect(() => check(JSON.stringify({type: 'block', ts, height: '3', openOrders: 0}))).toThrow(/provide-start.json/)
+    const text = jsonlLineChecker(['logs', '5'])
+    expect(() => text('[web] hi')).not.toThrow()
   })
 })

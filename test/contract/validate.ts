@@ -135,3 +135,24 @@ export function assertOutputMatchesContract(args: string[], stdout: string): voi
   if (envelope?.ok === true) assertResultMatchesSchema(args, envelope.result)
   if (envelope?.ok === false) assertErrorMatchesSchema(args, envelope)
 }
+
+/**
+ * For output read while the command runs (`spawnEdge`): checks each complete line as it arrives
+ * once the run shows itself as JSONL, as assertOutputMatchesContract does for a finished run.
+ */
+export function jsonlLineChecker(args: string[]): (line: string) => void {
+  let jsonl: boolean | undefined
+  return (line) => {
+    if (line.trim() === '') return
+    if (jsonl === undefined) {
+      let first
+      try {
+        first = JSON.parse(line)
+      } catch {
+        first = undefined
+      }
+      jsonl = asksForJsonl(args) || (args.includes('--json') && typeof first?.type === 'string' && typeof first?.ts === 'string')
+    }
+    if (jsonl) assertJsonlMatchesSchema(args, [line])
+  }
+}
