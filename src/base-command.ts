@@ -3,6 +3,8 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 import {BugError, CancelledError, EdgeError, ExitCode, type ExitCodeValue, UsageError} from './errors.js'
 import {globalFlags} from './flags.js'
 import {Output, jsonReplacer} from './output/output.js'
+import {Channel} from './provider-client/queue.js'
+import {type EventSinks, type Sink, jsonlSink, textSink, viewSink} from './output/sinks.js'
 import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
 
 export type EdgeFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof EdgeCommand)['baseFlags'] & T['flags']>
@@ -41,6 +43,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   protected args!: EdgeArgs<T>
   protected out!: Output
   private readonly abortController = new AbortController()
+  private resultShown = false
   private signalHandler?: (signal: NodeJS.Signals) => void
 
   /** Aborted on the first SIGINT/SIGTERM when the command declares `handlesSignals`. */
@@ -71,7 +74,10 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
     })
     this.flags = flags as EdgeFlags<T>
     this.args = args as EdgeArgs<T>
-    this.out = makeOutput(this.outputMode, facts, this.flags.color as boolean | undefined, Boolean(this.flags.verbose))
+    // One JSON document cannot hold a stream that ends only at Ctrl-C: `--json` on a streaming run
+    // (edge logs, --follow) means JSONL, as `--output jsonl` does.
+    const mode = this.outputMode === 'json' && this.streamsEvents() ? 'jsonl' : this.outputMode
+    this.out = makeOutput(mode, facts, this.flags.color as boolean | undefined, Boolean(this.flags.verbose))
     await this.out.prepare()
     if ((this.ctor as typeof EdgeCommand).handlesSignals) this.installSignalHandlers()
   }
@@ -79,8 +85,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   public async run(): Promise<R> {
     const result = await this.execute()
     if (this.out.mode === 'text') {
-      const text = this.renderText(result)
-      if (text) this.out.result(text)
+      if (!this.resultShown) this.showResult(result)
     } else if (this.out.mode === 'jsonl') {
       this.out.event({type: 'result', ok: true, result, warnings: this.out.warnings})
     }
@@ -89,6 +94,80 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
 
   /** The command's work: call one service and return its typed result. */
   protected abstract execute(): Promise<R>
+
+  /**
+   * Prints the text result now instead of at the end (text mode only): `edge deploy --follow`
+   * shows the ready deployment before the logs it follows.
+   */
+  protected showResult(result: R): void {
+    this.resultShown = true
+    if (this.out.mode !== 'text') return
+    const text = this.renderText(result)
+    if (text) this.out.result(text)
+  }
+
+  /** Whether this run streams events until the user stops it (then `--json` means JSONL). */
+  protected streamsEvents(): boolean {
+    return false
+  }
+
+  /**
+   * The one way a command shows a service's event stream: JSONL events in `--output jsonl`, the
+   * Ink view in an interactive terminal, plain lines and step spinners otherwise (stderr, so
+   * `--json` keeps stdout for its envelope). Returns what the flow returns.
+   * `mount: false` feeds the view without drawing it yet.
+   */
+  protected async consume<E extends {type: string}, R = void>(flow: AsyncIterable<E>, sinks: EventSinks<E>, options: {mount?: boolean} = {}): Promise<R> {
+    const sink = await this.sinkFor(sinks, options.mount ?? true)
+    const iterator = flow[Symbol.asyncIterator]() as AsyncIterator<E, R>
+    let outcome: {result: unknown} | {error: Error}
+    try {
+      for (;;) {
+        const next = await iterator.next()
+        if (next.done) {
+          outcome = {result: next.value}
+          return next.value
+        }
+        sink.push(next.value)
+      }
+    } catch (error) {
+      outcome = {error: error as Error}
+      throw error
+    } finally {
+      await sink.end(outcome!)
+    }
+  }
+
+  /**
+   * `consume` for a service that reports through a callback (`onEvent`) instead of yielding: its
+   * events become the stream, and the service's promise the result.
+   */
+  protected async consumeEmitted<E extends {type: string}, R>(run: (emit: (event: E) => void) => Promise<R>, sinks: EventSinks<E>): Promise<R> {
+    const events = new Channel<E>()
+    const shown = this.consume(events, sinks)
+    try {
+      return await run((event) => events.push(event))
+    } finally {
+      events.end()
+      await shown
+    }
+  }
+
+  private async sinkFor<E extends {type: string}>(sinks: EventSinks<E>, mount: boolean): Promise<Sink<E>> {
+    if (this.out.mode === 'jsonl') return jsonlSink(this.out, sinks)
+    if (!this.interactive || !sinks.view) return textSink(this.out, sinks)
+    const view = await sinks.view()
+    if (!mount) return viewSink(view)
+    const {mountView} = await import('./ui/render.js')
+    const mounted = await mountView(view.element, view.onStdout ? {stdout: process.stdout} : {})
+    return {
+      push: (event) => view.apply(event),
+      end: async (outcome) => {
+        view.end?.(outcome)
+        await mounted.close()
+      },
+    }
+  }
 
   /** The result as text for a person (text mode only). */
   protected renderText(_result: R): string | undefined {
@@ -104,6 +183,8 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   }
 
   logJson(json: unknown): void {
+    // A streamed run ended with its `result` event already (run() above); no envelope after it.
+    if (this.out?.mode === 'jsonl' && (json as {ok?: boolean} | undefined)?.ok === true) return
     process.stdout.write(JSON.stringify(json, jsonReplacer) + '\n')
   }
 
@@ -197,7 +278,11 @@ const PARSE_ERROR_NAMES = new Set([
 
 /** Maps anything thrown to an EdgeError; oclif's parse errors become usage errors (exit 2). */
 export function toEdgeError(err: unknown): EdgeError {
-  if (err instanceof EdgeError) return err
+  if (err instanceof EdgeError) {
+    // oclif wraps the message of an error thrown by a flag's parse (src/flags.ts); ours already names the flag.
+    err.message = unwrapFlagParse(err.message)
+    return err
+  }
   if (err instanceof Error) {
     const oclifExit = (err as {oclif?: {exit?: number}}).oclif?.exit
     if (PARSE_ERROR_NAMES.has(err.constructor.name) || (err as {parse?: unknown}).parse !== undefined || oclifExit === 2) {
@@ -209,6 +294,12 @@ export function toEdgeError(err: unknown): EdgeError {
     return new BugError(err.message || String(err), {cause: err})
   }
   return new BugError(String(err))
+}
+
+/** "Parsing --ttl \n\t--ttl "soon" is not a duration.\nSee more help with --help" → the inner message. */
+function unwrapFlagParse(message: string): string {
+  const m = /^Parsing --[\w-]+ \n\t([\s\S]*?)\nSee more help with --help$/.exec(message)
+  return m ? m[1]! : message
 }
 
 function cleanParseMessage(message: string): string {

@@ -1,12 +1,12 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {keyFlag} from '../flags.js'
-import {parseUsdRate} from '../market/money.js'
+import {dseqArg, keyFlag, usdRateFlag} from '../flags.js'
 import type {LatencyResult} from '../provider-client/probe.js'
 import {renderTable} from '../output/table.js'
+import type {BidView} from '../services/deploy/events.js'
 import type {Strategy} from '../services/deploy/scoring.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {openTenant} from '../services/lease/context.js'
 import {type BidsResult, listBids} from '../services/lease/bids.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
 
@@ -18,49 +18,36 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
     '<%= config.bin %> <%= command.id %> 123 --watch --output jsonl',
   ]
   static handlesSignals = true
-  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {
     probe: Flags.boolean({description: "Measure the TLS handshake time to each bidder's host."}),
     watch: Flags.boolean({char: 'w', description: 'Keep watching, block by block, until Ctrl-C.'}),
     explain: Flags.boolean({description: 'Say why the best bid wins and why each other bid loses.'}),
     strategy: Flags.string({description: 'Scoring strategy.', options: ['cheapest', 'fastest', 'balanced'], default: 'balanced'}),
-    'max-price': Flags.string({description: 'Filter out bids above this price (e.g. 1.2usd/h).'}),
+    'max-price': usdRateFlag({description: 'Filter out bids above this price (e.g. 1.2usd/h).'}),
     region: Flags.string({description: 'Filter out providers outside this region.'}),
     key: keyFlag,
   }
 
+  /** Watching streams until Ctrl-C: `--json` then means JSONL, as with --follow elsewhere. */
+  protected streamsEvents(): boolean {
+    return this.flags.watch
+  }
+
   protected async execute(): Promise<BidsResult> {
-    const dseq = parseDseq(this.args.dseq)
+    const {dseq} = this.args
     const options = {
       probe: this.flags.probe,
       measured: new Map<string, LatencyResult>(),
       strategy: this.flags.strategy as Strategy,
-      ...(this.flags['max-price'] ? {maxUsdPerHour: parseUsdRate(this.flags['max-price'])} : {}),
+      ...(this.flags['max-price'] !== undefined ? {maxUsdPerHour: this.flags['max-price']} : {}),
       ...(this.flags.region ? {region: this.flags.region} : {}),
     }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
-      let result = await listBids(ctx, dseq, options)
-      if (!this.flags.watch) return result
-      const seen = new Set<string>()
-      const report = (r: BidsResult) => {
-        for (const g of r.groups) {
-          for (const b of g.bids) {
-            const k = `${b.provider}/${b.gseq}/${b.oseq}/${b.bseq}`
-            if (seen.has(k)) continue
-            seen.add(k)
-            this.out.event({type: 'bid', height: r.height, ...b})
-            if (this.out.mode === 'text') this.out.writeErr(`block ${r.height}: bid from ${b.provider} ${b.price}${b.latencyMs !== undefined ? `, ${Math.round(b.latencyMs)} ms` : ''} (score ${b.score})\n`)
-          }
-        }
-      }
-      report(result)
-      for await (const block of ctx.market.watchBlocks(this.signal)) {
-        if (block.height <= result.height) continue
-        result = await listBids(ctx, dseq, options)
-        report(result)
-      }
-      return result
+      const first = await listBids(ctx, dseq, options)
+      if (!this.flags.watch) return first
+      return await this.consume<BidEvent, BidsResult>(newBids(first, () => listBids(ctx, dseq, options), ctx.market.watchBlocks(this.signal)), {line: bidLine})
     } finally {
       await ctx.close()
     }
@@ -96,4 +83,34 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
     if (r.settled.length) parts.push(s.dim(`Settled: ${r.settled.map((b) => `${shortAddress(b.provider)} ${b.state}`).join(', ')}`))
     return parts.join('\n')
   }
+}
+
+/** A bid seen for the first time while watching: its row, and the height it was seen at. */
+export type BidEvent = {type: 'bid'; height: number} & BidView
+
+/** Each block, the bids not seen before; returns the last listing when the watch stops. */
+async function* newBids(first: BidsResult, list: () => Promise<BidsResult>, blocks: AsyncIterable<{height: number}>): AsyncGenerator<BidEvent, BidsResult> {
+  const seen = new Set<string>()
+  let result = first
+  const fresh = function* (r: BidsResult) {
+    for (const g of r.groups) {
+      for (const b of g.bids) {
+        const k = `${b.provider}/${b.gseq}/${b.oseq}/${b.bseq}`
+        if (seen.has(k)) continue
+        seen.add(k)
+        yield {type: 'bid' as const, height: r.height, ...b}
+      }
+    }
+  }
+  yield* fresh(result)
+  for await (const block of blocks) {
+    if (block.height <= result.height) continue
+    result = await list()
+    yield* fresh(result)
+  }
+  return result
+}
+
+function bidLine(b: BidEvent): string {
+  return `block ${b.height}: bid from ${b.provider} ${b.price}${b.latencyMs !== undefined ? `, ${Math.round(b.latencyMs)} ms` : ''} (score ${b.score})`
 }

@@ -2,11 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
 import {ChainError, UsageError} from '../errors.js'
-import {keyFlag} from '../flags.js'
+import {keyFlag, labelFlag, labelsOf} from '../flags.js'
 import {type CloseOutcome, type CloseTarget, closeDeployments, closeNeedsConfirmation} from '../services/lease/close.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {cannotPrompt, promptConfirm} from '../ui/prompts.js'
-import {validateLabels} from './deploy.js'
 
 export interface CloseResult {
   closed: CloseOutcome[]
@@ -27,7 +26,7 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
   static args = {dseq: Args.string({description: 'Deployment sequence number(s).'})}
   static flags = {
     all: Flags.boolean({description: 'Close every active deployment (with --label: every labelled one).'}),
-    label: Flags.string({description: 'Close deployments with this label (k=v, repeatable).', multiple: true}),
+    label: labelFlag({description: 'Close deployments with this label (k=v, repeatable).'}),
     expired: Flags.boolean({description: 'Close deployments past their TTL or over their budget.'}),
     key: keyFlag,
   }
@@ -35,7 +34,7 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
   protected async execute(): Promise<CloseResult> {
     const {argv} = await this.parse(Close)
     const dseqs = (argv as string[]).map(parseDseq)
-    const labels = validateLabels(this.flags.label)
+    const labels = labelsOf(this.flags.label)
     if (dseqs.length && (this.flags.all || this.flags.expired || Object.keys(labels).length > 0)) {
       throw new UsageError('Pass DSEQs or --all/--label/--expired, not both.', {hint: 'Named DSEQs are closed whatever their labels; drop the flags, or the DSEQs.'})
     }

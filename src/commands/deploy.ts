@@ -6,29 +6,20 @@ import {Args, Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import type {NetworkContext} from '../config/networks.js'
 import {UsageError} from '../errors.js'
-import {keyFlag} from '../flags.js'
-import {parseCoin, parseUsdRate} from '../market/money.js'
+import {coinFlag, durationFlag, keyFlag, labelFlag, labelsOf, usdAmountFlag, usdRateFlag} from '../flags.js'
 import {priceText} from '../output/price.js'
 import {renderFields} from '../output/table.js'
 import {deploy, isStrategy, validateSdl} from '../services/deploy/deploy.js'
 import type {DeployEvent} from '../services/deploy/events.js'
-import type {DeployDeps, DeployOptions, DeployResult} from '../services/deploy/types.js'
-import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
-import {parseLabels} from '../services/ledger/ledger.js'
+import type {DeployDeps, DeployOptions, DeployResult, ValidatedSdl} from '../services/deploy/types.js'
+import {formatDuration} from '../services/ledger/guards.js'
 import {type TenantContext, isAddress, openTenant} from '../services/lease/context.js'
 import {openSession} from '../services/session.js'
 import type {RedundantSummary} from '../services/verify/redundant-deploy.js'
 import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
 import {cannotPrompt} from '../ui/prompts.js'
-
-export const LABEL_RE = /^[A-Za-z0-9_.-]{1,63}=[^\n]{0,256}$/
-
-export function validateLabels(values: readonly string[] | undefined): Record<string, string> {
-  for (const v of values ?? []) {
-    if (!LABEL_RE.test(v)) throw new UsageError(`--label "${v}" is not key=value.`, {hint: 'Write labels like --label team=web --label ci=true.'})
-  }
-  return parseLabels(values)
-}
+import {deploySinks} from '../ui/sinks/deploy.js'
+import {logSinks} from '../ui/sinks/logs.js'
 
 /** `edge deploy templates/hello` means the template's deploy.yaml. */
 export function resolveSdlPath(file: string): string {
@@ -58,28 +49,31 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       description: 'How to choose the bid without asking: cheapest, fastest, balanced, or a provider address.',
       env: 'EDGE_SELECT',
     }),
-    'max-price': Flags.string({description: 'Refuse bids above this price for the whole deployment, e.g. 1.2usd/h or 30usd/month.', env: 'EDGE_MAX_PRICE'}),
+    'max-price': usdRateFlag({description: 'Refuse bids above this price for the whole deployment, e.g. 1.2usd/h or 30usd/month.', env: 'EDGE_MAX_PRICE'}),
     region: Flags.string({description: "Only lease from providers whose region attribute matches (prefix or glob, e.g. us-west, eu-*)."}),
-    'bid-timeout': Flags.string({description: 'How long to wait for bids (default 30s on edge dev, 2m elsewhere).'}),
-    deposit: Flags.string({description: 'Escrow deposit, e.g. 5act (default: the chain minimum, or enough for --budget/--ttl).'}),
-    budget: Flags.string({description: 'Most this deployment may spend in USD, e.g. 5usd; the deposit is sized to it and `edge ls` flags it.'}),
-    ttl: Flags.string({description: 'Close after this long (e.g. 2h), enforced by `edge close --expired`.'}),
+    'bid-timeout': durationFlag({description: 'How long to wait for bids (default 30s on edge dev, 2m elsewhere).'}),
+    deposit: coinFlag({description: 'Escrow deposit, e.g. 5act (default: the chain minimum, or enough for --budget/--ttl).'}),
+    budget: usdAmountFlag({description: 'Most this deployment may spend in USD, e.g. 5usd; the deposit is sized to it and `edge ls` flags it.'}),
+    ttl: durationFlag({description: 'Close after this long (e.g. 2h), enforced by `edge close --expired`.'}),
     keep: Flags.boolean({description: 'Keep the deployment open when something fails (to debug it).'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the logs once the services are ready.'}),
     'idempotency-key': Flags.string({description: 'A key for this deploy; a retry with the same key finds the deployment instead of opening another.', env: 'EDGE_IDEMPOTENCY_KEY'}),
-    label: Flags.string({description: 'Label the deployment (k=v, repeatable), for `edge ls` and `edge close --label`.', multiple: true}),
+    label: labelFlag({description: 'Label the deployment (k=v, repeatable), for `edge ls` and `edge close --label`.'}),
     'dry-run': Flags.boolean({description: 'Validate, forecast, check funds and list matching providers; send nothing.'}),
     explain: Flags.boolean({description: 'Show why the chosen bid won and why the others lost.'}),
     mint: Flags.boolean({description: 'Mint the missing ACT from AKT without asking (waits for the next BME epoch).'}),
-    'ready-timeout': Flags.string({description: 'How long to wait for the services to start.', default: '5m'}),
+    'ready-timeout': durationFlag({description: 'How long to wait for the services to start.', default: 5 * 60_000, defaultHelp: async () => '5m'}),
     redundant: Flags.integer({description: 'Run the same deterministic job on N distinct providers (one deployment each) and compare the SHA-256 of --result-file from each.', min: 2}),
     'result-file': Flags.string({description: "With --redundant: the job's output file inside its container, hashed once it exists."}),
-    'result-timeout': Flags.string({description: 'With --redundant: how long to wait for --result-file in each container.', default: '10m'}),
+    'result-timeout': durationFlag({description: 'With --redundant: how long to wait for --result-file in each container.', default: 10 * 60_000, defaultHelp: async () => '10m'}),
     receipt: Flags.string({description: 'Once ready, write a signed execution receipt to this file (probe and attestation checked; `edge receipt DSEQ` adds the demand tests).'}),
     key: keyFlag,
   }
 
-  private printedText = false
+  /** Following the logs streams until Ctrl-C: `--json` then means JSONL, as in every command with --follow. */
+  protected streamsEvents(): boolean {
+    return this.flags.follow
+  }
 
   /** Every flag, checked before a key is unlocked; the bid timeout's default depends on the network. */
   private options(network: NetworkContext): Omit<DeployOptions, 'signal'> {
@@ -87,22 +81,21 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     if (f.select && !isStrategy(f.select) && !isAddress(f.select, network.bech32Prefix)) {
       throw new UsageError(`--select "${f.select}" is neither a strategy nor a provider address.`, {hint: `Use cheapest, fastest, balanced or a ${network.bech32Prefix}1… address.`})
     }
-    const deposit = f.deposit ? parseCoin(f.deposit) : undefined
     return {
       file: resolveSdlPath(this.args.file),
       ...(f.select ? {select: f.select} : f.yes ? {select: 'balanced'} : {}),
-      ...(f['max-price'] ? {maxUsdPerHour: parseUsdRate(f['max-price'])} : {}),
+      ...(f['max-price'] !== undefined ? {maxUsdPerHour: f['max-price']} : {}),
       ...(f.region ? {region: f.region} : {}),
-      bidTimeoutMs: f['bid-timeout'] ? parseDuration(f['bid-timeout'], '--bid-timeout') : network.name === 'local' ? 30_000 : 120_000,
-      ...(deposit ? {deposit} : {}),
-      ...(f.budget ? {budgetUsd: parseUsdAmount(f.budget)} : {}),
-      ...(f.ttl ? {ttlMs: parseDuration(f.ttl)} : {}),
+      bidTimeoutMs: f['bid-timeout'] ?? (network.name === 'local' ? 30_000 : 120_000),
+      ...(f.deposit ? {deposit: f.deposit} : {}),
+      ...(f.budget !== undefined ? {budgetUsd: f.budget} : {}),
+      ...(f.ttl !== undefined ? {ttlMs: f.ttl} : {}),
       keep: f.keep,
       ...(f['idempotency-key'] ? {idempotencyKey: f['idempotency-key']} : {}),
-      labels: validateLabels(f.label),
+      labels: labelsOf(f.label),
       dryRun: f['dry-run'],
       mint: f.mint,
-      readyTimeoutMs: parseDuration(f['ready-timeout'], '--ready-timeout'),
+      readyTimeoutMs: f['ready-timeout'],
     }
   }
 
@@ -112,26 +105,25 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     if (!this.interactive && !f.select && !f.yes && !f['dry-run']) {
       throw cannotPrompt('which bid to lease', '--select cheapest|fastest|balanced|<provider address>, or --yes for the balanced choice')
     }
-    if (f.follow && this.out.mode === 'json') {
-      throw new UsageError('--follow streams logs, which one JSON document cannot hold.', {hint: 'Use --output jsonl with --follow.'})
-    }
     const session = await openSession(f.network)
     const parsed = this.options(session.network)
-    // The interactive view is mounted after the key is unlocked (a passphrase prompt needs the
-    // terminal); its store collects the validation events until then.
+    // The interactive view's store asks the questions (which bid, whether to mint), so it exists
+    // before the flow; the view is drawn after the key is unlocked (a passphrase prompt needs the
+    // terminal) and collects the validation events until then.
     let store: DeployStore | undefined
     if (this.interactive) {
       const {DeployStore} = await import('../ui/components/deploy/deploy-store.js')
       store = new DeployStore(parsed.file, session.network.name)
     }
-    const sink = store ? (e: DeployEvent) => store!.apply(e) : await this.plainSink()
-    const validated = await drain(validateSdl(parsed.file, session.network.depositDenom), sink)
+    const sinks = deploySinks(store)
+    const validated = await this.consume<DeployEvent, ValidatedSdl>(validateSdl(parsed.file, session.network.depositDenom), sinks, {mount: false})
     const ctx = await openTenant({session, key: f.key, interactive: this.interactive, sign: true})
     try {
       const options: DeployOptions = {...parsed, validated, signal: this.signal}
-      const deps: DeployDeps = {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!}
+      const questions = store ? {...(options.select ? {} : {choose: store.requestChoice}), ...(options.mint ? {} : {confirmMint: store.requestMint})} : {}
+      const deps: DeployDeps = {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!, ...questions}
       if (f.redundant) return await this.redundant(ctx, deps, options)
-      const result = store ? await this.runInteractive(store, deps, options) : await drain(deploy(deps, options), sink)
+      const result = await this.consume<DeployEvent, DeployResult>(deploy(deps, options), sinks)
       if (f.receipt && result.state === 'ready') {
         const {writeDeployReceipt} = await import('../services/verify/deploy-receipt.js')
         await writeDeployReceipt(ctx, result.dseq, f.receipt, {sdlFile: parsed.file, version: this.config.version, signal: this.signal, warn: (m) => this.out.warn(m)})
@@ -149,7 +141,11 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     if (!f['result-file']) throw new UsageError('--redundant needs --result-file: the output to compare.', {hint: 'e.g. --result-file /results/result.txt (templates/batch writes it).'})
     if (!options.select) throw new UsageError('--redundant chooses its providers itself; pass --select STRATEGY (or --yes) for the first.')
     const {deployRedundant} = await import('../services/verify/redundant-deploy.js')
-    const {first, redundant} = await deployRedundant(ctx, deps, options, {n: f.redundant!, resultFile: f['result-file'], resultTimeoutMs: parseDuration(f['result-timeout'], '--result-timeout')}, await this.plainSink())
+    const plainDeps = {...deps, choose: undefined, confirmMint: undefined}
+    const {first, redundant} = await this.consumeEmitted<DeployEvent, Awaited<ReturnType<typeof deployRedundant>>>(
+      (emit) => deployRedundant(ctx, plainDeps, options, {n: f.redundant!, resultFile: f['result-file']!, resultTimeoutMs: f['result-timeout']}, emit),
+      deploySinks(undefined),
+    )
     if (f.receipt) {
       const {writeDeployReceipt} = await import('../services/verify/deploy-receipt.js')
       const outputs = redundant.runs.filter((r) => r.sha256).map((r) => ({name: f['result-file']!, sha256: r.sha256!, provider: r.provider}))
@@ -159,66 +155,14 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     return {...first, redundant}
   }
 
-  /**
-   * JSONL events, or plain progress lines on stderr: also with --json, so a CI log shows that the
-   * run is alive (stdout still carries the one JSON envelope).
-   */
-  private async plainSink(): Promise<(e: DeployEvent) => void> {
-    if (this.out.mode === 'jsonl') return (e) => this.out.event(e)
-    const {eventLine} = await import('../ui/components/deploy/text-lines.js')
-    return (e) => {
-      // Warnings also go into the --json envelope's warnings.
-      if (e.type === 'warning') {
-        this.out.warn(e.message)
-        return
-      }
-      const line = eventLine(e, this.out.errStyle)
-      if (line) this.out.writeErr(line + '\n')
-    }
-  }
-
-  /** The Ink view: steps with timings, the bid picker, the mint question. */
-  private async runInteractive(store: DeployStore, deps: DeployDeps, options: DeployOptions): Promise<DeployResult> {
-    const [{default: React}, {DeployView}, {renderLive}] = await Promise.all([
-      import('react'),
-      import('../ui/components/deploy/DeployView.js'),
-      import('../ui/render.js'),
-    ])
-    // Ink draws on stderr so stdout carries only the result.
-    const view = await renderLive(React.createElement(DeployView, {store}), {stdout: process.stderr})
-    const chooser = options.select ? undefined : store.requestChoice
-    const flow = deploy({...deps, ...(chooser ? {choose: chooser} : {}), ...(options.mint ? {} : {confirmMint: store.requestMint})}, options)
-    try {
-      const result = await drain(flow, (e) => store.apply(e))
-      store.finish({result})
-      return result
-    } catch (error) {
-      store.finish({error: {message: (error as Error).message}})
-      throw error
-    } finally {
-      // Let Ink paint the final frame before it lets go of the terminal.
-      await new Promise((r) => setTimeout(r, 100))
-      view.unmount()
-    }
-  }
-
   private async follow(ctx: TenantContext, result: DeployResult): Promise<void> {
     if (this.out.mode === 'text') {
-      this.out.result(this.renderText(result)!)
-      this.printedText = true
+      this.showResult(result)
       this.out.info(this.out.errStyle.dim('Following logs (Ctrl-C stops following; the deployment keeps running).'))
     }
     try {
       const {leaseLogs} = await import('../services/lease/streams.js')
-      for await (const e of leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal})) {
-        if (this.out.mode === 'jsonl') {
-          this.out.event(e.type === 'line' ? {type: 'log', service: e.service, name: e.name, message: e.message} : {...e})
-        } else if (e.type === 'line') {
-          this.out.writeOut(`${this.out.style.cyan(`[${e.service}]`)} ${e.message}${e.message.endsWith('\n') ? '' : '\n'}`)
-        } else if (e.type === 'reconnecting') {
-          this.out.info(this.out.errStyle.dim(`(log stream dropped: ${e.error}; reconnecting)`))
-        }
-      }
+      await this.consume(leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal}), logSinks(`deployment ${result.dseq}`, this.signal))
     } catch (error) {
       // Ctrl-C while following only stops following: the deploy itself succeeded.
       if (!this.signal.aborted) throw error
@@ -226,7 +170,6 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   }
 
   protected renderText(r: DeployResult & {redundant?: RedundantSummary}): string | undefined {
-    if (this.printedText) return undefined
     const s = this.out.style
     if (r.state === 'dry-run') {
       const lines = [
@@ -277,11 +220,3 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   }
 }
 
-/** Feeds a flow's events to `sink` and returns what the flow returns. */
-async function drain<R>(flow: AsyncGenerator<DeployEvent, R>, sink: (e: DeployEvent) => void): Promise<R> {
-  for (;;) {
-    const next = await flow.next()
-    if (next.done) return next.value
-    sink(next.value)
-  }
-}

@@ -1,10 +1,10 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {UsageError} from '../errors.js'
-import {keyFlag} from '../flags.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {dseqArg, keyFlag} from '../flags.js'
+import {openTenant} from '../services/lease/context.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
+import {leaseEventLine, leaseEventSinks} from '../ui/sinks/lease-events.js'
 
 export interface EventsResult {
   dseq: bigint
@@ -13,29 +13,27 @@ export interface EventsResult {
 
 export default class Events extends EdgeCommand<typeof Events, EventsResult> {
   static summary = "Show the provider-side events of a deployment's leases (scheduling, image pulls, restarts)."
-  static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --follow --output jsonl']
+  static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --follow --json']
   static handlesSignals = true
-  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {
     follow: Flags.boolean({char: 'f', description: 'Keep streaming until Ctrl-C.'}),
     service: Flags.string({char: 's', description: 'Only this service (repeatable).', multiple: true}),
     key: keyFlag,
   }
 
+  /** Following streams until Ctrl-C: `--json` then means JSONL, as in every command with --follow. */
+  protected streamsEvents(): boolean {
+    return this.flags.follow
+  }
+
   protected async execute(): Promise<EventsResult> {
-    const dseq = parseDseq(this.args.dseq)
-    if (this.flags.follow && this.out.mode === 'json') {
-      // Following never ends on its own, and --json prints one document at the end: nothing would show.
-      throw new UsageError('--follow streams events, which one JSON document cannot hold.', {hint: 'Use --output jsonl with --follow.'})
-    }
+    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     const events: LeaseEvent[] = []
+    const stream = leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})
     try {
-      for await (const e of leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})) {
-        if (this.out.mode === 'jsonl') this.out.event({...e, type: 'lease_event', eventType: e.type})
-        else if (this.out.mode === 'text' && this.flags.follow) this.out.writeOut(line(e) + '\n')
-        if (!this.flags.follow) events.push(e)
-      }
+      await this.consume(this.flags.follow ? stream : collect(stream, events), leaseEventSinks(this.flags.follow))
     } catch (error) {
       if (!this.signal.aborted) throw error
     } finally {
@@ -46,10 +44,14 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
 
   protected renderText(r: EventsResult): string | undefined {
     if (this.flags.follow) return undefined
-    return r.events.length ? r.events.map(line).join('\n') : 'No events.'
+    return r.events.length ? r.events.map(leaseEventLine).join('\n') : 'No events.'
   }
 }
 
-function line(e: LeaseEvent): string {
-  return `${e.type.padEnd(8)} ${e.reason.padEnd(16)} ${e.object.kind}/${e.object.name}: ${e.note}`
+/** Without --follow the events are the result: kept for the table and the --json envelope. */
+async function* collect(stream: AsyncIterable<LeaseEvent>, into: LeaseEvent[]): AsyncGenerator<LeaseEvent> {
+  for await (const e of stream) {
+    into.push(e)
+    yield e
+  }
 }

@@ -1,11 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
+import {gpuModelsFlag} from '../flags.js'
 import {resolveNetwork} from '../config/networks.js'
 import {openSettings} from '../config/settings.js'
 import {formatUsd, perHour, toUsd} from '../market/money.js'
 import {formatIssue} from '../services/sdl/report.js'
-import {assertCanWrite, type InitResult, initDeployFile, parseGpuModels, parsePriceCap} from '../services/sdl/init.js'
+import {assertCanWrite, type InitResult, initDeployFile, parsePriceCap} from '../services/sdl/init.js'
 import {listTemplates, readTemplate, type TemplateInfo} from '../services/sdl/templates.js'
 import {promptSelect, promptText} from '../ui/prompts.js'
 
@@ -16,7 +17,7 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
   static description = `In a terminal it asks for the template, the GPU model, the region and a price cap. Without one (CI, --json, no TTY), the flags answer and anything not given keeps the template's default (the hello template if --template is missing). An existing file is never overwritten without --force.`
   static flags = {
     template: Flags.string({char: 't', description: 'Template to start from (see `edge templates`).'}),
-    gpu: Flags.string({description: 'GPU models to accept, comma-separated (e.g. h100,a100), or "any".'}),
+    gpu: gpuModelsFlag({description: 'GPU models to accept, comma-separated (e.g. h100,a100), or "any".'}),
     region: Flags.string({description: 'Only providers with this region attribute (e.g. us-west).'}),
     'max-price': Flags.string({description: 'Price cap: per hour or month in USD (1.5usd/h, 30usd/month) or per block (2000uact).'}),
     out: Flags.string({char: 'o', description: 'File to write.', default: 'deploy.yaml'}),
@@ -40,7 +41,7 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
     const templateName = this.flags.template ?? (ask ? await this.askTemplate() : DEFAULT_TEMPLATE)
     const {info} = await readTemplate(templateName, {blockTimeMs: network.blockTimeMs})
 
-    let gpu = this.flags.gpu === undefined ? undefined : parseGpuModels(this.flags.gpu)
+    let gpu = this.flags.gpu?.models
     if (gpu === undefined && ask && info.gpu) gpu = await this.askGpu(info)
 
     let region = this.flags.region

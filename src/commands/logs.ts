@@ -1,9 +1,10 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {keyFlag} from '../flags.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {dseqArg, keyFlag} from '../flags.js'
+import {openTenant} from '../services/lease/context.js'
 import {type LogEvent, leaseLogs} from '../services/lease/streams.js'
+import {logSinks} from '../ui/sinks/logs.js'
 
 export interface LogsResult {
   dseq: bigint
@@ -14,14 +15,14 @@ export interface LogsResult {
 export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
   static summary = "Show a deployment's logs over the provider's websocket; with --follow, keep streaming."
   static description =
-    'A dropped connection is re-opened and the replayed lines are matched against the ones already shown, so no line appears twice. --json and --output jsonl both print one JSON object per line: {type:"log", service, name, message}.'
+    'A dropped connection is re-opened and the replayed lines are matched against the ones already shown, so no line appears twice. --json and --output jsonl both print one JSON object per line: {type:"log", service, name, provider, message}, and a last {type:"result"} line.'
   static examples = [
     '<%= config.bin %> <%= command.id %> 123',
     '<%= config.bin %> <%= command.id %> 123 -f --service web',
-    '<%= config.bin %> <%= command.id %> 123 --tail 100 --json | jq -r .message',
+    '<%= config.bin %> <%= command.id %> 123 --tail 100 --json | jq -r \'select(.type == "log").message\'',
   ]
   static handlesSignals = true
-  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {
     service: Flags.string({char: 's', description: 'Only this service (repeatable).', multiple: true}),
     follow: Flags.boolean({char: 'f', description: 'Keep streaming new lines until Ctrl-C.'}),
@@ -29,88 +30,41 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
     key: keyFlag,
   }
 
-  private streamedJson = false
+  /** The lines are the output: `--json` streams them as JSONL too, ending with the result event. */
+  protected streamsEvents(): boolean {
+    return true
+  }
 
   protected async execute(): Promise<LogsResult> {
-    const dseq = parseDseq(this.args.dseq)
+    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const counts = {lines: 0, reconnects: 0}
     const stream = leaseLogs(ctx, dseq, {
       ...(this.flags.service?.length ? {services: this.flags.service} : {}),
       follow: this.flags.follow,
       tail: this.flags.tail,
       signal: this.signal,
     })
-    let lines = 0
-    let reconnects = 0
-    const count = (e: LogEvent) => {
-      if (e.type === 'line') lines++
-      else if (e.type === 'reconnected') reconnects++
-    }
     try {
-      if (this.interactive) await this.viewer(dseq, stream, count)
-      else await this.plain(stream, count)
+      await this.consume(counted(stream, counts), logSinks(`deployment ${dseq}`, this.signal))
     } catch (error) {
+      // Ctrl-C stops following: the lines shown so far are the result.
       if (!this.signal.aborted) throw error
     } finally {
       await ctx.close()
     }
-    return {dseq, lines, reconnects}
-  }
-
-  /** JSONL for --json and --output jsonl; "[service] message" lines otherwise. */
-  private async plain(stream: AsyncIterable<LogEvent>, count: (e: LogEvent) => void): Promise<void> {
-    const json = this.out.mode !== 'text'
-    if (json) this.streamedJson = true
-    for await (const e of stream) {
-      count(e)
-      if (e.type === 'line') {
-        if (json) this.out.json({type: 'log', ts: new Date().toISOString(), service: e.service, name: e.name, provider: e.provider, message: e.message})
-        else this.out.writeOut(`${this.out.style.cyan(`[${e.service}]`)} ${e.message}${e.message.endsWith('\n') ? '' : '\n'}`)
-      } else if (json) {
-        this.out.json({...e, ts: new Date().toISOString()})
-      } else if (e.type === 'reconnecting') {
-        this.out.info(this.out.errStyle.dim(`(log stream dropped: ${e.error}; reconnecting)`))
-      } else if (e.type === 'ended') {
-        this.out.info(this.out.errStyle.dim(`(${e.reason})`))
-      }
-    }
-  }
-
-  private async viewer(dseq: bigint, stream: AsyncIterable<LogEvent>, count: (e: LogEvent) => void): Promise<void> {
-    const [{default: React}, {LogViewer}, {LogStore}, {renderLive}] = await Promise.all([
-      import('react'),
-      import('../ui/components/logs/LogViewer.js'),
-      import('../ui/components/logs/log-store.js'),
-      import('../ui/render.js'),
-    ])
-    const store = new LogStore()
-    const view = await renderLive(React.createElement(LogViewer, {store, title: `deployment ${dseq}`}))
-    try {
-      for await (const e of stream) {
-        count(e)
-        if (e.type === 'line') store.push(e.service, e.message)
-        else if (e.type === 'reconnecting') store.setStatus('reconnecting', e.error)
-        else if (e.type === 'reconnected') store.setStatus('streaming')
-        else if (e.type === 'ended') store.setStatus('failed', e.reason)
-      }
-      store.setStatus('ended')
-    } catch (error) {
-      store.setStatus(this.signal.aborted ? 'ended' : 'failed', (error as Error).message)
-      throw error
-    } finally {
-      store.flush()
-      await new Promise((r) => setTimeout(r, 100))
-      view.unmount()
-    }
-  }
-
-  /** The lines were the output; no envelope after them. */
-  logJson(json: unknown): void {
-    if (this.streamedJson && (json as {ok?: boolean})?.ok === true) return
-    super.logJson(json)
+    return {dseq, ...counts}
   }
 
   protected renderText(): string | undefined {
     return undefined
+  }
+}
+
+async function* counted(stream: AsyncIterable<LogEvent>, counts: {lines: number; reconnects: number}): AsyncGenerator<LogEvent> {
+  for await (const e of stream) {
+    if (e.type === 'line') counts.lines++
+    else if (e.type === 'reconnected') counts.reconnects++
+    yield e
   }
 }

@@ -1,14 +1,13 @@
 import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {keyFlag} from '../flags.js'
+import {keyFlag, labelFlag, labelsOf} from '../flags.js'
 import {renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, quietKey} from '../services/lease/context.js'
 import {type DeploymentRow, listDeployments} from '../services/lease/list.js'
 import {reclamationNotice} from '../services/lease/reclamation.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
-import {validateLabels} from './deploy.js'
 
 export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
   static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels.'
@@ -17,12 +16,12 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --label team=web --json', '<%= config.bin %> <%= command.id %> --all']
   static flags = {
     all: Flags.boolean({char: 'a', description: 'Include closed deployments.'}),
-    label: Flags.string({description: 'Only deployments with this label (k=v, repeatable).', multiple: true}),
+    label: labelFlag({description: 'Only deployments with this label (k=v, repeatable).'}),
     key: keyFlag,
   }
 
   protected async execute(): Promise<DeploymentRow[]> {
-    const labels = validateLabels(this.flags.label)
+    const labels = labelsOf(this.flags.label)
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
       // The URIs a provider serves now (it may have restarted elsewhere), when the key unlocks without a prompt.

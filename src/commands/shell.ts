@@ -1,9 +1,9 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
 import {CancelledError, UsageError} from '../errors.js'
-import {keyFlag} from '../flags.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {dseqArg, keyFlag} from '../flags.js'
+import {openTenant} from '../services/lease/context.js'
 import {openShell} from '../services/lease/streams.js'
 
 export interface ShellCommandResult {
@@ -27,7 +27,7 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
   ]
   static strict = false
   static handlesSignals = true
-  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {
     service: Flags.string({char: 's', description: 'Service to run in (needed when the deployment has several).'}),
     tty: Flags.boolean({char: 't', allowNo: true, description: 'Allocate a terminal (default: only for an interactive shell).'}),
@@ -37,7 +37,7 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
   }
 
   protected async execute(): Promise<ShellCommandResult> {
-    const dseq = parseDseq(this.args.dseq)
+    const {dseq} = this.args
     const dash = this.argv.indexOf('--')
     const cmd = dash >= 0 ? this.argv.slice(dash + 1) : []
     const interactiveShell = cmd.length === 0

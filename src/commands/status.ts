@@ -1,12 +1,10 @@
-import {Args} from '@oclif/core'
-
 import {EdgeCommand} from '../base-command.js'
-import {keyFlag} from '../flags.js'
+import {dseqArg, keyFlag} from '../flags.js'
 import {formatPerBlock} from '../market/money.js'
 import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {openTenant} from '../services/lease/context.js'
 import {deadlineText, formatWindow, reclamationNotice} from '../services/lease/reclamation.js'
 import {leaseRuntime} from '../services/deploy/status.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
@@ -14,11 +12,11 @@ import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
   static summary = 'Show a deployment: chain state, leases, provider-side service status, URIs and forwarded ports.'
   static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --json']
-  static args = {dseq: Args.string({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {key: keyFlag}
 
   protected async execute(): Promise<StatusResult> {
-    const dseq = parseDseq(this.args.dseq)
+    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
     try {
       return await deploymentStatus(ctx, dseq)

@@ -1,10 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
-import {keyFlag} from '../flags.js'
+import {dseqArg, durationFlag, keyFlag} from '../flags.js'
 import {renderFields} from '../output/table.js'
-import {parseDuration} from '../services/ledger/guards.js'
-import {openTenant, parseDseq} from '../services/lease/context.js'
+import {openTenant} from '../services/lease/context.js'
 import {type UpdateEvent, type UpdateResult, loadUpdateSdl, updateDeployment} from '../services/lease/update.js'
 import {openSession} from '../services/session.js'
 import {resolveSdlPath} from './deploy.js'
@@ -20,44 +19,28 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
   ]
   static handlesSignals = true
   static args = {
-    dseq: Args.string({description: 'Deployment sequence number.', required: true}),
+    dseq: dseqArg({description: 'Deployment sequence number.', required: true}),
     file: Args.string({description: 'SDL file, or a directory holding deploy.yaml.', default: 'deploy.yaml'}),
   }
   static flags = {
     wait: Flags.boolean({description: 'Wait until the provider runs the new services (--no-wait returns once the manifest is accepted).', default: true, allowNo: true}),
-    'ready-timeout': Flags.string({description: 'How long to wait for the new services to start.', default: '5m'}),
+    'ready-timeout': durationFlag({description: 'How long to wait for the new services to start.', default: 5 * 60_000, defaultHelp: async () => '5m'}),
     key: keyFlag,
   }
 
   protected async execute(): Promise<UpdateResult> {
-    const dseq = parseDseq(this.args.dseq)
+    const {dseq} = this.args
     const file = resolveSdlPath(this.args.file)
-    const readyTimeoutMs = parseDuration(this.flags['ready-timeout'], '--ready-timeout')
+    const readyTimeoutMs = this.flags['ready-timeout']
     // A broken SDL is refused before the key is unlocked.
     const session = await openSession(this.flags.network)
     const sdl = await loadUpdateSdl(file, session.network)
     const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, sign: true})
     try {
-      return await updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent: (e) => this.progress(e)})
+      const run = (onEvent: (e: UpdateEvent) => void) => updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent})
+      return await this.consumeEmitted(run, {line: servicesLine})
     } finally {
       await ctx.close()
-    }
-  }
-
-  /** JSONL events, or short lines on stderr (text and --json alike, so a CI log shows it is alive). */
-  private progress(e: UpdateEvent): void {
-    if (this.out.mode === 'jsonl') {
-      this.out.event({...e})
-      return
-    }
-    const s = this.out.errStyle
-    if (e.type === 'step') {
-      const mark = e.status === 'started' ? s.cyan('…') : e.status === 'succeeded' ? s.green('✔') : s.red('✖')
-      this.out.writeErr(`${mark} ${e.message}\n`)
-    } else if (e.type === 'services') {
-      this.out.writeErr(`  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}\n`)
-    } else if (e.type === 'warning') {
-      this.out.warn(e.message)
     }
   }
 
@@ -76,4 +59,10 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
       ]),
     ].join('\n')
   }
+}
+
+/** Readiness while waiting (steps and warnings are drawn by the base command). */
+function servicesLine(e: UpdateEvent): string | undefined {
+  if (e.type !== 'services') return undefined
+  return `  ${e.services.map((x) => `${x.name} ${x.ready}/${x.total}`).join(', ') || 'waiting for the provider'}`
 }

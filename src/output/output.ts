@@ -1,14 +1,10 @@
 import type {Writable} from 'node:stream'
 
+import type {EdgeEvent, StepEvent, StepStatus} from './events.js'
 import {type OutputMode, type TerminalFacts, canAnimate} from './terminal.js'
 import {type Style, createStyle} from './style.js'
 
-/** A typed event as services yield them; the JSONL sink adds `ts`. */
-export interface EdgeEvent {
-  type: string
-  ts?: string
-  [key: string]: unknown
-}
+export type {EdgeEvent} from './events.js'
 
 export interface Progress {
   update(text: string): void
@@ -110,16 +106,21 @@ export class Output {
   }
 
   /**
-   * A long step: a spinner on a TTY, a JSONL `progress` event in jsonl mode, a plain stderr line
-   * otherwise (so CI logs still show what is happening).
+   * A long step: a spinner on a TTY, a JSONL `step` event (StepEvent) in jsonl mode, a plain
+   * stderr line otherwise (so CI logs still show what is happening).
    */
   progress(step: string, text: string): Progress {
     if (this.mode === 'jsonl') {
-      this.event({type: 'progress', step, status: 'started', message: text})
+      const started = Date.now()
+      const emit = (status: StepStatus, message: string) => {
+        const ended = status === 'succeeded' || status === 'failed'
+        this.event({type: 'step', ts: new Date().toISOString(), step, status, message, ...(ended ? {elapsedMs: Date.now() - started} : {})} satisfies StepEvent)
+      }
+      emit('started', text)
       return {
-        update: (t) => this.event({type: 'progress', step, status: 'running', message: t}),
-        succeed: (t) => this.event({type: 'progress', step, status: 'succeeded', message: t ?? text}),
-        fail: (t) => this.event({type: 'progress', step, status: 'failed', message: t ?? text}),
+        update: (t) => emit('running', t),
+        succeed: (t) => emit('succeeded', t ?? text),
+        fail: (t) => emit('failed', t ?? text),
         stop: () => {},
       }
     }

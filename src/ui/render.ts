@@ -31,9 +31,26 @@ export async function renderUntilDone<T>(
   })
 }
 
-/** Renders a view that follows an async source until it ends; returns when Ink has unmounted. */
-export async function renderLive(element: ReactElement, options: {stdout?: NodeJS.WriteStream} = {}): Promise<{unmount(): void; waitUntilExit(): Promise<void>}> {
-  const {render} = await import('ink')
-  const instance = render(element, {stdout: options.stdout ?? process.stdout, exitOnCtrlC: false, patchConsole: false})
-  return {unmount: () => instance.unmount(), waitUntilExit: () => instance.waitUntilExit() as Promise<void>}
+/** A mounted live view; `close()` lets Ink paint the final frame, then lets go of the terminal. */
+export interface MountedView {
+  close(): Promise<void>
 }
+
+/**
+ * Mounts a view that follows an async source (the deploy steps, log lines, the provider
+ * dashboard). Ink draws on stderr by default, so stdout carries only the result; a view whose
+ * lines are the output (logs) asks for stdout.
+ */
+export async function mountView(element: ReactElement, options: {stdout?: NodeJS.WriteStream} = {}): Promise<MountedView> {
+  const {render} = await import('ink')
+  const instance = render(element, {stdout: options.stdout ?? process.stderr, exitOnCtrlC: false, patchConsole: false})
+  return {
+    close: async () => {
+      // Ink renders on a throttle: without this pause the last state change would not be drawn.
+      await new Promise((resolve) => setTimeout(resolve, FINAL_FRAME_MS))
+      instance.unmount()
+    },
+  }
+}
+
+const FINAL_FRAME_MS = 100

@@ -3,7 +3,7 @@ import {resolve} from 'node:path'
 import {run} from '@oclif/core'
 import {captureOutput, runCommand} from '@oclif/test'
 
-import {assertErrorMatchesSchema, assertResultMatchesSchema} from '../contract/validate.js'
+import {assertOutputMatchesContract} from '../contract/validate.js'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
 
@@ -17,8 +17,8 @@ export interface InProcessResult {
 
 /**
  * Runs `edge ARGS…` in this process (`runCommand`), resets the exit code it leaves behind and
- * checks a successful `--json` result against the command's committed schema, as the system
- * tests' runEdge does for the binary.
+ * checks what it printed against the committed contract (--json envelope or JSONL lines), as the
+ * system tests' runEdge does for the binary.
  */
 export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
   const result = await runCommand(args, {root: ROOT})
@@ -29,8 +29,7 @@ export async function edgeInProcess(args: string[]): Promise<InProcessResult> {
   } catch {
     json = undefined
   }
-  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
-  if (json?.ok === false && args.includes('--json')) assertErrorMatchesSchema(args, json)
+  assertOutputMatchesContract(args, result.stdout)
   return {...result, json} as InProcessResult
 }
 
@@ -48,6 +47,6 @@ export async function edgeInProcessExact(args: string[]): Promise<InProcessResul
   } catch {
     json = undefined
   }
-  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
+  assertOutputMatchesContract(args, result.stdout)
   return {...result, json} as InProcessResult
 }

@@ -1,25 +1,15 @@
 /**
- * Setup for the command tests: every in-process `runCommand(… --json)` that succeeds has its result
- * checked against the committed schema, as the system tests do for the binary (run-edge.ts).
+ * Setup for the command tests: what every in-process `runCommand(…)` prints is checked against the
+ * committed contract (--json envelope, JSONL lines), as the system tests do for the binary (run-edge.ts).
  */
 import {vi} from 'vitest'
 
 vi.mock('@oclif/test', async (importOriginal) => {
   const oclifTest = await importOriginal<typeof import('@oclif/test')>()
-  const {assertErrorMatchesSchema, assertResultMatchesSchema} = await import('./validate.js')
+  const {assertOutputMatchesContract} = await import('./validate.js')
   const runCommand: typeof oclifTest.runCommand = async (args, ...rest) => {
     const result = await oclifTest.runCommand(args, ...rest)
-    const argv = Array.isArray(args) ? args : args.split(' ')
-    if (argv.includes('--json')) {
-      let envelope
-      try {
-        envelope = JSON.parse(result.stdout)
-      } catch {
-        envelope = undefined
-      }
-      if (envelope?.ok === true) assertResultMatchesSchema(argv, envelope.result)
-      if (envelope?.ok === false) assertErrorMatchesSchema(argv, envelope)
-    }
+    assertOutputMatchesContract(Array.isArray(args) ? args : args.split(' '), result.stdout)
     return result
   }
   return {...oclifTest, runCommand}

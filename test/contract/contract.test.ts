@@ -3,9 +3,9 @@ import {existsSync, readFileSync, readdirSync} from 'node:fs'
 import {Ajv} from 'ajv'
 import {describe, expect, it} from 'vitest'
 
-import {SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, generateErrorSchema, generateResultSchemas, readCommittedErrorSchema, readCommittedSchema, schemaFile} from './contract.js'
+import {EVENT_SCHEMA_DIR, SCHEMA_DIR, SNAPSHOT_FILE, type CommandSnapshot, commandFiles, commandSnapshot, eventSchemaFile, generateErrorSchema, generateEventSchemas, generateResultSchemas, readCommittedErrorSchema, readCommittedEventSchema, readCommittedSchema, schemaFile} from './contract.js'
 import {ExitCode} from '../../src/errors.js'
-import {assertErrorMatchesSchema, assertResultMatchesSchema, commandOf} from './validate.js'
+import {assertErrorMatchesSchema, assertOutputMatchesContract, assertResultMatchesSchema, commandOf, jsonlLineChecker} from './validate.js'
 
 const UPDATE = 'If the change is meant, run `npm run contract:update`, review the diff, and say it in CHANGELOG.md.'
 
@@ -79,5 +79,36 @@ describe('the CLI contract', () => {
     expect(() => assertResultMatchesSchema(['dev', 'logs', '--json'], {lines: '3'})).toThrow(/\/lines must be number/)
     expect(() => assertResultMatchesSchema(['dev', 'logs', '--json'], {lines: 3, extra: true})).toThrow(/additional properties/)
     expect(() => assertResultMatchesSchema(['update', '--json'], {dseq: 12, hash: 'x'})).toThrow(/\/dseq must be string/)
+  })
+
+  it('the committed JSONL event schemas are what the stream types (streams.ts) say now', async () => {
+    const generated = await generateEventSchemas()
+    expect(readdirSync(EVENT_SCHEMA_DIR).sort()).toEqual([...generated.keys()].map((c) => eventSchemaFile(c).split('/').at(-1)).sort())
+    const stale = [...generated].filter(([c, schema]) => JSON.stringify(schema) !== JSON.stringify(readCommittedEventSchema(c))).map(([c]) => c)
+    expect(stale, `These JSONL streams changed shape: ${stale.join(', ')}.\n${UPDATE}`).toEqual([])
+  }, 120_000)
+
+  it('checks every JSONL line: a log line names its provider, the result line carries a valid result', () => {
+    const ts = '2026-12-07T00:00:00.000Z'
+    const log = {type: 'log', ts, service: 'web', name: 'web-0', provider: 'akash1p', message: 'hi'}
+    const result = {type: 'result', ts, ok: true, result: {dseq: '5', lines: 1, reconnects: 0}, warnings: []}
+    const jsonl = (...lines: unknown[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n'
+    expect(() => assertOutputMatchesContract(['logs', '5', '--json'], jsonl(log, result))).not.toThrow()
+    // The same line in deploy --follow's stream.
+    expect(() => assertOutputMatchesContract(['deploy', '--follow', '--output', 'jsonl'], jsonl(log))).not.toThrow()
+    const {provider: _dropped, ...withoutProvider} = log
+    expect(() => assertOutputMatchesContract(['logs', '5', '--json'], jsonl(withoutProvider))).toThrow(/provider/)
+    expect(() => assertOutputMatchesContract(['deploy', '-f', '--output', 'jsonl'], jsonl(withoutProvider))).toThrow(/does not describe/)
+    expect(() => assertOutputMatchesContract(['logs', '5', '--json'], jsonl(log, {...result, result: {dseq: 5}}))).toThrow(/result/)
+    // Commands without a stream of their own may print steps, warnings and the end.
+    expect(() => assertOutputMatchesContract(['provide', 'withdraw', '--output', 'jsonl'], jsonl({type: 'step', ts, step: 'withdraw', status: 'started', message: 'Withdrawing'}))).not.toThrow()
+    expect(() => assertOutputMatchesContract(['provide', 'withdraw', '--output', 'jsonl'], jsonl({type: 'progress', ts, step: 'withdraw', status: 'started', message: 'Withdrawing'}))).toThrow()
+    expect(() => assertOutputMatchesContract(['wallet', 'mint', '10act', '--output', 'jsonl'], 'not json\n')).toThrow(/not JSON/)
+    // Lines read while the command runs (spawnEdge), one at a time.
+    const check = jsonlLineChecker(['provide', 'start', '--output', 'jsonl'])
+    expect(() => check(JSON.stringify({type: 'block', ts, height: 3, openOrders: 0}))).not.toThrow()
+    expect(() => check(JSON.stringify({type: 'block', ts, height: '3', openOrders: 0}))).toThrow(/provide-start.json/)
+    const text = jsonlLineChecker(['logs', '5'])
+    expect(() => text('[web] hi')).not.toThrow()
   })
 })

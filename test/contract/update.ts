@@ -5,7 +5,7 @@
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ERROR_SCHEMA_FILE, SCHEMA_DIR, SNAPSHOT_FILE, commandSnapshot, generateErrorSchema, generateResultSchemas, schemaFile, stableJson} from './contract.js'
+import {ERROR_SCHEMA_FILE, EVENT_SCHEMA_DIR, SCHEMA_DIR, SNAPSHOT_FILE, commandSnapshot, eventSchemaFile, generateErrorSchema, generateEventSchemas, generateResultSchemas, schemaFile, stableJson} from './contract.js'
 
 writeFileSync(SNAPSHOT_FILE, stableJson(commandSnapshot()))
 const schemas = await generateResultSchemas()
@@ -13,4 +13,8 @@ mkdirSync(SCHEMA_DIR, {recursive: true})
 for (const old of readdirSync(SCHEMA_DIR)) rmSync(join(SCHEMA_DIR, old))
 for (const [command, schema] of schemas) writeFileSync(schemaFile(command), stableJson(schema))
 writeFileSync(ERROR_SCHEMA_FILE, stableJson(await generateErrorSchema()))
-process.stderr.write(`wrote ${SNAPSHOT_FILE}, ${ERROR_SCHEMA_FILE} and ${schemas.size} schemas in ${SCHEMA_DIR}\n`)
+const events = await generateEventSchemas()
+mkdirSync(EVENT_SCHEMA_DIR, {recursive: true})
+for (const old of readdirSync(EVENT_SCHEMA_DIR)) rmSync(join(EVENT_SCHEMA_DIR, old))
+for (const [command, schema] of events) writeFileSync(eventSchemaFile(command), stableJson(schema))
+process.stderr.write(`wrote ${SNAPSHOT_FILE}, ${ERROR_SCHEMA_FILE}, ${schemas.size} schemas in ${SCHEMA_DIR} and ${events.size} in ${EVENT_SCHEMA_DIR}\n`)

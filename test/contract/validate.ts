@@ -1,13 +1,15 @@
 /**
- * Checks a real `--json` result against the committed schema of the command that printed it. The
- * system tests call this on every successful `--json` run of the binary (test/helpers/run-edge.ts),
- * so a schema that no longer describes the output fails there, next to the run that showed it.
+ * Checks real output against the committed contract: a `--json` result against the schema of the
+ * command that printed it, JSONL lines against the event schemas. The test runners call
+ * `assertOutputMatchesContract` on every run (test/helpers/run-edge.ts, test/commands/in-process.ts,
+ * check-command-results.ts), so a schema that no longer describes the output fails there, next to
+ * the run that showed it.
  */
 import {appendFileSync, readFileSync} from 'node:fs'
 
 import {Ajv, type ValidateFunction} from 'ajv'
 
-import {SNAPSHOT_FILE, type CommandSnapshot, readCommittedErrorSchema, readCommittedSchema} from './contract.js'
+import {SNAPSHOT_FILE, type CommandSnapshot, eventSchemaFile, readCommittedErrorSchema, readCommittedEventSchema, readCommittedSchema} from './contract.js'
 
 const ajv = new Ajv({allErrors: true, strict: false})
 const compiled = new Map<string, ValidateFunction | undefined>()
@@ -59,4 +61,98 @@ export function assertErrorMatchesSchema(args: string[], envelope: unknown): voi
   if (errorValidator(envelope)) return
   const problems = (errorValidator.errors ?? []).slice(0, 8).map((e) => `  ${e.instancePath || '(envelope)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`)
   throw new Error(`\`edge ${args.join(' ')}\` printed an error that test/contract/error.json does not describe:\n${problems.join('\n')}\nerror: ${JSON.stringify(envelope).slice(0, 2000)}`)
+}
+
+const eventValidators = new Map<string, ValidateFunction | undefined>()
+
+function eventValidator(command: string | undefined): {validate: ValidateFunction; schema: string} {
+  const key = command && readCommittedEventSchema(command) ? command : '*'
+  if (!eventValidators.has(key)) {
+    const schema = readCommittedEventSchema(key)
+    eventValidators.set(key, schema ? ajv.compile(schema) : undefined)
+  }
+  const validate = eventValidators.get(key)
+  if (!validate) throw new Error(`no committed JSONL schema for \`edge ${key}\` (test/contract/events): run npm run contract:update`)
+  return {validate, schema: eventSchemaFile(key)}
+}
+
+/** Whether the argv asks for JSONL outright; `--json` on a streaming run is recognised by its lines. */
+function asksForJsonl(args: string[]): boolean {
+  const end = args.indexOf('--')
+  const own = end === -1 ? args : args.slice(0, end)
+  return own.some((a, i) => a === '--output=jsonl' || (a === '--output' && own[i + 1] === 'jsonl'))
+}
+
+/**
+ * Checks every JSONL line a run printed against its command's committed event schema
+ * (test/contract/events/), and the final `result` line's result against the --json result schema.
+ */
+export function assertJsonlMatchesSchema(args: string[], lines: string[]): void {
+  const command = commandOf(args)
+  const {validate, schema} = eventValidator(command)
+  for (const [i, text] of lines.entries()) {
+    let event
+    try {
+      event = JSON.parse(text)
+    } catch {
+      throw new Error(`\`edge ${args.join(' ')}\` printed line ${i + 1} that is not JSON in JSONL output: ${text.slice(0, 500)}`)
+    }
+    if (process.env.EDGE_CONTRACT_SEEN) appendFileSync(process.env.EDGE_CONTRACT_SEEN, `${command ?? '*'} jsonl ${event?.type}\n`)
+    if (!validate(event)) {
+      const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf').slice(0, 8).map((e) => `  ${e.instancePath || '(line)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`)
+      throw new Error(`\`edge ${args.join(' ')}\` printed a JSONL line that ${schema} does not describe:\n${problems.join('\n')}\nline: ${text.slice(0, 2000)}`)
+    }
+    if (event.type === 'result' && command) assertResultMatchesSchema(args, event.result)
+  }
+}
+
+/**
+ * The one check the test runners (run-edge.ts, in-process.ts, the commands project's runCommand)
+ * make on what a run printed: a `--json` envelope against the result or error schema, and JSONL
+ * (`--output jsonl`, or `--json` on a streaming run) line by line against the event schemas.
+ */
+export function assertOutputMatchesContract(args: string[], stdout: string): void {
+  const lines = stdout.split('\n').filter((l) => l.trim() !== '')
+  if (lines.length === 0) return
+  let first
+  try {
+    first = JSON.parse(lines[0]!)
+  } catch {
+    first = undefined
+  }
+  const jsonl = asksForJsonl(args) || (args.includes('--json') && typeof first?.type === 'string' && typeof first?.ts === 'string')
+  if (jsonl) {
+    assertJsonlMatchesSchema(args, lines)
+    return
+  }
+  if (!args.includes('--json')) return
+  let envelope
+  try {
+    envelope = JSON.parse(stdout)
+  } catch {
+    return
+  }
+  if (envelope?.ok === true) assertResultMatchesSchema(args, envelope.result)
+  if (envelope?.ok === false) assertErrorMatchesSchema(args, envelope)
+}
+
+/**
+ * For output read while the command runs (`spawnEdge`): checks each complete line as it arrives
+ * once the run shows itself as JSONL, as assertOutputMatchesContract does for a finished run.
+ */
+export function jsonlLineChecker(args: string[]): (line: string) => void {
+  let jsonl: boolean | undefined
+  return (line) => {
+    if (line.trim() === '') return
+    if (jsonl === undefined) {
+      let first
+      try {
+        first = JSON.parse(line)
+      } catch {
+        first = undefined
+      }
+      jsonl = asksForJsonl(args) || (args.includes('--json') && typeof first?.type === 'string' && typeof first?.ts === 'string')
+    }
+    if (jsonl) assertJsonlMatchesSchema(args, [line])
+  }
 }

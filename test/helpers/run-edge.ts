@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 
 import {execa, type Options, type ResultPromise} from 'execa'
 
-import {assertErrorMatchesSchema, assertResultMatchesSchema} from '../contract/validate.js'
+import {assertOutputMatchesContract, jsonlLineChecker} from '../contract/validate.js'
 
 /** The real binary (runs dist/; `npm test` builds it first). */
 export const EDGE_BIN = resolve(import.meta.dirname, '../../bin/run.js')
@@ -60,15 +60,24 @@ export async function runEdge(args: string[], options: {home: EdgeHome; env?: Re
   } catch {
     json = undefined
   }
-  if (json?.ok === true && args.includes('--json')) assertResultMatchesSchema(args, json.result)
-  if (json?.ok === false && args.includes('--json')) assertErrorMatchesSchema(args, json)
+  assertOutputMatchesContract(args, result.stdout)
   return {exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr, json}
 }
 
 /** Starts `edge ARGS…` without waiting (long-running commands such as `edge provide start`). */
 export function spawnEdge(args: string[], options: {home: EdgeHome; env?: Record<string, string>} & Options): ResultPromise {
   const {home, env, ...rest} = options
-  return execa('node', [EDGE_BIN, ...args], {env: {...cleanEnv(), ...home.env, ...env}, extendEnv: false, reject: false, ...rest})
+  const child = execa('node', [EDGE_BIN, ...args], {env: {...cleanEnv(), ...home.env, ...env}, extendEnv: false, reject: false, ...rest})
+  // Every JSONL line is checked against the contract as it arrives; a line that breaks it throws
+  // here, which fails the test run with the line and the schema's complaint.
+  const check = jsonlLineChecker(args)
+  let partial = ''
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) check(line)
+  })
+  return child
 }
 
 /** The parent's environment minus edge's own variables and CI, so tests start from a known state. */

@@ -12,13 +12,25 @@ export default class DevLogs extends EdgeCommand<typeof DevLogs, {lines: number}
     tail: Flags.integer({description: 'Start with only the last N lines.', min: 0}),
   }
 
+  /** Following streams until Ctrl-C: `--json` then means JSONL, as in every command with --follow. */
+  protected streamsEvents(): boolean {
+    return this.flags.follow
+  }
+
   protected async execute(): Promise<{lines: number}> {
-    let lines = 0
-    for await (const line of devLogs({follow: this.flags.follow, tail: this.flags.tail, signal: this.signal})) {
-      lines++
-      if (this.out.mode === 'text') this.out.writeOut(line + '\n')
-      else this.out.event({type: 'log', line})
-    }
-    return {lines}
+    const counted = {lines: 0}
+    const stream = devLogLines(devLogs({follow: this.flags.follow, tail: this.flags.tail, signal: this.signal}), counted)
+    await this.consume(stream, {lines: 'stdout', line: (e) => e.line})
+    return counted
+  }
+}
+
+/** One line of the edge dev log, as printed (JSONL: `{type: "log", ts, line}`). */
+export type DevLogLine = {type: 'log'; ts: string; line: string}
+
+async function* devLogLines(lines: AsyncIterable<string>, counted: {lines: number}): AsyncGenerator<DevLogLine> {
+  for await (const line of lines) {
+    counted.lines++
+    yield {type: 'log', ts: new Date().toISOString(), line}
   }
 }

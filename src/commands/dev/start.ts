@@ -4,46 +4,11 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS} from '../../devnet/index.js'
-import {MAINNET_MAX_RECLAMATION_WINDOW_S as MAX_RECLAMATION_WINDOW_S} from '../../devnet/modules/market/reclamation.js'
-import {UsageError} from '../../errors.js'
+import {blockTimeFlag, minGasPriceFlag, reclamationWindowFlag} from '../../flags.js'
 import {type DevEvent, type StartResult, runNode, startDev} from '../../services/dev/index.js'
 import {ensureDevKey} from '../../services/dev/dev-key.js'
-import type {Progress} from '../../output/output.js'
 import {formatWindow} from '../../services/lease/reclamation.js'
 import {renderStatus} from './status.js'
-
-/** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
-export function parseBlockTime(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(input.trim())
-  if (!m) throw new UsageError(`"${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
-  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
-  if (ms !== 0 && ms < 10) throw new UsageError('The block time must be 0 or at least 10ms.')
-  return Math.round(ms)
-}
-
-/** "0.025uakt" (or empty): validated here so that a typo fails before anything starts. */
-export function parseMinGasPrice(input: string): string {
-  const text = input.trim()
-  if (text === '') return ''
-  if (!/^\d+(\.\d{1,18})?uakt$/.test(text)) {
-    throw new UsageError(`"${input}" is not a gas price in uakt.`, {hint: 'Write it like 0.025uakt, or pass an empty string to accept any fee.'})
-  }
-  return text
-}
-
-/**
- * "5s", "90s", "2m", "1h", "500ms" → seconds: the market's minimum reclamation window (AEP-82).
- * Within the params' rule (≥ 0 and below the 720 h maximum) so that the chain accepts it.
- */
-export function parseReclamationWindow(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input.trim())
-  if (!m) throw new UsageError(`"${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
-  const seconds = Number(m[1]) * {ms: 0.001, s: 1, m: 60, h: 3600}[m[2] as 'ms' | 's' | 'm' | 'h']
-  if (seconds >= MAX_RECLAMATION_WINDOW_S) {
-    throw new UsageError(`The minimum reclamation window must be below the maximum, ${MAX_RECLAMATION_WINDOW_S / 3600}h.`)
-  }
-  return seconds
-}
 
 export default class DevStart extends EdgeCommand<typeof DevStart, StartResult | {foreground: true; stopped: true}> {
   static summary = 'Start the local Akash-compatible chain (edge dev).'
@@ -57,25 +22,29 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
   ]
   static handlesSignals = true
   static flags = {
-    'block-time': Flags.string({description: 'Time between blocks (1s, 500ms; 0 = a block as soon as a transaction arrives).', default: '1s'}),
+    'block-time': blockTimeFlag({
+      description: 'Time between blocks (1s, 500ms; 0 = a block as soon as a transaction arrives).',
+      default: 1000,
+      defaultHelp: async () => '1s',
+    }),
     foreground: Flags.boolean({description: 'Run in this terminal until Ctrl-C instead of in the background.'}),
     providers: Flags.integer({description: 'Also start N local providers (needs `edge provide`).', default: 0, min: 0, max: 16}),
     host: Flags.string({description: 'Interface to listen on.', default: '127.0.0.1'}),
     'rpc-port': Flags.integer({description: 'CometBFT RPC port.', default: DEFAULT_PORTS.rpc, min: 0, max: 65535}),
     'grpc-port': Flags.integer({description: 'gRPC port.', default: DEFAULT_PORTS.grpc, min: 0, max: 65535}),
     'rest-port': Flags.integer({description: 'REST (grpc-gateway) port.', default: DEFAULT_PORTS.rest, min: 0, max: 65535}),
-    'min-gas-price': Flags.string({description: 'Lowest gas price the mempool accepts (empty accepts any fee).', default: DEFAULT_MIN_GAS_PRICE}),
-    'min-reclamation-window': Flags.string({
+    'min-gas-price': minGasPriceFlag({
+      description: 'Lowest gas price the mempool accepts (empty accepts any fee).',
+      default: DEFAULT_MIN_GAS_PRICE,
+    }),
+    'min-reclamation-window': reclamationWindowFlag({
       description:
         'Shortest reclamation window (AEP-82) the market allows, e.g. 5s (a new chain has 5s; mainnet 1h). A chain that exists already takes it at its next block, as a governance params change would; without the flag it keeps its own.',
     }),
   }
 
   protected async execute(): Promise<StartResult | {foreground: true; stopped: true}> {
-    const blockTimeMs = parseBlockTime(this.flags['block-time'])
-    const minGasPrice = parseMinGasPrice(this.flags['min-gas-price'])
-    const window = this.flags['min-reclamation-window']
-    const minReclamationWindowSeconds = window === undefined ? undefined : parseReclamationWindow(window)
+    const {'block-time': blockTimeMs, 'min-gas-price': minGasPrice, 'min-reclamation-window': minReclamationWindowSeconds} = this.flags
     const ports = {rpc: this.flags['rpc-port'], grpc: this.flags['grpc-port'], rest: this.flags['rest-port']}
     if (this.flags.foreground) {
       await ensureDevKey()
@@ -99,15 +68,10 @@ export default class DevStart extends EdgeCommand<typeof DevStart, StartResult |
     const args = [bin, 'dev', 'start', '--foreground', '--block-time', `${blockTimeMs}ms`, '--host', this.flags.host]
     args.push('--rpc-port', String(ports.rpc), '--grpc-port', String(ports.grpc), '--rest-port', String(ports.rest), '--min-gas-price', minGasPrice)
     if (minReclamationWindowSeconds !== undefined) args.push('--min-reclamation-window', `${minReclamationWindowSeconds}s`)
-    const spinners = new Map<string, Progress>()
-    const onEvent = (event: DevEvent) => {
-      this.out.event({...event})
-      if (this.out.mode === 'jsonl') return
-      if (event.status === 'started') spinners.set(event.step, this.out.progress(event.step, event.message))
-      else if (event.status === 'succeeded') spinners.get(event.step)?.succeed(event.message)
-      else if (event.status === 'failed') spinners.get(event.step)?.fail(event.message)
-    }
-    const result = await startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent})
+    const result = await this.consumeEmitted<DevEvent, StartResult>(
+      (onEvent) => startDev({host: this.flags.host, ports, blockTimeMs, providers: this.flags.providers, daemon: {command: process.execPath, args}, onEvent}),
+      {},
+    )
     const has = result.reclamationWindows?.minSeconds
     if (minReclamationWindowSeconds !== undefined && has !== undefined && has !== minReclamationWindowSeconds) {
       this.out.warn(

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
-import {EventHub, type ProviderEvent} from '../../provider/events.js'
+import {EventHub} from '../../provider/events.js'
 import {processAlive} from '../../services/provide/pid-file.js'
 import {DEV_NODE_PID_ENV, readProviderConfig, runProvider} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
-import {describeEvent} from '../../ui/components/provide/dashboard-state.js'
+import {providerSinks} from '../../ui/sinks/provider.js'
 
 export interface ProvideStartResult {
   name: string
@@ -15,9 +15,6 @@ export interface ProvideStartResult {
   ingressUrl: string
   stopped: true
 }
-
-/** Events a person reading plain stderr lines does not need. */
-const QUIET = new Set<ProviderEvent['type']>(['block', 'stats', 'order.seen', 'bid.sent', 'gateway.request'])
 
 export default class ProvideStart extends EdgeCommand<typeof ProvideStart, ProvideStartResult> {
   static summary = 'Run the provider in the foreground: bid on orders, run leases, serve the provider API.'
@@ -35,8 +32,8 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
     const config = await readProviderConfig(this.flags.name)
     const session = await openSession(this.flags.network ?? config.network)
     const hub = new EventHub()
-    const events = hub.subscribe()
-    const sink = this.route(events, config.name)
+    // One event stream, one sink: the Ink dashboard, JSONL lines, or plain stderr lines.
+    const sink = this.consume(hub.subscribe(), providerSinks(config.name))
     let provider
     try {
       provider = await runProvider(session, {
@@ -64,31 +61,6 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
     await provider.stop()
     await sink
     return {name: config.name, address: provider.address, hostUri: provider.hostUri, gatewayUrl: provider.gatewayUrl, ingressUrl: provider.ingressUrl, stopped: true}
-  }
-
-  /** One event stream, one sink: the Ink dashboard, JSONL lines, or plain stderr lines. */
-  private async route(events: AsyncIterable<ProviderEvent>, name: string): Promise<void> {
-    if (this.out.mode === 'jsonl') {
-      for await (const e of events) this.out.event(e)
-      return
-    }
-    if (this.interactive) {
-      const React = (await import('react')).default
-      const {renderLive} = await import('../../ui/render.js')
-      const {ProviderDashboard} = await import('../../ui/components/provide/ProviderDashboard.js')
-      let ended!: () => void
-      const done = new Promise<void>((r) => (ended = r))
-      const view = await renderLive(React.createElement(ProviderDashboard, {events, name, onEnd: () => ended()}))
-      await done
-      view.unmount()
-      return
-    }
-    for await (const e of events) {
-      if (QUIET.has(e.type)) continue
-      const line = describeEvent(e)
-      if (line) this.out.info(`${e.ts} ${line.text}`)
-      else if (this.out.verbose) this.out.debug(`${e.ts} ${e.type}`)
-    }
   }
 
   protected renderText(r: ProvideStartResult): string {

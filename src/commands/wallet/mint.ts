@@ -5,8 +5,8 @@ import {CancelledError} from '../../errors.js'
 import {keyFlag} from '../../flags.js'
 import {openMarket} from '../../market/index.js'
 import {formatCoin, parseCoin} from '../../market/money.js'
-import type {Progress} from '../../output/output.js'
-import {type MintResult, mintAct, parseMintAmount} from '../../services/mint.js'
+import type {StepEvent} from '../../output/events.js'
+import {type MintEvent, type MintRequest, type MintResult, mintAct, parseMintAmount} from '../../services/mint.js'
 import {openSession} from '../../services/session.js'
 import {resolveSigner} from '../../services/signer.js'
 import {promptConfirm} from '../../ui/prompts.js'
@@ -17,11 +17,13 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
     "Give the AKT to burn (20akt) or the ACT you want (10act; priced through the chain's oracle). The chain cancels a mint below its minimum (params.min_mint, 10 ACT on mainnet) at the epoch and refunds the AKT, so edge does not send one."
   static examples = ['<%= config.bin %> <%= command.id %> 10act', '<%= config.bin %> <%= command.id %> 20akt --yes --output jsonl']
   static handlesSignals = true
-  static args = {amount: Args.string({description: 'AKT to burn (e.g. 20akt) or ACT to receive (e.g. 10act).', required: true})}
+  static args = {
+    amount: Args.custom<MintRequest>({parse: async (input) => parseMintAmount(input, parseCoin)})({description: 'AKT to burn (e.g. 20akt) or ACT to receive (e.g. 10act).', required: true}),
+  }
   static flags = {key: keyFlag}
 
   protected async execute(): Promise<MintResult> {
-    const request = parseMintAmount(this.args.amount, parseCoin)
+    const request = this.args.amount
     const session = await openSession(this.flags.network)
     const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive})
     if (!this.flags.yes) {
@@ -35,25 +37,8 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
       if (!ok) throw new CancelledError('Nothing was minted.')
     }
     const market = await openMarket(session.network, {mnemonic: signer.mnemonic})
-    let progress: Progress | undefined
     try {
-      const flow = mintAct(market, {...request, signal: this.signal})
-      for (;;) {
-        const next = await flow.next()
-        if (next.done) {
-          progress?.succeed(`Minted ${formatCoin(next.value.mintedUact, 'uact')} in ${next.value.blocksWaited} blocks`)
-          return next.value
-        }
-        const e = next.value
-        if (this.out.mode === 'jsonl') this.out.event(e)
-        else if (this.out.mode === 'text') {
-          if (e.status === 'submitted') progress = this.out.progress('mint', e.message)
-          else progress?.update(e.message)
-        }
-      }
-    } catch (error) {
-      progress?.fail()
-      throw error
+      return await this.consume<MintEvent, MintResult>(mintAct(market, {...request, signal: this.signal}), {step: mintStep})
     } finally {
       await market.close()
     }
@@ -62,4 +47,10 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
   protected renderText(r: MintResult): string {
     return `Burned ${formatCoin(r.burnedUakt, 'uakt')}, minted ${formatCoin(r.mintedUact, 'uact')} (tx ${r.txHash}, ${r.blocksWaited} blocks). ACT balance: ${formatCoin(r.balanceUact, 'uact')}.`
   }
+}
+
+/** A mint is one step for a person: submitted, waiting for the epoch, minted. */
+function mintStep(e: MintEvent): StepEvent {
+  const status = e.status === 'submitted' ? 'started' : e.status === 'waiting' ? 'running' : 'succeeded'
+  return {type: 'step', ts: new Date().toISOString(), step: 'mint', status, message: e.message}
 }

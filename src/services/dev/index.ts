@@ -9,6 +9,7 @@ import {BUILT_IN_NETWORKS} from '../../config/networks.js'
 import {dataDir, keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
+import type {StepEvent} from '../../output/events.js'
 import {parseCoin} from '../../market/money.js'
 import {type ProviderSummary, type ReclamationWindows, restBalances, restProviders, restReclamationWindows, rpcFund, rpcStatus} from './client.js'
 import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
@@ -18,19 +19,13 @@ import {type LocalProvider, startLocalProviders} from './providers.js'
 export {devnetFiles} from './files.js'
 export {runNode} from './node.js'
 
-/** Progress of a long dev step, for the command to show (spinner, JSONL event, or stderr line). */
-export interface DevEvent {
-  type: 'progress'
-  ts: string
-  step: 'dev-key' | 'spawn' | 'wait' | 'network' | 'providers' | 'stop'
-  status: 'started' | 'running' | 'succeeded' | 'failed'
-  message: string
-}
+/** Progress of a long dev step, for the command to show (spinner, JSONL `step` event, or stderr line). */
+export type DevEvent = StepEvent<'dev-key' | 'spawn' | 'wait' | 'network' | 'providers' | 'stop'>
 
 type OnEvent = (event: DevEvent) => void
 
-function emit(onEvent: OnEvent | undefined, step: DevEvent['step'], status: DevEvent['status'], message: string): void {
-  onEvent?.({type: 'progress', ts: new Date().toISOString(), step, status, message})
+function emit(onEvent: OnEvent | undefined, step: DevEvent['step'], status: 'started' | 'running' | 'succeeded' | 'failed', message: string): void {
+  onEvent?.({type: 'step', ts: new Date().toISOString(), step, status, message})
 }
 
 export interface DevStatus {

@@ -59,10 +59,10 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
       const both = await chain.edge('close', '7', '--label', 'a=b', '--json')
       expect(both.error?.oclif?.exit).toBe(2)
       expect(both.json.error.message).toMatch(/DSEQs or --all\/--label\/--expired/)
-      // --json prints one document at the end, which a follow never reaches.
+      // A follow never ends on its own: with --json it streams JSONL, as --output jsonl does.
       const follow = await chain.edge('events', '7', '--follow', '--json')
-      expect(follow.error?.oclif?.exit).toBe(2)
-      expect(follow.json.error.hint).toMatch(/--output jsonl/)
+      const streamed = follow.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      expect(streamed.at(-1)).toMatchObject({type: 'error', ok: false, error: {code: expect.any(String)}})
       const show = await chain.edge('providers', 'show', 'akash1nope', '--json')
       expect(show.error?.oclif?.exit).toBe(2)
       expect(show.json.error.message).toMatch(/"akash1nope" is not an address \(akash1…\)/)
@@ -102,7 +102,11 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(status.json.result.leases[0].state).toBe('active')
 
     const logs = await chain.edge('logs', r.dseq, '--json')
-    expect(logs.stdout.trim().split('\n').map((l) => JSON.parse(l).message)).toEqual(['listening on :8080'])
+    const logLines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    expect(logLines.filter((e) => e.type === 'log').map((e) => e.message)).toEqual(['listening on :8080'])
+    // Every log line names its provider; the stream ends with the result, as --output jsonl does.
+    expect(logLines.filter((e) => e.type === 'log').map((e) => e.provider)).toEqual([cheap.address])
+    expect(logLines.at(-1)).toMatchObject({type: 'result', ok: true, result: {lines: 1}})
 
     const shell = await chain.edge('shell', r.dseq, '--json', '--', 'echo', 'hi')
     expect(shell.json.result).toMatchObject({exitCode: 0, stdout: 'hi\n', service: 'web'})

@@ -11,6 +11,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {execa} from 'execa'
 
+import {assertJsonlMatchesSchema} from '../../contract/validate.js'
 import {EDGE_BIN, cleanEnv, spawnEdge} from '../../helpers/run-edge.js'
 import {type DevMarket, startDevMarket, waitForHttp} from './dev-market.js'
 
@@ -142,7 +143,10 @@ describe('edge deploy on edge dev + edge provide', () => {
       await new Promise((res) => setTimeout(res, 1500))
       const logs = await market.edge(['logs', id, '--tail', '3', '--json'])
       expect(logs.exitCode).toBe(0)
-      const lines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      const streamed = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      // The log lines, then the result, as with --output jsonl.
+      expect(streamed.at(-1)).toMatchObject({type: 'result', ok: true, result: {lines: 3}})
+      const lines = streamed.filter((l) => l.type === 'log')
       expect(lines).toHaveLength(3)
       for (const l of lines) expect(l).toMatchObject({type: 'log', service: 'web', message: expect.stringMatching(/^tick \d+/)})
       const numbers = lines.map((l: {message: string}) => Number(/tick (\d+)/.exec(l.message)![1]))
@@ -153,13 +157,41 @@ describe('edge deploy on edge dev + edge provide', () => {
       await new Promise((res) => setTimeout(res, 5000))
       follow.kill('SIGINT')
       const done = await follow
-      const followed = String(done.stdout).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).message as string)
+      const followed = String(done.stdout).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.type === 'log').map((e) => e.message as string)
       expect(followed.length).toBeGreaterThan(5)
       // Consecutive ticks: nothing twice, nothing skipped.
       const ticks = followed.map((m) => Number(/tick (\d+)/.exec(m)![1]))
       for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe(ticks[i - 1] + 1)
     } finally {
       await market.edge(['close', id])
+    }
+  })
+
+  it('edge deploy --follow --json streams the deploy, then the logs, as JSONL (the same log lines as edge logs)', async () => {
+    const follow = spawnEdge(['deploy', join(sdlDir, 'ticker.yaml'), '--select', 'cheapest', '--follow', '--json'], {home: market.home, buffer: false})
+    const lines: string[] = []
+    let rest = ''
+    follow.stdout!.on('data', (chunk: Buffer) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n')
+      rest = parts.pop() ?? ''
+      lines.push(...parts.filter(Boolean))
+    })
+    const logs = () => lines.map((l) => JSON.parse(l)).filter((e) => e.type === 'log')
+    for (let i = 0; i < 480 && logs().length < 3; i++) await new Promise((res) => setTimeout(res, 250))
+    follow.kill('SIGINT')
+    await follow
+    if (rest) lines.push(rest)
+    const events = lines.map((l) => JSON.parse(l))
+    const created = events.find((e) => e.type === 'deployment_created')
+    try {
+      assertJsonlMatchesSchema(['deploy', '--follow', '--json'], lines)
+      expect(events.some((e) => e.type === 'step')).toBe(true)
+      expect(logs().length).toBeGreaterThanOrEqual(3)
+      const lease = events.find((e) => e.type === 'lease_created')
+      for (const l of logs()) expect(l).toMatchObject({service: 'web', provider: lease.provider, message: expect.stringMatching(/^tick \d+/)})
+      expect(events.at(-1)).toMatchObject({type: 'result', ok: true, result: {state: 'ready'}})
+    } finally {
+      if (created) await market.edge(['close', String(created.dseq)])
     }
   })
 

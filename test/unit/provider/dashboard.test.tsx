@@ -2,7 +2,8 @@ import {render} from 'ink-testing-library'
 import React from 'react'
 import {describe, expect, it} from 'vitest'
 
-import {EventHub, type ProviderEventInput} from '../../../src/provider/events.js'
+import {EventHub, type ProviderEvent, type ProviderEventInput} from '../../../src/provider/events.js'
+import {ReducerStore} from '../../../src/ui/live-view.js'
 import {ProviderDashboard} from '../../../src/ui/components/provide/ProviderDashboard.js'
 import {describeEvent, initialDashboard, reduceDashboard} from '../../../src/ui/components/provide/dashboard-state.js'
 
@@ -49,9 +50,9 @@ describe('provider dashboard', () => {
   })
 
   it('renders the live view from the event stream', async () => {
-    const hub = new EventHub()
-    const {lastFrame, unmount} = render(<ProviderDashboard events={hub.subscribe()} name="default" />)
-    for (const e of script) hub.emit(e)
+    const store = new ReducerStore(initialDashboard, reduceDashboard)
+    const {lastFrame, unmount} = render(<ProviderDashboard store={store} name="default" />)
+    for (const e of script) store.apply({...e, ts: new Date().toISOString()} as ProviderEvent)
     await new Promise((r) => setTimeout(r, 50))
     const frame = lastFrame() ?? ''
     expect(frame).toContain('edge provide')
@@ -61,7 +62,6 @@ describe('provider dashboard', () => {
     expect(frame).toContain('$0.12/h')
     expect(frame).toContain('lease won')
     unmount()
-    hub.end()
   })
 
   it('describes every event a person needs to see, and stays silent on noise', () => {

@@ -1,15 +1,16 @@
 import {Box, Text} from 'ink'
-import React, {useEffect, useState} from 'react'
+import React from 'react'
 
 import type {ProviderEvent} from '../../../provider/events.js'
+import {useStore} from '../../hooks/use-store.js'
+import type {ReducerStore} from '../../live-view.js'
 import {theme} from '../../theme.js'
-import {type DashboardState, initialDashboard, reduceDashboard} from './dashboard-state.js'
+import type {DashboardState} from './dashboard-state.js'
 
 export interface ProviderDashboardProps {
-  events: AsyncIterable<ProviderEvent>
+  /** The provider's events folded into the dashboard's state (the base command feeds it). */
+  store: ReducerStore<DashboardState, ProviderEvent>
   name: string
-  /** Called once the event stream ends (the provider stopped). */
-  onEnd?: () => void
 }
 
 function Bar({label, value}: {label: string; value: number}): React.ReactElement {
@@ -26,22 +27,8 @@ function Bar({label, value}: {label: string; value: number}): React.ReactElement
 }
 
 /** `edge provide start` in a terminal: orders, bids, leases, utilisation and earnings, live. */
-export function ProviderDashboard({events, name, onEnd}: ProviderDashboardProps): React.ReactElement {
-  const [state, setState] = useState<DashboardState>(initialDashboard)
-  useEffect(() => {
-    let cancelled = false
-    void (async () => {
-      for await (const e of events) {
-        if (cancelled) break
-        setState((s) => reduceDashboard(s, e))
-      }
-      onEnd?.()
-    })()
-    return () => {
-      cancelled = true
-    }
-  }, [events])
-  return <DashboardView state={state} name={name} />
+export function ProviderDashboard({store, name}: ProviderDashboardProps): React.ReactElement {
+  return <DashboardView state={useStore(store)} name={name} />
 }
 
 export function DashboardView({state, name}: {state: DashboardState; name: string}): React.ReactElement {
