@@ -240,6 +240,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       attributes,
       bidTimeoutMs: config.bidding.bidTimeoutS * 1000,
       maxOpenBids: config.bidding.maxOpenBids,
+      reclamation: config.reclamation,
       now,
     })
     engine.earningsPerHour = () => earningsPerHourUsd(leases.activeLeases(), network.blockTimeMs, config.pricing.aktUsd)

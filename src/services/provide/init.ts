@@ -187,6 +187,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
         ...(options.ingressListen ? {listen: options.ingressListen} : {}),
       },
       bidding: {...DEFAULT_BIDDING, ...(existing?.bidding ?? {}), ...(options.deposit ? {deposit: options.deposit} : {})},
+      reclamation: existing?.reclamation ?? {accept: true},
     },
     configPath(name, env),
   )
