@@ -2,6 +2,8 @@ import {hkdfSync} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {BidScreeningRequest} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
+
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
 import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
@@ -9,6 +11,7 @@ import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
+import {screenBid} from './bidding/screening.js'
 import {Capacity} from './capacity/capacity.js'
 import {pollBlocks} from './chain/blocks.js'
 import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
@@ -18,7 +21,7 @@ import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type 
 import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
 import {providerStatusProto} from './grpc/status-proto.js'
-import {StatusServer} from './grpc/status-server.js'
+import {StatusServer, type StatusServerOptions} from './grpc/status-server.js'
 import {IngressProxy} from './ingress/proxy.js'
 import {LeaseManager} from './leases/lease-manager.js'
 import {makePricer} from './pricing/pricer.js'
@@ -178,6 +181,9 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       manifests: store.countManifests(),
       publicHostname: publicHost,
     })
+    // Screening answers from the bid engine's decision; the engine starts after the servers.
+    let engineRef: BidEngine | undefined
+    const bidScreening = (request: BidScreeningRequest) => screenBid(request, engineRef?.evaluationContext())
     const pubkeys = new Map<string, {key?: Uint8Array; at: number}>()
     const gatewayListen = listenAddress(config.gateway.listen ?? '')
     const gateway = new Gateway({
@@ -202,6 +208,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       },
       status: () => providerStatusJson(statusInputs()),
       version: () => versionJson(runtimeInfo.engine),
+      bidScreening,
     })
     const bound = await gateway.listen().catch((error: unknown) => {
       const port = options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri)
@@ -216,6 +223,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       port: options.grpcPort ?? grpcListen?.port,
       gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
       status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      bidScreening,
       hub,
     })
     cleanups.push(() => grpc.server.close())
@@ -243,6 +251,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       reclamation: config.reclamation,
       now,
     })
+    engineRef = engine
     engine.earningsPerHour = () => earningsPerHourUsd(leases.activeLeases(), network.blockTimeMs, config.pricing.aktUsd)
 
     const gatewayUrl = `https://${displayHost(bound.host)}:${bound.port}`
@@ -444,10 +453,11 @@ async function serveStatusGrpc(o: {
   /** The gateway's requested port (0 = any). */
   gatewayPort: number
   status: () => ReturnType<typeof providerStatusProto>
+  bidScreening: StatusServerOptions['bidScreening']
   hub: EventHub
 }): Promise<{server: StatusServer; bound: {host: string; port: number}}> {
   const {host, hub} = o
-  const base = {tls: o.tls, host, status: o.status}
+  const base = {tls: o.tls, host, status: o.status, bidScreening: o.bidScreening}
   const port = o.port ?? (o.gatewayPort > 0 && o.gatewayPort < 65535 ? o.gatewayPort + 1 : 0)
   const server = new StatusServer({...base, port})
   try {

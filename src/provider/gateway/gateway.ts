@@ -11,6 +11,7 @@ import type {EventHub} from '../events.js'
 import type {LeaseManager, RequestFailure} from '../leases/lease-manager.js'
 import type {LeaseRow} from '../state/store.js'
 import {type AuthDeps, authenticate} from './authenticate.js'
+import {type BidScreeningHandler, bidScreeningRoute} from './bid-screening-route.js'
 import {BodyTooLarge, rawHttpResponse, readBody, sendAuthError, sendJson, sendText} from './http.js'
 import {parseShellParams, runShell} from './ws-shell.js'
 import {parseStreamParams, streamEvents, streamLogs} from './ws-streams.js'
@@ -33,6 +34,8 @@ export interface GatewayOptions extends AuthDeps {
   /** Largest manifest body, default 8 MiB. */
   maxBodyBytes?: number
   events?: EventHub
+  /** Bid screening (AEP-67), from the bid engine's decision; absent: 501. */
+  bidScreening?: BidScreeningHandler
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -47,6 +50,7 @@ type Route =
   | {kind: 'lease'; what: 'manifest' | 'status' | 'logs' | 'kubeevents' | 'shell'; d: string; g: string; o: string}
   | {kind: 'service.status'; d: string; g: string; o: string; service: string}
   | {kind: 'migrate'; what: 'hostname' | 'endpoint'}
+  | {kind: 'bid-screening'}
 
 /** Path → route and the method it takes (websocket routes are GETs). */
 function matchRoute(path: string): {route: Route; method: string; ws?: boolean} | undefined {
@@ -55,6 +59,7 @@ function matchRoute(path: string): {route: Route; method: string; ws?: boolean} 
   if (path === '/status') return {route: {kind: 'status'}, method: 'GET'}
   if (path === '/hostname/migrate') return {route: {kind: 'migrate', what: 'hostname'}, method: 'POST'}
   if (path === '/endpoint/migrate') return {route: {kind: 'migrate', what: 'endpoint'}, method: 'POST'}
+  if (path === '/v1/bid-screening') return {route: {kind: 'bid-screening'}, method: 'POST'}
   let m = /^\/deployment\/([^/]+)\/manifest$/.exec(path)
   if (m) return {route: {kind: 'manifest.put', dseq: m[1]}, method: 'PUT'}
   m = /^\/lease\/([^/]+)\/([^/]+)\/([^/]+)\/(manifest|status|logs|kubeevents|shell)$/.exec(path)
@@ -170,6 +175,7 @@ export class Gateway {
     if (route.kind === 'version') return sendJson(res, 200, this.o.version())
     if (route.kind === 'address') return sendJson(res, 200, {address: this.o.address})
     if (route.kind === 'status') return sendJson(res, 200, {...((await this.o.status()) as object), address: this.o.address})
+    if (route.kind === 'bid-screening') return bidScreeningRoute(req, res, this.o.bidScreening)
 
     const identity = this.requireOwner(auth.identity, url.pathname)
     if (!identity) {
