@@ -13,6 +13,7 @@ import {renderFields} from '../output/table.js'
 import {deploy, isStrategy, validateSdl} from '../services/deploy/deploy.js'
 import type {DeployEvent} from '../services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../services/deploy/types.js'
+import {describeProvider} from '../services/screen/deploy-step.js'
 import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
 import {parseLabels} from '../services/ledger/ledger.js'
 import {type TenantContext, isAddress, openTenant} from '../services/lease/context.js'
@@ -67,7 +68,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     follow: Flags.boolean({char: 'f', description: 'Stream the logs once the services are ready.'}),
     'idempotency-key': Flags.string({description: 'A key for this deploy; a retry with the same key finds the deployment instead of opening another.', env: 'EDGE_IDEMPOTENCY_KEY'}),
     label: Flags.string({description: 'Label the deployment (k=v, repeatable), for `edge ls` and `edge close --label`.', multiple: true}),
-    'dry-run': Flags.boolean({description: 'Validate, forecast, check funds and list matching providers; send nothing.'}),
+    'dry-run': Flags.boolean({description: 'Validate, forecast, screen providers, check funds and list matching providers; send nothing.'}),
+    screen: Flags.boolean({description: 'Ask every provider whether it would bid (bid screening) before creating anything; nobody willing exits 3 with nothing created.'}),
     explain: Flags.boolean({description: 'Show why the chosen bid won and why the others lost.'}),
     mint: Flags.boolean({description: 'Mint the missing ACT from AKT without asking (waits for the next BME epoch).'}),
     'ready-timeout': Flags.string({description: 'How long to wait for the services to start.', default: '5m'}),
@@ -96,6 +98,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       ...(f['idempotency-key'] ? {idempotencyKey: f['idempotency-key']} : {}),
       labels: validateLabels(f.label),
       dryRun: f['dry-run'],
+      ...(f.screen ? {screen: true} : {}),
       mint: f.mint,
       readyTimeoutMs: parseDuration(f['ready-timeout'], '--ready-timeout'),
     }
@@ -212,6 +215,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
           ['providers', `${r.matchingProviders?.length ?? 0} match the order`],
         ]),
         ...(r.matchingProviders ?? []).map((p) => `  ${p.provider}${p.region ? ` (${p.region})` : ''} ${s.dim(p.hostUri)}`),
+        ...(r.screening ? ['', `${s.bold('Screening')}: ${r.screening.willing} of ${r.screening.asked} would bid`, ...r.screening.providers.map((p) => `  ${describeProvider(p)}`)] : []),
       ]
       return lines.join('\n')
     }
