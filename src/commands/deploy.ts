@@ -185,6 +185,14 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       this.printedText = true
       this.out.info(this.out.errStyle.dim('Following logs (Ctrl-C stops following; the deployment keeps running).'))
     }
+    // A provider starting to reclaim the lease (AEP-82) is said as it happens, in the log stream.
+    const stopWatch = new AbortController()
+    const {watchReclamation} = await import('../services/lease/reclaim-watch.js')
+    const watching = watchReclamation(ctx.market, ctx.owner, result.dseq, {
+      blockTimeMs: ctx.network.blockTimeMs,
+      signal: AbortSignal.any([stopWatch.signal, this.signal]),
+      notify: (e) => (this.out.mode === 'jsonl' ? this.out.event({...e}) : this.out.warn(e.message)),
+    })
     try {
       const {leaseLogs} = await import('../services/lease/streams.js')
       for await (const e of leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal})) {
@@ -199,6 +207,9 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     } catch (error) {
       // Ctrl-C while following only stops following: the deploy itself succeeded.
       if (!this.signal.aborted) throw error
+    } finally {
+      stopWatch.abort()
+      await watching
     }
   }
 

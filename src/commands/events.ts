@@ -4,6 +4,7 @@ import {EdgeCommand} from '../base-command.js'
 import {UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
+import {type LeaseReclaimingEvent, reclaimingEvents, watchReclamation} from '../services/lease/reclaim-watch.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
 
 export interface EventsResult {
@@ -30,7 +31,20 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
     }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     const events: LeaseEvent[] = []
+    // A lease going into reclamation (AEP-82) is said first, and while following as it happens.
+    const stopWatch = new AbortController()
+    const notify = (e: LeaseReclaimingEvent) => {
+      if (this.out.mode === 'jsonl') this.out.event({...e})
+      else this.out.warn(e.message)
+    }
+    const watching = this.flags.follow
+      ? watchReclamation(ctx.market, ctx.owner, dseq, {blockTimeMs: ctx.network.blockTimeMs, signal: AbortSignal.any([stopWatch.signal, this.signal]), notify})
+      : ctx.market
+          .leases({owner: ctx.owner, dseq})
+          .then((leases) => reclaimingEvents(leases, Date.now()).forEach(notify))
+          .catch(() => {})
     try {
+      if (!this.flags.follow) await watching
       for await (const e of leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})) {
         if (this.out.mode === 'jsonl') this.out.event({...e, type: 'lease_event', eventType: e.type})
         else if (this.out.mode === 'text' && this.flags.follow) this.out.writeOut(line(e) + '\n')
@@ -39,6 +53,8 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
     } catch (error) {
       if (!this.signal.aborted) throw error
     } finally {
+      stopWatch.abort()
+      await watching
       await ctx.close()
     }
     return {dseq, events}
