@@ -416,7 +416,7 @@ export class LeaseManager {
   async tick(block?: BlockInfo): Promise<void> {
     const now = this.now()
     for (const row of this.o.store.leases(['awaiting_manifest'])) {
-      if (now < row.manifestDeadline || this.closing.has(row.orderKey)) continue
+      if (now < row.manifestDeadline || this.closing.has(row.orderKey) || this.o.store.reclamation(row.orderKey)) continue
       const id = parseOrderKey(row.orderKey)
       this.closing.add(row.orderKey)
       this.o.tx
@@ -429,6 +429,12 @@ export class LeaseManager {
             await this.closeLocal(row, 'manifest_timeout')
           },
           (error: Error) => {
+            // A lease made with a reclamation window closes only through reclamation (market/37):
+            // start it with reason manifest_timeout; the deadline then closes it like any other.
+            if (this.reclamations.needsReclaimToClose(error)) {
+              void this.reclamations.start(row, 'manifest_timeout').finally(() => this.closing.delete(row.orderKey))
+              return
+            }
             this.closing.delete(row.orderKey)
             this.o.events.emit({type: 'warning', message: `closing lease ${row.orderKey} after the manifest timeout failed: ${error.message}`})
           },

@@ -7,6 +7,8 @@ import type {LeaseRow, ProviderStore, ReclamationRow} from '../state/store.js'
 
 /** market/38: the chain's "reclamation window has not elapsed" (our clock ran ahead of its blocks). */
 const WINDOW_NOT_ELAPSED = 38
+/** market/37: "reclamation not started": a lease with reclamation closes only after MsgLeaseStartReclaim. */
+const RECLAMATION_NOT_STARTED = 37
 
 export interface ReclamationOptions {
   address: string
@@ -56,6 +58,24 @@ export class Reclamations {
     this.announced.add(key)
     const note = this.o.store.reclamation(key)?.note
     this.o.events.emit({type: 'lease.reclaiming', lease: key, deadline: r.deadline.toISOString(), reason: r.reason ?? 'unspecified', ...(note ? {note} : {})})
+  }
+
+  /** Whether a refused MsgCloseBid means the lease must be reclaimed first (market/37). */
+  needsReclaimToClose(error: unknown): boolean {
+    return (error instanceof TxRejected && error.code === RECLAMATION_NOT_STARTED) || /reclamation not started/.test((error as Error)?.message ?? '')
+  }
+
+  /**
+   * Starts reclaiming a lease this provider wants to end (MsgLeaseStartReclaim); the chain's
+   * deadline is recorded when the next block lists the lease reclaiming.
+   */
+  async start(row: LeaseRow, reason: string): Promise<void> {
+    const id = parseOrderKey(row.orderKey)
+    try {
+      await this.o.tx.submit({type: 'leaseStartReclaim', lease: {...id, provider: this.o.address, bseq: row.bseq}, reason})
+    } catch (error) {
+      this.o.events.emit({type: 'warning', message: `starting reclamation of ${row.orderKey} failed (will retry): ${(error as Error).message}`})
+    }
   }
 
   /** Reclamations not closed yet (for status and the dashboard). */

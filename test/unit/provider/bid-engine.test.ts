@@ -401,6 +401,19 @@ describe('lease manager: teardown only on a definite answer', () => {
       expect(r.store.lease(KEY)?.state).toBe('closed')
     })
 
+    it('a lease with reclamation whose manifest never came is reclaimed with reason manifest_timeout (the chain refuses a plain close, market/37)', async () => {
+      const r = await rig()
+      const lease = r.market.addLease(order(1))
+      lease.reclamation = {windowSeconds: 30}
+      await r.leases.reconcile([lease], 10)
+      r.tx.reject = (m) => (m.type === 'closeBid' ? 'reclamation not started; call MsgLeaseStartReclaim first' : undefined)
+      r.clock.now += 301_000
+      await r.leases.tick(block(20, 20_000))
+      await flush()
+      expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toMatchObject([{reason: 'manifest_timeout', lease: {owner: OWNER, dseq: 1n}}])
+      expect(r.events.some((e) => e.type === 'warning')).toBe(false)
+    })
+
     it('bids with a window on orders that allow reclamation: the order minimum, raised to the configured window', async () => {
       const r = await rig()
       r.market.orderList = [{...order(1, {createdAt: 10}), reclamation: {minWindowSeconds: 600}}, order(2, {createdAt: 10})]
