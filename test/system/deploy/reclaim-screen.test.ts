@@ -141,7 +141,7 @@ describe('bid screening (AEP-67)', () => {
       if (!g.ok) throw new Error(JSON.stringify(g.value))
       return g.value.groupSpecs
     }
-    const grpcUrl = `https://127.0.0.1:${Number(new URL(west.hostUri).port) + 1}`
+    const grpcUrl = logEvents(west).findLast((e) => e.type === 'provider.started')!.grpcUrl as string
     const sdk = createProviderSDK({baseUrl: grpcUrl})
     const yes = await sdk.akash.provider.v1.bidScreening({groupSpec: groups(SDL())[0], hostnames: []})
     expect(yes).toMatchObject({passed: true, reasons: [], price: {denom: 'uact'}})
