@@ -5,12 +5,12 @@ import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
 import type {EventHub} from '../events.js'
 import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
 import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
-import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
 import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
 import type {Manifest, ManifestGroup} from '../runtime/manifest-types.js'
 import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent, RuntimeInfo} from '../runtime/types.js'
 import {orderKey, parseOrderKey, runtimeLeaseId} from '../state/keys.js'
 import {gpuAssignment} from './gpu-assignment.js'
+import {submitManifest} from './manifests.js'
 import {resumeLeases} from './resume.js'
 import type {LeaseRow, LeaseRowState, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
@@ -181,49 +181,9 @@ export class LeaseManager {
 
   // --- manifests ------------------------------------------------------------------------------
 
-  /**
-   * `PUT /deployment/{dseq}/manifest`: 404 without a lease here, 422 for bad JSON, an invalid
-   * manifest, a hash that differs from the deployment's on-chain version, or resources that differ
-   * from the group specs. Stored before it answers; deployment runs in the background.
-   */
-  async submitManifest(owner: string, dseq: bigint, body: string): Promise<SubmitResult> {
-    let leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
-    if (leases.length === 0) {
-      // The tenant may be faster than our block watcher: ask the chain before refusing.
-      const onChain = await liveLeases(this.o.market, {owner, dseq, provider: this.o.address}).catch(() => [])
-      for (const l of onChain) await this.adopt(l)
-      leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
-    }
-    if (leases.length === 0) return this.reject(owner, dseq, 404, 'no lease for deployment')
-
-    const parsed = parseManifest(body)
-    if (!parsed.ok) return this.reject(owner, dseq, 422, parsed.message)
-    const deployment = await this.o.market.deployment({owner, dseq})
-    if (!deployment || deployment.state !== 'active') return this.reject(owner, dseq, 404, 'no lease for deployment')
-    const version = manifestVersionMatches(body, parsed.manifest, deployment.hash)
-    if (!version.ok) {
-      return this.reject(owner, dseq, 422, 'manifest version validation failed: its SHA-256 differs from the deployment version on chain')
-    }
-    const mismatch = crossValidate(parsed.manifest, deployment.groups.map((g) => g.spec))
-    if (mismatch) return this.reject(owner, dseq, 422, `manifest cross-validation error: ${mismatch}`)
-
-    this.o.store.putManifest({owner, dseq: dseq.toString(), version: version.version, body, receivedAt: this.now()})
-    const refs: string[] = []
-    for (const row of leases) {
-      const groupName = deployment.groups.find((g) => g.id.gseq === parseOrderKey(row.orderKey).gseq)?.spec.name
-      const group = parsed.manifest.find((g) => g.name === groupName)
-      if (!group || !groupName) continue
-      this.o.store.updateLease(row.orderKey, {groupName})
-      refs.push(row.orderKey)
-      void this.deploy({...row, groupName}, group, version.version)
-    }
-    this.o.events.emit({type: 'manifest.received', owner, dseq: dseq.toString(), version: version.version, leases: refs})
-    return {ok: true, version: version.version, leases: refs}
-  }
-
-  private reject(owner: string, dseq: bigint, status: number, message: string): SubmitResult {
-    this.o.events.emit({type: 'manifest.rejected', owner, dseq: dseq.toString(), status, message})
-    return {ok: false, status, message}
+  /** `PUT /deployment/{dseq}/manifest` (see manifests.ts). */
+  submitManifest(owner: string, dseq: bigint, body: string): Promise<SubmitResult> {
+    return submitManifest(this, this.o, owner, dseq, body)
   }
 
   /** @internal Deploys (or re-attaches) a lease's group and routes it. */

@@ -174,7 +174,7 @@ describe('bid screening (AEP-67)', () => {
     const cases: Array<[string, string, RegExp]> = [
       ['cpu.yaml', SDL({cpu: '64'}), /^capacity: /],
       ['gpu.yaml', SDL({gpu: true}), /^(GPU|placement): /],
-      ['price.yaml', SDL({amount: 1}), /^price: .*raise the SDL's pricing/],
+      ['price.yaml', SDL({amount: 0.01}), /^price: .*raise the SDL's pricing/],
       ['audit.yaml', SDL({signedBy: 'akash1365yvmc4s7awdyj3n2sav7xfx76adc6dnmlx63'}), /^audit: /],
       ['storage.yaml', SDL({storageClass: 'beta3'}), /^(storage|capacity): /],
     ]
