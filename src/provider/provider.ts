@@ -222,7 +222,12 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       host: grpcListen?.host ?? bound.host,
       port: options.grpcPort ?? grpcListen?.port,
       gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
-      status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      status: () =>
+        providerStatusProto({
+          ...statusInputs(),
+          gpus: config.capacity.gpus,
+          ...(config.reclamation.accept && config.reclamation.windowS !== undefined ? {reclamationWindowS: config.reclamation.windowS} : {}),
+        }),
       bidScreening,
       hub,
     })
