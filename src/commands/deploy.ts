@@ -13,6 +13,7 @@ import {deploy, isStrategy, validateSdl} from '../services/deploy/deploy.js'
 import type {DeployEvent} from '../services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult, ValidatedSdl} from '../services/deploy/types.js'
 import {formatDuration} from '../services/ledger/guards.js'
+import {describeProvider} from '../services/screen/deploy-step.js'
 import {type TenantContext, isAddress, openTenant} from '../services/lease/context.js'
 import {openSession} from '../services/session.js'
 import type {RedundantSummary} from '../services/verify/redundant-deploy.js'
@@ -59,7 +60,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     follow: Flags.boolean({char: 'f', description: 'Stream the logs once the services are ready.'}),
     'idempotency-key': Flags.string({description: 'A key for this deploy; a retry with the same key finds the deployment instead of opening another.', env: 'EDGE_IDEMPOTENCY_KEY'}),
     label: labelFlag({description: 'Label the deployment (k=v, repeatable), for `edge ls` and `edge close --label`.'}),
-    'dry-run': Flags.boolean({description: 'Validate, forecast, check funds and list matching providers; send nothing.'}),
+    'dry-run': Flags.boolean({description: 'Validate, forecast, screen providers, check funds and list matching providers; send nothing.'}),
+    screen: Flags.boolean({description: 'Ask every provider whether it would bid (bid screening) before creating anything; nobody willing exits 3 with nothing created.'}),
     explain: Flags.boolean({description: 'Show why the chosen bid won and why the others lost.'}),
     mint: Flags.boolean({description: 'Mint the missing ACT from AKT without asking (waits for the next BME epoch).'}),
     'ready-timeout': durationFlag({description: 'How long to wait for the services to start.', default: 5 * 60_000, defaultHelp: async () => '5m'}),
@@ -94,6 +96,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       ...(f['idempotency-key'] ? {idempotencyKey: f['idempotency-key']} : {}),
       labels: labelsOf(f.label),
       dryRun: f['dry-run'],
+      ...(f.screen ? {screen: true} : {}),
       mint: f.mint,
       readyTimeoutMs: f['ready-timeout'],
     }
@@ -160,12 +163,23 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       this.showResult(result)
       this.out.info(this.out.errStyle.dim('Following logs (Ctrl-C stops following; the deployment keeps running).'))
     }
+    // A provider starting to reclaim the lease (AEP-82) is said as it happens, in the log stream.
+    const stopWatch = new AbortController()
+    const {watchReclamation} = await import('../services/lease/reclaim-watch.js')
+    const watching = watchReclamation(ctx.market, ctx.owner, result.dseq, {
+      blockTimeMs: ctx.network.blockTimeMs,
+      signal: AbortSignal.any([stopWatch.signal, this.signal]),
+      notify: (e) => (this.out.mode === 'jsonl' ? this.out.event({...e}) : this.out.warn(e.message)),
+    })
     try {
       const {leaseLogs} = await import('../services/lease/streams.js')
       await this.consume(leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal}), logSinks(`deployment ${result.dseq}`, this.signal))
     } catch (error) {
       // Ctrl-C while following only stops following: the deploy itself succeeded.
       if (!this.signal.aborted) throw error
+    } finally {
+      stopWatch.abort()
+      await watching
     }
   }
 
@@ -181,6 +195,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
           ['providers', `${r.matchingProviders?.length ?? 0} match the order`],
         ]),
         ...(r.matchingProviders ?? []).map((p) => `  ${p.provider}${p.region ? ` (${p.region})` : ''} ${s.dim(p.hostUri)}`),
+        ...(r.screening ? ['', `${s.bold('Screening')}: ${r.screening.willing} of ${r.screening.asked} would bid`, ...r.screening.providers.map((p) => `  ${describeProvider(p)}`)] : []),
       ]
       return lines.join('\n')
     }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
 import {openTenant} from '../services/lease/context.js'
+import {type LeaseReclaimingEvent, reclaimingEvents, watchReclamation} from '../services/lease/reclaim-watch.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
 import {leaseEventLine, leaseEventSinks} from '../ui/sinks/lease-events.js'
 
@@ -31,12 +32,27 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
     const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
     const events: LeaseEvent[] = []
+    // A lease going into reclamation (AEP-82) is said first, and while following as it happens.
+    const stopWatch = new AbortController()
+    const notify = (e: LeaseReclaimingEvent) => {
+      if (this.out.mode === 'jsonl') this.out.event({...e})
+      else this.out.warn(e.message)
+    }
+    const watching = this.flags.follow
+      ? watchReclamation(ctx.market, ctx.owner, dseq, {blockTimeMs: ctx.network.blockTimeMs, signal: AbortSignal.any([stopWatch.signal, this.signal]), notify})
+      : ctx.market
+          .leases({owner: ctx.owner, dseq})
+          .then((leases) => reclaimingEvents(leases, Date.now()).forEach(notify))
+          .catch(() => {})
     const stream = leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})
     try {
+      if (!this.flags.follow) await watching
       await this.consume(this.flags.follow ? stream : collect(stream, events), leaseEventSinks(this.flags.follow))
     } catch (error) {
       if (!this.signal.aborted) throw error
     } finally {
+      stopWatch.abort()
+      await watching
       await ctx.close()
     }
     return {dseq, events}

@@ -12,6 +12,9 @@ import {promptSelect, promptText} from '../ui/prompts.js'
 
 const DEFAULT_TEMPLATE = 'hello'
 
+/** Templates whose work tolerates a provider taking the machine back with notice. */
+const RECLAIMABLE_TEMPLATES = new Set(['batch', 'jupyter'])
+
 export default class Init extends EdgeCommand<typeof Init, InitResult> {
   static summary = 'Write a deploy.yaml from a template.'
   static description = `In a terminal it asks for the template, the GPU model, the region and a price cap. Without one (CI, --json, no TTY), the flags answer and anything not given keeps the template's default (the hello template if --template is missing). An existing file is never overwritten without --force.`
@@ -20,6 +23,9 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
     gpu: gpuModelsFlag({description: 'GPU models to accept, comma-separated (e.g. h100,a100), or "any".'}),
     region: Flags.string({description: 'Only providers with this region attribute (e.g. us-west).'}),
     'max-price': Flags.string({description: 'Price cap: per hour or month in USD (1.5usd/h, 30usd/month) or per block (2000uact).'}),
+    reclamation: Flags.string({
+      description: 'Let providers reclaim the resources with this much notice (SDL reclamation.min_window, e.g. 1h), or "none". Asked for batch and notebook templates.',
+    }),
     out: Flags.string({char: 'o', description: 'File to write.', default: 'deploy.yaml'}),
     force: Flags.boolean({char: 'f', description: 'Overwrite the file if it exists.'}),
   }
@@ -74,7 +80,28 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
       maxPrice = answer.trim() === current ? undefined : answer.trim()
     }
 
-    return initDeployFile({template: info.name, gpu, region, maxPrice, out, force: this.flags.force, blockTimeMs: network.blockTimeMs})
+    // Work that can stop and resume (a batch job, a notebook) can let providers reclaim with
+    // notice (AEP-82), which more providers accept; a service that must stay up should not.
+    let reclamation = this.flags.reclamation
+    if (reclamation === undefined && ask && RECLAIMABLE_TEMPLATES.has(info.name)) {
+      const answer = await promptText({
+        interactive: true,
+        replacement: '--reclamation',
+        message: 'Allow providers to reclaim the resources with notice? The shortest notice you accept (e.g. 1h, 24h; empty for never):',
+      })
+      reclamation = answer.trim() === '' ? undefined : answer.trim()
+    }
+
+    return initDeployFile({
+      template: info.name,
+      gpu,
+      region,
+      maxPrice,
+      ...(reclamation !== undefined ? {reclamation} : {}),
+      out,
+      force: this.flags.force,
+      blockTimeMs: network.blockTimeMs,
+    })
   }
 
   private async askTemplate(): Promise<string> {
@@ -106,6 +133,7 @@ export default class Init extends EdgeCommand<typeof Init, InitResult> {
     const lines = [`Wrote ${result.file} from the ${result.template} template.`]
     if (result.gpu) lines.push(`  GPU:       ${result.gpu === 'any' ? 'any NVIDIA model' : result.gpu.join(', ')}`)
     if (result.region) lines.push(`  Region:    ${result.region}`)
+    if (result.reclamation) lines.push(`  Reclaim:   providers may take the resources back with ${result.reclamation} of notice`)
     const usd = toUsd(perHour(result.maxPricePerBlock.scaled, this.blockTimeMs), result.maxPricePerBlock.denom)
     lines.push(
       `  Price cap: ${result.maxPricePerBlock.amount} ${result.maxPricePerBlock.denom}/block${usd === undefined ? '' : ` (≤ ${formatUsd(usd)}/h)`}`,

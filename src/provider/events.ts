@@ -49,6 +49,9 @@ export type ProviderEvent = {ts: string} & (
   | {type: 'lease.manifest_timeout'; lease: OrderRef}
   | {type: 'lease.closed'; lease: OrderRef; reason: string}
   | {type: 'lease.removed'; lease: OrderRef}
+  /** AEP-82: the provider started taking the lease back; at `deadline` it closes the bid. */
+  | {type: 'lease.reclaiming'; lease: OrderRef; deadline: string; reason: string; note?: string}
+  | {type: 'lease.reclaimed'; lease: OrderRef; deadline: string; height: number; txHash: string}
   | {type: 'lease.hostname_migrated'; lease: OrderRef; hostname: string}
   | {type: 'earnings.withdrawn'; leases: OrderRef[]; txHash: string; height: number}
   | {type: 'runtime.event'; lease: OrderRef; reason: string; message: string; severity: 'normal' | 'warning'; service?: string}

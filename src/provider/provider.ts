@@ -2,6 +2,8 @@ import {hkdfSync} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {BidScreeningRequest} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
+
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
 import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
@@ -10,6 +12,7 @@ import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '
 import {mockQuoteSource} from './attestation/quote-source.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
+import {screenBid} from './bidding/screening.js'
 import {Capacity} from './capacity/capacity.js'
 import {withDevOptions} from './dev/dev-options.js'
 import {pollBlocks} from './chain/blocks.js'
@@ -21,7 +24,7 @@ import {EventHub, type ProviderEvent} from './events.js'
 import {Gateway} from './gateway/gateway.js'
 import type {AttestationRpc} from './grpc/attestation-rpc.js'
 import {providerStatusProto} from './grpc/status-proto.js'
-import {StatusServer} from './grpc/status-server.js'
+import {StatusServer, type StatusServerOptions} from './grpc/status-server.js'
 import {IngressProxy} from './ingress/proxy.js'
 import {LeaseManager} from './leases/lease-manager.js'
 import {makePricer} from './pricing/pricer.js'
@@ -181,6 +184,9 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       manifests: store.countManifests(),
       publicHostname: publicHost,
     })
+    // Screening answers from the bid engine's decision; the engine starts after the servers.
+    let engineRef: BidEngine | undefined
+    const bidScreening = (request: BidScreeningRequest) => screenBid(request, engineRef?.evaluationContext())
     const pubkeys = new Map<string, {key?: Uint8Array; at: number}>()
     const gatewayListen = listenAddress(config.gateway.listen ?? '')
     const gateway = new Gateway({
@@ -207,6 +213,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       },
       status: () => providerStatusJson(statusInputs()),
       version: () => versionJson(runtimeInfo.engine),
+      bidScreening,
     })
     const bound = await gateway.listen().catch((error: unknown) => {
       const port = options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri)
@@ -220,8 +227,14 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       host: grpcListen?.host ?? bound.host,
       port: options.grpcPort ?? grpcListen?.port,
       gatewayPort: options.gatewayPort ?? gatewayListen?.port ?? hostUriPort(config.hostUri),
-      status: () => providerStatusProto({...statusInputs(), gpus: config.capacity.gpus}),
+      status: () =>
+        providerStatusProto({
+          ...statusInputs(),
+          gpus: config.capacity.gpus,
+          ...(config.reclamation.accept && config.reclamation.windowS !== undefined ? {reclamationWindowS: config.reclamation.windowS} : {}),
+        }),
       attestationQuote: gateway.attestationRpc(),
+      bidScreening,
       hub,
     })
     cleanups.push(() => grpc.server.close())
@@ -246,8 +259,10 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       attributes,
       bidTimeoutMs: config.bidding.bidTimeoutS * 1000,
       maxOpenBids: config.bidding.maxOpenBids,
+      reclamation: config.reclamation,
       now,
     })
+    engineRef = engine
     engine.earningsPerHour = () => earningsPerHourUsd(leases.activeLeases(), network.blockTimeMs, config.pricing.aktUsd)
 
     const gatewayUrl = `https://${displayHost(bound.host)}:${bound.port}`
@@ -450,10 +465,11 @@ async function serveStatusGrpc(o: {
   gatewayPort: number
   status: () => ReturnType<typeof providerStatusProto>
   attestationQuote?: AttestationRpc
+  bidScreening: StatusServerOptions['bidScreening']
   hub: EventHub
 }): Promise<{server: StatusServer; bound: {host: string; port: number}}> {
   const {host, hub} = o
-  const base = {tls: o.tls, host, status: o.status, ...(o.attestationQuote ? {attestationQuote: o.attestationQuote} : {})}
+  const base = {tls: o.tls, host, status: o.status, bidScreening: o.bidScreening, ...(o.attestationQuote ? {attestationQuote: o.attestationQuote} : {})}
   const port = o.port ?? (o.gatewayPort > 0 && o.gatewayPort < 65535 ? o.gatewayPort + 1 : 0)
   const server = new StatusServer({...base, port})
   try {

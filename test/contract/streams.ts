@@ -13,7 +13,9 @@ import type {StepEvent} from '../../src/output/events.js'
 import type {ProviderEvent} from '../../src/provider/events.js'
 import type {DevEvent} from '../../src/services/dev/index.js'
 import type {DeployEvent} from '../../src/services/deploy/events.js'
+import type {LeaseReclaimingEvent} from '../../src/services/lease/reclaim-watch.js'
 import type {UpdateEvent} from '../../src/services/lease/update.js'
+import type {VerifyEvent} from '../../src/services/verify/verify-lease.js'
 import type {MintEvent} from '../../src/services/mint.js'
 import type {LeaseEventJson} from '../../src/ui/sinks/lease-events.js'
 import type {LogLineJson, LogNewsJson} from '../../src/ui/sinks/logs.js'
@@ -27,15 +29,19 @@ export type WarningLine = {type: 'warning'; ts: string; message: string}
 /** What every command may print in JSONL: step progress (Output.progress), warnings, the end. */
 export type AnyStream = StepEvent | WarningLine | ResultLine | ErrorLine
 
-export type DeployStream = DeployEvent | LogLineJson | LogNewsJson | AnyStream
+/** A lease going into reclamation (AEP-82), said as it happens while following. */
+export type ReclaimingLine = LeaseReclaimingEvent & {ts: string}
+
+export type DeployStream = DeployEvent | LogLineJson | LogNewsJson | ReclaimingLine | AnyStream
 export type LogsStream = LogLineJson | LogNewsJson | AnyStream
-export type EventsStream = LeaseEventJson | AnyStream
+export type EventsStream = LeaseEventJson | ReclaimingLine | AnyStream
 export type BidsStream = BidEvent | AnyStream
 export type ProvideStartStream = ProviderEvent | AnyStream
 export type DevStartStream = DevEvent | AnyStream
 export type WalletMintStream = (MintEvent & {ts: string}) | AnyStream
 export type UpdateStream = UpdateEvent | AnyStream
 export type DevLogsStream = DevLogLine | AnyStream
+export type VerifyStream = (VerifyEvent & {ts?: string}) | AnyStream
 
 /** Which type describes which command's lines. */
 export const STREAMS = {
@@ -48,5 +54,6 @@ export const STREAMS = {
   'wallet mint': 'WalletMintStream',
   update: 'UpdateStream',
   'dev logs': 'DevLogsStream',
+  verify: 'VerifyStream',
   '*': 'AnyStream',
 } as const

@@ -45,6 +45,7 @@ export default class ProvideStatus extends EdgeCommand<typeof ProvideStatus, Pro
           {header: 'state', get: (l) => l.state + (l.chainState && l.chainState !== 'active' ? ` (chain: ${l.chainState})` : '')},
           {header: 'usd/h', get: (l) => (l.usdPerHour === null ? '?' : (l.usdPerHour ?? '')), align: 'right'},
           {header: 'withdrawn', get: (l) => l.withdrawn ?? '', align: 'right'},
+          {header: 'reclaim', get: (l) => (l.reclamation ? `closes ${l.reclamation.deadline} (${l.reclamation.note ?? l.reclamation.reason})` : '')},
         ]),
       )
     }

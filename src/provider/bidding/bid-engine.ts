@@ -1,4 +1,5 @@
 import type {AuditedAttributes, Attribute, BlockInfo, Coin, Lease, MarketQueries, Order} from '../../market/market.js'
+import type {ReclamationConfig} from '../config/provider-config.js'
 import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
@@ -6,12 +7,12 @@ import type {EventHub} from '../events.js'
 import {ACTIVE_LEASE_STATES, type LeaseManager} from '../leases/lease-manager.js'
 import {orderKey, parseOrderKey} from '../state/keys.js'
 import type {ProviderStore} from '../state/store.js'
-import {type BidDecision, type Pricer, type SkipReason, decideBid} from './decide.js'
+import {type BidDecision, type EvaluateOptions, type Pricer, type SkipReason, decideBid} from './decide.js'
 import {resourcesOffer} from './offer.js'
 
 export interface BidEngineOptions {
   address: string
-  market: Pick<MarketQueries, 'orders' | 'bids' | 'leases' | 'provider' | 'auditedAttributes'>
+  market: Pick<MarketQueries, 'orders' | 'bids' | 'leases' | 'provider' | 'auditedAttributes'> & Partial<Pick<MarketQueries, 'reclamationWindows'>>
   tx: {submit(msg: ProviderMsg): Promise<TxOutcome>}
   store: ProviderStore
   capacity: Capacity
@@ -24,11 +25,13 @@ export interface BidEngineOptions {
   attributes: Attribute[]
   bidTimeoutMs: number
   maxOpenBids: number
+  /** Whether and with how much notice to bid on orders that allow reclamation (AEP-82); default: accept, the order's minimum. */
+  reclamation?: ReclamationConfig
   now?: () => number
 }
 
 /** Orders re-examined when capacity frees up (other reasons do not change by waiting). */
-const RETRYABLE: ReadonlySet<SkipReason> = new Set(['capacity', 'max_bids', 'pricing_error'])
+const RETRYABLE: ReadonlySet<SkipReason> = new Set(['capacity', 'max_bids', 'pricing_error', 'reclamation'])
 const REFRESH_PROVIDER_BLOCKS = 100
 
 /**
@@ -49,6 +52,7 @@ export class BidEngine {
   private readonly blockTimes = new Map<number, number>()
   private attributes: Attribute[]
   private audited: AuditedAttributes[] = []
+  private reclamationBounds?: {minSeconds: number; maxSeconds: number}
   private lastProviderRefresh = -Infinity
   private capacityFreed = false
   private lastRetryHeight = 0
@@ -99,11 +103,14 @@ export class BidEngine {
     this.stats.lastHeight = height
     if (height - this.lastProviderRefresh >= REFRESH_PROVIDER_BLOCKS) await this.refreshProvider(height)
 
-    const [orders, openBids, leases] = await Promise.all([
+    const [orders, openBids, active, reclaiming] = await Promise.all([
       this.o.market.orders({state: 'open'}),
       this.o.market.bids({provider: this.o.address, state: 'open'}),
       this.o.market.leases({provider: this.o.address, state: 'active'}),
+      // A reclaiming lease still runs and bills (AEP-82) until this provider closes it.
+      this.o.market.leases({provider: this.o.address, state: 'reclaiming'}),
     ])
+    const leases = [...active, ...reclaiming]
     this.stats.openOrders = orders.length
     this.o.events.emit({type: 'block', height, openOrders: orders.length})
 
@@ -132,21 +139,14 @@ export class BidEngine {
 
     await this.o.leases.reconcile(leases, height)
     await this.reconcileBids(height, new Set(orders.map((o) => orderKey(o.id))), openBids, leases, orders)
-    await this.o.leases.tick()
+    await this.o.leases.tick(block)
     this.emitStats(height)
   }
 
   private async consider(order: Order): Promise<void> {
     const key = orderKey(order.id)
     const prior = this.decided.get(key)
-    const decision: BidDecision = await decideBid(order, {
-      provider: {address: this.o.address, attributes: this.attributes, audited: this.audited},
-      capacity: this.o.capacity,
-      pricer: this.o.pricer,
-      key,
-      openBids: this.o.store.countBids().open + this.inflight.size,
-      maxOpenBids: this.o.maxOpenBids,
-    })
+    const decision: BidDecision = await decideBid(order, {...this.evaluationContext(), capacity: this.o.capacity, key})
     if (decision.action === 'skip') {
       // A skip is reported once per reason, not every block it is re-examined.
       if (prior !== decision.reason) this.o.events.emit({type: 'bid.skipped', order: key, reason: decision.reason, message: decision.message})
@@ -170,6 +170,7 @@ export class BidEngine {
         price: decision.price,
         deposit: this.o.deposit,
         resourcesOffer: resourcesOffer(order.spec, decision.gpusByUnit),
+        ...(decision.reclamationWindowSeconds !== undefined ? {reclamationWindowSeconds: decision.reclamationWindowSeconds} : {}),
       })
       .then(
         (outcome) => {
@@ -276,11 +277,32 @@ export class BidEngine {
     }
   }
 
+  /**
+   * What a decision needs to know of this provider now: its attributes as the chain has them, the
+   * capacity free, the price, open bids and reclamation terms. The bid screening service decides
+   * with the same context, so it answers what this engine would do.
+   */
+  evaluationContext(): EvaluateOptions {
+    return {
+      provider: {address: this.o.address, attributes: this.attributes, audited: this.audited},
+      capacity: this.o.capacity,
+      pricer: this.o.pricer,
+      openBids: this.o.store.countBids().open + this.inflight.size,
+      maxOpenBids: this.o.maxOpenBids,
+      reclamation: {config: this.o.reclamation ?? {accept: true}, ...(this.reclamationBounds ? {chain: this.reclamationBounds} : {})},
+    }
+  }
+
   private async refreshProvider(height: number): Promise<void> {
     try {
-      const [info, audited] = await Promise.all([this.o.market.provider(this.o.address), this.o.market.auditedAttributes(this.o.address)])
+      const [info, audited, bounds] = await Promise.all([
+        this.o.market.provider(this.o.address),
+        this.o.market.auditedAttributes(this.o.address),
+        this.o.market.reclamationWindows?.().catch(() => undefined),
+      ])
       if (info) this.attributes = info.attributes
       this.audited = audited
+      if (bounds) this.reclamationBounds = bounds
       this.lastProviderRefresh = height
     } catch {
       // Keep the last known attributes; the next block tries again.

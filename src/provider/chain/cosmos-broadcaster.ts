@@ -1,5 +1,5 @@
 import type {NetworkContext} from '../../config/networks.js'
-import {CLOSE_REASON_CODES, sdkDec} from '../../market/akash/convert.js'
+import {CLOSE_REASON_CODES, sdkDec, sdkDuration} from '../../market/akash/convert.js'
 import type {ProviderMsg} from './messages.js'
 import type {Broadcaster, SignerSequence} from './tx-queue.js'
 
@@ -34,6 +34,7 @@ export class CosmosBroadcaster implements Broadcaster {
     const types = {
       '/akash.market.v1beta5.MsgCreateBid': v1beta5.MsgCreateBid,
       '/akash.market.v1beta5.MsgCloseBid': v1beta5.MsgCloseBid,
+      '/akash.market.v1beta5.MsgLeaseStartReclaim': v1beta5.MsgLeaseStartReclaim,
       '/akash.market.v1beta5.MsgWithdrawLease': v1beta5.MsgWithdrawLease,
       '/akash.provider.v1beta4.MsgCreateProvider': v1beta4.MsgCreateProvider,
       '/akash.provider.v1beta4.MsgUpdateProvider': v1beta4.MsgUpdateProvider,
@@ -93,6 +94,12 @@ export class CosmosBroadcaster implements Broadcaster {
           price: {denom: msg.price.denom, amount: sdkDec(msg.price.amount)},
           deposit: {amount: {denom: msg.deposit.denom, amount: msg.deposit.amount.toString()}, sources: [1]},
           resourcesOffer: msg.resourcesOffer,
+          ...(msg.reclamationWindowSeconds !== undefined ? {reclamationWindow: sdkDuration(msg.reclamationWindowSeconds)} : {}),
+        })
+      case 'leaseStartReclaim':
+        return wrap('/akash.market.v1beta5.MsgLeaseStartReclaim', {
+          id: {...msg.lease, dseq: msg.lease.dseq.toString()},
+          reason: CLOSE_REASON_CODES[msg.reason] ?? CLOSE_REASON_CODES.unspecified,
         })
       case 'closeBid':
         return wrap('/akash.market.v1beta5.MsgCloseBid', {

@@ -10,6 +10,7 @@ import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
 import {parseCoin, parseDec} from '../../market/money.js'
 import {type DevOptions, parseDevOptions} from '../dev/dev-options.js'
+import {parseGoDuration} from '../../sdl/go-compat.js'
 
 export const CONFIG_FILE = 'provider.yaml'
 export const CONFIG_VERSION = 1
@@ -109,6 +110,20 @@ export interface BiddingConfig {
   maxOpenBids: number
 }
 
+/**
+ * Resource reclamation (AEP-82): whether to bid on orders whose tenant lets the provider take the
+ * resources back with notice, and how much notice to offer. The window offered is this provider's
+ * `windowS`, raised to the order's minimum; it must stay within the chain's bounds.
+ */
+export interface ReclamationConfig {
+  /** Bid on orders that allow reclamation (the bid then carries a window). Default true. */
+  accept: boolean
+  /** Notice offered, seconds; absent: exactly the order's minimum. */
+  windowS?: number
+  /** Refuse orders that ask for more notice than this, seconds; absent: any the chain allows. */
+  maxWindowS?: number
+}
+
 export interface RuntimeConfigFile {
   kind: RuntimeKindName
   /** Docker/Podman socket; found automatically when absent. */
@@ -137,6 +152,7 @@ export interface ProviderConfig {
   bidding: BiddingConfig
   /** edge dev only: test behaviour (a provider that lies about capacity); see provider/dev/dev-options.ts. */
   dev?: DevOptions
+  reclamation: ReclamationConfig
 }
 
 export const DEFAULT_PRICING: PricingConfig = {
@@ -323,6 +339,8 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
     maxOpenBids: int(b.maxOpenBids, 'bidding.maxOpenBids', DEFAULT_BIDDING.maxOpenBids),
   }
 
+  const reclamation = reclamationConfig(r.reclamation ?? {}, bad)
+
   const attributes: Record<string, string> = {}
   for (const [k, v] of Object.entries(r.attributes ?? {})) attributes[k] = String(v)
 
@@ -342,7 +360,24 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
     ingress,
     bidding,
     ...(r.dev !== undefined ? {dev: parseDevOptions(r.dev, bad)} : {}),
+    reclamation,
   }
+}
+
+/** `reclamation:` — windows as Go durations (`1h`, `30m`, `90s`) or whole seconds. */
+function reclamationConfig(raw: Record<string, unknown>, bad: (field: string, why: string) => Error): ReclamationConfig {
+  const seconds = (v: unknown, field: string): number | undefined => {
+    if (v === undefined || v === null) return undefined
+    const s = typeof v === 'number' ? v : parseGoDuration(String(v))
+    if (s === undefined || !Number.isFinite(s) || s <= 0) throw bad(field, `"${String(v)}" is not a duration such as 1h or 30m`)
+    return Math.ceil(s)
+  }
+  if (raw.accept !== undefined && typeof raw.accept !== 'boolean') throw bad('reclamation.accept', 'must be true or false')
+  // `window: 1h` by hand; `windowS: 3600` as `edge provide init` writes the parsed config back.
+  const windowS = seconds(raw.window ?? raw.windowS, 'reclamation.window')
+  const maxWindowS = seconds(raw.maxWindow ?? raw.maxWindowS, 'reclamation.maxWindow')
+  if (windowS !== undefined && maxWindowS !== undefined && windowS > maxWindowS) throw bad('reclamation.window', 'is longer than reclamation.maxWindow')
+  return {accept: raw.accept !== false, ...(windowS !== undefined ? {windowS} : {}), ...(maxWindowS !== undefined ? {maxWindowS} : {})}
 }
 
 /**

@@ -14,6 +14,7 @@ import type {QuoteSource} from '../attestation/quote-source.js'
 import {type AttestationRpc, attestationRpc} from '../grpc/attestation-rpc.js'
 import {answerAttestationQuote} from './attestation.js'
 import {type AuthDeps, authenticate} from './authenticate.js'
+import {type BidScreeningHandler, bidScreeningRoute} from './bid-screening-route.js'
 import {BodyTooLarge, rawHttpResponse, readBody, sendAuthError, sendJson, sendText} from './http.js'
 import {parseShellParams, runShell} from './ws-shell.js'
 import {parseStreamParams, streamEvents, streamLogs} from './ws-streams.js'
@@ -38,6 +39,8 @@ export interface GatewayOptions extends AuthDeps {
   events?: EventHub
   /** TEE evidence for AEP-83 quote requests (attestation.ts); the host's own TEE, if any, when absent. */
   attestation?: QuoteSource
+  /** Bid screening (AEP-67), from the bid engine's decision; absent: 501. */
+  bidScreening?: BidScreeningHandler
 }
 
 const DEFAULT_MAX_BODY = 8 * 1024 * 1024
@@ -52,6 +55,7 @@ type Route =
   | {kind: 'lease'; what: 'manifest' | 'status' | 'logs' | 'kubeevents' | 'shell'; d: string; g: string; o: string}
   | {kind: 'service.status'; d: string; g: string; o: string; service: string}
   | {kind: 'migrate'; what: 'hostname' | 'endpoint'}
+  | {kind: 'bid-screening'}
 
 /** Path → route and the method it takes (websocket routes are GETs). */
 function matchRoute(path: string): {route: Route; method: string; ws?: boolean} | undefined {
@@ -60,6 +64,7 @@ function matchRoute(path: string): {route: Route; method: string; ws?: boolean} 
   if (path === '/status') return {route: {kind: 'status'}, method: 'GET'}
   if (path === '/hostname/migrate') return {route: {kind: 'migrate', what: 'hostname'}, method: 'POST'}
   if (path === '/endpoint/migrate') return {route: {kind: 'migrate', what: 'endpoint'}, method: 'POST'}
+  if (path === '/v1/bid-screening') return {route: {kind: 'bid-screening'}, method: 'POST'}
   let m = /^\/deployment\/([^/]+)\/manifest$/.exec(path)
   if (m) return {route: {kind: 'manifest.put', dseq: m[1]}, method: 'PUT'}
   m = /^\/lease\/([^/]+)\/([^/]+)\/([^/]+)\/(manifest|status|logs|kubeevents|shell)$/.exec(path)
@@ -181,6 +186,7 @@ export class Gateway {
     if (route.kind === 'version') return sendJson(res, 200, this.o.version())
     if (route.kind === 'address') return sendJson(res, 200, {address: this.o.address})
     if (route.kind === 'status') return sendJson(res, 200, {...((await this.o.status()) as object), address: this.o.address})
+    if (route.kind === 'bid-screening') return bidScreeningRoute(req, res, this.o.bidScreening)
 
     const identity = this.requireOwner(auth.identity, url.pathname)
     if (!identity) {

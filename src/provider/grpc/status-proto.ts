@@ -10,6 +10,8 @@ export interface StatusProtoInputs extends StatusInputs {
   /** The GPUs offered (the node's GPU info); Capacity counts them but does not describe them. */
   gpus?: GpuConfig[]
   now?: Date
+  /** The reclamation window this provider offers (AEP-82), seconds; absent when it takes no reclaimable orders or offers the order's minimum. */
+  reclamationWindowS?: number
 }
 
 type Quantity = {string: string}
@@ -92,7 +94,7 @@ export function providerStatusProto(input: StatusProtoInputs): Status {
     manifest: {deployments: input.manifests},
     publicHostnames: input.publicHostname ? [input.publicHostname] : [],
     timestamp: input.now ?? new Date(),
-    // This provider offers no reclamation window (AEP-82) yet.
-    reclamationWindow: undefined,
+    // AEP-82: the notice this provider gives; unset, it gives each order's minimum.
+    reclamationWindow: input.reclamationWindowS !== undefined ? {seconds: BigInt(input.reclamationWindowS), nanos: 0} : undefined,
   }
 }

@@ -1,7 +1,7 @@
 import http2 from 'node:http2'
 import type {AddressInfo} from 'node:net'
 
-import type {Status} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
+import type {BidScreeningRequest, BidScreeningResponse, Status} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
 
 import {ATTESTATION_QUOTE_METHOD, type AttestationRpc} from './attestation-rpc.js'
 
@@ -17,17 +17,20 @@ export interface StatusServerOptions {
   heartbeatMs?: number
   /** LeaseRPC AttestationQuote (AEP-83, what `akt provider lease-attestation` calls); UNIMPLEMENTED without it. */
   attestationQuote?: AttestationRpc
+  /** BidScreening (AEP-67), from the bid engine's decision; absent: UNIMPLEMENTED. */
+  bidScreening?: (request: BidScreeningRequest) => Promise<BidScreeningResponse>
 }
 
 const SERVICE = '/akash.provider.v1.ProviderRPC/'
-/** Requests are google.protobuf.Empty; anything bigger is not a client of this service. */
-const MAX_REQUEST_BYTES = 64 * 1024
+/** Requests are google.protobuf.Empty or a group spec; anything bigger is not a client of this service. */
+const MAX_REQUEST_BYTES = 1024 * 1024
 
 // gRPC status codes (grpc/doc/statuscodes.md).
 const OK = 0
 const INTERNAL = 13
 const UNIMPLEMENTED = 12
 const RESOURCE_EXHAUSTED = 8
+const INVALID_ARGUMENT = 3
 
 /**
  * The provider's gRPC status service, `akash.provider.v1.ProviderRPC` GetStatus (unary) and
@@ -104,17 +107,22 @@ export class StatusServer {
     }
     if (path === ATTESTATION_QUOTE_METHOD && this.o.attestationQuote) return this.attestation(stream, headers, this.o.attestationQuote)
     const method = path.startsWith(SERVICE) ? path.slice(SERVICE.length) : ''
-    if (method !== 'GetStatus' && method !== 'StreamStatus') return fail(stream, UNIMPLEMENTED, `unknown method ${path}`)
+    if (method === 'BidScreening' && !this.o.bidScreening) return fail(stream, UNIMPLEMENTED, 'BidScreening not implemented')
+    if (method !== 'GetStatus' && method !== 'StreamStatus' && method !== 'BidScreening') return fail(stream, UNIMPLEMENTED, `unknown method ${path}`)
 
-    // The request (an Empty) is read and dropped; the answer starts once the client has sent it.
+    // The answer starts once the client has sent its request (an Empty, read and dropped, but
+    // for BidScreening).
     let size = 0
+    const chunks: Buffer[] = []
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_REQUEST_BYTES) fail(stream, RESOURCE_EXHAUSTED, 'request too large')
+      if (size > MAX_REQUEST_BYTES) return fail(stream, RESOURCE_EXHAUSTED, 'request too large')
+      if (method === 'BidScreening') chunks.push(chunk)
     })
     stream.once('end', () => {
       if (stream.destroyed || stream.headersSent) return
       if (method === 'GetStatus') void this.unary(stream)
+      else if (method === 'BidScreening') void this.bidScreening(stream, Buffer.concat(chunks))
       else this.serverStream(stream)
     })
   }
@@ -145,6 +153,23 @@ export class StatusServer {
         (error: unknown) => fail(stream, INTERNAL, (error as Error).message),
       )
     })
+  }
+
+  private async bidScreening(stream: http2.ServerHttp2Stream, body: Buffer): Promise<void> {
+    const {BidScreeningRequest, BidScreeningResponse} = await import('@akashnetwork/chain-sdk/private-types/provider.akash.v1')
+    let answer: Uint8Array
+    try {
+      // One uncompressed length-prefixed message (the request frame).
+      if (body.length < 5 || body.readUInt8(0) !== 0) return fail(stream, INVALID_ARGUMENT, 'expected one uncompressed message')
+      const request = BidScreeningRequest.decode(body.subarray(5, 5 + body.readUInt32BE(1)))
+      answer = BidScreeningResponse.encode(await this.o.bidScreening!(request)).finish()
+    } catch (error) {
+      return fail(stream, INTERNAL, (error as Error).message)
+    }
+    if (stream.destroyed) return
+    respond(stream)
+    stream.write(frame(answer))
+    stream.end()
   }
 
   private async unary(stream: http2.ServerHttp2Stream): Promise<void> {

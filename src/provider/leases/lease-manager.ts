@@ -1,17 +1,22 @@
-import type {Lease, MarketQueries} from '../../market/market.js'
+import {type BlockInfo, isLeaseLive, type Lease, type LeaseFilter, type MarketQueries} from '../../market/market.js'
 import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
 import type {EventHub} from '../events.js'
-import {type IngressPlanOptions, normalizeHostname, planLeaseIngress} from '../ingress/hostnames.js'
+import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
 import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
-import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
 import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
 import type {Manifest, ManifestGroup} from '../runtime/manifest-types.js'
 import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent, RuntimeInfo} from '../runtime/types.js'
 import {orderKey, parseOrderKey, runtimeLeaseId} from '../state/keys.js'
+import {gpuAssignment} from './gpu-assignment.js'
+import {submitManifest} from './manifests.js'
+import {resumeLeases} from './resume.js'
 import type {LeaseRow, LeaseRowState, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
+import {type MigrationContext, migrateEndpoints, migrateHostnames} from './migrations.js'
+import {Reclamations} from './reclamation.js'
+import {type WithdrawResultSummary, Withdrawals} from './withdrawals.js'
 
 export const ACTIVE_LEASE_STATES: LeaseRowState[] = ['awaiting_manifest', 'deploying', 'running', 'failed']
 
@@ -64,12 +69,25 @@ export class LeaseManager {
   private readonly closing = new Set<string>()
   /** Per lease, the hostnames another lease serves that it was last warned about (routes refresh every few blocks). */
   private readonly conflicts = new Map<string, Set<string>>()
-  private lastWithdraw: number
-  private withdrawing = false
+  private readonly withdrawals: Withdrawals
+  readonly reclamations: Reclamations
 
   constructor(private readonly o: LeaseManagerOptions) {
     this.now = o.now ?? Date.now
-    this.lastWithdraw = this.now()
+    const now = this.now
+    this.withdrawals = new Withdrawals({address: o.address, store: o.store, tx: o.tx, events: o.events, intervalMs: o.withdrawIntervalMs, now, leases: () => this.activeLeases()})
+    this.reclamations = new Reclamations({
+      address: o.address,
+      store: o.store,
+      tx: o.tx,
+      events: o.events,
+      now,
+      liveRow: (key) => {
+        const row = o.store.lease(key)
+        return row && ACTIVE_LEASE_STATES.includes(row.state) ? row : undefined
+      },
+      closeLocal: (row, reason) => this.closeLocal(row, reason),
+    })
   }
 
   // --- queries for the gateway and status ----------------------------------------------------
@@ -84,7 +102,8 @@ export class LeaseManager {
     return this.o.store.leases(ACTIVE_LEASE_STATES)
   }
 
-  private rt(row: Pick<LeaseRow, 'orderKey'>): RuntimeLeaseId {
+  /** @internal The runtime's id of a lease. */
+  rt(row: Pick<LeaseRow, 'orderKey'>): RuntimeLeaseId {
     return runtimeLeaseId(parseOrderKey(row.orderKey), this.o.address)
   }
 
@@ -100,57 +119,26 @@ export class LeaseManager {
     }
   }
 
-  // --- migrations (POST /hostname/migrate, /endpoint/migrate) ----------------------------------
+  // --- migrations (POST /hostname/migrate, /endpoint/migrate; see migrations.ts) ---------------
 
-  /** The owner's active lease of group (dseq, gseq) with a manifest: a migration's destination. */
-  private migrationDestination(owner: string, dseq: bigint, gseq: number): {row: LeaseRow; group: ManifestGroup} | undefined {
-    for (const row of this.o.store.leasesOfDeployment(owner, dseq.toString())) {
-      if (!ACTIVE_LEASE_STATES.includes(row.state) || parseOrderKey(row.orderKey).gseq !== gseq) continue
-      const group = this.manifestGroup(row)
-      if (group) return {row, group}
-    }
-    return undefined
+  migrateHostnames(owner: string, hostnames: string[], dseq: bigint, gseq: number): ReturnType<typeof migrateHostnames> {
+    return migrateHostnames(this.migrationContext(), owner, hostnames, dseq, gseq)
   }
 
-  /**
-   * Moves hostnames (the SDL's `accept` names) from one of the owner's leases to another, as Akash's
-   * provider does when a tenant redeploys under a new DSEQ: the destination must declare each name,
-   * and a name another tenant holds is refused.
-   */
-  migrateHostnames(owner: string, hostnames: string[], dseq: bigint, gseq: number): {ok: true; transferred: string[]} | ({ok: false} & RequestFailure) {
-    const destination = this.migrationDestination(owner, dseq, gseq)
-    if (!destination) return {ok: false, status: 400, message: 'destination deployment does not exist'}
-    const declared = new Set(destination.group.services.flatMap((s) => (s.expose ?? []).flatMap((e) => (e.hosts ?? []).map((h) => normalizeHostname(h)))))
-    for (const host of hostnames) {
-      if (!declared.has(normalizeHostname(host))) return {ok: false, status: 400, message: `the hostname "${host}" is not used by this deployment`}
-    }
-    const proxy = this.o.ingress?.proxy
-    for (const host of hostnames) {
-      // Held now (routed), or pinned by an earlier migration to a lease not routed at the moment
-      // (deploying, restarting): either way another tenant's name is not to be taken.
-      const holder = proxy?.hostnameHolder(host)?.owner ?? ownerOfPin(this.o.store.hostnamePin(normalizeHostname(host)))
-      if (holder !== undefined && holder !== owner) return {ok: false, status: 400, message: `hostname not allowed: "${host}" is in use by another tenant`}
-    }
-    const leaseKey = runtimeLeaseKey(this.rt(destination.row))
-    for (const host of hostnames) {
-      this.o.store.pinHostname(normalizeHostname(host), destination.row.orderKey, this.now())
-      proxy?.pinHostname(host, leaseKey)
-      this.o.events.emit({type: 'lease.hostname_migrated', lease: destination.row.orderKey, hostname: normalizeHostname(host)})
-    }
-    return {ok: true, transferred: hostnames}
+  migrateEndpoints(owner: string, endpoints: string[], dseq: bigint, gseq: number): ReturnType<typeof migrateEndpoints> {
+    return migrateEndpoints(this.migrationContext(), owner, endpoints, dseq, gseq)
   }
 
-  /**
-   * Moves IP endpoints between the owner's leases. This provider leases no IPs (it does not bid on
-   * orders that ask for them), so a destination never declares an endpoint; the answers are Akash's.
-   */
-  migrateEndpoints(owner: string, endpoints: string[], dseq: bigint, gseq: number): ({ok: false} & RequestFailure) | {ok: true; transferred: string[]} {
-    const destination = this.migrationDestination(owner, dseq, gseq)
-    if (!destination) return {ok: false, status: 400, message: 'destination deployment does not exist'}
-    const declared = new Set(destination.group.services.flatMap((s) => (s.expose ?? []).filter((e) => e.global && e.ip).map((e) => e.ip)))
-    const missing = endpoints.find((e) => !declared.has(e))
-    if (missing !== undefined) return {ok: false, status: 400, message: `the endpoint "${missing}" does not exist in the destination deployment`}
-    return {ok: false, status: 400, message: 'this provider does not lease IP endpoints'}
+  private migrationContext(): MigrationContext {
+    return {
+      store: this.o.store,
+      events: this.o.events,
+      ...(this.o.ingress ? {ingress: this.o.ingress} : {}),
+      now: this.now,
+      isActive: (row) => ACTIVE_LEASE_STATES.includes(row.state),
+      manifestGroup: (row) => this.manifestGroup(row),
+      runtimeKey: (row) => runtimeLeaseKey(this.rt(row)),
+    }
   }
 
   async leaseStatus(row: LeaseRow): Promise<LeaseStatusJson | RequestFailure> {
@@ -193,52 +181,13 @@ export class LeaseManager {
 
   // --- manifests ------------------------------------------------------------------------------
 
-  /**
-   * `PUT /deployment/{dseq}/manifest`: 404 without a lease here, 422 for bad JSON, an invalid
-   * manifest, a hash that differs from the deployment's on-chain version, or resources that differ
-   * from the group specs. Stored before it answers; deployment runs in the background.
-   */
-  async submitManifest(owner: string, dseq: bigint, body: string): Promise<SubmitResult> {
-    let leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
-    if (leases.length === 0) {
-      // The tenant may be faster than our block watcher: ask the chain before refusing.
-      const onChain = await this.o.market.leases({owner, dseq, provider: this.o.address, state: 'active'}).catch(() => [])
-      for (const l of onChain) await this.adopt(l)
-      leases = this.o.store.leasesOfDeployment(owner, dseq.toString()).filter((l) => ACTIVE_LEASE_STATES.includes(l.state))
-    }
-    if (leases.length === 0) return this.reject(owner, dseq, 404, 'no lease for deployment')
-
-    const parsed = parseManifest(body)
-    if (!parsed.ok) return this.reject(owner, dseq, 422, parsed.message)
-    const deployment = await this.o.market.deployment({owner, dseq})
-    if (!deployment || deployment.state !== 'active') return this.reject(owner, dseq, 404, 'no lease for deployment')
-    const version = manifestVersionMatches(body, parsed.manifest, deployment.hash)
-    if (!version.ok) {
-      return this.reject(owner, dseq, 422, 'manifest version validation failed: its SHA-256 differs from the deployment version on chain')
-    }
-    const mismatch = crossValidate(parsed.manifest, deployment.groups.map((g) => g.spec))
-    if (mismatch) return this.reject(owner, dseq, 422, `manifest cross-validation error: ${mismatch}`)
-
-    this.o.store.putManifest({owner, dseq: dseq.toString(), version: version.version, body, receivedAt: this.now()})
-    const refs: string[] = []
-    for (const row of leases) {
-      const groupName = deployment.groups.find((g) => g.id.gseq === parseOrderKey(row.orderKey).gseq)?.spec.name
-      const group = parsed.manifest.find((g) => g.name === groupName)
-      if (!group || !groupName) continue
-      this.o.store.updateLease(row.orderKey, {groupName})
-      refs.push(row.orderKey)
-      void this.deploy({...row, groupName}, group, version.version)
-    }
-    this.o.events.emit({type: 'manifest.received', owner, dseq: dseq.toString(), version: version.version, leases: refs})
-    return {ok: true, version: version.version, leases: refs}
+  /** `PUT /deployment/{dseq}/manifest` (see manifests.ts). */
+  submitManifest(owner: string, dseq: bigint, body: string): Promise<SubmitResult> {
+    return submitManifest(this, this.o, owner, dseq, body)
   }
 
-  private reject(owner: string, dseq: bigint, status: number, message: string): SubmitResult {
-    this.o.events.emit({type: 'manifest.rejected', owner, dseq: dseq.toString(), status, message})
-    return {ok: false, status, message}
-  }
-
-  private async deploy(row: LeaseRow, group: ManifestGroup, version: string): Promise<void> {
+  /** @internal Deploys (or re-attaches) a lease's group and routes it. */
+  async deploy(row: LeaseRow, group: ManifestGroup, version: string): Promise<void> {
     const key = row.orderKey
     this.o.store.updateLease(key, {state: 'deploying', error: undefined})
     this.o.store.putDeployment(key, group.name, version, 'deploying', this.now())
@@ -371,6 +320,7 @@ export class LeaseManager {
         if (row?.state === 'closed') continue
         await this.adopt(lease, height)
       }
+      this.reclamations.observe(lease)
     }
     for (const row of this.activeLeases()) {
       if (listed.has(row.orderKey) || this.closing.has(row.orderKey)) continue
@@ -381,7 +331,10 @@ export class LeaseManager {
       } catch {
         continue // The chain did not answer: that says nothing about the lease.
       }
-      if (lease && lease.state === 'active') continue
+      if (lease && isLeaseLive(lease)) {
+        this.reclamations.observe(lease)
+        continue
+      }
       if (!lease) {
         const strikes = (this.missing.get(row.orderKey) ?? 0) + 1
         this.missing.set(row.orderKey, strikes)
@@ -419,11 +372,11 @@ export class LeaseManager {
     }
   }
 
-  /** Manifest timeouts and periodic withdrawals; called every block. */
-  async tick(): Promise<void> {
+  /** Manifest timeouts, periodic withdrawals and reclamation deadlines; called every block. */
+  async tick(block?: BlockInfo): Promise<void> {
     const now = this.now()
     for (const row of this.o.store.leases(['awaiting_manifest'])) {
-      if (now < row.manifestDeadline || this.closing.has(row.orderKey)) continue
+      if (now < row.manifestDeadline || this.closing.has(row.orderKey) || this.o.store.reclamation(row.orderKey)) continue
       const id = parseOrderKey(row.orderKey)
       this.closing.add(row.orderKey)
       this.o.tx
@@ -436,133 +389,37 @@ export class LeaseManager {
             await this.closeLocal(row, 'manifest_timeout')
           },
           (error: Error) => {
+            // A lease made with a reclamation window closes only through reclamation (market/37):
+            // start it with reason manifest_timeout; the deadline then closes it like any other.
+            if (this.reclamations.needsReclaimToClose(error)) {
+              void this.reclamations.start(row, 'manifest_timeout').finally(() => this.closing.delete(row.orderKey))
+              return
+            }
             this.closing.delete(row.orderKey)
             this.o.events.emit({type: 'warning', message: `closing lease ${row.orderKey} after the manifest timeout failed: ${error.message}`})
           },
         )
     }
-    if (this.o.withdrawIntervalMs > 0 && now - this.lastWithdraw >= this.o.withdrawIntervalMs) {
-      this.lastWithdraw = now
-      void this.withdrawAll()
-    }
+    this.withdrawals.tick(now)
+    // A block's time, not our clock, is what the chain compares a reclamation deadline with.
+    await this.reclamations.closeDue(block?.time ?? new Date(now))
   }
 
   /** MsgWithdrawLease for every lease this provider runs; resolves with what was withdrawn. */
-  async withdrawAll(): Promise<{leases: string[]; txHashes: string[]; failed: Array<{lease: string; message: string}>}> {
-    const out = {leases: [] as string[], txHashes: [] as string[], failed: [] as Array<{lease: string; message: string}>}
-    if (this.withdrawing) return out
-    this.withdrawing = true
-    try {
-      const rows = this.activeLeases()
-      const results = await Promise.allSettled(
-        rows.map((row) => {
-          const id = parseOrderKey(row.orderKey)
-          return this.o.tx.submit({type: 'withdrawLease', lease: {...id, provider: this.o.address, bseq: row.bseq}})
-        }),
-      )
-      const byTx = new Map<string, {height: number; leases: string[]}>()
-      results.forEach((r, i) => {
-        const key = rows[i].orderKey
-        if (r.status === 'fulfilled') {
-          this.o.store.updateLease(key, {lastWithdrawAt: this.now()})
-          this.o.store.recordWithdrawal(key, this.now(), r.value.txHash, r.value.height)
-          const entry = byTx.get(r.value.txHash) ?? {height: r.value.height, leases: []}
-          entry.leases.push(key)
-          byTx.set(r.value.txHash, entry)
-          out.leases.push(key)
-        } else {
-          out.failed.push({lease: key, message: (r.reason as Error).message})
-        }
-      })
-      for (const [txHash, entry] of byTx) {
-        out.txHashes.push(txHash)
-        this.o.events.emit({type: 'earnings.withdrawn', leases: entry.leases, txHash, height: entry.height})
-      }
-      return out
-    } finally {
-      this.withdrawing = false
-    }
+  withdrawAll(): Promise<WithdrawResultSummary> {
+    return this.withdrawals.withdrawAll()
   }
 
-  // --- restart --------------------------------------------------------------------------------
+  // --- restart (see resume.ts) ------------------------------------------------------------------
 
-  /**
-   * After a restart: hold capacity for every lease we had, ask the chain which are still active,
-   * redeploy those with a manifest (the runtime keeps containers that already run the same spec,
-   * so this re-attaches rather than restarts) and route them again. Leases running in the engine
-   * that no row knows are adopted if the chain says they are ours and active, else removed.
-   */
-  async resume(): Promise<number> {
-    const rows = this.activeLeases()
-    for (const row of rows) if (!this.o.capacity.has(row.orderKey)) this.o.capacity.restore(row.orderKey, row.reservation)
-    // Migrated hostnames go back to their leases before any lease is routed again.
-    for (const pin of this.o.store.hostnamePins()) {
-      const row = rows.find((r) => r.orderKey === pin.orderKey)
-      if (row) this.o.ingress?.proxy.pinHostname(pin.hostname, runtimeLeaseKey(this.rt(row)))
-      else this.o.store.unpinLease(pin.orderKey)
-    }
-
-    let chainActive: Lease[] | undefined
-    try {
-      chainActive = await this.o.market.leases({provider: this.o.address, state: 'active'})
-    } catch {
-      chainActive = undefined // Unknown: keep everything as it is.
-    }
-    const activeKeys = chainActive ? new Set(chainActive.map((l) => orderKey(l.id))) : undefined
-
-    let resumed = 0
-    for (const row of rows) {
-      if (activeKeys && !activeKeys.has(row.orderKey)) {
-        const id = parseOrderKey(row.orderKey)
-        const lease = await this.o.market.lease({...id, provider: this.o.address, bseq: row.bseq}).catch(() => 'unknown' as const)
-        if (lease !== 'unknown' && (!lease || lease.state !== 'active')) {
-          await this.closeLocal(row, lease?.reason ?? lease?.state ?? 'not_found')
-          continue
-        }
-      }
-      const group = this.manifestGroup(row)
-      const dep = this.o.store.deployment(row.orderKey)
-      this.o.events.emit({type: 'lease.resumed', lease: row.orderKey, state: row.state})
-      resumed++
-      if (group && dep) void this.deploy(row, group, dep.manifestVersion)
-    }
-
-    try {
-      const running = await this.o.runtime.list()
-      for (const r of running) {
-        if (r.lease.provider !== this.o.address) continue
-        const key = orderKey({owner: r.lease.owner, dseq: r.lease.dseq, gseq: r.lease.gseq, oseq: r.lease.oseq})
-        const row = this.o.store.lease(key)
-        if (row) {
-          if (row.state === 'closed') await this.o.runtime.teardown(r.lease).catch(() => {})
-          continue
-        }
-        const chainLease = chainActive?.find((l) => orderKey(l.id) === key)
-        if (chainLease) await this.adopt(chainLease)
-        else if (chainActive) await this.o.runtime.teardown(r.lease).catch(() => {})
-      }
-    } catch (error) {
-      this.o.events.emit({type: 'warning', message: `listing running workloads failed: ${(error as Error).message}`})
-    }
-    return resumed
+  /** After a restart: take every lease back up (see `resumeLeases`); resolves with how many. */
+  resume(): Promise<number> {
+    return resumeLeases(this, this.o)
   }
 }
 
-/** GPU indexes per service, from what the bid reserved for each resource unit. */
-function gpuAssignment(group: ManifestGroup, row: LeaseRow): Record<string, string[]> | undefined {
-  const pools = new Map<number, number[]>(Object.entries(row.reservation.gpus).map(([id, list]) => [Number(id), [...list]]))
-  if (pools.size === 0) return undefined
-  const out: Record<string, string[]> = {}
-  for (const s of group.services) {
-    const units = Number(s.resources.gpu?.units?.val ?? 0)
-    if (units <= 0) continue
-    const pool = pools.get(s.resources.id ?? 1) ?? []
-    const take = pool.splice(0, units * s.count)
-    if (take.length > 0) out[s.name] = take.map(String)
-  }
-  return out
-}
-
-function ownerOfPin(orderKey: string | undefined): string | undefined {
-  return orderKey === undefined ? undefined : parseOrderKey(orderKey).owner
+/** The leases that run and bill: active, and reclaiming until this provider closes them (AEP-82). */
+export async function liveLeases(market: Pick<MarketQueries, 'leases'>, filter: Omit<LeaseFilter, 'state'>): Promise<Lease[]> {
+  const [active, reclaiming] = await Promise.all([market.leases({...filter, state: 'active'}), market.leases({...filter, state: 'reclaiming'})])
+  return [...active, ...reclaiming]
 }

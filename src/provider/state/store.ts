@@ -44,6 +44,20 @@ export interface LeaseRow {
   error?: string
 }
 
+/** A lease this provider is reclaiming (AEP-82): the chain's deadline, kept so a restart still closes it on time. */
+export interface ReclamationRow {
+  orderKey: string
+  /** Unix ms (the chain's deadline is whole seconds). */
+  deadline: number
+  /** The chain's reason name (`decommission`, `unstable`, `unspecified`). */
+  reason: string
+  /** The operator's words (`edge provide reclaim --reason`), when more than a reason name. */
+  note?: string
+  startedHeight?: number
+  recordedAt: number
+  closedAt?: number
+}
+
 export interface ManifestRow {
   owner: string
   dseq: string
@@ -107,6 +121,15 @@ CREATE TABLE IF NOT EXISTS hostname_pins (
   hostname TEXT PRIMARY KEY,
   order_key TEXT NOT NULL,
   pinned_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reclamations (
+  order_key TEXT PRIMARY KEY,
+  deadline INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  note TEXT,
+  started_height INTEGER,
+  recorded_at INTEGER NOT NULL,
+  closed_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS withdrawals (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -363,6 +386,33 @@ export class ProviderStore {
     }))
   }
 
+  // --- reclamations (AEP-82) -------------------------------------------------------------------
+
+  /** Records a reclamation; a second record for the same lease keeps the first note unless given one. */
+  putReclamation(row: ReclamationRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO reclamations (order_key, deadline, reason, note, started_height, recorded_at, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(order_key) DO UPDATE SET deadline=excluded.deadline, reason=excluded.reason, note=COALESCE(excluded.note, reclamations.note),
+           started_height=COALESCE(excluded.started_height, reclamations.started_height)`,
+      )
+      .run(row.orderKey, row.deadline, row.reason, row.note ?? null, row.startedHeight ?? null, row.recordedAt, row.closedAt ?? null)
+  }
+
+  reclamation(orderKey: string): ReclamationRow | undefined {
+    const r = this.db.prepare('SELECT * FROM reclamations WHERE order_key = ?').get(orderKey)
+    return r ? toReclamation(r) : undefined
+  }
+
+  /** Reclamations not yet closed, earliest deadline first. */
+  openReclamations(): ReclamationRow[] {
+    return (this.db.prepare('SELECT * FROM reclamations WHERE closed_at IS NULL ORDER BY deadline').all() as unknown[]).map(toReclamation)
+  }
+
+  closeReclamation(orderKey: string, at: number): void {
+    this.db.prepare('UPDATE reclamations SET closed_at = ? WHERE order_key = ?').run(at, orderKey)
+  }
+
   recordWithdrawal(orderKey: string, at: number, txHash?: string, height?: number): void {
     this.db.prepare('INSERT INTO withdrawals (order_key, tx_hash, height, at) VALUES (?, ?, ?, ?)').run(orderKey, txHash ?? null, height ?? null, at)
   }
@@ -412,5 +462,18 @@ function toLease(r: any): LeaseRow {
     ...(r.close_reason ? {closeReason: r.close_reason} : {}),
     ...(r.last_withdraw_at !== null && r.last_withdraw_at !== undefined ? {lastWithdrawAt: r.last_withdraw_at} : {}),
     ...(r.error ? {error: r.error} : {}),
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toReclamation(r: any): ReclamationRow {
+  return {
+    orderKey: r.order_key,
+    deadline: r.deadline,
+    reason: r.reason,
+    ...(r.note ? {note: r.note} : {}),
+    ...(r.started_height !== null && r.started_height !== undefined ? {startedHeight: r.started_height} : {}),
+    recordedAt: r.recorded_at,
+    ...(r.closed_at !== null && r.closed_at !== undefined ? {closedAt: r.closed_at} : {}),
   }
 }

@@ -32,6 +32,8 @@ import {
   totalPricePerBlock,
 } from '../../sdl/index.js'
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
+import {screenStep} from '../screen/deploy-step.js'
+import type {ScreenResult} from '../screen/screen.js'
 import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
 import {type FreeCapacity, diagnoseNoBids, freeCapacityOf} from './diagnose.js'
@@ -126,6 +128,7 @@ class DeployRun {
   private runtimes = new Map<string, LeaseRuntime>()
   private providerSide?: Promise<[typeof import('../../provider-client/client.js'), typeof import('../../provider-client/jwt.js'), typeof import('../../provider-client/probe.js')]>
   private chainFacts?: Promise<[Coin[], AktPrice]>
+  private screening?: ScreenResult
 
   constructor(
     private readonly deps: DeployDeps,
@@ -170,6 +173,18 @@ class DeployRun {
     this.blocks.start = (await startBlock).height
     yield* this.prepareForecast()
     this.checkCancelled()
+    // Bid screening (AEP-67): before anything is created; --screen with nobody willing is exit 3.
+    if (this.options.screen || this.options.dryRun) {
+      const aktUsd = (await this.chainFacts)?.[1].usd
+      this.screening = yield* screenStep({
+        market,
+        blockTimeMs: this.deps.network.blockTimeMs,
+        ...(aktUsd ? {aktUsd} : {}),
+        groups: groupSpecs(this.sdl),
+        required: this.options.screen === true,
+        step: (status, message) => this.step('screen', status, message),
+      })
+    }
 
     if (this.options.dryRun) return yield* this.dryRun(started)
 
@@ -304,6 +319,7 @@ class DeployRun {
       blocks: this.blocks,
       timings: this.timings,
       matchingProviders: matching.map((p) => ({provider: p.owner, hostUri: p.hostUri, ...(providerRegion(p.attributes) ? {region: providerRegion(p.attributes)} : {})})),
+      ...(this.screening ? {screening: this.screening} : {}),
     }
   }
 

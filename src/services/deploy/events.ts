@@ -6,13 +6,14 @@ import type {Excluded} from './candidates.js'
 import type {NoBidDiagnosis} from './diagnose.js'
 import type {Explanation, Strategy} from './scoring.js'
 
-export type StepName = 'validate' | 'forecast' | 'funds' | 'mint' | 'create' | 'bids' | 'probe' | 'select' | 'lease' | 'manifest' | 'ready' | 'close'
+export type StepName = 'validate' | 'forecast' | 'screen' | 'funds' | 'mint' | 'create' | 'bids' | 'probe' | 'select' | 'lease' | 'manifest' | 'ready' | 'close'
 
-export const STEP_ORDER: StepName[] = ['validate', 'forecast', 'funds', 'mint', 'create', 'bids', 'probe', 'select', 'lease', 'manifest', 'ready']
+export const STEP_ORDER: StepName[] = ['validate', 'forecast', 'screen', 'funds', 'mint', 'create', 'bids', 'probe', 'select', 'lease', 'manifest', 'ready']
 
 export const STEP_LABELS: Record<StepName, string> = {
   validate: 'Validate SDL',
   forecast: 'Forecast cost',
+  screen: 'Screen providers',
   funds: 'Check funds',
   mint: 'Mint ACT',
   create: 'Create deployment',

@@ -7,6 +7,7 @@ import type {HandshakeProbe} from '../../provider-client/probe.js'
 import type {Ledger} from '../ledger/ledger.js'
 import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
+import type {ScreenResult} from '../screen/screen.js'
 
 /** What the flow asks the person at the terminal (only when a chooser is given). */
 export interface ChoiceRequest {
@@ -66,6 +67,8 @@ export interface DeployOptions {
   idempotencyKey?: string
   labels: Record<string, string>
   dryRun: boolean
+  /** Ask every provider's bid screening before creating anything; nobody willing is exit 3. */
+  screen?: boolean
   mint: boolean
   readyTimeoutMs: number
   signal: AbortSignal
@@ -135,4 +138,6 @@ export interface DeployResult {
   timings: Record<string, number>
   /** For --dry-run: providers that match the order on chain. */
   matchingProviders?: Array<{provider: string; hostUri: string; region?: string}>
+  /** Bid screening (--screen, --dry-run): who would bid at what, and why not. */
+  screening?: ScreenResult
 }

@@ -189,6 +189,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
       bidding: {...DEFAULT_BIDDING, ...(existing?.bidding ?? {}), ...(options.deposit ? {deposit: options.deposit} : {})},
       // Hand-written test behaviour (edge dev only) survives a re-init.
       ...(existing?.dev ? {dev: existing.dev} : {}),
+      reclamation: existing?.reclamation ?? {accept: true},
     },
     configPath(name, env),
   )

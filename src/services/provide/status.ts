@@ -3,7 +3,7 @@ import https from 'node:https'
 import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
-import type {Attribute, Lease} from '../../market/market.js'
+import {type Attribute, isLeaseLive, type Lease} from '../../market/market.js'
 import {formatScaled, perHour, parseDec, DEC_PRECISION} from '../../market/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {Capacity} from '../../provider/capacity/capacity.js'
@@ -29,7 +29,18 @@ export interface ProvideStatusResult {
   }
   bids: Record<string, number>
   /** `usdPerHour` null: an AKT price with no AKT→USD price (neither the chain's oracle nor pricing.aktUsd). */
-  leases: Array<{lease: string; state: string; chainState?: string; price: string; denom: string; usdPerHour?: string | null; withdrawn?: string; pending?: string}>
+  leases: Array<{
+    lease: string
+    state: string
+    chainState?: string
+    price: string
+    denom: string
+    usdPerHour?: string | null
+    withdrawn?: string
+    pending?: string
+    /** A lease being reclaimed (AEP-82): when the provider closes it, and why. */
+    reclamation?: {deadline: string; reason: string; note?: string}
+  }>
   /** `usdPerHour` null when an active lease could not be priced in USD. */
   earnings: {usdPerHour: string | null; withdrawnUact: string; pendingUact: string}
 }
@@ -56,6 +67,7 @@ export async function provideStatus(
     const capacity = new Capacity(config.capacity)
     let bids: Record<string, number> = {}
     let rows: Array<{orderKey: string; state: string; amount: bigint; denom: string}> = []
+    let notes = new Map<string, string>()
     const dbPath = join(dir, 'state.db')
     if (existsSync(dbPath)) {
       const store = await ProviderStore.open(dbPath, {readonly: true})
@@ -64,12 +76,13 @@ export async function provideStatus(
         for (const b of store.bids('open')) capacity.restore(b.orderKey, b.reservation)
         for (const l of store.leases(['awaiting_manifest', 'deploying', 'running', 'failed'])) capacity.restore(l.orderKey, l.reservation)
         rows = store.leases().map((l) => ({orderKey: l.orderKey, state: l.state, amount: l.amount, denom: l.denom}))
+        notes = reclamationNotes(store)
       } finally {
         store.close()
       }
     }
     const byKey = new Map(chainLeases.map((l) => [orderKey(l.id), l]))
-    const keys = new Set([...rows.map((r) => r.orderKey), ...chainLeases.filter((l) => l.state === 'active').map((l) => orderKey(l.id))])
+    const keys = new Set([...rows.map((r) => r.orderKey), ...chainLeases.filter(isLeaseLive).map((l) => orderKey(l.id))])
     // The chain's price of AKT; the provider's own pricing.aktUsd where the chain gives none.
     const configured = config.pricing.aktUsd ? parseDec(config.pricing.aktUsd) : undefined
     const pricing = new UsdPricing(oracle.usd === undefined && configured ? {usd: configured} : oracle, options.warn)
@@ -82,7 +95,8 @@ export async function provideStatus(
       const chain = byKey.get(key)
       const price = chain?.price ?? {denom: row?.denom ?? 'uact', amount: row?.amount ?? 0n}
       const hourly = pricing.value(perHour(price.amount, session.network.blockTimeMs), price.denom)
-      const active = chain ? chain.state === 'active' : row !== undefined && row.state !== 'closed'
+      const active = chain ? isLeaseLive(chain) : row !== undefined && row.state !== 'closed'
+      const reclaim = chain?.state === 'reclaiming' && chain.reclamation?.deadline ? chain.reclamation : undefined
       if (active && hourly === null) usdPerHour = null
       else if (active && typeof hourly === 'bigint' && usdPerHour !== null) usdPerHour += hourly
       const w = chain?.payment?.withdrawn.amount ?? 0n
@@ -99,6 +113,9 @@ export async function provideStatus(
         denom: price.denom,
         ...(hourly !== undefined ? {usdPerHour: formatOrNull(hourly, usd4)} : {}),
         ...(chain?.payment ? {withdrawn: formatScaled(w, DEC_PRECISION, 0), pending: formatScaled(p, DEC_PRECISION, 0)} : {}),
+        ...(reclaim
+          ? {reclamation: {deadline: reclaim.deadline!.toISOString(), reason: reclaim.reason ?? 'unspecified', ...(notes.has(key) ? {note: notes.get(key)!} : {})}}
+          : {}),
       })
     }
     const totals = capacity.totals()
@@ -144,6 +161,15 @@ export async function provideStatus(
     }
   } finally {
     await market.close()
+  }
+}
+
+/** The operator's words for each reclamation (`edge provide reclaim --reason`); a state from before reclamation has none. */
+function reclamationNotes(store: ProviderStore): Map<string, string> {
+  try {
+    return new Map(store.openReclamations().flatMap((r) => (r.note ? [[r.orderKey, r.note] as [string, string]] : [])))
+  } catch {
+    return new Map()
   }
 }
 

@@ -16,6 +16,11 @@ export interface InitOptions {
   region?: string
   /** Price cap: "1.5usd/h", "30usd/month", "$1/h", or a per-block amount such as "2000uact". */
   maxPrice?: string
+  /**
+   * `reclamation.min_window` (AEP-82): the notice the tenant accepts before a provider reclaims
+   * its resources ("1h", "24h"); "none" or absent adds nothing.
+   */
+  reclamation?: string
   /** File to write. */
   out: string
   /** Overwrite an existing file. */
@@ -35,6 +40,8 @@ export interface InitResult {
   region: string | null
   maxPricePerBlock: {denom: string; amount: string; scaled: bigint}
   maxUsdPerHour?: string
+  /** The SDL's `reclamation.min_window`, when set. */
+  reclamation?: string
   /** Lint findings on the written file (e.g. a GPU wildcard). */
   warnings: SdlIssue[]
 }
@@ -136,8 +143,12 @@ export async function initDeployFile(options: InitOptions): Promise<InitResult> 
     setPriceCap(doc, sdl.groups, cap)
   }
 
+  const reclamation = options.reclamation?.trim()
+  const withReclamation = reclamation !== undefined && reclamation !== '' && reclamation !== 'none'
+  if (withReclamation) doc.setIn(['reclamation', 'min_window'], reclamation)
+
   // Untouched templates are copied byte for byte; edited ones keep comments, and long lines stay whole.
-  const changed = options.gpu !== undefined || options.region !== undefined || options.maxPrice !== undefined
+  const changed = options.gpu !== undefined || options.region !== undefined || options.maxPrice !== undefined || withReclamation
   const output = changed ? doc.toString({lineWidth: 0}) : text
   const result = loadSdl(output, {file: options.out})
   const written = requireValid(result, options.out)
@@ -160,6 +171,7 @@ export async function initDeployFile(options: InitOptions): Promise<InitResult> 
     region: region ?? null,
     maxPricePerBlock: {denom: price.denom, amount: price.amount, scaled: price.scaled},
     ...(usd === undefined ? {} : {maxUsdPerHour: formatUsd(usd)}),
+    ...(written.reclamation ? {reclamation: written.reclamation.minWindow} : {}),
     warnings: result.warnings,
   }
 }

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {providerAttributes} from '../../../src/provider/attributes.js'
-import {decideBid, type Pricer} from '../../../src/provider/bidding/decide.js'
+import {decideBid, evaluateOrder, type Pricer} from '../../../src/provider/bidding/decide.js'
 import {resourcesOffer} from '../../../src/provider/bidding/offer.js'
 import {Capacity, gpuMatches} from '../../../src/provider/capacity/capacity.js'
 import {demandOf} from '../../../src/provider/capacity/demand.js'
@@ -186,5 +186,37 @@ describe('capacity accounting', () => {
     expect(gpuMatches(h100, [{key: 'vendor/nvidia/model/h100/interface/sxm', value: 'true'}])).toBe(true)
     expect(gpuMatches(h100, [{key: 'vendor/nvidia/model/h100/interface/pcie', value: 'true'}])).toBe(false)
     expect(gpuMatches(r4090, [{key: 'vendor/nvidia/model/*', value: 'true'}])).toBe(true)
+  })
+})
+
+describe('reclamation terms (AEP-82)', () => {
+  const reclaimable = (minWindowSeconds: number) => ({...order(7), reclamation: {minWindowSeconds}})
+  const withTerms = (o: ReturnType<typeof reclaimable>, config: {accept: boolean; windowS?: number; maxWindowS?: number}, chain = {minSeconds: 5, maxSeconds: 3600}) =>
+    evaluateOrder(o, {provider: {address: PROVIDER, attributes, audited: []}, capacity: new Capacity(config_.capacity), pricer, reclamation: {config, chain}})
+  const config_ = config
+
+  it('offers the order minimum raised to the provider window; no window for orders without reclamation', async () => {
+    expect(await withTerms(reclaimable(60), {accept: true})).toMatchObject({action: 'bid', reclamationWindowSeconds: 60})
+    expect(await withTerms(reclaimable(60), {accept: true, windowS: 600})).toMatchObject({action: 'bid', reclamationWindowSeconds: 600})
+    const plain = await evaluateOrder(order(8), {provider: {address: PROVIDER, attributes, audited: []}, capacity: new Capacity(config.capacity), pricer, reclamation: {config: {accept: true, windowS: 600}}})
+    expect(plain).toMatchObject({action: 'bid'})
+    expect(plain).not.toHaveProperty('reclamationWindowSeconds')
+  })
+
+  it('refuses, saying what to change: not accepted, more notice than offered, above the chain maximum', async () => {
+    expect(await withTerms(reclaimable(60), {accept: false})).toMatchObject({action: 'skip', reason: 'reclamation', message: expect.stringMatching(/does not take reclaimable orders/)})
+    expect(await withTerms(reclaimable(7200), {accept: true, maxWindowS: 3600}, {minSeconds: 5, maxSeconds: 100_000})).toMatchObject({
+      reason: 'reclamation',
+      message: expect.stringMatching(/at most 1h/),
+    })
+    expect(await withTerms(reclaimable(60), {accept: true, windowS: 7200})).toMatchObject({reason: 'reclamation', message: expect.stringMatching(/chain's maximum 1h/)})
+  })
+
+  it('evaluating holds no capacity; deciding does', async () => {
+    const capacity = new Capacity(config.capacity)
+    await evaluateOrder(order(9), {provider: {address: PROVIDER, attributes, audited: []}, capacity, pricer})
+    expect(capacity.has(`${order(9).id.owner}/9/1/1`)).toBe(false)
+    await decideBid(order(9), {provider: {address: PROVIDER, attributes, audited: []}, capacity, pricer, key: 'k'})
+    expect(capacity.has('k')).toBe(true)
   })
 })

@@ -341,4 +341,87 @@ describe('lease manager: teardown only on a definite answer', () => {
     expect(again.runtime.tornDown).toEqual([])
     expect(again.store.lease(`${OWNER}/1/1/1`)?.state).toBe('running')
   })
+
+  describe('reclamation (AEP-82)', () => {
+    const KEY = `${OWNER}/1/1/1`
+    /** The chain starts reclaiming the lease: state reclaiming, deadline `deadlineMs`. */
+    function startReclaim(lease: Awaited<ReturnType<typeof running>>, deadlineMs: number) {
+      lease.state = 'reclaiming'
+      lease.reclamation = {windowSeconds: 30, startedAt: 12, deadline: new Date(deadlineMs), reason: 'decommission'}
+    }
+
+    it('records the deadline, keeps serving until the block time reaches it, then closes the bid and tears down', async () => {
+      const r = await rig()
+      const lease = await running(r)
+      startReclaim(lease, 40_000)
+      await r.engine.onBlock(block(39, 39_000))
+      expect(r.store.reclamation(KEY)).toMatchObject({deadline: 40_000, reason: 'decommission', startedHeight: 12})
+      expect(r.events.find((e) => e.type === 'lease.reclaiming')).toMatchObject({lease: KEY, deadline: new Date(40_000).toISOString(), reason: 'decommission'})
+      expect(r.tx.sent.filter((m) => m.type === 'closeBid')).toEqual([])
+      expect(r.runtime.tornDown).toEqual([])
+
+      await r.engine.onBlock(block(40, 40_000))
+      expect(r.tx.sent.filter((m) => m.type === 'closeBid')).toMatchObject([{bid: {owner: OWNER, dseq: 1n, provider: PROVIDER}, reason: 'decommission'}])
+      expect(r.runtime.tornDown).toEqual([KEY])
+      expect(r.store.lease(KEY)).toMatchObject({state: 'closed', closeReason: 'reclaimed'})
+      expect(r.store.reclamation(KEY)?.closedAt).toBeDefined()
+      expect(r.events.find((e) => e.type === 'lease.reclaimed')).toMatchObject({lease: KEY})
+    })
+
+    it('a deadline that passed while the provider was down is closed at start-up, from the store alone', async () => {
+      const r = await rig({dbName: 'reclaim.db'})
+      const lease = await running(r)
+      startReclaim(lease, 40_000)
+      await r.engine.onBlock(block(30, 30_000))
+      r.store.close()
+      rigs.splice(rigs.indexOf(r), 1)
+
+      const again = await rig({dbName: 'reclaim.db'})
+      again.clock.now = 45_000
+      // The chain does not answer at start-up: the persisted deadline is enough.
+      again.market.leases = async () => {
+        throw new Error('connection refused')
+      }
+      again.runtime.leases = r.runtime.leases
+      await again.leases.resume()
+      expect(again.tx.sent.filter((m) => m.type === 'closeBid')).toHaveLength(1)
+      expect(again.store.lease(KEY)).toMatchObject({state: 'closed', closeReason: 'reclaimed'})
+    })
+
+    it('a close the chain refuses as early is tried again at the next block', async () => {
+      const r = await rig()
+      const lease = await running(r)
+      startReclaim(lease, 40_000)
+      r.tx.reject = (m) => (m.type === 'closeBid' ? 'reclamation window has not elapsed' : undefined)
+      await r.engine.onBlock(block(40, 40_000))
+      expect(r.store.lease(KEY)?.state).toBe('running')
+      expect(r.events.some((e) => e.type === 'warning' && e.message.includes('reclaimed'))).toBe(false)
+      r.tx.reject = undefined
+      await r.engine.onBlock(block(41, 41_000))
+      expect(r.store.lease(KEY)?.state).toBe('closed')
+    })
+
+    it('a lease with reclamation whose manifest never came is reclaimed with reason manifest_timeout (the chain refuses a plain close, market/37)', async () => {
+      const r = await rig()
+      const lease = r.market.addLease(order(1))
+      lease.reclamation = {windowSeconds: 30}
+      await r.leases.reconcile([lease], 10)
+      r.tx.reject = (m) => (m.type === 'closeBid' ? 'reclamation not started; call MsgLeaseStartReclaim first' : undefined)
+      r.clock.now += 301_000
+      await r.leases.tick(block(20, 20_000))
+      await flush()
+      expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toMatchObject([{reason: 'manifest_timeout', lease: {owner: OWNER, dseq: 1n}}])
+      expect(r.events.some((e) => e.type === 'warning')).toBe(false)
+    })
+
+    it('bids with a window on orders that allow reclamation: the order minimum, raised to the configured window', async () => {
+      const r = await rig()
+      r.market.orderList = [{...order(1, {createdAt: 10}), reclamation: {minWindowSeconds: 600}}, order(2, {createdAt: 10})]
+      await r.engine.onBlock(block(10))
+      await flush()
+      const bids = r.tx.sent.filter((m) => m.type === 'createBid') as Array<Extract<ProviderMsg, {type: 'createBid'}>>
+      expect(bids.find((b) => b.order.dseq === 1n)?.reclamationWindowSeconds).toBe(600)
+      expect(bids.find((b) => b.order.dseq === 2n)?.reclamationWindowSeconds).toBeUndefined()
+    })
+  })
 })

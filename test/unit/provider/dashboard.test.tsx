@@ -72,3 +72,14 @@ describe('provider dashboard', () => {
     expect(reduceDashboard(initialDashboard, {...script[0], ts: 't'} as never).grpcUrl).toBe('https://127.0.0.1:8444')
   })
 })
+
+describe('provider dashboard: reclamation', () => {
+  it('lists leases being reclaimed with their deadline until they close', () => {
+    const lease = 'akash1ownerxxxxxxxxxxxxxxxx/5/1/1'
+    let state = reduceDashboard(initialDashboard, {type: 'lease.reclaiming', lease, deadline: '2026-12-07T12:00:00.000Z', reason: 'unspecified', note: 'GPU wanted back', ts: 't'})
+    expect(state.reclaiming).toEqual([{lease, deadline: '2026-12-07T12:00:00.000Z', reason: 'GPU wanted back'}])
+    expect(state.activity[0]).toMatchObject({kind: 'warn', text: expect.stringMatching(/reclaiming .* \(GPU wanted back\): closes at 2026-12-07T12:00:00.000Z/)})
+    state = reduceDashboard(state, {type: 'lease.reclaimed', lease, deadline: '2026-12-07T12:00:00.000Z', height: 9, txHash: 'AB', ts: 't'})
+    expect(state.reclaiming).toEqual([])
+  })
+})

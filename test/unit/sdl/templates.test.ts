@@ -94,6 +94,15 @@ describe('edge init (service)', () => {
     expect(result.maxPricePerBlock.amount).toBe('100')
   })
 
+  it('adds reclamation.min_window when asked (batch work that can stop with notice)', async () => {
+    const out = join(tmp(), 'batch.yaml')
+    const result = await initDeployFile({template: 'batch', reclamation: '1h', out, blockTimeMs: MAINNET_BLOCK_MS})
+    expect(loadSdl(readFileSync(out, 'utf8')).sdl!.reclamation).toEqual({minWindow: '1h', seconds: 3600})
+    expect(result.reclamation).toBe('1h')
+    const none = await initDeployFile({template: 'batch', reclamation: 'none', out: join(tmp(), 'b.yaml'), blockTimeMs: MAINNET_BLOCK_MS})
+    expect(none.reclamation).toBeUndefined()
+  })
+
   it('applies GPU models, region and a USD price cap, keeping comments, and the result validates', async () => {
     const out = join(tmp(), 'sub', 'ollama.yaml')
     const result = await initDeployFile({template: 'ollama', gpu: ['h100', 'a100'], region: 'eu-central', maxPrice: '1.2usd/h', out, blockTimeMs: MAINNET_BLOCK_MS})

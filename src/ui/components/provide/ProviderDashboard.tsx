@@ -75,6 +75,15 @@ export function DashboardView({state, name}: {state: DashboardState; name: strin
           {skips ? <Text color={theme.muted}>skipped: {skips}</Text> : null}
         </Box>
       </Box>
+      {state.reclaiming.length > 0 ? (
+        <Box marginTop={1} flexDirection="column">
+          {state.reclaiming.map((r) => (
+            <Text key={r.lease} color={theme.warning} wrap="truncate-end">
+              reclaiming {r.lease} ({r.reason}) · closes {r.deadline}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
       <Box marginTop={1} flexDirection="column">
         {state.activity.map((a, i) => (
           <Text key={`${a.ts}-${i}`} color={a.kind === 'warn' ? theme.warning : a.kind === 'good' ? theme.success : undefined} wrap="truncate-end">

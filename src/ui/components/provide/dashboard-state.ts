@@ -20,6 +20,8 @@ export interface DashboardState {
   /** Last order → bid latency. */
   lastBid?: {blocks: number; ms: number}
   skips: Record<string, number>
+  /** Leases being reclaimed (AEP-82) and when each closes, soonest first. */
+  reclaiming: Array<{lease: string; deadline: string; reason: string}>
   /** Newest first. */
   activity: Array<{ts: string; kind: 'info' | 'good' | 'warn'; text: string}>
   stopped: boolean
@@ -36,6 +38,7 @@ export const initialDashboard: DashboardState = {
   utilisation: {cpu: 0, memory: 0, storage: 0, gpu: 0},
   earningsUsdPerHour: '0',
   skips: {},
+  reclaiming: [],
   activity: [],
   stopped: false,
 }
@@ -85,6 +88,10 @@ export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'
       return {kind: 'info', text: `hostname ${e.hostname} moved to lease ${short(e.lease)}`}
     case 'lease.closed':
       return {kind: 'info', text: `lease ${short(e.lease)} closed (${e.reason}), workloads removed`}
+    case 'lease.reclaiming':
+      return {kind: 'warn', text: `reclaiming ${short(e.lease)} (${e.note ?? e.reason}): closes at ${e.deadline}`}
+    case 'lease.reclaimed':
+      return {kind: 'info', text: `reclaimed ${short(e.lease)}: bid closed in block ${e.height}`}
     case 'earnings.withdrawn':
       return {kind: 'good', text: `withdrew earnings of ${e.leases.length} lease(s) in block ${e.height}`}
     case 'runtime.event':
@@ -127,6 +134,15 @@ export function reduceDashboard(state: DashboardState, e: ProviderEvent): Dashbo
       break
     case 'bid.skipped':
       next.skips = {...state.skips, [e.reason]: (state.skips[e.reason] ?? 0) + 1}
+      break
+    case 'lease.reclaiming':
+      next.reclaiming = [...state.reclaiming.filter((r) => r.lease !== e.lease), {lease: e.lease, deadline: e.deadline, reason: e.note ?? e.reason}].sort((a, b) =>
+        a.deadline.localeCompare(b.deadline),
+      )
+      break
+    case 'lease.reclaimed':
+    case 'lease.closed':
+      if (state.reclaiming.some((r) => r.lease === e.lease)) next.reclaiming = state.reclaiming.filter((r) => r.lease !== e.lease)
       break
     case 'provider.stopped':
       next.stopped = true

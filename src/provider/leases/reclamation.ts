@@ -1,0 +1,125 @@
+import type {Lease} from '../../market/market.js'
+import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
+import {TxRejected} from '../chain/messages.js'
+import type {EventHub} from '../events.js'
+import {orderKey, parseOrderKey} from '../state/keys.js'
+import type {LeaseRow, ProviderStore, ReclamationRow} from '../state/store.js'
+
+/** market/38: the chain's "reclamation window has not elapsed" (our clock ran ahead of its blocks). */
+const WINDOW_NOT_ELAPSED = 38
+/** market/37: "reclamation not started": a lease with reclamation closes only after MsgLeaseStartReclaim. */
+const RECLAMATION_NOT_STARTED = 37
+
+export interface ReclamationOptions {
+  address: string
+  store: ProviderStore
+  tx: {submit(msg: ProviderMsg): Promise<TxOutcome>}
+  events: EventHub
+  now(): number
+  /** The lease row if it still runs here. */
+  liveRow(orderKey: string): LeaseRow | undefined
+  /** Tears the workload down once the chain closed the lease. */
+  closeLocal(row: LeaseRow, reason: string): Promise<void>
+}
+
+/**
+ * Resource reclamation (AEP-82), the provider's half. The chain never closes a reclaiming lease
+ * itself: the provider must close its bid once the deadline has passed (Akash's provider does not,
+ * provider#432, so such leases linger and bill). Here each reclaiming lease the chain lists has its
+ * deadline written to the provider's SQLite store at once, and every block whose time has reached a
+ * deadline sends MsgCloseBid, then tears the workload down. Because the deadline is on disk, a
+ * provider stopped (or killed) across it closes the lease as soon as it is back: at start-up, and
+ * again at each block until the chain accepts.
+ */
+export class Reclamations {
+  private readonly closing = new Set<string>()
+  /** Leases whose reclamation this process has announced (once per run). */
+  private readonly announced = new Set<string>()
+
+  constructor(private readonly o: ReclamationOptions) {}
+
+  /** A lease the chain lists: record its deadline the first time it is seen reclaiming. */
+  observe(lease: Lease): void {
+    const r = lease.reclamation
+    if (lease.state !== 'reclaiming' || !r?.deadline) return
+    const key = orderKey(lease.id)
+    const known = this.o.store.reclamation(key)
+    const deadline = r.deadline.getTime()
+    if (known?.deadline !== deadline) {
+      this.o.store.putReclamation({
+        orderKey: key,
+        deadline,
+        reason: r.reason ?? 'unspecified',
+        ...(r.startedAt !== undefined ? {startedHeight: r.startedAt} : {}),
+        recordedAt: this.o.now(),
+      })
+    }
+    if (this.announced.has(key)) return
+    this.announced.add(key)
+    const note = this.o.store.reclamation(key)?.note
+    this.o.events.emit({type: 'lease.reclaiming', lease: key, deadline: r.deadline.toISOString(), reason: r.reason ?? 'unspecified', ...(note ? {note} : {})})
+  }
+
+  /** Whether a refused MsgCloseBid means the lease must be reclaimed first (market/37). */
+  needsReclaimToClose(error: unknown): boolean {
+    return (error instanceof TxRejected && error.code === RECLAMATION_NOT_STARTED) || /reclamation not started/.test((error as Error)?.message ?? '')
+  }
+
+  /**
+   * Starts reclaiming a lease this provider wants to end (MsgLeaseStartReclaim); the chain's
+   * deadline is recorded when the next block lists the lease reclaiming.
+   */
+  async start(row: LeaseRow, reason: string): Promise<void> {
+    const id = parseOrderKey(row.orderKey)
+    try {
+      await this.o.tx.submit({type: 'leaseStartReclaim', lease: {...id, provider: this.o.address, bseq: row.bseq}, reason})
+    } catch (error) {
+      this.o.events.emit({type: 'warning', message: `starting reclamation of ${row.orderKey} failed (will retry): ${(error as Error).message}`})
+    }
+  }
+
+  /** Reclamations not closed yet (for status and the dashboard). */
+  open(): ReclamationRow[] {
+    return this.o.store.openReclamations()
+  }
+
+  /**
+   * Closes every reclamation whose deadline `at` has reached (a block's time; at start-up, the
+   * clock). The MsgCloseBid lands in the next block. Resolves once each close was tried.
+   */
+  async closeDue(at: Date): Promise<void> {
+    const work: Promise<void>[] = []
+    for (const rec of this.o.store.openReclamations()) {
+      if (rec.deadline > at.getTime() || this.closing.has(rec.orderKey)) continue
+      const row = this.o.liveRow(rec.orderKey)
+      if (!row) {
+        // Closed already (by the tenant, or by us before a crash): nothing left to do.
+        this.o.store.closeReclamation(rec.orderKey, this.o.now())
+        continue
+      }
+      work.push(this.close(rec, row))
+    }
+    await Promise.all(work)
+  }
+
+  private async close(rec: ReclamationRow, row: LeaseRow): Promise<void> {
+    const key = rec.orderKey
+    this.closing.add(key)
+    const id = parseOrderKey(key)
+    try {
+      const outcome = await this.o.tx.submit({type: 'closeBid', bid: {...id, provider: this.o.address, bseq: row.bseq}, reason: rec.reason})
+      const now = this.o.now()
+      this.o.store.closeReclamation(key, now)
+      if (this.o.store.bid(key)) this.o.store.setBidState(key, 'closed', now, 'reclaimed')
+      this.o.events.emit({type: 'lease.reclaimed', lease: key, deadline: new Date(rec.deadline).toISOString(), height: outcome.height, txHash: outcome.txHash})
+      await this.o.closeLocal(row, 'reclaimed')
+    } catch (error) {
+      // Our clock may be ahead of the chain's blocks: the next block tries again, quietly.
+      if (!(error instanceof TxRejected && error.code === WINDOW_NOT_ELAPSED) && !/window has not elapsed/.test((error as Error).message)) {
+        this.o.events.emit({type: 'warning', message: `closing reclaimed lease ${key} failed (will retry): ${(error as Error).message}`})
+      }
+    } finally {
+      this.closing.delete(key)
+    }
+  }
+}
