@@ -55,7 +55,7 @@ async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSo
   await edge(['dev', 'stop'], {timeout: 60_000}).catch(() => undefined)
   // Local providers are separate processes started for this home; end each by its pid file.
   const dir = join(home.env.EDGE_DATA_DIR, 'provider')
-  let names: string[] = []
+  let names: string[]
   try {
     names = readdirSync(dir)
   } catch {

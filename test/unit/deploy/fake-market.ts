@@ -66,7 +66,7 @@ export class FakeMarket implements Market {
       {denom: 'uakt', amount: 100_000_000n},
       {denom: 'uact', amount: 50_000_000n},
     ])
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the tx object literal's methods below need the market, not the literal
     const market = this
     const result = (kind: string, args: unknown): TxResult => {
       market.txLog.push({kind, args, height: market.height + 1})

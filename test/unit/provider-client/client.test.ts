@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import {resolve, join} from 'node:path'
+import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 

@@ -84,7 +84,7 @@ async function chainSdkToken(m = mnemonic, leases: object = {access: 'full'}): P
 interface Reply {
   status: number
   body: string
-  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json?: any
   headers: Record<string, unknown>
 }
 

@@ -64,6 +64,7 @@ export interface ProviderKeeper {
 
 /** The parts of Go's `url.Parse` the host URI check looks at, or undefined when it fails. */
 export function parseGoUrl(raw: string): {scheme: string; host: string; path: string} | undefined {
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse rejects ASCII control characters
   if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined
   let rest = raw
   const hash = rest.indexOf('#')

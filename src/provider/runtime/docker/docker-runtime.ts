@@ -192,25 +192,27 @@ export class DockerRuntime implements Runtime {
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
     // The listing is async; an async generator keeps the signature simple for callers.
-    const self = this
-    return (async function* () {
-      const containers = await self.leaseContainers(lease)
-      const wanted = options.services && options.services.length > 0 ? new Set(options.services) : undefined
-      const sources = containers
-        .map((c) => ({id: c.Id, service: c.Labels?.[Labels.service] ?? '', replica: Number(c.Labels?.[Labels.replica] ?? 0)}))
-        .filter((s) => s.service && (!wanted || wanted.has(s.service)))
-        .sort((a, b) => (a.service === b.service ? a.replica - b.replica : a.service < b.service ? -1 : 1))
-      yield* containerLogLines(self.docker, sources, options)
-    })()
+    return this.logLines(lease, options)
+  }
+
+  private async *logLines(lease: LeaseId, options: LogOptions): AsyncGenerator<LogLine> {
+    const containers = await this.leaseContainers(lease)
+    const wanted = options.services && options.services.length > 0 ? new Set(options.services) : undefined
+    const sources = containers
+      .map((c) => ({id: c.Id, service: c.Labels?.[Labels.service] ?? '', replica: Number(c.Labels?.[Labels.replica] ?? 0)}))
+      .filter((s) => s.service && (!wanted || wanted.has(s.service)))
+      .sort((a, b) => (a.service === b.service ? a.replica - b.replica : a.service < b.service ? -1 : 1))
+    yield* containerLogLines(this.docker, sources, options)
   }
 
   events(lease: LeaseId, options: EventOptions = {}): AsyncIterable<RuntimeEvent> {
-    const self = this
-    return (async function* () {
-      if (options.follow) await self.watcher.start().catch(() => undefined)
-      const history = await self.historyFromEngine(lease).catch(() => [])
-      yield* self.journal.stream(lease, options, history)
-    })()
+    return this.eventStream(lease, options)
+  }
+
+  private async *eventStream(lease: LeaseId, options: EventOptions): AsyncGenerator<RuntimeEvent> {
+    if (options.follow) await this.watcher.start().catch(() => undefined)
+    const history = await this.historyFromEngine(lease).catch(() => [])
+    yield* this.journal.stream(lease, options, history)
   }
 
   async exec(lease: LeaseId, options: ExecOptions): Promise<ExecSession> {

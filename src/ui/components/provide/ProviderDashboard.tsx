@@ -40,6 +40,7 @@ export function ProviderDashboard({events, name, onEnd}: ProviderDashboardProps)
     return () => {
       cancelled = true
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one subscription per event stream; a new onEnd must not restart it
   }, [events])
   return <DashboardView state={state} name={name} />
 }
