@@ -11,7 +11,6 @@ import {type EdgeHome, type EdgeResult, makeEdgeHome, runEdge} from '../../helpe
 import {ensureTestImage} from '../../helpers/test-image.js'
 import {freePort} from '../../helpers/ports.js'
 
-export {freePort} from '../../helpers/ports.js'
 
 export interface DevMarket {
   home: EdgeHome

@@ -26,8 +26,6 @@ import {paginatePrefixes} from '../common/pagination.js'
 import {CertErr} from './errors.js'
 import {parseAndValidateCertificate} from './x509.js'
 
-export {CertErr} from './errors.js'
-export {parseAndValidateCertificate, pemDecode} from './x509.js'
 
 const CERTS = 'cert/'
 const MAX_SERIAL_BYTES = 40

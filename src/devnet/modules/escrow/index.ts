@@ -33,7 +33,7 @@ import {
 
 export * from './keeper.js'
 export * from './ids.js'
-export {EscrowErr, AkashErr} from './errors.js'
+export {EscrowErr} from './errors.js'
 
 /** Escrow's genesis section: edge dev starts with no accounts. */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the genesis section has no fields yet; an interface so modules read alike

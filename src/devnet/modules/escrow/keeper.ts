@@ -31,7 +31,6 @@ import {
   parsePaymentKeyString,
   paymentKeyString,
   type PaymentId,
-  Scope,
   validateAccountId,
 } from './ids.js'
 
@@ -631,4 +630,3 @@ function marketInvalidDeposit(detail: string) {
   return MARKET_INVALID_DEPOSIT.with(detail)
 }
 
-export {Scope}

@@ -5,7 +5,6 @@
  *
  * Store: provider/p/<address bytes, hex> → Provider (byte order, as node's length-prefixed keys).
  */
-import {toBech32, fromHex} from '@cosmjs/encoding'
 import {
   EventProviderCreated,
   EventProviderUpdated,
@@ -24,7 +23,7 @@ import {
 import {attributesProblem} from '../../../market/matching.js'
 import {paginate} from '../../paginate.js'
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
-import {addressKey, BECH32_PREFIX, isAddress} from '../common/address.js'
+import {addressKey, isAddress} from '../common/address.js'
 import {Grpc, register, SdkErr} from '../common/errors.js'
 import {AkashErr} from '../escrow/errors.js'
 
@@ -202,7 +201,3 @@ export function providerModule(): Module & {keeper: ProviderKeeper} {
   }
 }
 
-/** The bech32 owner of a provider store key (for tools that walk the store). */
-export function ownerFromProviderKey(key: string): string {
-  return toBech32(BECH32_PREFIX, fromHex(key.slice(PROVIDERS.length)))
-}
