@@ -20,18 +20,11 @@ import {Grpc, panicError, plainError, queryStatus} from '../common/errors.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {AkashErr, EscrowErr} from './errors.js'
 import {type AccountId, validateAccountId} from './ids.js'
-import {
-  accountFromStore,
-  accountSearchPrefix,
-  accountToProto,
-  createEscrowKeeper,
-  type EscrowKeeper,
-  paymentFromStore,
-  paymentSearchPrefix,
-  paymentToProto,
-} from './keeper.js'
+import {createEscrowKeeper, type EscrowKeeper} from './keeper.js'
+import {accountFromStore, accountSearchPrefix, accountToProto, paymentFromStore, paymentSearchPrefix, paymentToProto} from './store.js'
 
 export * from './keeper.js'
+export {accountToProto, paymentToProto, storedAccountState} from './store.js'
 export * from './ids.js'
 export {EscrowErr} from './errors.js'
 
