@@ -43,7 +43,7 @@ export async function startTestProvider(dir: string, config: (address: string) =
       dir,
       gatewayHost: '127.0.0.1',
       runtime: new FakeRuntime(),
-      market: market as never,
+      market,
       tx: new FakeTx(),
       skipRegistration: true,
       events: hub,
