@@ -19,10 +19,6 @@ const PENDING = {
   // s-chain: the provider's second cosmjs client moves behind the Market port.
   chainOutsideAdapter: [
     '^src/provider/chain/cosmos-broadcaster\\.ts$',
-    // s-chain (src/config/**): bech32 for derived addresses; @scure/base does the same without cosmjs.
-    '^src/config/mnemonic\\.ts$',
-    // verify-wire (src/verify/**): receipt key addresses, as above.
-    '^src/verify/receipt/key\\.ts$',
   ],
   adapterOutsideMarket: [
     // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
@@ -72,9 +68,12 @@ module.exports = {
       severity: 'error',
       comment:
         'Only the Akash adapter (src/market/akash) and the emulator (src/devnet) speak to the chain: ' +
-        'chain-sdk and cosmjs stay behind the Market port (AEP-79: the chain may change). Type imports too.',
+        'chain-sdk and cosmjs stay behind the Market port (AEP-79: the chain may change). Type imports too. ' +
+        "@cosmjs/encoding (bech32, hex, base64; no chain access) is allowed: importing its @scure/base directly " +
+        "instead races with cosmjs' own require() of that ESM package when oclif loads commands in parallel " +
+        '(ERR_INTERNAL_ASSERTION in `oclif manifest`).',
       from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', alternation(PENDING.chainOutsideAdapter)]},
-      to: {path: '^node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: 'provider\\.akash'},
+      to: {path: '^node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '^node_modules/@cosmjs/encoding/']},
     },
     {
       name: 'provider-api-protos-only-in-provider',

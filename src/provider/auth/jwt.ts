@@ -10,7 +10,7 @@
  */
 import {secp256k1} from '@noble/curves/secp256k1'
 import {sha256} from '@noble/hashes/sha256'
-import {bech32} from '@scure/base'
+import {fromBech32} from '@cosmjs/encoding'
 
 export const JWT_ALGORITHMS = ['ES256K', 'ES256KADR36'] as const
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number]
@@ -258,8 +258,7 @@ function permissionsProblem(permissions: unknown[]): string | undefined {
 
 export function isAccAddress(address: string): boolean {
   try {
-    // bech32 itself, not cosmjs: the chain client stays in market/akash. No length limit, as cosmjs' fromBech32.
-    const data = bech32.fromWords(bech32.decode(address as `${string}1${string}`, false).words)
+    const {data} = fromBech32(address)
     return data.length === 20 || data.length === 32
   } catch {
     return false

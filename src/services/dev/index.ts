@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {bech32} from '@scure/base'
+import {fromBech32} from '@cosmjs/encoding'
 
 import {Keystore} from '../../config/keystore.js'
 import {BUILT_IN_NETWORKS} from '../../config/networks.js'
@@ -329,7 +329,7 @@ export async function fundDev(target: string, amounts: string[], env: NodeJS.Pro
 
 function resolveAddress(target: string, env: NodeJS.ProcessEnv): string {
   try {
-    const {prefix} = bech32.decode(target as `${string}1${string}`, false)
+    const {prefix} = fromBech32(target)
     if (prefix !== 'akash') throw new UsageError(`${target} is not an akash address.`, {hint: 'Addresses start with akash1.'})
     return target
   } catch (error) {
