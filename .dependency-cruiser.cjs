@@ -123,6 +123,13 @@ module.exports = {
       to: {path: '^src/provider/chain/', dependencyTypesNot: TYPE_ONLY},
     },
     {
+      name: 'no-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to no file: a rule cannot judge what it cannot see.',
+      from: {},
+      to: {couldNotResolve: true},
+    },
+    {
       name: 'test-levels-apart',
       severity: 'error',
       comment:
