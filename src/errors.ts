@@ -106,6 +106,7 @@ export class BugError extends EdgeError {
   }
 }
 
+
 export function isEdgeError(error: unknown): error is EdgeError {
   return error instanceof EdgeError
 }

@@ -20,7 +20,6 @@ import {registerSingleValidatorServices} from './server/single-validator/index.j
 import type {Coin, Module} from './types.js'
 
 export type {DevGenesis, GenesisAccount} from './genesis.js'
-export {defaultDevGenesis} from './genesis.js'
 export {withOracleSource} from './modules/oracle/genesis.js'
 export type {DevApp} from './app.js'
 

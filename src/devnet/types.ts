@@ -12,12 +12,15 @@
  * So code that holds decoded messages works with decimal strings; convert with exact decimal math.
  */
 /** A ts-proto message codec, as chain-sdk's private types export them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets one registry hold codecs of every message type
 export interface ProtoCodec<T = any> {
   readonly $type: string
   encode(message: T): {finish(): Uint8Array}
   decode(input: Uint8Array): T
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ts-proto takes a DeepPartial of T, which chain-sdk does not export
   fromPartial(object: any): T
   toJSON(message: T): unknown
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- proto3 JSON of any shape; the codec validates it
   fromJSON(object: any): T
 }
 
@@ -133,6 +136,7 @@ export interface Context {
   keeper<K>(moduleName: string): K
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default lets one table hold every module's routes
 export interface MsgRoute<T = any> {
   codec: ProtoCodec<T>
   /** Addresses that must sign (the first signer pays fees when no payer is set). */
@@ -143,6 +147,7 @@ export interface MsgRoute<T = any> {
   handle(ctx: Context, message: T): Uint8Array
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the defaults let one table hold every module's queries
 export interface QueryRoute<Req = any, Res = any> {
   /** gRPC method path, e.g. `/akash.market.v1beta5.Query/Bids`; also the `abci_query` path. */
   path: string

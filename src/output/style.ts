@@ -24,7 +24,7 @@ export function createStyle(enabled: boolean): Style {
   }
 }
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- ANSI escape sequences start with the ESC control character
 const ANSI = /\u001B\[[0-9;]*m/g
 
 export function stripAnsi(s: string): string {

@@ -73,7 +73,6 @@ export type ProviderEvent = {ts: string} & (
   | {type: 'provider.stopped'}
 )
 
-export type ProviderEventType = ProviderEvent['type']
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never
 export type ProviderEventInput = DistributiveOmit<ProviderEvent, 'ts'>

@@ -6,7 +6,7 @@ import type {BidScreeningRequest} from '@akashnetwork/chain-sdk/private-types/pr
 
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
-import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
+import {EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
 import {mockQuoteSource} from './attestation/quote-source.js'
@@ -384,7 +384,7 @@ async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub)
 
 /** `akash.market.v1beta5` params `bid_min_deposits` (the Market interface has no call for it). */
 async function marketBidMinDeposits(market: Market): Promise<Coin[]> {
-  const withSdk = market as unknown as {sdk?: () => Promise<any>} // eslint-disable-line @typescript-eslint/no-explicit-any
+  const withSdk = market as unknown as {sdk?: () => Promise<any>} // eslint-disable-line @typescript-eslint/no-explicit-any -- reaches past the Market port; goes when the port has the call
   if (typeof withSdk.sdk !== 'function') return []
   const sdk = await withSdk.sdk()
   const response = await sdk.akash.market.v1beta5.getParams({})

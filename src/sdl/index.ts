@@ -74,9 +74,7 @@ import type {DecCoinForms, DeploymentReclamationProto, GroupPrice, GroupSpecJson
 
 export type * from './types.js'
 export type {ManifestVersion} from './manifest.js'
-export {formatPath} from './source.js'
 export {parseImageRef} from './lint.js'
-export {LIMITS} from './limits.js'
 export {formatBytes, formatCpu, parseBytes, parseCpuMillis} from './units.js'
 export {decHuman, decLegacyString, decWire, parseLegacyDec} from './dec.js'
 export {sortedJson} from './manifest.js'

@@ -73,7 +73,7 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
       const ep = [...path, 'expose', ei]
       const proto = expose.proto.toUpperCase() === 'UDP' ? 'UDP' : 'TCP'
       const globalTargets = expose.to.filter((t) => t.global)
-      const ingress = globalTargets.some((t) => isIngress({proto, global: true, port: expose.port, externalPort: expose.as}))
+      const ingress = globalTargets.length > 0 && isIngress({proto, global: true, port: expose.port, externalPort: expose.as})
       if (expose.accept && expose.accept.length > 0 && !ingress) {
         issues.warn([...ep, 'accept'], 'accept-ignored', `services.${name}.expose[${ei}] lists accept hostnames, but only an HTTP expose (TCP, global, as: 80) is served by hostname, so they are ignored.`, {
           hint: 'Add as: 80 (the provider terminates HTTP and HTTPS for you), or remove accept.',

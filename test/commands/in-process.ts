@@ -12,7 +12,7 @@ export interface InProcessResult {
   stderr: string
   error?: Error & {oclif?: {exit?: number}}
   /** stdout parsed as JSON, when it is one document. */
-  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json?: any
 }
 
 /**

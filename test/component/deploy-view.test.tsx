@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library'
-import React from 'react'
 import {describe, expect, it} from 'vitest'
 
 import type {Bid} from '../../src/market/market.js'

@@ -32,7 +32,7 @@ export interface CommandSnapshot {
   flags: FlagSnapshot[]
 }
 
-type Json = any // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any
 
 /** Commands and flags from the oclif manifest that `npm run build` writes. */
 export function commandSnapshot(manifestPath = join(ROOT, 'oclif.manifest.json')): CommandSnapshot[] {
@@ -187,10 +187,7 @@ function withRecordValues(schema: Json, byValue: Map<string, Json>): Json {
       const {definitions: nested = {}, $schema: _ignored, ...rest} = valueSchema
       definitions[name] = {type: 'object', additionalProperties: rest}
       for (const [k, v] of Object.entries(nested)) {
-        if (!(k in definitions)) {
-          definitions[k] = v
-          changed = true
-        }
+        if (!(k in definitions)) definitions[k] = v
       }
       changed = true
     }

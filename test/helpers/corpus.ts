@@ -18,7 +18,5 @@ function findCorpus(): string {
 
 export const CORPUS = findCorpus()
 export const JWT_VECTORS = join(CORPUS, 'akash-vectors/testdata/jwt')
-export const SDL_VECTORS = join(CORPUS, 'akash-vectors/testdata/sdl')
-export const AWESOME_AKASH = join(CORPUS, 'awesome-akash')
 /** Real SEV-SNP, TDX and NVIDIA GPU evidence with EXPECTED.json (see its README.md). */
 export const ATTESTATION = join(CORPUS, 'attestation')

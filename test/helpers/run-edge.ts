@@ -42,7 +42,7 @@ export interface EdgeResult {
   stdout: string
   stderr: string
   /** stdout parsed as JSON, when it is one document. */
-  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json?: any
 }
 
 /** Runs `edge ARGS…` as a child process, never throwing on a non-zero exit. */

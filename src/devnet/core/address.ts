@@ -2,7 +2,6 @@ import {fromBech32, toBech32} from '@cosmjs/encoding'
 import {ripemd160} from '@noble/hashes/ripemd160'
 import {sha256} from '@noble/hashes/sha256'
 
-import {sdkError, SdkCode} from './errors.js'
 
 export const BECH32_PREFIX = 'akash'
 
@@ -45,10 +44,3 @@ export function addressBytes(address: string, prefix = BECH32_PREFIX): Uint8Arra
   }
 }
 
-/** Throws sdk/7 "invalid address" as the SDK's address codec does. */
-export function requireAddress(address: string, what = 'address', prefix = BECH32_PREFIX): Uint8Array {
-  if (!address) throw sdkError(SdkCode.invalidAddress, `empty address string is not allowed`)
-  const bytes = addressBytes(address, prefix)
-  if (!bytes) throw sdkError(SdkCode.invalidAddress, `invalid ${what} ${JSON.stringify(address)}`)
-  return bytes
-}

@@ -13,7 +13,7 @@ import type {TxResult} from './records.js'
 import {VerifiedSignatures} from './sigverify.js'
 import {type DecodedTx, validateBasic} from './tx-decode.js'
 
-export {type ExecMode, FEE_COLLECTOR} from './ante.js'
+export {type ExecMode} from './ante.js'
 
 export interface BlockInfo {
   height: number

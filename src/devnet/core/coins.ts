@@ -32,10 +32,6 @@ export function fromProtoCoins(coins: ReadonlyArray<{denom: string; amount: stri
   return out
 }
 
-export function toProtoCoins(coins: readonly Coin[]): Array<{denom: string; amount: string}> {
-  return coins.map((c) => ({denom: c.denom, amount: c.amount.toString()}))
-}
-
 /** Sorted by denom with duplicates merged and zero amounts dropped. */
 export function normalizeCoins(coins: readonly Coin[]): Coin[] {
   const sums = new Map<string, bigint>()
@@ -60,12 +56,6 @@ export function parseGasPrice(text: string): GasPrice {
   if (!m) throw new Error(`invalid gas price "${text}" (expected e.g. 0.025uakt)`)
   const [whole, fraction = ''] = m[1].split('.')
   return {denom: m[2], atomics: BigInt(whole) * SCALE + BigInt(fraction.padEnd(18, '0'))}
-}
-
-export function formatGasPrice(price: GasPrice): string {
-  const whole = price.atomics / SCALE
-  const fraction = (price.atomics % SCALE).toString().padStart(18, '0').replace(/0+$/, '')
-  return `${whole}${fraction ? '.' + fraction : ''}${price.denom}`
 }
 
 /** ceil(price × gas), the fee the SDK requires for a gas limit (`DecCoins.Ceil`). */

@@ -28,11 +28,6 @@ for (const mod of [akashV1, akashV1beta1, akashV1beta4, akashV1beta5, cosmosV1be
   }
 }
 
-/** Adds a codec (a module's own type, or a test's) so that its Anys render and decode. */
-export function registerCodec(codec: ProtoCodec): void {
-  codecs.set(`/${codec.$type}`, codec)
-}
-
 export function lookupCodec(typeUrl: string): ProtoCodec | undefined {
   return codecs.get(typeUrl)
 }

@@ -210,7 +210,7 @@ export function reservationToJson(r: Reservation): unknown {
 }
 
 export function reservationFromJson(json: unknown): Reservation {
-  const j = (json ?? {}) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const j = (json ?? {}) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- reads a stored JSON reservation field by field
   return {
     cpuMillis: BigInt(j.cpuMillis ?? 0),
     memoryBytes: BigInt(j.memoryBytes ?? 0),

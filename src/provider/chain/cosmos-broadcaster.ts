@@ -15,9 +15,9 @@ export class CosmosBroadcaster implements Broadcaster {
   private constructor(
     readonly address: string,
     private readonly network: NetworkContext,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a SigningStargateClient from a dynamic import
     private readonly client: any,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- chain-sdk message codecs keyed by type URL
     private readonly types: Record<string, any>,
     private readonly chainId: string,
     private readonly pollMs: number,

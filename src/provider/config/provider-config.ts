@@ -222,7 +222,7 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
   const bad = (field: string, why: string) =>
     new UsageError(`${source}: ${field} ${why}.`, {code: 'bad_provider_config', hint: 'Fix the file or run `edge provide init` again.'})
   if (!raw || typeof raw !== 'object') throw bad('the file', 'is empty')
-  const r = raw as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+  const r = raw as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- validates untyped YAML key by key
   const str = (v: unknown, field: string): string => {
     if (typeof v !== 'string' || v === '') throw bad(field, 'must be a non-empty string')
     return v
@@ -257,7 +257,7 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
     cpuMillis: int(cap.cpuMillis, 'capacity.cpuMillis', 0),
     memoryBytes: bytes(cap.memoryBytes ?? '0', 'capacity.memoryBytes'),
     storageBytes: bytes(cap.storageBytes ?? '0', 'capacity.storageBytes'),
-    gpus: (Array.isArray(cap.gpus) ? cap.gpus : []).map((g: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    gpus: (Array.isArray(cap.gpus) ? cap.gpus : []).map((g: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped YAML entry, validated below
       index: int(g.index, `capacity.gpus[${i}].index`, i),
       ...(g.uuid ? {uuid: String(g.uuid)} : {}),
       vendor: String(g.vendor ?? 'nvidia').toLowerCase(),
@@ -265,7 +265,7 @@ export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): Prov
       ...(g.ram ? {ram: String(g.ram)} : {}),
       ...(g.interface ? {interface: String(g.interface).toLowerCase()} : {}),
     })),
-    storageClasses: (Array.isArray(cap.storageClasses) ? cap.storageClasses : []).map((s: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    storageClasses: (Array.isArray(cap.storageClasses) ? cap.storageClasses : []).map((s: any, i: number) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped YAML entry, validated below
       class: str(s.class, `capacity.storageClasses[${i}].class`),
       persistent: Boolean(s.persistent),
       ...(s.bytes !== undefined ? {bytes: bytes(s.bytes, `capacity.storageClasses[${i}].bytes`)} : {}),

@@ -1,6 +1,5 @@
 import type {GroupSpec} from '../../market/market.js'
-import {parseDec} from '../../market/money.js'
-import {sdkDec} from '../../market/akash/convert.js'
+import {formatScaled, parseDec} from '../../market/money.js'
 import type {GpuConfig} from '../config/provider-config.js'
 
 /** Akash's default price precision handed to bid-price scripts. */
@@ -53,9 +52,7 @@ export function pricingInput(spec: GroupSpec, gpusByUnit: Record<number, readonl
 
 /** ×10^18 → "12.000000000000000000", the JSON form of a LegacyDec. */
 function legacyDecString(scaled: bigint): string {
-  const s = sdkDec(scaled)
-  const [whole, frac = ''] = s.split('.')
-  return `${whole}.${frac.padEnd(18, '0')}`
+  return formatScaled(scaled, 18, 18)
 }
 
 export interface PriceCommandOptions {

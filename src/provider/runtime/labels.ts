@@ -59,10 +59,6 @@ export function leaseKey(lease: LeaseId): string {
   return `${lease.owner}/${lease.dseq}/${lease.gseq}/${lease.oseq}/${lease.provider}`
 }
 
-export function sameLease(a: LeaseId, b: LeaseId): boolean {
-  return leaseKey(a) === leaseKey(b)
-}
-
 /** Short stable hash of a lease, for engine object names (which have length and charset limits). */
 export function leaseHash(lease: LeaseId, length = 10): string {
   return createHash('sha256').update(leaseKey(lease)).digest('hex').slice(0, length)

@@ -30,10 +30,6 @@ export function storageAttribute(storage: ManifestStorage, key: string): string 
   return storage.attributes?.find((a) => a.key === key)?.value
 }
 
-export function isPersistent(storage: ManifestStorage): boolean {
-  return storageAttribute(storage, 'persistent') === 'true'
-}
-
 /** One volume a service mounts: persistent ones become named volumes, `ram` ones tmpfs. */
 export interface ServiceMount {
   name: string

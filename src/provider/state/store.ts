@@ -427,7 +427,7 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a better-sqlite3 row
 function toBid(r: any): BidRow {
   return {
     orderKey: r.order_key,
@@ -444,7 +444,7 @@ function toBid(r: any): BidRow {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a better-sqlite3 row
 function toLease(r: any): LeaseRow {
   return {
     orderKey: r.order_key,

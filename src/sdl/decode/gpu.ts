@@ -10,7 +10,7 @@ export function decodeGpu(r: Reader, node: YNode, path: Path): ComputeProfile['g
   const entries = r.map(node, path, where(path), {allowed: ['units', 'attributes'], closedBy: 'go'})
   if (!entries) return undefined
   let units = 0n
-  let unitsText = '0'
+  let unitsText: string
   const unitsEntry = field(entries, 'units')
   if (unitsEntry) {
     const p = [...path, 'units']

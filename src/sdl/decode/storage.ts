@@ -3,7 +3,7 @@ import type {Path, YNode} from '../source.js'
 import {sortVolumesLikeGo} from '../storage-order.js'
 import type {Attribute, VolumeDef} from '../types.js'
 import {BOOL_WORDS, field, STORAGE_CLASSES, where} from './common.js'
-import {decodeSize} from './compute.js'
+import {decodeSize} from './size.js'
 
 export function decodeStorage(r: Reader, node: YNode, path: Path): VolumeDef[] | undefined {
   const before = r.issues.errorCount

@@ -139,7 +139,7 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
   emit(options.onEvent, 'dev-key', 'succeeded', created ? `Created the dev key ${record.address}` : `Dev key ${record.address}`)
 
   let state = liveState(files)
-  let alreadyRunning = false
+  let alreadyRunning: boolean
   if (state) {
     alreadyRunning = true
     if (!state.endpoints) state = await waitForReady(files, state.pid, undefined, options)

@@ -72,6 +72,6 @@ export async function* merge<T>(sources: Array<AsyncIterable<T>>): AsyncGenerato
       yield r.value
     }
   } finally {
-    await Promise.all(iterators.map((it) => it.return?.().catch(() => undefined)))
+    await Promise.all(iterators.map(async (it) => it.return?.().catch(() => undefined)))
   }
 }

@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync} from 'node:fs'
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync} from 'node:fs'
 import https from 'node:https'
 import net from 'node:net'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {dataDir, providerDir} from '../../config/paths.js'
+import {providerDir} from '../../config/paths.js'
 import {ProviderError} from '../../errors.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
@@ -13,7 +13,6 @@ import {initProvider} from './init.js'
 import {DEV_NODE_PID_ENV} from './start.js'
 import {PID_FILE, livePid, processAlive} from './pid-file.js'
 
-export {DEV_NODE_PID_ENV} from './start.js'
 
 /** What `edge dev start --providers N` gets back, and prints. */
 export interface LocalProvider {
@@ -29,7 +28,6 @@ export interface LocalProvider {
   logFile?: string
 }
 
-export {runtimeDescription} from './runtime-text.js'
 
 export interface LocalProvidersContext {
   /** The running edge dev node (its state file); only its presence matters here. */
@@ -92,26 +90,6 @@ export async function startLocalProviders(count: number, context: LocalProviders
     out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, runtime: init.runtime, pid, logFile: join(dir, LOG_FILE)})
   }
   return out
-}
-
-/** Stops every local provider process (SIGTERM); workloads keep running until their leases close. */
-export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): Promise<Array<{name: string; pid: number}>> {
-  const root = join(dataDir(env), 'provider')
-  if (!existsSync(root)) return []
-  const stopped: Array<{name: string; pid: number}> = []
-  for (const name of readdirSync(root)) {
-    if (!name.startsWith(LOCAL_PREFIX)) continue
-    const pid = livePid(join(root, name, PID_FILE))
-    if (!pid) continue
-    process.kill(pid, 'SIGTERM')
-    stopped.push({name, pid})
-  }
-  const deadline = Date.now() + 10_000
-  for (const s of stopped) {
-    while (Date.now() < deadline && processAlive(s.pid)) await new Promise((r) => setTimeout(r, 100))
-    if (processAlive(s.pid)) process.kill(s.pid, 'SIGKILL')
-  }
-  return stopped
 }
 
 function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -14,7 +14,7 @@ import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
 import {openSettings} from '../../../src/config/settings.js'
 import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 import {AkashMarket} from '../../../src/market/akash/akash-market.js'
-import {FakeProvider} from '../../unit/provider-client/fake-provider.js'
+import {FakeProvider} from '../../helpers/fake-provider.js'
 import {type InProcessResult, edgeInProcess} from '../in-process.js'
 
 export interface ScriptedProvider {

@@ -16,7 +16,6 @@ const root = resolve(import.meta.dirname, '../../..')
 let dir: string
 let devnet: Devnet
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function edge(...args: string[]): Promise<{stdout: string; error?: Error & {oclif?: {exit?: number}}; json?: any}> {
   const {stdout, error} = await runCommand(args, {root})
   let json

@@ -5,7 +5,7 @@ import {runCommand} from '@oclif/test'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {loadSdlOrThrow, manifestSortedJson, manifestVersion} from '../../../src/sdl/index.js'
-import {BASE, variant} from '../../unit/sdl/sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 import {cleanup, root, setup} from './helpers.js'
 import {CORPUS} from '../../helpers/corpus.js'
 

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {BASE, variant} from '../../unit/sdl/sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 import {cleanup, root, setup} from './helpers.js'
 
 afterEach(cleanup)

@@ -1,7 +1,6 @@
 import {EventEmitter} from 'node:events'
 
 import {render} from 'ink-testing-library'
-import React from 'react'
 import {describe, expect, it, vi} from 'vitest'
 
 import {ConfirmPrompt} from '../../../src/ui/components/ConfirmPrompt.js'

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {startDevnet, withOracleSource} from '../../../src/devnet/index.js'
 import type {ChainAccount, ChainBackend} from '../node/types.js'
 
-export type {ChainAccount, ChainBackend} from '../node/types.js'
+export type {ChainBackend} from '../node/types.js'
 
 const ACCOUNTS_FILE = join(import.meta.dirname, '..', 'node', 'accounts.json')
 

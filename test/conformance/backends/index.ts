@@ -4,7 +4,7 @@
 import {startEdgeDev} from './edge-dev.js'
 import type {ChainBackend} from '../node/types.js'
 
-export type {ChainAccount, ChainBackend} from '../node/types.js'
+export type {ChainBackend} from '../node/types.js'
 
 export interface BackendCase {
   name: 'edge-dev' | 'akash-node'

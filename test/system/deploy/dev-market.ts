@@ -11,7 +11,6 @@ import {type EdgeHome, type EdgeResult, makeEdgeHome, runEdge} from '../../helpe
 import {ensureTestImage} from '../../helpers/test-image.js'
 import {freePort} from '../../helpers/ports.js'
 
-export {freePort} from '../../helpers/ports.js'
 
 export interface DevMarket {
   home: EdgeHome
@@ -55,7 +54,7 @@ async function stopAll(home: EdgeHome, edge: DevMarket['edge'], podman: PodmanSo
   await edge(['dev', 'stop'], {timeout: 60_000}).catch(() => undefined)
   // Local providers are separate processes started for this home; end each by its pid file.
   const dir = join(home.env.EDGE_DATA_DIR, 'provider')
-  let names: string[] = []
+  let names: string[]
   try {
     names = readdirSync(dir)
   } catch {

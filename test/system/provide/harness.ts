@@ -17,9 +17,9 @@ export {freePort} from '../../helpers/ports.js'
 
 export interface ProviderProcess {
   child: ResultPromise
-  events: Array<Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  events: Array<Record<string, any>>
   /** Resolves with the first event of `type` that `match` accepts (also one already seen). */
-  waitFor(type: string, match?: (e: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  waitFor(type: string, match?: (e: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any>>
 }
 
 export interface Harness {

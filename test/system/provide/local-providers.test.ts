@@ -9,7 +9,7 @@ import {freePort} from './harness.js'
 import {Tenant, httpsRequest} from './tenant.js'
 
 let home: EdgeHome
-let result: any // eslint-disable-line @typescript-eslint/no-explicit-any
+let result: any
 /** A tenant's mnemonic in the environment, as in CI: local providers must not sign with it. */
 const tenantMnemonic = generateMnemonic(24)
 

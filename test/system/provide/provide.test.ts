@@ -27,7 +27,7 @@ async function leaseFromOurProvider(marker: string): Promise<{dseq: bigint; mani
   return {dseq: d.dseq, manifest: d.manifest, orderHeight: d.height, bidHeight: Number(bid.bid.createdAt.toString())}
 }
 
-async function waitForRunning(dseq: bigint, token: string): Promise<Record<string, any>> {// eslint-disable-line @typescript-eslint/no-explicit-any
+async function waitForRunning(dseq: bigint, token: string): Promise<Record<string, any>> {
   for (let i = 0; i < 120; i++) {
     const s = await httpsRequest(`${h.hostUri}/lease/${dseq}/1/1/status`, {token})
     if (s.status === 200 && s.json.services.web.available >= 1 && s.json.services.web.uris?.length) return s.json

@@ -29,16 +29,14 @@ export interface TenantOptions {
 export interface HttpReply {
   status: number
   body: string
-  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json?: any
   peerCertificate?: X509Certificate
 }
 
 export class Tenant {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   sdk!: any
   address!: string
   private wallet!: Secp256k1HdWallet
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private signer!: any
 
   static async open(options: TenantOptions): Promise<Tenant> {
@@ -74,13 +72,11 @@ export class Tenant {
     return {dseq: seq, manifest: manifestToSortedJSON(generated.value.groups), height}
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async bids(dseq: bigint): Promise<any[]> {
     const r = await this.sdk.akash.market.v1beta5.getBids({filters: {owner: this.address, dseq: dseq.toString(), state: '', provider: ''}, pagination: {limit: 100}})
     return r.bids ?? []
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async waitForBid(dseq: bigint, provider: string, timeoutMs = 30_000): Promise<any> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
@@ -91,7 +87,6 @@ export class Tenant {
     throw new Error(`no bid from ${provider} on ${dseq} within ${timeoutMs} ms`)
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   async createLease(bidId: any): Promise<void> {
     await this.sdk.akash.market.v1beta5.createLease({bidId})
   }

@@ -10,7 +10,7 @@ import type {ManifestExpose, ManifestGroup, ManifestService} from '../../../src/
 import type {LeaseId, LeaseRuntimeStatus, LogLine, RuntimeEvent} from '../../../src/provider/runtime/types.js'
 import {type PodmanSocket, startPodman} from '../../helpers/podman.js'
 import {ensureTestImage, testImage} from '../../helpers/test-image.js'
-import {collect, get, getEventually, httpOptions, readyEventually, statusEventually} from './helpers.js'
+import {collect, getEventually, httpOptions, readyEventually, statusEventually} from './helpers.js'
 
 function expose(partial: Partial<ManifestExpose> & {port: number}): ManifestExpose {
   return {externalPort: 0, proto: 'TCP', service: '', global: true, hosts: null, httpOptions, ip: '', endpointSequenceNumber: 0, ...partial}

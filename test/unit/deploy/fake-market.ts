@@ -1,9 +1,8 @@
 /**
  * An in-memory Market for unit tests: deployments, orders, bids and leases with the chain's
  * state changes, blocks that advance whenever a watcher asks for the next one, and providers that
- * bid automatically one block after a deployment appears (when their attributes match).
+ * bid automatically one block after a deployment appears (when `wouldBid` says so).
  */
-import {matchGroup, matchGroupFromSpec} from '../../../src/market/matching.js'
 import type {
   AktPrice,
   AuditedAttributes,
@@ -17,6 +16,7 @@ import type {
   DecAmount,
   Deployment,
   DeploymentId,
+  GroupSpec,
   Lease,
   LeaseFilter,
   LeaseId,
@@ -27,7 +27,7 @@ import type {
 } from '../../../src/market/market.js'
 import {convertGroupSpec} from '../../../src/services/deploy/group-spec.js'
 import type {GroupSpecProto} from '../../../src/sdl/index.js'
-import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
+import {TestMarket} from '../../helpers/test-market.js'
 
 export interface FakeProviderSpec {
   info: ProviderInfo
@@ -38,8 +38,11 @@ export interface FakeProviderSpec {
   delay?: number
 }
 
-export class FakeMarket implements Market {
-  readonly network = {...BUILT_IN_NETWORKS.local}
+/**
+ * The deploy flow's chain: deployments, bids from scripted providers, leases, balances and mints,
+ * in memory. Its providers bid by `wouldBid` below, not by the product's matching.
+ */
+export class FakeMarket extends TestMarket implements Market {
   height = 100
   balancesByAddr = new Map<string, Coin[]>()
   deploymentsById = new Map<string, Deployment>()
@@ -62,11 +65,12 @@ export class FakeMarket implements Market {
     readonly owner: string,
     public providerSpecs: FakeProviderSpec[],
   ) {
+    super()
     this.balancesByAddr.set(owner, [
       {denom: 'uakt', amount: 100_000_000n},
       {denom: 'uact', amount: 50_000_000n},
     ])
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the tx object literal's methods below need the market, not the literal
     const market = this
     const result = (kind: string, args: unknown): TxResult => {
       market.txLog.push({kind, args, height: market.height + 1})
@@ -200,7 +204,7 @@ export class FakeMarket implements Market {
           if (p.price === undefined) continue
           if (this.height < d.createdAt + (p.delay ?? 1)) continue
           if (this.bidsList.some((b) => b.id.dseq === d.id.dseq && b.id.gseq === g.id.gseq && b.id.provider === p.info.owner)) continue
-          if (!matchGroup(matchGroupFromSpec(g.spec), {attributes: p.info.attributes, audited: p.audits ?? []}).ok) continue
+          if (!wouldBid(g.spec, p)) continue
           const orderPrice = g.spec.resources.reduce((s, r) => s + r.price.amount * BigInt(r.count), 0n)
           if (p.price > orderPrice) continue
           this.bidsList.push({
@@ -301,3 +305,16 @@ function sameBid(a: BidId, b: BidId): boolean {
 export const usdPerHourToPerBlock = (usdPerHour: number): DecAmount['amount'] =>
   // 1 s blocks: per block = per hour / 3600, in uact × 10^18.
   (BigInt(Math.round(usdPerHour * 1e6)) * 10n ** 18n) / 3600n
+
+/**
+ * Whether a scripted provider bids on a group: it has each placement attribute exactly (no
+ * wildcards) and, when the group names auditors, an audit by them. Deliberately simpler than
+ * src/market/matching.ts, which the deploy tests exercise rather than mirror.
+ */
+function wouldBid(spec: GroupSpec, p: FakeProviderSpec): boolean {
+  const has = (a: {key: string; value: string}) => p.info.attributes.some((x) => x.key === a.key && x.value === a.value)
+  if (!spec.requirements.attributes.every(has)) return false
+  const {allOf, anyOf} = spec.requirements.signedBy
+  const auditedBy = (auditor: string) => (p.audits ?? []).some((a) => a.auditor === auditor)
+  return allOf.every(auditedBy) && (anyOf.length === 0 || anyOf.some(auditedBy))
+}

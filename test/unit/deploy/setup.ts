@@ -10,7 +10,7 @@ import {Ledger} from '../../../src/services/ledger/ledger.js'
 import {deploy} from '../../../src/services/deploy/deploy.js'
 import type {DeployEvent} from '../../../src/services/deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../../../src/services/deploy/types.js'
-import {FakeProvider} from '../provider-client/fake-provider.js'
+import {FakeProvider} from '../../helpers/fake-provider.js'
 import {FakeMarket, type FakeProviderSpec, usdPerHourToPerBlock} from './fake-market.js'
 import {CORPUS} from '../../helpers/corpus.js'
 

@@ -14,7 +14,7 @@ import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 import {AkashMarket} from '../../../src/market/akash/akash-market.js'
 import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../../src/sdl/index.js'
 import {MNEMONICS} from '../devnet/core/helpers.js'
-import {BASE} from '../sdl/sdl-text.js'
+import {BASE} from '../../helpers/sdl-text.js'
 
 const OWNER = 'akash1qufa3xzrf34qvwyejkhvnc4psf49fftaw0asmh'
 const lease = (dseq: number) => ({

@@ -16,7 +16,7 @@ import {AkashMarket} from '../../../src/market/akash/akash-market.js'
 import type {LeaseId} from '../../../src/market/market.js'
 import {groupSpecs, loadSdlOrThrow, manifestVersion} from '../../../src/sdl/index.js'
 import {MNEMONICS} from '../devnet/core/helpers.js'
-import {BASE} from '../sdl/sdl-text.js'
+import {BASE} from '../../helpers/sdl-text.js'
 
 let dir: string
 let dev: Devnet

@@ -1,5 +1,5 @@
 import {readFileSync} from 'node:fs'
-import {resolve, join} from 'node:path'
+import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -8,7 +8,7 @@ import {ProviderError} from '../../../src/errors.js'
 import {ProviderClient, RECONNECT_EXTRA_LINES, reconnectTail, type LogStreamEvent} from '../../../src/provider-client/client.js'
 import {leaseToken} from '../../../src/provider-client/jwt.js'
 import {establishTrust} from '../../../src/provider-client/trust.js'
-import {FakeProvider, selfSignedCert} from './fake-provider.js'
+import {FakeProvider, selfSignedCert} from '../../helpers/fake-provider.js'
 import {CORPUS} from '../../helpers/corpus.js'
 
 const MNEMONIC = readFileSync(join(CORPUS, 'akash-vectors/testdata/jwt/mnemonic'), 'utf8').trim()

@@ -43,7 +43,7 @@ describe('latency probes', () => {
 
   it('measures a real TLS handshake', async () => {
     const {createServer} = await import('node:https')
-    const {selfSignedCert} = await import('./fake-provider.js')
+    const {selfSignedCert} = await import('../../helpers/fake-provider.js')
     const cert = await selfSignedCert('akash1test')
     const server = createServer({cert: cert.certPem, key: cert.keyPem})
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))

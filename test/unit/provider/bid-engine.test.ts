@@ -62,7 +62,7 @@ async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; d
     address: PROVIDER,
     store,
     runtime,
-    market: market as never,
+    market,
     tx,
     capacity: cap,
     events: hub,
@@ -74,7 +74,7 @@ async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; d
   const {pricer} = makePricer(DEFAULT_PRICING, 1000)
   const engine = new BidEngine({
     address: PROVIDER,
-    market: market as never,
+    market,
     tx,
     store,
     capacity: cap,

@@ -1,5 +1,4 @@
 import {render} from 'ink-testing-library'
-import React from 'react'
 import {describe, expect, it} from 'vitest'
 
 import {EventHub, type ProviderEvent, type ProviderEventInput} from '../../../src/provider/events.js'

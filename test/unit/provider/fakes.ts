@@ -25,6 +25,7 @@ import type {
 import type {ProviderMsg, TxOutcome} from '../../../src/provider/chain/messages.js'
 import {TxRejected} from '../../../src/provider/chain/messages.js'
 import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.js'
+import {TestMarket} from '../../helpers/test-market.js'
 import type {
   ExecOptions,
   ExecSession,
@@ -63,7 +64,8 @@ export function order(dseq: number, partial: Partial<Order> = {}, owner = OWNER)
   return {id: {owner, dseq: BigInt(dseq), gseq: 1, oseq: 1}, state: 'open', spec: spec(), createdAt: 10, ...partial}
 }
 
-export class FakeMarket {
+/** The provider's view of the chain: an order book the tests fill; other calls are not stubbed (TestMarket). */
+export class FakeMarket extends TestMarket {
   height = 10
   orderList: Order[] = []
   bidList: Bid[] = []

@@ -84,7 +84,7 @@ async function chainSdkToken(m = mnemonic, leases: object = {access: 'full'}): P
 interface Reply {
   status: number
   body: string
-  json?: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  json?: any
   headers: Record<string, unknown>
 }
 
@@ -189,7 +189,7 @@ beforeAll(async () => {
     address: PROVIDER,
     store,
     runtime,
-    market: market as never,
+    market,
     tx: new FakeTx(),
     capacity: new Capacity({cpuMillis: 4000, memoryBytes: String(8 * 1024 ** 3), storageBytes: String(100 * 1024 ** 3), gpus: [], storageClasses: []}),
     events: hub,
@@ -492,7 +492,7 @@ describe('gateway: hostname and endpoint migration', () => {
       address: PROVIDER,
       store,
       runtime,
-      market: market as never,
+      market,
       tx: new FakeTx(),
       capacity: new Capacity({cpuMillis: 4000, memoryBytes: String(8 * 1024 ** 3), storageBytes: String(100 * 1024 ** 3), gpus: [], storageClasses: []}),
       events: new EventHub(),

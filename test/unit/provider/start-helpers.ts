@@ -43,7 +43,7 @@ export async function startTestProvider(dir: string, config: (address: string) =
       dir,
       gatewayHost: '127.0.0.1',
       runtime: new FakeRuntime(),
-      market: market as never,
+      market,
       tx: new FakeTx(),
       skipRegistration: true,
       events: hub,
@@ -60,7 +60,7 @@ export async function startTestProvider(dir: string, config: (address: string) =
 }
 
 /** GET over HTTPS (the gateway's certificate is self-signed), the body parsed as JSON. */
-export function getJson(url: string): Promise<{status: number; json: any}> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function getJson(url: string): Promise<{status: number; json: any}> {
   return new Promise((resolve, reject) => {
     https
       .get(url, {rejectUnauthorized: false}, (res) => {

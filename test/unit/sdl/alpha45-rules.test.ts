@@ -10,7 +10,7 @@ import {
   renderManifest,
   type SdlIssue,
 } from '../../../src/sdl/index.js'
-import {at, BASE, variant, withGpu} from './sdl-text.js'
+import {at, BASE, variant, withGpu} from '../../helpers/sdl-text.js'
 
 /** chain-sdk 1.0.0-alpha.45's schema additions, one rule at a time, valid and invalid, with where the problem is. */
 

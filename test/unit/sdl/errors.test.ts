@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadSdl, loadSdlFile, loadSdlOrThrow, requireValid, type SdlIssue} from '../../../src/sdl/index.js'
 import {UsageError} from '../../../src/errors.js'
-import {BASE, variant} from './sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 
 function errorsOf(text: string, options = {}): SdlIssue[] {
   const result = loadSdl(text, {file: 'deploy.yaml', ...options})

@@ -11,7 +11,7 @@ import {
   totalPricePerBlock,
   unitPrices,
 } from '../../../src/sdl/index.js'
-import {BASE, variant} from './sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 
 const TWO_SERVICES = `version: "2.1"
 services:

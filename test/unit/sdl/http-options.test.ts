@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {loadSdl, loadSdlOrThrow, manifestSortedJson, manifestVersion, renderManifest, type SdlIssue} from '../../../src/sdl/index.js'
-import {at, BASE, variant} from './sdl-text.js'
+import {at, BASE, variant} from '../../helpers/sdl-text.js'
 
 /** `expose[].http_options` as chain-sdk 1.0.0-alpha.45 reads it: duration timeouts, `proxy`, and the older `proxy_buffer_size`. */
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {loadSdl, type SdlIssue} from '../../../src/sdl/index.js'
-import {at, BASE, variant, withGpu} from './sdl-text.js'
+import {at, BASE, variant, withGpu} from '../../helpers/sdl-text.js'
 
 /** Fields that only some providers serve are warnings (never errors), at the field, saying what it costs. */
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {loadSdl, type SdlIssue} from '../../../src/sdl/index.js'
-import {BASE, variant} from './sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 
 function warnings(text: string, options = {}): SdlIssue[] {
   const result = loadSdl(text, {file: 'deploy.yaml', ...options})

@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadSdlOrThrow, manifestSortedJson, manifestVersion, renderManifest, sortedJson} from '../../../src/sdl/index.js'
 import {sortVolumesLikeGo} from '../../../src/sdl/storage-order.js'
-import {BASE, variant} from './sdl-text.js'
+import {BASE, variant} from '../../helpers/sdl-text.js'
 
 describe('sorted manifest JSON (the provider PUT body)', () => {
   it('sorts keys at every level and escapes <, >, & like Go', () => {

@@ -29,10 +29,6 @@ export function coinAmount(coin: ProtoCoin | undefined): bigint {
   return /^-?\d+$/.test(amount) ? BigInt(amount) : 0n
 }
 
-export function protoCoin(denom: string, amount: bigint): ProtoCoin {
-  return {denom, amount: amount.toString()}
-}
-
 export interface ProtoDecCoin {
   denom: string
   amount: string
@@ -54,7 +50,3 @@ export function protoDecCoin(denom: string, amount: bigint): ProtoDecCoin {
   return {denom, amount: formatDec(amount)}
 }
 
-/** Human form for messages: "500000uact". */
-export function coinString(denom: string, amount: bigint): string {
-  return `${amount}${denom}`
-}

@@ -23,10 +23,6 @@ export function groupKey(id: GroupID | undefined): GroupKey {
   return {owner: id?.owner ?? '', dseq: u64(id?.dseq), gseq: id?.gseq ?? 0}
 }
 
-export function toDeploymentID(id: DeploymentKey): DeploymentID {
-  return {owner: id.owner, dseq: BigInt(id.dseq)}
-}
-
 export function toGroupID(id: GroupKey): GroupID {
   return {owner: id.owner, dseq: BigInt(id.dseq), gseq: id.gseq}
 }
@@ -43,15 +39,6 @@ export function validateGroupId(id: GroupKey): void {
     throw wrapError(err, 'GroupID: Invalid DeploymentID')
   }
   if (id.gseq === 0) throw SdkErr.invalidSequence.wrap('GroupID: Invalid Group Sequence')
-}
-
-/** "<owner>/<dseq>" as `DeploymentID.String()`. */
-export function deploymentIdString(id: DeploymentKey): string {
-  return `${id.owner}/${id.dseq}`
-}
-
-export function groupIdString(id: GroupKey): string {
-  return `${id.owner}/${id.dseq}/${id.gseq}`
 }
 
 /** Store-key path of a deployment: owner, then a fixed-width dseq so keys sort numerically. */

@@ -43,7 +43,7 @@ import type {MarketKeeper} from '../market/keeper.js'
 import {durationNanos, paramWindows} from '../market/reclamation.js'
 import {DeploymentErr} from './errors.js'
 import {groupPrice, validateDeploymentGroups, validateGroupSpec} from './groupspec.js'
-import {deploymentKey, type DeploymentKey, deploymentPath, groupKey, toGroupID, validateDeploymentId, validateGroupId} from './ids.js'
+import {deploymentKey, type DeploymentKey, groupKey, toGroupID, validateDeploymentId, validateGroupId} from './ids.js'
 import {listedDeploymentBytes} from './list-query.js'
 import {
   createDeploymentKeeper,
@@ -59,7 +59,6 @@ import {
 export * from './keeper.js'
 export * from './ids.js'
 export * from './groupspec.js'
-export {DeploymentErr} from './errors.js'
 
 export const HASH_LENGTH = 32
 
@@ -369,4 +368,3 @@ export function deploymentModule(keeper: DeploymentKeeper = createDeploymentKeep
   }
 }
 
-export {deploymentPath}

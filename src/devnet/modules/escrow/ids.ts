@@ -70,14 +70,6 @@ export function validateAccountId(id: AccountId): void {
   if (id.scope === Scope.bid) validateBidScope(parts.slice(2))
 }
 
-/** `Payment.ValidateBasic`. */
-export function validatePaymentId(id: PaymentId): void {
-  validateAccountId(id.aid)
-  const parts = id.xid.split('/')
-  if (parts.length !== 3) throw EscrowErr.invalidID.wrap('invalid xid format')
-  validateBidScope(parts)
-}
-
 export function deploymentAccountId(owner: string, dseq: bigint): AccountId {
   return {scope: Scope.deployment, xid: `${owner}/${dseq}`}
 }

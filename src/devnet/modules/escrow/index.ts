@@ -20,22 +20,16 @@ import {Grpc, panicError, plainError, queryStatus} from '../common/errors.js'
 import {paginatePrefixes} from '../common/pagination.js'
 import {AkashErr, EscrowErr} from './errors.js'
 import {type AccountId, validateAccountId} from './ids.js'
-import {
-  accountFromStore,
-  accountSearchPrefix,
-  accountToProto,
-  createEscrowKeeper,
-  type EscrowKeeper,
-  paymentFromStore,
-  paymentSearchPrefix,
-  paymentToProto,
-} from './keeper.js'
+import {createEscrowKeeper, type EscrowKeeper} from './keeper.js'
+import {accountFromStore, accountSearchPrefix, accountToProto, paymentFromStore, paymentSearchPrefix, paymentToProto} from './store.js'
 
 export * from './keeper.js'
+export {accountToProto, paymentToProto, storedAccountState} from './store.js'
 export * from './ids.js'
-export {EscrowErr, AkashErr} from './errors.js'
+export {EscrowErr} from './errors.js'
 
 /** Escrow's genesis section: edge dev starts with no accounts. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the genesis section has no fields yet; an interface so modules read alike
 export interface EscrowGenesis {}
 
 /** `deposit.Deposit.Validate` minus the coin check (callers differ on that). */

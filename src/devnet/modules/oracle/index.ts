@@ -30,8 +30,7 @@ import {collectionsNotFound} from './errors.js'
 import {DENOM_AKT, DENOM_USD, OracleKeeper, ORACLE_KEYS, nsOf, parsePriceKey} from './keeper.js'
 import {type OracleGenesis, defaultOracleParams, paramsFromGenesis, validateOracleParams} from './params.js'
 
-export {OracleKeeper, ORACLE_MODULE, DENOM_AKT, DENOM_ACT, DENOM_USD} from './keeper.js'
-export {OracleErr} from './errors.js'
+export {OracleKeeper} from './keeper.js'
 export type {OracleGenesis} from './params.js'
 
 /**

@@ -34,7 +34,6 @@ import {type PricePoint, checkHealth, deviationBps, median, twap} from './aggreg
 import {OracleErr, collectionsNotFound} from './errors.js'
 import {durationNs, validateOracleParams} from './params.js'
 
-export const ORACLE_MODULE = 'oracle'
 /** The only pair node v2.1 accepts prices for (sdkutil.DenomAkt / DenomUSD). */
 export const DENOM_AKT = 'akt'
 export const DENOM_ACT = 'act'

@@ -5,7 +5,6 @@
  *
  * Store: provider/p/<address bytes, hex> → Provider (byte order, as node's length-prefixed keys).
  */
-import {toBech32, fromHex} from '@cosmjs/encoding'
 import {
   EventProviderCreated,
   EventProviderUpdated,
@@ -24,7 +23,7 @@ import {
 import {attributesProblem} from '../../../market/matching.js'
 import {paginate} from '../../paginate.js'
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
-import {addressKey, BECH32_PREFIX, isAddress} from '../common/address.js'
+import {addressKey, isAddress} from '../common/address.js'
 import {Grpc, register, SdkErr} from '../common/errors.js'
 import {AkashErr} from '../escrow/errors.js'
 
@@ -64,6 +63,7 @@ export interface ProviderKeeper {
 
 /** The parts of Go's `url.Parse` the host URI check looks at, or undefined when it fails. */
 export function parseGoUrl(raw: string): {scheme: string; host: string; path: string} | undefined {
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse rejects ASCII control characters
   if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined
   let rest = raw
   const hash = rest.indexOf('#')
@@ -201,7 +201,3 @@ export function providerModule(): Module & {keeper: ProviderKeeper} {
   }
 }
 
-/** The bech32 owner of a provider store key (for tools that walk the store). */
-export function ownerFromProviderKey(key: string): string {
-  return toBech32(BECH32_PREFIX, fromHex(key.slice(PROVIDERS.length)))
-}

@@ -113,6 +113,7 @@ export function govRoutes(): FixedRoute[] {
         }
       },
       // v1beta1's tally values are LegacyDecs in `bytes` fields, which the gateway prints as decimals.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the decoded v1beta1 params response, read field by field
       json(response: any) {
         const tally = response.tallyParams
         return {

@@ -2,14 +2,15 @@ import {randomBytes} from 'node:crypto'
 import Docker from 'dockerode'
 
 import {ProviderError} from '../../../errors.js'
-import {containerCreateOptions, portKey, type PortBindingPlan} from '../container-spec.js'
+import {containerCreateOptions} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
-import {Labels, leaseFromLabels, leaseHash, leaseKey, leaseLabelFilters, leaseLabels, matchesLabelFilters, safeName} from '../labels.js'
-import {exposeProto, externalPortOf, httpOptionsOf, isIngressExpose, normalizeImage, serviceMounts} from '../manifest-read.js'
-import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'
-import {PortAllocator, portIsFree, type PortRange} from '../ports.js'
+import {KeyedLock} from '../keyed-lock.js'
+import {Labels, leaseHash, leaseKey, leaseLabelFilters, safeName} from '../labels.js'
+import {normalizeImage, serviceMounts} from '../manifest-read.js'
+import type {ManifestGroup, ManifestService} from '../manifest-types.js'
+import type {PortRange} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
-import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, lastLines, nextCrashCount, restartDelayMs} from '../supervision.js'
+import {READY_GRACE_MS, assessReplica, failureErrorLine} from '../supervision.js'
 import type {
   DeployOptions,
   EventOptions,
@@ -19,9 +20,7 @@ import type {
   LeaseRuntimeStatus,
   LogLine,
   LogOptions,
-  PublishedPort,
   ReplicaFailure,
-  ReplicaState,
   ReplicaStatus,
   RunningLease,
   Runtime,
@@ -30,9 +29,13 @@ import type {
   ServiceRuntimeStatus,
 } from '../types.js'
 import {EngineEventWatcher} from './engine-events.js'
+import {HostPortPlanner} from './host-ports.js'
 import {dockerExec} from './exec.js'
-import {ensureImage, errorMessage, statusCode} from './image-pull.js'
+import {ensureImage, errorMessage} from './image-pull.js'
+import {ensureNetwork, ensureVolume, historyFromEngine, leaseContainers, listLeases, networkName, removeNetwork, removeVolumes} from './lease-resources.js'
 import {containerLogLines} from './logs.js'
+import {containerGeneration, containerState, exitCodeFromStatus, parseExposeLabel, publishedPorts} from './status.js'
+import {ContainerSupervisor} from './supervisor.js'
 
 export interface DockerRuntimeOptions {
   /** The engine's unix socket (Docker, or Podman's compatible service). */
@@ -64,52 +67,41 @@ export interface DockerRuntimeOptions {
 
 type ContainerSummary = Docker.ContainerInfo
 
-/** What the provider knows about one container it supervises (restarts are the provider's, not the engine's). */
-interface Supervised {
-  lease: LeaseId
-  service: string
-  replica: number
-  /** Ms since the epoch of the last start. */
-  startedAt?: number
-  restarts: number
-  crashes: number
-  exitCode?: number
-  nextRestartAt?: number
-  timer?: NodeJS.Timeout
-}
-
 /** Runs leases as containers through the Docker Engine API (Docker or Podman). */
 export class DockerRuntime implements Runtime {
   readonly kind = 'docker' as const
   readonly docker: Docker
   private readonly journal = new EventJournal()
   private readonly watcher: EngineEventWatcher
-  private readonly allocator: PortAllocator | undefined
+  private readonly ports: HostPortPlanner
+  /** Selects this provider's containers in the engine. */
+  private readonly labelFilters: string[]
   private readonly now: () => number
   /** Failures of the last deploy per lease (pull failures, start failures). */
   private readonly deployErrors = new Map<string, ReplicaFailure[]>()
-  /**
-   * Containers the provider restarts itself (created with the engine's restart policy off), with
-   * the back-off of supervision.ts: the same policy as the process runtime's. By container id.
-   */
-  private readonly supervised = new Map<string, Supervised>()
-  /** Containers being removed on purpose: their exit is not a crash. */
-  private readonly removing = new Set<string>()
-  private sweeper: NodeJS.Timeout | undefined
-  private closed = false
+  /** Restarts of the containers the provider created with the engine's restart policy off. */
+  private readonly supervisor: ContainerSupervisor
   /** The last group deployed per lease, so status knows services that have no container yet. */
   private readonly groups = new Map<string, ManifestGroup>()
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
   private readonly pulls = new Map<string, Promise<'present' | 'pulled'>>()
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker({socketPath: options.socketPath})
     this.now = options.now ?? Date.now
     const filters = [`${Labels.managed}=true`, ...(options.provider ? [`${Labels.provider}=${options.provider}`] : [])]
-    this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e, id) => this.onEngineEvent(e, id)})
-    if (options.portRange) {
-      this.allocator = new PortAllocator({range: options.portRange, used: () => this.publishedHostPorts()})
-    }
+    this.labelFilters = filters
+    this.supervisor = new ContainerSupervisor({
+      docker: this.docker,
+      journal: this.journal,
+      now: this.now,
+      serialised: (lease, fn) => this.serialised(lease, fn),
+      labelFilters: filters,
+      ...(options.sweepMs !== undefined ? {sweepMs: options.sweepMs} : {}),
+    })
+    this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e, id) => this.supervisor.onEngineEvent(e, id)})
+    const addresses = {publicAddress: options.publicAddress ?? '0.0.0.0', privateAddress: options.privateAddress ?? '127.0.0.1'}
+    this.ports = new HostPortPlanner(this.docker, addresses, options.portRange)
   }
 
   async info(): Promise<RuntimeInfo> {
@@ -136,7 +128,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
-    const containers = await this.leaseContainers(lease)
+    const containers = await leaseContainers(this.docker, lease)
     const known = this.groups.get(leaseKey(lease))
     const failures: ReplicaFailure[] = [...(this.deployErrors.get(leaseKey(lease)) ?? [])]
     const services: Record<string, ServiceRuntimeStatus> = {}
@@ -151,7 +143,7 @@ export class DockerRuntime implements Runtime {
     for (const c of containers) {
       const labels = c.Labels ?? {}
       const name = labels[Labels.service]
-      if (!name || this.removing.has(c.Id)) continue
+      if (!name || this.supervisor.isRemoving(c.Id)) continue
       group ||= labels[Labels.group] ?? ''
       manifestVersion ??= labels[Labels.manifestVersion]
       const replica = Number(labels[Labels.replica] ?? 0)
@@ -159,8 +151,8 @@ export class DockerRuntime implements Runtime {
       generations.set(name, [...(generations.get(name) ?? []), containerGeneration(labels)])
       const state = containerState(c.State)
       const exitCode = exitCodeFromStatus(c.Status)
-      const supervised = this.supervision(c.Id, lease, name, replica)
-      if ((state === 'running' || state === 'restarting') && supervised.startedAt === undefined) supervised.startedAt = await this.startedAt(c.Id)
+      const supervised = this.supervisor.supervision(c.Id, lease, name, replica)
+      if ((state === 'running' || state === 'restarting') && supervised.startedAt === undefined) supervised.startedAt = await this.supervisor.startedAt(c.Id)
       const status: ReplicaStatus = {
         replica,
         id: c.Id,
@@ -174,10 +166,10 @@ export class DockerRuntime implements Runtime {
       if (available) entry.available += 1
       if (failing) {
         // An exit the engine's event stream did not deliver (the watcher was reconnecting).
-        if ((state === 'exited' || state === 'dead') && !supervised.timer && !this.closed) this.crashed(c.Id, supervised, exitCode, now)
-        failures.push(await this.failure(c.Id, supervised, state === 'running' || state === 'restarting' ? supervised.exitCode : exitCode, state === 'running' ? 'crash_loop' : 'exited'))
+        if ((state === 'exited' || state === 'dead') && !supervised.timer && !this.supervisor.isClosed) this.supervisor.crashed(c.Id, supervised, exitCode, now)
+        failures.push(await this.supervisor.failure(c.Id, supervised, state === 'running' || state === 'restarting' ? supervised.exitCode : exitCode, state === 'running' ? 'crash_loop' : 'exited'))
       }
-      entry.ports.push(...publishedPorts(name, replica, parseExposeLabel(labels[Labels.expose]), c, this.addresses()))
+      entry.ports.push(...publishedPorts(name, replica, parseExposeLabel(labels[Labels.expose]), c, this.ports.addresses))
     }
     for (const entry of Object.values(services)) {
       entry.replicas.sort((a, b) => a.replica - b.replica)
@@ -192,30 +184,32 @@ export class DockerRuntime implements Runtime {
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
     // The listing is async; an async generator keeps the signature simple for callers.
-    const self = this
-    return (async function* () {
-      const containers = await self.leaseContainers(lease)
-      const wanted = options.services && options.services.length > 0 ? new Set(options.services) : undefined
-      const sources = containers
-        .map((c) => ({id: c.Id, service: c.Labels?.[Labels.service] ?? '', replica: Number(c.Labels?.[Labels.replica] ?? 0)}))
-        .filter((s) => s.service && (!wanted || wanted.has(s.service)))
-        .sort((a, b) => (a.service === b.service ? a.replica - b.replica : a.service < b.service ? -1 : 1))
-      yield* containerLogLines(self.docker, sources, options)
-    })()
+    return this.logLines(lease, options)
+  }
+
+  private async *logLines(lease: LeaseId, options: LogOptions): AsyncGenerator<LogLine> {
+    const containers = await leaseContainers(this.docker, lease)
+    const wanted = options.services && options.services.length > 0 ? new Set(options.services) : undefined
+    const sources = containers
+      .map((c) => ({id: c.Id, service: c.Labels?.[Labels.service] ?? '', replica: Number(c.Labels?.[Labels.replica] ?? 0)}))
+      .filter((s) => s.service && (!wanted || wanted.has(s.service)))
+      .sort((a, b) => (a.service === b.service ? a.replica - b.replica : a.service < b.service ? -1 : 1))
+    yield* containerLogLines(this.docker, sources, options)
   }
 
   events(lease: LeaseId, options: EventOptions = {}): AsyncIterable<RuntimeEvent> {
-    const self = this
-    return (async function* () {
-      if (options.follow) await self.watcher.start().catch(() => undefined)
-      const history = await self.historyFromEngine(lease).catch(() => [])
-      yield* self.journal.stream(lease, options, history)
-    })()
+    return this.eventStream(lease, options)
+  }
+
+  private async *eventStream(lease: LeaseId, options: EventOptions): AsyncGenerator<RuntimeEvent> {
+    if (options.follow) await this.watcher.start().catch(() => undefined)
+    const history = await historyFromEngine(this.docker, lease, this.journal.history(lease)).catch(() => [])
+    yield* this.journal.stream(lease, options, history)
   }
 
   async exec(lease: LeaseId, options: ExecOptions): Promise<ExecSession> {
     const replica = options.replica ?? 0
-    const containers = await this.leaseContainers(lease)
+    const containers = await leaseContainers(this.docker, lease)
     if (containers.length === 0) {
       throw new ProviderError(`Lease ${leaseKey(lease)} has no containers here.`, {code: 'lease_not_found'})
     }
@@ -246,11 +240,11 @@ export class DockerRuntime implements Runtime {
 
   teardown(lease: LeaseId): Promise<void> {
     return this.serialised(lease, async () => {
-      const containers = await this.leaseContainers(lease)
-      for (const [id, s] of this.supervised) if (leaseKey(s.lease) === leaseKey(lease)) this.forget(id)
-      await Promise.all(containers.map((c) => this.removeContainer(c.Id)))
-      await this.removeVolumes({label: leaseLabelFilters(lease)})
-      await this.removeNetwork(this.networkName(lease))
+      const containers = await leaseContainers(this.docker, lease)
+      this.supervisor.forgetLease(lease)
+      await Promise.all(containers.map((c) => this.supervisor.remove(c.Id)))
+      await removeVolumes(this.docker, {label: leaseLabelFilters(lease)})
+      await removeNetwork(this.docker, networkName(lease))
       this.journal.emit(this.event(lease, {type: 'lease.removed', severity: 'normal', reason: 'Killing', message: 'Lease removed'}))
       this.deployErrors.delete(leaseKey(lease))
       this.groups.delete(leaseKey(lease))
@@ -258,169 +252,13 @@ export class DockerRuntime implements Runtime {
     })
   }
 
-  async list(): Promise<RunningLease[]> {
-    const label = [`${Labels.managed}=true`, ...(this.options.provider ? [`${Labels.provider}=${this.options.provider}`] : [])]
-    const containers = (await this.docker.listContainers({all: true, filters: {label}})).filter((c) => matchesLabelFilters(c.Labels, label))
-    const byLease = new Map<string, RunningLease>()
-    for (const c of containers) {
-      const lease = leaseFromLabels(c.Labels)
-      if (!lease) continue
-      const key = leaseKey(lease)
-      const entry = byLease.get(key) ?? {lease, group: c.Labels[Labels.group] ?? '', services: []}
-      const version = c.Labels[Labels.manifestVersion]
-      if (version && !entry.manifestVersion) entry.manifestVersion = version
-      const service = c.Labels[Labels.service]
-      if (service && !entry.services.includes(service)) entry.services.push(service)
-      byLease.set(key, entry)
-    }
-    for (const entry of byLease.values()) entry.services.sort()
-    return [...byLease.values()]
+  list(): Promise<RunningLease[]> {
+    return listLeases(this.docker, this.labelFilters)
   }
 
   async close(): Promise<void> {
-    this.closed = true
+    this.supervisor.close()
     this.watcher.stop()
-    if (this.sweeper) clearInterval(this.sweeper)
-    for (const s of this.supervised.values()) if (s.timer) clearTimeout(s.timer)
-  }
-
-  // ---- supervision: restarts with back-off, readiness (supervision.ts) ----
-
-  private onEngineEvent(event: RuntimeEvent, id: string | undefined): void {
-    if (!id) {
-      this.journal.emit(event)
-      return
-    }
-    if (event.type === 'container.started') {
-      const s = this.supervised.get(id)
-      if (s) s.startedAt = event.ts
-    } else if (event.type === 'container.removed') {
-      this.forget(id)
-    } else if (event.type === 'container.died') {
-      if (this.removing.has(id)) {
-        this.journal.emit({...event, severity: 'normal', reason: 'Killing', message: `Stopped ${event.service ?? 'container'} replica ${event.replica ?? 0}`})
-        return
-      }
-      if (event.service !== undefined) {
-        const s = this.supervision(id, event.lease, event.service, event.replica ?? 0)
-        this.crashed(id, s, event.exitCode, event.ts)
-        return
-      }
-    }
-    this.journal.emit(event)
-  }
-
-  private supervision(id: string, lease: LeaseId, service: string, replica: number): Supervised {
-    let s = this.supervised.get(id)
-    if (!s) {
-      s = {lease, service, replica, restarts: 0, crashes: 0}
-      this.supervised.set(id, s)
-    }
-    return s
-  }
-
-  /** A container exited on its own: tell it (exit code, last lines) and restart it after the back-off. */
-  private crashed(id: string, s: Supervised, exitCode: number | undefined, at: number): void {
-    if (s.timer || this.closed) return
-    s.crashes = nextCrashCount(s.crashes, s.startedAt !== undefined ? at - s.startedAt : 0)
-    if (exitCode !== undefined) s.exitCode = exitCode
-    s.nextRestartAt = at + restartDelayMs(s.crashes - 1)
-    s.timer = setTimeout(() => {
-      s.timer = undefined
-      void this.serialised(s.lease, () => this.restart(id, s)).catch(() => undefined)
-    }, Math.max(0, s.nextRestartAt - this.now()))
-    s.timer.unref()
-    void this.failure(id, s, s.exitCode, 'exited').then((f) => {
-      this.journal.emit(
-        this.event(s.lease, {
-          type: 'container.died',
-          service: s.service,
-          replica: s.replica,
-          severity: 'warning',
-          reason: 'BackOff',
-          message: `${f.message}; restarting in ${Math.max(1, Math.ceil(((s.nextRestartAt ?? at) - this.now()) / 1000))} s${f.lastLines.length ? `; last log lines: ${f.lastLines.join(' | ')}` : ''}`,
-          ...(s.exitCode !== undefined ? {exitCode: s.exitCode} : {}),
-        }),
-      )
-    })
-  }
-
-  private async restart(id: string, s: Supervised): Promise<void> {
-    if (this.closed || this.removing.has(id)) return
-    let info
-    try {
-      info = await this.docker.getContainer(id).inspect()
-    } catch (error) {
-      if (statusCode(error) === 404) this.forget(id)
-      return
-    }
-    if (info.State.Running) return
-    try {
-      await this.docker.getContainer(id).start()
-      s.restarts += 1
-      s.startedAt = this.now()
-    } catch (error) {
-      if (statusCode(error) === 404) {
-        this.forget(id)
-        return
-      }
-      // It could not even start (a port taken meanwhile): one more crash, one more back-off.
-      this.crashed(id, s, s.exitCode, this.now())
-    }
-  }
-
-  private forget(id: string): void {
-    const s = this.supervised.get(id)
-    if (s?.timer) clearTimeout(s.timer)
-    this.supervised.delete(id)
-  }
-
-  /** When a running container last started (from the engine, once; then kept). */
-  private async startedAt(id: string): Promise<number | undefined> {
-    try {
-      const started = Date.parse((await this.docker.getContainer(id).inspect()).State.StartedAt)
-      return started > 0 ? started : undefined
-    } catch {
-      return undefined
-    }
-  }
-
-  private async failure(id: string, s: Supervised, exitCode: number | undefined, reason: 'exited' | 'crash_loop'): Promise<ReplicaFailure> {
-    const base = {service: s.service, replica: s.replica, reason, ...(exitCode !== undefined ? {exitCode} : {}), restarts: s.restarts, lastLines: await this.lastLines(id, s)}
-    return {...base, message: failureMessage(base, this.now(), reason === 'exited' ? s.nextRestartAt : undefined)}
-  }
-
-  private async lastLines(id: string, s: Supervised): Promise<string[]> {
-    const lines: string[] = []
-    try {
-      for await (const l of containerLogLines(this.docker, [{id, service: s.service, replica: s.replica}], {tail: 10})) lines.push(l.line)
-    } catch {
-      // No logs (removed meanwhile): the failure is still worth telling.
-    }
-    return lastLines(lines)
-  }
-
-  /** Finds exited containers whose engine event was missed, so they are restarted all the same. */
-  private supervise(): void {
-    if (this.sweeper || this.closed) return
-    this.sweeper = setInterval(() => {
-      void this.sweep().catch(() => undefined)
-    }, this.options.sweepMs ?? 10_000)
-    this.sweeper.unref()
-  }
-
-  private async sweep(): Promise<void> {
-    const label = [`${Labels.managed}=true`, ...(this.options.provider ? [`${Labels.provider}=${this.options.provider}`] : [])]
-    const containers = (await this.docker.listContainers({all: true, filters: {label}})).filter((c) => matchesLabelFilters(c.Labels, label))
-    for (const c of containers) {
-      const state = containerState(c.State)
-      if ((state !== 'exited' && state !== 'dead') || this.removing.has(c.Id)) continue
-      const lease = leaseFromLabels(c.Labels)
-      const service = c.Labels?.[Labels.service]
-      if (!lease || !service) continue
-      const s = this.supervision(c.Id, lease, service, Number(c.Labels?.[Labels.replica] ?? 0))
-      if (!s.timer) this.crashed(c.Id, s, exitCodeFromStatus(c.Status), this.now())
-    }
   }
 
   // ---- deploy ----
@@ -433,9 +271,9 @@ export class DockerRuntime implements Runtime {
       this.deployErrors.set(key, [])
       // Subscribe before creating anything, so the lease's event stream sees every container.
       await this.watcher.start().catch(() => undefined)
-      this.supervise()
+      this.supervisor.start()
 
-      const existing = await this.leaseContainers(lease)
+      const existing = await leaseContainers(this.docker, lease)
       const plans = group.services.map((service) => {
         const specHash = serviceSpecHash(service)
         const current = existing.filter((c) => c.Labels?.[Labels.service] === service.name)
@@ -452,14 +290,14 @@ export class DockerRuntime implements Runtime {
         throw error
       }
 
-      const network = this.options.leaseNetworks === false ? undefined : await this.ensureNetwork(lease)
+      const network = this.options.leaseNetworks === false ? undefined : await ensureNetwork(this.docker, lease, (e) => this.journal.emit(this.event(lease, e)))
 
       // Services gone from the manifest: containers and their volumes go.
       const names = new Set(group.services.map((s) => s.name))
       const orphans = existing.filter((c) => !names.has(c.Labels?.[Labels.service] ?? ''))
-      await Promise.all(orphans.map((c) => this.removeContainer(c.Id)))
+      await Promise.all(orphans.map((c) => this.supervisor.remove(c.Id)))
       for (const service of new Set(orphans.map((c) => c.Labels?.[Labels.service] ?? ''))) {
-        await this.removeVolumes({label: [...leaseLabelFilters(lease), `${Labels.service}=${service}`]})
+        await removeVolumes(this.docker, {label: [...leaseLabelFilters(lease), `${Labels.service}=${service}`]})
       }
 
       const failures: string[] = []
@@ -569,8 +407,8 @@ export class DockerRuntime implements Runtime {
       }
     }
     if (plan.stale.length > 0) {
-      await Promise.all(plan.stale.map((c) => this.removeContainer(c.Id)))
-      for (const c of plan.stale) this.forget(c.Id)
+      await Promise.all(plan.stale.map((c) => this.supervisor.remove(c.Id)))
+      for (const c of plan.stale) this.supervisor.forget(c.Id)
       this.journal.emit(
         this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}),
       )
@@ -579,10 +417,10 @@ export class DockerRuntime implements Runtime {
     for (const c of keep) {
       const replica = Number(c.Labels?.[Labels.replica] ?? 0)
       if (replica >= service.count) {
-        await this.removeContainer(c.Id)
+        await this.supervisor.remove(c.Id)
       } else if (containerState(c.State) !== 'running') {
         // Stopped while the provider was away: start it now; the back-off resumes if it exits again.
-        const s = this.supervision(c.Id, lease, service.name, replica)
+        const s = this.supervisor.supervision(c.Id, lease, service.name, replica)
         if (s.timer) continue
         await this.docker.getContainer(c.Id).start()
         s.startedAt = this.now()
@@ -604,7 +442,7 @@ export class DockerRuntime implements Runtime {
     previousPorts: Map<string, number>,
     options: DeployOptions,
   ): Promise<void> {
-    const ports = await this.planPorts(service, replica, previousPorts)
+    const ports = await this.ports.plan(service, replica, previousPorts)
     const volumes: {volume: string; mount: string; readOnly: boolean}[] = []
     const tmpfs: {mount: string; sizeBytes: number}[] = []
     for (const m of serviceMounts(service)) {
@@ -613,7 +451,7 @@ export class DockerRuntime implements Runtime {
         continue
       }
       const volume = `edge-${leaseHash(lease)}-${safeName(service.name)}-${replica}-${safeName(m.name)}`
-      await this.ensureVolume(lease, service.name, volume, m.name)
+      await ensureVolume(this.docker, lease, service.name, volume, m.name, (e) => this.journal.emit(this.event(lease, e)))
       volumes.push({volume, mount: m.mount, readOnly: m.readOnly})
     }
     const gpuDeviceIds = options.gpuDeviceIds?.[service.name]
@@ -640,166 +478,15 @@ export class DockerRuntime implements Runtime {
       const container = await this.docker.createContainer(create)
       try {
         await container.start()
-        Object.assign(this.supervision(container.id, lease, service.name, replica), {startedAt: this.now()})
+        Object.assign(this.supervisor.supervision(container.id, lease, service.name, replica), {startedAt: this.now()})
       } catch (error) {
         // A container that cannot start would hold its ports and name: remove it.
-        await this.removeContainer(container.id)
+        await this.supervisor.remove(container.id)
         throw error
       }
     } finally {
-      for (const p of ports) if (p.hostPort > 0) this.allocator?.release(p.hostPort)
+      for (const p of ports) if (p.hostPort > 0) this.ports.release(p.hostPort)
     }
-  }
-
-  private async planPorts(service: ManifestService, replica: number, previous: Map<string, number>): Promise<PortBindingPlan[]> {
-    const plans: PortBindingPlan[] = []
-    const seen = new Set<string>()
-    for (const expose of service.expose ?? []) {
-      const proto = exposeProto(expose)
-      const hostIp = this.bindAddressFor(expose)
-      const id = `${expose.port}/${proto}|${hostIp}`
-      if (seen.has(id)) continue
-      seen.add(id)
-      const preferred = previous.get(`${replica}|${portKey(expose.port, proto)}|${hostIp}`)
-      let hostPort = 0
-      if (this.allocator) hostPort = await this.allocator.allocate(hostIp, proto, preferred)
-      else if (preferred && (await portIsFree(hostIp, preferred, proto))) hostPort = preferred
-      plans.push({port: expose.port, proto, hostIp, hostPort})
-    }
-    return plans
-  }
-
-  private bindAddressFor(expose: ManifestExpose): string {
-    const {publicAddress, privateAddress} = this.addresses()
-    return expose.global && !isIngressExpose(expose) ? publicAddress : privateAddress
-  }
-
-  private addresses(): {publicAddress: string; privateAddress: string} {
-    return {publicAddress: this.options.publicAddress ?? '0.0.0.0', privateAddress: this.options.privateAddress ?? '127.0.0.1'}
-  }
-
-  private async publishedHostPorts(): Promise<number[]> {
-    const containers = await this.docker.listContainers({all: true})
-    return containers.flatMap((c) => (c.Ports ?? []).map((p) => p.PublicPort).filter((p): p is number => Boolean(p)))
-  }
-
-  private networkName(lease: LeaseId): string {
-    return `edge-${leaseHash(lease)}`
-  }
-
-  private async ensureNetwork(lease: LeaseId): Promise<string> {
-    const name = this.networkName(lease)
-    try {
-      await this.docker.getNetwork(name).inspect()
-      return name
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error
-    }
-    try {
-      await this.docker.createNetwork({Name: name, Labels: leaseLabels(lease), CheckDuplicate: true})
-      this.journal.emit(this.event(lease, {type: 'network.created', severity: 'normal', reason: 'Created', message: `Created network ${name}`}))
-    } catch (error) {
-      if (statusCode(error) !== 409) throw error
-    }
-    return name
-  }
-
-  private async ensureVolume(lease: LeaseId, service: string, name: string, storage: string): Promise<void> {
-    try {
-      await this.docker.getVolume(name).inspect()
-      return
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error
-    }
-    try {
-      await this.docker.createVolume({Name: name, Labels: {...leaseLabels(lease), [Labels.service]: service, [Labels.volume]: storage}})
-      this.journal.emit(
-        this.event(lease, {type: 'volume.created', service, severity: 'normal', reason: 'Created', message: `Created volume ${name} for ${storage}`}),
-      )
-    } catch (error) {
-      if (statusCode(error) !== 409) throw error
-    }
-  }
-
-  private async removeContainer(id: string): Promise<void> {
-    this.removing.add(id)
-    const s = this.supervised.get(id)
-    if (s?.timer) clearTimeout(s.timer)
-    try {
-      await this.docker.getContainer(id).remove({force: true, v: true})
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error
-    } finally {
-      // The engine's die event for it arrives a moment later; forget it after that.
-      setTimeout(() => {
-        this.removing.delete(id)
-        this.supervised.delete(id)
-      }, 30_000).unref()
-    }
-  }
-
-  private async removeVolumes(filters: {label: string[]}): Promise<void> {
-    const result = await this.docker.listVolumes({filters})
-    const mine = (result.Volumes ?? []).filter((v) => matchesLabelFilters(v.Labels ?? undefined, filters.label))
-    await Promise.all(
-      mine.map(async (v) => {
-        try {
-          await this.docker.getVolume(v.Name).remove({force: true})
-        } catch (error) {
-          if (statusCode(error) !== 404) throw error
-        }
-      }),
-    )
-  }
-
-  private async removeNetwork(name: string): Promise<void> {
-    try {
-      await this.docker.getNetwork(name).remove()
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error
-    }
-  }
-
-  private async leaseContainers(lease: LeaseId): Promise<ContainerSummary[]> {
-    const label = leaseLabelFilters(lease)
-    const containers = await this.docker.listContainers({all: true, filters: {label}})
-    return containers.filter((c) => matchesLabelFilters(c.Labels, label))
-  }
-
-  /** Events a restarted provider cannot remember, rebuilt from the containers' own timestamps. */
-  private async historyFromEngine(lease: LeaseId): Promise<RuntimeEvent[]> {
-    const known = new Set(this.journal.history(lease).map((e) => `${e.type}|${e.service}|${e.replica}`))
-    const containers = await this.leaseContainers(lease)
-    const events: RuntimeEvent[] = []
-    for (const c of containers) {
-      const service = c.Labels?.[Labels.service]
-      const replica = Number(c.Labels?.[Labels.replica] ?? 0)
-      if (!service || known.has(`container.created|${service}|${replica}`)) continue
-      const who = `${service} replica ${replica}`
-      const base = {lease, service, replica}
-      events.push({...base, type: 'container.created', ts: c.Created * 1000, severity: 'normal', reason: 'Created', message: `Created ${who}`})
-      try {
-        const info = await this.docker.getContainer(c.Id).inspect()
-        const started = Date.parse(info.State.StartedAt)
-        if (started > 0) events.push({...base, type: 'container.started', ts: started, severity: 'normal', reason: 'Started', message: `Started ${who}`})
-        const finished = Date.parse(info.State.FinishedAt)
-        if (!info.State.Running && finished > 0 && finished >= started) {
-          const exitCode = info.State.ExitCode
-          events.push({
-            ...base,
-            type: 'container.died',
-            ts: finished,
-            severity: exitCode === 0 ? 'normal' : 'warning',
-            reason: exitCode === 0 ? 'Completed' : 'BackOff',
-            message: `${who} exited with code ${exitCode}`,
-            exitCode,
-          })
-        }
-      } catch {
-        // Removed meanwhile: its creation is all there is to say.
-      }
-    }
-    return events
   }
 
   private event(lease: LeaseId, e: Omit<RuntimeEvent, 'ts' | 'lease'>): RuntimeEvent {
@@ -807,98 +494,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {
-    const key = leaseKey(lease)
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const settled = run.catch(() => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
+    return this.locks.run(leaseKey(lease), fn)
   }
-}
 
-function containerState(state: string | undefined): ReplicaState {
-  switch ((state ?? '').toLowerCase()) {
-    case 'running':
-      return 'running'
-    case 'created':
-    case 'configured':
-    case 'initialized':
-      return 'created'
-    case 'restarting':
-      return 'restarting'
-    case 'paused':
-      return 'paused'
-    case 'exited':
-    case 'stopped':
-      return 'exited'
-    case 'dead':
-    case 'removing':
-      return 'dead'
-    default:
-      return 'unknown'
-  }
-}
-
-/** "Exited (3) 2 minutes ago" → 3. */
-export function exitCodeFromStatus(status: string | undefined): number | undefined {
-  const m = /Exited \((-?\d+)\)/i.exec(status ?? '')
-  return m ? Number(m[1]) : undefined
-}
-
-function parseExposeLabel(label: string | undefined): ManifestExpose[] {
-  if (!label) return []
-  try {
-    const parsed = JSON.parse(label) as unknown
-    return Array.isArray(parsed) ? (parsed as ManifestExpose[]) : []
-  } catch {
-    return []
-  }
-}
-
-/** Matches a replica's exposes to the host ports the engine reports for it. */
-export function publishedPorts(
-  service: string,
-  replica: number,
-  exposes: ManifestExpose[],
-  container: Pick<ContainerSummary, 'Ports'>,
-  addresses: {publicAddress: string; privateAddress: string},
-): PublishedPort[] {
-  const out: PublishedPort[] = []
-  for (const expose of exposes) {
-    const proto = exposeProto(expose)
-    const ingress = isIngressExpose(expose)
-    const wantIp = expose.global && !ingress ? addresses.publicAddress : addresses.privateAddress
-    const candidates = (container.Ports ?? []).filter(
-      (p) => p.PrivatePort === expose.port && String(p.Type).toUpperCase() === proto && p.PublicPort,
-    )
-    const binding = candidates.find((p) => sameAddress(p.IP, wantIp)) ?? candidates[0]
-    out.push({
-      service,
-      replica,
-      port: expose.port,
-      externalPort: externalPortOf(expose),
-      proto,
-      global: Boolean(expose.global),
-      ingress,
-      hostIp: binding?.IP || wantIp,
-      hostPort: binding?.PublicPort ?? 0,
-      hosts: [...(expose.hosts ?? [])],
-      httpOptions: httpOptionsOf(expose),
-    })
-  }
-  return out
-}
-
-function sameAddress(a: string | undefined, b: string): boolean {
-  const norm = (x: string | undefined) => (!x || x === '::' ? '0.0.0.0' : x)
-  return norm(a) === norm(b)
-}
-
-/** Containers from before generations were labelled count as revision 1. */
-function containerGeneration(labels: Record<string, string>): number {
-  const value = Number(labels[Labels.generation])
-  return Number.isInteger(value) && value > 0 ? value : 1
 }

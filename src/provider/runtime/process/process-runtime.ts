@@ -1,18 +1,18 @@
 import {spawn} from 'node:child_process'
-import {appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, closeSync, mkdirSync, openSync, rmSync} from 'node:fs'
 import path from 'node:path'
-import {PassThrough} from 'node:stream'
 
 import {ProviderError, UsageError} from '../../../errors.js'
 import {akashEnv} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
 import {absoluteHostPaths} from '../host-paths.js'
-import {leaseHash, leaseKey, safeName} from '../labels.js'
-import {exposeProto, externalPortOf, httpOptionsOf, isIngressExpose} from '../manifest-read.js'
+import {KeyedLock} from '../keyed-lock.js'
+import {leaseKey} from '../labels.js'
+import {exposeProto} from '../manifest-read.js'
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'
-import {anyFreePort, portIsFree, tcpListening} from '../ports.js'
+import {tcpListening} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
-import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, lastLines, nextCrashCount, restartDelayMs} from '../supervision.js'
+import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, nextCrashCount, restartDelayMs} from '../supervision.js'
 import type {
   DeployOptions,
   EventOptions,
@@ -22,7 +22,6 @@ import type {
   LeaseRuntimeStatus,
   LogLine,
   LogOptions,
-  PublishedPort,
   ReplicaFailure,
   ReplicaStatus,
   RunningLease,
@@ -31,8 +30,11 @@ import type {
   RuntimeInfo,
   ServiceRuntimeStatus,
 } from '../types.js'
-import {logFileLines, type LogFileSource, tailOffset} from './log-files.js'
-import {processAlive, processStartTime, shellQuote, signalGroup} from './proc.js'
+import {envObject, hostExec, signalNumber} from './exec.js'
+import {logFileLines} from './log-files.js'
+import {processAlive, processStartTime} from './proc.js'
+import {LeaseFiles, type LeaseFile, portName, readJson, type ReplicaFile, tryWriteJson, writeJsonAtomic} from './state-files.js'
+import {absolutePathWarning, hostPort, nodeBin, replicaLastLines, replicaLogSources, ReplicaPorts, startsFromFiles, stopReplica, workloadPath} from './workload.js'
 
 export interface ProcessRuntimeOptions {
   /** The network this provider serves; only `local` is allowed. */
@@ -53,48 +55,6 @@ export interface ProcessRuntimeOptions {
   now?: () => number
 }
 
-interface LeaseFile {
-  lease: LeaseId
-  group: string
-  manifestVersion?: string
-  /** `generation`: the spec revision (1 at deploy, +1 per changed spec); absent in older files. */
-  services: {name: string; count: number; specHash: string; generation?: number; expose: ManifestExpose[]; absolutePaths?: string[]}[]
-}
-
-interface ReplicaFile {
-  service: string
-  replica: number
-  /** -1 when the command could not be started. */
-  pid: number
-  startTime?: string
-  specHash: string
-  generation?: number
-  startedAt: number
-  exitCode?: number
-  env: string[]
-  /** The command line and the manifest's env, so a crashed replica can be restarted without the manifest. */
-  argv?: string[]
-  specEnv?: string[]
-  /** The exit code of the run before this one (a replica restarted after exiting). */
-  lastExitCode?: number
-  /** Host port per manifest port (`8080/TCP` → 41234): the replica's own, kept across restarts. */
-  ports?: Record<string, number>
-  /** Times the provider restarted it after it exited. */
-  restarts?: number
-  /** Consecutive exits, for the back-off. */
-  crashes?: number
-  /** When it was seen exited. */
-  finishedAt?: number
-  /** When the provider restarts it next. */
-  nextRestartAt?: number
-  /** Stopped on purpose by the provider (update, teardown): neither restarted nor a failure. */
-  stopping?: boolean
-  /** Why the command could not be started. */
-  startError?: string
-}
-
-/** Kubernetes-style name of a port in the replica file. */
-const portName = (port: number, proto: string) => `${port}/${proto}`
 
 /** A replica up this long that still does not listen on $PORT gets a warning. */
 const NOT_LISTENING_WARNING_MS = 10_000
@@ -113,15 +73,14 @@ const NOT_LISTENING_WARNING_MS = 10_000
 export class ProcessRuntime implements Runtime {
   readonly kind = 'process' as const
   private readonly journal = new EventJournal()
-  private readonly root: string
   private readonly now: () => number
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
+  private readonly files: LeaseFiles
   /** Pids this instance spawned: their exit events tell the exit code. */
   private readonly children = new Set<number>()
   /** Scheduled restarts, per replica directory. */
   private readonly restarts = new Map<string, NodeJS.Timeout>()
-  /** Host ports handed out and not yet recorded in a replica file. */
-  private readonly reservedPorts = new Set<number>()
+  private readonly ports = new ReplicaPorts()
   private sweeper: NodeJS.Timeout | undefined
   private closed = false
 
@@ -136,7 +95,7 @@ export class ProcessRuntime implements Runtime {
         },
       )
     }
-    this.root = path.join(options.dataDir, 'leases')
+    this.files = new LeaseFiles(path.join(options.dataDir, 'leases'), options.provider)
     this.now = options.now ?? Date.now
   }
 
@@ -154,7 +113,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   async status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
-    const file = this.readLease(lease)
+    const file = this.files.readLease(lease)
     const services: Record<string, ServiceRuntimeStatus> = {}
     const failures: ReplicaFailure[] = []
     const warnings: string[] = []
@@ -165,7 +124,7 @@ export class ProcessRuntime implements Runtime {
       const entry: ServiceRuntimeStatus = {name: s.name, total: s.count, available: 0, ready: false, generation, updated: 0, replicas: [], ports: []}
       if (s.absolutePaths?.length) warnings.push(absolutePathWarning(s.name, s.absolutePaths))
       for (let replica = 0; replica < s.count; replica++) {
-        const r = this.readReplica(lease, s.name, replica)
+        const r = this.files.readReplica(lease, s.name, replica)
         const alive = r ? processAlive(r.pid, r.startTime) : false
         const status: ReplicaStatus = {
           replica,
@@ -216,23 +175,8 @@ export class ProcessRuntime implements Runtime {
   }
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
-    const file = this.readLease(lease)
     const wanted = options.services && options.services.length > 0 ? new Set(options.services) : undefined
-    const sources: LogFileSource[] = []
-    for (const s of file?.services ?? []) {
-      if (wanted && !wanted.has(s.name)) continue
-      for (let replica = 0; replica < s.count; replica++) {
-        const dir = this.replicaDir(lease, s.name, replica)
-        if (!existsSync(dir)) continue
-        const alive = () => {
-          const r = this.readReplica(lease, s.name, replica)
-          return r ? processAlive(r.pid, r.startTime) || this.restarts.has(dir) : false
-        }
-        for (const stream of ['stdout', 'stderr'] as const) {
-          sources.push({service: s.name, replica, stream, path: path.join(dir, `${stream}.log`), alive})
-        }
-      }
-    }
+    const sources = replicaLogSources(this.files, lease, wanted, (dir) => this.restarts.has(dir))
     return logFileLines(sources, {
       ...(options.tail !== undefined ? {tail: options.tail} : {}),
       ...(options.follow ? {follow: true} : {}),
@@ -241,23 +185,14 @@ export class ProcessRuntime implements Runtime {
   }
 
   events(lease: LeaseId, options: EventOptions = {}): AsyncIterable<RuntimeEvent> {
-    const known = new Set(this.journal.history(lease).map((e) => `${e.type}|${e.service}|${e.replica}`))
-    const history: RuntimeEvent[] = []
-    for (const s of this.readLease(lease)?.services ?? []) {
-      for (let replica = 0; replica < s.count; replica++) {
-        const r = this.readReplica(lease, s.name, replica)
-        if (!r || r.pid <= 0 || known.has(`container.started|${s.name}|${replica}`)) continue
-        history.push(this.event(lease, {type: 'container.started', service: s.name, replica, severity: 'normal', reason: 'Started', message: `Started ${s.name} replica ${replica} (pid ${r.pid})`}, r.startedAt))
-      }
-    }
-    return this.journal.stream(lease, options, history)
+    return this.journal.stream(lease, options, startsFromFiles(this.files, lease, this.journal.history(lease)))
   }
 
   async exec(lease: LeaseId, options: ExecOptions): Promise<ExecSession> {
     const replica = options.replica ?? 0
-    const file = this.readLease(lease)
+    const file = this.files.readLease(lease)
     if (!file) throw new ProviderError(`Lease ${leaseKey(lease)} has no processes here.`, {code: 'lease_not_found'})
-    const r = this.readReplica(lease, options.service, replica)
+    const r = this.files.readReplica(lease, options.service, replica)
     if (!r) {
       throw new ProviderError(`Service ${options.service} replica ${replica} is not part of this lease.`, {
         code: 'service_not_found',
@@ -267,53 +202,20 @@ export class ProcessRuntime implements Runtime {
     if (!processAlive(r.pid, r.startTime)) {
       throw new ProviderError(`Service ${options.service} replica ${replica} is not running.`, {code: 'service_unavailable'})
     }
-    // One argument is a shell line ("ls -la"); several are a command and its arguments.
-    const line = options.cmd.length === 1 ? (options.cmd[0] as string) : options.cmd.map((a) => shellQuote(a)).join(' ')
-    const child = spawn(this.options.shell ?? '/bin/sh', ['-c', line], {
-      cwd: path.join(this.replicaDir(lease, options.service, replica), 'work'),
-      env: envObject(r.env),
-      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-    })
-    const stdout = new PassThrough()
-    const stderr = new PassThrough()
-    child.stdout?.pipe(stdout)
-    child.stderr?.pipe(options.tty ? stdout : stderr, {end: !options.tty})
-    if (options.tty) child.stderr?.on('end', () => stderr.end())
-    const onAbort = () => child.kill('SIGKILL')
-    options.signal?.addEventListener('abort', onAbort, {once: true})
-    const exit = new Promise<{exitCode: number}>((resolve) => {
-      let code = -1
-      child.on('error', () => resolve({exitCode: 127}))
-      child.on('exit', (c, signal) => {
-        code = c ?? (signal ? 128 + signalNumber(signal) : -1)
-      })
-      // 'close' comes after the output pipes have drained.
-      child.on('close', () => {
-        options.signal?.removeEventListener('abort', onAbort)
-        resolve({exitCode: code})
-      })
-    })
-    return {
-      stdout,
-      stderr,
-      ...(child.stdin ? {stdin: child.stdin} : {}),
-      // No terminal here: the process runtime has no pty to resize.
-      resize: async () => undefined,
-      exit,
-      close: () => child.kill('SIGKILL'),
-    }
+    const cwd = path.join(this.files.replicaDir(lease, options.service, replica), 'work')
+    return hostExec(this.options.shell ?? '/bin/sh', cwd, r.env, options)
   }
 
   teardown(lease: LeaseId): Promise<void> {
     return this.serialised(lease, async () => {
-      const dir = this.leaseDir(lease)
+      const dir = this.files.leaseDir(lease)
       for (const [replicaDir, timer] of this.restarts) {
         if (replicaDir.startsWith(dir + path.sep)) {
           clearTimeout(timer)
           this.restarts.delete(replicaDir)
         }
       }
-      await Promise.all(this.allReplicas(lease).map(({dir: d, state}) => this.stop(d, state)))
+      await Promise.all(this.files.allReplicas(lease).map(({dir: d, state}) => this.stop(d, state)))
       rmSync(dir, {recursive: true, force: true})
       this.journal.emit(this.event(lease, {type: 'lease.removed', severity: 'normal', reason: 'Killing', message: 'Lease removed'}))
       this.journal.forget(lease)
@@ -322,7 +224,7 @@ export class ProcessRuntime implements Runtime {
 
   async list(): Promise<RunningLease[]> {
     this.supervise()
-    return this.leaseFiles().map((file) => ({
+    return this.files.leaseFiles().map((file) => ({
       lease: file.lease,
       group: file.group,
       ...(file.manifestVersion ? {manifestVersion: file.manifestVersion} : {}),
@@ -353,8 +255,8 @@ export class ProcessRuntime implements Runtime {
           throw error
         }
       }
-      mkdirSync(this.leaseDir(lease), {recursive: true})
-      const before = new Map((this.readLease(lease)?.services ?? []).map((s) => [s.name, s]))
+      mkdirSync(this.files.leaseDir(lease), {recursive: true})
+      const before = new Map((this.files.readLease(lease)?.services ?? []).map((s) => [s.name, s]))
       const revision = (s: ManifestService, specHash: string): number => {
         const old = before.get(s.name)
         if (!old) return 1
@@ -377,18 +279,18 @@ export class ProcessRuntime implements Runtime {
       }
       // Stop what the new manifest no longer has (removed services, surplus replicas).
       const keep = new Set(file.services.flatMap((s) => Array.from({length: s.count}, (_, i) => `${s.name}|${i}`)))
-      for (const {dir, state} of this.allReplicas(lease)) {
+      for (const {dir, state} of this.files.allReplicas(lease)) {
         if (keep.has(`${state.service}|${state.replica}`)) continue
         this.cancelRestart(dir)
         await this.stop(dir, state)
         rmSync(dir, {recursive: true, force: true})
       }
-      writeJsonAtomic(path.join(this.leaseDir(lease), 'lease.json'), file)
+      writeJsonAtomic(path.join(this.files.leaseDir(lease), 'lease.json'), file)
       for (const [index, service] of group.services.entries()) {
         const {specHash, generation = 1} = file.services[index]
         for (let replica = 0; replica < service.count; replica++) {
-          const dir = this.replicaDir(lease, service.name, replica)
-          const r = this.readReplica(lease, service.name, replica)
+          const dir = this.files.replicaDir(lease, service.name, replica)
+          const r = this.files.readReplica(lease, service.name, replica)
           if (r && r.specHash === specHash && (processAlive(r.pid, r.startTime) || this.restarts.has(dir))) continue
           this.cancelRestart(dir)
           if (r) await this.stop(dir, r)
@@ -423,7 +325,7 @@ export class ProcessRuntime implements Runtime {
     spec: {service: string; replica: number; argv: string[]; env: string[]; expose: ManifestExpose[]; specHash: string; generation: number; previous?: ReplicaFile; ports?: Record<string, number>},
   ): Promise<void> {
     const {service, replica, specHash, generation, previous} = spec
-    const dir = this.replicaDir(lease, service, replica)
+    const dir = this.files.replicaDir(lease, service, replica)
     const work = path.join(dir, 'work')
     const tmp = path.join(work, '.tmp')
     mkdirSync(tmp, {recursive: true})
@@ -433,7 +335,7 @@ export class ProcessRuntime implements Runtime {
       ...(first ? [`PORT=${ports[portName(first.port, exposeProto(first))]}`] : []),
       ...spec.expose.map((e) => `PORT_${e.port}=${ports[portName(e.port, exposeProto(e))]}`),
     ]
-    const env = [`PATH=${workloadPath(this.options.env ?? process.env, this.nodeBin())}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
+    const env = [`PATH=${workloadPath(this.options.env ?? process.env, nodeBin(this.options.dataDir))}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
     const counts = {restarts: previous ? (previous.restarts ?? 0) + 1 : 0, crashes: previous?.crashes ?? 0}
     const base = {service, replica, specHash, generation, env, argv: spec.argv, specEnv: spec.env, ports, ...counts, ...(previous?.exitCode !== undefined ? {lastExitCode: previous.exitCode} : {})}
     const out = openSync(path.join(dir, 'stdout.log'), 'a')
@@ -448,7 +350,7 @@ export class ProcessRuntime implements Runtime {
       closeSync(out)
       closeSync(err)
     }
-    for (const p of Object.values(ports)) this.reservedPorts.delete(p)
+    this.ports.release(Object.values(ports))
     const who = `${service} replica ${replica}`
     const pid = child?.pid
     if (pid === undefined) {
@@ -525,7 +427,7 @@ export class ProcessRuntime implements Runtime {
   private async restart(lease: LeaseId, dir: string): Promise<void> {
     if (this.closed) return
     const state = readJson<ReplicaFile>(path.join(dir, 'state.json'))
-    const file = this.readLease(lease)
+    const file = this.files.readLease(lease)
     const spec = file?.services.find((s) => s.name === state?.service)
     if (!state || !spec || state.stopping || state.specHash !== spec.specHash || !state.argv || processAlive(state.pid, state.startTime)) return
     // Not due yet: another path scheduled it again meanwhile.
@@ -554,8 +456,8 @@ export class ProcessRuntime implements Runtime {
   }
 
   private sweep(): void {
-    for (const file of this.leaseFiles()) {
-      for (const {dir, state} of this.allReplicas(file.lease)) {
+    for (const file of this.files.leaseFiles()) {
+      for (const {dir, state} of this.files.allReplicas(file.lease)) {
         if (state.stopping || this.restarts.has(dir) || this.children.has(state.pid)) continue
         if (processAlive(state.pid, state.startTime)) continue
         if (state.nextRestartAt !== undefined && state.finishedAt !== undefined) {
@@ -577,201 +479,27 @@ export class ProcessRuntime implements Runtime {
   }
 
   private lastLines(lease: LeaseId, service: string, replica: number): string[] {
-    const dir = this.replicaDir(lease, service, replica)
-    // Two files, so the order between them is lost: stdout first, then stderr, where errors go.
-    return lastLines(['stdout.log', 'stderr.log'].flatMap((f) => readTail(path.join(dir, f), 10)))
-  }
-
-  /**
-   * A directory holding only `node` (a link to the node that runs edge), put at the end of the
-   * workloads' PATH: every edge machine has Node, but the directory it lives in may hold other
-   * programs (busybox in /usr/bin) that the provider's own PATH does not offer.
-   */
-  private nodeBin(): string {
-    const dir = path.join(this.options.dataDir, 'bin')
-    const link = path.join(dir, 'node')
-    try {
-      if (readlinkSync(link) === process.execPath) return dir
-      rmSync(link, {force: true})
-    } catch {
-      // absent
-    }
-    mkdirSync(dir, {recursive: true})
-    try {
-      symlinkSync(process.execPath, link)
-    } catch {
-      // Another provider process made it meanwhile.
-    }
-    return dir
+    return replicaLastLines(this.files.replicaDir(lease, service, replica))
   }
 
   /** Host ports for a replica's exposes: the ones it had (if still free), else any free port. */
-  private async allocatePorts(exposes: ManifestExpose[], previous: Record<string, number> = {}): Promise<Record<string, number>> {
-    const taken = new Set<number>([...this.reservedPorts])
-    for (const file of this.leaseFiles()) for (const {state} of this.allReplicas(file.lease)) for (const p of Object.values(state.ports ?? {})) taken.add(p)
-    const out: Record<string, number> = {}
-    for (const e of exposes) {
-      const proto = exposeProto(e)
-      const name = portName(e.port, proto)
-      if (out[name]) continue
-      const old = previous[name]
-      let port: number | undefined
-      if (old && !this.reservedPorts.has(old) && (await portIsFree('0.0.0.0', old, proto))) port = old
-      for (let tries = 0; port === undefined && tries < 20; tries++) {
-        const candidate = await anyFreePort('0.0.0.0', proto)
-        if (!taken.has(candidate)) port = candidate
-      }
-      if (port === undefined) throw new ProviderError(`No free ${proto} port for ${e.port}.`, {code: 'deploy_failed'})
-      taken.add(port)
-      this.reservedPorts.add(port)
-      out[name] = port
-    }
-    return out
+  private allocatePorts(exposes: ManifestExpose[], previous: Record<string, number> = {}): Promise<Record<string, number>> {
+    const recorded: number[] = []
+    for (const file of this.files.leaseFiles()) for (const {state} of this.files.allReplicas(file.lease)) recorded.push(...Object.values(state.ports ?? {}))
+    return this.ports.allocate(exposes, previous, recorded)
   }
 
   /** Stops a replica on purpose: marked first, so its exit is neither a failure nor restarted. */
-  private async stop(dir: string, r: ReplicaFile): Promise<void> {
-    if (!r.stopping && existsSync(path.join(dir, 'state.json'))) writeJsonAtomic(path.join(dir, 'state.json'), {...r, stopping: true})
-    if (!processAlive(r.pid, r.startTime)) return
-    signalGroup(r.pid, 'SIGTERM')
-    const deadline = this.now() + (this.options.stopGraceMs ?? 5000)
-    while (processAlive(r.pid, r.startTime) && this.now() < deadline) await new Promise((res) => setTimeout(res, 50))
-    if (processAlive(r.pid, r.startTime)) signalGroup(r.pid, 'SIGKILL')
-    // SIGKILL is not instant either; wait for the pid to go so ports are free again.
-    for (let i = 0; i < 100 && processAlive(r.pid, r.startTime); i++) await new Promise((res) => setTimeout(res, 20))
+  private stop(dir: string, r: ReplicaFile): Promise<void> {
+    return stopReplica(dir, r, this.options.stopGraceMs ?? 5000, this.now)
   }
 
-  private leaseDir(lease: LeaseId): string {
-    return path.join(this.root, leaseHash(lease, 16))
-  }
-
-  private replicaDir(lease: LeaseId, service: string, replica: number): string {
-    return path.join(this.leaseDir(lease), `${safeName(service)}-${replica}`)
-  }
-
-  private readLease(lease: LeaseId): LeaseFile | undefined {
-    return readJson<LeaseFile>(path.join(this.leaseDir(lease), 'lease.json'))
-  }
-
-  /** Lease files of this provider's leases. */
-  private leaseFiles(): LeaseFile[] {
-    if (!existsSync(this.root)) return []
-    const out: LeaseFile[] = []
-    for (const dir of readdirSync(this.root)) {
-      const file = readJson<LeaseFile>(path.join(this.root, dir, 'lease.json'))
-      if (!file) continue
-      if (this.options.provider && file.lease.provider !== this.options.provider) continue
-      out.push(file)
-    }
-    return out
-  }
-
-  private readReplica(lease: LeaseId, service: string, replica: number): ReplicaFile | undefined {
-    return readJson<ReplicaFile>(path.join(this.replicaDir(lease, service, replica), 'state.json'))
-  }
-
-  private allReplicas(lease: LeaseId): Array<{dir: string; state: ReplicaFile}> {
-    const dir = this.leaseDir(lease)
-    if (!existsSync(dir)) return []
-    const out: Array<{dir: string; state: ReplicaFile}> = []
-    for (const d of readdirSync(dir)) {
-      const state = readJson<ReplicaFile>(path.join(dir, d, 'state.json'))
-      if (state) out.push({dir: path.join(dir, d), state})
-    }
-    return out
+  private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(leaseKey(lease), fn)
   }
 
   private event(lease: LeaseId, e: Omit<RuntimeEvent, 'ts' | 'lease'>, ts = this.now()): RuntimeEvent {
     return {ts, lease, ...e}
   }
 
-  private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {
-    const key = leaseKey(lease)
-    const run = (this.locks.get(key) ?? Promise.resolve()).then(fn, fn)
-    const settled = run.catch(() => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
-  }
-}
-
-function absolutePathWarning(service: string, paths: string[]): string {
-  const list = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ', …' : '')
-  return `${service} uses absolute paths (${list}): as a host process it reads and writes them on the provider's own filesystem, outside its working directory, where they outlive the lease. Use relative paths to run it on edge dev without a container engine.`
-}
-
-/** The replica's own port for one expose: the ingress routes the SDL's port there. */
-function hostPort(service: string, replica: number, expose: ManifestExpose, ports: Record<string, number> = {}): PublishedPort {
-  const proto = exposeProto(expose)
-  return {
-    service,
-    replica,
-    port: expose.port,
-    externalPort: externalPortOf(expose),
-    proto,
-    global: Boolean(expose.global),
-    ingress: isIngressExpose(expose),
-    hostIp: '127.0.0.1',
-    hostPort: ports[portName(expose.port, proto)] ?? 0,
-    hosts: [...(expose.hosts ?? [])],
-    httpOptions: httpOptionsOf(expose),
-  }
-}
-
-/** The provider's PATH, then a directory with only the node that runs edge (see nodeBin). */
-function workloadPath(env: NodeJS.ProcessEnv, nodeBin: string): string {
-  const parts = (env.PATH ?? '/usr/local/bin:/usr/bin:/bin').split(':').filter(Boolean)
-  if (!parts.includes(nodeBin)) parts.push(nodeBin)
-  return parts.join(':')
-}
-
-/** The last `lines` lines of a file (empty when it is missing). */
-function readTail(file: string, lines: number): string[] {
-  try {
-    const start = tailOffset(file, lines)
-    const text = readFileSync(file).subarray(start).toString('utf8')
-    return text.split('\n')
-  } catch {
-    return []
-  }
-}
-
-function envObject(env: string[]): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {}
-  for (const entry of env) {
-    const eq = entry.indexOf('=')
-    if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1)
-  }
-  return out
-}
-
-function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = {SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13}
-  return numbers[signal] ?? 0
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T
-  } catch {
-    return undefined
-  }
-}
-
-/** writeJsonAtomic for event handlers: false (not a crash) when the directory is gone. */
-function tryWriteJson(file: string, value: unknown): boolean {
-  try {
-    writeJsonAtomic(file, value)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(value))
-  renameSync(tmp, file)
 }

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {exitCodeFromStatus, publishedPorts} from '../../../../src/provider/runtime/docker/docker-runtime.js'
+import {exitCodeFromStatus, publishedPorts} from '../../../../src/provider/runtime/docker/status.js'
 import {splitReference} from '../../../../src/provider/runtime/docker/image-pull.js'
 import {expose} from './fixtures.js'
 

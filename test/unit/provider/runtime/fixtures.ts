@@ -1,4 +1,4 @@
-import type {ManifestExpose, ManifestGroup, ManifestService} from '../../../../src/provider/runtime/manifest-types.js'
+import type {ManifestExpose, ManifestService} from '../../../../src/provider/runtime/manifest-types.js'
 import type {LeaseId} from '../../../../src/provider/runtime/types.js'
 
 export const lease: LeaseId = {owner: 'akash1owner', dseq: '1234', gseq: 1, oseq: 2, provider: 'akash1provider'}
@@ -39,6 +39,3 @@ export function service(partial: Partial<ManifestService> & {name: string}): Man
   }
 }
 
-export function group(services: ManifestService[]): ManifestGroup {
-  return {name: 'dcloud', services}
-}

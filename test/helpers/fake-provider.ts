@@ -10,8 +10,8 @@ import type {AddressInfo} from 'node:net'
 import * as x509 from '@peculiar/x509'
 import {WebSocketServer, type WebSocket} from 'ws'
 
-import {decodeJwt, verifyJwt} from '../../../src/provider-client/jwt.js'
-import {decodeFrame, encodeOutput, encodeResult} from '../../../src/provider-client/shell-codec.js'
+import {decodeJwt, verifyJwt} from '../../src/provider-client/jwt.js'
+import {decodeFrame, encodeOutput, encodeResult} from '../../src/provider-client/shell-codec.js'
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto)
 

@@ -1,0 +1,152 @@
+/**
+ * The layer rules (architecture.md, structure-2026-12.md §1), checked by dependency-cruiser:
+ * `npm run lint:layers`. It resolves every import to a file, sees `import type` and imports that
+ * vanish on compilation (`tsPreCompilationDeps: 'specify'`), and reports cycles with their path —
+ * which ESLint's import plugins do per file and more slowly.
+ *
+ * "At runtime" below means: not `import type`, and not an import TypeScript erases because only
+ * types are used from it. Types may cross layers; running code may not.
+ */
+
+/** Dependency types that do not exist at runtime. */
+const TYPE_ONLY = ['type-only', 'pre-compilation-only']
+
+/**
+ * Files that break a rule today and belong to another branch of this round (ROUND2.md). Each entry
+ * names the rule it waives; delete it when the branch that owns the file has landed its fix.
+ */
+const PENDING = {
+  // s-chain: the provider's second cosmjs client moves behind the Market port.
+  chainOutsideAdapter: [
+    '^src/provider/chain/cosmos-broadcaster\\.ts$',
+  ],
+  adapterOutsideMarket: [
+    // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
+    '^src/provider/chain/cosmos-broadcaster\\.ts$',
+    // verify-wire: reads block headers through the adapter's Comet RPC helper.
+    '^src/verify/receipt/chain\\.ts$',
+  ],
+  servicesToProvider: [
+    // s-chain: withdrawals go through the typed Market instead of the provider's chain queue.
+    '^src/services/provide/withdraw\\.ts$',
+  ],
+  uiToServices: [
+    // s-output (src/ui/**) and s-deploy (bidView moves to services/deploy/result.ts, STEP_LABELS with
+    // the StepEvent): the deploy view formats rows with the flow's own code.
+    '^src/ui/components/deploy/DeployView\\.tsx$',
+    '^src/ui/components/deploy/text-lines\\.ts$',
+  ],
+  servicesToUi: [
+    // Prompts are called from services (structure review §1, "Prompts live in three places"). The fix
+    // injects them from the command, through the contexts s-output is reworking in src/commands/**.
+    '^src/services/signer\\.ts$',
+    '^src/services/wallet\\.ts$',
+    '^src/services/provide/init\\.ts$',
+  ],
+  commandsToInternals: [
+    // s-output (src/commands/**): fmtCpu/fmtBytes belong in output/, EventHub and the devnet
+    // defaults behind the services that start them.
+    '^src/commands/provide/(status|init|start)\\.ts$',
+    '^src/commands/dev/start\\.ts$',
+  ],
+}
+
+const alternation = (patterns) => patterns.map((p) => `(?:${p})`).join('|')
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-runtime-cycle',
+      severity: 'error',
+      comment: 'A runtime import cycle makes load order matter. Type-only cycles are harmless.',
+      from: {},
+      to: {circular: true, viaOnly: {dependencyTypesNot: TYPE_ONLY}},
+    },
+    {
+      name: 'chain-client-only-in-adapter',
+      severity: 'error',
+      comment:
+        'Only the Akash adapter (src/market/akash) and the emulator (src/devnet) speak to the chain: ' +
+        'chain-sdk and cosmjs stay behind the Market port (AEP-79: the chain may change). Type imports too. ' +
+        "@cosmjs/encoding (bech32, hex, base64; no chain access) is allowed: importing its @scure/base directly " +
+        "instead races with cosmjs' own require() of that ESM package when oclif loads commands in parallel " +
+        '(ERR_INTERNAL_ASSERTION in `oclif manifest`).',
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', alternation(PENDING.chainOutsideAdapter)]},
+      to: {path: '^node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '^node_modules/@cosmjs/encoding/']},
+    },
+    {
+      name: 'provider-api-protos-only-in-provider',
+      severity: 'error',
+      comment:
+        "chain-sdk also ships the provider's own gRPC API (provider.akash.*): the provider's status " +
+        'server serves it. That is not chain access, so it is allowed there only.',
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/grpc/', alternation(PENDING.chainOutsideAdapter)]},
+      to: {path: '^node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
+    },
+    {
+      name: 'adapter-behind-port',
+      severity: 'error',
+      comment: 'Outside src/market, code reaches the chain through the Market port (market/index.ts, market.ts), not the adapter.',
+      from: {path: '^src/', pathNot: ['^src/market/', alternation(PENDING.adapterOutsideMarket)]},
+      to: {path: '^src/market/akash/'},
+    },
+    {
+      name: 'services-not-ui',
+      severity: 'error',
+      comment: 'Services return values and events; commands choose the view. Types may cross, code may not.',
+      from: {path: '^src/services/', pathNot: alternation(PENDING.servicesToUi)},
+      to: {path: '^src/ui/', dependencyTypesNot: TYPE_ONLY},
+    },
+    {
+      name: 'ui-not-services',
+      severity: 'error',
+      comment: 'Views render the values services give them; loading a service to format a row drags the whole flow in.',
+      from: {path: '^src/ui/', pathNot: alternation(PENDING.uiToServices)},
+      to: {path: '^src/services/', dependencyTypesNot: TYPE_ONLY},
+    },
+    {
+      name: 'commands-use-services',
+      severity: 'error',
+      comment:
+        "Commands parse, call a service and present its result; the provider's, the provider client's " +
+        "and the emulator's internals are the services' business.",
+      from: {path: '^src/commands/', pathNot: alternation(PENDING.commandsToInternals)},
+      to: {path: '^src/(?:provider|provider-client|devnet|market/akash)/', dependencyTypesNot: TYPE_ONLY},
+    },
+    {
+      name: 'services-not-provider-internals',
+      severity: 'error',
+      comment:
+        "Services may use the provider's config, state and capacity readers (provide status/start), but not its chain client.",
+      from: {path: '^src/services/', pathNot: alternation(PENDING.servicesToProvider)},
+      to: {path: '^src/provider/chain/', dependencyTypesNot: TYPE_ONLY},
+    },
+    {
+      name: 'no-unresolvable',
+      severity: 'error',
+      comment: 'An import that resolves to no file: a rule cannot judge what it cannot see.',
+      from: {},
+      to: {couldNotResolve: true},
+    },
+    {
+      name: 'test-levels-apart',
+      severity: 'error',
+      comment:
+        "Each test level (unit, component, commands, system, conformance) keeps its helpers; shared ones live in test/helpers.",
+      from: {path: '^test/(unit|component|commands|system|conformance)/'},
+      to: {path: '^test/(unit|component|commands|system|conformance)/', pathNot: '^test/$1/'},
+    },
+  ],
+  options: {
+    doNotFollow: {path: ['node_modules']},
+    exclude: {path: ['^dist/', '^node_modules/\\.vite']},
+    tsPreCompilationDeps: 'specify',
+    tsConfig: {fileName: 'tsconfig.lint.json'},
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
+    },
+  },
+}
