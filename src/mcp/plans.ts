@@ -226,7 +226,7 @@ export class Planner {
     const body = JSON.parse(stored.body) as StoredPlanBody
     if (planHash(body) !== stored.hash) throw changed(id, 'its stored form no longer matches its hash', {planned: stored.hash})
     if (body.source.kind === 'path') {
-      let current = ''
+      let current: string
       try {
         current = sha256(readFileSync(body.source.path, 'utf8'))
       } catch {

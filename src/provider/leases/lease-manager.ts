@@ -1,4 +1,4 @@
-import {type BlockInfo, isLeaseLive, type Lease, type LeaseFilter, type MarketQueries} from '../../market/market.js'
+import {type BlockInfo, isLeaseLive, type Lease, type MarketQueries} from '../../market/market.js'
 import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
@@ -10,15 +10,15 @@ import type {Manifest, ManifestGroup} from '../runtime/manifest-types.js'
 import type {ExecOptions, ExecSession, EventOptions, LeaseId as RuntimeLeaseId, LogLine, LogOptions, Runtime, RuntimeEvent, RuntimeInfo} from '../runtime/types.js'
 import {orderKey, parseOrderKey, runtimeLeaseId} from '../state/keys.js'
 import {gpuAssignment} from './gpu-assignment.js'
+import {ACTIVE_LEASE_STATES} from './live.js'
 import {submitManifest} from './manifests.js'
 import {resumeLeases} from './resume.js'
-import type {LeaseRow, LeaseRowState, ProviderStore} from '../state/store.js'
+import type {LeaseRow, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
 import {type MigrationContext, migrateEndpoints, migrateHostnames} from './migrations.js'
 import {Reclamations} from './reclamation.js'
 import {type WithdrawResultSummary, Withdrawals} from './withdrawals.js'
 
-export const ACTIVE_LEASE_STATES: LeaseRowState[] = ['awaiting_manifest', 'deploying', 'running', 'failed']
 
 export interface IngressBinding {
   proxy: {
@@ -418,8 +418,3 @@ export class LeaseManager {
   }
 }
 
-/** The leases that run and bill: active, and reclaiming until this provider closes them (AEP-82). */
-export async function liveLeases(market: Pick<MarketQueries, 'leases'>, filter: Omit<LeaseFilter, 'state'>): Promise<Lease[]> {
-  const [active, reclaiming] = await Promise.all([market.leases({...filter, state: 'active'}), market.leases({...filter, state: 'reclaiming'})])
-  return [...active, ...reclaiming]
-}

@@ -1,6 +1,7 @@
 import {crossValidate, manifestVersionMatches, parseManifest} from '../manifest/verify.js'
 import {parseOrderKey} from '../state/keys.js'
-import {ACTIVE_LEASE_STATES, type LeaseManager, type LeaseManagerOptions, liveLeases, type SubmitResult} from './lease-manager.js'
+import type {LeaseManager, LeaseManagerOptions, SubmitResult} from './lease-manager.js'
+import {ACTIVE_LEASE_STATES, liveLeases} from './live.js'
 
 /**
  * `PUT /deployment/{dseq}/manifest`: 404 without a lease here, 422 for bad JSON, an invalid

@@ -1,7 +1,8 @@
 import {isLeaseLive, type Lease} from '../../market/market.js'
 import {leaseKey as runtimeLeaseKey} from '../runtime/labels.js'
 import {orderKey, parseOrderKey} from '../state/keys.js'
-import {type LeaseManager, type LeaseManagerOptions, liveLeases} from './lease-manager.js'
+import type {LeaseManager, LeaseManagerOptions} from './lease-manager.js'
+import {liveLeases} from './live.js'
 
 /**
  * After a restart: hold capacity for every lease we had, ask the chain which are still active,

@@ -465,7 +465,7 @@ function toLease(r: any): LeaseRow {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a SQLite row: its columns are read by name below
 function toReclamation(r: any): ReclamationRow {
   return {
     orderKey: r.order_key,

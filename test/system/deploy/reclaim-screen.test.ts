@@ -91,7 +91,7 @@ async function firstBlockAtOrAfter(at: number, from: number, to: number): Promis
 }
 
 /** JSONL events of a provider's log file (local providers log there). */
-function logEvents(p: {dir: string}): Array<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function logEvents(p: {dir: string}): Array<Record<string, any>> {
   return readFileSync(join(p.dir, 'provider.log'), 'utf8')
     .split('\n')
     .flatMap((l) => {

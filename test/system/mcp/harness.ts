@@ -37,7 +37,6 @@ export async function connect(env: Record<string, string>, limits: LimitsFile, o
 export interface ToolAnswer {
   isError: boolean
   text: string
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   data: any
 }
 

@@ -80,7 +80,7 @@ deployment:
 `
 }
 
-function post(url: string, body: unknown): Promise<{status: number; json: any}> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function post(url: string, body: unknown): Promise<{status: number; json: any}> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, {method: 'POST', rejectUnauthorized: false, headers: {'content-type': 'application/json'}}, (res) => {
       let text = ''
