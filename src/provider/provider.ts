@@ -11,7 +11,6 @@ import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {Capacity} from './capacity/capacity.js'
 import {pollBlocks} from './chain/blocks.js'
-import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
@@ -96,7 +95,10 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
   }
 
   try {
-    const market = options.market ?? (await (await import('../market/index.js')).openMarket(network))
+    // One signer for everything the provider sends: the market's, pipelined by the queue below.
+    const market =
+      options.market ??
+      (await (await import('../market/index.js')).openMarket(network, {mnemonic: options.mnemonic, address, key: {pubkey: key.pubkey, privkey: key.privkey}}))
     if (!options.market) cleanups.push(() => market.close())
 
     const account = await market.account(address)
@@ -109,8 +111,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       })
     }
 
-    const broadcaster = options.tx ? undefined : await CosmosBroadcaster.connect(network, options.mnemonic)
-    if (broadcaster) cleanups.push(() => broadcaster.disconnect())
+    const broadcaster = options.tx ? undefined : await market.tx?.batchBroadcaster()
     const queue = broadcaster
       ? new TxQueue(broadcaster, {inclusionTimeoutMs: Math.max(30_000, network.blockTimeMs * 20)})
       : undefined
@@ -346,7 +347,7 @@ async function register(
 async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub): Promise<Coin> {
   if (config.bidding.deposit) return parseCoin(config.bidding.deposit)
   let problem: string | undefined
-  const mins = await marketBidMinDeposits(market).catch((error: Error) => {
+  const mins = await market.bidMinDeposits().catch((error: Error) => {
     problem = error.message
     return []
   })
@@ -359,15 +360,6 @@ async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub)
     message: `the chain's minimum bid deposit is unknown (${problem ?? 'no bid_min_deposits in the market params'}); bidding with ${fallback.amount}${fallback.denom} — set bidding.deposit in the provider config to choose`,
   })
   return fallback
-}
-
-/** `akash.market.v1beta5` params `bid_min_deposits` (the Market interface has no call for it). */
-async function marketBidMinDeposits(market: Market): Promise<Coin[]> {
-  const withSdk = market as unknown as {sdk?: () => Promise<any>} // eslint-disable-line @typescript-eslint/no-explicit-any
-  if (typeof withSdk.sdk !== 'function') return []
-  const sdk = await withSdk.sdk()
-  const response = await sdk.akash.market.v1beta5.getParams({})
-  return (response.params?.bidMinDeposits ?? []).map((c: {denom: string; amount: string}) => ({denom: c.denom, amount: BigInt(c.amount)}))
 }
 
 export function earningsPerHourUsd(leases: Array<{denom: string; amount: bigint}>, blockTimeMs: number, aktUsd?: string): string {

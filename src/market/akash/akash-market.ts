@@ -11,6 +11,7 @@ import type {
   AktPrice,
   BlockInfo,
   BmeStatus,
+  Broadcaster,
   Certificate,
   Coin,
   CreateBidInput,
@@ -32,9 +33,10 @@ import type {
   TxResult,
 } from '../market.js'
 import {pollBlocks} from '../poll-blocks.js'
-import {loadChainSdk} from './chain-sdk.js'
+import {type ChainSdk, loadChainSdk} from './chain-sdk.js'
 import * as convert from './convert.js'
 import {chainError} from './errors.js'
+import {GAS_MULTIPLIER, outOfGasRetryFee} from './fees.js'
 import {type CometStatus, cometRpc} from './rpc.js'
 
 /** chain-sdk's Node client (`createChainNodeSDK`); only its types are imported here, never its code. */
@@ -43,6 +45,8 @@ type PageInput = QueryInput<PageRequest>
 /** What chain-sdk's transaction methods take as their second argument. */
 type TxOptions = NonNullable<Parameters<Sdk['akash']['deployment']['v1beta4']['createDeployment']>[1]>
 type Delivered = Parameters<NonNullable<TxOptions['afterBroadcast']>>[0]
+/** chain-sdk's signing client (`createStargateClient`): cosmjs with every Akash message type registered. */
+export type SigningClient = ReturnType<ChainSdk['createStargateClient']>
 
 export interface AkashMarketOptions {
   /** BIP-39 mnemonic of the signing key; without it the market is read-only. */
@@ -68,7 +72,9 @@ export class AkashMarket implements Market {
   readonly network: NetworkContext
   tx?: MarketTransactions
   private sdkPromise?: Promise<Sdk>
-  private stargate?: {disconnect(): Promise<void>}
+  /** Signing clients to disconnect on close. */
+  private readonly clients: SigningClient[] = []
+  private chainIdPromise?: Promise<string>
   private readonly timeoutMs: number
 
   /** Opens the market; with a mnemonic the signer's address is derived before it returns. */
@@ -95,33 +101,45 @@ export class AkashMarket implements Market {
   /** @internal */
   async sdk(): Promise<Sdk> {
     this.sdkPromise ??= (async () => {
-      const {createChainNodeSDK, createStargateClient} = await loadChainSdk()
-      let signer
-      if (this.options.mnemonic) {
-        const {key, address} = this.options
-        const client = createStargateClient({
-          baseUrl: this.network.rpc,
-          // chain-sdk would derive the key from the mnemonic again (slowly, and always with the
-          // `akash` prefix); a key derived already signs as it is.
-          ...(key && address
-            ? {signer: (await import('./signer.js')).directSigner({address, ...key})}
-            : {signerMnemonic: this.options.mnemonic}),
-          defaultGasPrice: this.network.gasPrice,
-          // Akash's simulation can fall short of delivery at chain-sdk's default 1.3 (see
-          // test/conformance/DIFFERENCES.md); 1.5 is the adjustment Akash's docs recommend.
-          gasMultiplier: 1.5,
-          // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
-          stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
-        })
-        this.stargate = client
-        signer = client
-      }
+      const {createChainNodeSDK} = await loadChainSdk()
+      const signer = this.options.mnemonic ? await this.createSigningClient() : undefined
       return createChainNodeSDK({
         query: {baseUrl: this.network.grpc, transportOptions: {defaultTimeoutMs: this.timeoutMs}},
         ...(signer ? {tx: {signer}} : {}),
       })
     })()
     return this.sdkPromise
+  }
+
+  /**
+   * A signing client over the market's key, gas price and gas margin: the one way edge signs.
+   * `types` registers message types up front (chain-sdk otherwise knows a type only once one of
+   * its own methods for that module ran).
+   */
+  async createSigningClient(types: Array<{typeUrl: string}> = []): Promise<SigningClient> {
+    const {createStargateClient} = await loadChainSdk()
+    const {key, address, mnemonic} = this.options
+    if (!mnemonic) throw new Error('the market has no signer')
+    const client = createStargateClient({
+      baseUrl: this.network.rpc,
+      // chain-sdk would derive the key from the mnemonic again (slowly, and always with the
+      // `akash` prefix); a key derived already signs as it is.
+      ...(key && address ? {signer: (await import('./signer.js')).directSigner({address, ...key})} : {signerMnemonic: mnemonic}),
+      defaultGasPrice: this.network.gasPrice,
+      gasMultiplier: GAS_MULTIPLIER,
+      // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
+      stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
+      ...(types.length ? {builtInTypes: types as never} : {}),
+    })
+    this.clients.push(client)
+    return client
+  }
+
+  /** The chain id the node reports (what signatures commit to). */
+  chainId(): Promise<string> {
+    this.chainIdPromise ??= cometRpc<CometStatus>(this.network.rpc, 'status', {}, this.timeoutMs).then((s) => s.node_info.network)
+    this.chainIdPromise.catch(() => (this.chainIdPromise = undefined))
+    return this.chainIdPromise
   }
 
   /** Runs a query, mapping failures to EdgeErrors that name the endpoint. */
@@ -294,6 +312,11 @@ export class AkashMarket implements Market {
     }))
   }
 
+  async bidMinDeposits(): Promise<Coin[]> {
+    const response = await this.query('reading market parameters', (sdk) => sdk.akash.market.v1beta5.getParams({}))
+    return (response.params?.bidMinDeposits ?? []).map((c) => ({denom: c.denom, amount: BigInt(c.amount)}))
+  }
+
   async bmeStatus(owner?: string): Promise<BmeStatus> {
     const [params, records] = await Promise.all([
       this.optional('reading BME parameters', (sdk) => sdk.akash.bme.v1.getParams({})),
@@ -365,7 +388,7 @@ export class AkashMarket implements Market {
   }
 
   async close(): Promise<void> {
-    await this.stargate?.disconnect().catch(() => {})
+    await Promise.all(this.clients.splice(0).map((c) => c.disconnect().catch(() => {})))
   }
 }
 
@@ -381,22 +404,6 @@ const marketFilters = (filter: BidFilter | LeaseFilter) => ({
 function isNotFound(error: unknown): boolean {
   const e = error as {code?: unknown; message?: string}
   return e?.code === 5 || e?.code === 'not_found' || /not[ _]found/i.test(e?.message ?? '')
-}
-
-/** The fee for a retry after out of gas (sdk/11): 1.5x the gas delivery used, at the network's price. */
-export function outOfGasRetryFee(error: unknown, gasPrice: string): {amount: Coin[]; gas: string} | undefined {
-  const response = (error as {txResponse?: {code?: number; gasUsed?: bigint | number; rawLog?: string}})?.txResponse
-  // Code 11 is also used by modules; only the SDK's out-of-gas says so in its log.
-  if (!response || response.code !== 11 || !/out of gas/i.test(response.rawLog ?? '')) return undefined
-  const used = BigInt(response.gasUsed ?? 0)
-  if (used <= 0n) return undefined
-  const gas = (used * 3n) / 2n
-  const match = /^(\d+(?:\.\d+)?)([a-z][a-z0-9/]*)$/.exec(gasPrice)
-  if (!match) return undefined
-  const [whole, frac = ''] = match[1].split('.')
-  const scale = 10n ** BigInt(frac.length)
-  const price = BigInt(whole) * scale + BigInt(frac || '0')
-  return {gas: gas.toString(), amount: [{denom: match[2], amount: (gas * price + scale - 1n) / scale}]}
 }
 
 const dec = (amount: DecAmount) => ({denom: amount.denom, amount: convert.sdkDec(amount.amount)})
@@ -576,6 +583,11 @@ class AkashTransactions implements MarketTransactions {
     return this.send('minting ACT', (sdk, o) =>
       sdk.akash.bme.v1.mintACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uakt', amount: uakt.toString()}}, o),
     )
+  }
+
+  async batchBroadcaster(): Promise<Broadcaster> {
+    const {AkashBroadcaster} = await import('./batch-broadcaster.js')
+    return AkashBroadcaster.open(await this.ready(), this.market)
   }
 
   burnAct(uact: bigint): Promise<TxResult> {
