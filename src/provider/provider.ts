@@ -107,7 +107,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     if (!account || uakt < MIN_GAS_UAKT) {
       throw new InsufficientFundsError(`The provider key ${address} has ${uakt} uakt; it needs AKT for gas and bid deposits.`, {
         code: 'provider_unfunded',
-        hint: network.name === 'local' ? `Fund it with \`edge dev fund ${address}\`.` : `Send at least 1 AKT to ${address}.`,
+        hint: network.profile.canMint ? `Fund it with \`edge dev fund ${address}\`.` : `Send at least 1 AKT to ${address}.`,
       })
     }
 
@@ -129,7 +129,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const capacity = new Capacity(config.capacity, (gpu) => table.gpuHour(gpu))
 
     const hostUrl = new URL(config.hostUri)
-    const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.name === 'local' ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
+    const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.profile.onThisMachine ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
     const ingress = new IngressProxy({host: options.ingressHost ?? ingressListen.host, port: options.ingressPort ?? ingressListen.port})
     const ingressBound = await ingress.listen().catch((error: unknown) => {
       throw listenFailure(error, 'ingress', `${options.ingressHost ?? ingressListen.host}:${options.ingressPort ?? ingressListen.port}`, 'ingress.listen')
@@ -374,7 +374,7 @@ export function earningsPerHourUsd(leases: Array<{denom: string; amount: bigint}
 async function createConfiguredRuntime(config: ProviderConfig, network: NetworkContext, address: string, dir: string): Promise<Runtime> {
   const {createRuntime} = await import('./runtime/factory.js')
   if (config.runtime.kind === 'process') {
-    if (network.name !== 'local') {
+    if (!network.profile.onThisMachine) {
       throw new UsageError('The process runtime runs workloads as host processes, without isolation; it is for edge dev only.', {
         code: 'process_runtime_refused',
         hint: 'Use `runtime.kind: docker` (Docker or Podman) on any network other than local.',

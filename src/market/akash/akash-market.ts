@@ -86,7 +86,7 @@ export class AkashMarket implements Market {
 
   constructor(network: NetworkContext, private readonly options: AkashMarketOptions = {}) {
     this.network = network
-    this.timeoutMs = options.timeoutMs ?? (network.name === 'local' ? 5000 : 15000)
+    this.timeoutMs = options.timeoutMs ?? network.profile.queryTimeoutMs
     if (options.mnemonic) this.tx = new AkashTransactions(this, options.mnemonic)
   }
 

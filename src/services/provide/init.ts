@@ -88,7 +88,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   const env = options.env ?? process.env
   const name = validateProviderName(options.name)
   const existing = existsSync(configPath(name, env)) ? await loadProviderConfig(name, env) : undefined
-  const local = session.network.name === 'local'
+  const local = session.network.profile.onThisMachine
   const facts = await detectMachine({dataPath: existingAncestor(providerDir(name, env)), ...options.detect})
 
   const {key, created: keyCreated} = await providerKeyName(session, name, options.key ?? existing?.key)
@@ -242,7 +242,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
 async function ensureGas(market: Awaited<ReturnType<typeof import('../../market/index.js')['openMarket']>>, session: Session, address: string): Promise<boolean> {
   const uakt = (await market.balances(address)).find((c) => c.denom === 'uakt')?.amount ?? 0n
   if (uakt >= 5_000_000n) return false
-  if (session.network.name === 'local') {
+  if (session.network.profile.canMint) {
     const {rpcFund} = await import('../dev/client.js')
     const height = await rpcFund(session.network.rpc, address, [{denom: 'uakt', amount: 100_000_000n}])
     // The faucet mints in the next block; wait for it before signing.
