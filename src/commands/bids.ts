@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../base-command.js'
 import {keyFlag} from '../flags.js'
-import {parseUsdRate} from '../market/money.js'
+import {parseUsdRate} from '../protocol/money.js'
 import type {LatencyResult} from '../provider-client/probe.js'
 import {renderTable} from '../output/table.js'
 import type {Strategy} from '../services/deploy/scoring.js'

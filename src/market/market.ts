@@ -7,6 +7,7 @@
  * escrow balance as a LegacyDec scaled by 10^18 (see money.ts).
  */
 import type {NetworkContext} from '../config/networks.js'
+import type {Attribute, SignedBy} from '../protocol/types.js'
 import type {GroupSpecProto} from '../sdl/types.js'
 
 export interface Coin {
@@ -40,15 +41,7 @@ export interface BidId extends OrderId {
 
 export type LeaseId = BidId
 
-export interface Attribute {
-  key: string
-  value: string
-}
-
-export interface SignedBy {
-  allOf: string[]
-  anyOf: string[]
-}
+export type {Attribute, SignedBy}
 
 /** A resource unit as the chain holds it (the group spec or a bid's offer). */
 export interface ResourceUnit {

@@ -52,7 +52,7 @@
  * timeouts ("30s"). Unset, none of them changes the manifest or its hash.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
- * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to
+ * integers (amount × 10^18), the unit `src/protocol/money.ts` uses for per-block prices; convert to
  * per hour / month / USD there.
  */
 import {readFile} from 'node:fs/promises'

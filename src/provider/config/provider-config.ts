@@ -8,7 +8,7 @@ import {dirname, join} from 'node:path'
 
 import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
-import {parseCoin, parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../protocol/money.js'
 
 export const CONFIG_FILE = 'provider.yaml'
 export const CONFIG_VERSION = 1

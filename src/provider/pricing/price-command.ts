@@ -1,5 +1,5 @@
 import type {GroupSpec} from '../../market/market.js'
-import {parseDec} from '../../market/money.js'
+import {parseDec} from '../../protocol/money.js'
 import {sdkDec} from '../../market/akash/convert.js'
 import type {GpuConfig} from '../config/provider-config.js'
 

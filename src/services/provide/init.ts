@@ -4,7 +4,7 @@ import {dirname} from 'node:path'
 import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
 import type {Attribute} from '../../market/market.js'
-import {parseCoin, parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {
   type CapacityConfig,

@@ -3,7 +3,7 @@
  * state changes, blocks that advance whenever a watcher asks for the next one, and providers that
  * bid automatically one block after a deployment appears (when their attributes match).
  */
-import {matchGroup, matchGroupFromSpec} from '../../../src/market/matching.js'
+import {matchGroup, matchGroupFromSpec} from '../../../src/protocol/matching.js'
 import type {
   AktPrice,
   AuditedAttributes,
