@@ -1,5 +1,4 @@
-import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, statSync} from 'node:fs'
 import https from 'node:https'
 import net from 'node:net'
 import {join} from 'node:path'
@@ -7,6 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {dataDir, providerDir} from '../../config/paths.js'
 import {ProviderError} from '../../errors.js'
+import {spawnDetached, stopProcess, withoutSecrets} from '../../lib/daemon.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
@@ -102,42 +102,23 @@ export async function stopLocalProviders(env: NodeJS.ProcessEnv = process.env): 
   for (const name of readdirSync(root)) {
     if (!name.startsWith(LOCAL_PREFIX)) continue
     const pid = livePid(join(root, name, PID_FILE))
-    if (!pid) continue
-    process.kill(pid, 'SIGTERM')
-    stopped.push({name, pid})
+    if (pid) stopped.push({name, pid})
   }
-  const deadline = Date.now() + 10_000
-  for (const s of stopped) {
-    while (Date.now() < deadline && processAlive(s.pid)) await new Promise((r) => setTimeout(r, 100))
-    if (processAlive(s.pid)) process.kill(s.pid, 'SIGKILL')
-  }
+  await Promise.all(stopped.map((s) => stopProcess(s.pid, {timeoutMs: 10_000})))
   return stopped
-}
-
-function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const {EDGE_MNEMONIC: _mnemonic, EDGE_PASSPHRASE: _passphrase, ...rest} = env
-  return rest
 }
 
 function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePid?: number): number {
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
-  const log = openSync(join(dir, LOG_FILE), 'a', 0o600)
-  const childEnv = withoutSecrets(env)
   // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
-  if (nodePid) childEnv[DEV_NODE_PID_ENV] = String(nodePid)
+  const childEnv = nodePid ? {...env, [DEV_NODE_PID_ENV]: String(nodePid)} : env
   try {
-    const child = spawn(process.execPath, [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl'], {
-      detached: true,
-      stdio: ['ignore', log, log],
-      env: childEnv,
-    })
-    child.unref()
-    if (child.pid === undefined) throw new ProviderError(`Could not start local provider ${name}.`)
-    return child.pid
-  } finally {
-    closeSync(log)
+    const args = [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl']
+    return spawnDetached(process.execPath, args, {logFile: join(dir, LOG_FILE), env: childEnv}).pid
+  } catch {
+    throw new ProviderError(`Could not start local provider ${name}.`)
   }
 }
 
