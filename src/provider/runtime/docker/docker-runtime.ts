@@ -33,6 +33,7 @@ import {EngineEventWatcher} from './engine-events.js'
 import {dockerExec} from './exec.js'
 import {ensureImage, errorMessage, statusCode} from './image-pull.js'
 import {containerLogLines} from './logs.js'
+import {KeyedLock} from '../../../lib/keyed-lock.js'
 
 export interface DockerRuntimeOptions {
   /** The engine's unix socket (Docker, or Podman's compatible service). */
@@ -99,7 +100,7 @@ export class DockerRuntime implements Runtime {
   private closed = false
   /** The last group deployed per lease, so status knows services that have no container yet. */
   private readonly groups = new Map<string, ManifestGroup>()
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
   private readonly pulls = new Map<string, Promise<'present' | 'pulled'>>()
 
   constructor(private readonly options: DockerRuntimeOptions) {
@@ -807,15 +808,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {
-    const key = leaseKey(lease)
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const run = previous.then(fn, fn)
-    const settled = run.catch(() => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
+    return this.locks.run(leaseKey(lease), fn)
   }
 }
 

@@ -33,6 +33,7 @@ import type {
 } from '../types.js'
 import {logFileLines, type LogFileSource, tailOffset} from './log-files.js'
 import {processAlive, processStartTime, shellQuote, signalGroup} from './proc.js'
+import {KeyedLock} from '../../../lib/keyed-lock.js'
 
 export interface ProcessRuntimeOptions {
   /** The network this provider serves; only `local` is allowed. */
@@ -115,7 +116,7 @@ export class ProcessRuntime implements Runtime {
   private readonly journal = new EventJournal()
   private readonly root: string
   private readonly now: () => number
-  private readonly locks = new Map<string, Promise<unknown>>()
+  private readonly locks = new KeyedLock()
   /** Pids this instance spawned: their exit events tell the exit code. */
   private readonly children = new Set<number>()
   /** Scheduled restarts, per replica directory. */
@@ -686,14 +687,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {
-    const key = leaseKey(lease)
-    const run = (this.locks.get(key) ?? Promise.resolve()).then(fn, fn)
-    const settled = run.catch(() => undefined)
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return run
+    return this.locks.run(leaseKey(lease), fn)
   }
 }
 
