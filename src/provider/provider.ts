@@ -5,6 +5,8 @@ import {join} from 'node:path'
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
 import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
+import {RECONNECT_BACKOFF, backoffDelay} from '../lib/backoff.js'
+import {sleep} from '../lib/sleep.js'
 import type {Coin, Market} from '../market/market.js'
 import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../protocol/money.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
@@ -309,7 +311,7 @@ async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, l
       if (failures === 1 || failures % 30 === 0) {
         hub.emit({type: 'warning', message: `the chain is not answering (${(error as Error).message}); leases keep running, retrying`})
       }
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * failures)))
+      await sleep(backoffDelay(RECONNECT_BACKOFF, failures - 1), signal)
     }
   }
 }
