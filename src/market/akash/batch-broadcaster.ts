@@ -1,3 +1,4 @@
+import {sleep} from '../../lib/sleep.js'
 import type {BatchMsg, Broadcaster, SignerSequence} from '../market.js'
 import type {AkashMarket, SigningClient} from './akash-market.js'
 import {CLOSE_REASON_CODES, sdkDec} from './convert.js'
@@ -72,7 +73,7 @@ export class AkashBroadcaster implements Broadcaster {
       const tx = await cometRpcPost<{height: string; tx_result: {code?: number; log?: string}}>(this.market.network.rpc, 'tx', {hash: param}).catch(() => undefined)
       if (tx) return {height: Number(tx.height), code: tx.tx_result.code ?? 0, log: tx.tx_result.log ?? ''}
       if (Date.now() > deadline) throw new Error(`transaction ${hash} was not included within ${Math.round(timeoutMs / 1000)} s`)
-      await new Promise((r) => setTimeout(r, this.pollMs))
+      await sleep(this.pollMs)
     }
   }
 

@@ -9,6 +9,7 @@ import {dataDir, keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
 import {processAlive, spawnDetached, stopProcess} from '../../lib/daemon.js'
+import {sleep} from '../../lib/sleep.js'
 import {parseCoin} from '../../protocol/money.js'
 import {type ProviderSummary, type ReclamationWindows, restBalances, restProviders, restReclamationWindows, rpcFund, rpcStatus} from './client.js'
 import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
@@ -221,7 +222,7 @@ async function waitForReady(
         // Not answering yet.
       }
     }
-    await new Promise((r) => setTimeout(r, 150))
+    await sleep(150)
   }
   emit(options.onEvent, 'wait', 'failed', 'edge dev did not answer in time')
   throw new ChainError('edge dev did not answer before the timeout.', {code: 'devnet_start_timeout', hint: `See ${files.log}.`})

@@ -3,6 +3,7 @@ import {dirname} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
+import {sleep} from '../../lib/sleep.js'
 import type {Attribute} from '../../market/market.js'
 import {parseCoin, parseDec} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
@@ -248,7 +249,7 @@ async function ensureGas(market: Awaited<ReturnType<typeof import('../../market/
     // The faucet mints in the next block; wait for it before signing.
     for (let i = 0; i < 50; i++) {
       if ((await market.latestBlock()).height > height) break
-      await new Promise((r) => setTimeout(r, Math.max(50, session.network.blockTimeMs / 4)))
+      await sleep(Math.max(50, session.network.blockTimeMs / 4))
     }
     return true
   }

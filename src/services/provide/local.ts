@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {dataDir, providerDir} from '../../config/paths.js'
 import {ProviderError} from '../../errors.js'
 import {spawnDetached, stopProcess, withoutSecrets} from '../../lib/daemon.js'
+import {sleep} from '../../lib/sleep.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
@@ -131,7 +132,7 @@ async function waitForGateway(hostUri: string, address: string, pid: number, log
       throw new ProviderError(`Local provider at ${hostUri} stopped while starting.`, {hint: tail ? `Its log ends with:\n${tail}` : `See ${logFile}.`})
     }
     if ((await addressAt(hostUri)) === address) return
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250)
   }
   throw new ProviderError(`Local provider at ${hostUri} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {hint: `See ${logFile}.`})
 }
