@@ -277,7 +277,11 @@ export interface MarketQueries {
 
 export interface CreateDeploymentInput {
   dseq: bigint
-  /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals, as chain-sdk's codecs take them). */
+  /**
+   * Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals,
+   * as chain-sdk's codecs take them). Not the plain `GroupSpec` (`plainGroupSpecs`, for matching
+   * and pricing): that one has no CPU or memory attributes, which the deployment must carry.
+   */
   groups: GroupSpecProto[]
   hash: Uint8Array
   deposit: Coin
