@@ -12,7 +12,7 @@ import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {Capacity} from './capacity/capacity.js'
-import {pollBlocks} from './chain/blocks.js'
+import {providerBlocks} from './chain/blocks.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
@@ -299,7 +299,7 @@ async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, l
   let blocks = 0
   while (!signal.aborted) {
     try {
-      for await (const block of pollBlocks(market, blockTimeMs, signal)) {
+      for await (const block of providerBlocks(market, blockTimeMs, signal)) {
         failures = 0
         await engine.onBlock(block)
         if (++blocks % 5 === 0) await leases.refreshRoutes()
