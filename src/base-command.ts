@@ -3,7 +3,7 @@ import {Command, Errors, type Interfaces} from '@oclif/core'
 import {BugError, CancelledError, EdgeError, ExitCode, type ExitCodeValue, UsageError} from './errors.js'
 import {globalFlags} from './flags.js'
 import {Output, jsonReplacer} from './output/output.js'
-import {Channel} from './provider-client/queue.js'
+import {AsyncQueue} from './lib/async-queue.js'
 import {type EventSinks, type Sink, jsonlSink, textSink, viewSink} from './output/sinks.js'
 import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
 
@@ -143,7 +143,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
    * events become the stream, and the service's promise the result.
    */
   protected async consumeEmitted<E extends {type: string}, R>(run: (emit: (event: E) => void) => Promise<R>, sinks: EventSinks<E>): Promise<R> {
-    const events = new Channel<E>()
+    const events = new AsyncQueue<E>()
     const shown = this.consume(events, sinks)
     try {
       return await run((event) => events.push(event))

@@ -1,6 +1,6 @@
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
-import {formatPerBlock} from '../market/money.js'
+import {formatPerBlock} from '../protocol/money.js'
 import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'

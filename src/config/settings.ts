@@ -3,7 +3,7 @@ import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmS
 import {dirname, join} from 'node:path'
 
 import {configDir} from './paths.js'
-import type {NetworkContext} from './networks.js'
+import type {StoredNetwork} from './networks.js'
 
 /** What edge remembers between runs (config dir, `config.json`). */
 export interface SettingsShape {
@@ -12,7 +12,7 @@ export interface SettingsShape {
   /** The selected keystore key. */
   key?: string
   /** User-defined networks, by name. */
-  networks?: Record<string, Omit<NetworkContext, 'builtIn' | 'name'>>
+  networks?: Record<string, StoredNetwork>
 }
 
 export interface Settings {

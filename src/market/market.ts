@@ -7,6 +7,7 @@
  * escrow balance as a LegacyDec scaled by 10^18 (see money.ts).
  */
 import type {NetworkContext} from '../config/networks.js'
+import type {Attribute, SignedBy} from '../protocol/types.js'
 import type {GroupSpecProto} from '../sdl/types.js'
 
 export interface Coin {
@@ -40,15 +41,7 @@ export interface BidId extends OrderId {
 
 export type LeaseId = BidId
 
-export interface Attribute {
-  key: string
-  value: string
-}
-
-export interface SignedBy {
-  allOf: string[]
-  anyOf: string[]
-}
+export type {Attribute, SignedBy}
 
 /** A resource unit as the chain holds it (the group spec or a bid's offer). */
 export interface ResourceUnit {
@@ -269,6 +262,8 @@ export interface MarketQueries {
   certificates(owner: string, serial?: string): Promise<Certificate[]>
   /** Minimum deployment deposit per denom. */
   minDeposits(): Promise<Coin[]>
+  /** Minimum bid deposit per denom (the market params' `bid_min_deposits`). */
+  bidMinDeposits(): Promise<Coin[]>
   bmeStatus(owner?: string): Promise<BmeStatus>
   /** USD per AKT from the chain's oracle (akash.oracle.v2 AggregatedPrice); never throws. */
   aktPrice(): Promise<AktPrice>
@@ -282,7 +277,11 @@ export interface MarketQueries {
 
 export interface CreateDeploymentInput {
   dseq: bigint
-  /** Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals, as chain-sdk's codecs take them). */
+  /**
+   * Chain-sdk `GroupSpec` objects as the SDL layer renders them (DecCoin amounts as human decimals,
+   * as chain-sdk's codecs take them). Not the plain `GroupSpec` (`plainGroupSpecs`, for matching
+   * and pricing): that one has no CPU or memory attributes, which the deployment must carry.
+   */
   groups: GroupSpecProto[]
   hash: Uint8Array
   deposit: Coin
@@ -332,6 +331,42 @@ export interface MarketTransactions {
   signProviderAttributes(provider: string, attributes: Attribute[]): Promise<TxResult>
   mintAct(uakt: bigint): Promise<TxResult>
   burnAct(uact: bigint): Promise<TxResult>
+  /**
+   * The same signer as a pipelined batch sender, for a provider's many messages a block: the caller
+   * picks sequences and packs messages; the fee and gas policy is the market's own.
+   */
+  batchBroadcaster(): Promise<Broadcaster>
+}
+
+/** The messages a batch broadcaster signs (a running provider's transactions), as plain data. */
+export type BatchMsg =
+  | {type: 'createBid'; order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer: ResourceOfferInput[]; reclamationWindowSeconds?: number}
+  | {type: 'closeBid'; bid: BidId; reason: string}
+  /** AEP-82: start taking a lease's resources back; `reason` is a provider close reason's name. */
+  | {type: 'leaseStartReclaim'; lease: LeaseId; reason: string}
+  | {type: 'withdrawLease'; lease: LeaseId}
+  | {type: 'createProvider' | 'updateProvider'; hostUri: string; attributes: Attribute[]; email?: string; website?: string}
+  | {type: 'createCertificate'; certPem: string; pubkeyPem: string}
+
+export interface SignerSequence {
+  accountNumber: number
+  sequence: number
+}
+
+/**
+ * Signs and submits batches of messages without waiting for each to land, so one account can have
+ * several transactions in flight (consecutive sequences). The caller orders them.
+ */
+export interface Broadcaster {
+  readonly address: string
+  /** Account number and next sequence as committed on chain. */
+  sequence(): Promise<SignerSequence>
+  /** The gas limit the market's fee policy asks for these messages (simulation with its margin); rejects when a message fails. */
+  simulate(msgs: BatchMsg[], signer: SignerSequence): Promise<number>
+  /** Signs with `signer`, pays the network's gas price for `gasLimit`, and submits (CheckTx); resolves with the hash or rejects. */
+  broadcast(msgs: BatchMsg[], gasLimit: number, signer: SignerSequence): Promise<string>
+  /** Resolves once the transaction is in a block. */
+  waitFor(hash: string, timeoutMs: number): Promise<{height: number; code: number; log: string}>
 }
 
 export interface Market extends MarketQueries {

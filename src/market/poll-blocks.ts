@@ -1,3 +1,4 @@
+import {sleep} from '../lib/sleep.js'
 import type {BlockInfo} from './market.js'
 
 /** New blocks, by asking for the latest one every `intervalMs` until `signal` aborts. */
@@ -11,21 +12,4 @@ export async function* pollBlocks(latestBlock: () => Promise<BlockInfo>, interva
     }
     await sleep(intervalMs, signal)
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    // An already aborted signal never fires 'abort' again.
-    if (signal.aborted) return resolve()
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-    // The listener goes when the timer fires, so a long watch does not pile them up.
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal.addEventListener('abort', onAbort, {once: true})
-  })
 }

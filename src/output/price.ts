@@ -1,4 +1,4 @@
-import {roundPerBlockText} from '../market/money.js'
+import {roundPerBlockText} from '../protocol/money.js'
 
 /**
  * A price as people read it: USD per hour and month where the denom has a USD value, with the

@@ -7,8 +7,9 @@ import {ProviderError} from '../errors.js'
 import type {JwtScope} from './jwt.js'
 import {httpError, unreachable} from './errors.js'
 import {LogDeduper} from './log-dedupe.js'
-import {Channel} from './queue.js'
-import {abortableSleep} from './sleep.js'
+import {AsyncQueue} from '../lib/async-queue.js'
+import {RECONNECT_BACKOFF, backoffDelay} from '../lib/backoff.js'
+import {sleep as abortableSleep} from '../lib/sleep.js'
 import {ShellProtocolError, decodeFrame, encodeResize, encodeStdin} from './shell-codec.js'
 import {type HttpRequester, type WebSocketFactory, type WebSocketLike, httpsRequester, toBuffer, wsFactory} from './transport.js'
 import {type CertificateSource, type TrustedEndpoint, establishTrust} from './trust.js'
@@ -289,7 +290,7 @@ export class ProviderClient {
         if (!connected || e.code === 'provider_auth' || e.code === 'provider_lease_not_found' || !options.follow) throw error
         failures++
         if (failures > maxReconnects) throw error
-        const delayMs = Math.min(5000, 250 * 2 ** (failures - 1))
+        const delayMs = backoffDelay(RECONNECT_BACKOFF, failures - 1)
         yield {type: 'reconnecting', attempt: failures, delayMs, error: e.message}
         await this.sleep(delayMs, signal)
         continue
@@ -322,7 +323,7 @@ export class ProviderClient {
           details: {provider: this.provider, attempts: failures},
         })
       }
-      const delayMs = failures === 1 ? 0 : Math.min(5000, 250 * 2 ** (failures - 2))
+      const delayMs = failures === 1 ? 0 : backoffDelay(RECONNECT_BACKOFF, failures - 2)
       yield {type: 'reconnecting', attempt: failures, delayMs, error: outcome.error}
       if (delayMs > 0) await this.sleep(delayMs, signal)
     }
@@ -334,7 +335,7 @@ export class ProviderClient {
     options: LogOptions,
   ): AsyncGenerator<LogStreamEvent, 'done' | 'aborted' | 'lease-gone' | {error: string; healthy: boolean}> {
     type Item = {kind: 'frame'; data: Buffer} | {kind: 'flush'} | {kind: 'closed'; code: number; reason: string} | {kind: 'error'; error: Error}
-    const channel = new Channel<Item>()
+    const channel = new AsyncQueue<Item>()
     const quietMs = options.replayQuietMs ?? 300
     let quietTimer: unknown
     let watchdog: unknown
@@ -412,7 +413,7 @@ export class ProviderClient {
     const query = new URLSearchParams({follow: String(Boolean(options.follow))})
     if (options.services?.length) query.set('service', options.services.join(','))
     const socket = await this.openSocket('streaming events', `${leasePath(lease)}/kubeevents`, query, ['events'])
-    const channel = new Channel<KubeEvent>()
+    const channel = new AsyncQueue<KubeEvent>()
     socket.on('message', (data) => {
       try {
         channel.push(JSON.parse(toBuffer(data).toString('utf8')) as KubeEvent)

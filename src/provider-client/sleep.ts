@@ -1,19 +1,3 @@
-/**
- * A sleep that an AbortSignal ends early (resolving, not rejecting: callers check the signal).
- * The abort listener is removed when the timer fires, so a loop that sleeps on one long-lived
- * signal (polling for readiness, reconnecting a log stream) does not pile listeners up on it.
- */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve()
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve()
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
-}
+// Moved to src/lib/sleep.ts (one abortable sleep). This re-export keeps branches written against the
+// old path compiling until they are merged; import `sleep` from lib/.
+export {sleep as abortableSleep} from '../lib/sleep.js'

@@ -1,5 +1,5 @@
 import type {Attribute} from '../market/market.js'
-import {gpuCapabilityAttributes, storageCapabilityAttributes} from '../market/matching.js'
+import {gpuCapabilityAttributes, storageCapabilityAttributes} from '../protocol/matching.js'
 import type {ProviderConfig} from './config/provider-config.js'
 
 /**

@@ -6,17 +6,18 @@ import type {BidScreeningRequest} from '@akashnetwork/chain-sdk/private-types/pr
 
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
-import {EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
+import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
+import {RECONNECT_BACKOFF, backoffDelay} from '../lib/backoff.js'
+import {sleep} from '../lib/sleep.js'
 import type {Coin, Market} from '../market/market.js'
-import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../market/money.js'
+import {perHour, toUsd, formatScaled, parseCoin, parseDec, DEC_PRECISION} from '../protocol/money.js'
 import {mockQuoteSource} from './attestation/quote-source.js'
 import {providerAttributes, sameAttributes} from './attributes.js'
 import {BidEngine} from './bidding/bid-engine.js'
 import {screenBid} from './bidding/screening.js'
 import {Capacity} from './capacity/capacity.js'
 import {withDevOptions} from './dev/dev-options.js'
-import {pollBlocks} from './chain/blocks.js'
-import {CosmosBroadcaster} from './chain/cosmos-broadcaster.js'
+import {providerBlocks} from './chain/blocks.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
@@ -102,7 +103,10 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
   }
 
   try {
-    const market = options.market ?? (await (await import('../market/index.js')).openMarket(network))
+    // One signer for everything the provider sends: the market's, pipelined by the queue below.
+    const market =
+      options.market ??
+      (await (await import('../market/index.js')).openMarket(network, {mnemonic: options.mnemonic, address, key: {pubkey: key.pubkey, privkey: key.privkey}}))
     if (!options.market) cleanups.push(() => market.close())
 
     const account = await market.account(address)
@@ -111,12 +115,11 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     if (!account || uakt < MIN_GAS_UAKT) {
       throw new InsufficientFundsError(`The provider key ${address} has ${uakt} uakt; it needs AKT for gas and bid deposits.`, {
         code: 'provider_unfunded',
-        hint: network.name === 'local' ? `Fund it with \`edge dev fund ${address}\`.` : `Send at least 1 AKT to ${address}.`,
+        hint: network.profile.canMint ? `Fund it with \`edge dev fund ${address}\`.` : `Send at least 1 AKT to ${address}.`,
       })
     }
 
-    const broadcaster = options.tx ? undefined : await CosmosBroadcaster.connect(network, options.mnemonic)
-    if (broadcaster) cleanups.push(() => broadcaster.disconnect())
+    const broadcaster = options.tx ? undefined : await market.tx?.batchBroadcaster()
     const queue = broadcaster
       ? new TxQueue(broadcaster, {inclusionTimeoutMs: Math.max(30_000, network.blockTimeMs * 20)})
       : undefined
@@ -134,7 +137,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const capacity = new Capacity(config.capacity, (gpu) => table.gpuHour(gpu))
 
     const hostUrl = new URL(config.hostUri)
-    const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.name === 'local' ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
+    const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.profile.onThisMachine ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
     const ingress = new IngressProxy({host: options.ingressHost ?? ingressListen.host, port: options.ingressPort ?? ingressListen.port})
     const ingressBound = await ingress.listen().catch((error: unknown) => {
       throw listenFailure(error, 'ingress', `${options.ingressHost ?? ingressListen.host}:${options.ingressPort ?? ingressListen.port}`, 'ingress.listen')
@@ -317,7 +320,7 @@ async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, l
   let blocks = 0
   while (!signal.aborted) {
     try {
-      for await (const block of pollBlocks(market, blockTimeMs, signal)) {
+      for await (const block of providerBlocks(market, blockTimeMs, signal)) {
         failures = 0
         await engine.onBlock(block)
         if (++blocks % 5 === 0) await leases.refreshRoutes()
@@ -329,7 +332,7 @@ async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, l
       if (failures === 1 || failures % 30 === 0) {
         hub.emit({type: 'warning', message: `the chain is not answering (${(error as Error).message}); leases keep running, retrying`})
       }
-      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * failures)))
+      await sleep(backoffDelay(RECONNECT_BACKOFF, failures - 1), signal)
     }
   }
 }
@@ -367,7 +370,7 @@ async function register(
 async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub): Promise<Coin> {
   if (config.bidding.deposit) return parseCoin(config.bidding.deposit)
   let problem: string | undefined
-  const mins = await marketBidMinDeposits(market).catch((error: Error) => {
+  const mins = await market.bidMinDeposits().catch((error: Error) => {
     problem = error.message
     return []
   })
@@ -382,15 +385,6 @@ async function bidDeposit(market: Market, config: ProviderConfig, hub: EventHub)
   return fallback
 }
 
-/** `akash.market.v1beta5` params `bid_min_deposits` (the Market interface has no call for it). */
-async function marketBidMinDeposits(market: Market): Promise<Coin[]> {
-  const withSdk = market as unknown as {sdk?: () => Promise<any>} // eslint-disable-line @typescript-eslint/no-explicit-any -- reaches past the Market port; goes when the port has the call
-  if (typeof withSdk.sdk !== 'function') return []
-  const sdk = await withSdk.sdk()
-  const response = await sdk.akash.market.v1beta5.getParams({})
-  return (response.params?.bidMinDeposits ?? []).map((c: {denom: string; amount: string}) => ({denom: c.denom, amount: BigInt(c.amount)}))
-}
-
 export function earningsPerHourUsd(leases: Array<{denom: string; amount: bigint}>, blockTimeMs: number, aktUsd?: string): string {
   let usd = 0n
   for (const l of leases) {
@@ -403,7 +397,7 @@ export function earningsPerHourUsd(leases: Array<{denom: string; amount: bigint}
 async function createConfiguredRuntime(config: ProviderConfig, network: NetworkContext, address: string, dir: string): Promise<Runtime> {
   const {createRuntime} = await import('./runtime/factory.js')
   if (config.runtime.kind === 'process') {
-    if (network.name !== 'local') {
+    if (!network.profile.onThisMachine) {
       throw new UsageError('The process runtime runs workloads as host processes, without isolation; it is for edge dev only.', {
         code: 'process_runtime_refused',
         hint: 'Use `runtime.kind: docker` (Docker or Podman) on any network other than local.',

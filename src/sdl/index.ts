@@ -52,15 +52,16 @@
  * timeouts ("30s"). Unset, none of them changes the manifest or its hash.
  *
  * Prices: `PriceDef.amount`, `GroupPrice.perBlock` and `DecCoinForms.scaled` are LegacyDec
- * integers (amount × 10^18), the unit `src/market/money.ts` uses for per-block prices; convert to
+ * integers (amount × 10^18), the unit `src/protocol/money.ts` uses for per-block prices; convert to
  * per hour / month / USD there.
  */
 import {readFile} from 'node:fs/promises'
 
 import {UsageError} from '../errors.js'
+import type {GroupSpec} from '../market/market.js'
 import {type BuiltGroup, buildGroups} from './build.js'
 import {decodeSdl} from './decode.js'
-import {decCoin, toGroupSpecJson, toGroupSpecProto} from './groupspec.js'
+import {decCoin, toGroupSpec, toGroupSpecJson, toGroupSpecProto} from './groupspec.js'
 import {checkInterconnect} from './interconnect.js'
 import {IssueSink, sortIssues} from './issues.js'
 import {checkGroups, checkManifest} from './limits.js'
@@ -236,6 +237,11 @@ export function manifestVersion(sdl: Sdl): ManifestVersion {
 /** The on-chain GroupSpecs for MsgCreateDeployment (chain-sdk ts-proto shape). */
 export function groupSpecs(sdl: Sdl, options: {amount?: 'human' | 'wire'} = {}): GroupSpecProto[] {
   return sdl.groups.map((g) => toGroupSpecProto(g, options.amount ?? 'human'))
+}
+
+/** The GroupSpecs as the Market takes them (plain values: for matching, pricing and the adapter, which encodes them). */
+export function plainGroupSpecs(sdl: Sdl): GroupSpec[] {
+  return sdl.groups.map(toGroupSpec)
 }
 
 /** The GroupSpecs in Go's JSON shape (what `akash tx deployment create` would print). */

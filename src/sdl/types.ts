@@ -283,7 +283,7 @@ export interface DecCoinForms {
   legacy: string
   /** The protobuf wire string, amount × 10^18: "1500000000000000000". */
   wire: string
-  /** amount × 10^18 as a bigint (what src/market/money.ts calls a per-block price). */
+  /** amount × 10^18 as a bigint (what src/protocol/money.ts calls a per-block price). */
   scaled: bigint
 }
 
@@ -350,7 +350,7 @@ export interface GroupTotals {
 export interface GroupPrice {
   group: string
   denom: string
-  /** amount × 10^18 (LegacyDec), the unit src/market/money.ts uses for per-block prices. */
+  /** amount × 10^18 (LegacyDec), the unit src/protocol/money.ts uses for per-block prices. */
   perBlock: bigint
   /** Human decimal of `perBlock`, e.g. "1.5" (uact per block). */
   perBlockDecimal: string

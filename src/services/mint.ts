@@ -6,7 +6,7 @@
  */
 import {CancelledError, ChainError, InsufficientFundsError, UsageError} from '../errors.js'
 import type {AktPrice, Market} from '../market/market.js'
-import {DEC_SCALE, divRound, formatCoin} from '../market/money.js'
+import {DEC_SCALE, divRound, formatCoin} from '../protocol/money.js'
 
 /** node v2.1's default `Params.min_mint` (10 ACT), for a chain whose BME params cannot be read. */
 export const DEFAULT_MIN_MINT_UACT = 10_000_000n

@@ -3,6 +3,8 @@ import {
   BUILT_IN_NETWORKS,
   DEFAULT_NETWORK,
   type NetworkContext,
+  type NetworkKind,
+  type StoredNetwork,
   listNetworks,
   resolveNetwork,
   validateEndpoint,
@@ -39,6 +41,8 @@ export interface AddNetworkInput {
   gasPrice?: string
   depositDenom?: string
   blockTimeMs?: number
+  /** What kind of network it is; default: dev for an edge dev chain id, else mainnet. */
+  kind?: NetworkKind
 }
 
 export function addNetwork(settings: Settings, input: AddNetworkInput): NetworkView {
@@ -58,7 +62,7 @@ export function addNetwork(settings: Settings, input: AddNetworkInput): NetworkV
   if (input.blockTimeMs !== undefined && !(input.blockTimeMs > 0)) {
     throw new UsageError('The block time must be a positive number of milliseconds.')
   }
-  const context: Omit<NetworkContext, 'name' | 'builtIn'> = {
+  const context: StoredNetwork = {
     chainId: input.chainId,
     rpc: validateEndpoint('RPC', input.rpc),
     grpc: validateEndpoint('gRPC', input.grpc),
@@ -67,9 +71,10 @@ export function addNetwork(settings: Settings, input: AddNetworkInput): NetworkV
     depositDenom: input.depositDenom ?? 'uact',
     blockTimeMs: input.blockTimeMs ?? 6117,
     bech32Prefix: 'akash',
+    ...(input.kind ? {kind: input.kind} : {}),
   }
   settings.set('networks', {...networks, [input.name]: context})
-  return {...context, name: input.name, builtIn: false, selected: selectedName(settings) === input.name}
+  return {...resolveNetwork(settings, input.name), selected: selectedName(settings) === input.name}
 }
 
 export function removeNetwork(settings: Settings, name: string): {name: string; selected: string} {

@@ -22,7 +22,7 @@ export function chooseKeyName(session: Session, key?: string): string | undefine
   if (key) return key
   const selected = session.settings.get('key')
   if (selected && session.keystore.has(selected)) return selected
-  if (session.network.name === 'local' && session.keystore.has('dev')) return 'dev'
+  if (session.network.profile.devKeys && session.keystore.has('dev')) return 'dev'
   return selected
 }
 

@@ -4,7 +4,7 @@
  * (never left out, so a script sees the gap) and the command warns once, saying why.
  */
 import type {AktPrice} from '../market/market.js'
-import {formatUsd, toUsd} from '../market/money.js'
+import {formatUsd, toUsd} from '../protocol/money.js'
 
 /** The one warning a command gives when it has AKT amounts to show in USD and no price. */
 export function aktPriceWarning(price: AktPrice): string {

@@ -1,7 +1,7 @@
 import {Args} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
-import {formatCoin} from '../../market/money.js'
+import {formatCoin} from '../../protocol/money.js'
 import {type FundResult, fundDev} from '../../services/dev/index.js'
 
 export default class DevFund extends EdgeCommand<typeof DevFund, FundResult> {

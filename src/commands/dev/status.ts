@@ -1,6 +1,6 @@
 import {EdgeCommand} from '../../base-command.js'
 import {displayPath} from '../../config/paths.js'
-import {formatCoin} from '../../market/money.js'
+import {formatCoin} from '../../protocol/money.js'
 import {renderFields} from '../../output/table.js'
 import {type DevStatus, devStatus} from '../../services/dev/index.js'
 import {formatWindow} from '../../services/lease/reclamation.js'

@@ -1,11 +1,32 @@
 import Database from 'better-sqlite3'
 
+import {type Migration, migrate} from '../../lib/sqlite-migrations.js'
 import type {AbciEvent} from '../types.js'
 import {type IterateOptions, type KVReader, prefixEnd} from './kv.js'
 import type {BlockRecord, TxRecord, TxResult} from './records.js'
 import type {TxQuery} from './tx-query.js'
 
 const PAGE = 256
+
+/** The schema, one step per version (PRAGMA user_version); add a step, never edit one. */
+const MIGRATIONS: readonly Migration[] = [
+  `
+    CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS blocks (
+      height INTEGER PRIMARY KEY, time TEXT NOT NULL, hash BLOB NOT NULL, last_block_hash BLOB NOT NULL,
+      app_hash BLOB NOT NULL, result_app_hash BLOB NOT NULL, data_hash BLOB NOT NULL,
+      last_results_hash BLOB NOT NULL, events TEXT NOT NULL, size INTEGER NOT NULL, num_txs INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS txs (
+      hash TEXT PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL, tx BLOB NOT NULL, code INTEGER NOT NULL,
+      result TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+    CREATE UNIQUE INDEX IF NOT EXISTS txs_position ON txs (height, idx);
+    CREATE INDEX IF NOT EXISTS blocks_hash ON blocks (hash);
+    CREATE TABLE IF NOT EXISTS tx_events (attr TEXT NOT NULL, value TEXT NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS tx_events_attr ON tx_events (attr, value, height, idx);
+  `,
+]
+
 /** Committed values (and known absences) kept in memory; every commit updates them. */
 const CACHE_LIMIT = 100_000
 
@@ -29,21 +50,7 @@ export class ChainDb implements KVReader {
     // the newest blocks.
     this.db.pragma('synchronous = NORMAL')
     this.db.pragma('cache_size = -65536')
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS blocks (
-        height INTEGER PRIMARY KEY, time TEXT NOT NULL, hash BLOB NOT NULL, last_block_hash BLOB NOT NULL,
-        app_hash BLOB NOT NULL, result_app_hash BLOB NOT NULL, data_hash BLOB NOT NULL,
-        last_results_hash BLOB NOT NULL, events TEXT NOT NULL, size INTEGER NOT NULL, num_txs INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS txs (
-        hash TEXT PRIMARY KEY, height INTEGER NOT NULL, idx INTEGER NOT NULL, tx BLOB NOT NULL, code INTEGER NOT NULL,
-        result TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
-      CREATE UNIQUE INDEX IF NOT EXISTS txs_position ON txs (height, idx);
-      CREATE INDEX IF NOT EXISTS blocks_hash ON blocks (hash);
-      CREATE TABLE IF NOT EXISTS tx_events (attr TEXT NOT NULL, value TEXT NOT NULL, height INTEGER NOT NULL, idx INTEGER NOT NULL);
-      CREATE INDEX IF NOT EXISTS tx_events_attr ON tx_events (attr, value, height, idx);
-    `)
+    migrate(this.db, MIGRATIONS, `The edge dev chain database ${path}`)
     this.stmt = this.prepare()
   }
 

@@ -4,18 +4,13 @@ import type {PageRequest} from '@akashnetwork/chain-sdk/private-types/cosmos.v1b
 import type {NetworkContext} from '../../config/networks.js'
 import type {
   AccountInfo,
-  Attribute,
   AuditedAttributes,
   BidFilter,
-  BidId,
   AktPrice,
   BlockInfo,
   BmeStatus,
   Certificate,
   Coin,
-  CreateBidInput,
-  CreateDeploymentInput,
-  DecAmount,
   Deployment,
   DeploymentId,
   DeploymentState,
@@ -26,23 +21,21 @@ import type {
   MarketTransactions,
   Order,
   OrderFilter,
-  OrderId,
   ProviderInfo,
-  ProviderReason,
-  TxResult,
 } from '../market.js'
 import {pollBlocks} from '../poll-blocks.js'
-import {loadChainSdk} from './chain-sdk.js'
+import {type ChainSdk, loadChainSdk} from './chain-sdk.js'
 import * as convert from './convert.js'
 import {chainError} from './errors.js'
+import {GAS_MULTIPLIER} from './fees.js'
 import {type CometStatus, cometRpc} from './rpc.js'
+import {AkashTransactions} from './transactions.js'
 
 /** chain-sdk's Node client (`createChainNodeSDK`); only its types are imported here, never its code. */
-type Sdk = ChainNodeSDK
+export type Sdk = ChainNodeSDK
 type PageInput = QueryInput<PageRequest>
-/** What chain-sdk's transaction methods take as their second argument. */
-type TxOptions = NonNullable<Parameters<Sdk['akash']['deployment']['v1beta4']['createDeployment']>[1]>
-type Delivered = Parameters<NonNullable<TxOptions['afterBroadcast']>>[0]
+/** chain-sdk's signing client (`createStargateClient`): cosmjs with every Akash message type registered. */
+export type SigningClient = ReturnType<ChainSdk['createStargateClient']>
 
 export interface AkashMarketOptions {
   /** BIP-39 mnemonic of the signing key; without it the market is read-only. */
@@ -68,7 +61,9 @@ export class AkashMarket implements Market {
   readonly network: NetworkContext
   tx?: MarketTransactions
   private sdkPromise?: Promise<Sdk>
-  private stargate?: {disconnect(): Promise<void>}
+  /** Signing clients to disconnect on close. */
+  private readonly clients: SigningClient[] = []
+  private chainIdPromise?: Promise<string>
   private readonly timeoutMs: number
 
   /** Opens the market; with a mnemonic the signer's address is derived before it returns. */
@@ -80,8 +75,8 @@ export class AkashMarket implements Market {
 
   constructor(network: NetworkContext, private readonly options: AkashMarketOptions = {}) {
     this.network = network
-    this.timeoutMs = options.timeoutMs ?? (network.name === 'local' ? 5000 : 15000)
-    if (options.mnemonic) this.tx = new AkashTransactions(this, options.mnemonic)
+    this.timeoutMs = options.timeoutMs ?? network.profile.queryTimeoutMs
+    if (options.mnemonic) this.tx = new AkashTransactions(this)
   }
 
   /** The signer's address, when there is one (derived without touching the network). */
@@ -95,33 +90,45 @@ export class AkashMarket implements Market {
   /** @internal */
   async sdk(): Promise<Sdk> {
     this.sdkPromise ??= (async () => {
-      const {createChainNodeSDK, createStargateClient} = await loadChainSdk()
-      let signer
-      if (this.options.mnemonic) {
-        const {key, address} = this.options
-        const client = createStargateClient({
-          baseUrl: this.network.rpc,
-          // chain-sdk would derive the key from the mnemonic again (slowly, and always with the
-          // `akash` prefix); a key derived already signs as it is.
-          ...(key && address
-            ? {signer: (await import('./signer.js')).directSigner({address, ...key})}
-            : {signerMnemonic: this.options.mnemonic}),
-          defaultGasPrice: this.network.gasPrice,
-          // Akash's simulation can fall short of delivery at chain-sdk's default 1.3 (see
-          // test/conformance/DIFFERENCES.md); 1.5 is the adjustment Akash's docs recommend.
-          gasMultiplier: 1.5,
-          // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
-          stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
-        })
-        this.stargate = client
-        signer = client
-      }
+      const {createChainNodeSDK} = await loadChainSdk()
+      const signer = this.options.mnemonic ? await this.createSigningClient() : undefined
       return createChainNodeSDK({
         query: {baseUrl: this.network.grpc, transportOptions: {defaultTimeoutMs: this.timeoutMs}},
         ...(signer ? {tx: {signer}} : {}),
       })
     })()
     return this.sdkPromise
+  }
+
+  /**
+   * A signing client over the market's key, gas price and gas margin: the one way edge signs.
+   * `types` registers message types up front (chain-sdk otherwise knows a type only once one of
+   * its own methods for that module ran).
+   */
+  async createSigningClient(types: Array<{typeUrl: string}> = []): Promise<SigningClient> {
+    const {createStargateClient} = await loadChainSdk()
+    const {key, address, mnemonic} = this.options
+    if (!mnemonic) throw new Error('the market has no signer')
+    const client = createStargateClient({
+      baseUrl: this.network.rpc,
+      // chain-sdk would derive the key from the mnemonic again (slowly, and always with the
+      // `akash` prefix); a key derived already signs as it is.
+      ...(key && address ? {signer: (await import('./signer.js')).directSigner({address, ...key})} : {signerMnemonic: mnemonic}),
+      defaultGasPrice: this.network.gasPrice,
+      gasMultiplier: GAS_MULTIPLIER,
+      // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
+      stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
+      ...(types.length ? {builtInTypes: types as never} : {}),
+    })
+    this.clients.push(client)
+    return client
+  }
+
+  /** The chain id the node reports (what signatures commit to). */
+  chainId(): Promise<string> {
+    this.chainIdPromise ??= cometRpc<CometStatus>(this.network.rpc, 'status', {}, this.timeoutMs).then((s) => s.node_info.network)
+    this.chainIdPromise.catch(() => (this.chainIdPromise = undefined))
+    return this.chainIdPromise
   }
 
   /** Runs a query, mapping failures to EdgeErrors that name the endpoint. */
@@ -294,6 +301,11 @@ export class AkashMarket implements Market {
     }))
   }
 
+  async bidMinDeposits(): Promise<Coin[]> {
+    const response = await this.query('reading market parameters', (sdk) => sdk.akash.market.v1beta5.getParams({}))
+    return (response.params?.bidMinDeposits ?? []).map((c) => ({denom: c.denom, amount: BigInt(c.amount)}))
+  }
+
   async bmeStatus(owner?: string): Promise<BmeStatus> {
     const [params, records] = await Promise.all([
       this.optional('reading BME parameters', (sdk) => sdk.akash.bme.v1.getParams({})),
@@ -365,7 +377,7 @@ export class AkashMarket implements Market {
   }
 
   async close(): Promise<void> {
-    await this.stargate?.disconnect().catch(() => {})
+    await Promise.all(this.clients.splice(0).map((c) => c.disconnect().catch(() => {})))
   }
 }
 
@@ -381,206 +393,4 @@ const marketFilters = (filter: BidFilter | LeaseFilter) => ({
 function isNotFound(error: unknown): boolean {
   const e = error as {code?: unknown; message?: string}
   return e?.code === 5 || e?.code === 'not_found' || /not[ _]found/i.test(e?.message ?? '')
-}
-
-/** The fee for a retry after out of gas (sdk/11): 1.5x the gas delivery used, at the network's price. */
-export function outOfGasRetryFee(error: unknown, gasPrice: string): {amount: Coin[]; gas: string} | undefined {
-  const response = (error as {txResponse?: {code?: number; gasUsed?: bigint | number; rawLog?: string}})?.txResponse
-  // Code 11 is also used by modules; only the SDK's out-of-gas says so in its log.
-  if (!response || response.code !== 11 || !/out of gas/i.test(response.rawLog ?? '')) return undefined
-  const used = BigInt(response.gasUsed ?? 0)
-  if (used <= 0n) return undefined
-  const gas = (used * 3n) / 2n
-  const match = /^(\d+(?:\.\d+)?)([a-z][a-z0-9/]*)$/.exec(gasPrice)
-  if (!match) return undefined
-  const [whole, frac = ''] = match[1].split('.')
-  const scale = 10n ** BigInt(frac.length)
-  const price = BigInt(whole) * scale + BigInt(frac || '0')
-  return {gas: gas.toString(), amount: [{denom: match[2], amount: (gas * price + scale - 1n) / scale}]}
-}
-
-const dec = (amount: DecAmount) => ({denom: amount.denom, amount: convert.sdkDec(amount.amount)})
-const coin = (c: Coin) => ({denom: c.denom, amount: c.amount.toString()})
-const bidIdInput = (b: BidId) => ({...b, dseq: b.dseq.toString()})
-const orderIdInput = (o: OrderId) => ({...o, dseq: o.dseq.toString()})
-
-/** Signed transactions through chain-sdk; each resolves with the included tx's hash and height. */
-class AkashTransactions implements MarketTransactions {
-  private cachedAddress?: string
-
-  constructor(
-    private readonly market: AkashMarket,
-    private readonly mnemonic: string,
-  ) {}
-
-  get address(): string {
-    if (!this.cachedAddress) throw new Error('call `await market.tx.ready()` before reading the address')
-    return this.cachedAddress
-  }
-
-  async ready(): Promise<string> {
-    this.cachedAddress ??= await this.market.signerAddress()
-    return this.cachedAddress!
-  }
-
-  private async send(what: string, call: (sdk: Sdk, options: TxOptions) => Promise<unknown>): Promise<TxResult> {
-    await this.ready()
-    let delivered: Delivered | undefined
-    const attempt = async (fee?: {amount: Coin[]; gas: string}) => {
-      const sdk = await this.market.sdk()
-      await call(sdk, {
-        afterBroadcast: (r) => (delivered = r),
-        ...(fee ? {fee: {amount: fee.amount.map(coin), gas: fee.gas}} : {}),
-      })
-    }
-    try {
-      try {
-        await attempt()
-      } catch (error) {
-        // Akash's simulation can fall well short of delivery (MsgUpdateDeployment on node v2.1 used
-        // 1.54x its estimate). An out-of-gas failure changed nothing but the fee: send it once more
-        // with what delivery actually used, plus a margin.
-        const retryFee = outOfGasRetryFee(error, this.market.network.gasPrice)
-        if (!retryFee) throw error
-        await attempt(retryFee)
-      }
-    } catch (error) {
-      throw chainError(error, this.market.network, this.market.network.rpc, what)
-    }
-    if (!delivered) throw chainError(new Error('no transaction result'), this.market.network, this.market.network.rpc, what)
-    return {
-      txHash: delivered.transactionHash,
-      height: delivered.height,
-      gasUsed: BigInt(delivered.gasUsed),
-      gasWanted: BigInt(delivered.gasWanted),
-      events: (delivered.events ?? []).map((e) => ({type: e.type, attributes: e.attributes.map((a) => ({key: a.key, value: a.value}))})),
-    }
-  }
-
-  createDeployment(input: CreateDeploymentInput): Promise<TxResult> {
-    return this.send('creating the deployment', (sdk, o) =>
-      sdk.akash.deployment.v1beta4.createDeployment(
-        {
-          id: {owner: this.address, dseq: input.dseq.toString()},
-          groups: input.groups,
-          hash: input.hash,
-          deposit: {amount: coin(input.deposit), sources: [1]},
-          // The notice the tenant accepts before a provider takes its resources back (AEP-82).
-          reclamation: input.reclamationWindowSeconds === undefined ? undefined : {minWindow: convert.sdkDuration(input.reclamationWindowSeconds)},
-        },
-        input.memo ? {...o, memo: input.memo} : o,
-      ),
-    )
-  }
-
-  updateDeployment(dseq: bigint, hash: Uint8Array): Promise<TxResult> {
-    return this.send('updating the deployment', (sdk, o) =>
-      sdk.akash.deployment.v1beta4.updateDeployment({id: {owner: this.address, dseq: dseq.toString()}, hash}, o),
-    )
-  }
-
-  closeDeployment(dseq: bigint): Promise<TxResult> {
-    return this.send('closing the deployment', (sdk, o) =>
-      sdk.akash.deployment.v1beta4.closeDeployment({id: {owner: this.address, dseq: dseq.toString()}}, o),
-    )
-  }
-
-  deposit(dseq: bigint, amount: Coin): Promise<TxResult> {
-    return this.send('depositing into escrow', (sdk, o) =>
-      sdk.akash.escrow.v1.accountDeposit(
-        {
-          signer: this.address,
-          id: {scope: 1, xid: `${this.address}/${dseq}`},
-          deposit: {amount: coin(amount), sources: [1]},
-        },
-        o,
-      ),
-    )
-  }
-
-  createLease(bid: BidId): Promise<TxResult> {
-    return this.send('creating the lease', (sdk, o) => sdk.akash.market.v1beta5.createLease({bidId: bidIdInput(bid)}, o))
-  }
-
-  closeLease(lease: LeaseId): Promise<TxResult> {
-    return this.send('closing the lease', (sdk, o) => sdk.akash.market.v1beta5.closeLease({id: bidIdInput(lease), reason: 1}, o))
-  }
-
-  createBid(input: CreateBidInput): Promise<TxResult> {
-    return this.send('creating the bid', (sdk, o) =>
-      sdk.akash.market.v1beta5.createBid(
-        {
-          id: {...orderIdInput(input.order), provider: this.address, bseq: 0},
-          price: dec(input.price),
-          deposit: {amount: coin(input.deposit), sources: [1]},
-          // Offers carry no per-resource prices: the bid's price is the whole price.
-          resourcesOffer: (input.resourcesOffer ?? []).map((offer) => ({...offer, prices: undefined})),
-          reclamationWindow: input.reclamationWindowSeconds === undefined ? undefined : convert.sdkDuration(input.reclamationWindowSeconds),
-        },
-        o,
-      ),
-    )
-  }
-
-  closeBid(bid: BidId, reason = 'unspecified'): Promise<TxResult> {
-    return this.send('closing the bid', (sdk, o) =>
-      sdk.akash.market.v1beta5.closeBid({id: bidIdInput(bid), reason: convert.CLOSE_REASON_CODES[reason] ?? 10002}, o),
-    )
-  }
-
-  leaseStartReclaim(lease: LeaseId, reason: ProviderReason = 'unspecified'): Promise<TxResult> {
-    const code = convert.CLOSE_REASON_CODES[reason]
-    return this.send('starting reclamation', (sdk, o) => sdk.akash.market.v1beta5.leaseStartReclaim({id: bidIdInput(lease), reason: code}, o))
-  }
-
-  withdrawLease(lease: LeaseId): Promise<TxResult> {
-    return this.send('withdrawing lease earnings', (sdk, o) => sdk.akash.market.v1beta5.withdrawLease({id: bidIdInput(lease)}, o))
-  }
-
-  createProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult> {
-    return this.send('registering the provider', (sdk, o) =>
-      sdk.akash.provider.v1beta4.createProvider(
-        {owner: this.address, hostUri: input.hostUri, attributes: input.attributes, info: {email: input.email ?? '', website: input.website ?? ''}},
-        o,
-      ),
-    )
-  }
-
-  updateProvider(input: Omit<ProviderInfo, 'owner'>): Promise<TxResult> {
-    return this.send('updating the provider', (sdk, o) =>
-      sdk.akash.provider.v1beta4.updateProvider(
-        {owner: this.address, hostUri: input.hostUri, attributes: input.attributes, info: {email: input.email ?? '', website: input.website ?? ''}},
-        o,
-      ),
-    )
-  }
-
-  createCertificate(certPem: string, pubkeyPem: string): Promise<TxResult> {
-    const enc = new TextEncoder()
-    return this.send('publishing the certificate', (sdk, o) =>
-      sdk.akash.cert.v1.createCertificate({owner: this.address, cert: enc.encode(certPem), pubkey: enc.encode(pubkeyPem)}, o),
-    )
-  }
-
-  revokeCertificate(serial: string): Promise<TxResult> {
-    return this.send('revoking the certificate', (sdk, o) => sdk.akash.cert.v1.revokeCertificate({id: {owner: this.address, serial}}, o))
-  }
-
-  signProviderAttributes(provider: string, attributes: Attribute[]): Promise<TxResult> {
-    return this.send('signing provider attributes', (sdk, o) =>
-      sdk.akash.audit.v1.signProviderAttributes({owner: provider, auditor: this.address, attributes}, o),
-    )
-  }
-
-  mintAct(uakt: bigint): Promise<TxResult> {
-    return this.send('minting ACT', (sdk, o) =>
-      sdk.akash.bme.v1.mintACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uakt', amount: uakt.toString()}}, o),
-    )
-  }
-
-  burnAct(uact: bigint): Promise<TxResult> {
-    return this.send('burning ACT', (sdk, o) =>
-      sdk.akash.bme.v1.burnACT({owner: this.address, to: this.address, coinsToBurn: {denom: 'uact', amount: uact.toString()}}, o),
-    )
-  }
 }

@@ -5,7 +5,7 @@ import type {NetworkContext} from '../../config/networks.js'
 const FUNDS_CODES = new Set([5])
 
 function unreachableHint(network: NetworkContext): string {
-  return network.name === 'local'
+  return network.profile.kind === 'dev'
     ? 'Is edge dev running? Start it with `edge dev start`.'
     : `Check your connection, or point the "${network.name}" network at another endpoint with \`edge network add\`.`
 }

@@ -1,5 +1,5 @@
 import type {AuditedAttributes, Attribute, Order} from '../../market/market.js'
-import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
+import {matchGroup, matchGroupFromSpec} from '../../protocol/matching.js'
 import type {Capacity, Reservation} from '../capacity/capacity.js'
 import {demandOf, orderMaxPrice} from '../capacity/demand.js'
 import type {GpuConfig, ReclamationConfig} from '../config/provider-config.js'

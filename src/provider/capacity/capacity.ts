@@ -1,5 +1,5 @@
 import type {Attribute} from '../../market/market.js'
-import {attributesAnyOf, gpuCapabilityAttributes} from '../../market/matching.js'
+import {attributesAnyOf, gpuCapabilityAttributes} from '../../protocol/matching.js'
 import type {CapacityConfig, GpuConfig} from '../config/provider-config.js'
 import type {Demand} from './demand.js'
 

@@ -1,14 +1,7 @@
-import type {Attribute, BidId, Coin, DecAmount, LeaseId, OrderId, ResourceOfferInput} from '../../market/market.js'
+import type {BatchMsg} from '../../market/market.js'
 
-/** The transactions a running provider sends, as plain data; the broadcaster encodes them. */
-export type ProviderMsg =
-  | {type: 'createBid'; order: OrderId; price: DecAmount; deposit: Coin; resourcesOffer: ResourceOfferInput[]; reclamationWindowSeconds?: number}
-  | {type: 'closeBid'; bid: BidId; reason: string}
-  /** AEP-82: start taking a lease's resources back; `reason` is a provider close reason's name. */
-  | {type: 'leaseStartReclaim'; lease: LeaseId; reason: string}
-  | {type: 'withdrawLease'; lease: LeaseId}
-  | {type: 'createProvider' | 'updateProvider'; hostUri: string; attributes: Attribute[]; email?: string; website?: string}
-  | {type: 'createCertificate'; certPem: string; pubkeyPem: string}
+/** The transactions a running provider sends, as plain data; the market's batch broadcaster encodes them. */
+export type ProviderMsg = BatchMsg
 
 export interface TxOutcome {
   txHash: string

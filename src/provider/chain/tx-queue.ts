@@ -1,25 +1,13 @@
+import type {Broadcaster, SignerSequence} from '../../market/market.js'
 import {type ProviderMsg, TxRejected, type TxOutcome, describeMsg} from './messages.js'
 
-export interface SignerSequence {
-  accountNumber: number
-  sequence: number
-}
-
-/** The chain side of the queue; `cosmos-broadcaster.ts` implements it over cosmjs. */
-export interface Broadcaster {
-  /** Account number and next sequence as committed on chain. */
-  sequence(): Promise<SignerSequence>
-  /** Simulated gas (before any multiplier); rejects when a message fails. */
-  simulate(msgs: ProviderMsg[], signer: SignerSequence): Promise<number>
-  /** Signs with `signer` and submits (CheckTx); resolves with the hash or rejects. */
-  broadcast(msgs: ProviderMsg[], gasLimit: number, signer: SignerSequence): Promise<string>
-  /** Resolves once the transaction is in a block. */
-  waitFor(hash: string, timeoutMs: number): Promise<{height: number; code: number; log: string}>
-}
+/** The chain side of the queue: the Market's batch broadcaster (`market.tx.batchBroadcaster()`). */
+export type {Broadcaster, SignerSequence}
 
 export interface TxQueueOptions {
   /** Messages per transaction. */
   maxPerTx?: number
+  /** Extra margin over the broadcaster's gas limit (which already carries the market's fee policy); default none. */
   gasMultiplier?: number
   /** How long to wait for inclusion before assuming the transaction was dropped. */
   inclusionTimeoutMs?: number
@@ -72,7 +60,7 @@ export class TxQueue {
     private readonly options: TxQueueOptions = {},
   ) {
     this.maxPerTx = options.maxPerTx ?? 50
-    this.multiplier = options.gasMultiplier ?? 1.5
+    this.multiplier = options.gasMultiplier ?? 1
     this.inclusionTimeoutMs = options.inclusionTimeoutMs ?? 60_000
     this.maxAttempts = options.maxAttempts ?? 3
   }

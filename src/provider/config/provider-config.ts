@@ -8,9 +8,10 @@ import {dirname, join} from 'node:path'
 
 import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
-import {parseCoin, parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../protocol/money.js'
 import {type DevOptions, parseDevOptions} from '../dev/dev-options.js'
 import {parseGoDuration} from '../../sdl/go-compat.js'
+import {recordReads} from './unknown-keys.js'
 
 export const CONFIG_FILE = 'provider.yaml'
 export const CONFIG_VERSION = 1
@@ -217,8 +218,26 @@ export async function saveProviderConfig(config: ProviderConfig, env: NodeJS.Pro
   return path
 }
 
-/** Checks a parsed file and fills defaults; errors name the field. */
+/** Checks a parsed file and fills defaults; errors name the field, and a key it does not know. */
 export function validateProviderConfig(raw: unknown, source = CONFIG_FILE): ProviderConfig {
+  if (!raw || typeof raw !== 'object') {
+    throw new UsageError(`${source}: the file is empty.`, {code: 'bad_provider_config', hint: 'Fix the file or run `edge provide init` again.'})
+  }
+  const reads = recordReads(raw)
+  const config = readProviderConfig(reads.value, source)
+  const [first, ...more] = reads.unknownKeys()
+  if (first) {
+    const others = more.length ? ` (and ${more.map((k) => k.path).join(', ')})` : ''
+    throw new UsageError(`${source}: unknown key ${first.path}${others}.`, {
+      code: 'bad_provider_config',
+      hint: first.suggestion ? `Did you mean ${first.suggestion}?` : 'Remove it, or see the file `edge provide init` writes for the keys there are.',
+      details: {unknown: [first, ...more].map((k) => k.path)},
+    })
+  }
+  return config
+}
+
+function readProviderConfig(raw: object, source: string): ProviderConfig {
   const bad = (field: string, why: string) =>
     new UsageError(`${source}: ${field} ${why}.`, {code: 'bad_provider_config', hint: 'Fix the file or run `edge provide init` again.'})
   if (!raw || typeof raw !== 'object') throw bad('the file', 'is empty')

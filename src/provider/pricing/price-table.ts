@@ -1,5 +1,5 @@
 import type {GroupSpec, ResourceUnit} from '../../market/market.js'
-import {DEC_SCALE, MICRO, divRound, parseDec, perBlockFromPerHour} from '../../market/money.js'
+import {DEC_SCALE, MICRO, divRound, parseDec, perBlockFromPerHour} from '../../protocol/money.js'
 import type {GpuConfig, PricingConfig} from '../config/provider-config.js'
 
 const GIB = 1n << 30n

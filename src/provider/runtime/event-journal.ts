@@ -1,4 +1,4 @@
-import {AsyncQueue} from './stream/async-queue.js'
+import {AsyncQueue} from '../../lib/async-queue.js'
 import {leaseKey} from './labels.js'
 import type {EventOptions, LeaseId, RuntimeEvent} from './types.js'
 

@@ -12,6 +12,7 @@
  *   is a failure the provider reports at once (lease status `errors` and the `edge` extension, and
  *   a lease event), with its exit code and the last lines it printed.
  */
+import {backoffDelay} from '../../lib/backoff.js'
 import type {ReplicaFailure, ReplicaStatus} from './types.js'
 
 export interface RestartPolicy {
@@ -34,9 +35,7 @@ const MAX_LINE_CHARS = 300
 
 /** The delay before restart number `crashes` + 1 (crashes = consecutive exits so far, from 0). */
 export function restartDelayMs(crashes: number, policy: RestartPolicy = RESTART_POLICY): number {
-  const n = Math.max(0, Math.floor(crashes))
-  // 2^n overflows to Infinity long before it matters; min() keeps the cap.
-  return Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(n, 30))
+  return backoffDelay(policy, crashes)
 }
 
 /**

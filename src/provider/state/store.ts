@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 import type {Reservation} from '../capacity/capacity.js'
 import {reservationFromJson, reservationToJson} from '../capacity/capacity.js'
+import {type Migration, checkVersion, migrate} from '../../lib/sqlite-migrations.js'
 import type {Sealer} from './sealing.js'
 
 export type BidRowState = 'open' | 'won' | 'lost' | 'closed' | 'failed'
@@ -68,7 +69,9 @@ export interface ManifestRow {
   receivedAt: number
 }
 
-const SCHEMA = `
+/** The schema, one step per version (PRAGMA user_version); add a step, never edit one. */
+const MIGRATIONS: readonly Migration[] = [
+  `
 CREATE TABLE IF NOT EXISTS bids (
   order_key TEXT PRIMARY KEY,
   state TEXT NOT NULL,
@@ -138,7 +141,8 @@ CREATE TABLE IF NOT EXISTS withdrawals (
   height INTEGER,
   at INTEGER NOT NULL
 );
-`
+`,
+]
 
 /**
  * The provider's durable state: bids, leases, manifests, deployments. SQLite in WAL mode; every
@@ -159,8 +163,8 @@ export class ProviderStore {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL')
       db.pragma('synchronous = NORMAL')
-      db.exec(SCHEMA)
-    }
+      migrate(db, MIGRATIONS, `The provider state database ${path}`)
+    } else checkVersion(db, MIGRATIONS, `The provider state database ${path}`)
     db.pragma('busy_timeout = 5000')
     return new ProviderStore(db, options.sealer)
   }

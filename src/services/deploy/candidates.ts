@@ -3,9 +3,9 @@
  * hardware the offer names, and the client-side filters (price cap, region) with the reason each
  * excluded bid was dropped.
  */
-import {globMatch} from '../../market/matching.js'
+import {globMatch} from '../../protocol/matching.js'
 import type {Attribute, AuditedAttributes, Bid, GroupSpec, ProviderInfo} from '../../market/market.js'
-import {formatUsd} from '../../market/money.js'
+import {formatUsd} from '../../protocol/money.js'
 import type {LatencyResult} from '../../provider-client/probe.js'
 import {type BidCandidate, type HardwareMatch, bidPerHour} from './scoring.js'
 

@@ -12,9 +12,9 @@
 import {createHash} from 'node:crypto'
 
 import {CancelledError, EdgeError, InsufficientFundsError, NoBidsError, ProviderError, ServiceFailedError, UsageError} from '../../errors.js'
-import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
+import {matchGroup, matchGroupFromSpec} from '../../protocol/matching.js'
 import {type AktPrice, type AuditedAttributes, type Bid, type BidId, type Coin, type GroupSpec, isLeaseLive, type Lease, type ProviderInfo} from '../../market/market.js'
-import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../market/money.js'
+import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth, toUsd} from '../../protocol/money.js'
 import {convertGroupSpec} from './group-spec.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
 import type {JwtScope} from '../../provider-client/jwt.js'

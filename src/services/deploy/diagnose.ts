@@ -1,13 +1,13 @@
 /**
  * "Why no bids?" — run when the bid window closes without an acceptable bid. Every provider on
- * chain is checked against the order with the chain's own matching rules (market/matching.ts):
+ * chain is checked against the order with the chain's own matching rules (protocol/matching.ts):
  * which constraint excluded how many providers, which providers matched but did not bid, which
  * bids the client-side filters dropped, and what to relax, with the number of providers each
  * relaxation would bring in.
  */
-import {matchGroup, matchGroupFromSpec, type Mismatch, type MismatchKind} from '../../market/matching.js'
+import {matchGroup, matchGroupFromSpec, type Mismatch, type MismatchKind} from '../../protocol/matching.js'
 import type {Attribute, AuditedAttributes, GroupSpec, ProviderInfo} from '../../market/market.js'
-import {formatUsd} from '../../market/money.js'
+import {formatUsd} from '../../protocol/money.js'
 import type {Excluded} from './candidates.js'
 
 export interface ProviderVerdict {

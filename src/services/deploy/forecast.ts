@@ -3,7 +3,7 @@
  * (the SDL price), per hour and per month, in USD, and the deposit that will be locked in escrow.
  */
 import type {Coin} from '../../market/market.js'
-import {MICRO, divRound, perHour, perMonth, toUsd} from '../../market/money.js'
+import {MICRO, divRound, perHour, perMonth, toUsd} from '../../protocol/money.js'
 
 export interface Forecast {
   denom: string

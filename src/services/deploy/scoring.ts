@@ -14,7 +14,7 @@
  * Each term is kept with its points so `--explain` can say why the winner won and the others lost.
  */
 import type {Bid, ProviderInfo} from '../../market/market.js'
-import {formatUsd, perHour, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import type {LatencyResult} from '../../provider-client/probe.js'
 
 export type Strategy = 'cheapest' | 'fastest' | 'balanced'

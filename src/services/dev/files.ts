@@ -2,6 +2,7 @@ import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {devnetDir} from '../../config/paths.js'
+import {processAlive} from '../../lib/daemon.js'
 
 /** Where one edge dev chain keeps its files: `<data>/devnet/`. */
 export interface DevnetFiles {
@@ -21,6 +22,8 @@ export function devnetFiles(env: NodeJS.ProcessEnv = process.env): DevnetFiles {
 /** What a running node writes into its pid file, so that other commands can find it. */
 export interface NodeState {
   pid: number
+  /** The process's start time (/proc), so a pid reused by another process is not taken for the node. */
+  startTime?: string
   startedAt: string
   /** Absent while the node is still starting. */
   chainId?: string
@@ -65,13 +68,9 @@ export function removeNodeState(files: DevnetFiles, pid?: number): void {
   rmSync(files.pid, {force: true})
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+/** Is the node a pid file names still running: the same process, not another that reused its pid? */
+export function nodeAlive(state: Pick<NodeState, 'pid' | 'startTime'>): boolean {
+  return processAlive(state.pid, state.startTime)
 }
 
 export function chainExists(files: DevnetFiles): boolean {

@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process'
 import {closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -10,10 +9,12 @@ import {dataDir, keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
 import type {StepEvent} from '../../output/events.js'
-import {parseCoin} from '../../market/money.js'
+import {processAlive, spawnDetached, stopProcess} from '../../lib/daemon.js'
+import {sleep} from '../../lib/sleep.js'
+import {parseCoin} from '../../protocol/money.js'
 import {type ProviderSummary, type ReclamationWindows, restBalances, restProviders, restReclamationWindows, rpcFund, rpcStatus} from './client.js'
 import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
-import {type DevnetFiles, type NodeState, devnetFiles, isAlive, readNodeState, removeNodeState} from './files.js'
+import {type DevnetFiles, type NodeState, devnetFiles, nodeAlive, readNodeState, removeNodeState} from './files.js'
 import {type LocalProvider, startLocalProviders} from './providers.js'
 
 export {devnetFiles} from './files.js'
@@ -102,7 +103,7 @@ async function withLocalRuntimes(providers: ProviderSummary[], env: NodeJS.Proce
 function liveState(files: DevnetFiles): NodeState | undefined {
   const state = readNodeState(files)
   if (!state) return undefined
-  if (isAlive(state.pid)) return state
+  if (nodeAlive(state)) return state
   removeNodeState(files, state.pid)
   return undefined
 }
@@ -165,27 +166,21 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
 async function spawnNode(files: DevnetFiles, options: StartOptions, env: NodeJS.ProcessEnv): Promise<{state: NodeState; pid: number}> {
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   emit(options.onEvent, 'spawn', 'started', 'Starting edge dev in the background')
-  const logFd = openSync(files.log, 'a', 0o600)
-  const childEnv = {...env}
-  // The node never needs secrets: it only reads the dev key's address.
-  delete childEnv.EDGE_PASSPHRASE
-  delete childEnv.EDGE_MNEMONIC
+  const logStart = existsSync(files.log) ? statSync(files.log).size : 0
   let child
   try {
-    child = spawn(options.daemon.command, options.daemon.args, {detached: true, stdio: ['ignore', logFd, logFd], env: childEnv})
-  } finally {
-    closeSync(logFd)
+    // The node never needs secrets: it only reads the dev key's address.
+    child = spawnDetached(options.daemon.command, options.daemon.args, {logFile: files.log, env})
+  } catch {
+    throw new ChainError('Could not start the edge dev process.', {hint: `See ${files.log}.`})
   }
-  const logStart = existsSync(files.log) ? statSync(files.log).size : 0
   let exited: {code: number | null; signal: NodeJS.Signals | null} | undefined
   child.on('exit', (code, signal) => (exited = {code, signal}))
-  child.unref()
-  if (child.pid === undefined) throw new ChainError('Could not start the edge dev process.', {hint: `See ${files.log}.`})
   emit(options.onEvent, 'spawn', 'succeeded', `Started edge dev (pid ${child.pid})`)
   try {
     return {state: await waitForReady(files, child.pid, () => exited, options, logStart), pid: child.pid}
   } catch (error) {
-    if (!exited && isAlive(child.pid)) process.kill(child.pid, 'SIGTERM')
+    if (!exited && processAlive(child.pid)) process.kill(child.pid, 'SIGTERM')
     throw error
   }
 }
@@ -201,10 +196,10 @@ async function waitForReady(
   emit(options.onEvent, 'wait', 'started', 'Waiting for the RPC to answer')
   while (Date.now() < deadline) {
     const gone = exited?.()
-    if (gone || !isAlive(pid)) {
+    if (gone || !processAlive(pid)) {
       // Two starts raced and the other one holds the chain: wait for that node instead.
       const other = readNodeState(files)
-      if (other && other.pid !== pid && isAlive(other.pid)) return waitForReady(files, other.pid, undefined, options)
+      if (other && other.pid !== pid && nodeAlive(other)) return waitForReady(files, other.pid, undefined, options)
       const tail = logTail(files, logStart)
       emit(options.onEvent, 'wait', 'failed', 'edge dev stopped while starting')
       throw new ChainError(`edge dev exited while starting${gone?.code != null ? ` (exit ${gone.code})` : ''}.`, {
@@ -222,7 +217,7 @@ async function waitForReady(
         // Not answering yet.
       }
     }
-    await new Promise((r) => setTimeout(r, 150))
+    await sleep(150)
   }
   emit(options.onEvent, 'wait', 'failed', 'edge dev did not answer in time')
   throw new ChainError('edge dev did not answer before the timeout.', {code: 'devnet_start_timeout', hint: `See ${files.log}.`})
@@ -271,13 +266,7 @@ export async function stopDev(env: NodeJS.ProcessEnv = process.env, timeoutMs = 
   const files = devnetFiles(env)
   const state = liveState(files)
   if (!state) return {wasRunning: false}
-  process.kill(state.pid, 'SIGTERM')
-  const deadline = Date.now() + timeoutMs
-  while (isAlive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-  if (isAlive(state.pid)) {
-    process.kill(state.pid, 'SIGKILL')
-    while (isAlive(state.pid)) await new Promise((r) => setTimeout(r, 50))
-  }
+  await stopProcess(state.pid, {...(state.startTime ? {startTime: state.startTime} : {}), timeoutMs})
   removeNodeState(files, state.pid)
   return {wasRunning: true, pid: state.pid}
 }

@@ -1,9 +1,11 @@
 import {mkdirSync} from 'node:fs'
 
+import {processStartTime} from '../../lib/daemon.js'
+
 import {ChainError, UsageError} from '../../errors.js'
 import {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS, type DevGenesis, startDevnet, withOracleSource} from '../../devnet/index.js'
 import {DEV_KEY_GENESIS_COINS, devKeyAddress} from './dev-key.js'
-import {type DevnetFiles, type NodeState, chainExists, devnetFiles, isAlive, lockNode, readNodeState, removeNodeState, updateNodeState} from './files.js'
+import {type DevnetFiles, type NodeState, chainExists, devnetFiles, lockNode, nodeAlive, readNodeState, removeNodeState, updateNodeState} from './files.js'
 
 export interface NodeOptions {
   host: string
@@ -28,9 +30,9 @@ export interface NodeOptions {
 export function acquireNodeLock(files: DevnetFiles, pid: number): void {
   mkdirSync(files.dir, {recursive: true, mode: 0o700})
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (lockNode(files, {pid, startedAt: new Date().toISOString()})) return
+    if (lockNode(files, {pid, ...startTimeOf(pid), startedAt: new Date().toISOString()})) return
     const existing = readNodeState(files)
-    if (existing && existing.pid !== pid && isAlive(existing.pid)) {
+    if (existing && existing.pid !== pid && nodeAlive(existing)) {
       throw new UsageError(`edge dev is already running (pid ${existing.pid}).`, {
         code: 'devnet_running',
         hint: 'Stop it with `edge dev stop`, or see it with `edge dev status`.',
@@ -83,6 +85,7 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
     }
     const state: NodeState = {
       pid: process.pid,
+      ...startTimeOf(process.pid),
       startedAt: new Date().toISOString(),
       chainId: devnet.chainId,
       host: options.host,
@@ -100,4 +103,9 @@ export async function runNode(options: NodeOptions, signal: AbortSignal): Promis
     await devnet?.stop()
     removeNodeState(files, process.pid)
   }
+}
+
+function startTimeOf(pid: number): {startTime?: string} {
+  const startTime = processStartTime(pid)
+  return startTime ? {startTime} : {}
 }

@@ -1,7 +1,7 @@
 /** `edge deposit`: top up a deployment's escrow. */
 import {UsageError} from '../../errors.js'
 import {type Coin, isLeaseLive} from '../../market/market.js'
-import {formatCoin} from '../../market/money.js'
+import {formatCoin} from '../../protocol/money.js'
 import type {TenantContext} from './context.js'
 import {UsdPricing} from '../usd.js'
 import {requireDeployment} from './lease.js'

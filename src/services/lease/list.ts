@@ -1,7 +1,7 @@
 /** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
 import type {NetworkContext} from '../../config/networks.js'
 import {type Deployment, isLeaseLive, type Lease} from '../../market/market.js'
-import {DEC_SCALE, formatCoin, formatUsd, perHour} from '../../market/money.js'
+import {DEC_SCALE, formatCoin, formatUsd, perHour} from '../../protocol/money.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'

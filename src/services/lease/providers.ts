@@ -1,6 +1,6 @@
 /** `edge providers`: search the chain's providers; measure them; show one in detail. */
 import {UsageError} from '../../errors.js'
-import {capabilityMap} from '../../market/matching.js'
+import {capabilityMap} from '../../protocol/matching.js'
 import type {AuditedAttributes, Market, ProviderInfo} from '../../market/market.js'
 import {ProviderClient} from '../../provider-client/client.js'
 import {measureLatency, type HandshakeProbe, type LatencyResult} from '../../provider-client/probe.js'

@@ -1,7 +1,7 @@
 /** `edge status`: the deployment on chain, its leases, and what each provider says about them. */
 import type {EdgeError} from '../../errors.js'
 import {isLeaseLive} from '../../market/market.js'
-import {formatUsd, perHour, perMonth} from '../../market/money.js'
+import {formatUsd, perHour, perMonth} from '../../protocol/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {collectUris, summarizeServices, type ForwardedPortView} from '../deploy/status.js'

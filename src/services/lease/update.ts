@@ -7,11 +7,10 @@
 import type {NetworkContext} from '../../config/networks.js'
 import {CancelledError, EdgeError, UsageError} from '../../errors.js'
 import type {GroupSpec, ResourceUnit} from '../../market/market.js'
-import {type Sdl, formatBytes, groupSpecs, loadSdlFile, manifestSortedJson, manifestVersion, requireValid} from '../../sdl/index.js'
-import {formatPerBlock} from '../../market/money.js'
-import {abortableSleep} from '../../provider-client/sleep.js'
+import {type Sdl, formatBytes, loadSdlFile, manifestSortedJson, manifestVersion, plainGroupSpecs, requireValid} from '../../sdl/index.js'
+import {formatPerBlock} from '../../protocol/money.js'
+import {sleep as abortableSleep} from '../../lib/sleep.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
-import {convertGroupSpec} from '../deploy/group-spec.js'
 import {type ReadyEvent, waitForServices} from '../deploy/ready.js'
 import {collectUris, summarizeServices} from '../deploy/status.js'
 import type {DeployedService} from '../deploy/types.js'
@@ -109,7 +108,7 @@ export async function updateDeployment(ctx: TenantContext, dseq: bigint, file: s
   const sdl = validated ?? (await loadUpdateSdl(file, ctx.network))
   const deployment = await requireDeployment(ctx, dseq)
   if (deployment.state !== 'active') throw new UsageError(`Deployment ${dseq} is closed.`, {code: 'deployment_closed', hint: 'Deploy again with `edge deploy`.'})
-  const next = groupSpecs(sdl).map(convertGroupSpec)
+  const next = plainGroupSpecs(sdl)
   const current = deployment.groups.map((g) => g.spec)
   const diffs = groupDifferences(current, next)
   if (diffs.length > 0) {

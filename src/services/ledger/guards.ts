@@ -3,7 +3,7 @@
  * `edge ls` shows them, `edge close --expired` acts on them.
  */
 import {UsageError} from '../../errors.js'
-import {DEC_SCALE, toUsd} from '../../market/money.js'
+import {DEC_SCALE, toUsd} from '../../protocol/money.js'
 
 export interface GuardInput {
   now: number

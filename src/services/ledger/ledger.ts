@@ -26,6 +26,7 @@ import {dirname, join} from 'node:path'
 import type Database from 'better-sqlite3'
 
 import {dataDir} from '../../config/paths.js'
+import {type Migration, migrate} from '../../lib/sqlite-migrations.js'
 
 export type LedgerState = 'creating' | 'open' | 'leased' | 'ready' | 'closed' | 'failed'
 
@@ -58,7 +59,9 @@ export interface LedgerEntry {
   closeReason?: string
 }
 
-const SCHEMA = `
+/** The schema, one step per version (PRAGMA user_version); add a step, never edit one. */
+const MIGRATIONS: readonly Migration[] = [
+  `
 CREATE TABLE IF NOT EXISTS deployments (
   network TEXT NOT NULL,
   owner TEXT NOT NULL,
@@ -91,7 +94,8 @@ CREATE TABLE IF NOT EXISTS deployments (
 CREATE UNIQUE INDEX IF NOT EXISTS deployments_idempotency
   ON deployments (network, owner, idempotency_key)
   WHERE idempotency_key IS NOT NULL AND state NOT IN ('closed', 'failed');
-`
+`,
+]
 
 type Row = Record<string, string | number | null>
 
@@ -172,7 +176,7 @@ export class Ledger {
     const db = new BetterSqlite3(path)
     db.pragma('journal_mode = WAL')
     db.pragma('busy_timeout = 5000')
-    db.exec(SCHEMA)
+    migrate(db, MIGRATIONS, `The deployment ledger ${path}`)
     return new Ledger(db, options.now ?? Date.now)
   }
 

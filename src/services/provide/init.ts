@@ -3,8 +3,9 @@ import {dirname} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
+import {sleep} from '../../lib/sleep.js'
 import type {Attribute} from '../../market/market.js'
-import {parseCoin, parseDec} from '../../market/money.js'
+import {parseCoin, parseDec} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {
   type CapacityConfig,
@@ -88,7 +89,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   const env = options.env ?? process.env
   const name = validateProviderName(options.name)
   const existing = existsSync(configPath(name, env)) ? await loadProviderConfig(name, env) : undefined
-  const local = session.network.name === 'local'
+  const local = session.network.profile.onThisMachine
   const facts = await detectMachine({dataPath: existingAncestor(providerDir(name, env)), ...options.detect})
 
   const {key, created: keyCreated} = await providerKeyName(session, name, options.key ?? existing?.key)
@@ -245,13 +246,13 @@ export async function initProvider(session: Session, options: InitOptions): Prom
 async function ensureGas(market: Awaited<ReturnType<typeof import('../../market/index.js')['openMarket']>>, session: Session, address: string): Promise<boolean> {
   const uakt = (await market.balances(address)).find((c) => c.denom === 'uakt')?.amount ?? 0n
   if (uakt >= 5_000_000n) return false
-  if (session.network.name === 'local') {
+  if (session.network.profile.canMint) {
     const {rpcFund} = await import('../dev/client.js')
     const height = await rpcFund(session.network.rpc, address, [{denom: 'uakt', amount: 100_000_000n}])
     // The faucet mints in the next block; wait for it before signing.
     for (let i = 0; i < 50; i++) {
       if ((await market.latestBlock()).height > height) break
-      await new Promise((r) => setTimeout(r, Math.max(50, session.network.blockTimeMs / 4)))
+      await sleep(Math.max(50, session.network.blockTimeMs / 4))
     }
     return true
   }

@@ -11,7 +11,7 @@ export async function providerKeyName(session: Session, name: string, requested?
   if (requested) return {key: requested, created: false}
   const local = `provider-${name}`
   if (session.keystore.has(local)) return {key: local, created: false}
-  if (session.network.name === 'local') {
+  if (session.network.profile.devKeys) {
     await session.keystore.add(local, generateMnemonic(24), '', {dev: true})
     return {key: local, created: true}
   }

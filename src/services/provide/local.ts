@@ -1,12 +1,13 @@
-import {spawn} from 'node:child_process'
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, statSync} from 'node:fs'
 import https from 'node:https'
 import net from 'node:net'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {providerDir} from '../../config/paths.js'
+import {dataDir, providerDir} from '../../config/paths.js'
 import {ProviderError} from '../../errors.js'
+import {spawnDetached, stopProcess, withoutSecrets} from '../../lib/daemon.js'
+import {sleep} from '../../lib/sleep.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
@@ -92,30 +93,17 @@ export async function startLocalProviders(count: number, context: LocalProviders
   return out
 }
 
-function withoutSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const {EDGE_MNEMONIC: _mnemonic, EDGE_PASSPHRASE: _passphrase, ...rest} = env
-  return rest
-}
-
 function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePid?: number): number {
   mkdirSync(dir, {recursive: true, mode: 0o700})
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
-  const log = openSync(join(dir, LOG_FILE), 'a', 0o600)
-  const childEnv = withoutSecrets(env)
   // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
-  if (nodePid) childEnv[DEV_NODE_PID_ENV] = String(nodePid)
+  const childEnv = nodePid ? {...env, [DEV_NODE_PID_ENV]: String(nodePid)} : env
   try {
-    const child = spawn(process.execPath, [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl'], {
-      detached: true,
-      stdio: ['ignore', log, log],
-      env: childEnv,
-    })
-    child.unref()
-    if (child.pid === undefined) throw new ProviderError(`Could not start local provider ${name}.`)
-    return child.pid
-  } finally {
-    closeSync(log)
+    const args = [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl']
+    return spawnDetached(process.execPath, args, {logFile: join(dir, LOG_FILE), env: childEnv}).pid
+  } catch {
+    throw new ProviderError(`Could not start local provider ${name}.`)
   }
 }
 
@@ -128,7 +116,7 @@ async function waitForGateway(hostUri: string, address: string, pid: number, log
       throw new ProviderError(`Local provider at ${hostUri} stopped while starting.`, {hint: tail ? `Its log ends with:\n${tail}` : `See ${logFile}.`})
     }
     if ((await addressAt(hostUri)) === address) return
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250)
   }
   throw new ProviderError(`Local provider at ${hostUri} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {hint: `See ${logFile}.`})
 }

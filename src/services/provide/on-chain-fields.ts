@@ -1,6 +1,6 @@
 import {UsageError} from '../../errors.js'
 import {controlCharacterProblem} from '../../input.js'
-import {ATTRIBUTE_KEY_RE} from '../../market/matching.js'
+import {ATTRIBUTE_KEY_RE} from '../../protocol/matching.js'
 import type {ProviderConfig} from '../../provider/config/provider-config.js'
 
 /** The provider fields that `provide init` and `provide start` register on chain. */

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 
-import {processAlive} from '../../provider/runtime/process/proc.js'
+import {processAlive} from '../../lib/daemon.js'
 
 /** `<data>/provider/<name>/provider.pid`: written by `edge provide start`, one process per provider. */
 export const PID_FILE = 'provider.pid'

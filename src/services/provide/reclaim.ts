@@ -4,7 +4,6 @@ import {join} from 'node:path'
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
 import type {Lease, LeaseId} from '../../market/market.js'
-import {CosmosBroadcaster} from '../../provider/chain/cosmos-broadcaster.js'
 import {TxQueue} from '../../provider/chain/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
@@ -47,12 +46,12 @@ export async function reclaimLease(
   const note = named || !text ? undefined : text
   const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
   const {openMarket} = await import('../../market/index.js')
-  const market = await openMarket(session.network)
-  const broadcaster = await CosmosBroadcaster.connect(session.network, mnemonic)
-  const queue = new TxQueue(broadcaster)
+  const {deriveKey} = await import('../../config/mnemonic.js')
+  const {address, pubkey, privkey} = await deriveKey(mnemonic, session.network.bech32Prefix)
+  assertProviderAddress(config, address)
+  const market = await openMarket(session.network, {mnemonic, address, key: {pubkey, privkey}})
+  const queue = new TxQueue(await market.tx!.batchBroadcaster())
   try {
-    const address = broadcaster.address
-    assertProviderAddress(config, address)
     const lease = await findLease(market, address, options.lease)
     if (lease.state === 'reclaiming') {
       throw new UsageError(`Lease ${orderKey(lease.id)} is already being reclaimed (deadline ${lease.reclamation?.deadline?.toISOString() ?? 'unknown'}).`, {
@@ -91,7 +90,6 @@ export async function reclaimLease(
     }
   } finally {
     await queue.close()
-    broadcaster.disconnect()
     await market.close()
   }
 }

@@ -1,6 +1,7 @@
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import type {NetworkContext} from '../../config/networks.js'
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
 import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig} from '../../provider/config/provider-config.js'
@@ -69,7 +70,7 @@ export async function runProvider(session: Session, options: RunProviderOptions)
     ...(options.events ? {events: options.events} : {}),
   })
   writeFileSync(pidFile, `${process.pid}\n`, {mode: 0o600})
-  await keepIngressPort(config, handle.ingressUrl, env)
+  await keepIngressPort(config, session.network, handle.ingressUrl, env)
   const stop = handle.stop
   return {
     ...handle,
@@ -86,9 +87,9 @@ export async function runProvider(session: Session, options: RunProviderOptions)
  * A provider whose config names no ingress address (edge dev's default is any free port) keeps the
  * one it got: every lease URI it hands out names that port, so a restart must not move it.
  */
-export async function keepIngressPort(config: ProviderConfig, ingressUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function keepIngressPort(config: ProviderConfig, network: NetworkContext, ingressUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
   // Elsewhere the default is a fixed address (0.0.0.0:80); only edge dev's is "any free port".
-  if (config.ingress.listen || config.network !== 'local') return
+  if (config.ingress.listen || !network.profile.onThisMachine) return
   let url: URL
   try {
     url = new URL(ingressUrl)

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {type Attribute, isLeaseLive, type Lease} from '../../market/market.js'
-import {formatScaled, perHour, parseDec, DEC_PRECISION} from '../../market/money.js'
+import {formatScaled, perHour, parseDec, DEC_PRECISION} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {Capacity} from '../../provider/capacity/capacity.js'
 import {loadProviderConfig} from '../../provider/config/provider-config.js'

@@ -1,4 +1,3 @@
-import {CosmosBroadcaster} from '../../provider/chain/cosmos-broadcaster.js'
 import {TxQueue} from '../../provider/chain/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
@@ -26,16 +25,19 @@ export async function withdrawEarnings(session: Session, options: {name: string;
   const config = await loadProviderConfig(options.name, env)
   const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
   const {openMarket} = await import('../../market/index.js')
-  const market = await openMarket(session.network)
-  const broadcaster = await CosmosBroadcaster.connect(session.network, mnemonic)
-  const queue = new TxQueue(broadcaster)
+  const {deriveKey} = await import('../../config/mnemonic.js')
+  const {address, pubkey, privkey} = await deriveKey(mnemonic, session.network.bech32Prefix)
+  assertProviderAddress(config, address)
+  const market = await openMarket(session.network, {mnemonic, address, key: {pubkey, privkey}})
+  let queue: TxQueue | undefined
   try {
-    const address = broadcaster.address
-    assertProviderAddress(config, address)
+    queue = new TxQueue(await market.tx!.batchBroadcaster())
+    const submit = queue.submit.bind(queue)
     const uact = async () => (await market.balances(address)).find((c) => c.denom === 'uact')?.amount ?? 0n
     const before = await uact()
-    const leases = await market.leases({provider: address, state: 'active'})
-    const results = await Promise.allSettled(leases.map((l) => queue.submit({type: 'withdrawLease', lease: l.id})))
+    // Reclaiming leases (AEP-82) still bill until the provider closes them.
+    const leases = [...(await market.leases({provider: address, state: 'active'})), ...(await market.leases({provider: address, state: 'reclaiming'}))]
+    const results = await Promise.allSettled(leases.map((l) => submit({type: 'withdrawLease', lease: l.id})))
     const out: WithdrawResult = {address, leases: [], txHashes: [], failed: [], before: before.toString(), after: '', withdrawn: ''}
     results.forEach((r, i) => {
       const key = orderKey(leases[i].id)
@@ -49,8 +51,7 @@ export async function withdrawEarnings(session: Session, options: {name: string;
     out.withdrawn = (after - before).toString()
     return out
   } finally {
-    await queue.close()
-    broadcaster.disconnect()
+    await queue?.close()
     await market.close()
   }
 }

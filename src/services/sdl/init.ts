@@ -4,7 +4,7 @@ import {dirname} from 'node:path'
 import {isMap, parseDocument, type Document, type YAMLMap} from 'yaml'
 
 import {UsageError} from '../../errors.js'
-import {DEC_SCALE, formatUsd, MICRO, parseCoin, parseUsdRate, perBlockFromPerHour, perHour, toUsd} from '../../market/money.js'
+import {DEC_SCALE, formatUsd, MICRO, parseCoin, parseUsdRate, perBlockFromPerHour, perHour, toUsd} from '../../protocol/money.js'
 import {decHuman, loadSdl, requireValid, type SdlIssue, totalPricePerBlock} from '../../sdl/index.js'
 import {readTemplate} from './templates.js'
 

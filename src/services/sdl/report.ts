@@ -1,4 +1,4 @@
-import {formatUsd, perHour, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import type {Style} from '../../output/style.js'
 import {decHuman, formatBytes, formatCpu, type SdlIssue} from '../../sdl/index.js'
 import type {SdlValidation} from './validate.js'

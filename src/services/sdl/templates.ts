@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {BugError, UsageError} from '../../errors.js'
-import {formatUsd, perHour, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import {loadSdl, requireValid, type Sdl, totalPricePerBlock} from '../../sdl/index.js'
 
 /** The metadata file (`templates/<name>/template.json`) next to each template's deploy.yaml. */

@@ -5,7 +5,7 @@ import {GasPrice, SigningStargateClient, StargateClient} from '@cosmjs/stargate'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {Keystore} from '../../../src/config/keystore.js'
-import {isAlive} from '../../../src/services/dev/files.js'
+import {processAlive} from '../../../src/lib/daemon.js'
 import {type EdgeHome, makeEdgeHome, runEdge} from '../../helpers/run-edge.js'
 import {freePort} from '../../helpers/ports.js'
 
@@ -47,7 +47,7 @@ describe('edge dev survives kill -9', () => {
     client.disconnect()
 
     process.kill(pid, 'SIGKILL')
-    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20))
+    while (processAlive(pid)) await new Promise((r) => setTimeout(r, 20))
     const db = new Database(join(home.env.EDGE_DATA_DIR, 'devnet', 'chain.sqlite'), {readonly: true})
     const committed = Number(db.prepare("SELECT value FROM meta WHERE key = 'height'").pluck().get())
     db.close()

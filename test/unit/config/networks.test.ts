@@ -25,6 +25,22 @@ describe('networks', () => {
     for (const n of Object.values(BUILT_IN_NETWORKS)) expect(n.depositDenom).toBe('uact')
   })
 
+  it('gives each network a profile: policy follows the kind of network, not its name', () => {
+    expect(BUILT_IN_NETWORKS.local.profile).toMatchObject({kind: 'dev', canMint: true, devKeys: true, onThisMachine: true})
+    expect(BUILT_IN_NETWORKS.sandbox.profile).toMatchObject({kind: 'testnet', canMint: false, onThisMachine: false})
+    expect(BUILT_IN_NETWORKS.mainnet.profile).toMatchObject({kind: 'mainnet', canMint: false, devKeys: false})
+    const settings = memorySettings()
+    const endpoints = {rpc: 'http://10.0.0.1:26657', grpc: 'http://10.0.0.1:9090', rest: 'http://10.0.0.1:1317'}
+    // A context pointing at another machine's edge dev chain is a dev network too.
+    expect(addNetwork(settings, {name: 'other-dev', chainId: 'edge-dev', ...endpoints}).profile.kind).toBe('dev')
+    expect(addNetwork(settings, {name: 'node', chainId: 'akashnet-2', ...endpoints}).profile.kind).toBe('mainnet')
+    expect(addNetwork(settings, {name: 'lab', chainId: 'lab-1', kind: 'testnet', ...endpoints}).profile.kind).toBe('testnet')
+    expect(resolveNetwork(settings, 'lab').profile).toMatchObject({kind: 'testnet', queryTimeoutMs: 15000})
+    // The profile is derived, never stored.
+    expect(settings.get('networks')?.lab).toMatchObject({kind: 'testnet'})
+    expect(settings.get('networks')?.lab).not.toHaveProperty('profile')
+  })
+
   it('resolves flag > selected > local', () => {
     const settings = memorySettings()
     expect(resolveNetwork(settings).name).toBe('local')

@@ -179,6 +179,9 @@ export class FakeMarket extends TestMarket implements Market {
         market.pendingMint = {uact: uakt / 2n, at: r.height + 3}
         return r
       },
+      async batchBroadcaster(): Promise<never> {
+        throw new Error('the deploy fake has no batch broadcaster')
+      },
       async burnAct() {
         return result('burnAct', {})
       },
@@ -274,6 +277,9 @@ export class FakeMarket extends TestMarket implements Market {
   }
   async minDeposits(): Promise<Coin[]> {
     return [{denom: 'uact', amount: 5_000_000n}]
+  }
+  async bidMinDeposits(): Promise<Coin[]> {
+    return [{denom: 'uakt', amount: 500_000n}]
   }
   async aktPrice(): Promise<AktPrice> {
     return this.akt

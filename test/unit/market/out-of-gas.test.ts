@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {outOfGasRetryFee} from '../../../src/market/akash/akash-market.js'
+import {outOfGasRetryFee} from '../../../src/market/akash/fees.js'
 import {defaultIngressDomain} from '../../../src/services/provide/init.js'
 
 describe('out-of-gas retry', () => {

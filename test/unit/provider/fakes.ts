@@ -114,6 +114,11 @@ export class FakeMarket extends TestMarket {
   async account(address: string): Promise<AccountInfo | undefined> {
     return this.accounts.get(address)
   }
+  /** The chain's bid minimum deposits; none: the provider falls back to Akash's default and warns. */
+  async bidMinDeposits(): Promise<Array<{denom: string; amount: bigint}>> {
+    return []
+  }
+
   async certificates(owner: string, serial?: string): Promise<Certificate[]> {
     return this.certs.filter((c) => c.owner === owner && (!serial || c.serial === serial))
   }

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {BUILT_IN_NETWORKS} from '../../../src/config/networks.js'
 import {loadProviderConfig, saveProviderConfig, validateProviderConfig} from '../../../src/provider/config/provider-config.js'
 import {keepIngressPort} from '../../../src/services/provide/start.js'
 
@@ -24,19 +25,19 @@ async function saved(network: string, listen?: string) {
 describe('the ingress port of an edge dev provider', () => {
   it('is chosen once: the port the first start got is written to provider.yaml, so lease URIs survive a restart', async () => {
     const {config, env} = await saved('local')
-    await keepIngressPort(config, 'http://127.0.0.1:38869', env)
+    await keepIngressPort(config, BUILT_IN_NETWORKS.local, 'http://127.0.0.1:38869', env)
     expect((await loadProviderConfig('default', env)).ingress.listen).toBe('127.0.0.1:38869')
     // A second start keeps it.
-    await keepIngressPort(await loadProviderConfig('default', env), 'http://127.0.0.1:39721', env)
+    await keepIngressPort(await loadProviderConfig('default', env), BUILT_IN_NETWORKS.local, 'http://127.0.0.1:39721', env)
     expect((await loadProviderConfig('default', env)).ingress.listen).toBe('127.0.0.1:38869')
   })
 
   it('leaves a configured address, and other networks (whose default is a fixed port), alone', async () => {
     const chosen = await saved('local', '127.0.0.1:8080')
-    await keepIngressPort(chosen.config, 'http://127.0.0.1:8080', chosen.env)
+    await keepIngressPort(chosen.config, BUILT_IN_NETWORKS.local, 'http://127.0.0.1:8080', chosen.env)
     expect((await loadProviderConfig('default', chosen.env)).ingress.listen).toBe('127.0.0.1:8080')
     const mainnet = await saved('mainnet')
-    await keepIngressPort(mainnet.config, 'http://127.0.0.1:80', mainnet.env)
+    await keepIngressPort(mainnet.config, BUILT_IN_NETWORKS.mainnet, 'http://127.0.0.1:80', mainnet.env)
     expect((await loadProviderConfig('default', mainnet.env)).ingress.listen).toBeUndefined()
   })
 })

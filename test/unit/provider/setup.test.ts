@@ -103,6 +103,23 @@ describe('provider config', () => {
     expect(() => validateProviderConfig({...base, ...patch})).toThrow(why)
   })
 
+  it('refuses a key it does not know, naming the one meant', () => {
+    const typo = () => validateProviderConfig({...base, capacity: {cpuMilis: 4000}})
+    expect(typo).toThrow(/unknown key capacity\.cpuMilis/)
+    try {
+      typo()
+    } catch (error) {
+      expect((error as UsageError).hint).toBe('Did you mean capacity.cpuMillis?')
+    }
+    expect(() => validateProviderConfig({...base, capacity: {gpus: [{model: 'a100', vram: '80Gi'}]}})).toThrow(/unknown key capacity\.gpus\[0\]\.vram/)
+    expect(() => validateProviderConfig({...base, biding: {}})).toThrow(/unknown key biding/)
+    // Free-form maps take any key.
+    const c = validateProviderConfig({...base, attributes: {'region': 'eu', 'tier/x': 'y'}, pricing: {gpuHour: {'h100': '2.5'}}})
+    expect(c.attributes).toEqual({region: 'eu', 'tier/x': 'y'})
+    // What edge writes, it reads back.
+    expect(validateProviderConfig(JSON.parse(JSON.stringify(c)))).toEqual(c)
+  })
+
   it('reads listen addresses as host:port, [v6]:port or a bare port', () => {
     expect(listenAddress('127.0.0.1:8443')).toEqual({host: '127.0.0.1', port: 8443})
     expect(listenAddress('[::]:80')).toEqual({host: '::', port: 80})

@@ -14,6 +14,7 @@ const bid = (dseq: number): ProviderMsg => ({
 
 /** A chain that includes every CheckTx-accepted tx in the next "block" and checks sequences. */
 class FakeChain implements Broadcaster {
+  readonly address = 'akash1provider'
   seq = 7
   height = 100
   txs: Array<{msgs: ProviderMsg[]; sequence: number}> = []
@@ -28,9 +29,10 @@ class FakeChain implements Broadcaster {
   async sequence(): Promise<SignerSequence> {
     return {accountNumber: 3, sequence: this.seq}
   }
+  /** 50,000 simulated per message, with the market's 1.5 margin (the fee policy is the broadcaster's). */
   async simulate(msgs: ProviderMsg[]): Promise<number> {
     this.simulations++
-    return 50_000 * msgs.length
+    return 75_000 * msgs.length
   }
   private pendingSeq = 0
   async broadcast(msgs: ProviderMsg[], gas: number, signer: SignerSequence): Promise<string> {

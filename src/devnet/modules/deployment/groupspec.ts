@@ -6,7 +6,7 @@
 import type {Attribute} from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import type {GroupSpec, ResourceUnit, ResourceValue} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 
-import {attributesProblem, type MatchGroup} from '../../../market/matching.js'
+import {attributesProblem, type MatchGroup} from '../../../protocol/matching.js'
 import {decCoinValid, decCoinAmount} from '../common/coins.js'
 import {decFromInt} from '../common/dec.js'
 import {Grpc, ModuleError, plainError, panicError} from '../common/errors.js'
@@ -164,7 +164,7 @@ export function validateDeploymentGroups(specs: readonly GroupSpec[]): void {
   if (denom === '') throw DeploymentErr.invalidPrice.wrap(`unsupported denomination ${denom}`)
 }
 
-/** The part of a GroupSpec the matching rules read (src/market/matching.ts). */
+/** The part of a GroupSpec the matching rules read (src/protocol/matching.ts). */
 export function toMatchGroup(spec: GroupSpec): MatchGroup {
   return {
     name: spec.name,

@@ -24,7 +24,7 @@ import {
   type ResourceOffer,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 
-import {matchPlacement, matchResources} from '../../../market/matching.js'
+import {matchPlacement, matchResources} from '../../../protocol/matching.js'
 import type {Context, MsgRoute} from '../../types.js'
 import type {AuditKeeper} from '../audit/index.js'
 import {isAddress} from '../common/address.js'

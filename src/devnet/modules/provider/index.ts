@@ -20,7 +20,7 @@ import {
   QueryProvidersResponse,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 
-import {attributesProblem} from '../../../market/matching.js'
+import {attributesProblem} from '../../../protocol/matching.js'
 import {paginate} from '../../paginate.js'
 import type {Context, Module, MsgRoute, QueryRoute} from '../../types.js'
 import {addressKey, isAddress} from '../common/address.js'

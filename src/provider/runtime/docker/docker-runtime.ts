@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
+import {KeyedLock} from '../../../lib/keyed-lock.js'
 import Docker from 'dockerode'
 
 import {ProviderError} from '../../../errors.js'
 import {containerCreateOptions} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
-import {KeyedLock} from '../keyed-lock.js'
 import {Labels, leaseHash, leaseKey, leaseLabelFilters, safeName} from '../labels.js'
 import {normalizeImage, serviceMounts} from '../manifest-read.js'
 import type {ManifestGroup, ManifestService} from '../manifest-types.js'

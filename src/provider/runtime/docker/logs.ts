@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import type {Readable} from 'node:stream'
 
-import {AsyncQueue} from '../stream/async-queue.js'
+import {AsyncQueue} from '../../../lib/async-queue.js'
 import {StreamDemuxer, type StreamKind} from '../stream/demux.js'
 import {LineSplitter} from '../stream/line-splitter.js'
 import type {LogLine} from '../types.js'

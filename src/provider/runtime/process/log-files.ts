@@ -1,6 +1,6 @@
 import {closeSync, openSync, readSync, statSync} from 'node:fs'
 
-import {AsyncQueue} from '../stream/async-queue.js'
+import {AsyncQueue} from '../../../lib/async-queue.js'
 import {LineSplitter} from '../stream/line-splitter.js'
 import type {LogLine} from '../types.js'
 

@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process'
+import {KeyedLock} from '../../../lib/keyed-lock.js'
 import {appendFileSync, closeSync, mkdirSync, openSync, rmSync} from 'node:fs'
 import path from 'node:path'
 
@@ -6,7 +7,6 @@ import {ProviderError, UsageError} from '../../../errors.js'
 import {akashEnv} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
 import {absoluteHostPaths} from '../host-paths.js'
-import {KeyedLock} from '../keyed-lock.js'
 import {leaseKey} from '../labels.js'
 import {exposeProto} from '../manifest-read.js'
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'

@@ -3,7 +3,7 @@ import React from 'react'
 
 import {CancelledError} from '../../../errors.js'
 import {STEP_LABELS} from '../../../services/deploy/events.js'
-import {formatCoin} from '../../../market/money.js'
+import {formatCoin} from '../../../protocol/money.js'
 import {bidView} from '../../../services/deploy/deploy.js'
 import {theme} from '../../theme.js'
 import {useStore} from '../../hooks/use-store.js'

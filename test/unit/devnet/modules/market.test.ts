@@ -17,7 +17,7 @@ import {
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 import {describe, expect, it} from 'vitest'
 
-import {gpuCapabilityAttributes, storageCapabilityAttributes} from '../../../../src/market/matching.js'
+import {gpuCapabilityAttributes, storageCapabilityAttributes} from '../../../../src/protocol/matching.js'
 import {bidId, createBid, createDeployment, createProvider, type GroupOptions} from './builders.js'
 import {address, FakeChain} from './fake-chain.js'
 

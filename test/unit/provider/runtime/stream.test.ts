@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {AsyncQueue} from '../../../../src/provider/runtime/stream/async-queue.js'
+import {AsyncQueue} from '../../../../src/lib/async-queue.js'
 import {StreamDemuxer} from '../../../../src/provider/runtime/stream/demux.js'
 import {LineSplitter} from '../../../../src/provider/runtime/stream/line-splitter.js'
 

@@ -14,7 +14,7 @@ import {
   matchResources,
   storageCapabilityAttributes,
   unmetAttributes,
-} from '../../../src/market/matching.js'
+} from '../../../src/protocol/matching.js'
 
 const a = (key: string, value = 'true') => ({key, value})
 

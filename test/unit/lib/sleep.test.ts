@@ -2,7 +2,7 @@ import {getEventListeners} from 'node:events'
 
 import {describe, expect, it} from 'vitest'
 
-import {abortableSleep} from '../../../src/provider-client/sleep.js'
+import {sleep as abortableSleep} from '../../../src/lib/sleep.js'
 
 describe('abortableSleep', () => {
   it('leaves no abort listener behind once the time is up, however often it sleeps on one signal', async () => {

@@ -15,7 +15,7 @@ import {
   perHour,
   perMonth,
   toUsd,
-} from '../../../src/market/money.js'
+} from '../../../src/protocol/money.js'
 
 describe('money', () => {
   it('parses decimals exactly into 10^18-scaled integers', () => {
