@@ -79,21 +79,6 @@ export function formatScaled(
   return (negative ? '-' : '') + whole + (frac ? '.' + frac : '')
 }
 
-/** A DecCoin amount as the chain's wire carries it (LegacyDec, ×10^18) → scaled bigint. */
-export function decFromWire(amount: string): bigint {
-  if (!/^\d+$/.test(amount)) throw new UsageError(`"${amount}" is not a LegacyDec wire amount.`)
-  return BigInt(amount)
-}
-
-export function decToWire(scaled: bigint): string {
-  return scaled.toString()
-}
-
-/** How many blocks a duration covers, as a 10^18-scaled figure. */
-export function blocksPerHourScaled(blockTimeMs: number): bigint {
-  return divRound(MS_PER_HOUR * DEC_SCALE, BigInt(Math.round(blockTimeMs)))
-}
-
 /** Per-block price (base denom, ×10^18) → per hour (base denom, ×10^18). */
 export function perHour(perBlock: bigint, blockTimeMs: number): bigint {
   return divRound(perBlock * MS_PER_HOUR, BigInt(Math.round(blockTimeMs)))
@@ -165,12 +150,6 @@ function significantPlaces(value: bigint, scale: number, significant: number): n
   if (value === 0n) return scale
   const digits = (value < 0n ? -value : value).toString().length
   return Math.min(scale, Math.max(0, scale - digits + significant))
-}
-
-/** A scaled amount of base denom (×10^18) as display units with `decimals` places. */
-export function formatScaledCoin(baseScaled: bigint, denom: string, decimals = 6): string {
-  const info = denomInfo(denom)
-  return `${formatScaled(baseScaled, DEC_PRECISION + info.decimals, decimals, {trim: false, group: true})} ${info.symbol}`
 }
 
 const COIN = /^(\d+(?:\.\d+)?)\s*([a-zA-Z][a-zA-Z0-9/]*)$/

@@ -6,7 +6,7 @@ import type {BidScreeningRequest} from '@akashnetwork/chain-sdk/private-types/pr
 
 import type {NetworkContext} from '../config/networks.js'
 import {deriveKey} from '../config/mnemonic.js'
-import {ChainError, EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
+import {EdgeError, InsufficientFundsError, UsageError} from '../errors.js'
 import {RECONNECT_BACKOFF, backoffDelay} from '../lib/backoff.js'
 import {sleep} from '../lib/sleep.js'
 import type {Coin, Market} from '../market/market.js'

@@ -1,6 +1,5 @@
 import type {GroupSpec} from '../../market/market.js'
 import {formatScaled, parseDec} from '../../protocol/money.js'
-import {sdkDec} from '../../market/akash/convert.js'
 import type {GpuConfig} from '../config/provider-config.js'
 
 /** Akash's default price precision handed to bid-price scripts. */
