@@ -24,24 +24,27 @@ import type {LeaseStatus} from '../../provider-client/types.js'
 import {
   type Sdl,
   groupSpecs,
-  loadSdlFile,
   manifestSortedJson,
   manifestVersion,
   reclamationSeconds,
-  requireValid,
   totalPricePerBlock,
 } from '../../sdl/index.js'
 import {IdempotencyConflict, type LedgerEntry} from '../ledger/ledger.js'
 import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
 import {applyFilters, buildCandidates, type Excluded, providerRegion} from './candidates.js'
 import {type FreeCapacity, diagnoseNoBids, freeCapacityOf} from './diagnose.js'
-import type {BidView, DeployEvent, StepName} from './events.js'
+import {bidView, describeBid} from './bid-view.js'
+import type {DeployEvent, StepName} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {type ScoredBid, type Strategy, bidPerHour, explain, scoreBids} from './scoring.js'
 import {waitForServices} from './ready.js'
 import {collectUris, runtimesOf, summarizeServices} from './status.js'
 import {UsdPricing, aktPriceWarning, usdEntry} from '../usd.js'
-import type {DeployDeps, DeployedService, DeployLease, DeployOptions, DeployResult, LeaseRuntime, ValidatedSdl} from './types.js'
+import type {DeployDeps, DeployedService, DeployLease, DeployOptions, DeployResult, LeaseRuntime} from './types.js'
+import {validateSdl} from './validate.js'
+
+export {bidView} from './bid-view.js'
+export {validateSdl} from './validate.js'
 
 type Ev = DeployEvent
 type Emit = AsyncGenerator<Ev, void>
@@ -53,36 +56,6 @@ export function isStrategy(value: string | undefined): value is Strategy {
 }
 
 const ts = () => new Date().toISOString()
-
-/**
- * Reads and validates the SDL: the one step that needs neither the chain nor a key, so the
- * command runs it before unlocking anything (a broken SDL is refused before a passphrase prompt)
- * and hands the result to the flow through `DeployOptions.validated`.
- */
-export async function* validateSdl(file: string, denom: string, now: () => number = Date.now): AsyncGenerator<Ev, ValidatedSdl> {
-  const started = now()
-  const step = (status: 'started' | 'succeeded' | 'failed', message: string, elapsedMs?: number): Ev => ({
-    type: 'step',
-    step: 'validate',
-    status,
-    message,
-    ts: ts(),
-    ...(elapsedMs === undefined ? {} : {elapsedMs}),
-  })
-  yield step('started', `Reading ${file}`)
-  const result = await loadSdlFile(file, {denom})
-  if (!result.ok) {
-    const unreadable = result.errors[0]?.code === 'file-not-found' || result.errors[0]?.code === 'file-unreadable'
-    yield step('failed', unreadable ? (result.errors[0]?.message ?? `${file} cannot be read`) : `${file} is not a valid SDL`, now() - started)
-  }
-  const sdl = requireValid(result, file)
-  const services = Object.keys(sdl.model.services).sort()
-  const warnings = sdl.warnings.map((w) => `${w.file ?? file}:${w.line}:${w.column}: ${w.message}`)
-  yield {type: 'validated', file, version: sdl.version, groups: groupSpecs(sdl).length, services, hash: manifestVersion(sdl).hex, warnings, ts: ts()}
-  const elapsedMs = now() - started
-  yield step('succeeded', `SDL ${sdl.version}: ${services.join(', ')}${warnings.length ? ` (${warnings.length} warning${warnings.length === 1 ? '' : 's'})` : ''}`, elapsedMs)
-  return {sdl, elapsedMs}
-}
 
 interface GroupState {
   gseq: number
@@ -1055,35 +1028,6 @@ function createRefused(error: unknown): boolean {
 function appendHint(error: unknown, text: string): void {
   if (!(error instanceof EdgeError) || error.hint?.includes('edge close')) return
   ;(error as {hint?: string}).hint = `${error.hint ? error.hint + ' ' : ''}${text}`
-}
-
-function describeBid(s: ScoredBid): string {
-  const price = s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom, {significant: 4})
-  const latency = s.latency?.p50Ms !== undefined ? `, ${Math.round(s.latency.p50Ms)} ms` : ''
-  return `${price}${latency}, score ${s.score}`
-}
-
-/** A scored bid as the table and JSON show it; `pricing` marks an AKT price it could not turn into USD as null. */
-export function bidView(s: ScoredBid, pricing?: UsdPricing): BidView {
-  return {
-    rank: s.rank,
-    provider: s.bid.id.provider,
-    ...(s.provider?.hostUri ? {hostUri: s.provider.hostUri} : {}),
-    ...(s.region ? {region: s.region} : {}),
-    gseq: s.bid.id.gseq,
-    oseq: s.bid.id.oseq,
-    bseq: s.bid.id.bseq,
-    price: s.usdPerHour !== undefined ? `${formatUsd(s.usdPerHour)}/h` : formatPerBlock(s.bid.price.amount, s.bid.price.denom, {significant: 4}),
-    ...(s.usdPerHour !== undefined ? {usdPerHour: formatUsd(s.usdPerHour)} : pricing?.missing(s.bid.price.denom) ? {usdPerHour: null} : {}),
-    perBlock: formatPerBlock(s.bid.price.amount, s.bid.price.denom),
-    denom: s.bid.price.denom,
-    ...(s.latency?.p50Ms !== undefined ? {latencyMs: s.latency.p50Ms} : {}),
-    ...(s.latency?.error ? {latencyError: s.latency.error} : {}),
-    audited: s.auditors.length > 0,
-    auditors: s.auditors,
-    ...(s.gpus.length ? {gpu: s.gpus.join(', ')} : {}),
-    score: s.score,
-  }
 }
 
 const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`
