@@ -1,6 +1,6 @@
 import type {NetworkContext} from '../../config/networks.js'
 import type {Sdl} from '../../sdl/index.js'
-import type {Coin, Market, ProviderInfo} from '../../market/market.js'
+import type {Coin, GroupSpec, Market, ProviderInfo} from '../../market/market.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
 import type {JwtKey} from '../../provider-client/jwt.js'
 import type {HandshakeProbe} from '../../provider-client/probe.js'
@@ -47,7 +47,11 @@ export interface ValidatedSdl {
   elapsedMs: number
 }
 
-export interface DeployOptions {
+/**
+ * What a deploy asks for: the SDL and every choice that shapes the order, the bids and the run.
+ * `planDeploy` turns it into a plan; the plan keeps it, and `applyDeploy` reads its choices.
+ */
+export interface DeployInput {
   file: string
   /** The SDL, already validated (its events were emitted then); without it the flow reads `file`. */
   validated?: ValidatedSdl
@@ -65,9 +69,39 @@ export interface DeployOptions {
   keep: boolean
   idempotencyKey?: string
   labels: Record<string, string>
+  /** Plan only: check the funds read-only, list the matching providers, create nothing. */
   dryRun: boolean
   mint: boolean
   readyTimeoutMs: number
+  /** Cancels the run (Ctrl-C); `applyDeploy` may be given another. */
+  signal?: AbortSignal
+  /**
+   * Asks providers, before anything is created, whether they would bid on the groups (the
+   * screening service, src/services/screen). Its answer goes into the plan.
+   */
+  screen?: ScreenFn
+}
+
+export type ScreenFn = (groups: GroupSpec[]) => Promise<ScreenResult>
+
+/**
+ * The screening contract (ROUND2): one verdict per provider asked. Declared here so that the
+ * plan can carry it without depending on the screening service; that service's type must stay
+ * assignable to this one.
+ */
+export interface ScreenResult {
+  providers: Array<{
+    owner: string
+    hostUri: string
+    verdict: 'bid' | 'no-bid' | 'unreachable'
+    price?: {denom: string; amount: string; usdPerHour?: string | null}
+    reasons: string[]
+    latencyMs?: number
+  }>
+}
+
+/** A whole `edge deploy` run (plan, then apply): the input with the run's cancellation signal. */
+export interface DeployOptions extends DeployInput {
   signal: AbortSignal
 }
 
