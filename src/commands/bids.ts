@@ -7,7 +7,7 @@ import type {LatencyResult} from '../provider-client/probe.js'
 import {renderTable} from '../output/table.js'
 import type {Strategy} from '../services/deploy/scoring.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
-import {type BidsResult, listBids} from '../services/lease/bids.js'
+import {type BidsResult, listBids, watchBids} from '../services/lease/bids.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
 
 export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
@@ -40,27 +40,16 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
     }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
-      let result = await listBids(ctx, dseq, options)
-      if (!this.flags.watch) return result
-      const seen = new Set<string>()
-      const report = (r: BidsResult) => {
-        for (const g of r.groups) {
-          for (const b of g.bids) {
-            const k = `${b.provider}/${b.gseq}/${b.oseq}/${b.bseq}`
-            if (seen.has(k)) continue
-            seen.add(k)
-            this.out.event({type: 'bid', height: r.height, ...b})
-            if (this.out.mode === 'text') this.out.writeErr(`block ${r.height}: bid from ${b.provider} ${b.price}${b.latencyMs !== undefined ? `, ${Math.round(b.latencyMs)} ms` : ''} (score ${b.score})\n`)
-          }
+      if (!this.flags.watch) return await listBids(ctx, dseq, options)
+      const watch = watchBids(ctx, dseq, options, this.signal)
+      for (;;) {
+        const next = await watch.next()
+        if (next.done) return next.value
+        for (const b of next.value.fresh) {
+          this.out.event({type: 'bid', height: next.value.result.height, ...b})
+          if (this.out.mode === 'text') this.out.writeErr(`block ${next.value.result.height}: bid from ${b.provider} ${b.price}${b.latencyMs !== undefined ? `, ${Math.round(b.latencyMs)} ms` : ''} (score ${b.score})\n`)
         }
       }
-      report(result)
-      for await (const block of ctx.market.watchBlocks(this.signal)) {
-        if (block.height <= result.height) continue
-        result = await listBids(ctx, dseq, options)
-        report(result)
-      }
-      return result
     } finally {
       await ctx.close()
     }
