@@ -57,8 +57,8 @@ export async function* applyDeploy(ctx: DeployDeps, plan: DeployPlan, options: A
   }
 }
 
-/** The run's state from the plan's, once the plan is checked against itself and against who applies it. */
-async function startRun(ctx: DeployDeps, plan: DeployPlan, options: ApplyOptions): Promise<RunState> {
+/** The run's state from the plan's, once the plan is checked against itself and against who applies it (exported for the phase tests). */
+export async function startRun(ctx: DeployDeps, plan: DeployPlan, options: ApplyOptions): Promise<RunState> {
   if (planHash(plan) !== plan.hash) throw new UsageError('The plan was changed after it was made (its hash no longer matches).', {code: 'plan_changed'})
   const signer = ctx.market.tx?.address
   if (!signer) throw new UsageError('Deploying needs a key to sign with.')
