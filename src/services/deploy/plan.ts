@@ -20,6 +20,8 @@ import {StepClock} from './step-clock.js'
 import type {DeployDeps, DeployInput, ScreenResult} from './types.js'
 import {validateSdl} from './validate.js'
 
+export type {DeployInput, ScreenFn, ScreenResult} from './types.js'
+
 export interface DeployPlan {
   /** sha256 of the canonical JSON of every other field (plan-hash.ts). */
   hash: string

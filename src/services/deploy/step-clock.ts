@@ -24,10 +24,13 @@ export class StepClock {
         this.timings[step] = (this.timings[step] ?? 0) + elapsedMs
       }
     }
-    return this.event({type: 'step', step, status, message, ...(elapsedMs === undefined ? {} : {elapsedMs}), ...(height === undefined ? {} : {height})})
+    // `ts` before the timings: the order the JSONL lines have always had.
+    return {type: 'step', step, status, message, ts: stamp(), ...(elapsedMs === undefined ? {} : {elapsedMs}), ...(height === undefined ? {} : {height})}
   }
 
   event(event: Unstamped): DeployEvent {
-    return {...event, ts: new Date().toISOString()} as DeployEvent
+    return {...event, ts: stamp()} as DeployEvent
   }
 }
+
+const stamp = () => new Date().toISOString()
