@@ -12,19 +12,8 @@ import {type Excluded, type Filters, applyFilters, buildCandidates} from './cand
 import type {RunGroup} from './create.js'
 import type {DeployEvent} from './events.js'
 import {noBids} from './no-bids.js'
-import {type ScoredBid, type Strategy, explain, scoreBids} from './scoring.js'
+import {type ScoredBid, type Strategy, explain, isStrategy, scoreBids, wantedProvider} from './scoring.js'
 import {type RunState, checkCancelled} from './state.js'
-
-const STRATEGIES = new Set<Strategy>(['cheapest', 'fastest', 'balanced'])
-
-export function isStrategy(value: string | undefined): value is Strategy {
-  return value !== undefined && STRATEGIES.has(value as Strategy)
-}
-
-/** The provider address `--select` names, if it names one rather than a strategy. */
-export function wantedProvider(select: string | undefined): string | undefined {
-  return select && !isStrategy(select) ? select : undefined
-}
 
 export interface ScoringInput {
   bids: readonly Bid[]

@@ -6,9 +6,8 @@ import type {Bid, BidId, Market} from '../../market/market.js'
 import {bidPrice, bidUsdPerHour} from './bid-view.js'
 import type {RunGroup} from './create.js'
 import type {DeployEvent} from './events.js'
-import {bidPerHour} from './scoring.js'
+import {bidPerHour, wantedProvider} from './scoring.js'
 import {type RunState, checkCancelled, dseqOf} from './state.js'
-import {wantedProvider} from './choose.js'
 
 export const bidKey = (id: BidId) => `${id.gseq}/${id.oseq}/${id.provider}/${id.bseq}`
 

@@ -13,7 +13,7 @@ import type {ProviderDirectory} from './directory.js'
 import type {DeployEvent} from './events.js'
 import {waitForServices} from './ready.js'
 import {type RunState, checkCancelled, dseqOf} from './state.js'
-import {runtimesOf} from './status.js'
+import {leaseKey, runtimesOf} from './status.js'
 import type {DeployDeps, DeployedService} from './types.js'
 
 type Modules = [typeof import('../lease/provider-client.js'), typeof import('../../provider-client/probe.js')]
@@ -112,6 +112,4 @@ export async function* waitReady(run: RunState, leases: Lease[]): AsyncGenerator
   return statuses
 }
 
-/** A lease among the run's leases (and in the ready statuses). */
-export const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`
 const leaseRef = (l: Lease) => ({owner: l.id.owner, provider: l.id.provider, dseq: l.id.dseq, gseq: l.id.gseq, oseq: l.id.oseq})

@@ -5,9 +5,8 @@ import type {LeaseStatus} from '../../provider-client/types.js'
 import {usdEntry} from '../usd.js'
 import {providerRegion} from './candidates.js'
 import type {DeployPlan} from './plan.js'
-import {leaseKey} from './provider-phase.js'
 import type {PlanState, RunState} from './state.js'
-import {collectUris, summarizeServices} from './status.js'
+import {collectUris, leaseKey, summarizeServices} from './status.js'
 import type {DeployLease, DeployResult} from './types.js'
 
 /** A dry run's result: the order's price at most, the deposit, and the providers that match it. */
