@@ -8,19 +8,14 @@
  * (unless `keep`), and the ledger records why (cleanup.ts).
  */
 import {UsageError} from '../../errors.js'
-import {chooseBids} from './choose.js'
 import {cleanup} from './cleanup.js'
-import {collectBids} from './collect-bids.js'
 import {createDeployment, deploymentGroups, liveLeases} from './create.js'
 import type {DeployEvent} from './events.js'
 import {checkFunds} from './funds.js'
 import {resumeByKey} from './idempotency.js'
-import {createLeases, reusedLeases} from './lease.js'
 import {type DeployPlan, planState} from './plan.js'
 import {planHash} from './plan-hash.js'
-import {probeBidders} from './probe.js'
-import {ProviderSide, sendManifests, waitReady} from './provider-phase.js'
-import {readyResult} from './result.js'
+import {ProviderSide} from './provider-side.js'
 import {type RunState, checkCancelled, dseqOf} from './state.js'
 import type {DeployDeps, DeployResult} from './types.js'
 
@@ -34,9 +29,13 @@ export async function* applyDeploy(ctx: DeployDeps, plan: DeployPlan, options: A
   const resumed = yield* resumeByKey(run)
   yield* checkFunds(run)
   checkCancelled(run)
+  // Loads while the chain includes the deployment.
+  const later = import('./later-phases.js')
+  void later.catch(() => undefined)
   try {
     if (!resumed) yield* createDeployment(run)
     const groups = await deploymentGroups(run)
+    const {collectBids, probeBidders, chooseBids, createLeases, reusedLeases, sendManifests, waitReady, readyResult} = await later
     let leases = resumed ? await liveLeases(run) : []
     if (leases.length < groups.length) {
       const unleased = groups.filter((g) => !leases.some((l) => l.id.gseq === g.gseq))

@@ -4,6 +4,7 @@
  * the events to the Ink view or the JSONL writer; the flow itself never prints. A dry run is the
  * plan alone.
  */
+import {applyDeploy} from './apply.js'
 import type {DeployEvent} from './events.js'
 import {planState, planSteps} from './plan.js'
 import type {DeployDeps, DeployOptions, DeployResult} from './types.js'
@@ -13,12 +14,8 @@ export {isStrategy} from './scoring.js'
 export {validateSdl} from './validate.js'
 
 export async function* deploy(deps: DeployDeps, options: DeployOptions): AsyncGenerator<DeployEvent, DeployResult> {
-  // The apply phases load while the plan waits on the chain, not before the first event.
-  const phases = options.dryRun ? import('./result.js') : import('./apply.js')
-  void phases.catch(() => undefined)
   // Only a dry run previews (funds read-only, matching providers): a real run checks both for real.
   const plan = yield* planSteps(deps, options, {preview: options.dryRun})
   if (options.dryRun) return (await import('./result.js')).dryRunResult(await planState(deps, plan), plan)
-  const {applyDeploy} = await import('./apply.js')
   return yield* applyDeploy(deps, plan, {signal: options.signal})
 }
