@@ -81,9 +81,7 @@ export async function* planSteps(ctx: DeployDeps, input: DeployInput, options: P
   const {sdl} = validated
   // The first block height anchors the block counts of the benchmark.
   const blocks = {start: (await startBlock).height}
-  const [minDeposits, aktPrice] = await chainFacts
-  const pricing = new UsdPricing(aktPrice)
-  const forecast = yield* forecastStep(ctx, input, {sdl, clock, pricing, minDeposits})
+  const {forecast, pricing} = yield* forecastStep(ctx, input, {sdl, clock, chainFacts})
   const groups = groupSpecs(sdl).map(convertGroupSpec)
   const screening = input.screen ? await input.screen(groups) : undefined
   if (signal.aborted) throw new CancelledError('Deployment cancelled.')
@@ -105,7 +103,7 @@ export async function* planSteps(ctx: DeployDeps, input: DeployInput, options: P
     services,
     groups,
     forecast,
-    aktPrice,
+    aktPrice: pricing.price,
     blockTimeMs: ctx.network.blockTimeMs,
     ...(candidates ? {candidates} : {}),
     ...(screening ? {screening} : {}),
@@ -163,14 +161,16 @@ export async function planState(ctx: DeployDeps, plan: DeployPlan): Promise<Plan
 interface ForecastFacts {
   sdl: PlanState['sdl']
   clock: StepClock
-  pricing: UsdPricing
-  minDeposits: Array<{denom: string; amount: bigint}>
+  /** The chain's minimum deposits and the AKT price, asked for when the run began. */
+  chainFacts: Promise<[Array<{denom: string; amount: bigint}>, AktPrice]>
 }
 
 /** The most the order lets a provider charge, and the deposit; refuses a deposit the chain would. */
-async function* forecastStep(ctx: DeployDeps, input: DeployInput, {sdl, clock, pricing, minDeposits}: ForecastFacts): AsyncGenerator<DeployEvent, Forecast> {
+async function* forecastStep(ctx: DeployDeps, input: DeployInput, {sdl, clock, chainFacts}: ForecastFacts): AsyncGenerator<DeployEvent, {forecast: Forecast; pricing: UsdPricing}> {
   const {network} = ctx
   yield clock.step('forecast', 'started', 'Forecasting cost')
+  const [minDeposits, aktPrice] = await chainFacts
+  const pricing = new UsdPricing(aktPrice)
   const price = totalPricePerBlock(sdl)
   if (price.denom !== network.depositDenom) {
     yield clock.event({type: 'warning', message: `The SDL prices in ${price.denom} but ${network.name} takes deposits in ${network.depositDenom}.`})
@@ -219,7 +219,7 @@ async function* forecastStep(ctx: DeployDeps, input: DeployInput, {sdl, clock, p
   const perHourText =
     f.maxUsdPerHour !== undefined ? `at most ${formatUsd(f.maxUsdPerHour)}/h (${formatUsd(f.maxUsdPerMonth ?? 0n)}/month)` : `at most ${formatPerBlock(f.maxPerBlock, f.denom, {significant: 4})}`
   yield clock.step('forecast', 'succeeded', `${perHourText}; deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}`)
-  return f
+  return {forecast: f, pricing}
 }
 
 /** The providers on chain that match every group (what a dry run lists); nothing is sent. */
