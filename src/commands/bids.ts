@@ -7,7 +7,7 @@ import {renderTable} from '../output/table.js'
 import type {BidView} from '../services/deploy/events.js'
 import type {Strategy} from '../services/deploy/scoring.js'
 import {openTenant} from '../services/lease/context.js'
-import {type BidsResult, listBids} from '../services/lease/bids.js'
+import {type BidsResult, listBids, watchBids} from '../services/lease/bids.js'
 import {shortAddress} from '../ui/components/deploy/table-format.js'
 
 export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
@@ -45,9 +45,8 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
     }
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: false, warn: (message) => this.out.warn(message)})
     try {
-      const first = await listBids(ctx, dseq, options)
-      if (!this.flags.watch) return first
-      return await this.consume<BidEvent, BidsResult>(newBids(first, () => listBids(ctx, dseq, options), ctx.market.watchBlocks(this.signal)), {line: bidLine})
+      if (!this.flags.watch) return await listBids(ctx, dseq, options)
+      return await this.consume<BidEvent, BidsResult>(bidEvents(watchBids(ctx, dseq, options, this.signal)), {line: bidLine})
     } finally {
       await ctx.close()
     }
@@ -88,27 +87,13 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
 /** A bid seen for the first time while watching: its row, and the height it was seen at. */
 export type BidEvent = {type: 'bid'; height: number} & BidView
 
-/** Each block, the bids not seen before; returns the last listing when the watch stops. */
-async function* newBids(first: BidsResult, list: () => Promise<BidsResult>, blocks: AsyncIterable<{height: number}>): AsyncGenerator<BidEvent, BidsResult> {
-  const seen = new Set<string>()
-  let result = first
-  const fresh = function* (r: BidsResult) {
-    for (const g of r.groups) {
-      for (const b of g.bids) {
-        const k = `${b.provider}/${b.gseq}/${b.oseq}/${b.bseq}`
-        if (seen.has(k)) continue
-        seen.add(k)
-        yield {type: 'bid' as const, height: r.height, ...b}
-      }
-    }
+/** The watch's fresh bids, one event each; returns the last listing when the watch stops. */
+async function* bidEvents(watch: AsyncGenerator<{result: BidsResult; fresh: BidView[]}, BidsResult>): AsyncGenerator<BidEvent, BidsResult> {
+  for (;;) {
+    const next = await watch.next()
+    if (next.done) return next.value
+    for (const b of next.value.fresh) yield {type: 'bid', height: next.value.result.height, ...b}
   }
-  yield* fresh(result)
-  for await (const block of blocks) {
-    if (block.height <= result.height) continue
-    result = await list()
-    yield* fresh(result)
-  }
-  return result
 }
 
 function bidLine(b: BidEvent): string {

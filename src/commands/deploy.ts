@@ -96,7 +96,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       ...(f['idempotency-key'] ? {idempotencyKey: f['idempotency-key']} : {}),
       labels: labelsOf(f.label),
       dryRun: f['dry-run'],
-      ...(f.screen ? {screen: true} : {}),
+      ...(f.screen ? {screenRequired: true} : {}),
       mint: f.mint,
       readyTimeoutMs: f['ready-timeout'],
     }

@@ -7,7 +7,7 @@ import {type ScoredBid, scoreBids} from '../../src/services/deploy/scoring.js'
 import {BidPicker} from '../../src/ui/components/deploy/BidPicker.js'
 import {DeployView} from '../../src/ui/components/deploy/DeployView.js'
 import {DeployStore} from '../../src/ui/components/deploy/deploy-store.js'
-import {bidView} from '../../src/services/deploy/deploy.js'
+import {bidView} from '../../src/services/deploy/bid-view.js'
 
 const ARROW_DOWN = '\u001B[B'
 const ARROW_UP = '\u001B[A'

@@ -60,6 +60,17 @@ export interface ScoredBid extends BidCandidate {
   rank: number
 }
 
+const STRATEGIES = new Set<Strategy>(['cheapest', 'fastest', 'balanced'])
+
+export function isStrategy(value: string | undefined): value is Strategy {
+  return value !== undefined && STRATEGIES.has(value as Strategy)
+}
+
+/** The provider address `--select` names, if it names one rather than a strategy. */
+export function wantedProvider(select: string | undefined): string | undefined {
+  return select && !isStrategy(select) ? select : undefined
+}
+
 const round1 = (n: number) => Math.round(n * 10) / 10
 
 /** Ratio best/value of two bigints as a float in 0..1 (both positive). */

@@ -1,4 +1,5 @@
 /** Reading the provider's lease status: readiness, and where the services can be reached. */
+import type {Lease} from '../../market/market.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import type {DeployedService, LeaseRuntime} from './types.js'
 
@@ -83,3 +84,6 @@ export function runtimesOf(statuses: ReadonlyMap<string, LeaseStatus>): Map<stri
   }
   return out
 }
+
+/** A lease among a run's leases, and its status among the ready statuses. */
+export const leaseKey = (l: Lease) => `${l.id.provider}/${l.id.gseq}/${l.id.oseq}`

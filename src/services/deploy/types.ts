@@ -1,6 +1,6 @@
 import type {NetworkContext} from '../../config/networks.js'
 import type {Sdl} from '../../sdl/index.js'
-import type {Coin, Market, ProviderInfo} from '../../market/market.js'
+import type {Coin, GroupSpec, Market, ProviderInfo} from '../../market/market.js'
 import type {ProviderClient, TokenSource} from '../../provider-client/client.js'
 import type {JwtKey} from '../../provider-client/jwt.js'
 import type {HandshakeProbe} from '../../provider-client/probe.js'
@@ -8,6 +8,8 @@ import type {Ledger} from '../ledger/ledger.js'
 import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
 import type {ScreenResult} from '../screen/screen.js'
+
+export type {ScreenResult} from '../screen/screen.js'
 
 /** What the flow asks the person at the terminal (only when a chooser is given). */
 export interface ChoiceRequest {
@@ -48,7 +50,11 @@ export interface ValidatedSdl {
   elapsedMs: number
 }
 
-export interface DeployOptions {
+/**
+ * What a deploy asks for: the SDL and every choice that shapes the order, the bids and the run.
+ * `planDeploy` turns it into a plan; the plan keeps it, and `applyDeploy` reads its choices.
+ */
+export interface DeployInput {
   file: string
   /** The SDL, already validated (its events were emitted then); without it the flow reads `file`. */
   validated?: ValidatedSdl
@@ -66,11 +72,26 @@ export interface DeployOptions {
   keep: boolean
   idempotencyKey?: string
   labels: Record<string, string>
+  /** Plan only: check the funds read-only, list the matching providers, create nothing. */
   dryRun: boolean
-  /** Ask every provider's bid screening before creating anything; nobody willing is exit 3. */
-  screen?: boolean
+  /** `--screen`: ask every provider's bid screening before creating anything; nobody willing is exit 3. */
+  screenRequired?: boolean
   mint: boolean
   readyTimeoutMs: number
+  /** Cancels the run (Ctrl-C); `applyDeploy` may be given another. */
+  signal?: AbortSignal
+  /**
+   * Asks providers, before anything is created, whether they would bid on the groups (the
+   * screening service, src/services/screen). Its answer goes into the plan.
+   */
+  screen?: ScreenFn
+}
+
+export type ScreenFn = (groups: GroupSpec[]) => Promise<ScreenResult>
+
+
+/** A whole `edge deploy` run (plan, then apply): the input with the run's cancellation signal. */
+export interface DeployOptions extends DeployInput {
   signal: AbortSignal
 }
 

@@ -1,10 +1,12 @@
 /** `edge bids`: the bids on a deployment, priced, measured and scored the way `edge deploy` scores them. */
-import type {AuditedAttributes, Bid, GroupSpec, ProviderInfo} from '../../market/market.js'
+import type {AuditedAttributes, Bid, ProviderInfo} from '../../market/market.js'
 import {measureLatency, type HandshakeProbe, type LatencyResult} from '../../provider-client/probe.js'
-import {applyFilters, buildCandidates, type Excluded, type Filters} from '../deploy/candidates.js'
-import {bidView} from '../deploy/deploy.js'
+import {bidView} from '../deploy/bid-view.js'
+import type {Excluded, Filters} from '../deploy/candidates.js'
+import {scoreGroups} from '../deploy/choose.js'
+import {bidsByBlock} from '../deploy/collect-bids.js'
 import type {BidView} from '../deploy/events.js'
-import {type Explanation, type Strategy, explain, scoreBids} from '../deploy/scoring.js'
+import {type Explanation, type Strategy, explain} from '../deploy/scoring.js'
 import {UsdPricing} from '../usd.js'
 import type {TenantContext} from './context.js'
 import {requireDeployment} from './lease.js'
@@ -28,9 +30,14 @@ export interface BidsOptions extends Filters {
   warn?: (message: string) => void
 }
 
-export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOptions): Promise<BidsResult> {
+/** The bids as of now, or as of a block the caller already read them at. */
+export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOptions, at?: {height: number; bids: Bid[]}): Promise<BidsResult> {
   const deployment = await requireDeployment(ctx, dseq)
-  const [bids, block, aktPrice] = await Promise.all([ctx.market.bids({owner: ctx.owner, dseq}), ctx.market.latestBlock(), ctx.market.aktPrice()])
+  const [bids, block, aktPrice] = await Promise.all([
+    at?.bids ?? ctx.market.bids({owner: ctx.owner, dseq}),
+    at ?? ctx.market.latestBlock(),
+    ctx.market.aktPrice(),
+  ])
   const pricing = new UsdPricing(aktPrice, options.warn ?? ctx.warn)
   const open = bids.filter((b) => b.state === 'open' || b.state === 'active')
   const owners = [...new Set(open.map((b) => b.id.provider))]
@@ -48,19 +55,20 @@ export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOp
   if (unmeasured.length > 0) {
     for (const [host, result] of await measureLatency(unmeasured, options.prober ? {probe: options.prober} : {})) latency.set(host, result)
   }
-  const specs = new Map<number, GroupSpec>(deployment.groups.map((g) => [g.id.gseq, g.spec]))
-  const candidates = buildCandidates({bids: open, providers, audits, latency, specs, blockTimeMs: ctx.network.blockTimeMs, aktUsd: pricing.aktUsd})
-  const {kept, excluded} = applyFilters(candidates, options)
-  const groups = deployment.groups.map((g) => {
-    const scored = scoreBids(kept.filter((c) => c.bid.id.gseq === g.id.gseq), options.strategy)
-    const exp = explain(scored, options.strategy)
-    return {
-      gseq: g.id.gseq,
-      name: g.spec.name,
-      bids: scored.map((b) => bidView(b, pricing)),
-      excluded: excluded.filter((e) => candidates.some((c) => c.bid.id.gseq === g.id.gseq && c.bid.id.provider === e.provider)),
-      ...(exp ? {explanation: exp} : {}),
-    }
+  const scores = scoreGroups({
+    bids: open,
+    groups: deployment.groups.map((g) => ({gseq: g.id.gseq, name: g.spec.name, spec: g.spec})),
+    providers,
+    audits,
+    latency,
+    blockTimeMs: ctx.network.blockTimeMs,
+    aktUsd: pricing.aktUsd,
+    filters: options,
+    strategy: options.strategy,
+  })
+  const groups = scores.groups.map((g) => {
+    const exp = explain(g.scored, options.strategy)
+    return {gseq: g.gseq, name: g.name, bids: g.scored.map((b) => bidView(b, pricing)), excluded: g.excluded, ...(exp ? {explanation: exp} : {})}
   })
   return {
     dseq,
@@ -69,4 +77,26 @@ export async function listBids(ctx: TenantContext, dseq: bigint, options: BidsOp
     groups,
     settled: bids.filter((b: Bid) => b.state !== 'open').map((b) => ({provider: b.id.provider, gseq: b.id.gseq, state: b.state})),
   }
+}
+
+/**
+ * `edge bids --watch`: the bids now, then again at every new block (the block watch `edge deploy`
+ * collects with), each time with the bids not reported before. Ends when `signal` aborts.
+ */
+export async function* watchBids(ctx: TenantContext, dseq: bigint, options: BidsOptions, signal: AbortSignal): AsyncGenerator<{result: BidsResult; fresh: BidView[]}, BidsResult> {
+  const reported = new Set<string>()
+  const fresh = (r: BidsResult) =>
+    r.groups.flatMap((g) => g.bids).filter((b) => {
+      const key = `${b.provider}/${b.gseq}/${b.oseq}/${b.bseq}`
+      if (reported.has(key)) return false
+      reported.add(key)
+      return true
+    })
+  let result = await listBids(ctx, dseq, options)
+  yield {result, fresh: fresh(result)}
+  for await (const block of bidsByBlock(ctx.market, {owner: ctx.owner, dseq}, signal, {after: result.height})) {
+    result = await listBids(ctx, dseq, options, block)
+    yield {result, fresh: fresh(result)}
+  }
+  return result
 }

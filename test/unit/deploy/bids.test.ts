@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {LatencyResult} from '../../../src/provider-client/probe.js'
 import {groupSpecs, loadSdlFile, requireValid} from '../../../src/sdl/index.js'
-import {listBids} from '../../../src/services/lease/bids.js'
+import {listBids, watchBids} from '../../../src/services/lease/bids.js'
 import type {TenantContext} from '../../../src/services/lease/context.js'
 import {FakeMarket, usdPerHourToPerBlock} from './fake-market.js'
 import {HELLO, P1, P2, P3} from './setup.js'
@@ -31,5 +31,34 @@ describe('edge bids', () => {
     expect(second.groups[0].bids.map((b) => b.latencyMs)).toEqual([10, 10])
     expect(afterFirst).toBeGreaterThan(0)
     expect(probes).toBe(afterFirst)
+  })
+
+  it('--watch reports each bid once, at the block it first shows up, from the block watch deploy collects with', async () => {
+    const market = new FakeMarket(P1, [
+      {info: {owner: P2, hostUri: 'https://p2.test:8443', attributes: []}, price: usdPerHourToPerBlock(0.2)},
+      {info: {owner: P3, hostUri: 'https://p3.test:8443', attributes: []}, price: usdPerHourToPerBlock(0.1), delay: 3},
+    ])
+    const sdl = requireValid(await loadSdlFile(HELLO, {denom: 'uact'}))
+    await market.tx.createDeployment({dseq: 7n, groups: groupSpecs(sdl), hash: new Uint8Array(32), deposit: {denom: 'uact', amount: 5_000_000n}})
+    market.height++
+    market.advance()
+    const ctx = {network: market.network, market, owner: P1} as unknown as TenantContext
+    const stop = new AbortController()
+    const seen: Array<{height: number; providers: string[]}> = []
+    const watch = watchBids(ctx, 7n, {probe: false, strategy: 'cheapest'}, stop.signal)
+    let last
+    for (;;) {
+      const next = await watch.next()
+      if (next.done) {
+        last = next.value
+        break
+      }
+      seen.push({height: next.value.result.height, providers: next.value.fresh.map((b) => b.provider)})
+      if (next.value.result.groups[0].bids.length === 2) stop.abort()
+    }
+    const reported = seen.filter((s) => s.providers.length > 0)
+    expect(reported.map((s) => s.providers)).toEqual([[P2], [P3]])
+    expect(reported[1].height).toBeGreaterThan(reported[0].height)
+    expect(last.groups[0].bids.map((b) => b.provider)).toEqual([P3, P2])
   })
 })
