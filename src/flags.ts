@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {MAINNET_MAX_RECLAMATION_WINDOW_S as MAX_RECLAMATION_WINDOW_S} from './devnet/modules/market/reclamation.js'
 import {UsageError} from './errors.js'
-import {parseCoin, parseUsdRate} from './market/money.js'
+import {parseCoin, parseUsdRate} from './protocol/money.js'
 import {parseDseq} from './services/lease/context.js'
 import {parseDuration, parseUsdAmount} from './services/ledger/guards.js'
 import {parseGpuModels} from './services/sdl/init.js'

@@ -4,7 +4,7 @@
  */
 import {UsageError} from '../errors.js'
 import {isLeaseLive} from '../market/market.js'
-import {formatCoin, formatUsd, toUsd} from '../market/money.js'
+import {formatCoin, formatUsd, toUsd} from '../protocol/money.js'
 import {updateDeployment} from '../services/lease/update.js'
 import {closeDeployments} from '../services/lease/close.js'
 import type {TenantContext} from '../services/lease/context.js'

@@ -3,9 +3,9 @@
  * plan, the full run for apply) and the pure `forecast()`; when s-deploy's `planDeploy` /
  * `applyDeploy` (src/services/deploy/plan.ts, apply.ts) land, only this file changes.
  */
-import {matchGroup, matchGroupFromSpec} from '../market/matching.js'
+import {matchGroup, matchGroupFromSpec} from '../protocol/matching.js'
 import type {Coin} from '../market/market.js'
-import {toUsd} from '../market/money.js'
+import {toUsd} from '../protocol/money.js'
 import {type Sdl, groupSpecs, loadSdlFile, manifestVersion, requireValid, totalPricePerBlock} from '../sdl/index.js'
 import {providerRegion} from '../services/deploy/candidates.js'
 import {deploy} from '../services/deploy/deploy.js'

@@ -3,7 +3,7 @@
  * live in a file (`mcp.json` in the config dir, written by `edge mcp limits --save`) and flags of
  * `edge mcp` override the file for one run. The server enforces them; the agent cannot change them.
  *
- * Money is USD × 10^18 (market/money.ts); durations are milliseconds.
+ * Money is USD × 10^18 (protocol/money.ts); durations are milliseconds.
  */
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
@@ -12,7 +12,7 @@ import * as z from 'zod'
 
 import {configDir} from '../config/paths.js'
 import {UsageError} from '../errors.js'
-import {formatUsd, parseUsdRate} from '../market/money.js'
+import {formatUsd, parseUsdRate} from '../protocol/money.js'
 import {formatDuration, parseDuration, parseUsdAmount} from '../services/ledger/guards.js'
 
 export interface Limits {

@@ -9,7 +9,7 @@ import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {isAbsolute, join, relative, resolve} from 'node:path'
 
 import {UsageError} from '../errors.js'
-import {formatCoin, formatUsd, perHour} from '../market/money.js'
+import {formatCoin, formatUsd, perHour} from '../protocol/money.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import type {Limits} from './limits.js'
 import {type PlannedDeploy, planDeploy} from './deploy-adapter.js'

@@ -3,7 +3,7 @@
  * names the limit, the numbers on both sides and what a person could change. Pure: the callers
  * read the chain and the spend ledger.
  */
-import {formatUsd} from '../market/money.js'
+import {formatUsd} from '../protocol/money.js'
 import {regionMatches} from '../services/deploy/candidates.js'
 import type {ScoredBid} from '../services/deploy/scoring.js'
 import {formatDuration} from '../services/ledger/guards.js'

@@ -80,7 +80,7 @@ const skip = (order: Order, reason: SkipReason, message: string): BidDecision =>
 /**
  * Whether this provider would bid on one order, and at what price, in the chain's order of checks,
  * and why not: own order → placement attributes and signedBy (the chain's glob and audit rules,
- * shared with `edge dev` through market/matching.ts) → reclamation terms → GPU and storage
+ * shared with `edge dev` through protocol/matching.ts) → reclamation terms → GPU and storage
  * capabilities → leased IPs → free capacity (what open bids and leases hold is not free) → price ≤
  * the order's maximum. Changes nothing: the bid engine (through `decideBid`) and the bid screening
  * service (which answers tenants before they create anything) both ask this, so a screening answer

@@ -1,6 +1,6 @@
 /** How a bid reads in events, tables and JSON; its own module so views format rows without loading the flow. */
 import type {DecAmount} from '../../market/market.js'
-import {formatPerBlock, formatUsd} from '../../market/money.js'
+import {formatPerBlock, formatUsd} from '../../protocol/money.js'
 import type {UsdPricing} from '../usd.js'
 import type {BidView} from './events.js'
 import type {ScoredBid} from './scoring.js'

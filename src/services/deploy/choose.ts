@@ -5,7 +5,7 @@
  */
 import {NoBidsError} from '../../errors.js'
 import type {AuditedAttributes, Bid, GroupSpec, ProviderInfo} from '../../market/market.js'
-import {formatUsd} from '../../market/money.js'
+import {formatUsd} from '../../protocol/money.js'
 import type {LatencyResult} from '../../provider-client/probe.js'
 import {bidView, describeBid} from './bid-view.js'
 import {type Excluded, type Filters, applyFilters, buildCandidates} from './candidates.js'

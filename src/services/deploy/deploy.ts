@@ -9,7 +9,6 @@ import type {DeployEvent} from './events.js'
 import {planState, planSteps} from './plan.js'
 import type {DeployDeps, DeployOptions, DeployResult} from './types.js'
 
-export {bidView} from './bid-view.js'
 export {isStrategy} from './scoring.js'
 export {validateSdl} from './validate.js'
 

@@ -1,4 +1,4 @@
-import {matchGroup, matchGroupFromSpec} from '../../market/matching.js'
+import {matchGroup, matchGroupFromSpec} from '../../protocol/matching.js'
 import type {AuditedAttributes, GroupSpec, Market, ProviderInfo} from '../../market/market.js'
 
 /**

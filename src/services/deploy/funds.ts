@@ -1,6 +1,6 @@
 /** The funds phase: is there enough for the deposit and the fees, and if ACT is short, mint it (when allowed). */
 import {type EdgeError, InsufficientFundsError} from '../../errors.js'
-import {formatCoin} from '../../market/money.js'
+import {formatCoin} from '../../protocol/money.js'
 import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
 import type {DeployEvent} from './events.js'
 import type {PlanState} from './state.js'

@@ -1,7 +1,7 @@
 /** When a group got no acceptable bid: why (the diagnosis, with what to relax), before the run fails. */
 import {NoBidsError} from '../../errors.js'
 import type {Bid, ProviderInfo} from '../../market/market.js'
-import {perHour, toUsd} from '../../market/money.js'
+import {perHour, toUsd} from '../../protocol/money.js'
 import type {Excluded} from './candidates.js'
 import type {RunGroup} from './create.js'
 import {type FreeCapacity, diagnoseNoBids, freeCapacityOf} from './diagnose.js'

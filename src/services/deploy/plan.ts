@@ -6,7 +6,7 @@
 import {screenStep} from '../screen/deploy-step.js'
 import {CancelledError, UsageError} from '../../errors.js'
 import type {AktPrice, GroupSpec} from '../../market/market.js'
-import {formatCoin, formatPerBlock, formatUsd} from '../../market/money.js'
+import {formatCoin, formatPerBlock, formatUsd} from '../../protocol/money.js'
 import {groupSpecs, manifestVersion, totalPricePerBlock} from '../../sdl/index.js'
 import {UsdPricing, aktPriceWarning} from '../usd.js'
 import {providerRegion} from './candidates.js'
@@ -21,7 +21,7 @@ import {StepClock} from './step-clock.js'
 import type {DeployDeps, DeployInput, ScreenResult} from './types.js'
 import {validateSdl} from './validate.js'
 
-export type {DeployInput, ScreenFn, ScreenResult} from './types.js'
+export type {DeployInput, ScreenResult} from './types.js'
 
 export interface DeployPlan {
   /** sha256 of the canonical JSON of every other field (plan-hash.ts). */

@@ -1,7 +1,7 @@
 /** The provider phase: the manifest to each leasing provider, then wait until the services run. */
 import {CancelledError, ServiceFailedError} from '../../errors.js'
 import type {Lease} from '../../market/market.js'
-import {abortableSleep} from '../../provider-client/sleep.js'
+import {sleep as abortableSleep} from '../../lib/sleep.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {manifestSortedJson} from '../../sdl/index.js'
 import type {DeployEvent} from './events.js'

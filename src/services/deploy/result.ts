@@ -1,6 +1,6 @@
 /** The run's result: what `edge deploy --json` prints (the ready deployment, or a dry run's plan). */
 import type {Lease} from '../../market/market.js'
-import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth} from '../../market/money.js'
+import {formatCoin, formatPerBlock, formatUsd, perHour, perMonth} from '../../protocol/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {usdEntry} from '../usd.js'
 import {providerRegion} from './candidates.js'

@@ -5,7 +5,7 @@
  * provider's own event stream does not carry it, the chain does.
  */
 import type {Lease, MarketQueries} from '../../market/market.js'
-import {abortableSleep} from '../../provider-client/sleep.js'
+import {sleep as abortableSleep} from '../../lib/sleep.js'
 import {type ReclamationView, reclamationNotice, reclamationView} from './reclamation.js'
 
 /** The typed JSONL event (`--output jsonl`): `{"type":"lease_reclaiming", …}`. */

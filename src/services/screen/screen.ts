@@ -8,7 +8,7 @@
 import https from 'node:https'
 
 import type {MarketQueries, ProviderInfo} from '../../market/market.js'
-import {formatUsd, perHour, toUsd} from '../../market/money.js'
+import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import type {GroupSpecProto} from '../../sdl/types.js'
 import {type Strategy, scoreBids} from '../deploy/scoring.js'
 

@@ -23,7 +23,7 @@ export interface ReceiptInput {
   /** The SDL file's bytes (hashed here) or its SHA-256 hex. */
   sdl?: {bytes?: Uint8Array | string; sha256?: string; name?: string}
   images?: ImageRecord[]
-  /** Per-block price, base denom × 10^18 (as market/money.ts holds it); USD per hour × 10^18 where known. */
+  /** Per-block price, base denom × 10^18 (as protocol/money.ts holds it); USD per hour × 10^18 where known. */
   price: {denom: string; perBlockScaled: bigint; usdPerHourScaled?: bigint}
   verify?: {status: VerifyStatus; checks: VerifyCheck[]}
   attestation?: {status: string; checks: VerifyCheck[]}
