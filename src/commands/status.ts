@@ -1,6 +1,5 @@
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
-import {formatPerBlock} from '../protocol/money.js'
 import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
@@ -46,7 +45,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
       const runtime = leaseRuntime(l.status)
       parts.push(
         renderFields([
-          ['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)],
+          ['price', priceText(l, s.dim)],
           ['host', l.hostUri],
           ['reclamation', rec ? `${formatWindow(rec.windowSeconds)} notice${rec.started ? `, ${rec.reason ?? 'no reason'}, deadline ${deadlineText(rec)}` : ', not started'}` : undefined],
           ['runtime', runtime ? (runtime.isolated && runtime.usesImages ? runtime.summary : s.yellow(runtime.summary)) : undefined],
