@@ -6,8 +6,8 @@ import {execa} from 'execa'
 import {afterAll, describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
+import {freePort} from '../../helpers/ports.js'
 import {EDGE_BIN, cleanEnv, makeEdgeHome} from '../../helpers/run-edge.js'
-import {freePort} from '../provide/harness.js'
 
 const WORKFLOW = resolve(import.meta.dirname, '../../../examples/github-actions/edge-dev.yml')
 
