@@ -63,11 +63,11 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
           renderTable(g.bids, [
             {header: '#', get: (b) => String(b.rank)},
             {header: 'provider', get: (b) => shortAddress(b.provider)},
-            {header: 'region', get: (b) => b.region ?? '-'},
+            {header: 'region', get: (b) => b.region ?? '-', fit: 'wrap', minWidth: 6},
             {header: 'usd/h', get: (b) => b.usdPerHour ?? b.price, align: 'right'},
             {header: 'latency', get: (b) => (b.latencyMs !== undefined ? `${Math.round(b.latencyMs)} ms` : '-'), align: 'right'},
             {header: 'audited', get: (b) => (b.audited ? 'yes' : 'no')},
-            {header: 'gpu', get: (b) => b.gpu ?? '-'},
+            {header: 'gpu', get: (b) => b.gpu ?? '-', fit: 'wrap'},
             {header: 'score', get: (b) => b.score.toFixed(1), align: 'right'},
           ]),
         )

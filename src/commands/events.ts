@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
 import {openTenant} from '../services/lease/context.js'
+import {defaultDseq} from '../services/lease/default-dseq.js'
 import {type LeaseReclaimingEvent, reclaimingEvents, watchReclamation} from '../services/lease/reclaim-watch.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
 import {leaseEventLine, leaseEventSinks} from '../ui/sinks/lease-events.js'
@@ -16,7 +17,7 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
   static summary = "Show the provider-side events of a deployment's leases (scheduling, image pulls, restarts)."
   static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --follow --json']
   static handlesSignals = true
-  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number (default: your only active deployment).'})}
   static flags = {
     follow: Flags.boolean({char: 'f', description: 'Keep streaming until Ctrl-C.'}),
     service: Flags.string({char: 's', description: 'Only this service (repeatable).', multiple: true}),
@@ -29,8 +30,11 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
   }
 
   protected async execute(): Promise<EventsResult> {
-    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'events').catch(async (error: unknown) => {
+      await ctx.close()
+      throw error
+    }))
     const events: LeaseEvent[] = []
     // A lease going into reclamation (AEP-82) is said first, and while following as it happens.
     const stopWatch = new AbortController()

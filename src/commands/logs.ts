@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
 import {openTenant} from '../services/lease/context.js'
+import {defaultDseq} from '../services/lease/default-dseq.js'
 import {type LogEvent, leaseLogs} from '../services/lease/streams.js'
 import {logSinks} from '../ui/sinks/logs.js'
 
@@ -22,7 +23,7 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
     '<%= config.bin %> <%= command.id %> 123 --tail 100 --json | jq -r \'select(.type == "log").message\'',
   ]
   static handlesSignals = true
-  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number (default: your only active deployment).'})}
   static flags = {
     service: Flags.string({char: 's', description: 'Only this service (repeatable).', multiple: true}),
     follow: Flags.boolean({char: 'f', description: 'Keep streaming new lines until Ctrl-C.'}),
@@ -36,8 +37,11 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
   }
 
   protected async execute(): Promise<LogsResult> {
-    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'logs').catch(async (error: unknown) => {
+      await ctx.close()
+      throw error
+    }))
     const counts = {lines: 0, reconnects: 0}
     const stream = leaseLogs(ctx, dseq, {
       ...(this.flags.service?.length ? {services: this.flags.service} : {}),

@@ -7,7 +7,7 @@ import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant, quietKey} from '../services/lease/context.js'
 import {type DeploymentRow, listDeployments} from '../services/lease/list.js'
 import {reclamationNotice} from '../services/lease/reclamation.js'
-import {shortAddress} from '../ui/components/deploy/table-format.js'
+import {compactAddress} from '../ui/components/deploy/table-format.js'
 
 export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
   static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels.'
@@ -43,14 +43,14 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
     const table = renderTable(rows, [
       {header: 'dseq', get: (r) => r.dseq.toString()},
       {header: 'state', get: state},
-      {header: 'provider', get: (r) => (r.provider ? shortAddress(r.provider) : '-')},
-      {header: 'region', get: (r) => r.region ?? '-'},
+      {header: 'provider', get: (r) => r.provider ?? '-', fit: 'truncate', shorten: compactAddress, minWidth: 13},
+      {header: 'region', get: (r) => r.region ?? '-', fit: 'wrap', minWidth: 6},
       {header: 'usd/h', get: (r) => (r.usdPerHour === null ? '?' : (r.usdPerHour ?? '-')), align: 'right'},
-      {header: 'escrow left', get: (r) => (r.escrowLeft ? (r.escrowLeft.usd ?? r.escrowLeft.display) : '-'), align: 'right'},
-      {header: 'time left', get: (r) => (r.timeLeftMs !== undefined ? (r.timeLeftMs <= 0 ? s.red('expired') : formatDuration(r.timeLeftMs)) : '-'), align: 'right'},
-      {header: 'spent', get: (r) => (r.spentUsd === null ? '?' : r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? `/${r.budgetUsd}` : ''}` : '-'), align: 'right'},
-      {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-'},
-      {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : '')},
+      {header: 'escrow', get: (r) => (r.escrowLeft ? (r.escrowLeft.usd ?? r.escrowLeft.display) : '-'), align: 'right'},
+      {header: 'ends in', get: (r) => (r.timeLeftMs !== undefined ? (r.timeLeftMs <= 0 ? s.red('expired') : formatDuration(r.timeLeftMs)) : '-'), align: 'right'},
+      {header: 'spent', get: (r) => (r.spentUsd === null ? '?' : r.spentUsd ? `${r.spentUsd}${r.budgetUsd ? `/${r.budgetUsd}` : ''}` : '-'), align: 'right', hideWhenEmpty: true},
+      {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') || '-', fit: 'truncate', minWidth: 6, hideWhenEmpty: true},
+      {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : ''), fit: 'wrap', minWidth: 6, hideWhenEmpty: true},
     ])
     // A reclaiming lease can end at any moment after its deadline: say so under the table, in full.
     const notices = rows

@@ -16,6 +16,20 @@ export interface ShellCommandResult {
   stderr?: string
 }
 
+/** Ctrl-] is the way out of a shell, as `exit` is: it ends edge normally, with exit code 0. */
+export const LEFT_THE_SHELL = {exitCode: 0, message: 'Left the shell (Ctrl-]).'}
+
+/**
+ * How a shell whose connection ended with an error ends: leaving with Ctrl-] is a normal end (exit 0), Ctrl-C a
+ * cancellation (130, as in every command), anything else the error itself.
+ */
+export function shellEnding(input: {detached: boolean; aborted: boolean; error: unknown}): typeof LEFT_THE_SHELL {
+  if (input.detached) return LEFT_THE_SHELL
+  // Ctrl-C closed the connection: that is a cancellation (130), not a provider failure.
+  if (input.aborted) throw new CancelledError('Cancelled; the shell connection was closed.')
+  throw input.error
+}
+
 export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult> {
   static summary = "Run a command in a service's container, or open an interactive shell."
   static description =
@@ -101,12 +115,11 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
           stdin.pause()
         })
       }
-      const result = await session.done.catch((error) => {
-        if (detached) throw new CancelledError('Left the shell (Ctrl-]).')
-        // Ctrl-C closed the connection: that is a cancellation (130), not a provider failure.
-        if (this.signal.aborted) throw new CancelledError('Cancelled; the shell connection was closed.')
-        throw error
-      })
+      const result = await session.done.then(
+        (done) => (detached ? LEFT_THE_SHELL : done),
+        (error: unknown) => shellEnding({detached, aborted: this.signal.aborted, error}),
+      )
+      if (result === LEFT_THE_SHELL) this.out.info(this.out.errStyle.dim(LEFT_THE_SHELL.message))
       return {
         dseq,
         service,

@@ -1,10 +1,10 @@
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
-import {formatPerBlock} from '../protocol/money.js'
 import {priceText} from '../output/price.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant} from '../services/lease/context.js'
+import {defaultDseq} from '../services/lease/default-dseq.js'
 import {deadlineText, formatWindow, reclamationNotice} from '../services/lease/reclamation.js'
 import {leaseRuntime} from '../services/deploy/status.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
@@ -12,12 +12,15 @@ import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
   static summary = 'Show a deployment: chain state, leases, provider-side service status, URIs and forwarded ports.'
   static examples = ['<%= config.bin %> <%= command.id %> 123', '<%= config.bin %> <%= command.id %> 123 --json']
-  static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
+  static args = {dseq: dseqArg({description: 'Deployment sequence number (default: your only active deployment).'})}
   static flags = {key: keyFlag}
 
   protected async execute(): Promise<StatusResult> {
-    const {dseq} = this.args
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
+    const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'status').catch(async (error: unknown) => {
+      await ctx.close()
+      throw error
+    }))
     try {
       return await deploymentStatus(ctx, dseq)
     } finally {
@@ -46,7 +49,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
       const runtime = leaseRuntime(l.status)
       parts.push(
         renderFields([
-          ['price', priceText({...l, perBlock: formatPerBlock(l.perBlock, l.denom)}, s.dim)],
+          ['price', priceText(l, s.dim)],
           ['host', l.hostUri],
           ['reclamation', rec ? `${formatWindow(rec.windowSeconds)} notice${rec.started ? `, ${rec.reason ?? 'no reason'}, deadline ${deadlineText(rec)}` : ', not started'}` : undefined],
           ['runtime', runtime ? (runtime.isolated && runtime.usesImages ? runtime.summary : s.yellow(runtime.summary)) : undefined],

@@ -18,8 +18,8 @@ export default class Templates extends EdgeCommand<typeof Templates, TemplateInf
   protected renderText(templates: TemplateInfo[]): string {
     const table = renderTable(templates, [
       {header: 'template', get: (t) => t.name},
-      {header: 'description', get: (t) => t.description},
-      {header: 'gpu', get: (t) => describeGpu(t.gpu)},
+      {header: 'description', get: (t) => t.description, fit: 'wrap', minWidth: 16},
+      {header: 'gpu', get: (t) => describeGpu(t.gpu), fit: 'wrap'},
       {header: 'typical', get: (t) => `$${t.typicalUsdPerHour}/h`, align: 'right'},
       {header: 'max', get: (t) => (t.maxUsdPerHour ? `${t.maxUsdPerHour}/h` : `${t.maxPricePerBlock.amount} ${t.maxPricePerBlock.denom}/block`), align: 'right'},
     ])

@@ -84,7 +84,8 @@ describe('DeployView', () => {
     const bids = scored()
     const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, excluded: [], strategy: 'cheapest'})
     await tick()
-    expect(lastFrame()).toMatch(/Choose a bid for dcloud/)
+    // The group is named as a group: "for akash" alone read like the network (D30).
+    expect(lastFrame()).toMatch(/Choose a bid for placement group dcloud/)
     stdin.write(ARROW_DOWN)
     await tick()
     stdin.write(ENTER)

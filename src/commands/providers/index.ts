@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {openMarket} from '../../market/index.js'
 import {renderTable} from '../../output/table.js'
+import {shortAddress} from '../../ui/components/deploy/table-format.js'
 import {type ProviderRow, searchProviders} from '../../services/lease/providers.js'
 import {openSession} from '../../services/session.js'
 
@@ -32,14 +33,14 @@ export default class Providers extends EdgeCommand<typeof Providers, ProviderRow
   protected renderText(rows: ProviderRow[]): string {
     if (rows.length === 0) return 'No providers match.'
     return renderTable(rows, [
-      {header: 'address', get: (r) => r.address},
-      {header: 'region', get: (r) => r.region ?? '-'},
-      {header: 'gpu', get: (r) => r.gpus.join(',') || '-'},
+      {header: 'address', get: (r) => r.address, fit: 'truncate', shorten: shortAddress, minWidth: 17},
+      {header: 'region', get: (r) => r.region ?? '-', fit: 'wrap', minWidth: 6},
+      {header: 'gpu', get: (r) => r.gpus.join(', ') || '-', fit: 'wrap'},
       {header: 'audited', get: (r) => (r.audited ? 'yes' : 'no')},
       ...(this.flags.probe
         ? [{header: 'latency', get: (r: ProviderRow) => (r.latency?.p50Ms !== undefined ? `${Math.round(r.latency.p50Ms)} ms` : 'unreachable'), align: 'right' as const}]
         : []),
-      {header: 'host', get: (r) => r.hostUri},
+      {header: 'host', get: (r) => r.hostUri, fit: 'truncate', shorten: (uri) => uri.replace(/^https?:\/\//, '')},
     ])
   }
 }

@@ -46,7 +46,8 @@ export default class SdlValidate extends EdgeCommand<typeof SdlValidate, SdlVali
           : `${validation.file} has ${warnings} warning${warnings === 1 ? '' : 's'}, and --strict makes warnings fail.`,
         {
           code: errors > 0 ? 'sdl_invalid' : 'sdl_warnings',
-          hint: validation.errors[0]?.hint ?? validation.warnings[0]?.hint ?? 'Fix the problems listed above.',
+          // In text the report above already gives every hint: repeating the first one on stderr shows it twice.
+          hint: this.out.mode === 'text' && !fileProblem ? 'Fix the problems listed above.' : (validation.errors[0]?.hint ?? validation.warnings[0]?.hint ?? 'Fix the problems listed above.'),
         },
       )
     }

@@ -1,7 +1,7 @@
 /** `edge ls`: the tenant's deployments with price, escrow left, time left, guards and labels. */
 import type {NetworkContext} from '../../config/networks.js'
 import {type Deployment, isLeaseLive, type Lease} from '../../market/market.js'
-import {DEC_SCALE, formatCoin, formatUsd, perHour} from '../../protocol/money.js'
+import {DEC_SCALE, formatCoin, formatPerBlock, formatUsd, perHour} from '../../protocol/money.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {type GuardStatus, evaluateGuards} from '../ledger/guards.js'
 import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
@@ -21,7 +21,10 @@ export interface DeploymentRow {
   region?: string
   /** null: the lease is priced in AKT and the chain gave no AKT price (the command warns). */
   usdPerHour?: string | null
-  perBlock?: bigint
+  /** Price of the active leases as a decimal in the denom's display unit, e.g. "0.0000004 ACT/block" (as everywhere). */
+  perBlock?: string
+  /** The same price as the chain stores it: base denom × 10^18 per block (an integer). */
+  perBlockScaled?: bigint
   denom?: string
   /** What is left in escrow (settled up to now). */
   escrowLeft?: EscrowView
@@ -151,7 +154,7 @@ export async function listDeployments(
       ...(reclamation ? {reclamation} : {}),
       ...(lease && providers.get(lease.id.provider) ? {region: providers.get(lease.id.provider)} : {}),
       ...usdEntry('usdPerHour', usdH),
-      ...(active.length ? {perBlock, denom} : {}),
+      ...(active.length ? {perBlock: formatPerBlock(perBlock, denom), perBlockScaled: perBlock, denom} : {}),
       ...(left ? {escrowLeft: left} : {}),
       ...(d.state === 'active' && guards.timeLeftMs !== undefined ? {timeLeftMs: guards.timeLeftMs} : {}),
       ...(guards.ttlLeftMs !== undefined ? {ttlLeftMs: guards.ttlLeftMs} : {}),

@@ -1,7 +1,7 @@
 /** `edge status`: the deployment on chain, its leases, and what each provider says about them. */
 import type {EdgeError} from '../../errors.js'
 import {isLeaseLive} from '../../market/market.js'
-import {formatUsd, perHour, perMonth} from '../../protocol/money.js'
+import {formatPerBlock, formatUsd, perHour, perMonth} from '../../protocol/money.js'
 import type {LeaseStatus} from '../../provider-client/types.js'
 import {providerRegion} from '../deploy/candidates.js'
 import {collectUris, summarizeServices, type ForwardedPortView} from '../deploy/status.js'
@@ -29,7 +29,10 @@ export interface LeaseView {
   /** null: priced in AKT with no AKT price from the chain (the command warns). */
   usdPerHour?: string | null
   usdPerMonth?: string | null
-  perBlock: bigint
+  /** The lease's price as a decimal in the denom's display unit, e.g. "0.0000004 ACT/block" (as everywhere). */
+  perBlock: string
+  /** The same price as the chain stores it: base denom × 10^18 per block (an integer). */
+  perBlockScaled: bigint
   denom: string
   /** Provider-side status, or why it could not be read. */
   status?: LeaseStatus
@@ -85,7 +88,8 @@ export async function deploymentStatus(ctx: TenantContext, dseq: bigint, signal?
         createdHeight: lease.createdAt,
         ...usdEntry('usdPerHour', usdH),
         ...usdEntry('usdPerMonth', usdM),
-        perBlock: lease.price.amount,
+        perBlock: formatPerBlock(lease.price.amount, lease.price.denom),
+        perBlockScaled: lease.price.amount,
         denom: lease.price.denom,
       }
       if (isLeaseLive(lease) && info && ctx.key) {

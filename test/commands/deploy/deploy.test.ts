@@ -100,6 +100,10 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     const status = await chain.edge('status', r.dseq, '--json')
     expect(status.json.result.services).toEqual([{name: 'web', ready: 1, total: 1, uris: [`web-${cheap.address.slice(-6)}.ingress.test`]}])
     expect(status.json.result.leases[0].state).toBe('active')
+    // Without a DSEQ, status means the only active deployment, or lists the candidates.
+    const implicit = await chain.edge('status', '--json')
+    if ((await activeDeployments()).length === 1) expect(implicit.json.result.dseq).toBe(r.dseq)
+    else expect(implicit.json.error).toMatchObject({code: 'missing_dseq', exitCode: 2, message: expect.stringContaining(r.dseq)})
 
     const logs = await chain.edge('logs', r.dseq, '--json')
     const logLines = logs.stdout.trim().split('\n').map((l) => JSON.parse(l))

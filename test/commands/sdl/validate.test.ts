@@ -36,6 +36,8 @@ describe('edge sdl validate', () => {
     expect(lines[3]).toMatch(/^\s+hint: Pin a version/)
     expect(stdout).toContain('invalid (1 error, 1 warning)')
     expect(stderr).toContain('is not a valid SDL (1 error)')
+    // The hint is in the report on stdout; stderr does not repeat it (a terminal would show it twice).
+    expect(stderr).not.toContain('Expose at least one port globally')
   })
 
   it('puts the validation next to the error in --json, with exit 2', async () => {

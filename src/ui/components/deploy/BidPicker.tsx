@@ -24,7 +24,7 @@ export function BidPicker({group, bids, excluded = [], onSelect, onCancel}: BidP
     <Box flexDirection="column" marginTop={1}>
       <Text>
         <Text color={theme.accent}>? </Text>
-        Choose a bid for <Text bold>{group}</Text> <Text color={theme.muted}>(↑/↓ to move, Enter to lease, Esc to cancel and close the deployment)</Text>
+        Choose a bid for placement group <Text bold>{group}</Text> <Text color={theme.muted}>(↑/↓ to move, Enter to lease, Esc to cancel and close the deployment)</Text>
       </Text>
       <BidTable bids={bids} selected={index} />
       {excluded.length > 0 ? (
