@@ -16,16 +16,12 @@ const TYPE_ONLY = ['type-only', 'pre-compilation-only']
  * names the rule it waives; delete it when the branch that owns the file has landed its fix.
  */
 const PENDING = {
-  // s-chain: the provider's second cosmjs client moves behind the Market port.
   chainOutsideAdapter: [
-    '^src/provider/chain/cosmos-broadcaster\\.ts$',
     // reclaim-screen: the tenant's screening client builds chain-sdk's request types itself; it
     // belongs in src/provider-client with the other provider API calls.
     '^src/services/screen/screen\\.ts$',
   ],
   adapterOutsideMarket: [
-    // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
-    '^src/provider/chain/cosmos-broadcaster\\.ts$',
     // verify-wire: reads block headers through the adapter's Comet RPC helper.
     '^src/verify/receipt/chain\\.ts$',
     // reclaim-screen: the screening answer converts with the adapter's GroupSpec converters.

@@ -4,6 +4,7 @@
  * is the schema: whatever it reads (present or not) is a known key, so a field added there needs
  * no second list here.
  */
+import {closest} from '../../lib/closest.js'
 
 type Reads = Map<string, Set<string>>
 
@@ -60,33 +61,4 @@ function unknown(raw: unknown, path: string, reads: Reads): Array<{path: string;
     out.push(...unknown(raw[key], child, reads))
   }
   return out
-}
-
-/** The known key nearest to a typo (case-insensitive edit distance at most a third of its length, and 3). */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Math.min(3, Math.max(1, Math.floor(word.length / 3)))
-  for (const candidate of candidates) {
-    if (candidate === word) continue
-    const d = distance(word.toLowerCase(), candidate.toLowerCase())
-    if (d <= bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1))
-      previous = current
-    }
-  }
-  return row[b.length]
 }
