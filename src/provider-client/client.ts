@@ -55,6 +55,8 @@ export interface LogOptions {
   maxReconnects?: number
   /** Quiet time that ends a replay after a reconnect (default 300 ms). */
   replayQuietMs?: number
+  /** The longest a replay is buffered, for a service that logs faster than the quiet time (default 2 s). */
+  replayMaxMs?: number
   /** Lines per stream remembered for de-duplication (default 1000). */
   keep?: number
 }
@@ -337,15 +339,21 @@ export class ProviderClient {
     type Item = {kind: 'frame'; data: Buffer} | {kind: 'flush'} | {kind: 'closed'; code: number; reason: string} | {kind: 'error'; error: Error}
     const channel = new AsyncQueue<Item>()
     const quietMs = options.replayQuietMs ?? 300
+    // A service that logs more often than quietMs never lets the stream go quiet; the replay
+    // burst is over long before replayMaxMs, so what follows it is live and is let through.
+    const replayDeadline = Date.now() + (options.replayMaxMs ?? 2000)
     let quietTimer: unknown
     let watchdog: unknown
     let sawPing = false
     const armQuiet = () => {
       if (quietTimer !== undefined) this.timers.clearTimeout(quietTimer)
-      quietTimer = this.timers.setTimeout(() => {
-        quietTimer = undefined
-        channel.push({kind: 'flush'})
-      }, quietMs)
+      quietTimer = this.timers.setTimeout(
+        () => {
+          quietTimer = undefined
+          channel.push({kind: 'flush'})
+        },
+        Math.max(0, Math.min(quietMs, replayDeadline - Date.now())),
+      )
     }
     // Once the provider has shown it pings (Akash: every 10 s), silence for 30 s means the
     // connection is dead even if TCP has not noticed.

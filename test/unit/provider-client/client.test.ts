@@ -181,6 +181,26 @@ describe('provider client', () => {
     expect(Number(fake.logConnections[1].get('tail'))).toBeGreaterThan(5)
   })
 
+  it('lets lines through after a reconnect even when the service logs faster than the replay quiet time', async () => {
+    const {client, lease, fake} = await setup({logs: [{name: 'web', message: 'tick 1'}]})
+    const controller = new AbortController()
+    const seen: string[] = []
+    let n = 1
+    let ticker: NodeJS.Timeout | undefined
+    const stop = setTimeout(() => controller.abort(), 10_000)
+    for await (const e of client.logs(lease, {follow: true, tail: -1, signal: controller.signal, replayQuietMs: 300, replayMaxMs: 600})) {
+      if (e.type === 'reconnected') ticker = setInterval(() => fake.emit({name: 'web', message: `tick ${++n}`}), 50)
+      if (e.type !== 'line') continue
+      seen.push(e.message)
+      if (seen.length === 1) fake.dropLogConnections()
+      if (seen.length >= 8) controller.abort()
+    }
+    clearInterval(ticker)
+    clearTimeout(stop)
+    expect(seen.length).toBeGreaterThanOrEqual(8)
+    expect(seen).toEqual(Array.from({length: seen.length}, (_, i) => `tick ${i + 1}`))
+  })
+
   it('picks the tail of a reconnect: what was shown plus what may have come, or everything when nothing was shown', () => {
     expect(reconnectTail(2, 2)).toBe(2 + RECONNECT_EXTRA_LINES)
     expect(reconnectTail(0, 2)).toBe(-1)
