@@ -13,7 +13,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {type NoEnginePath, noEnginePath} from '../../helpers/no-engine-path.js'
 import {EDGE_BIN, cleanEnv, spawnEdge} from '../../helpers/run-edge.js'
-import {type HostDevMarket, freePort, startHostDevMarket, waitForHttp} from '../deploy/dev-market.js'
+import {freePort} from '../../helpers/ports.js'
+import {type HostDevMarket, startHostDevMarket, waitForHttp} from '../deploy/dev-market.js'
 import {call} from './harness.js'
 
 let path: NoEnginePath
