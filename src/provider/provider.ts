@@ -129,7 +129,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
     const store = await ProviderStore.open(join(options.dir, 'state.db'), {sealer: new Sealer(secret, 'manifests')})
     cleanups.push(() => store.close())
 
-    const runtime = withDevOptions(options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir)), config.dev, network.name)
+    const runtime = withDevOptions(options.runtime ?? (await createConfiguredRuntime(config, network, address, options.dir)), config.dev, network)
     if (!options.runtime) cleanups.push(() => runtime.close())
     const runtimeInfo = await runtime.info()
 
@@ -201,7 +201,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       maxBodyBytes: config.gateway.maxBodyBytes,
       events: hub,
       // edge dev answers AEP-83 quote requests with explicit MOCKs; elsewhere the host's TEE, if any.
-      ...(network.name === 'local' ? {attestation: mockQuoteSource()} : {}),
+      ...(network.profile.kind === 'dev' ? {attestation: mockQuoteSource()} : {}),
       publicKey: async (owner) => {
         const cached = pubkeys.get(owner)
         if (cached && now() - cached.at < (cached.key ? 300_000 : 5_000)) return cached.key
@@ -403,7 +403,7 @@ async function createConfiguredRuntime(config: ProviderConfig, network: NetworkC
         hint: 'Use `runtime.kind: docker` (Docker or Podman) on any network other than local.',
       })
     }
-    return createRuntime({kind: 'process', network: network.name, dataDir: join(dir, 'runtime'), provider: address})
+    return createRuntime({kind: 'process', network, dataDir: join(dir, 'runtime'), provider: address})
   }
   try {
     return await createRuntime({

@@ -3,6 +3,7 @@ import {KeyedLock} from '../../../lib/keyed-lock.js'
 import {appendFileSync, closeSync, mkdirSync, openSync, rmSync} from 'node:fs'
 import path from 'node:path'
 
+import type {NetworkContext} from '../../../config/networks.js'
 import {ProviderError, UsageError} from '../../../errors.js'
 import {akashEnv} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
@@ -37,8 +38,8 @@ import {LeaseFiles, type LeaseFile, portName, readJson, type ReplicaFile, tryWri
 import {absolutePathWarning, hostPort, nodeBin, replicaLastLines, replicaLogSources, ReplicaPorts, startsFromFiles, stopReplica, workloadPath} from './workload.js'
 
 export interface ProcessRuntimeOptions {
-  /** The network this provider serves; only `local` is allowed. */
-  network: string
+  /** The network this provider serves; only a dev network (edge dev) is allowed. */
+  network: Pick<NetworkContext, 'name' | 'profile'>
   /** Where lease state, logs and working directories live. */
   dataDir: string
   /** This provider's address: only its leases are listed. */
@@ -85,13 +86,13 @@ export class ProcessRuntime implements Runtime {
   private closed = false
 
   constructor(private readonly options: ProcessRuntimeOptions) {
-    if (options.network !== 'local') {
+    if (options.network.profile.kind !== 'dev') {
       throw new UsageError(
-        `The process runtime cannot serve the ${options.network} network: it runs tenants' commands as plain processes on this machine, with no isolation, no resource limits and no image.`,
+        `The process runtime cannot serve the ${options.network.name} network: it runs tenants' commands as plain processes on this machine, with no isolation, no resource limits and no image.`,
         {
           code: 'process_runtime_refused',
-          hint: 'Use the docker runtime (Docker or Podman\'s API socket) to serve a real network; the process runtime is for `edge dev` (network local) only.',
-          details: {network: options.network},
+          hint: 'Use the docker runtime (Docker or Podman\'s API socket) to serve a real network; the process runtime is for `edge dev` (a dev network) only.',
+          details: {network: options.network.name},
         },
       )
     }
