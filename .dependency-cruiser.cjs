@@ -19,9 +19,6 @@ const PENDING = {
   // s-chain: the provider's second cosmjs client moves behind the Market port.
   chainOutsideAdapter: [
     '^src/provider/chain/cosmos-broadcaster\\.ts$',
-    // reclaim-screen: the tenant's screening client builds chain-sdk's request types itself; it
-    // belongs in src/provider-client with the other provider API calls.
-    '^src/services/screen/screen\\.ts$',
   ],
   adapterOutsideMarket: [
     // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
@@ -87,8 +84,9 @@ module.exports = {
       severity: 'error',
       comment:
         "chain-sdk also ships the provider's own gRPC API (provider.akash.*): the provider's status " +
-        'server serves it. That is not chain access, so it is allowed there (gRPC, REST gateway, the screening answer of the bid engine) only.',
-      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', alternation(PENDING.chainOutsideAdapter)]},
+        'server serves it. That is not chain access, so it is allowed there (gRPC, REST gateway, the screening answer of the bid engine) ' +
+        'and in the client of that API (src/provider-client: the tenant side of bid screening) only.',
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', '^src/provider-client/', alternation(PENDING.chainOutsideAdapter)]},
       to: {path: '^node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
     },
     {
