@@ -23,8 +23,6 @@ const PENDING = {
   adapterOutsideMarket: [
     // s-chain: sdkDec/CLOSE_REASON_CODES move with the protocol rules.
     '^src/provider/chain/cosmos-broadcaster\\.ts$',
-    // verify-wire: reads block headers through the adapter's Comet RPC helper.
-    '^src/verify/receipt/chain\\.ts$',
     // reclaim-screen: the screening answer converts with the adapter's GroupSpec converters.
     '^src/provider/bidding/screening\\.ts$',
   ],
