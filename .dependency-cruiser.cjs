@@ -43,7 +43,6 @@ const PENDING = {
     // injects them from the command, through the contexts s-output is reworking in src/commands/**.
     '^src/services/signer\\.ts$',
     '^src/services/wallet\\.ts$',
-    '^src/services/provide/init\\.ts$',
   ],
   commandsToInternals: [
     // s-output (src/commands/**): fmtCpu/fmtBytes belong in output/, EventHub and the devnet
