@@ -42,7 +42,6 @@ const PENDING = {
     // Prompts are called from services (structure review §1, "Prompts live in three places"). The fix
     // injects them from the command, through the contexts s-output is reworking in src/commands/**.
     '^src/services/signer\\.ts$',
-    '^src/services/wallet\\.ts$',
   ],
   commandsToInternals: [
     // s-output (src/commands/**): fmtCpu/fmtBytes belong in output/, EventHub and the devnet
