@@ -39,8 +39,8 @@ const PENDING = {
     '^src/ui/components/deploy/text-lines\\.ts$',
   ],
   servicesToUi: [
-    // Prompts are called from services (structure review §1, "Prompts live in three places"). The fix
-    // injects them from the command, through the contexts s-output is reworking in src/commands/**.
+    // Left: resolveSigner's passphrase prompt reaches it through openTenant, called by every tenant
+    // command (14 sites, being reworked in src/commands/**); inject services/prompts.ts's Prompts there.
     '^src/services/signer\\.ts$',
   ],
   commandsToInternals: [
