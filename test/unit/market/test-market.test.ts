@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {pollBlocks} from '../../../src/provider/chain/blocks.js'
+import {providerBlocks} from '../../../src/provider/chain/blocks.js'
 import {NotStubbed, testMarket} from '../../helpers/test-market.js'
 
 describe('testMarket(stubs)', () => {
@@ -23,7 +23,7 @@ describe('testMarket(stubs)', () => {
     const market = testMarket({latestBlock: async () => ({height: heights.shift() ?? 7, time: new Date(0)})})
     const stop = new AbortController()
     const seen: number[] = []
-    for await (const block of pollBlocks(market, 1, stop.signal)) {
+    for await (const block of providerBlocks(market, 8, stop.signal)) {
       seen.push(block.height)
       if (block.height === 7) stop.abort()
     }
