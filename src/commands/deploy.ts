@@ -88,7 +88,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
       ...(f.select ? {select: f.select} : f.yes ? {select: 'balanced'} : {}),
       ...(f['max-price'] !== undefined ? {maxUsdPerHour: f['max-price']} : {}),
       ...(f.region ? {region: f.region} : {}),
-      bidTimeoutMs: f['bid-timeout'] ?? (network.name === 'local' ? 30_000 : 120_000),
+      bidTimeoutMs: f['bid-timeout'] ?? network.profile.bidTimeoutMs,
       ...(f.deposit ? {deposit: f.deposit} : {}),
       ...(f.budget !== undefined ? {budgetUsd: f.budget} : {}),
       ...(f.ttl !== undefined ? {ttlMs: f.ttl} : {}),

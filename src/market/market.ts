@@ -248,6 +248,8 @@ export interface LeaseFilter {
 export interface MarketQueries {
   readonly network: NetworkContext
   latestBlock(): Promise<BlockInfo>
+  /** The chain id the node itself reports (not the configured one): what a signature or receipt is checked against. */
+  chainId(): Promise<string>
   account(address: string): Promise<AccountInfo | undefined>
   balances(address: string): Promise<Coin[]>
   deployments(owner: string, state?: DeploymentState): Promise<Deployment[]>

@@ -62,22 +62,18 @@ export class Agent {
 
   async apply(planId: string, signal: AbortSignal): Promise<ApplyReceipt> {
     requireSpend(this.limits, 'apply')
-    const {body, planned} = await this.planner.revalidate(planId)
+    const {body, planned} = await this.planner.revalidate(planId, {
+      ...(this.limits.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.limits.maxUsdPerHour} : {}),
+      labels: {agent: 'edge-mcp', plan: planId},
+      bidTimeoutMs: this.options.bidTimeoutMs,
+      readyTimeoutMs: this.options.readyTimeoutMs,
+    })
     if (!this.store.claimPlan(planId)) throw new LimitRefusal('plan-used', `Plan ${planId} is being applied or was applied.`, 'nothing: make a new plan.')
     try {
       if (body.kind === 'update') return await this.applyUpdate(planId, BigInt(body.updateDseq!), body.file, body.ttlMs, signal)
       const started = this.now
-      const result = await applyDeploy(this.ctx, {
-        file: body.file,
-        ttlMs: body.ttlMs,
-        deposit: planned.deposit,
-        ...(this.limits.maxUsdPerHour !== undefined ? {maxUsdPerHour: this.limits.maxUsdPerHour} : {}),
-        choose: (request) => chooseAllowed(this.limits, request.bids),
-        labels: {agent: 'edge-mcp', plan: planId},
-        bidTimeoutMs: this.options.bidTimeoutMs,
-        readyTimeoutMs: this.options.readyTimeoutMs,
-        signal,
-      })
+      // The service's plan sizes the deposit from the TTL: revalidate checked it is the stored plan's.
+      const result = await applyDeploy(this.ctx, planned.plan, {choose: (request) => chooseAllowed(this.limits, request.bids), signal})
       const expiresAt = started + body.ttlMs
       this.store.addDeployment({...this.key, dseq: result.dseq, planId, createdAt: started, expiresAt})
       this.store.recordDeposit({...this.key, dseq: result.dseq, usd: planned.depositUsd ?? 0n, amount: planned.deposit.amount, denom: planned.deposit.denom})

@@ -1,25 +1,35 @@
 /**
- * The one place `edge mcp` calls the deploy service. Today that is `deploy()` (dry run for the
- * plan, the full run for apply) and the pure `forecast()`; when s-deploy's `planDeploy` /
- * `applyDeploy` (src/services/deploy/plan.ts, apply.ts) land, only this file changes.
+ * The one place `edge mcp` calls the deploy service: its plan (`planDeploy`: validate, forecast,
+ * the funds read-only, the providers that match) for the plan and prices tools, and `applyDeploy`
+ * consuming that plan for the apply tool. The MCP plan keeps its own stored form, hash and
+ * validity (plans.ts); the service's plan is made again when it is applied, so the run starts
+ * from the chain as it is then.
  */
-import {matchGroup, matchGroupFromSpec} from '../protocol/matching.js'
 import type {Coin} from '../market/market.js'
 import {toUsd} from '../protocol/money.js'
-import {type Sdl, groupSpecs, loadSdlFile, manifestVersion, requireValid, totalPricePerBlock} from '../sdl/index.js'
-import {providerRegion} from '../services/deploy/candidates.js'
-import {deploy} from '../services/deploy/deploy.js'
+import type {Sdl} from '../sdl/index.js'
+import {applyDeploy as applyPlan} from '../services/deploy/apply.js'
 import type {DeployEvent} from '../services/deploy/events.js'
-import {forecast} from '../services/deploy/forecast.js'
-import {convertGroupSpec} from '../services/deploy/group-spec.js'
+import {type DeployPlan, planDeploy as planService} from '../services/deploy/plan.js'
 import type {ScoredBid} from '../services/deploy/scoring.js'
 import type {ChoiceRequest, DeployResult} from '../services/deploy/types.js'
+import {validateSdl} from '../services/deploy/validate.js'
 import type {TenantContext} from '../services/lease/context.js'
 
 export interface PlanInput {
   /** The SDL to deploy (the plan's own copy). */
   file: string
   ttlMs: number
+  /** How the plan would be applied (the apply tool's choices); a plan only to look at leaves them out. */
+  run?: RunChoices
+}
+
+export interface RunChoices {
+  /** Cap for the whole deployment, USD/h × 10^18 (bids above it are left out). */
+  maxUsdPerHour?: bigint
+  labels: Record<string, string>
+  bidTimeoutMs: number
+  readyTimeoutMs: number
 }
 
 export interface PlannedDeploy {
@@ -40,44 +50,39 @@ export interface PlannedDeploy {
   aktUsd?: bigint
   /** Providers whose on-chain attributes match every group (the chain's own matching). */
   matchingProviders: Array<{provider: string; hostUri: string; region?: string; country?: string}>
+  /** The deploy service's plan: what `applyDeploy` consumes. */
+  plan: DeployPlan
 }
 
 export async function planDeploy(ctx: TenantContext, input: PlanInput): Promise<PlannedDeploy> {
-  const {market, network} = ctx
-  const sdl = requireValid(await loadSdlFile(input.file, {denom: network.depositDenom}), input.file)
-  const [minDeposits, aktPrice, providers] = await Promise.all([market.minDeposits().catch(() => []), market.aktPrice(), market.providers()])
-  const price = totalPricePerBlock(sdl)
-  const min = minDeposits.find((c) => c.denom === price.denom)
-  const f = forecast({
-    denom: price.denom,
-    maxPerBlock: price.scaled,
-    blockTimeMs: network.blockTimeMs,
+  const validated = await drain(validateSdl(input.file, ctx.network.depositDenom))
+  const run = input.run ?? {labels: {}, bidTimeoutMs: 0, readyTimeoutMs: 0}
+  const plan = await planService(deployDeps(ctx), {
+    file: input.file,
+    validated,
     ttlMs: input.ttlMs,
-    ...(min ? {minDeposit: min} : {}),
-    ...(aktPrice.usd ? {aktUsd: aktPrice.usd} : {}),
+    ...(run.maxUsdPerHour !== undefined ? {maxUsdPerHour: run.maxUsdPerHour} : {}),
+    labels: run.labels,
+    bidTimeoutMs: run.bidTimeoutMs,
+    readyTimeoutMs: run.readyTimeoutMs,
+    keep: false,
+    dryRun: false,
+    mint: false,
   })
-  const specs = groupSpecs(sdl).map(convertGroupSpec)
-  const needAudits = specs.some((s) => s.requirements.signedBy.allOf.length + s.requirements.signedBy.anyOf.length > 0)
-  const audits = new Map<string, Awaited<ReturnType<typeof market.auditedAttributes>>>()
-  if (needAudits) await Promise.all(providers.map(async (p) => audits.set(p.owner, await market.auditedAttributes(p.owner).catch(() => []))))
-  const matching = providers.filter((p) => specs.every((s) => matchGroup(matchGroupFromSpec(s), {attributes: p.attributes, audited: audits.get(p.owner) ?? []}).ok))
+  const f = plan.forecast
   return {
-    sdl,
-    manifestHash: manifestVersion(sdl).hex,
+    sdl: validated.sdl,
+    manifestHash: plan.sdlHash,
     denom: f.denom,
     maxPerBlock: f.maxPerBlock,
     ...(f.maxUsdPerHour !== undefined ? {maxUsdPerHour: f.maxUsdPerHour} : {}),
     deposit: f.deposit,
     ...(f.depositUsd !== undefined ? {depositUsd: f.depositUsd} : {}),
     depositBlocks: f.maxPerBlock > 0n ? (f.deposit.amount * 10n ** 18n) / f.maxPerBlock : 0n,
-    blockTimeMs: network.blockTimeMs,
-    ...(aktPrice.usd ? {aktUsd: aktPrice.usd} : {}),
-    matchingProviders: matching.map((p) => ({
-      provider: p.owner,
-      hostUri: p.hostUri,
-      ...(providerRegion(p.attributes) ? {region: providerRegion(p.attributes)} : {}),
-      ...(providerCountry(p.attributes) ? {country: providerCountry(p.attributes)} : {}),
-    })),
+    blockTimeMs: plan.blockTimeMs,
+    ...(plan.aktPrice.usd ? {aktUsd: plan.aktPrice.usd} : {}),
+    matchingProviders: plan.candidates ?? [],
+    plan,
   }
 }
 
@@ -87,51 +92,26 @@ export function coinUsd(coin: Coin, aktUsd?: bigint): bigint | undefined {
 }
 
 export interface ApplyInput {
-  file: string
-  ttlMs: number
-  deposit: Coin
-  /** Cap for the whole deployment, USD/h × 10^18 (bids above it are left out). */
-  maxUsdPerHour?: bigint
   /** Picks the bid from the scored ones (the limits' allowlists); throws to refuse them all. */
   choose: (request: ChoiceRequest) => ScoredBid
-  labels: Record<string, string>
-  bidTimeoutMs: number
-  readyTimeoutMs: number
   signal: AbortSignal
   onEvent?: (event: DeployEvent) => void
 }
 
-/** The full deploy run; a failure after the deployment exists closes it (the service does). */
-export async function applyDeploy(ctx: TenantContext, input: ApplyInput): Promise<DeployResult> {
-  const flow = deploy(
-    {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!, choose: async (request) => input.choose(request)},
-    {
-      file: input.file,
-      bidTimeoutMs: input.bidTimeoutMs,
-      deposit: input.deposit,
-      ttlMs: input.ttlMs,
-      ...(input.maxUsdPerHour !== undefined ? {maxUsdPerHour: input.maxUsdPerHour} : {}),
-      keep: false,
-      labels: input.labels,
-      dryRun: false,
-      mint: false,
-      readyTimeoutMs: input.readyTimeoutMs,
-      signal: input.signal,
-    },
-  )
-  for (;;) {
-    const next = await flow.next()
-    if (next.done) return next.value
-    input.onEvent?.(next.value)
-  }
+/** The full deploy run of a plan made with `run` choices; a failure after the deployment exists closes it (the service does). */
+export async function applyDeploy(ctx: TenantContext, plan: DeployPlan, input: ApplyInput): Promise<DeployResult> {
+  const deps = {...deployDeps(ctx), choose: async (request: ChoiceRequest) => input.choose(request)}
+  return drain(applyPlan(deps, plan, {signal: input.signal}), input.onEvent)
 }
 
-const COUNTRY_KEYS = ['country', 'location-country', 'country-code', 'location/country']
+function deployDeps(ctx: TenantContext) {
+  return {market: ctx.market, network: ctx.network, ledger: ctx.ledger, key: ctx.key!}
+}
 
-export function providerCountry(attributes: ReadonlyArray<{key: string; value: string}> | undefined): string | undefined {
-  for (const key of COUNTRY_KEYS) {
-    const found = attributes?.find((a) => a.key === key)
-    if (found) return found.value
+async function drain<T>(steps: AsyncGenerator<DeployEvent, T>, onEvent?: (event: DeployEvent) => void): Promise<T> {
+  for (;;) {
+    const next = await steps.next()
+    if (next.done) return next.value
+    onEvent?.(next.value)
   }
-  return undefined
 }

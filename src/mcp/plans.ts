@@ -12,7 +12,7 @@ import {UsageError} from '../errors.js'
 import {formatCoin, formatUsd, perHour} from '../protocol/money.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import type {Limits} from './limits.js'
-import {type PlannedDeploy, planDeploy} from './deploy-adapter.js'
+import {type PlannedDeploy, type RunChoices, planDeploy} from './deploy-adapter.js'
 import {checkConcurrency, checkImages, checkMoney, checkProviders, checkTtl} from './policy.js'
 import {LimitRefusal} from './refusal.js'
 import type {McpStore} from './store.js'
@@ -210,9 +210,10 @@ export class Planner {
 
   /**
    * The plan `id` as it may be applied now: not used, not expired, unchanged (its stored form,
-   * its SDL file, its deposit), and within the limits at the current price.
+   * its SDL file, its deposit), and within the limits at the current price. With `run`, the
+   * returned plan is the one to apply with those choices.
    */
-  async revalidate(id: string): Promise<{body: StoredPlanBody; planned: PlannedDeploy; hash: string}> {
+  async revalidate(id: string, run?: RunChoices): Promise<{body: StoredPlanBody; planned: PlannedDeploy; hash: string}> {
     const stored = this.store.plan(id)
     if (!stored) throw new UsageError(`There is no plan "${id}".`, {code: 'mcp_plan_unknown', hint: 'Make one with the plan tool.'})
     if (stored.appliedAt) throw new LimitRefusal('plan-used', `Plan ${id} was already applied at ${new Date(stored.appliedAt).toISOString()}.`, 'nothing: make a new plan.')
@@ -235,7 +236,7 @@ export class Planner {
       if (current !== body.source.sha256) throw changed(id, `${body.source.path} changed since the plan was made`, {planned: body.source.sha256, now: current})
     }
     if (sha256(readFileSync(body.file, 'utf8')) !== body.source.sha256) throw changed(id, "the plan's copy of the SDL changed", {})
-    const planned = await planDeploy(this.ctx, {file: body.file, ttlMs: body.ttlMs})
+    const planned = await planDeploy(this.ctx, {file: body.file, ttlMs: body.ttlMs, ...(run ? {run} : {})})
     if (body.kind === 'create' && planned.deposit.amount.toString() !== body.numbers.depositAmount) {
       throw changed(id, `the deposit it needs changed from ${body.forecast.deposit.display} to ${formatCoin(planned.deposit.amount, planned.deposit.denom)}`, {})
     }

@@ -54,7 +54,7 @@ export async function openEdgeMcp(options: McpOptions): Promise<EdgeMcp> {
   const store = await McpStore.open(mcpStorePath(env))
   const planner = new Planner(ctx, store, options.limits, join(dataDir(env), 'mcp', 'plans'))
   const agent = new Agent(ctx, store, options.limits, planner, {
-    bidTimeoutMs: options.bidTimeoutMs ?? (ctx.network.name === 'local' ? 30_000 : 120_000),
+    bidTimeoutMs: options.bidTimeoutMs ?? ctx.network.profile.bidTimeoutMs,
     readyTimeoutMs: options.readyTimeoutMs ?? 300_000,
   })
   const aborter = new AbortController()

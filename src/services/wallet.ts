@@ -5,7 +5,7 @@ import type {KeyRecord} from '../config/keystore.js'
 import {openMarket} from '../market/index.js'
 import {DEC_PRECISION, DEC_SCALE, denomInfo, formatCoin, formatScaled} from '../protocol/money.js'
 import {UsdPricing, usdEntry} from './usd.js'
-import {promptPassword} from '../ui/prompts.js'
+import type {Prompts} from './prompts.js'
 import type {Session} from './session.js'
 import {chooseKeyName, noKeyHint} from './signer.js'
 
@@ -27,8 +27,11 @@ export function newPassphraseProblem(passphrase: string): string | undefined {
   return undefined
 }
 
+/** The terminal's masked prompt (the command's): it refuses, naming what to set instead, when the run is not interactive. */
+type AskPassword = Prompts['password']
+
 /** A new passphrase: EDGE_PASSPHRASE, or asked twice in a TTY. */
-async function newPassphrase(interactive: boolean, env: NodeJS.ProcessEnv): Promise<string> {
+async function newPassphrase(interactive: boolean, env: NodeJS.ProcessEnv, promptPassword: AskPassword): Promise<string> {
   if (env.EDGE_PASSPHRASE !== undefined) {
     const problem = newPassphraseProblem(env.EDGE_PASSPHRASE)
     if (problem) {
@@ -78,13 +81,13 @@ function added(session: Session, record: KeyRecord): AddedKey {
 
 export async function createKey(
   session: Session,
-  options: {name: string; interactive: boolean},
+  options: {name: string; interactive: boolean; promptPassword: AskPassword},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AddedKey> {
   if (session.keystore.has(options.name)) {
     throw new UsageError(`A key named "${options.name}" already exists.`, {code: 'key_exists', hint: 'Choose another name.'})
   }
-  const passphrase = await newPassphrase(options.interactive, env)
+  const passphrase = await newPassphrase(options.interactive, env, options.promptPassword)
   return added(session, await session.keystore.add(options.name, generateMnemonic(24), passphrase))
 }
 
@@ -95,7 +98,7 @@ export function selectionNote(key: AddedKey): string {
 }
 
 /** Reads the mnemonic from EDGE_MNEMONIC, piped stdin, or a masked prompt — never from a flag. */
-async function readMnemonic(interactive: boolean, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadStream): Promise<string> {
+async function readMnemonic(interactive: boolean, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadStream, promptPassword: AskPassword): Promise<string> {
   if (env.EDGE_MNEMONIC) return env.EDGE_MNEMONIC
   if (!stdin.isTTY) {
     const chunks: Buffer[] = []
@@ -114,14 +117,14 @@ async function readMnemonic(interactive: boolean, env: NodeJS.ProcessEnv, stdin:
 
 export async function importKey(
   session: Session,
-  options: {name: string; interactive: boolean; stdin?: NodeJS.ReadStream},
+  options: {name: string; interactive: boolean; promptPassword: AskPassword; stdin?: NodeJS.ReadStream},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<AddedKey> {
   if (session.keystore.has(options.name)) {
     throw new UsageError(`A key named "${options.name}" already exists.`, {code: 'key_exists', hint: 'Choose another name.'})
   }
-  const mnemonic = validateMnemonic(await readMnemonic(options.interactive, env, options.stdin ?? process.stdin))
-  const passphrase = await newPassphrase(options.interactive, env)
+  const mnemonic = validateMnemonic(await readMnemonic(options.interactive, env, options.stdin ?? process.stdin, options.promptPassword))
+  const passphrase = await newPassphrase(options.interactive, env, options.promptPassword)
   return added(session, await session.keystore.add(options.name, mnemonic, passphrase))
 }
 

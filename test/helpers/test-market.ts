@@ -34,6 +34,9 @@ export class TestMarket implements Market {
   latestBlock(...a: Parameters<Market['latestBlock']>): ReturnType<Market['latestBlock']> {
     return this.call('latestBlock', a)
   }
+  chainId(...a: Parameters<Market['chainId']>): ReturnType<Market['chainId']> {
+    return this.call('chainId', a)
+  }
   account(...a: Parameters<Market['account']>): ReturnType<Market['account']> {
     return this.call('account', a)
   }

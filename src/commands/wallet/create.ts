@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {openSession} from '../../services/session.js'
 import {type AddedKey, createKey, selectionNote} from '../../services/wallet.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export default class WalletCreate extends EdgeCommand<typeof WalletCreate, AddedKey> {
   static summary = 'Create a key: a new 24-word mnemonic, encrypted at rest under a passphrase.'
@@ -13,7 +14,7 @@ export default class WalletCreate extends EdgeCommand<typeof WalletCreate, Added
 
   protected async execute(): Promise<AddedKey> {
     const session = await openSession(this.flags.network)
-    return createKey(session, {name: this.args.name, interactive: this.interactive})
+    return createKey(session, {name: this.args.name, interactive: this.interactive, promptPassword})
   }
 
   protected renderText(key: AddedKey): string {

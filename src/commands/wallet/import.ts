@@ -3,6 +3,7 @@ import {Args} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {openSession} from '../../services/session.js'
 import {type AddedKey, importKey, selectionNote} from '../../services/wallet.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export default class WalletImport extends EdgeCommand<typeof WalletImport, AddedKey> {
   static summary = 'Import a key from its BIP-39 mnemonic (stdin, EDGE_MNEMONIC or a prompt; never a flag).'
@@ -11,7 +12,7 @@ export default class WalletImport extends EdgeCommand<typeof WalletImport, Added
 
   protected async execute(): Promise<AddedKey> {
     const session = await openSession(this.flags.network)
-    return importKey(session, {name: this.args.name, interactive: this.interactive})
+    return importKey(session, {name: this.args.name, interactive: this.interactive, promptPassword})
   }
 
   protected renderText(key: AddedKey): string {

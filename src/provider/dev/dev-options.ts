@@ -10,6 +10,7 @@
  * but gives each container only that fraction of the CPU and memory the lease pays for (its cgroup
  * limits). Needs the docker runtime: host processes have no cgroup limits to shrink.
  */
+import type {NetworkContext} from '../../config/networks.js'
 import {UsageError} from '../../errors.js'
 import type {ManifestGroup, ManifestResourceValue} from '../runtime/manifest-types.js'
 import {resourceInt} from '../runtime/manifest-read.js'
@@ -43,11 +44,11 @@ export function parseDevOptions(raw: unknown, bad: (field: string, why: string) 
  * The runtime the provider uses: as configured, or one that shrinks every lease's containers when
  * `dev.underProvision` says so (edge dev only).
  */
-export function withDevOptions(runtime: Runtime, dev: DevOptions | undefined, network: string): Runtime {
+export function withDevOptions(runtime: Runtime, dev: DevOptions | undefined, network: Pick<NetworkContext, 'name' | 'profile'>): Runtime {
   const under = dev?.underProvision
   if (!under || (under.cpu === undefined && under.memory === undefined)) return runtime
-  if (network !== 'local') {
-    throw new UsageError(`provider.yaml: dev.underProvision makes the provider cheat its tenants; it is refused on ${network}.`, {
+  if (network.profile.kind !== 'dev') {
+    throw new UsageError(`provider.yaml: dev.underProvision makes the provider cheat its tenants; it is refused on ${network.name}.`, {
       code: 'bad_provider_config',
       hint: 'Remove the dev: section; it exists to test `edge verify` on edge dev.',
     })

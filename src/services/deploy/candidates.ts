@@ -19,6 +19,16 @@ export function providerRegion(attributes: readonly Attribute[] | undefined): st
   return undefined
 }
 
+const COUNTRY_KEYS = ['country', 'location-country', 'country-code', 'location/country']
+
+export function providerCountry(attributes: readonly Attribute[] | undefined): string | undefined {
+  for (const key of COUNTRY_KEYS) {
+    const found = attributes?.find((a) => a.key === key)
+    if (found) return found.value
+  }
+  return undefined
+}
+
 /** `--region us-west` matches "us-west", "us-west-1" and "US-WEST". */
 export function regionMatches(region: string | undefined, wanted: string): boolean {
   if (!region) return false

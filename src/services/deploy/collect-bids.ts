@@ -44,7 +44,7 @@ export async function* bidsByBlock(
 export async function* collectBids(run: RunState, groups: RunGroup[]): AsyncGenerator<DeployEvent, Bid[]> {
   const {ctx, clock, input} = run
   const wanted = wantedProvider(input.select)
-  const settle = input.settleBlocks ?? (ctx.network.name === 'local' ? 1 : 3)
+  const settle = input.settleBlocks ?? ctx.network.profile.settleBlocks
   const seconds = Math.round(input.bidTimeoutMs / 1000)
   yield clock.step('bids', 'started', `Waiting for bids (up to ${seconds} s)`)
   const expected = new Set((await run.directory.matching(groups.map((g) => g.spec))).map((p) => p.owner))

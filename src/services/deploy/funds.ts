@@ -22,7 +22,7 @@ export async function* checkFunds(run: PlanState, readOnly = false): AsyncGenera
     } else {
       yield clock.step('funds', 'failed', 'Not enough AKT for fees')
       throw new InsufficientFundsError(`The wallet ${owner} holds ${formatCoin(uakt, 'uakt')}, not enough AKT to pay transaction fees.`, {
-        hint: ctx.network.name === 'local' ? 'Fund it with `edge dev fund`.' : 'Send some AKT to this address.',
+        hint: ctx.network.profile.canMint ? 'Fund it with `edge dev fund`.' : 'Send some AKT to this address.',
         details: {address: owner, uakt},
       })
     }

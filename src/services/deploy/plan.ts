@@ -9,7 +9,7 @@ import type {AktPrice, GroupSpec} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd} from '../../protocol/money.js'
 import {groupSpecs, manifestVersion, totalPricePerBlock} from '../../sdl/index.js'
 import {UsdPricing, aktPriceWarning} from '../usd.js'
-import {providerRegion} from './candidates.js'
+import {providerCountry, providerRegion} from './candidates.js'
 import {ProviderDirectory} from './directory.js'
 import type {DeployEvent} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
@@ -40,7 +40,7 @@ export interface DeployPlan {
   aktPrice: AktPrice
   blockTimeMs: number
   /** Providers on chain that match every group, when the plan was asked to look (a preview). */
-  candidates?: Array<{provider: string; hostUri: string; region?: string}>
+  candidates?: Array<{provider: string; hostUri: string; region?: string; country?: string}>
   screening?: ScreenResult
   input: DeployInput
 }
@@ -244,6 +244,7 @@ async function* matchingProviders(state: PlanState, groups: GroupSpec[]): AsyncG
   yield clock.step('bids', 'succeeded', `${matching.length} of ${providers.length} providers match the order (dry run: nothing was sent)`)
   return matching.map((p) => {
     const region = providerRegion(p.attributes)
-    return {provider: p.owner, hostUri: p.hostUri, ...(region ? {region} : {})}
+    const country = providerCountry(p.attributes)
+    return {provider: p.owner, hostUri: p.hostUri, ...(region ? {region} : {}), ...(country ? {country} : {})}
   })
 }

@@ -35,7 +35,8 @@ export function dryRunResult(state: PlanState, plan: DeployPlan): DeployResult {
     labels: state.input.labels,
     blocks: state.blocks,
     timings: clock.timings,
-    matchingProviders: plan.candidates ?? [],
+    // The country is for allowlists (edge mcp); the dry run's result lists what it always has.
+    matchingProviders: (plan.candidates ?? []).map(({country: _country, ...c}) => c),
     ...(plan.screening ? {screening: plan.screening} : {}),
   }
 }

@@ -23,8 +23,8 @@ import {
 } from '../../provider/config/provider-config.js'
 import {type DetectOptions, type MachineFacts, defaultCapacity, detectMachine} from '../../provider/inventory/detect.js'
 import {parseBytes} from '../../sdl/index.js'
-import {promptSelect, promptText} from '../../ui/prompts.js'
 import type {Session} from '../session.js'
+import type {Prompts} from '../prompts.js'
 import {providerKeyName, providerMnemonic} from './keys.js'
 import {attributeKeyProblem, checkOnChainFields, onChainFieldProblem} from './on-chain-fields.js'
 
@@ -57,6 +57,8 @@ export interface InitOptions {
   deposit?: string
   register: boolean
   interactive: boolean
+  /** How to ask for what the flags left open (the command's terminal prompts); asked only when interactive. */
+  prompts?: Pick<Prompts, 'text' | 'select'>
   env?: NodeJS.ProcessEnv
   detect?: DetectOptions
   /** Where the runtime lives (for auto-detection); injected in tests. */
@@ -101,7 +103,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     flag: options.hostUri,
     existing: existing?.hostUri,
     fallback: local ? 'https://localhost:8443' : undefined,
-    interactive: options.interactive,
+    ask: askText(options),
     flagName: '--host-uri',
     message: 'Public address tenants reach this provider at (https://host:port)',
     hint: 'Give the public address tenants reach, e.g. https://provider.example.com:8443.',
@@ -124,7 +126,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
     existing: existing?.attributes.region,
     fallback: '',
     askEvenWithFallback: !existing,
-    interactive: options.interactive,
+    ask: askText(options),
     flagName: '--region',
     message: 'Region attribute (e.g. us-west; empty for none)',
     validate: (v) => onChainFieldProblem('The region', v),
@@ -281,12 +283,18 @@ interface SettleOptions {
   fallback?: string
   /** Ask in a terminal although there is a fallback (first init). */
   askEvenWithFallback?: boolean
-  interactive: boolean
+  /** The terminal's text prompt, in an interactive run. */
+  ask: Prompts['text'] | undefined
   flagName: string
   message: string
   validate?: (v: string) => string | undefined
   /** What a good value looks like, for the error of a bad flag. */
   hint?: string
+}
+
+/** The text prompt to ask with: only in an interactive run, and only when the command gave one. */
+function askText(options: Pick<InitOptions, 'interactive' | 'prompts'>): Prompts['text'] | undefined {
+  return options.interactive ? options.prompts?.text : undefined
 }
 
 async function settle(o: SettleOptions): Promise<string> {
@@ -296,8 +304,8 @@ async function settle(o: SettleOptions): Promise<string> {
     return o.flag
   }
   if (o.existing !== undefined) return o.existing
-  if (o.interactive && (o.fallback === undefined || o.askEvenWithFallback)) {
-    return promptText({interactive: true, replacement: o.flagName, message: o.message, defaultValue: o.fallback, validate: o.validate})
+  if (o.ask && (o.fallback === undefined || o.askEvenWithFallback)) {
+    return o.ask({interactive: true, replacement: o.flagName, message: o.message, defaultValue: o.fallback, validate: o.validate})
   }
   if (o.fallback !== undefined) return o.fallback
   throw new UsageError(`${o.flagName} is required.`, {code: 'missing_flag', hint: `Pass ${o.flagName}, or run in a terminal to be asked.`})
@@ -314,7 +322,7 @@ async function settlePricing(options: InitOptions, existing: ProviderConfig['pri
     }
   }
   const ask = (flag: string, current: string, message: string) =>
-    settle({flag: undefined, existing: existing ? current : undefined, fallback: current, askEvenWithFallback: true, interactive: options.interactive, flagName: flag, message, validate: (v) => usd(v, flag)})
+    settle({flag: undefined, existing: existing ? current : undefined, fallback: current, askEvenWithFallback: true, ask: askText(options), flagName: flag, message, validate: (v) => usd(v, flag)})
   const cpuCoreHour = options.priceCpu ?? (await ask('--price-cpu', base.cpuCoreHour, 'USD per CPU core per hour'))
   const memoryGiBHour = options.priceMemory ?? (await ask('--price-memory', base.memoryGiBHour, 'USD per GiB of memory per hour'))
   const storageGiBHour = options.priceStorage ?? (await ask('--price-storage', base.storageGiBHour, 'USD per GiB of storage per hour'))
@@ -330,7 +338,7 @@ async function settlePricing(options: InitOptions, existing: ProviderConfig['pri
       existing: undefined,
       fallback: gpuHour.default ?? '0.50',
       askEvenWithFallback: true,
-      interactive: options.interactive,
+      ask: askText(options),
       flagName: '--price-gpu',
       message: `USD per ${model} GPU per hour`,
       validate: (v) => usd(v, '--price-gpu'),
@@ -360,8 +368,8 @@ async function settleRuntime(options: InitOptions, existing: RuntimeKindName | u
   if (existing) return existing
   const socket = options.socket ?? (await (options.dockerSocket ?? findDockerSocket)())
   const detected: RuntimeKindName = socket || !local ? 'docker' : 'process'
-  if (options.interactive && local) {
-    return promptSelect<RuntimeKindName>({
+  if (options.interactive && options.prompts && local) {
+    return options.prompts.select<RuntimeKindName>({
       interactive: true,
       replacement: '--runtime',
       message: 'Run workloads with',

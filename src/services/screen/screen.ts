@@ -5,10 +5,9 @@
  * listening, an Akash provider without the service) is reported as unreachable rather than
  * waited for. The offers are scored with the bid scoring `edge deploy` uses on real bids.
  */
-import https from 'node:https'
-
 import type {MarketQueries, ProviderInfo} from '../../market/market.js'
 import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
+import {type ScreeningAnswer, ScreeningHttpError, type ScreeningSend, bidScreeningClient} from '../../provider-client/screening.js'
 import type {GroupSpecProto} from '../../sdl/types.js'
 import {type Strategy, scoreBids} from '../deploy/scoring.js'
 
@@ -55,14 +54,8 @@ export interface ScreenOptions {
   hostnames?: string[]
   strategy?: Strategy
   /** Sends one screening request; tests and other transports replace it. */
-  send?: (hostUri: string, body: string, timeoutMs: number) => Promise<{status: number; body: string}>
+  send?: ScreeningSend
   now?: () => number
-}
-
-interface GroupAnswer {
-  passed: boolean
-  reasons: string[]
-  price?: {denom: string; amount: string}
 }
 
 /** Screens `groups` with every provider on chain; resolves within about `timeoutMs`. */
@@ -70,28 +63,18 @@ export async function screenProviders(ctx: ScreenContext, groups: readonly Group
   const now = opts.now ?? Date.now
   const started = now()
   const timeoutMs = opts.timeoutMs ?? 3000
-  const send = opts.send ?? postJson
-  const {BidScreeningRequest, BidScreeningResponse} = await import('@akashnetwork/chain-sdk/private-types/provider.akash.v1')
-  const {GroupSpec} = await import('@akashnetwork/chain-sdk/private-types/akash.v1beta4')
-  const bodies = groups.map((g) =>
-    JSON.stringify(BidScreeningRequest.toJSON({groupSpec: GroupSpec.fromPartial(g as never), hostnames: opts.hostnames ?? []})),
-  )
+  const askProvider = await bidScreeningClient(groups, {timeoutMs, ...(opts.hostnames ? {hostnames: opts.hostnames} : {}), ...(opts.send ? {send: opts.send} : {})})
   const providers = (await ctx.market.providers()).filter((p) => p.hostUri)
 
   const ask = async (p: ProviderInfo): Promise<ProviderScreen> => {
     const t0 = now()
-    let answers: GroupAnswer[]
+    let answers: ScreeningAnswer[]
     try {
-      const replies = await Promise.all(bodies.map((body) => send(p.hostUri, body, timeoutMs)))
-      const failed = replies.find((r) => r.status !== 200)
-      if (failed) {
-        return unreachable(p, now() - t0, failed.status === 404 || failed.status === 501 ? `does not offer bid screening (HTTP ${failed.status})` : `answered HTTP ${failed.status}`)
-      }
-      answers = replies.map((r) => {
-        const a = BidScreeningResponse.fromJSON(JSON.parse(r.body))
-        return {passed: a.passed, reasons: a.reasons, ...(a.price ? {price: {denom: a.price.denom, amount: a.price.amount}} : {})}
-      })
+      answers = await askProvider(p.hostUri)
     } catch (error) {
+      if (error instanceof ScreeningHttpError) {
+        return unreachable(p, now() - t0, error.status === 404 || error.status === 501 ? `does not offer bid screening (HTTP ${error.status})` : error.message)
+      }
       return unreachable(p, now() - t0, (error as Error).message)
     }
     return verdictOf(p, answers, groups, now() - t0, ctx)
@@ -117,7 +100,7 @@ function unreachable(p: ProviderInfo, latencyMs: number, why: string): ProviderS
   return {owner: p.owner, hostUri: p.hostUri, verdict: 'unreachable', reasons: [`unreachable: ${why}`], latencyMs}
 }
 
-function verdictOf(p: ProviderInfo, answers: GroupAnswer[], groups: readonly GroupSpecProto[], latencyMs: number, ctx: ScreenContext): ProviderScreen {
+function verdictOf(p: ProviderInfo, answers: ScreeningAnswer[], groups: readonly GroupSpecProto[], latencyMs: number, ctx: ScreenContext): ProviderScreen {
   const named = groups.length > 1
   const reasons = answers.flatMap((a, i) => (a.passed ? [] : (a.reasons.length ? a.reasons : ['would not bid (no reason given)']).map((r) => (named ? `${groups[i].name}: ${r}` : r))))
   if (reasons.length > 0) return {owner: p.owner, hostUri: p.hostUri, verdict: 'no-bid', reasons, latencyMs}
@@ -182,39 +165,4 @@ function scaledToDec(scaled: bigint): string {
   const whole = scaled / 10n ** 18n
   const frac = (scaled % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '')
   return frac ? `${whole}.${frac}` : whole.toString()
-}
-
-/**
- * POST /v1/bid-screening over HTTPS. The provider's certificate is self-signed (Akash checks it
- * against the chain for leases); a screening answer carries nothing secret and changes nothing.
- */
-function postJson(hostUri: string, body: string, timeoutMs: number): Promise<{status: number; body: string}> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(new URL('/v1/bid-screening', hostUri), {
-      method: 'POST',
-      rejectUnauthorized: false,
-      timeout: timeoutMs,
-      headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)},
-    })
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-    req.on('response', (res) => {
-      let text = ''
-      res.setEncoding('utf8')
-      res.on('data', (c) => (text += c))
-      res.on('end', () => {
-        clearTimeout(timer)
-        resolve({status: res.statusCode ?? 0, body: text})
-      })
-      res.on('error', (e) => {
-        clearTimeout(timer)
-        reject(e)
-      })
-    })
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)))
-    req.on('error', (e) => {
-      clearTimeout(timer)
-      reject(e)
-    })
-    req.end(body)
-  })
 }

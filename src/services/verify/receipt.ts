@@ -125,7 +125,7 @@ function worst(checks: ReadonlyArray<{status: string}>): 'pass' | 'fail' | 'warn
 }
 
 /** Checks a receipt file against the market's chain (the network the command uses); without a market, only its signature and signer. */
-export async function verifyReceiptFile(market: Pick<MarketQueries, 'network' | 'account' | 'leases' | 'deployment'> | undefined, file: string, options: {expectedSigner?: string} = {}): Promise<ReceiptVerdict> {
+export async function verifyReceiptFile(market: Pick<MarketQueries, 'chainId' | 'account' | 'leases' | 'deployment'> | undefined, file: string, options: {expectedSigner?: string} = {}): Promise<ReceiptVerdict> {
   if (!existsSync(file)) throw new UsageError(`${file} does not exist.`, {hint: 'Give the file `edge receipt DSEQ --out FILE` wrote.'})
   return verifyReceipt(readFileSync(file, 'utf8'), {...(market ? {chain: receiptChainFromMarket(market)} : {}), ...(options.expectedSigner ? {expectedSigner: options.expectedSigner} : {})})
 }

@@ -3,7 +3,6 @@
  * confirm. An interface of its own, so a verifier needs nothing but an endpoint (and tests a fake);
  * `receiptChainFromMarket` answers it from edge's Market.
  */
-import {type CometStatus, cometRpc} from '../../market/akash/rpc.js'
 import type {MarketQueries} from '../../market/market.js'
 
 export interface ReceiptLeaseFacts {
@@ -30,16 +29,16 @@ export interface ReceiptChain {
 }
 
 /**
- * The chain as edge's Market sees it. The chain id is asked of the node itself (CometBFT `/status`
- * `node_info.network`), not taken from edge's configuration, so a receipt for another chain is
+ * The chain as edge's Market sees it. The chain id is asked of the node itself (`Market.chainId`),
+ * not taken from edge's configuration, so a receipt for another chain is
  * caught even when the context is misconfigured.
  */
 export function receiptChainFromMarket(
-  market: Pick<MarketQueries, 'network' | 'account' | 'leases' | 'deployment'>,
+  market: Pick<MarketQueries, 'chainId' | 'account' | 'leases' | 'deployment'>,
   options: {chainId?: () => Promise<string>} = {},
 ): ReceiptChain {
   return {
-    chainId: options.chainId ?? (async () => (await cometRpc<CometStatus>(market.network.rpc, 'status')).node_info.network),
+    chainId: options.chainId ?? (() => market.chainId()),
     account: async (address) => {
       const a = await market.account(address)
       return a ? {...(a.pubkey ? {pubkey: a.pubkey} : {})} : undefined

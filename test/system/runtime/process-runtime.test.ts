@@ -5,6 +5,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../../src/errors.js'
+import {networkProfile} from '../../../src/config/networks.js'
 import {planLeaseIngress} from '../../../src/provider/ingress/hostnames.js'
 import {IngressProxy} from '../../../src/provider/ingress/proxy.js'
 import {leaseKey} from '../../../src/provider/runtime/labels.js'
@@ -17,6 +18,7 @@ import {freePort} from '../../helpers/ports.js'
 import {collect, get, getEventually, httpOptions, readyEventually, statusEventually} from './helpers.js'
 
 const resources = {cpu: {units: {val: '100'}}, memory: {size: {val: '33554432'}}}
+const LOCAL = {name: 'local', profile: networkProfile('dev')}
 
 describe('process runtime', () => {
   let dataDir: string
@@ -28,7 +30,7 @@ describe('process runtime', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'edge-process-runtime-'))
-    runtime = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local', stopGraceMs: 2000})
+    runtime = new ProcessRuntime({network: LOCAL, dataDir, provider: 'akash1local', stopGraceMs: 2000})
     proxy = new IngressProxy({host: '127.0.0.1', port: 0})
     await proxy.listen()
     // The SDL's port; each replica gets its own host port in $PORT, which the server listens on.
@@ -62,8 +64,8 @@ describe('process runtime', () => {
   })
 
   it('refuses any network but local', async () => {
-    expect(() => new ProcessRuntime({network: 'mainnet', dataDir})).toThrow(UsageError)
-    await expect(createRuntime({kind: 'process', network: 'sandbox', dataDir})).rejects.toThrow(/cannot serve the sandbox network/)
+    expect(() => new ProcessRuntime({network: {name: 'mainnet', profile: networkProfile('mainnet')}, dataDir})).toThrow(UsageError)
+    await expect(createRuntime({kind: 'process', network: {name: 'sandbox', profile: networkProfile('testnet')}, dataDir})).rejects.toThrow(/cannot serve the sandbox network/)
   })
 
   it('runs each service as a host process, reachable on its own port and through the ingress', async () => {
@@ -111,7 +113,7 @@ describe('process runtime', () => {
 
   it('re-attaches from its state files in a new instance, keeping the processes', async () => {
     const before = await runtime.status(lease)
-    const fresh = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local'})
+    const fresh = new ProcessRuntime({network: LOCAL, dataDir, provider: 'akash1local'})
     expect(await fresh.list()).toEqual([{lease, group: 'dev', manifestVersion: 'v1', services: ['logger', 'parent', 'web']}])
     const again = await fresh.deploy(lease, group, {manifestVersion: 'v1'})
     expect(again.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
@@ -149,7 +151,7 @@ describe('process runtime', () => {
     expect(after.services.logger?.replicas[0]?.id).not.toBe(before.services.logger?.replicas[0]?.id)
     expect(after.services.web).toMatchObject({generation: 1, updated: 1})
     expect(after.services.web?.replicas[0]?.id).toBe(before.services.web?.replicas[0]?.id)
-    const fresh = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local'})
+    const fresh = new ProcessRuntime({network: LOCAL, dataDir, provider: 'akash1local'})
     expect((await fresh.status(lease)).services.logger).toMatchObject({generation: 2, updated: 1})
   })
 
@@ -176,7 +178,7 @@ describe('process runtime: a service that fails', () => {
 
   beforeAll(() => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'edge-process-fail-'))
-    runtime = new ProcessRuntime({network: 'local', dataDir, provider: 'akash1local', stopGraceMs: 1000})
+    runtime = new ProcessRuntime({network: LOCAL, dataDir, provider: 'akash1local', stopGraceMs: 1000})
   })
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {UsageError} from '../../../src/errors.js'
+import {networkProfile} from '../../../src/config/networks.js'
 import {parseDevOptions, underProvisioned, withDevOptions} from '../../../src/provider/dev/dev-options.js'
 import {validateProviderConfig} from '../../../src/provider/config/provider-config.js'
 import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.js'
@@ -12,6 +13,8 @@ const group: ManifestGroup = {
 }
 
 const bad = (field: string, why: string) => new Error(`${field} ${why}`)
+const MAINNET = {name: 'mainnet', profile: networkProfile('mainnet')}
+const LOCAL = {name: 'local', profile: networkProfile('dev')}
 
 describe('provider.yaml dev.underProvision (a provider that lies, for edge verify)', () => {
   it('parses fractions and refuses anything else', () => {
@@ -33,9 +36,9 @@ describe('provider.yaml dev.underProvision (a provider that lies, for edge verif
   it('wraps the runtime only on edge dev, and refuses elsewhere', async () => {
     const deployed: ManifestGroup[] = []
     const runtime = {kind: 'docker', deploy: async (_l: unknown, g: ManifestGroup) => (deployed.push(g), {}), info: async () => ({})} as unknown as Runtime
-    expect(withDevOptions(runtime, undefined, 'mainnet')).toBe(runtime)
-    expect(() => withDevOptions(runtime, {underProvision: {cpu: 0.5}}, 'mainnet')).toThrow(UsageError)
-    const lying = withDevOptions(runtime, {underProvision: {cpu: 0.5}}, 'local')
+    expect(withDevOptions(runtime, undefined, MAINNET)).toBe(runtime)
+    expect(() => withDevOptions(runtime, {underProvision: {cpu: 0.5}}, MAINNET)).toThrow(UsageError)
+    const lying = withDevOptions(runtime, {underProvision: {cpu: 0.5}}, LOCAL)
     await lying.deploy({owner: 'o', dseq: '1', gseq: 1, oseq: 1, provider: 'p'}, group)
     expect(deployed[0].services[0].resources.cpu.units.val).toBe('250')
     expect(deployed[0].services[0].resources.memory.size.val).toBe(String(256 * 1024 * 1024))

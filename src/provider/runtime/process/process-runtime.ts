@@ -3,6 +3,7 @@ import {KeyedLock} from '../../../lib/keyed-lock.js'
 import {appendFileSync, closeSync, mkdirSync, openSync, rmSync} from 'node:fs'
 import path from 'node:path'
 
+import type {NetworkContext} from '../../../config/networks.js'
 import {ProviderError, UsageError} from '../../../errors.js'
 import {akashEnv} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
@@ -10,9 +11,8 @@ import {absoluteHostPaths} from '../host-paths.js'
 import {leaseKey} from '../labels.js'
 import {exposeProto} from '../manifest-read.js'
 import type {ManifestExpose, ManifestGroup, ManifestService} from '../manifest-types.js'
-import {tcpListening} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
-import {READY_GRACE_MS, assessReplica, failureErrorLine, failureMessage, nextCrashCount, restartDelayMs} from '../supervision.js'
+import {READY_GRACE_MS, nextCrashCount, restartDelayMs} from '../supervision.js'
 import type {
   DeployOptions,
   EventOptions,
@@ -22,23 +22,21 @@ import type {
   LeaseRuntimeStatus,
   LogLine,
   LogOptions,
-  ReplicaFailure,
-  ReplicaStatus,
   RunningLease,
   Runtime,
   RuntimeEvent,
   RuntimeInfo,
-  ServiceRuntimeStatus,
 } from '../types.js'
 import {envObject, hostExec, signalNumber} from './exec.js'
+import {readLeaseStatus, replicaFailure} from './lease-status.js'
 import {logFileLines} from './log-files.js'
 import {processAlive, processStartTime} from './proc.js'
 import {LeaseFiles, type LeaseFile, portName, readJson, type ReplicaFile, tryWriteJson, writeJsonAtomic} from './state-files.js'
-import {absolutePathWarning, hostPort, nodeBin, replicaLastLines, replicaLogSources, ReplicaPorts, startsFromFiles, stopReplica, workloadPath} from './workload.js'
+import {absolutePathWarning, nodeBin, replicaLogSources, ReplicaPorts, startsFromFiles, stopReplica, workloadPath} from './workload.js'
 
 export interface ProcessRuntimeOptions {
-  /** The network this provider serves; only `local` is allowed. */
-  network: string
+  /** The network this provider serves; only a dev network (edge dev) is allowed. */
+  network: Pick<NetworkContext, 'name' | 'profile'>
   /** Where lease state, logs and working directories live. */
   dataDir: string
   /** This provider's address: only its leases are listed. */
@@ -55,9 +53,6 @@ export interface ProcessRuntimeOptions {
   now?: () => number
 }
 
-
-/** A replica up this long that still does not listen on $PORT gets a warning. */
-const NOT_LISTENING_WARNING_MS = 10_000
 
 /**
  * Runs each service's command + args as a host process, for `edge dev` on machines without a
@@ -85,13 +80,13 @@ export class ProcessRuntime implements Runtime {
   private closed = false
 
   constructor(private readonly options: ProcessRuntimeOptions) {
-    if (options.network !== 'local') {
+    if (options.network.profile.kind !== 'dev') {
       throw new UsageError(
-        `The process runtime cannot serve the ${options.network} network: it runs tenants' commands as plain processes on this machine, with no isolation, no resource limits and no image.`,
+        `The process runtime cannot serve the ${options.network.name} network: it runs tenants' commands as plain processes on this machine, with no isolation, no resource limits and no image.`,
         {
           code: 'process_runtime_refused',
-          hint: 'Use the docker runtime (Docker or Podman\'s API socket) to serve a real network; the process runtime is for `edge dev` (network local) only.',
-          details: {network: options.network},
+          hint: 'Use the docker runtime (Docker or Podman\'s API socket) to serve a real network; the process runtime is for `edge dev` (a dev network) only.',
+          details: {network: options.network.name},
         },
       )
     }
@@ -112,66 +107,8 @@ export class ProcessRuntime implements Runtime {
     return this.deploy(lease, group, options)
   }
 
-  async status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
-    const file = this.files.readLease(lease)
-    const services: Record<string, ServiceRuntimeStatus> = {}
-    const failures: ReplicaFailure[] = []
-    const warnings: string[] = []
-    const now = this.now()
-    const grace = this.options.readyGraceMs ?? READY_GRACE_MS
-    for (const s of file?.services ?? []) {
-      const generation = s.generation ?? 1
-      const entry: ServiceRuntimeStatus = {name: s.name, total: s.count, available: 0, ready: false, generation, updated: 0, replicas: [], ports: []}
-      if (s.absolutePaths?.length) warnings.push(absolutePathWarning(s.name, s.absolutePaths))
-      for (let replica = 0; replica < s.count; replica++) {
-        const r = this.files.readReplica(lease, s.name, replica)
-        const alive = r ? processAlive(r.pid, r.startTime) : false
-        const status: ReplicaStatus = {
-          replica,
-          id: r && r.pid > 0 ? String(r.pid) : '',
-          state: alive ? 'running' : r ? 'exited' : 'missing',
-          ...(r && !alive && r.exitCode !== undefined ? {exitCode: r.exitCode} : {}),
-          ...(r ? {startedAt: new Date(r.startedAt).toISOString(), restarts: r.restarts ?? 0} : {}),
-          ...(r && !alive && r.finishedAt ? {finishedAt: new Date(r.finishedAt).toISOString()} : {}),
-        }
-        entry.replicas.push(status)
-        if (r && r.specHash === s.specHash && (r.generation ?? 1) === generation) entry.updated += 1
-        const ports = s.expose.map((e) => hostPort(s.name, replica, e, r?.ports))
-        entry.ports.push(...ports)
-        if (!r || r.stopping) continue
-        // Gone, but its exit is not recorded yet (the exit event or the sweep comes within moments):
-        // told then, with its exit code.
-        if (!alive && r.pid > 0 && r.finishedAt === undefined) continue
-        const {available, failing} = assessReplica(status, now, grace)
-        if (failing) {
-          failures.push(this.failure(lease, s.name, replica, r, alive))
-          continue
-        }
-        if (!available) continue
-        // A host process is given its port in $PORT: it is available once it listens there.
-        const first = ports.find((p) => p.proto === 'TCP' && p.hostPort > 0)
-        if (first && !(await tcpListening('127.0.0.1', first.hostPort))) {
-          if (now - r.startedAt >= NOT_LISTENING_WARNING_MS) {
-            warnings.push(
-              `${s.name} replica ${replica} runs but does not listen on port ${first.hostPort}: a host process gets its own port in $PORT (here ${first.hostPort}) instead of ${first.port}, so several deployments can run at once; listen on $PORT.`,
-            )
-          }
-          continue
-        }
-        entry.available += 1
-      }
-      entry.ready = entry.total > 0 && entry.available >= entry.total
-      services[s.name] = entry
-    }
-    return {
-      lease,
-      group: file?.group ?? '',
-      ...(file?.manifestVersion ? {manifestVersion: file.manifestVersion} : {}),
-      services,
-      errors: failures.map(failureErrorLine),
-      failures,
-      warnings,
-    }
+  status(lease: LeaseId): Promise<LeaseRuntimeStatus> {
+    return readLeaseStatus(this.files, lease, {now: this.now(), readyGraceMs: this.options.readyGraceMs ?? READY_GRACE_MS})
   }
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
@@ -393,7 +330,7 @@ export class ProcessRuntime implements Runtime {
     const crashes = nextCrashCount(state.crashes ?? 0, finishedAt - state.startedAt)
     const nextRestartAt = finishedAt + restartDelayMs(crashes - 1)
     if (!tryWriteJson(path.join(dir, 'state.json'), {...state, finishedAt, crashes, nextRestartAt} satisfies ReplicaFile)) return
-    const failure = this.failure(lease, state.service, state.replica, {...state, finishedAt, crashes, nextRestartAt}, false)
+    const failure = replicaFailure(this.files, lease, {service: state.service, replica: state.replica, r: {...state, finishedAt, crashes, nextRestartAt}, alive: false, now: this.now()})
     this.journal.emit(
       this.event(lease, {
         type: 'container.died',
@@ -468,18 +405,6 @@ export class ProcessRuntime implements Runtime {
         this.onExit(file.lease, dir, {...state, finishedAt: state.finishedAt ?? this.now()})
       }
     }
-  }
-
-  /** The replica's failure: what happened, its exit code, restarts, and the last lines it printed. */
-  private failure(lease: LeaseId, service: string, replica: number, r: ReplicaFile, alive: boolean): ReplicaFailure {
-    const reason = r.pid < 0 ? 'start_failed' : alive ? 'crash_loop' : 'exited'
-    const exitCode = alive ? r.lastExitCode : r.exitCode
-    const base = {service, replica, reason, ...(exitCode !== undefined ? {exitCode} : {}), restarts: r.restarts ?? 0, lastLines: this.lastLines(lease, service, replica)} as const
-    return {...base, message: failureMessage(base, this.now(), alive ? undefined : r.nextRestartAt)}
-  }
-
-  private lastLines(lease: LeaseId, service: string, replica: number): string[] {
-    return replicaLastLines(this.files.replicaDir(lease, service, replica))
   }
 
   /** Host ports for a replica's exposes: the ones it had (if still free), else any free port. */

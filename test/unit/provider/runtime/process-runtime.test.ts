@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {networkProfile} from '../../../../src/config/networks.js'
 import {UsageError} from '../../../../src/errors.js'
 import {logFileLines, tailOffset} from '../../../../src/provider/runtime/process/log-files.js'
 import {shellQuote} from '../../../../src/provider/runtime/process/proc.js'
@@ -20,11 +21,11 @@ function tempDir(): string {
 }
 
 describe('process runtime', () => {
-  it('refuses any network but local, saying why', () => {
-    for (const network of ['mainnet', 'sandbox', 'testnet']) {
+  it('refuses any network but a dev one, saying why', () => {
+    for (const [network, kind] of [['mainnet', 'mainnet'], ['sandbox', 'testnet'], ['testnet', 'testnet']] as const) {
       const error = (() => {
         try {
-          new ProcessRuntime({network, dataDir: tempDir()})
+          new ProcessRuntime({network: {name: network, profile: networkProfile(kind)}, dataDir: tempDir()})
         } catch (e) {
           return e
         }
@@ -34,7 +35,7 @@ describe('process runtime', () => {
       expect((error as UsageError).message).toMatch(new RegExp(`cannot serve the ${network} network.*no isolation`))
       expect((error as UsageError).hint).toMatch(/docker runtime/)
     }
-    expect(new ProcessRuntime({network: 'local', dataDir: tempDir()}).kind).toBe('process')
+    expect(new ProcessRuntime({network: {name: 'local', profile: networkProfile('dev')}, dataDir: tempDir()}).kind).toBe('process')
   })
 
   it('quotes exec arguments for sh -c', () => {
