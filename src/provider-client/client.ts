@@ -10,7 +10,7 @@ import {LogDeduper} from './log-dedupe.js'
 import {AsyncQueue} from '../lib/async-queue.js'
 import {RECONNECT_BACKOFF, backoffDelay} from '../lib/backoff.js'
 import {sleep as abortableSleep} from '../lib/sleep.js'
-import {ShellProtocolError, decodeFrame, encodeResize, encodeStdin} from './shell-codec.js'
+import {type ShellOptions, type ShellSession, WS_LEASE_NOT_FOUND, shellQuery, shellSession} from './shell-session.js'
 import {type HttpRequester, type WebSocketFactory, type WebSocketLike, httpsRequester, toBuffer, wsFactory} from './transport.js'
 import {type CertificateSource, type TrustedEndpoint, establishTrust} from './trust.js'
 import {type KubeEvent, type LeaseRef, type LeaseStatus, type LogFrame, type ProviderStatusJson, type ServiceStatus, leasePath} from './types.js'
@@ -61,29 +61,6 @@ export interface LogOptions {
   keep?: number
 }
 
-export interface ShellOptions {
-  service: string
-  cmd: string[]
-  tty: boolean
-  stdin: boolean
-  podIndex?: number
-  onStdout(data: Uint8Array): void
-  onStderr(data: Uint8Array): void
-  signal?: AbortSignal
-}
-
-export interface ShellResult {
-  exitCode: number
-  message?: string
-}
-
-export interface ShellSession {
-  write(data: Uint8Array | string): void
-  resize(width: number, height: number): void
-  close(): void
-  done: Promise<ShellResult>
-}
-
 const defaultTimers: Timers = {setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout)}
 
 /**
@@ -107,8 +84,6 @@ export function reconnectTail(remembered: number, firstTail: number): number {
 /** A log connection open this long was working, whatever ended it. */
 const HEALTHY_CONNECTION_MS = 5000
 
-/** Close codes the gateway uses (provider gateway/rest). */
-const WS_LEASE_NOT_FOUND = 4001
 
 export class ProviderClient {
   readonly provider: string
@@ -446,68 +421,8 @@ export class ProviderClient {
 
   /** Runs a command in a service's container; `done` resolves with the remote exit code. */
   async shell(lease: LeaseRef, options: ShellOptions): Promise<ShellSession> {
-    const query = new URLSearchParams()
-    options.cmd.forEach((arg, i) => query.set(`cmd${i}`, arg))
-    query.set('tty', options.tty ? '1' : '0')
-    query.set('stdin', options.stdin ? '1' : '0')
-    query.set('podIndex', String(options.podIndex ?? 0))
-    query.set('service', options.service)
-    const socket = await this.openSocket('opening a shell', `${leasePath(lease)}/shell`, query, ['shell'])
-    let finished = false
-    const done = new Promise<ShellResult>((resolve, reject) => {
-      const fail = (error: Error) => {
-        if (finished) return
-        finished = true
-        reject(error)
-      }
-      socket.on('message', (data, isBinary) => {
-        if (finished || isBinary === false) return
-        let frame
-        try {
-          frame = decodeFrame(toBuffer(data))
-        } catch (error) {
-          fail(new ProviderError((error as ShellProtocolError).message, {code: 'provider_protocol'}))
-          socket.terminate()
-          return
-        }
-        if (frame.kind === 'stdout') options.onStdout(frame.data)
-        else if (frame.kind === 'stderr') options.onStderr(frame.data)
-        else if (frame.kind === 'result') {
-          finished = true
-          resolve({exitCode: frame.exitCode, ...(frame.message ? {message: frame.message} : {})})
-          socket.close(1000)
-        } else if (frame.kind === 'failure') {
-          fail(new ProviderError(`The provider ${this.provider} could not run the command in service "${options.service}".`, {
-            code: 'provider_shell_failed',
-            hint: 'Check that the service is running (`edge status DSEQ`) and that the command exists in its image.',
-          }))
-          socket.close(1000)
-        }
-      })
-      socket.on('close', (code, reason) => {
-        if (code === WS_LEASE_NOT_FOUND) {
-          fail(new ProviderError(`The provider ${this.provider} has no running lease ${lease.dseq}/${lease.gseq}/${lease.oseq}.`, {code: 'provider_lease_not_found'}))
-        }
-        fail(
-          new ProviderError(`The shell connection to ${this.provider} closed before the command finished (code ${code}${reason?.length ? `: ${reason}` : ''}).`, {
-            code: 'provider_shell_closed',
-          }),
-        )
-      })
-      socket.on('error', (error) => fail(new ProviderError(`The shell connection failed: ${error.message}`, {code: 'provider_unreachable'})))
-      if (options.signal?.aborted) socket.close(1000, 'cancelled')
-      else options.signal?.addEventListener('abort', () => socket.close(1000, 'cancelled'), {once: true})
-    })
-    return {
-      write: (data) => {
-        if (!finished) socket.send(encodeStdin(data))
-      },
-      resize: (width, height) => {
-        if (!finished) socket.send(encodeResize(width, height))
-      },
-      close: () => socket.close(1000),
-      done,
-    }
+    const socket = await this.openSocket('opening a shell', `${leasePath(lease)}/shell`, shellQuery(options), ['shell'])
+    return shellSession(socket, {provider: this.provider, lease, options})
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import {spawn} from 'node:child_process'
 
-import type {ShellOptions, ShellSession} from '../provider-client/client.js'
+import type {ShellOptions, ShellSession} from '../provider-client/shell-session.js'
 import type {LeaseRef} from '../provider-client/types.js'
 
 export interface ExecResult {

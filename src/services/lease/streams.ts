@@ -1,6 +1,7 @@
 /** `edge logs`, `edge events` and `edge shell` over the provider websockets. */
 import {UsageError} from '../../errors.js'
-import type {LogStreamEvent, ShellSession} from '../../provider-client/client.js'
+import type {LogStreamEvent} from '../../provider-client/client.js'
+import type {ShellSession} from '../../provider-client/shell-session.js'
 import type {KubeEvent} from '../../provider-client/types.js'
 import type {TenantContext} from './context.js'
 import {type LeaseHandle, activeLeases, merge} from './lease.js'

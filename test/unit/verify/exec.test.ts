@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import type {ShellOptions, ShellResult, ShellSession} from '../../../src/provider-client/client.js'
+import type {ShellOptions, ShellResult, ShellSession} from '../../../src/provider-client/shell-session.js'
 import type {LeaseRef} from '../../../src/provider-client/types.js'
 import {localExec, providerShellExec} from '../../../src/verify/exec.js'
 
