@@ -29,6 +29,10 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
       usedPlacement.add(placement)
     }
   }
+  // A deployment naming a profile or placement that does not exist is an error (semantic.ts) whose
+  // hint names the defined ones; calling those "unused" as well would blame the wrong line.
+  const danglingCompute = [...usedCompute].some((name) => !model.compute[name])
+  const danglingPlacement = [...usedPlacement].some((name) => !model.placement[name])
 
   if (model.include && model.include.length > 0) {
     issues.warn(['include'], 'include-ignored', 'include lists other files, but Akash never reads them, so nothing from them is deployed.', {
@@ -95,7 +99,7 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
 
   for (const [profileName, profile] of Object.entries(model.compute)) {
     const path = ['profiles', 'compute', profileName]
-    if (!usedCompute.has(profileName)) {
+    if (!usedCompute.has(profileName) && !danglingCompute) {
       issues.warn(path, 'profile-unused', `The compute profile "${profileName}" is not used by any deployment.`, {
         at: 'key',
         hint: 'Remove it, or reference it from deployment.<service>.<placement>.profile.',
@@ -128,7 +132,7 @@ export function lintSdl(model: SdlModel, issues: IssueSink, options: LintOptions
 
   for (const [placementName, placement] of Object.entries(model.placement)) {
     const path = ['profiles', 'placement', placementName]
-    if (!usedPlacement.has(placementName)) {
+    if (!usedPlacement.has(placementName) && !danglingPlacement) {
       issues.warn(path, 'placement-unused', `The placement "${placementName}" is not used by any deployment.`, {
         at: 'key',
         hint: 'Remove it, or reference it from deployment.<service>.<placement>.',

@@ -40,7 +40,9 @@ export function checkReferences(model: SdlModel, issues: IssueSink, rules: RuleM
           at: 'key',
           hint: suggest(placementName, placementNames) || `Defined placements: ${placementNames.join(', ') || 'none'}.`,
         })
-      } else if (!infra.pricing[sd.profile]) {
+      } else if (compute && !infra.pricing[sd.profile]) {
+        // An undefined profile is one mistake, reported above: asking for its price too would give
+        // a second, contradictory fix (add pricing for the typo instead of correcting it).
         const pricingPath = ['profiles', 'placement', placementName, 'pricing']
         issues.error(pricingPath, 'missing-price', `profiles.placement.${placementName}.pricing has no price for the compute profile "${sd.profile}".`, {
           at: 'key',

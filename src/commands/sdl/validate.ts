@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {resolveNetwork} from '../../config/networks.js'
 import {openSettings} from '../../config/settings.js'
-import {UsageError, type EdgeError} from '../../errors.js'
+import {ExitCode, UsageError, type EdgeError} from '../../errors.js'
 import {formatValidation} from '../../services/sdl/report.js'
 import {type SdlValidation, validateSdlFile} from '../../services/sdl/validate.js'
 
@@ -34,10 +34,15 @@ export default class SdlValidate extends EdgeCommand<typeof SdlValidate, SdlVali
     })
     this.validation = validation
     if (!validation.valid) {
-      if (this.out.mode === 'text') this.out.result(formatValidation(validation, {style: this.out.style, blockTimeMs: network.blockTimeMs}))
       const errors = validation.errors.length
       const warnings = validation.warnings.length
       const fileProblem = validation.errors.find((e) => e.code.startsWith('file-'))
+      if (this.out.mode === 'text' && !fileProblem) {
+        // The report ends with its own summary line ("invalid (2 errors, 1 warning)") and holds every
+        // hint: an "Error:"/"Hint:" pair on stderr would say it all a second time. Exit 2 quietly.
+        this.out.result(formatValidation(validation, {style: this.out.style, blockTimeMs: network.blockTimeMs}))
+        this.exit(ExitCode.usage)
+      }
       throw new UsageError(
         fileProblem
           ? fileProblem.message
@@ -46,8 +51,7 @@ export default class SdlValidate extends EdgeCommand<typeof SdlValidate, SdlVali
           : `${validation.file} has ${warnings} warning${warnings === 1 ? '' : 's'}, and --strict makes warnings fail.`,
         {
           code: errors > 0 ? 'sdl_invalid' : 'sdl_warnings',
-          // In text the report above already gives every hint: repeating the first one on stderr shows it twice.
-          hint: this.out.mode === 'text' && !fileProblem ? 'Fix the problems listed above.' : (validation.errors[0]?.hint ?? validation.warnings[0]?.hint ?? 'Fix the problems listed above.'),
+          hint: validation.errors[0]?.hint ?? validation.warnings[0]?.hint ?? 'Fix the problems listed above.',
         },
       )
     }

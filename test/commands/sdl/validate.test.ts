@@ -35,9 +35,17 @@ describe('edge sdl validate', () => {
     expect(lines[2]).toBe(`${file}:4:12  warning  The image "nginx" has no tag, so the provider pulls whatever "latest" is at deploy time.`)
     expect(lines[3]).toMatch(/^\s+hint: Pin a version/)
     expect(stdout).toContain('invalid (1 error, 1 warning)')
-    expect(stderr).toContain('is not a valid SDL (1 error)')
-    // The hint is in the report on stdout; stderr does not repeat it (a terminal would show it twice).
-    expect(stderr).not.toContain('Expose at least one port globally')
+    // The report's last line is the one summary; stderr does not repeat it or a hint (a terminal would show both twice).
+    expect(stdout.trim().split('\n').filter((l) => /invalid|not a valid/.test(l))).toHaveLength(1)
+    expect(stderr).toBe('')
+  })
+
+  it('a file that cannot be read is one error on stderr, not a report as well', async () => {
+    setup()
+    const {stdout, stderr, error} = await runCommand(['sdl', 'validate', '/nonexistent/deploy.yaml'], {root})
+    expect(error?.oclif?.exit).toBe(2)
+    expect(stdout).toBe('')
+    expect(stderr.match(/does not exist/g)).toHaveLength(1)
   })
 
   it('puts the validation next to the error in --json, with exit 2', async () => {

@@ -57,6 +57,16 @@ describe('errors carry file:line:column, a YAML path, a sentence and a hint', ()
     expect(one(variant('    akash:\n      profile', '    west:\n      profile'), 'unknown-placement').path).toBe('deployment.web.west')
   })
 
+  it('a mistyped profile or placement name is one diagnostic: no price asked for the typo, no "unused" for the intended one (D35)', () => {
+    const profile = loadSdl(variant('profile: web', 'profile: webx'), {file: 'deploy.yaml'})
+    expect(profile.errors.map((e) => e.code)).toEqual(['unknown-profile'])
+    expect(profile.errors[0].hint).toBe('Did you mean "web"?')
+    expect(profile.warnings.map((w) => w.code)).not.toContain('profile-unused')
+    const placement = loadSdl(variant('    akash:\n      profile', '    akahs:\n      profile'), {file: 'deploy.yaml'})
+    expect(placement.errors.map((e) => e.code)).toEqual(['unknown-placement'])
+    expect(placement.warnings.map((w) => w.code)).not.toContain('placement-unused')
+  })
+
   it('zero price, too many decimals, wrong denom', () => {
     expect(one(variant('amount: 1000', 'amount: 0'), 'zero-amount').path).toBe('profiles.placement.akash.pricing.web.amount')
     expect(one(variant('amount: 1000', 'amount: "0.0000000000000000001"'), 'bad-amount').message).toMatch(/18 decimal places/)
