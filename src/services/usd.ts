@@ -8,7 +8,9 @@ import {formatUsd, toUsd} from '../protocol/money.js'
 
 /** The one warning a command gives when it has AKT amounts to show in USD and no price. */
 export function aktPriceWarning(price: AktPrice): string {
-  return `No AKT→USD price (${price.unavailable}): USD figures for amounts in AKT are not shown (null in --json).`
+  // The reason is often a whole error message ending in "(reading the AKT price)."; in parentheses it read "price).):".
+  const reason = (price.unavailable ?? 'no reason given').replace(/\.+$/, '')
+  return `No AKT→USD price, so USD figures for amounts in AKT are not shown (null in --json): ${reason}.`
 }
 
 export class UsdPricing {

@@ -257,8 +257,13 @@ export function diagnoseNoBids(input: DiagnoseInput): NoBidDiagnosis {
   const summary =
     total === 0
       ? 'There are no providers on this network.'
-      : `${total} provider${total === 1 ? '' : 's'} on chain, ${matched} match${matched === 1 ? 'es' : ''} the order, ${input.bidders.size} bid. ${parts.join('; ')}${parts.length ? '.' : ''}${capacityText}`
+      : `${total} provider${total === 1 ? '' : 's'} on chain, ${matched} match${matched === 1 ? 'es' : ''} the order, ${input.bidders.size} bid.${parts.length ? ` ${capitalize(parts.join('; '))}.` : ''}${capacityText}`
   return {providersOnChain: total, matched, bids: input.bidders.size, verdicts, constraints, relax, summary}
+}
+
+/** A sentence starts with a capital ("your --max-price excluded…" follows a full stop). */
+function capitalize(sentence: string): string {
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1)
 }
 
 /**

@@ -33,8 +33,11 @@ export async function* noBids(run: RunState, groups: RunGroup[], bids: Bid[], ex
   yield clock.event({type: 'no_bids', diagnosis})
   yield clock.step('select', 'failed', 'No acceptable bid')
   const relax = diagnosis.relax.slice(0, 3).map((r) => r.change)
+  // "within 30 s" only when the window ran its course: bids that came and were all filtered out
+  // close the window early (after a second or two), and the timeout was not why.
+  const window = bids.length === 0 ? ` within ${Math.round(input.bidTimeoutMs / 1000)} s` : ''
   throw new NoBidsError(
-    `No acceptable bid for ${empty.map((g) => `group "${g.name}"`).join(', ')} within ${Math.round(input.bidTimeoutMs / 1000)} s. ${diagnosis.summary}`,
+    `No acceptable bid for ${empty.map((g) => `group "${g.name}"`).join(', ')}${window}. ${diagnosis.summary}`,
     {
       hint: relax.length ? `To get bids: ${relax.join('; ')}.` : 'Try again later, or on another network.',
       details: {dseq: run.dseq, diagnosis},

@@ -42,7 +42,7 @@ describe('why no bids', () => {
       ['accept any GPU model (drop `model:` from the GPU attributes)', 1],
       ['raise the SDL price or wait longer with --bid-timeout', 1],
     ])
-    expect(d.summary).toBe('4 providers on chain, 1 matches the order, 0 bid. placement attribute region=eu excluded 2 of 4; GPU nvidia/model/h100 excluded 1 of 4; no bid from matching providers excluded 1 of 4.')
+    expect(d.summary).toBe('4 providers on chain, 1 matches the order, 0 bid. Placement attribute region=eu excluded 2 of 4; GPU nvidia/model/h100 excluded 1 of 4; no bid from matching providers excluded 1 of 4.')
   })
 
   it('names the auditors a signedBy requirement waits for', () => {

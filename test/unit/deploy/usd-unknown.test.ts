@@ -46,9 +46,15 @@ describe('USD figures without an AKT price', () => {
     expect(pricing.format(1n, 'ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2')).toBeUndefined()
     expect(warnings).toEqual([aktPriceWarning(NO_PRICE)])
     expect(warnings[0]).toBe(
-      "No AKT→USD price (the chain's oracle reports the AKT price as unhealthy (insufficient price sources: 0 < 1)): USD figures for amounts in AKT are not shown (null in --json).",
+      "No AKT→USD price, so USD figures for amounts in AKT are not shown (null in --json): the chain's oracle reports the AKT price as unhealthy (insufficient price sources: 0 < 1).",
     )
     expect(new UsdPricing({usd: 2n * 10n ** 18n}).format(10n ** 24n, 'uakt')).toBe('$2.00')
+  })
+
+  it('a reason that is a whole sentence is not wrapped in parentheses: no "price).):" (D34)', () => {
+    const text = aktPriceWarning({unavailable: "the chain's oracle gave no AKT price: Cannot reach the local network at http://127.0.0.1:1 (reading the AKT price)."})
+    expect(text).toMatch(/\(reading the AKT price\)\.$/)
+    expect(text).not.toMatch(/\)\.\)|\.\./)
   })
 
   it('edge ls and edge status: an AKT lease shows null USD, and says why once', async () => {
