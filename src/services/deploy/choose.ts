@@ -12,7 +12,7 @@ import {type Excluded, type Filters, applyFilters, buildCandidates} from './cand
 import type {RunGroup} from './create.js'
 import type {DeployEvent} from './events.js'
 import {noBids} from './no-bids.js'
-import {type ScoredBid, type Strategy, explain, isStrategy, scoreBids, wantedProvider} from './scoring.js'
+import {type ChosenBy, type ScoredBid, type Strategy, explain, isStrategy, scoreBids, wantedProvider} from './scoring.js'
 import {type RunState, checkCancelled} from './state.js'
 
 export interface ScoringInput {
@@ -53,7 +53,7 @@ export function scoreGroups(input: ScoringInput): {groups: GroupScores[]; exclud
 export interface Chosen {
   group: RunGroup
   scored: ScoredBid
-  by: Strategy | 'provider' | 'user'
+  by: ChosenBy
 }
 
 export async function* chooseBids(run: RunState, groups: RunGroup[], bids: Bid[], latency: Map<string, LatencyResult>): AsyncGenerator<DeployEvent, Chosen[]> {
@@ -97,7 +97,7 @@ export async function* chooseBids(run: RunState, groups: RunGroup[], bids: Bid[]
       checkCancelled(run)
       pick = {scored: picked, by: 'user'}
     }
-    const explanation = explain(scored, strategy, pick.scored)
+    const explanation = explain(scored, strategy, pick.scored, pick.by)
     run.explanation ??= explanation
     yield clock.event({type: 'bid_selected', gseq: group.gseq, provider: pick.scored.bid.id.provider, score: pick.scored.score, by: pick.by, ...(explanation ? {explanation} : {})})
     chosen.push({group, ...pick})

@@ -164,14 +164,24 @@ export interface Explanation {
   others: Array<{provider: string; score: number; rank: number; why: string}>
 }
 
-export function explain(scored: readonly ScoredBid[], strategy: Strategy, chosen?: ScoredBid): Explanation | undefined {
+/** Who made the choice: the strategy (scores decide), `--select <provider>`, or the person at the picker. */
+export type ChosenBy = Strategy | 'provider' | 'user'
+
+/** Why the others lost when the scores did not decide: comparing points would blame the wrong thing. */
+const NOT_CHOSEN: Partial<Record<ChosenBy, string>> = {
+  provider: 'not chosen: --select named another provider',
+  user: 'not chosen: you picked another bid',
+}
+
+export function explain(scored: readonly ScoredBid[], strategy: Strategy, chosen?: ScoredBid, by: ChosenBy = strategy): Explanation | undefined {
   const winner = chosen ?? scored[0]
   if (!winner) return undefined
+  const why = (s: ScoredBid) => NOT_CHOSEN[by] ?? whyLost(winner, s)
   return {
     strategy,
     weights: WEIGHTS[strategy],
     winner: {provider: winner.bid.id.provider, score: winner.score, terms: winner.terms},
-    others: scored.filter((s) => s !== winner).map((s) => ({provider: s.bid.id.provider, score: s.score, rank: s.rank, why: whyLost(winner, s)})),
+    others: scored.filter((s) => s !== winner).map((s) => ({provider: s.bid.id.provider, score: s.score, rank: s.rank, why: why(s)})),
   }
 }
 

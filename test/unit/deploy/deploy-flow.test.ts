@@ -78,6 +78,8 @@ describe('edge deploy flow', () => {
     const {result, events} = await h.run({select: P1})
     expect(result!.leases[0].provider).toBe(P1)
     expect(ofType(events, 'bid_selected')[0].by).toBe('provider')
+    // P2 scores higher, but lost because the user named P1, not on a tie-break (D32).
+    expect(result!.explanation!.others).toEqual([expect.objectContaining({provider: P2, why: 'not chosen: --select named another provider'})])
   })
 
   it('asks the chooser when no strategy is given', async () => {
@@ -97,6 +99,7 @@ describe('edge deploy flow', () => {
     )
     expect(seen.sort()).toEqual([P1, P2].sort())
     expect(result!.leases[0].provider).toBe(P1)
+    expect(result!.explanation!.others[0].why).toBe('not chosen: you picked another bid')
   })
 
   it('exits 3 with a diagnosis when no bid meets the price cap, and closes the deployment', async () => {
