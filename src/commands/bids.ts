@@ -14,13 +14,19 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
   static summary = 'Show the bids on a deployment: price per hour, measured latency, provider facts and score.'
   static examples = [
     '<%= config.bin %> <%= command.id %> 123',
-    '<%= config.bin %> <%= command.id %> 123 --probe --explain',
+    '<%= config.bin %> <%= command.id %> 123 --explain',
     '<%= config.bin %> <%= command.id %> 123 --watch --output jsonl',
   ]
   static handlesSignals = true
   static args = {dseq: dseqArg({description: 'Deployment sequence number.', required: true})}
   static flags = {
-    probe: Flags.boolean({description: "Measure the TLS handshake time to each bidder's host."}),
+    // On by default: `edge deploy` measures before it scores, and without a measurement the latency
+    // term is 0, so the same bid would score lower here than in the deploy picker (60 vs 90).
+    probe: Flags.boolean({
+      description: "Measure the TLS handshake time to each bidder's host (as edge deploy does before it scores). --no-probe skips it: latency then scores 0.",
+      default: true,
+      allowNo: true,
+    }),
     watch: Flags.boolean({char: 'w', description: 'Keep watching, block by block, until Ctrl-C.'}),
     explain: Flags.boolean({description: 'Say why the best bid wins and why each other bid loses.'}),
     strategy: Flags.string({description: 'Scoring strategy.', options: ['cheapest', 'fastest', 'balanced'], default: 'balanced'}),
@@ -75,6 +81,7 @@ export default class Bids extends EdgeCommand<typeof Bids, BidsResult> {
       if (this.flags.explain && g.explanation) {
         const e = g.explanation
         parts.push(`Best: ${e.winner.provider} (score ${e.winner.score})`)
+        if (!this.flags.probe && e.weights.latency > 0) parts.push(s.dim('  Latency was not measured (--no-probe), so it scores 0: edge deploy measures it, and its scores are higher.'))
         for (const t of e.winner.terms) if (t.weight > 0) parts.push(`  ${t.factor.padEnd(8)} ${String(t.points).padStart(5)}  ${s.dim(t.detail)}`)
         for (const o of e.others) parts.push(`  #${o.rank} ${o.provider}: ${o.why}`)
       }

@@ -5,7 +5,8 @@ import {groupSpecs, loadSdlFile, requireValid} from '../../../src/sdl/index.js'
 import {listBids, watchBids} from '../../../src/services/lease/bids.js'
 import type {TenantContext} from '../../../src/services/lease/context.js'
 import {FakeMarket, usdPerHourToPerBlock} from './fake-market.js'
-import {HELLO, P1, P2, P3} from './setup.js'
+import {HELLO, P1, P2, P3, harness} from './setup.js'
+import Bids from '../../../src/commands/bids.js'
 
 describe('edge bids', () => {
   it('scores the open bids, and with a measured map probes each bidder once however often it is asked', async () => {
@@ -60,5 +61,35 @@ describe('edge bids', () => {
     expect(reported.map((s) => s.providers)).toEqual([[P2], [P3]])
     expect(reported[1].height).toBeGreaterThan(reported[0].height)
     expect(last.groups[0].bids.map((b) => b.provider)).toEqual([P3, P2])
+  })
+
+  it('gives a bid the score the deploy picker gives it: one scoring, and it measures latency by default (D31)', async () => {
+    const h = await harness([
+      {owner: P2, usdPerHour: 0.3, latencyMs: 8},
+      {owner: P3, usdPerHour: 0.2, latencyMs: 40},
+    ])
+    try {
+      let fromBids: Array<{provider: string; score: number}> = []
+      let fromPicker: Array<{provider: string; score: number}> = []
+      const {error} = await h.run(
+        {select: undefined},
+        {
+          // At the picker, before the lease: what `edge bids` says about the same open bids.
+          choose: async (req) => {
+            fromPicker = req.bids.map((b) => ({provider: b.bid.id.provider, score: b.score}))
+            const ctx = {network: h.market.network, market: h.market, owner: h.market.owner} as unknown as TenantContext
+            const listed = await listBids(ctx, 100n, {probe: Bids.flags.probe.default as boolean, strategy: req.strategy, prober: h.deps.probe})
+            fromBids = listed.groups[0].bids.map((b) => ({provider: b.provider, score: b.score}))
+            return req.bids[0]
+          },
+        },
+      )
+      expect(error).toBeUndefined()
+      expect(fromPicker).toHaveLength(2)
+      expect(fromBids).toEqual(fromPicker)
+      expect(Bids.flags.probe.allowNo).toBe(true)
+    } finally {
+      await h.cleanup()
+    }
   })
 })
