@@ -1,4 +1,5 @@
 import {ChainError, EdgeError, InsufficientFundsError} from '../../errors.js'
+import {devStartCommand} from '../../config/dev-start.js'
 import type {NetworkContext} from '../../config/networks.js'
 
 /** Cosmos SDK codes that mean "the wallet cannot pay" (sdk/5 insufficient funds, sdk/13 insufficient fee). */
@@ -6,7 +7,7 @@ const FUNDS_CODES = new Set([5])
 
 function unreachableHint(network: NetworkContext): string {
   return network.profile.kind === 'dev'
-    ? 'Is edge dev running? Start it with `edge dev start`.'
+    ? `Is edge dev running? Start it with \`${devStartCommand(network)}\`.`
     : `Check your connection, or point the "${network.name}" network at another endpoint with \`edge network add\`.`
 }
 

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {fromBech32} from '@cosmjs/encoding'
 
 import {Keystore} from '../../config/keystore.js'
-import {BUILT_IN_NETWORKS} from '../../config/networks.js'
+import {devStartCommand} from '../../config/dev-start.js'
+import {BUILT_IN_NETWORKS, resolveNetwork} from '../../config/networks.js'
 import {dataDir, keysDir} from '../../config/paths.js'
 import {openSettings} from '../../config/settings.js'
 import {ChainError, UsageError} from '../../errors.js'
@@ -232,6 +233,11 @@ function logTail(files: DevnetFiles, from: number, lines = 15): string {
   }
 }
 
+/** "Start it with `edge dev start …`", with the ports `local` had at its last start. */
+async function startHint(env: NodeJS.ProcessEnv): Promise<string> {
+  return `Start it with \`${devStartCommand(resolveNetwork(await openSettings(env), 'local'))}\`.`
+}
+
 /** Points the `local` network context at the running node and selects it. */
 async function selectLocalNetwork(state: NodeState, env: NodeJS.ProcessEnv): Promise<void> {
   if (!state.endpoints) return
@@ -304,7 +310,7 @@ export async function fundDev(target: string, amounts: string[], env: NodeJS.Pro
   const coins = [...sums].map(([denom, amount]) => ({denom, amount})).sort((a, b) => (a.denom < b.denom ? -1 : 1))
   const state = liveState(devnetFiles(env))
   if (!state?.endpoints) {
-    throw new ChainError('edge dev is not running.', {code: 'devnet_not_running', hint: 'Start it with `edge dev start`.'})
+    throw new ChainError('edge dev is not running.', {code: 'devnet_not_running', hint: await startHint(env)})
   }
   const height = await rpcFund(state.endpoints.rpc, address, coins)
   const balances = await restBalances(state.endpoints.rest, address).catch(() => [])
@@ -334,7 +340,7 @@ function resolveAddress(target: string, env: NodeJS.ProcessEnv): string {
 export async function* devLogs(options: {follow: boolean; tail?: number; signal?: AbortSignal; env?: NodeJS.ProcessEnv}): AsyncGenerator<string> {
   const files = devnetFiles(options.env ?? process.env)
   if (!existsSync(files.log)) {
-    if (!options.follow) throw new UsageError('edge dev has no log yet.', {hint: 'Start it with `edge dev start`.'})
+    if (!options.follow) throw new UsageError('edge dev has no log yet.', {hint: await startHint(options.env ?? process.env)})
   }
   let offset = 0
   let pending = ''
