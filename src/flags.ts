@@ -116,13 +116,31 @@ export const dseqArg = Args.custom<bigint>({
 
 // edge dev's chain (edge dev start).
 
-/** "1s", "500ms", "2.5s", "0": milliseconds between blocks. */
+/** "1s", "500ms", "2.5s", "0": milliseconds between blocks (a bare number is seconds, as it always was here). */
 function parseBlockTime(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(input.trim())
-  if (!m) throw new UsageError(`--block-time "${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
-  const ms = Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
+  const text = input.trim()
+  const ms = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) * 1000 : /^0+(ms|s)?$/.test(text) ? 0 : blockTimeDuration(input)
   if (ms !== 0 && ms < 10) throw new UsageError(`--block-time ${input} is too short: the block time must be 0 or at least 10ms.`, {hint: 'Use 0 for a block per transaction, or 10ms and up.'})
   return Math.round(ms)
+}
+
+function blockTimeDuration(input: string): number {
+  try {
+    return parseDuration(input, '--block-time')
+  } catch {
+    throw new UsageError(`--block-time "${input}" is not a block time.`, {hint: 'Write it like 1s, 500ms or 0 (a block per transaction).'})
+  }
+}
+
+/**
+ * A custom network's average block time: a duration (6.117s, 6117ms) or, as before durations were
+ * taken here, a bare number of milliseconds.
+ */
+function parseAverageBlockTime(input: string): number {
+  const text = input.trim()
+  const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text, '--block-time')
+  if (ms <= 0) throw new UsageError(`--block-time ${input} is not a block time.`, {hint: 'Write it like 6s or 6117ms.'})
+  return ms
 }
 
 /** "0.025uakt" (or empty): validated here so that a typo fails before anything starts. */
@@ -140,9 +158,16 @@ function parseMinGasPrice(input: string): string {
  * Within the params' rule (≥ 0 and below the 720 h maximum) so that the chain accepts it.
  */
 function parseReclamationWindow(input: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input.trim())
-  if (!m) throw new UsageError(`--min-reclamation-window "${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
-  const seconds = Number(m[1]) * {ms: 0.001, s: 1, m: 60, h: 3600}[m[2] as 'ms' | 's' | 'm' | 'h']
+  const text = input.trim()
+  let seconds: number
+  if (/^0+(ms|s|m|h)$/.test(text)) seconds = 0
+  else {
+    try {
+      seconds = parseDuration(text, '--min-reclamation-window') / 1000
+    } catch {
+      throw new UsageError(`--min-reclamation-window "${input}" is not a duration.`, {hint: 'Write it like 5s, 90s, 10m or 1h.'})
+    }
+  }
   if (seconds >= MAX_RECLAMATION_WINDOW_S) {
     throw new UsageError(`--min-reclamation-window ${input} is too long: the window must be below the maximum, ${MAX_RECLAMATION_WINDOW_S / 3600}h.`, {
       hint: 'Pick a shorter window, such as 1h.',
@@ -153,6 +178,9 @@ function parseReclamationWindow(input: string): number {
 
 /** `--block-time 500ms`: milliseconds between blocks (0: a block per transaction). */
 export const blockTimeFlag = Flags.custom<number>({parse: async (input) => parseBlockTime(input)})
+
+/** `edge network add --block-time 6s`: milliseconds (a bare number is milliseconds). */
+export const averageBlockTimeFlag = Flags.custom<number>({parse: async (input) => parseAverageBlockTime(input)})
 
 /** `--min-gas-price 0.025uakt` (empty: any fee). */
 export const minGasPriceFlag = Flags.custom<string>({parse: async (input) => parseMinGasPrice(input)})

@@ -61,12 +61,12 @@ export function evaluateGuards(input: GuardInput): GuardStatus {
   }
 }
 
-const UNITS: Record<string, number> = {s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
+const UNITS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
 
-/** "90s", "30m", "2h", "1d", "1h30m" → milliseconds. */
+/** "500ms", "90s", "30m", "2h", "1d", "1h30m" → milliseconds: the one duration grammar of every flag that takes a time. */
 export function parseDuration(input: string, flag = '--ttl'): number {
   const text = input.trim().toLowerCase()
-  const re = /(\d+(?:\.\d+)?)\s*(s|m|h|d|w)/g
+  const re = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)/g
   let total = 0
   let consumed = ''
   for (const m of text.matchAll(re)) {
