@@ -6,6 +6,7 @@ import {
   type NetworkKind,
   type StoredNetwork,
   listNetworks,
+  networkProfile,
   resolveNetwork,
   validateEndpoint,
   validateNetworkName,
@@ -45,7 +46,32 @@ export interface AddNetworkInput {
   kind?: NetworkKind
 }
 
-export function addNetwork(settings: Settings, input: AddNetworkInput): NetworkView {
+/** The chain id the node at a network's RPC reports (CometBFT `status`); throws when it does not answer. */
+export type ChainIdReader = (network: NetworkContext) => Promise<string>
+
+const readChainId: ChainIdReader = async (network) => {
+  const market = await openMarket(network, {timeoutMs: 5000})
+  try {
+    return await market.chainId()
+  } finally {
+    await market.close()
+  }
+}
+
+export interface AddNetworkOptions {
+  /** Ask the node for its chain id before saving (default: yes). */
+  check?: boolean
+  readChainId?: ChainIdReader
+  /** Where "could not check" goes: the node may be offline for now, which is no reason to refuse. */
+  warn?: (message: string) => void
+}
+
+/**
+ * `edge network add`: saves a custom network once the node at its RPC confirms the chain id. A
+ * wrong chain id would otherwise pass unnoticed: queries answer ("No active deployments") and only
+ * a signed transaction fails, much later.
+ */
+export async function addNetwork(settings: Settings, input: AddNetworkInput, options: AddNetworkOptions = {}): Promise<NetworkView> {
   validateNetworkName(input.name)
   if (input.name in BUILT_IN_NETWORKS) {
     throw new UsageError(`"${input.name}" is a built-in network and cannot be redefined.`, {hint: 'Choose another name.'})
@@ -73,8 +99,27 @@ export function addNetwork(settings: Settings, input: AddNetworkInput): NetworkV
     bech32Prefix: 'akash',
     ...(input.kind ? {kind: input.kind} : {}),
   }
+  if (options.check ?? true) await checkChainId({...context, name: input.name, builtIn: false, profile: networkProfile(input.kind ?? 'mainnet')}, options)
   settings.set('networks', {...networks, [input.name]: context})
   return {...resolveNetwork(settings, input.name), selected: selectedName(settings) === input.name}
+}
+
+async function checkChainId(network: NetworkContext, options: AddNetworkOptions): Promise<void> {
+  let actual: string
+  try {
+    actual = await (options.readChainId ?? readChainId)(network)
+  } catch (error) {
+    const why = error instanceof Error ? error.message.replace(/\.$/, '') : String(error)
+    options.warn?.(`Could not ask ${network.rpc} for its chain id (${why}), so "${network.chainId}" is not checked; \`edge network show ${network.name} --check\` checks it later.`)
+    return
+  }
+  if (actual !== network.chainId) {
+    throw new UsageError(`The node at ${network.rpc} is on chain "${actual}", not "${network.chainId}".`, {
+      code: 'chain_id_mismatch',
+      hint: `Add it with --chain-id ${actual}, or point --rpc, --grpc and --rest at a node of ${network.chainId}.`,
+      details: {expected: network.chainId, actual, rpc: network.rpc},
+    })
+  }
 }
 
 export function removeNetwork(settings: Settings, name: string): {name: string; selected: string} {
@@ -102,7 +147,14 @@ export async function showNetwork(settings: Settings, name: string | undefined, 
   if (check) {
     const market = await openMarket(network)
     try {
-      const block = await market.latestBlock()
+      const [block, chainId] = await Promise.all([market.latestBlock(), market.chainId().catch(() => undefined)])
+      if (chainId !== undefined && chainId !== network.chainId) {
+        throw new UsageError(`The node at ${network.rpc} is on chain "${chainId}", but the ${network.name} network says "${network.chainId}".`, {
+          code: 'chain_id_mismatch',
+          hint: `Add the network again with --chain-id ${chainId} (\`edge network remove ${network.name}\` first), or point it at a node of ${network.chainId}.`,
+          details: {expected: network.chainId, actual: chainId, rpc: network.rpc},
+        })
+      }
       result.status = {reachable: true, height: block.height, latestBlockTime: block.time.toISOString()}
     } finally {
       await market.close()

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {openSettings} from '../../config/settings.js'
+import {averageBlockTimeFlag} from '../../flags.js'
 import {type NetworkView, addNetwork} from '../../services/network.js'
 
 export default class NetworkAdd extends EdgeCommand<typeof NetworkAdd, NetworkView> {
@@ -14,7 +15,8 @@ export default class NetworkAdd extends EdgeCommand<typeof NetworkAdd, NetworkVi
     rest: Flags.string({description: 'REST (grpc-gateway) URL.', required: true}),
     'gas-price': Flags.string({description: 'Minimum gas price.', default: '0.025uakt'}),
     'deposit-denom': Flags.string({description: 'Denom of deposits and lease prices.', default: 'uact'}),
-    'block-time': Flags.integer({description: 'Average block time in milliseconds (for per-hour prices).', default: 6117}),
+    check: Flags.boolean({description: "Ask the node for its chain id first and refuse a mismatch (--no-check: save without asking).", default: true, allowNo: true}),
+    'block-time': averageBlockTimeFlag({description: 'Average block time, e.g. 6s or 6117ms (for per-hour prices; a bare number is milliseconds).', default: 6117, defaultHelp: async () => '6117ms'}),
   }
   static examples = [
     '<%= config.bin %> <%= command.id %> my-node --chain-id akashnet-2 --rpc https://rpc.example.com:443 --grpc https://grpc.example.com:443 --rest https://api.example.com:443',
@@ -30,7 +32,7 @@ export default class NetworkAdd extends EdgeCommand<typeof NetworkAdd, NetworkVi
       gasPrice: this.flags['gas-price'],
       depositDenom: this.flags['deposit-denom'],
       blockTimeMs: this.flags['block-time'],
-    })
+    }, {check: this.flags.check, warn: (message) => this.out.warn(message)})
   }
 
   protected renderText(network: NetworkView): string {

@@ -79,4 +79,42 @@ describe('edge network (in-process)', () => {
     expect(envelope.error.message).toContain('http://127.0.0.1:9')
     expect(envelope.error.hint).toBeTruthy()
   })
+
+  it('takes a duration for --block-time (1s, 500ms), as edge dev start does (D22)', async () => {
+    setup()
+    const endpoints = ['--rpc', 'http://127.0.0.1:9', '--grpc', 'http://127.0.0.1:9', '--rest', 'http://127.0.0.1:9']
+    const add = await runCommand(['network', 'add', 'fast', '--chain-id', 'x', ...endpoints, '--block-time', '1s', '--no-check'], {root})
+    expect(add.error).toBeUndefined()
+    const show = await runCommand(['network', 'show', 'fast', '--json'], {root})
+    expect(JSON.parse(show.stdout).result.blockTimeMs).toBe(1000)
+    await runCommand(['network', 'add', 'legacy', '--chain-id', 'x', ...endpoints, '--block-time', '6117', '--no-check'], {root})
+    expect(JSON.parse((await runCommand(['network', 'show', 'legacy', '--json'], {root})).stdout).result.blockTimeMs).toBe(6117)
+    const bad = await runCommand(['network', 'add', 'bad', '--chain-id', 'x', ...endpoints, '--block-time', 'soon', '--json'], {root})
+    expect(bad.error?.oclif?.exit).toBe(2)
+    expect(JSON.parse(bad.stdout).error.message).toBe('--block-time "soon" is not a duration.')
+  })
+
+  it('refuses a chain id the node does not have, on add and on show --check (D24)', async () => {
+    const {dir} = setup()
+    const {startDevnet} = await import('../../../src/devnet/index.js')
+    const dev = await startDevnet({dataDir: join(dir, 'chain'), ports: {rpc: 0, grpc: 0, rest: 0}, blockTime: 200})
+    try {
+      const endpoints = ['--rpc', dev.endpoints.rpc, '--grpc', dev.endpoints.grpc, '--rest', dev.endpoints.rest]
+      const wrong = await runCommand(['network', 'add', 'wrongid', '--chain-id', 'akashnet-2', ...endpoints, '--json'], {root})
+      expect(wrong.error?.oclif?.exit).toBe(2)
+      expect(JSON.parse(wrong.stdout).error).toMatchObject({code: 'chain_id_mismatch', message: `The node at ${dev.endpoints.rpc} is on chain "${dev.chainId}", not "akashnet-2".`})
+      const list = await runCommand(['network', 'list', '--json'], {root})
+      expect(JSON.parse(list.stdout).result.map((n: {name: string}) => n.name)).not.toContain('wrongid')
+      // Saved without asking, the mismatch shows at the first check.
+      await runCommand(['network', 'add', 'wrongid', '--chain-id', 'akashnet-2', ...endpoints, '--no-check'], {root})
+      const check = await runCommand(['network', 'show', 'wrongid', '--check', '--json'], {root})
+      expect(check.error?.oclif?.exit).toBe(2)
+      expect(JSON.parse(check.stdout).error.code).toBe('chain_id_mismatch')
+      const right = await runCommand(['network', 'add', 'right', '--chain-id', dev.chainId, ...endpoints], {root})
+      expect(right.error).toBeUndefined()
+      expect(right.stderr).toBe('')
+    } finally {
+      await dev.stop()
+    }
+  })
 })
