@@ -48,6 +48,13 @@ describe('edge network (in-process)', () => {
     expect(JSON.parse(remove.stdout).result).toEqual({name: 'mine', selected: 'local'})
   })
 
+  it('takes global flags before the command too: edge --json --network mainnet network show (D23)', async () => {
+    setup()
+    const {stdout, error} = await runCommand(['--json', '--network', 'mainnet', 'network', 'show'], {root})
+    expect(error).toBeUndefined()
+    expect(JSON.parse(stdout).result).toMatchObject({name: 'mainnet', chainId: 'akashnet-2'})
+  })
+
   it('prefers --network over EDGE_NETWORK over the selection', async () => {
     setup()
     await runCommand(['network', 'use', 'sandbox'], {root})

@@ -2,9 +2,11 @@ import {afterEach, describe, expect, it, vi} from 'vitest'
 
 import hook from '../../../src/hooks/command-not-found.js'
 
+const ran: Array<{id: string; argv: string[]}> = []
 const config = {
-  commandIDs: ['deploy', 'status', 'logs', 'network:list', 'network:add', 'wallet:balance'],
+  commandIDs: ['deploy', 'status', 'logs', 'ls', 'shell', 'network:list', 'network:add', 'wallet:balance'],
   topics: [{name: 'network'}, {name: 'wallet'}],
+  runCommand: async (id: string, argv: string[]) => void ran.push({id, argv}),
 }
 
 /** Runs the hook as oclif would; returns what it wrote and the exit code it asked for. */
@@ -41,5 +43,37 @@ describe('an unknown command', () => {
     expect(json.ok).toBe(false)
     expect(json.error.code).toBe('unknown_command')
     expect(json.error.hint).not.toContain('Did you mean')
+  })
+})
+
+describe('global flags before the command (D23)', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+    ran.length = 0
+  })
+
+  it('runs the command with them, as if written after it', async () => {
+    // oclif hands the first word over as the command id.
+    await run('--json', ['ls'])
+    await run('--network', ['local', 'deploy', 'app.yaml', '--yes'])
+    await run('--network=mydev', ['-y', 'network', 'list'])
+    await run('--output', ['jsonl', 'shell', '12', '--', 'ls', '-l'])
+    expect(ran).toEqual([
+      {id: 'ls', argv: ['--json']},
+      {id: 'deploy', argv: ['app.yaml', '--yes', '--network', 'local']},
+      {id: 'network:list', argv: ['--network=mydev', '-y']},
+      {id: 'shell', argv: ['12', '--output', 'jsonl', '--', 'ls', '-l']},
+    ])
+  })
+
+  it("hints where a command's own flag goes, and keeps the JSON envelope for an unknown command", async () => {
+    const own = await run('--select', ['cheapest', 'deploy', 'app.yaml'])
+    expect(own.exit).toBe(2)
+    expect(own.stderr).toContain('"--select" goes after the command.')
+    expect(own.stderr).toContain('`edge deploy app.yaml --select cheapest`')
+    const typo = await run('--json', ['lss'])
+    expect(JSON.parse(typo.stdout).error).toMatchObject({code: 'unknown_command', message: '"lss" is not an edge command.', hint: expect.stringContaining('edge ls')})
+    expect((await run('--json')).stderr).toBe('')
+    expect(ran).toEqual([])
   })
 })
