@@ -12,7 +12,7 @@ import {
   validateNetworkName,
 } from '../config/networks.js'
 import type {Settings} from '../config/settings.js'
-import {openMarket} from '../market/index.js'
+import {type Market, openMarket} from '../market/index.js'
 
 export interface NetworkView extends NetworkContext {
   selected: boolean
@@ -147,18 +147,27 @@ export async function showNetwork(settings: Settings, name: string | undefined, 
   if (check) {
     const market = await openMarket(network)
     try {
-      const [block, chainId] = await Promise.all([market.latestBlock(), market.chainId().catch(() => undefined)])
-      if (chainId !== undefined && chainId !== network.chainId) {
-        throw new UsageError(`The node at ${network.rpc} is on chain "${chainId}", but the ${network.name} network says "${network.chainId}".`, {
-          code: 'chain_id_mismatch',
-          hint: `Add the network again with --chain-id ${chainId} (\`edge network remove ${network.name}\` first), or point it at a node of ${network.chainId}.`,
-          details: {expected: network.chainId, actual: chainId, rpc: network.rpc},
-        })
-      }
+      const [block] = await Promise.all([market.latestBlock(), expectChainId(market, network)])
       result.status = {reachable: true, height: block.height, latestBlockTime: block.time.toISOString()}
     } finally {
       await market.close()
     }
   }
   return result
+}
+
+/**
+ * Refuses a network whose node is on another chain than the context says (a custom network saved
+ * with --no-check, or while its node was offline): queries would answer for the wrong chain, and
+ * only a signed transaction would fail, much later. A node that does not answer is left to the
+ * command's own query, which says so with the URL.
+ */
+export async function expectChainId(market: Pick<Market, 'chainId'>, network: NetworkContext): Promise<void> {
+  const actual = await market.chainId().catch(() => undefined)
+  if (actual === undefined || actual === network.chainId) return
+  throw new UsageError(`The node at ${network.rpc} is on chain "${actual}", but the ${network.name} network says "${network.chainId}".`, {
+    code: 'chain_id_mismatch',
+    hint: `Add the network again with --chain-id ${actual} (\`edge network remove ${network.name}\` first), or point it at a node of ${network.chainId}.`,
+    details: {expected: network.chainId, actual, rpc: network.rpc},
+  })
 }

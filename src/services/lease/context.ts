@@ -9,6 +9,7 @@ import {openMarket, preloadMarket} from '../../market/index.js'
 import type {Market} from '../../market/market.js'
 import type {JwtKey} from '../../provider-client/jwt.js'
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
+import {expectChainId} from '../network.js'
 import {openSession, type Session} from '../session.js'
 import {chooseKeyName, noKeyHint, resolveSigner} from '../signer.js'
 
@@ -66,6 +67,15 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   } else {
     owner = await ownerAddress(session, options.key, env)
     market = await openMarket(session.network)
+  }
+  // A custom network is checked at each use: it may have been saved without asking its node.
+  if (!session.network.builtIn) {
+    try {
+      await expectChainId(market, session.network)
+    } catch (error) {
+      await market.close()
+      throw error
+    }
   }
   const ledger = await Ledger.open(ledgerPath(env))
   return {

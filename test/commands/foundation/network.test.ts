@@ -5,6 +5,8 @@ import {join} from 'node:path'
 import {runCommand} from '@oclif/test'
 import {afterEach, describe, expect, it} from 'vitest'
 
+import {generateMnemonic} from '../../../src/config/mnemonic.js'
+
 const root = join(import.meta.dirname, '../../..')
 
 function setup() {
@@ -117,6 +119,12 @@ describe('edge network (in-process)', () => {
       const check = await runCommand(['network', 'show', 'wrongid', '--check', '--json'], {root})
       expect(check.error?.oclif?.exit).toBe(2)
       expect(JSON.parse(check.stdout).error.code).toBe('chain_id_mismatch')
+      // …and at its first use, instead of "No active deployments" from the wrong chain.
+      process.env.EDGE_MNEMONIC = generateMnemonic()
+      const ls = await runCommand(['ls', '--network', 'wrongid', '--json'], {root})
+      delete process.env.EDGE_MNEMONIC
+      expect(ls.error?.oclif?.exit).toBe(2)
+      expect(JSON.parse(ls.stdout).error).toMatchObject({code: 'chain_id_mismatch', hint: expect.stringContaining(`--chain-id ${dev.chainId}`)})
       const right = await runCommand(['network', 'add', 'right', '--chain-id', dev.chainId, ...endpoints], {root})
       expect(right.error).toBeUndefined()
       expect(right.stderr).toBe('')
