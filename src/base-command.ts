@@ -159,7 +159,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
     const view = await sinks.view()
     if (!mount) return viewSink(view)
     const {mountView} = await import('./ui/render.js')
-    const mounted = await mountView(view.element, view.onStdout ? {stdout: process.stdout} : {})
+    const mounted = await mountView(view.element, {...(view.onStdout ? {stdout: process.stdout} : {}), aboveView: (write) => this.out.writeAboveView(write)})
     return {
       push: (event) => view.apply(event),
       end: async (outcome) => {
