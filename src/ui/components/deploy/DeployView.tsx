@@ -23,6 +23,8 @@ function StepLine({name, step, tick, now}: {name: string; step: StepState; tick:
       <Text color={theme.success}>✔</Text>
     ) : step.status === 'failed' ? (
       <Text color={theme.error}>✖</Text>
+    ) : step.status === 'cancelled' ? (
+      <Text color={theme.warning}>✖</Text>
     ) : (
       <Text color={theme.muted}>-</Text>
     )
