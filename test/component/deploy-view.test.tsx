@@ -117,6 +117,10 @@ describe('DeployView', () => {
     expect(lastFrame()).toMatch(/The wallet is 4\.5 ACT short\. Mint ACT by burning about 2\.3 AKT\?/)
     stdin.write('y')
     expect(await answer).toBe(true)
+    await tick()
+    // Answered, it stays as one line with the answer (ux-test D41).
+    expect(lastFrame()).toMatch(/✔ The wallet is 4\.5 ACT short\. Mint ACT by burning about 2\.3 AKT\? yes/)
+    expect(lastFrame()).not.toContain('(Y/n)')
     unmount()
   })
 })
@@ -168,7 +172,8 @@ describe('an interrupted deploy (ux-test D29)', () => {
     const notice = written.indexOf('Received SIGINT')
     expect(notice).toBeGreaterThan(0)
     // Ink erased its frame (two lines: the header and the step) right before the notice, and drew it again under it.
-    expect(written.slice(0, notice)).toMatch(/(\u001B\[2K\u001B\[1A){2}\u001B\[2K\u001B\[G$/)
+    const ERASE_LINE_UP = '\u001B[2K\u001B[1A'
+    expect(written.slice(0, notice).endsWith(`${ERASE_LINE_UP}${ERASE_LINE_UP}\u001B[2K\u001B[G`)).toBe(true)
     expect(written.slice(notice)).toContain('Deploying deploy.yaml')
     // After the view is gone, Output writes to the stream itself again.
     written = ''

@@ -9,8 +9,7 @@ export function useAnswer<T>(onSubmit: (value: T) => void): {shown?: string; ans
   const [answered, setAnswered] = useState<{value: T; shown: string}>()
   useEffect(() => {
     if (answered) onSubmit(answered.value)
-    // onSubmit is called once, for the first answer.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Runs once per answer (the first one wins, see `answer`); onSubmit is the same callback throughout.
   }, [answered])
   return {
     shown: answered?.shown,

@@ -26,6 +26,8 @@ export interface DeployViewState {
   detail?: string
   choice?: {request: ChoiceRequest; resolve: (bid: ScoredBid) => void; reject: (error: unknown) => void}
   mint?: {request: MintConfirmation; resolve: (ok: boolean) => void}
+  /** The mint question once answered: it stays on screen as one line with the answer. */
+  mintAnswered?: {request: MintConfirmation; ok: boolean}
   done: boolean
   result?: DeployResult
   error?: {message: string; hint?: string; cancelled?: boolean}
@@ -114,7 +116,7 @@ export class DeployStore {
         mint: {
           request,
           resolve: (ok) => {
-            this.set({mint: undefined})
+            this.set({mint: undefined, mintAnswered: {request, ok}})
             resolve(ok)
           },
         },
