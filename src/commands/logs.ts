@@ -50,7 +50,7 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
       signal: this.signal,
     })
     try {
-      await this.consume(counted(stream, counts), logSinks(`deployment ${dseq}`, this.signal))
+      await this.consume(counted(stream, counts), logSinks(`deployment ${dseq}`, this.signal, {follow: this.flags.follow}))
     } catch (error) {
       // Ctrl-C stops following: the lines shown so far are the result.
       if (!this.signal.aborted) throw error
