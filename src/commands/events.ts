@@ -64,7 +64,7 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
 
   protected renderText(r: EventsResult): string | undefined {
     if (this.flags.follow) return undefined
-    return r.events.length ? r.events.map(leaseEventLine).join('\n') : 'No events.'
+    return r.events.length ? r.events.map((e) => leaseEventLine(e)).join('\n') : 'No events.'
   }
 }
 
