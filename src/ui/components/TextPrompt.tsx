@@ -45,8 +45,8 @@ export function TextPrompt({message, mask, defaultValue, joinLines, validate, on
       }
       const problem = validate?.(answer)
       if (problem) return setError(problem)
-      // A passphrase is never shown, not even as its length.
-      settle(answer, mask ? '(hidden)' : answer)
+      // A passphrase is never shown, not even as its length; an empty answer (a field left open) says so.
+      settle(answer, mask ? '(hidden)' : answer === '' ? '(none)' : answer)
     },
   })
   if (answered !== undefined) return <AnsweredPrompt message={message} answer={answered} />
