@@ -139,6 +139,19 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   }
 
   /**
+   * `consume` for a stream the user follows until Ctrl-C (logs -f, events -f, deploy --follow):
+   * Ctrl-C is how such a stream ends, so it ends normally (exit 0, with the result), while Ctrl-C
+   * during work that has not finished is a cancellation (130). One rule for every command (ux-test D28).
+   */
+  protected async consumeFollowed<E extends {type: string}>(flow: AsyncIterable<E>, sinks: EventSinks<E>): Promise<void> {
+    try {
+      await this.consume(flow, sinks)
+    } catch (error) {
+      if (!this.signal.aborted) throw error
+    }
+  }
+
+  /**
    * `consume` for a service that reports through a callback (`onEvent`) instead of yielding: its
    * events become the stream, and the service's promise the result.
    */
@@ -159,7 +172,7 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
     const view = await sinks.view()
     if (!mount) return viewSink(view)
     const {mountView} = await import('./ui/render.js')
-    const mounted = await mountView(view.element, view.onStdout ? {stdout: process.stdout} : {})
+    const mounted = await mountView(view.element, {...(view.onStdout ? {stdout: process.stdout} : {}), aboveView: (write) => this.out.writeAboveView(write)})
     return {
       push: (event) => view.apply(event),
       end: async (outcome) => {

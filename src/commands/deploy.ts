@@ -173,10 +173,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     })
     try {
       const {leaseLogs} = await import('../services/lease/streams.js')
-      await this.consume(leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal}), logSinks(`deployment ${result.dseq}`, this.signal))
-    } catch (error) {
       // Ctrl-C while following only stops following: the deploy itself succeeded.
-      if (!this.signal.aborted) throw error
+      await this.consumeFollowed(leaseLogs(ctx, result.dseq, {follow: true, tail: -1, signal: this.signal}), logSinks(`deployment ${result.dseq}`, this.signal, {follow: true}))
     } finally {
       stopWatch.abort()
       await watching

@@ -51,9 +51,7 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
     const stream = leaseEvents(ctx, dseq, {follow: this.flags.follow, ...(this.flags.service ? {services: this.flags.service} : {}), signal: this.signal})
     try {
       if (!this.flags.follow) await watching
-      await this.consume(this.flags.follow ? stream : collect(stream, events), leaseEventSinks(this.flags.follow))
-    } catch (error) {
-      if (!this.signal.aborted) throw error
+      await this.consumeFollowed(this.flags.follow ? stream : collect(stream, events), leaseEventSinks(this.flags.follow))
     } finally {
       stopWatch.abort()
       await watching
@@ -64,7 +62,7 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
 
   protected renderText(r: EventsResult): string | undefined {
     if (this.flags.follow) return undefined
-    return r.events.length ? r.events.map(leaseEventLine).join('\n') : 'No events.'
+    return r.events.length ? r.events.map((e) => leaseEventLine(e)).join('\n') : 'No events.'
   }
 }
 

@@ -50,10 +50,8 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
       signal: this.signal,
     })
     try {
-      await this.consume(counted(stream, counts), logSinks(`deployment ${dseq}`, this.signal))
-    } catch (error) {
-      // Ctrl-C stops following: the lines shown so far are the result.
-      if (!this.signal.aborted) throw error
+      // Ctrl-C stops the stream: the lines shown so far are the result.
+      await this.consumeFollowed(counted(stream, counts), logSinks(`deployment ${dseq}`, this.signal, {follow: this.flags.follow}))
     } finally {
       await ctx.close()
     }

@@ -22,7 +22,7 @@ export interface OutputOptions {
   stderr?: Writable
 }
 
-type Spinner = {start(): Spinner; text: string; succeed(t?: string): void; fail(t?: string): void; stop(): void}
+type Spinner = {start(): Spinner; text: string; isSpinning: boolean; succeed(t?: string): void; fail(t?: string): void; stop(): void}
 type SpinnerFactory = (options: {text: string; stream: Writable; color?: 'cyan'; isEnabled?: boolean}) => Spinner
 
 /**
@@ -40,6 +40,8 @@ export class Output {
   private readonly stdout: Writable
   private readonly stderr: Writable
   private spinnerFactory?: SpinnerFactory
+  /** Set while an Ink view is mounted: stderr text is written above its frame (see `writeAboveView`). */
+  private aboveView?: (text: string) => void
 
   constructor(options: OutputOptions) {
     this.mode = options.mode
@@ -79,7 +81,22 @@ export class Output {
 
   info(message: string): void {
     if (this.mode === 'jsonl') return
-    this.stderr.write(message + '\n')
+    this.err(message + '\n')
+  }
+
+  /**
+   * While a live view is mounted, stderr text goes through Ink, which clears its frame, writes the
+   * text and draws the frame again under it. Written straight to the stream, a line (the Ctrl-C
+   * notice, a warning) shifts the frame, and Ink's next redraw leaves a copy of its top lines
+   * behind (ux-test D29). `undefined` when the view is gone.
+   */
+  writeAboveView(write: ((text: string) => void) | undefined): void {
+    this.aboveView = write
+  }
+
+  private err(text: string): void {
+    if (this.aboveView) this.aboveView(text)
+    else this.stderr.write(text)
   }
 
   warn(message: string): void {
@@ -88,16 +105,16 @@ export class Output {
       this.event({type: 'warning', message})
       return
     }
-    this.stderr.write(`${this.errStyle.yellow('Warning:')} ${message}\n`)
+    this.err(`${this.errStyle.yellow('Warning:')} ${message}\n`)
   }
 
   debug(message: string): void {
-    if (this.verbose) this.stderr.write(this.errStyle.dim(message) + '\n')
+    if (this.verbose) this.err(this.errStyle.dim(message) + '\n')
   }
 
   /** Raw write to stderr, for renderers that draw their own lines (logs in text mode). */
   writeErr(text: string): void {
-    this.stderr.write(text)
+    this.err(text)
   }
 
   /** Raw write to stdout, for streamed text results (log lines). */
@@ -126,28 +143,49 @@ export class Output {
     }
     if (this.spinnerFactory && canAnimate(this.facts, this.mode)) {
       const spinner = this.spinnerFactory({text, stream: this.stderr, color: 'cyan', isEnabled: true}).start()
+      runningSpinners.add(spinner)
+      const end = (how: () => void) => {
+        runningSpinners.delete(spinner)
+        how()
+      }
       return {
         update: (t) => {
           spinner.text = t
         },
-        succeed: (t) => spinner.succeed(t ?? text),
-        fail: (t) => spinner.fail(t ?? text),
-        stop: () => spinner.stop(),
+        succeed: (t) => end(() => spinner.succeed(t ?? text)),
+        fail: (t) => end(() => spinner.fail(t ?? text)),
+        stop: () => end(() => spinner.stop()),
       }
     }
-    this.stderr.write(`${text}\n`)
+    this.err(`${text}\n`)
     let last = text
     return {
       update: (t) => {
-        if (t !== last) this.stderr.write(`  ${t}\n`)
+        if (t !== last) this.err(`  ${t}\n`)
         last = t
       },
       succeed: (t) => {
-        if (t && t !== text) this.stderr.write(`${this.errStyle.green('✔')} ${t}\n`)
+        if (t && t !== text) this.err(`${this.errStyle.green('✔')} ${t}\n`)
       },
-      fail: (t) => this.stderr.write(`${this.errStyle.red('✖')} ${t ?? text}\n`),
+      fail: (t) => this.err(`${this.errStyle.red('✖')} ${t ?? text}\n`),
       stop: () => {},
     }
+  }
+}
+
+/** The spinners on the terminal now; a prompt pauses them (`pauseSpinners`). */
+const runningSpinners = new Set<Spinner>()
+
+/**
+ * Clears the spinners from the terminal while a prompt is open, and returns the function that
+ * starts them again. A spinner redrawing its line every 80 ms over a prompt writes into the
+ * question and hides it (ux-test D5); stopping it also hands stdin back from ora's discarder.
+ */
+export function pauseSpinners(): () => void {
+  const paused = [...runningSpinners].filter((s) => s.isSpinning)
+  for (const s of paused) s.stop()
+  return () => {
+    for (const s of paused) if (runningSpinners.has(s)) s.start()
   }
 }
 

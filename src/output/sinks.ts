@@ -26,6 +26,8 @@ export interface EventSinks<E extends {type: string}> {
   lines?: 'stdout' | 'stderr'
   /** A remark on stderr about the stream itself (a dropped connection), beside lines on stdout. */
   note?: (event: E, context: LineContext) => string | undefined
+  /** A closing remark on stderr when the stream ends (text only), e.g. that it held nothing. */
+  closing?: (outcome: {result: unknown} | {error: Error}, context: LineContext) => string | undefined
   /** The event's JSONL form; the event as yielded when absent. */
   json?: (event: E) => EdgeEvent
   /**
@@ -107,6 +109,8 @@ export function textSink<E extends {type: string}>(out: Output, sinks: EventSink
         else progress.stop()
       }
       running.clear()
+      const closing = sinks.closing?.(outcome, noteContext)
+      if (closing !== undefined) out.info(closing)
     },
   }
 }

@@ -41,6 +41,8 @@ export interface ProviderClientOptions {
 
 export type LogStreamEvent =
   | {type: 'line'; name: string; service: string; message: string}
+  /** The stream is open (the first time; later ones are `reconnected`): a quiet service is still followed. */
+  | {type: 'connected'; follow: boolean}
   | {type: 'reconnecting'; attempt: number; delayMs: number; error: string}
   | {type: 'reconnected'; attempt: number; replayTail: number}
   | {type: 'ended'; reason: string}
@@ -275,6 +277,8 @@ export class ProviderClient {
       if (connected) {
         dedupe.beginResync()
         yield {type: 'reconnected', attempt: failures, replayTail: tail}
+      } else {
+        yield {type: 'connected', follow: Boolean(options.follow)}
       }
       connected = true
 

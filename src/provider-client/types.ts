@@ -74,6 +74,11 @@ export interface KubeEvent {
   reason: string
   note: string
   object: {kind: string; namespace?: string; name: string}
+  /**
+   * When it happened (RFC 3339). edge's providers add it; Akash's (cluster/types LeaseEvent) send
+   * no time, so it is absent from theirs.
+   */
+  eventTime?: string
 }
 
 export interface ProviderStatusJson {

@@ -63,13 +63,18 @@ export interface MintRequest {
   aktPrice?: AktPrice
   /** Blocks to wait for the epoch before giving up (default: 3 epochs + 20). */
   maxBlocks?: number
+  /** The plan the user confirmed (prepareMint); made here when absent. */
+  plan?: MintPlan
 }
 
-/** Burns AKT for ACT and waits for the epoch; yields progress once per block. */
-export async function* mintAct(market: Market, request: MintRequest): AsyncGenerator<MintEvent & {ts: string}, MintResult> {
+/**
+ * What a mint will burn and give, checked against the wallet before anything is sent: the command
+ * asks "burn how much AKT?" with these figures (ux-test D33), and a mint the wallet cannot pay for
+ * is refused here rather than suggested.
+ */
+export async function prepareMint(market: Market, request: Omit<MintRequest, 'plan' | 'signal' | 'maxBlocks'>): Promise<MintPlan> {
   const tx = market.tx
   if (!tx) throw new UsageError('Minting needs a key to sign with.')
-  const ts = () => new Date().toISOString()
   const [balances, bme, price] = await Promise.all([
     market.balances(tx.address),
     market.bmeStatus(tx.address).catch(() => undefined),
@@ -92,15 +97,39 @@ export async function* mintAct(market: Market, request: MintRequest): AsyncGener
   } else {
     plan = planMint(request.uact ?? minMint, price, minMint)
   }
+  checkCanBurn(plan, balances.find((c) => c.denom === 'uakt')?.amount ?? 0n)
+  return plan
+}
 
-  const uakt = balances.find((c) => c.denom === 'uakt')?.amount ?? 0n
+/** Whether the wallet holds the AKT a plan burns, plus the fees; refused with the figures when not. */
+export function checkCanBurn(plan: MintPlan, uakt: bigint): void {
+  if (canBurn(plan, uakt)) return
+  throw new InsufficientFundsError(
+    `Minting needs ${formatCoin(plan.burnUakt + FEE_RESERVE_UAKT, 'uakt')} (including fees) but the wallet holds ${formatCoin(uakt, 'uakt')}.`,
+    {hint: 'Add AKT to the wallet (on edge dev: `edge dev fund`).', details: {needUakt: plan.burnUakt + FEE_RESERVE_UAKT, haveUakt: uakt}},
+  )
+}
+
+export function canBurn(plan: MintPlan, uakt: bigint): boolean {
+  return uakt >= plan.burnUakt + FEE_RESERVE_UAKT
+}
+
+/** "Burn 10.1 AKT to mint about 10 ACT?": the AKT that goes, and what it buys at the oracle's price. */
+export function mintQuestion(plan: MintPlan): string {
+  const gets = plan.expectedUact !== undefined ? ` to mint about ${formatCoin(plan.expectedUact, 'uact')}` : ' for ACT'
+  return `Burn ${formatCoin(plan.burnUakt, 'uakt')}${gets}? Burned AKT is not returned.`
+}
+
+/** Burns AKT for ACT and waits for the epoch; yields progress once per block. */
+export async function* mintAct(market: Market, request: MintRequest): AsyncGenerator<MintEvent & {ts: string}, MintResult> {
+  const tx = market.tx
+  if (!tx) throw new UsageError('Minting needs a key to sign with.')
+  const ts = () => new Date().toISOString()
+  const plan = request.plan ?? (await prepareMint(market, request))
+  const [balances, bme] = await Promise.all([market.balances(tx.address), market.bmeStatus(tx.address).catch(() => undefined)])
+  // The wallet may have changed while the user read the question.
+  checkCanBurn(plan, balances.find((c) => c.denom === 'uakt')?.amount ?? 0n)
   const before = balances.find((c) => c.denom === 'uact')?.amount ?? 0n
-  if (uakt < plan.burnUakt + FEE_RESERVE_UAKT) {
-    throw new InsufficientFundsError(
-      `Minting needs ${formatCoin(plan.burnUakt + FEE_RESERVE_UAKT, 'uakt')} (including fees) but the wallet holds ${formatCoin(uakt, 'uakt')}.`,
-      {hint: 'Add AKT to the wallet (on edge dev: `edge dev fund`).', details: {needUakt: plan.burnUakt + FEE_RESERVE_UAKT, haveUakt: uakt}},
-    )
-  }
 
   const result = await tx.mintAct(plan.burnUakt)
   yield {

@@ -6,6 +6,7 @@
 import type {ReactElement} from 'react'
 
 import {CancelledError} from '../errors.js'
+import {pauseSpinners} from '../output/output.js'
 
 /** Mounts `build(done, cancel)` until it calls one of them; resolves with the value given to done. */
 export async function renderUntilDone<T>(
@@ -13,12 +14,15 @@ export async function renderUntilDone<T>(
   options: {stdout?: NodeJS.WriteStream; stdin?: NodeJS.ReadStream} = {},
 ): Promise<T> {
   const {render} = await import('ink')
+  // A step spinner must not keep drawing over the question (ux-test D5): it stops while the prompt is open.
+  const resumeSpinners = pauseSpinners()
   return new Promise<T>((resolve, reject) => {
     let settled = false
     const finish = (fn: () => void) => {
       if (settled) return
       settled = true
       instance.unmount()
+      resumeSpinners()
       fn()
     }
     const instance = render(
@@ -41,13 +45,31 @@ export interface MountedView {
  * dashboard). Ink draws on stderr by default, so stdout carries only the result; a view whose
  * lines are the output (logs) asks for stdout.
  */
-export async function mountView(element: ReactElement, options: {stdout?: NodeJS.WriteStream} = {}): Promise<MountedView> {
-  const {render} = await import('ink')
-  const instance = render(element, {stdout: options.stdout ?? process.stderr, exitOnCtrlC: false, patchConsole: false})
+export async function mountView(
+  element: ReactElement,
+  options: {stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream; aboveView?: (write: ((text: string) => void) | undefined) => void} = {},
+): Promise<MountedView> {
+  const [{render, useStderr}, {default: React}] = await Promise.all([import('ink'), import('react')])
+  // Hands Ink's stderr writer (which keeps the frame intact) to whoever else writes on stderr.
+  function AboveView({children}: {children: ReactElement}): ReactElement {
+    const {write} = useStderr()
+    React.useLayoutEffect(() => {
+      options.aboveView?.(write)
+      return () => options.aboveView?.(undefined)
+    }, [write])
+    return children
+  }
+  const instance = render(React.createElement(AboveView, null, element), {
+    stdout: options.stdout ?? process.stderr,
+    stderr: options.stderr ?? process.stderr,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  })
   return {
     close: async () => {
       // Ink renders on a throttle: without this pause the last state change would not be drawn.
       await new Promise((resolve) => setTimeout(resolve, FINAL_FRAME_MS))
+      options.aboveView?.(undefined)
       instance.unmount()
     },
   }

@@ -8,6 +8,10 @@ import {BidPicker} from '../../src/ui/components/deploy/BidPicker.js'
 import {DeployView} from '../../src/ui/components/deploy/DeployView.js'
 import {DeployStore} from '../../src/ui/components/deploy/deploy-store.js'
 import {bidView} from '../../src/services/deploy/bid-view.js'
+import {CancelledError} from '../../src/errors.js'
+import {Output} from '../../src/output/output.js'
+import {deploySinks} from '../../src/ui/sinks/deploy.js'
+import {mountView} from '../../src/ui/render.js'
 
 const ARROW_DOWN = '\u001B[B'
 const ARROW_UP = '\u001B[A'
@@ -113,6 +117,67 @@ describe('DeployView', () => {
     expect(lastFrame()).toMatch(/The wallet is 4\.5 ACT short\. Mint ACT by burning about 2\.3 AKT\?/)
     stdin.write('y')
     expect(await answer).toBe(true)
+    await tick()
+    // Answered, it stays as one line with the answer (ux-test D41).
+    expect(lastFrame()).toMatch(/✔ The wallet is 4\.5 ACT short\. Mint ACT by burning about 2\.3 AKT\? yes/)
+    expect(lastFrame()).not.toContain('(Y/n)')
     unmount()
+  })
+})
+
+describe('an interrupted deploy (ux-test D29)', () => {
+  const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/
+
+  it('marks the running step cancelled on Ctrl-C, with no spinner left', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const view = await deploySinks(store).view!()
+    const {lastFrame} = render(view.element)
+    view.apply(step('validate', 'succeeded', 'SDL 2.0: web', 12))
+    view.apply(step('bids', 'started', 'Collect bids'))
+    await tick()
+    expect(lastFrame()).toMatch(SPINNER)
+    view.end!({error: new CancelledError('Cancelled by SIGINT.')})
+    await tick()
+    expect(lastFrame()).not.toMatch(SPINNER)
+    expect(lastFrame()).toMatch(/✖ .*Collect bids \(cancelled\)/)
+    expect(lastFrame()).toMatch(/✔ .*SDL 2\.0: web/)
+  })
+
+  it('marks it failed (not cancelled) when the flow failed', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    store.apply(step('bids', 'started', 'Collect bids'))
+    store.finish({error: {message: 'no bids'}})
+    expect(store.getState().steps[0]![1]).toMatchObject({status: 'failed', message: 'Collect bids'})
+  })
+
+  it('a line written on stderr while the view is mounted goes above the frame through Ink, so the frame is not drawn twice', async () => {
+    let written = ''
+    const stream = Object.assign(new (await import('node:events')).EventEmitter(), {
+      isTTY: true,
+      columns: 80,
+      rows: 24,
+      write: (chunk: string) => {
+        written += chunk
+        return true
+      },
+    }) as unknown as NodeJS.WriteStream
+    const out = new Output({mode: 'text', color: false, verbose: false, facts: {stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, ci: false}, stderr: stream})
+    const store = new DeployStore('deploy.yaml', 'local')
+    store.apply(step('bids', 'started', 'Collect bids'))
+    const view = await deploySinks(store).view!()
+    const mounted = await mountView(view.element, {stdout: stream, stderr: stream, aboveView: (write) => out.writeAboveView(write)})
+    await tick()
+    out.info('Received SIGINT: cleaning up.')
+    await mounted.close()
+    const notice = written.indexOf('Received SIGINT')
+    expect(notice).toBeGreaterThan(0)
+    // Ink erased its frame (two lines: the header and the step) right before the notice, and drew it again under it.
+    const ERASE_LINE_UP = '\u001B[2K\u001B[1A'
+    expect(written.slice(0, notice).endsWith(`${ERASE_LINE_UP}${ERASE_LINE_UP}\u001B[2K\u001B[G`)).toBe(true)
+    expect(written.slice(notice)).toContain('Deploying deploy.yaml')
+    // After the view is gone, Output writes to the stream itself again.
+    written = ''
+    out.info('after')
+    expect(written).toBe('after\n')
   })
 })

@@ -29,6 +29,15 @@ describe('LogViewer', () => {
     unmount()
   })
 
+  it('says it is connected while a followed service has logged nothing (ux-test D27)', async () => {
+    const store = new LogStore({batchMs: 5})
+    const {lastFrame, unmount} = render(<LogViewer store={store} title="deployment 52" />)
+    store.setStatus('streaming')
+    await tick()
+    expect(lastFrame()).toBe('Connected to deployment 52; no log lines yet (Ctrl-C to stop)')
+    unmount()
+  })
+
   it('bounds memory by starting a new generation once the list is full', async () => {
     const store = new LogStore({batchMs: 1, maxLines: 3})
     const {unmount} = render(<LogViewer store={store} title="d" />)

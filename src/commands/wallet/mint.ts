@@ -6,7 +6,7 @@ import {keyFlag} from '../../flags.js'
 import {openMarket} from '../../market/index.js'
 import {formatCoin, parseCoin} from '../../protocol/money.js'
 import type {StepEvent} from '../../output/events.js'
-import {type MintEvent, type MintRequest, type MintResult, mintAct, parseMintAmount} from '../../services/mint.js'
+import {type MintEvent, type MintRequest, type MintResult, mintAct, mintQuestion, parseMintAmount, prepareMint} from '../../services/mint.js'
 import {openSession} from '../../services/session.js'
 import {resolveSigner} from '../../services/signer.js'
 import {promptConfirm} from '../../ui/prompts.js'
@@ -26,19 +26,21 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
     const request = this.args.amount
     const session = await openSession(this.flags.network)
     const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive})
-    if (!this.flags.yes) {
-      const ok = await promptConfirm({
-        interactive: this.interactive,
-        replacement: '--yes',
-        message: `Mint ACT ${request.burnUakt !== undefined ? `by burning ${formatCoin(request.burnUakt, 'uakt')}` : `worth ${formatCoin(request.uact!, 'uact')}`}? Burned AKT is not returned.`,
-        defaultValue: true,
-        what: 'a confirmation',
-      })
-      if (!ok) throw new CancelledError('Nothing was minted.')
-    }
     const market = await openMarket(session.network, {mnemonic: signer.mnemonic})
     try {
-      return await this.consume<MintEvent, MintResult>(mintAct(market, {...request, signal: this.signal}), {step: mintStep})
+      // The figures come first, so the question says how much AKT goes (ux-test D33).
+      const plan = await prepareMint(market, request)
+      if (!this.flags.yes) {
+        const ok = await promptConfirm({
+          interactive: this.interactive,
+          replacement: '--yes',
+          message: mintQuestion(plan),
+          defaultValue: true,
+          what: 'a confirmation',
+        })
+        if (!ok) throw new CancelledError('Nothing was minted.')
+      }
+      return await this.consume<MintEvent, MintResult>(mintAct(market, {...request, plan, signal: this.signal}), {step: mintStep})
     } finally {
       await market.close()
     }
@@ -54,3 +56,4 @@ function mintStep(e: MintEvent): StepEvent {
   const status = e.status === 'submitted' ? 'started' : e.status === 'waiting' ? 'running' : 'succeeded'
   return {type: 'step', ts: new Date().toISOString(), step: 'mint', status, message: e.message}
 }
+

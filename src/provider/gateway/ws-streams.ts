@@ -77,6 +77,8 @@ export async function streamEvents(ws: WebSocket, source: () => AsyncIterable<Ru
           reason: e.reason,
           note: e.message,
           object: {kind: e.service ? 'Pod' : 'Lease', namespace, name: e.service ? `${e.service}-${e.replica ?? 0}` : namespace},
+          // Not in Akash's frame (which has no time at all); clients that decode it into Akash's struct ignore it.
+          eventTime: new Date(e.ts).toISOString(),
         }),
       )
       await drain(ws)

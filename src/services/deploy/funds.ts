@@ -1,7 +1,7 @@
 /** The funds phase: is there enough for the deposit and the fees, and if ACT is short, mint it (when allowed). */
 import {type EdgeError, InsufficientFundsError} from '../../errors.js'
 import {formatCoin} from '../../protocol/money.js'
-import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, mintAct, planMint} from '../mint.js'
+import {DEFAULT_MIN_MINT_UACT, FEE_RESERVE_UAKT, canBurn, mintAct, planMint} from '../mint.js'
 import type {DeployEvent} from './events.js'
 import type {PlanState} from './state.js'
 
@@ -42,11 +42,11 @@ export async function* checkFunds(run: PlanState, readOnly = false): AsyncGenera
       details: {address: owner, needed, have},
     })
   }
-  yield* mintShortfall(run, {uact, shortfall})
+  yield* mintShortfall(run, {uact, uakt, shortfall})
 }
 
 /** Short of ACT: mint it from AKT when the user allows it, never less than the chain's min_mint. */
-async function* mintShortfall(run: PlanState, {uact, shortfall}: {uact: bigint; shortfall: bigint}): AsyncGenerator<DeployEvent, void> {
+async function* mintShortfall(run: PlanState, {uact, uakt, shortfall}: {uact: bigint; uakt: bigint; shortfall: bigint}): AsyncGenerator<DeployEvent, void> {
   const {ctx, clock, forecast: f, owner} = run
   const minMint = (await ctx.market.bmeStatus().catch(() => undefined))?.minMintUact ?? DEFAULT_MIN_MINT_UACT
   let plan
@@ -58,6 +58,17 @@ async function* mintShortfall(run: PlanState, {uact, shortfall}: {uact: bigint; 
       hint: `${(error as EdgeError).hint ?? ''} Then run edge deploy again.`.trim(),
       details: {address: owner, shortfallUact: shortfall},
     })
+  }
+  // A mint the wallet's AKT cannot pay for is neither asked about nor suggested (ux-test D33).
+  if (!canBurn(plan, uakt)) {
+    yield clock.step('funds', 'failed', 'Not enough ACT')
+    throw new InsufficientFundsError(
+      `The deposit needs ${formatCoin(f.deposit.amount, 'uact')} but the wallet holds ${formatCoin(uact, 'uact')} (${formatCoin(shortfall, 'uact')} short), and minting that would burn about ${formatCoin(plan.burnUakt, 'uakt')} plus fees while it holds ${formatCoin(uakt, 'uakt')}.`,
+      {
+        hint: ctx.network.profile.canMint ? 'Add AKT with `edge dev fund`, then run edge deploy again.' : `Send ACT, or at least ${formatCoin(plan.burnUakt + FEE_RESERVE_UAKT - uakt, 'uakt')} more AKT, to ${owner}.`,
+        details: {address: owner, shortfallUact: shortfall, burnUakt: plan.burnUakt, haveUakt: uakt},
+      },
+    )
   }
   let allowed = run.input.mint
   if (!allowed && ctx.confirmMint) {

@@ -25,16 +25,21 @@ async function* tag(source: AsyncIterable<LogStreamEvent>, provider: string): As
   for await (const e of source) yield {...e, provider}
 }
 
-export type LeaseEvent = KubeEvent & {provider: string}
+/** A provider-side event; `time` is when it happened (RFC 3339), null from a provider that does not say (Akash's). */
+export type LeaseEvent = Omit<KubeEvent, 'eventTime'> & {provider: string; time: string | null}
 
 export async function* leaseEvents(ctx: TenantContext, dseq: bigint, request: {follow?: boolean; services?: string[]; signal?: AbortSignal}): AsyncGenerator<LeaseEvent> {
   const handles = await activeLeases(ctx, dseq)
   const streams = handles.map((h) =>
     (async function* () {
-      for await (const e of h.client.events(h.ref, request)) yield {...e, provider: h.provider.owner}
+      for await (const {eventTime, ...e} of h.client.events(h.ref, request)) yield {...e, provider: h.provider.owner, time: validTime(eventTime)}
     })(),
   )
   yield* merge(streams)
+}
+
+function validTime(value: string | undefined): string | null {
+  return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : null
 }
 
 /** The lease that runs `service` (asking the providers when the ledger does not know). */

@@ -2,8 +2,10 @@ import {Box, Text} from 'ink'
 import React, {useState} from 'react'
 
 import {findControlCharacter} from '../../input.js'
+import {useAnswer} from '../hooks/use-answer.js'
 import {useTextInput} from '../hooks/use-text-input.js'
 import {theme} from '../theme.js'
+import {AnsweredPrompt} from './AnsweredPrompt.js'
 
 export interface TextPromptProps {
   /** The question. */
@@ -27,7 +29,9 @@ export interface TextPromptProps {
  */
 export function TextPrompt({message, mask, defaultValue, joinLines, validate, onSubmit, onCancel}: TextPromptProps): React.ReactElement {
   const [error, setError] = useState<string | undefined>()
+  const {shown: answered, answer: settle} = useAnswer(onSubmit)
   const input = useTextInput({
+    active: answered === undefined,
     joinLines,
     onCancel,
     onEdit: () => setError(undefined),
@@ -41,9 +45,11 @@ export function TextPrompt({message, mask, defaultValue, joinLines, validate, on
       }
       const problem = validate?.(answer)
       if (problem) return setError(problem)
-      onSubmit(answer)
+      // A passphrase is never shown, not even as its length; an empty answer (a field left open) says so.
+      settle(answer, mask ? '(hidden)' : answer === '' ? '(none)' : answer)
     },
   })
+  if (answered !== undefined) return <AnsweredPrompt message={message} answer={answered} />
   const shown = mask ? '*'.repeat(Array.from(input.value).length) : input.value
   return (
     <Box flexDirection="column">

@@ -52,13 +52,15 @@ export interface TextInputOptions {
   onCancel: () => void
   /** Called on every edit (to clear a shown error). */
   onEdit?: () => void
+  /** False once the prompt is answered: keys typed after that are not the prompt's. */
+  active?: boolean
 }
 
 /**
  * Keyboard state of a one-line text field. The value lives in a ref as well as in state: Ink may
  * deliver several chunks before React renders again, and each must see the previous one's edit.
  */
-export function useTextInput({joinLines, onSubmit, onCancel, onEdit}: TextInputOptions): {value: string; clear: () => void} {
+export function useTextInput({joinLines, onSubmit, onCancel, onEdit, active = true}: TextInputOptions): {value: string; clear: () => void} {
   const current = useRef('')
   const [value, setValue] = useState('')
   const set = (v: string) => {
@@ -77,6 +79,6 @@ export function useTextInput({joinLines, onSubmit, onCancel, onEdit}: TextInputO
     onEdit?.()
     if (edit.then === 'submit') onSubmit(edit.value)
     else if (edit.then === 'cancel') onCancel()
-  })
+  }, {isActive: active})
   return {value, clear: () => set('')}
 }

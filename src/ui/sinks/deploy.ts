@@ -1,4 +1,5 @@
 /** How `edge deploy`'s events look: the Ink view with the bid picker, or one stderr line each. */
+import {CancelledError} from '../../errors.js'
 import type {StepEvent} from '../../output/events.js'
 import type {EventSinks} from '../../output/sinks.js'
 import type {DeployEvent, DeployEventOf, StepName} from '../../services/deploy/events.js'
@@ -20,7 +21,12 @@ export function deploySinks(store: DeployStore | undefined): EventSinks<DeployEv
             return {
               element: React.createElement(DeployView, {store}),
               apply: (e: DeployEvent) => store.apply(e),
-              end: (outcome) => store.finish('error' in outcome ? {error: {message: outcome.error.message}} : {result: outcome.result as never}),
+              end: (outcome) =>
+                store.finish(
+                  'error' in outcome
+                    ? {error: {message: outcome.error.message, cancelled: outcome.error instanceof CancelledError}}
+                    : {result: outcome.result as never},
+                ),
             }
           },
         }

@@ -17,7 +17,14 @@ export function logJson(e: LogEvent): LogLineJson | LogNewsJson {
   return {...e, ts}
 }
 
-export function logSinks(title: string, signal: AbortSignal): EventSinks<LogEvent> {
+/**
+ * `follow`: the stream stays open after the history. A person is told once that the stream is
+ * open, so a service that has logged nothing yet does not look like a hang, and that a run
+ * printed no lines at all (ux-test D27).
+ */
+export function logSinks(title: string, signal: AbortSignal, options: {follow?: boolean} = {}): EventSinks<LogEvent> {
+  let lines = 0
+  let announced = false
   return {
     view: async () => {
       const [{default: React}, {LogViewer}, {LogStore}] = await Promise.all([
@@ -31,8 +38,8 @@ export function logSinks(title: string, signal: AbortSignal): EventSinks<LogEven
         onStdout: true,
         apply: (e) => {
           if (e.type === 'line') store.push(e.service, e.message)
+          else if (e.type === 'connected' || e.type === 'reconnected') store.setStatus('streaming')
           else if (e.type === 'reconnecting') store.setStatus('reconnecting', e.error)
-          else if (e.type === 'reconnected') store.setStatus('streaming')
           else if (e.type === 'ended') store.setStatus('failed', e.reason)
         },
         end: (outcome) => {
@@ -44,9 +51,20 @@ export function logSinks(title: string, signal: AbortSignal): EventSinks<LogEven
       }
     },
     lines: 'stdout',
-    line: (e, {style}) => (e.type === 'line' ? `${style.cyan(`[${e.service}]`)} ${e.message}` : undefined),
-    note: (e, {style}) =>
-      e.type === 'reconnecting' ? style.dim(`(log stream dropped: ${e.error}; reconnecting)`) : e.type === 'ended' ? style.dim(`(${e.reason})`) : undefined,
+    line: (e, {style}) => {
+      if (e.type !== 'line') return undefined
+      lines++
+      return `${style.cyan(`[${e.service}]`)} ${e.message}`
+    },
+    note: (e, {style}) => {
+      if (e.type === 'connected') {
+        if (!options.follow || announced) return undefined
+        announced = true
+        return style.dim(`(connected to ${title}; following its logs, Ctrl-C to stop)`)
+      }
+      return e.type === 'reconnecting' ? style.dim(`(log stream dropped: ${e.error}; reconnecting)`) : e.type === 'ended' ? style.dim(`(${e.reason})`) : undefined
+    },
+    closing: (outcome, {style}) => (lines === 0 && ('result' in outcome || signal.aborted) ? style.dim('(no log lines)') : undefined),
     json: logJson,
   }
 }

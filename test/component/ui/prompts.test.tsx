@@ -1,15 +1,19 @@
 import {EventEmitter} from 'node:events'
 
+import {PassThrough} from 'node:stream'
+
 import {render} from 'ink-testing-library'
 import {describe, expect, it, vi} from 'vitest'
 
 import {ConfirmPrompt} from '../../../src/ui/components/ConfirmPrompt.js'
 import {SelectPrompt} from '../../../src/ui/components/SelectPrompt.js'
 import {TextPrompt} from '../../../src/ui/components/TextPrompt.js'
+import {Output} from '../../../src/output/output.js'
 import {applyTyped} from '../../../src/ui/hooks/use-text-input.js'
 import {type PromptIo, promptConfirm, promptPassword, promptSelect, promptText} from '../../../src/ui/prompts.js'
 
-const tick = () => new Promise((r) => setTimeout(r, 30))
+// Longer than one frame of Ink's render throttle (30 fps), so each state is drawn before the next key.
+const tick = () => new Promise((r) => setTimeout(r, 50))
 
 describe('prompts', () => {
   it('selects with arrow keys and Enter', async () => {
@@ -57,7 +61,9 @@ describe('prompts', () => {
     stdin.write('y')
     await tick()
     expect(onSubmit).toHaveBeenCalledWith(true)
-    stdin.write('\u001B')
+    const other = render(<ConfirmPrompt message="Close?" defaultValue={false} onSubmit={onSubmit} onCancel={onCancel} />)
+    await tick()
+    other.stdin.write('\u001B')
     await tick()
     expect(onCancel).toHaveBeenCalled()
   })
@@ -202,5 +208,83 @@ describe('text arriving with its Enter in one read (paste, tmux send-keys, slow 
     io = fakeTerminal()
     const words = 'w1 w2 w3\nw4 w5 w6\n'
     expect(await answer(io, promptPassword({interactive: true, replacement: 'X', message: 'Mnemonic', joinLines: true, io}), words)).toBe('w1 w2 w3 w4 w5 w6')
+  })
+})
+
+describe('an answered prompt collapses to one line with its answer (ux-test D41)', () => {
+  it('a choice leaves "✔ question label", not the list', async () => {
+    const onSubmit = vi.fn()
+    const {stdin, lastFrame} = render(
+      <SelectPrompt message="Which template?" choices={[{label: 'hello', value: 'a'}, {label: 'ollama', value: 'b', hint: 'GPU'}]} onSubmit={onSubmit} onCancel={() => {}} />,
+    )
+    await tick()
+    stdin.write('j\r')
+    await tick()
+    expect(onSubmit).toHaveBeenCalledWith('b')
+    expect(lastFrame()).toBe('✔ Which template? ollama')
+  })
+
+  it('a confirmation says the answer, also when Enter took the default', async () => {
+    const yes = render(<ConfirmPrompt message="Deposit 5 ACT?" defaultValue={true} onSubmit={() => {}} onCancel={() => {}} />)
+    await tick()
+    yes.stdin.write('\r')
+    await tick()
+    expect(yes.lastFrame()).toBe('✔ Deposit 5 ACT? yes')
+    const no = render(<ConfirmPrompt message="Close 12?" defaultValue={true} onSubmit={() => {}} onCancel={() => {}} />)
+    await tick()
+    no.stdin.write('n')
+    await tick()
+    expect(no.lastFrame()).toBe('✔ Close 12? no')
+  })
+
+  it('a text answer is shown, a passphrase is not (not even its length)', async () => {
+    const text = render(<TextPrompt message="Region" defaultValue="us-west" onSubmit={() => {}} onCancel={() => {}} />)
+    await tick()
+    text.stdin.write('\r')
+    await tick()
+    expect(text.lastFrame()).toBe('✔ Region us-west')
+    const empty = render(<TextPrompt message="Region" onSubmit={() => {}} onCancel={() => {}} />)
+    await tick()
+    empty.stdin.write('\r')
+    await tick()
+    expect(empty.lastFrame()).toBe('✔ Region (none)')
+    const secret = render(<TextPrompt message="Passphrase" mask onSubmit={() => {}} onCancel={() => {}} />)
+    await tick()
+    secret.stdin.write('hunter22\r')
+    await tick()
+    expect(secret.lastFrame()).toBe('✔ Passphrase (hidden)')
+  })
+
+  it('the prompt functions leave the collapsed line as the last frame on the terminal', async () => {
+    const io = fakeTerminal()
+    expect(await answer(io, promptSelect({interactive: true, replacement: '--template', message: 'Which template?', choices: [{label: 'hello', value: 1}, {label: 'vllm', value: 2}], io}), 'j\r')).toBe(2)
+    const last = io.frames.filter((f) => f.includes('Which template?')).at(-1)!
+    expect(last).toContain('✔ Which template? vllm')
+    expect(last).not.toContain('hello')
+  })
+})
+
+describe('no spinner is drawn over an open prompt (ux-test D5)', () => {
+  it('a running step spinner stops while the prompt is open and starts again after the answer', async () => {
+    const stderr = Object.assign(new PassThrough(), {isTTY: true, columns: 100, clearLine() {}, cursorTo() {}, moveCursor() {}})
+    let drawn = ''
+    stderr.on('data', (chunk: Buffer) => (drawn += chunk.toString('utf8')))
+    const out = new Output({mode: 'text', color: false, verbose: false, facts: {stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true, ci: false}, stderr})
+    await out.prepare()
+    const progress = out.progress('init', 'Setting up the provider')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(drawn).toContain('Setting up the provider')
+    const io = fakeTerminal()
+    const asked = promptText({interactive: true, replacement: '--region', message: 'Region', io})
+    await tick()
+    drawn = ''
+    // Several spinner intervals (80 ms) pass with the prompt open: nothing is drawn on stderr.
+    await new Promise((r) => setTimeout(r, 300))
+    expect(drawn).toBe('')
+    io.type('eu-west\r')
+    expect(await asked).toBe('eu-west')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(drawn).toContain('Setting up the provider')
+    progress.succeed('Provider default is set up')
   })
 })

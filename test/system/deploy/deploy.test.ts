@@ -76,6 +76,10 @@ describe('edge deploy on edge dev + edge provide', () => {
     const reasons = r.json.result.events.map((e: {reason: string}) => e.reason)
     expect(reasons).toContain('Pulled')
     expect(reasons).toContain('Created')
+    // Each says when it happened (ux-test D25): edge's provider stamps its events.
+    for (const e of r.json.result.events) expect(Date.parse(e.time), JSON.stringify(e)).not.toBeNaN()
+    const text = await market.edge(['events', dseq])
+    expect(text.stdout).toMatch(/^\s*\d+[smhd]\S* ago Normal/m)
   })
 
   it('edge shell runs a command and returns its exit code', async () => {

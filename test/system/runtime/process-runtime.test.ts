@@ -13,7 +13,7 @@ import type {ManifestGroup} from '../../../src/provider/runtime/manifest-types.j
 import {processAlive} from '../../../src/provider/runtime/process/proc.js'
 import {ProcessRuntime} from '../../../src/provider/runtime/process/process-runtime.js'
 import {createRuntime} from '../../../src/provider/runtime/factory.js'
-import type {LeaseId, LogLine} from '../../../src/provider/runtime/types.js'
+import type {LeaseId, LogLine, RuntimeEvent} from '../../../src/provider/runtime/types.js'
 import {freePort} from '../../helpers/ports.js'
 import {collect, get, getEventually, httpOptions, readyEventually, statusEventually} from './helpers.js'
 
@@ -143,8 +143,13 @@ describe('process runtime', () => {
     const before = await runtime.status(lease)
     expect(before.services.logger).toMatchObject({generation: 1, updated: 1})
     const changed = {...group, services: group.services.map((s) => (s.name === 'logger' ? {...s, env: ['LEVEL=debug']} : s))}
-    await runtime.update(lease, changed, {manifestVersion: 'v2'})
+    const told: RuntimeEvent[] = []
+    await runtime.update(lease, changed, {manifestVersion: 'v2', onEvent: (e) => told.push(e)})
     const after = await readyEventually(runtime, lease)
+    // A planned replacement is not told as a failure (ux-test D26): "Updated" first, then the old replica's stop.
+    const logger = told.filter((e) => e.service === 'logger').map((e) => `${e.severity} ${e.reason}`)
+    expect(logger.slice(0, 2)).toEqual(['normal Updated', 'normal Killing'])
+    expect(told.filter((e) => e.severity === 'warning')).toEqual([])
     expect(after.services.logger).toMatchObject({generation: 2, updated: 1, ready: true})
     // The replaced replica was stopped on purpose: not a failure, not restarted.
     expect(after.failures).toEqual([])

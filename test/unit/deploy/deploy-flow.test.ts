@@ -334,6 +334,20 @@ describe('edge deploy flow', () => {
     expect(h.market.txLog).toHaveLength(0)
   })
 
+  it('does not suggest --mint (nor ask) when the AKT in the wallet cannot pay for the mint (ux-test D33)', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    const balances = h.market.balancesByAddr.get(h.market.owner)!
+    balances.find((c) => c.denom === 'uact')!.amount = 1_000_000n
+    balances.find((c) => c.denom === 'uakt')!.amount = 200_000n
+    const asked: unknown[] = []
+    const {error} = await h.run({}, {confirmMint: async (r: unknown) => (asked.push(r), true)})
+    expect(error!.exitCode).toBe(4)
+    expect(error!.hint).not.toMatch(/--mint|wallet mint/)
+    expect(error!.message).toMatch(/would burn about [\d.]+ AKT plus fees while it holds 0\.2 AKT/)
+    expect(asked).toEqual([])
+    expect(h.market.txLog).toHaveLength(0)
+  })
+
   it('mints ACT from AKT with --mint and waits for it before creating the deployment', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
     h.market.balancesByAddr.get(h.market.owner)!.find((c) => c.denom === 'uact')!.amount = 1_000_000n

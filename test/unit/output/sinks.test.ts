@@ -61,4 +61,35 @@ describe('event sinks', () => {
     await sink.end({error: new Error('boom')})
     expect(out.stderr.split('\n').filter(Boolean)).toEqual(['Starting edge dev', '✔ Started edge dev (pid 1)', 'Waiting for the RPC', '✖ Waiting for the RPC'])
   })
+
+  it('says on stderr that a followed stream is open, so a quiet service does not look like a hang (ux-test D27)', async () => {
+    const {output, out} = capture('text')
+    const sink = textSink(output, logSinks('deployment 52', new AbortController().signal, {follow: true}))
+    sink.push({type: 'connected', follow: true, provider: 'akash1a'})
+    sink.push({type: 'connected', follow: true, provider: 'akash1b'})
+    expect(out.stdout).toBe('')
+    expect(out.stderr).toBe('(connected to deployment 52; following its logs, Ctrl-C to stop)\n')
+    await sink.end({result: undefined})
+    expect(out.stderr).toMatch(/\(no log lines\)\n$/)
+  })
+
+  it('says "(no log lines)" when a plain run printed none, and nothing more when it printed some', async () => {
+    const quiet = capture('text')
+    const empty = textSink(quiet.output, logSinks('deployment 52', new AbortController().signal))
+    empty.push({type: 'connected', follow: false, provider: 'akash1a'})
+    await empty.end({result: undefined})
+    expect(quiet.out.stdout).toBe('')
+    expect(quiet.out.stderr).toBe('(no log lines)\n')
+    const busy = capture('text')
+    const some = textSink(busy.output, logSinks('deployment 52', new AbortController().signal))
+    some.push(line)
+    await some.end({result: undefined})
+    expect(busy.out.stderr).toBe('')
+  })
+
+  it('streams `connected` as a JSONL event naming its provider', () => {
+    const {output, out} = capture('jsonl')
+    jsonlSink(output, logSinks('deployment 52', new AbortController().signal, {follow: true})).push({type: 'connected', follow: true, provider: 'akash1a'})
+    expect(JSON.parse(out.stdout)).toMatchObject({type: 'connected', follow: true, provider: 'akash1a'})
+  })
 })

@@ -126,6 +126,9 @@ describe('provider client', () => {
     const {client, lease, fake} = await setup({logs: [{name: 'web', message: 'a'}, {name: 'web', message: 'b'}]})
     const events = await collect(client.logs(lease, {tail: -1}), () => false)
     expect(events.filter((e) => e.type === 'line').map((e) => (e as {message: string}).message)).toEqual(['a', 'b'])
+    // The stream says it is open before any line, once (ux-test D27).
+    expect(events[0]).toEqual({type: 'connected', follow: false})
+    expect(events.filter((e) => e.type === 'connected')).toHaveLength(1)
     expect(fake.logConnections[0].get('follow')).toBe('false')
   })
 

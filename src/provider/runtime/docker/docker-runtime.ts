@@ -407,11 +407,12 @@ export class DockerRuntime implements Runtime {
       }
     }
     if (plan.stale.length > 0) {
-      await Promise.all(plan.stale.map((c) => this.supervisor.remove(c.Id)))
-      for (const c of plan.stale) this.supervisor.forget(c.Id)
+      // Said before the old containers stop, so their exits read as part of the update (ux-test D26).
       this.journal.emit(
         this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}),
       )
+      await Promise.all(plan.stale.map((c) => this.supervisor.remove(c.Id)))
+      for (const c of plan.stale) this.supervisor.forget(c.Id)
     }
     const keep = plan.current.filter((c) => !plan.stale.includes(c))
     for (const c of keep) {

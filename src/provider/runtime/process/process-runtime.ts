@@ -230,11 +230,12 @@ export class ProcessRuntime implements Runtime {
           const r = this.files.readReplica(lease, service.name, replica)
           if (r && r.specHash === specHash && (processAlive(r.pid, r.startTime) || this.restarts.has(dir))) continue
           this.cancelRestart(dir)
-          if (r) await this.stop(dir, r)
           const replaced = Boolean(r && r.specHash !== specHash)
+          // Said before the old replica stops, so its exit reads as part of the update (ux-test D26).
           if (replaced && replica === 0) {
             this.journal.emit(this.event(lease, {type: 'service.replaced', service: service.name, severity: 'normal', reason: 'Updated', message: `Replacing ${service.name}: its spec changed`}))
           }
+          if (r) await this.stop(dir, r)
           await this.start(lease, {
             service: service.name,
             replica,

@@ -8,9 +8,11 @@ import {bidView} from '../../../services/deploy/bid-view.js'
 import {theme} from '../../theme.js'
 import {useStore} from '../../hooks/use-store.js'
 import {useTicker} from '../../hooks/use-ticker.js'
+import {AnsweredPrompt} from '../AnsweredPrompt.js'
 import {BidPicker} from './BidPicker.js'
 import {formatElapsed} from './format.js'
 import type {DeployStore, StepState} from './deploy-store.js'
+import type {MintConfirmation} from '../../../services/deploy/types.js'
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
@@ -23,6 +25,8 @@ function StepLine({name, step, tick, now}: {name: string; step: StepState; tick:
       <Text color={theme.success}>✔</Text>
     ) : step.status === 'failed' ? (
       <Text color={theme.error}>✖</Text>
+    ) : step.status === 'cancelled' ? (
+      <Text color={theme.warning}>✖</Text>
     ) : (
       <Text color={theme.muted}>-</Text>
     )
@@ -46,14 +50,19 @@ function MintQuestion({store}: {store: DeployStore}): React.ReactElement | null 
     },
     {isActive: Boolean(mint)},
   )
-  if (!mint) return null
+  const answered = state.mintAnswered
+  if (!mint) return answered ? <AnsweredPrompt message={mintQuestion(answered.request)} answer={answered.ok ? 'yes' : 'no'} /> : null
   return (
     <Text>
       <Text color={theme.accent}>? </Text>
-      The wallet is {formatCoin(mint.request.shortfallUact, 'uact')} short. Mint ACT by burning about {formatCoin(mint.request.burnUakt, 'uakt')}?{' '}
+      {mintQuestion(mint.request)}{' '}
       <Text color={theme.muted}>(Y/n)</Text>
     </Text>
   )
+}
+
+function mintQuestion(request: MintConfirmation): string {
+  return `The wallet is ${formatCoin(request.shortfallUact, 'uact')} short. Mint ACT by burning about ${formatCoin(request.burnUakt, 'uakt')}?`
 }
 
 /** The interactive `edge deploy`: each step with its state and timing, and the bid picker. */

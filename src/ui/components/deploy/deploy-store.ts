@@ -8,7 +8,8 @@ import type {ScoredBid} from '../../../services/deploy/scoring.js'
 import type {ChoiceRequest, DeployResult, MintConfirmation} from '../../../services/deploy/types.js'
 
 export interface StepState {
-  status: StepStatus
+  /** `cancelled`: the step was running when the user stopped the deploy (the view's own state, not an event's). */
+  status: StepStatus | 'cancelled'
   message: string
   startedAt?: number
   elapsedMs?: number
@@ -25,9 +26,11 @@ export interface DeployViewState {
   detail?: string
   choice?: {request: ChoiceRequest; resolve: (bid: ScoredBid) => void; reject: (error: unknown) => void}
   mint?: {request: MintConfirmation; resolve: (ok: boolean) => void}
+  /** The mint question once answered: it stays on screen as one line with the answer. */
+  mintAnswered?: {request: MintConfirmation; ok: boolean}
   done: boolean
   result?: DeployResult
-  error?: {message: string; hint?: string}
+  error?: {message: string; hint?: string; cancelled?: boolean}
 }
 
 export class DeployStore {
@@ -113,14 +116,36 @@ export class DeployStore {
         mint: {
           request,
           resolve: (ok) => {
-            this.set({mint: undefined})
+            this.set({mint: undefined, mintAnswered: {request, ok}})
             resolve(ok)
           },
         },
       })
     })
 
-  finish(outcome: {result?: DeployResult; error?: {message: string; hint?: string}}): void {
-    this.set({done: true, ...outcome})
+  /**
+   * The flow ended. A step still running when it ended with an error is marked, so no spinner
+   * stays frozen on the screen: cancelled when the user stopped it (Ctrl-C, Esc), failed otherwise
+   * (ux-test D29).
+   */
+  finish(outcome: {result?: DeployResult; error?: {message: string; hint?: string; cancelled?: boolean}}): void {
+    const error = outcome.error
+    const now = this.now()
+    const steps = error
+      ? this.state.steps.map(([name, step]): [typeof name, StepState] =>
+          step.status === 'started'
+            ? [
+                name,
+                {
+                  ...step,
+                  status: error.cancelled ? 'cancelled' : 'failed',
+                  message: error.cancelled ? `${step.message} (cancelled)` : step.message,
+                  ...(step.startedAt !== undefined ? {elapsedMs: now - step.startedAt} : {}),
+                },
+              ]
+            : [name, step],
+        )
+      : this.state.steps
+    this.set({done: true, steps, choice: undefined, mint: undefined, ...outcome})
   }
 }

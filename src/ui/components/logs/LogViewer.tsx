@@ -33,7 +33,9 @@ export function LogViewer({store, title}: {store: LogStore; title: string}): Rea
               ? `Reconnecting to ${title}: ${state.note ?? ''}`
               : state.status === 'failed'
                 ? `Stopped: ${state.note ?? ''}`
-                : `${title}: ${state.count} line${state.count === 1 ? '' : 's'} (Ctrl-C to stop)`}
+                : state.count === 0
+                  ? `Connected to ${title}; no log lines yet (Ctrl-C to stop)`
+                  : `${title}: ${state.count} line${state.count === 1 ? '' : 's'} (Ctrl-C to stop)`}
         </Text>
       )}
     </Box>
