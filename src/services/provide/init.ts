@@ -5,6 +5,7 @@ import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
 import {sleep} from '../../lib/sleep.js'
 import type {Attribute} from '../../market/market.js'
+import type {MemoryBytesText} from '../../protocol/json-fields.js'
 import {parseCoin, parseDec} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {
@@ -74,7 +75,7 @@ export interface InitResult {
   configPath: string
   hostUri: string
   attributes: Attribute[]
-  machine: {cpuCores: number; memoryBytes: string; diskFreeBytes: string; gpus: Array<{index: number; model: string; ram?: string; interface?: string}>; gpuNote?: string}
+  machine: {cpuCores: number; memoryBytes: MemoryBytesText; diskFreeBytes: string; gpus: Array<{index: number; model: string; ram?: string; interface?: string}>; gpuNote?: string}
   capacity: CapacityConfig
   pricing: ProviderConfig['pricing']
   runtime: RuntimeKindName
