@@ -71,6 +71,8 @@ export type ProviderEvent = {ts: string} & (
       earningsUsdPerHour: string
     }
   | {type: 'warning'; message: string}
+  /** The chain answers again after a `warning` that it did not; `downMs`: how long it was gone. */
+  | {type: 'chain.recovered'; height: number; downMs: number}
   | {type: 'provider.stopped'}
 )
 

@@ -67,6 +67,10 @@ export class BidEngine {
     const counts = o.store.countBids()
     this.stats.bidsPlaced = counts.open + counts.won + counts.lost + counts.closed
     this.stats.leasesWon = o.store.countLeases()
+    // Counters span restarts, as bids and leases do (they are counted from the state DB): every bid was an order
+    // seen, so after a restart "orders seen" never reads lower than "bids placed" (D38). Orders skipped before the
+    // restart are not stored, so this is a lower bound.
+    this.stats.ordersSeen = this.stats.bidsPlaced
     for (const bid of o.store.bids('open')) {
       this.decided.set(bid.orderKey, 'bid')
       if (!o.capacity.has(bid.orderKey)) o.capacity.restore(bid.orderKey, bid.reservation)

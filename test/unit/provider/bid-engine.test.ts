@@ -198,6 +198,22 @@ describe('bid engine', () => {
     expect(stats()).toMatchObject({height: 14, leasesWon: 1, leasesActive: 0})
   })
 
+  it('after a restart, orders seen never reads lower than bids placed (D38)', async () => {
+    const first = await rig({dbName: 'restart.db'})
+    first.market.orderList = [order(1), order(2)]
+    await first.engine.onBlock(block(10))
+    await flush()
+    expect(first.store.countBids().open).toBe(2)
+    const again = await rig({dbName: 'restart.db'})
+    again.market.orderList = [order(1), order(2)]
+    again.market.bidList = first.market.bidList
+    await again.engine.onBlock(block(11))
+    await flush()
+    const stats = again.events.filter((e) => e.type === 'stats').at(-1) as Extract<ProviderEvent, {type: 'stats'}>
+    expect(stats.bidsPlaced).toBe(2)
+    expect(stats.ordersSeen).toBeGreaterThanOrEqual(stats.bidsPlaced)
+  })
+
   it('withdraws earnings of running leases on its interval', async () => {
     const r = await rig()
     r.market.addLease(order(1))
