@@ -11,7 +11,7 @@ import {sleep} from '../../lib/sleep.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
-import {DEV_NODE_PID_ENV} from './start.js'
+import {DEV_NODE_PID_ENV, PROVIDER_LOG_ENV} from './start.js'
 import {PID_FILE, livePid, processAlive} from './pid-file.js'
 
 
@@ -98,7 +98,7 @@ function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePi
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
   // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
-  const childEnv = nodePid ? {...env, [DEV_NODE_PID_ENV]: String(nodePid)} : env
+  const childEnv = {...env, [PROVIDER_LOG_ENV]: join(dir, LOG_FILE), ...(nodePid ? {[DEV_NODE_PID_ENV]: String(nodePid)} : {})}
   try {
     const args = [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl']
     return spawnDetached(process.execPath, args, {logFile: join(dir, LOG_FILE), env: childEnv}).pid

@@ -195,7 +195,27 @@ describe('bid engine', () => {
     expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(false)
     await r.engine.onBlock(block(14))
     await flush()
-    expect(stats()).toMatchObject({height: 14, leasesWon: 1, leasesActive: 0})
+    expect(stats()).toMatchObject({leasesWon: 1, leasesActive: 0})
+  })
+
+  it('emits stats when a figure moves, not every block (D37: a provider log grows per change)', async () => {
+    const r = await rig()
+    for (const h of [10, 11, 12, 13]) await r.engine.onBlock(block(h))
+    await flush()
+    const stats = () => r.events.filter((e) => e.type === 'stats')
+    expect(stats()).toHaveLength(1)
+    expect(r.events.filter((e) => e.type === 'block')).toHaveLength(4)
+    r.market.orderList = [order(1)]
+    await r.engine.onBlock(block(14))
+    await flush()
+    await r.engine.onBlock(block(15))
+    await flush()
+    expect(stats().length).toBeGreaterThan(1)
+    expect(stats().at(-1)).toMatchObject({ordersSeen: 1, bidsPlaced: 1})
+    const settled = stats().length
+    for (const h of [16, 17, 18]) await r.engine.onBlock(block(h))
+    await flush()
+    expect(stats()).toHaveLength(settled)
   })
 
   it('after a restart, orders seen never reads lower than bids placed (D38)', async () => {
