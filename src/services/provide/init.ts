@@ -55,6 +55,8 @@ export interface InitOptions {
   ingressListen?: string
   /** host:port of the gRPC status service (config `gateway.grpcListen`). */
   grpcListen?: string
+  /** host:port the gateway listens on (config `gateway.listen`); default all interfaces at the host URI's port. */
+  gatewayListen?: string
   deposit?: string
   register: boolean
   interactive: boolean
@@ -184,7 +186,11 @@ export async function initProvider(session: Session, options: InitOptions): Prom
         ...(options.socket ?? existing?.runtime.socket ? {socket: options.socket ?? existing?.runtime.socket} : {}),
         ...(options.portRange ?? existing?.runtime.portRange ? {portRange: options.portRange ?? existing?.runtime.portRange} : {}),
       },
-      gateway: {...(existing?.gateway ?? {}), ...(options.grpcListen ? {grpcListen: options.grpcListen} : {})},
+      gateway: {
+        ...(existing?.gateway ?? {}),
+        ...(options.gatewayListen ? {listen: options.gatewayListen} : {}),
+        ...(options.grpcListen ? {grpcListen: options.grpcListen} : {}),
+      },
       ingress: {
         ...(existing?.ingress ?? {}),
         domain: options.ingressDomain ?? existing?.ingress.domain ?? defaultIngressDomain(hostUri, local),
