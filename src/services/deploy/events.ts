@@ -42,6 +42,8 @@ export interface BidView {
   price: string
   /** null: priced in AKT with no AKT price from the chain. */
   usdPerHour?: string | null
+  // A decimal in the denom's display unit, "0.0000004 ACT/block" (formatPerBlock), not the base denom; the scaled
+  // integer is perBlockScaled where a result has it. The schema description comes from PerBlockText.
   perBlock: PerBlockText
   denom: string
   latencyMs?: number
