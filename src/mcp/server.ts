@@ -19,6 +19,7 @@ import {Planner} from './plans.js'
 import {McpStore, mcpStorePath} from './store.js'
 import {registerReadTools} from './tools/read-tools.js'
 import {registerWriteTools} from './tools/write-tools.js'
+import type {DseqText} from '../protocol/json-fields.js'
 
 export const SERVER_INFO = {name: 'edge', version: '0.1.0'}
 
@@ -44,7 +45,7 @@ export interface EdgeMcp {
   /** A fresh McpServer with every tool (the SDK asks for one per connection or request). */
   factory: () => McpServer
   /** What the start-up TTL sweep closed. */
-  closedOnStart: Array<{dseq: string; outcome: string}>
+  closedOnStart: Array<{dseq: DseqText; outcome: string}>
   close(): Promise<void>
 }
 

@@ -1,4 +1,5 @@
 import type {SkipReason} from './bidding/decide.js'
+import type {DseqText} from '../protocol/json-fields.js'
 
 /** A lease or order as events name it: `owner/dseq/gseq/oseq`. */
 export type OrderRef = string
@@ -41,8 +42,8 @@ export type ProviderEvent = {ts: string} & (
   | {type: 'bid.closed'; order: OrderRef; reason: string}
   | {type: 'lease.won'; lease: OrderRef; price: string; denom: string; manifestDeadline: string}
   | {type: 'lease.resumed'; lease: OrderRef; state: string}
-  | {type: 'manifest.received'; owner: string; dseq: string; version: string; leases: OrderRef[]}
-  | {type: 'manifest.rejected'; owner: string; dseq: string; status: number; message: string}
+  | {type: 'manifest.received'; owner: string; dseq: DseqText; version: string; leases: OrderRef[]}
+  | {type: 'manifest.rejected'; owner: string; dseq: DseqText; status: number; message: string}
   | {type: 'lease.deploying'; lease: OrderRef}
   | {type: 'lease.deployed'; lease: OrderRef; uris: string[]}
   | {type: 'lease.deploy_failed'; lease: OrderRef; message: string}
@@ -70,6 +71,8 @@ export type ProviderEvent = {ts: string} & (
       earningsUsdPerHour: string
     }
   | {type: 'warning'; message: string}
+  /** The chain answers again after a `warning` that it did not; `downMs`: how long it was gone. */
+  | {type: 'chain.recovered'; height: number; downMs: number}
   | {type: 'provider.stopped'}
 )
 

@@ -18,6 +18,7 @@ import {screenBid} from './bidding/screening.js'
 import {Capacity} from './capacity/capacity.js'
 import {withDevOptions} from './dev/dev-options.js'
 import {providerBlocks} from './chain/blocks.js'
+import {ChainHealth} from './chain/chain-health.js'
 import type {ProviderMsg, TxOutcome} from './chain/messages.js'
 import {TxQueue} from './chain/tx-queue.js'
 import {assertProviderAddress, hostUriPort, listenAddress, parsePortRange, type ProviderConfig} from './config/provider-config.js'
@@ -315,23 +316,20 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
 
 /** Follows blocks until stopped; a chain that stops answering is waited for, never fatal. */
 async function runLoop(market: Market, blockTimeMs: number, engine: BidEngine, leases: LeaseManager, hub: EventHub, signal: AbortSignal): Promise<void> {
-  let failures = 0
+  const health = new ChainHealth(hub)
   let blocks = 0
   while (!signal.aborted) {
     try {
       for await (const block of providerBlocks(market, blockTimeMs, signal)) {
-        failures = 0
+        health.answered(block.height)
         await engine.onBlock(block)
         if (++blocks % 5 === 0) await leases.refreshRoutes()
         if (signal.aborted) break
       }
     } catch (error) {
       if (signal.aborted) break
-      failures++
-      if (failures === 1 || failures % 30 === 0) {
-        hub.emit({type: 'warning', message: `the chain is not answering (${(error as Error).message}); leases keep running, retrying`})
-      }
-      await sleep(backoffDelay(RECONNECT_BACKOFF, failures - 1), signal)
+      health.failed(error)
+      await sleep(backoffDelay(RECONNECT_BACKOFF, health.failedTries - 1), signal)
     }
   }
 }

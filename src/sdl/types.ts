@@ -5,6 +5,8 @@
  *   on-chain group specs (`akash.deployment.v1beta4.GroupSpec`).
  */
 
+import type {BaseAmountText} from '../protocol/json-fields.js'
+
 export type Severity = 'error' | 'warning'
 
 /** One problem in an SDL file, always with a location. */
@@ -297,7 +299,7 @@ export interface GroupSpecJson {
   resources: Array<{
     resource: ResourcesJson
     count: number
-    price: {denom: string; amount: string}
+    price: {denom: string; amount: BaseAmountText}
   }>
 }
 
@@ -327,7 +329,7 @@ export interface GroupSpecProto {
       endpoints: Array<{kind: number; sequenceNumber: number}>
     }
     count: number
-    price: {denom: string; amount: string}
+    price: {denom: string; amount: BaseAmountText}
   }>
 }
 

@@ -3,11 +3,12 @@ import {controlCharacterProblem} from '../input.js'
 import {deriveKey, generateMnemonic, validateMnemonic} from '../config/mnemonic.js'
 import type {KeyRecord} from '../config/keystore.js'
 import {openMarket} from '../market/index.js'
-import {DEC_PRECISION, DEC_SCALE, denomInfo, formatCoin, formatScaled} from '../protocol/money.js'
+import {DEC_SCALE, denomInfo, formatCoin} from '../protocol/money.js'
 import {UsdPricing, usdEntry} from './usd.js'
 import type {Prompts} from './prompts.js'
 import type {Session} from './session.js'
 import {chooseKeyName, noKeyHint} from './signer.js'
+import type {BaseAmount} from '../protocol/json-fields.js'
 
 export interface KeyView extends KeyRecord {
   selected: boolean
@@ -168,8 +169,7 @@ export async function showKey(session: Session, name?: string, env: NodeJS.Proce
 export interface BalanceLine {
   denom: string
   symbol: string
-  /** Integer amount of the base denom. */
-  amount: bigint
+  amount: BaseAmount
   display: string
   /**
    * USD value: ACT at 1 USD, AKT at the chain oracle's price; null for AKT when the chain gives no
@@ -212,7 +212,8 @@ export async function balance(
     const balances = [...byDenom.entries()]
       .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
       .map(([denom, amount]) => {
-        const usd = pricing.format(amount * DEC_SCALE, denom, (v) => formatScaled(v, DEC_PRECISION, 2))
+        // "$99,998.50": USD as every other command writes it (formatUsd), D39.
+        const usd = pricing.format(amount * DEC_SCALE, denom)
         return {
           denom,
           symbol: denomInfo(denom).symbol,

@@ -211,9 +211,10 @@ function tidy(schema: Json): Json {
     if (Array.isArray(node)) return node.map(walk)
     if (!node || typeof node !== 'object') return node
     if (node.type === 'number' && node.properties && Object.keys(node.properties).length === 0) {
-      // How typescript-json-schema renders `bigint`; output.ts prints bigints as decimal strings.
-      const {description} = node
-      return {type: 'string', pattern: '^-?[0-9]+$', ...(description ? {description} : {})}
+      // How typescript-json-schema renders `bigint`; output.ts prints bigints as decimal strings. A shared field type
+      // (src/protocol/json-fields.ts) may give its own pattern, the one its field name has in every command.
+      const {description, pattern} = node
+      return {type: 'string', pattern: typeof pattern === 'string' ? pattern : '^-?[0-9]+$', ...(description ? {description} : {})}
     }
     const out: Json = {}
     for (const [k, v] of Object.entries(node)) {

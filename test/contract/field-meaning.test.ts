@@ -19,13 +19,6 @@ interface FieldUse {
  * script reading two commands' `--json` has to treat differently, so prefer renaming the field.
  */
 const ALLOWED_DIFFERENCES: Record<string, string> = {
-  // Pending unification: base-unit integers typed as bigint in most results, plain strings (Cosmos coins as the
-  // chain prints them, or decimals) in dev-fund, wallet and screening results. Both are base-unit amounts.
-  amount: 'base-unit amount; some results type it as a plain string',
-  cpuMillis: 'pending: a number in init/sdl, a string in provide status (bigint capacity arithmetic)',
-  memoryBytes: 'pending: the same byte count, typed bigint in sdl validate and a string in provide',
-  storageBytes: 'pending: as memoryBytes',
-  dseq: 'the same integer; results made outside EdgeCommand (mcp, receipts, events) carry it as a string',
   // Different things that happen to share a short name, in different contexts.
   attestation: 'SDL tee.attestation (a switch) vs a receipt summary line',
   gpu: 'a bid\'s GPU model vs the provider\'s GPU utilisation percentage',
@@ -51,9 +44,6 @@ const DESCRIPTIONS_MAY_DIFFER: Record<string, string> = {
   maxUsdPerHour: 'the same cap; the events text documents only its null',
   message: 'one sentence, for a warning or an event',
   path: 'a YAML path vs a template file path',
-  // Pending: services/deploy/events.ts says "base denom (decimal)"; the value is formatPerBlock's display unit,
-  // as ls and status now document it.
-  perBlock: 'the same decimal in the display unit; one comment is out of date',
   reason: 'why, for each kind of thing that has a reason',
   service: 'a service name, worded for init and templates',
   state: 'the state of the thing each result is about',

@@ -5,6 +5,7 @@ import {keyFlag} from '../../flags.js'
 import {limitFlags, limitsFromFlags} from '../../mcp/flags.js'
 import {limitsPath, limitsView, mergeLimitsFiles, readLimitsFile, resolveLimits} from '../../mcp/limits.js'
 import {openEdgeMcp, parseListen, serveOverHttp, serveOverStdio} from '../../mcp/server.js'
+import type {DseqText} from '../../protocol/json-fields.js'
 
 /** What `edge mcp` reports once it stops serving (stdout belongs to the protocol until then). */
 export interface McpServeResult {
@@ -14,7 +15,7 @@ export interface McpServeResult {
   url?: string
   allowSpend: boolean
   /** Deployments whose TTL passed while the server was stopped, closed at start. */
-  closedOnStart: Array<{dseq: string; outcome: string}>
+  closedOnStart: Array<{dseq: DseqText; outcome: string}>
 }
 
 export default class Mcp extends EdgeCommand<typeof Mcp, McpServeResult> {

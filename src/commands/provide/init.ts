@@ -6,7 +6,7 @@ import {renderFields} from '../../output/table.js'
 import {type InitResult, initProvider} from '../../services/provide/init.js'
 import {openSession} from '../../services/session.js'
 import {promptSelect, promptText} from '../../ui/prompts.js'
-import {fmtBytes, fmtCpu} from '../../provider/capacity/capacity.js'
+import {fmtBytes, fmtCpu, fmtStorage, persistentOffer} from '../../provider/capacity/capacity.js'
 
 export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitResult> {
   static summary = 'Set this machine up as a provider: detect it, price it, write its config and register it on chain.'
@@ -92,7 +92,7 @@ export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitRes
         ['host uri', r.hostUri],
         ['machine', `${r.machine.cpuCores} cores, ${fmtBytes(BigInt(r.machine.memoryBytes))} memory, ${fmtBytes(BigInt(r.machine.diskFreeBytes))} disk free`],
         ['gpus', gpus],
-        ['offers', `${fmtCpu(BigInt(r.capacity.cpuMillis))} CPU, ${fmtBytes(BigInt(r.capacity.memoryBytes))} memory, ${fmtBytes(BigInt(r.capacity.storageBytes))} storage`],
+        ['offers', `${fmtCpu(BigInt(r.capacity.cpuMillis))} CPU, ${fmtBytes(BigInt(r.capacity.memoryBytes))} memory, ${fmtStorage({ephemeral: BigInt(r.capacity.storageBytes), persistent: persistentOffer(r.capacity)})}`],
         ['prices', `$${r.pricing.cpuCoreHour}/core·h, $${r.pricing.memoryGiBHour}/GiB·h memory, $${r.pricing.storageGiBHour}/GiB·h storage${Object.entries(r.pricing.gpuHour).map(([m, p]) => `, ${m} $${p}/h`).join('')}`],
         ['runtime', r.runtime],
         ['attributes', r.attributes.filter((a) => !a.key.startsWith('capabilities/gpu/vendor')).map((a) => `${a.key}=${a.value}`).join(', ')],

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {renderFields, renderTable} from '../../output/table.js'
-import {fmtBytes, fmtCpu} from '../../provider/capacity/capacity.js'
+import {formatCoin} from '../../protocol/money.js'
+import {fmtBytes, fmtCpu, fmtStorage} from '../../provider/capacity/capacity.js'
 import {readProviderConfig} from '../../services/provide/start.js'
 import {type ProvideStatusResult, provideStatus} from '../../services/provide/status.js'
 import {openSession} from '../../services/session.js'
@@ -30,11 +31,11 @@ export default class ProvideStatus extends EdgeCommand<typeof ProvideStatus, Pro
         ['on chain', r.registration.registered ? `registered${r.registration.attributesMatch ? '' : ' (attributes differ from the config: run `edge provide init`)'}` : 'not registered (run `edge provide init`)'],
         ['cpu', `${fmtCpu(BigInt(c.reserved.cpuMillis))} of ${fmtCpu(BigInt(c.total.cpuMillis))} held`],
         ['memory', `${fmtBytes(BigInt(c.reserved.memoryBytes))} of ${fmtBytes(BigInt(c.total.memoryBytes))} held`],
-        ['storage', `${fmtBytes(BigInt(c.reserved.storageBytes))} of ${fmtBytes(BigInt(c.total.storageBytes))} held`],
+        ['storage', fmtStorage({ephemeral: c.total.storageBytes, persistent: c.total.persistentBytes}, {ephemeral: c.reserved.storageBytes, persistent: c.reserved.persistentBytes})],
         ['gpus', `${c.reserved.gpus} of ${c.total.gpus} held`],
         ['bids', Object.entries(r.bids).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'],
-        ['earnings', `${r.earnings.usdPerHour === null ? 'USD unknown (no AKT price)' : `$${r.earnings.usdPerHour}/h now`}; ${r.earnings.withdrawnUact} uact withdrawn, ${r.earnings.pendingUact} uact to withdraw`],
-        ['balances', r.balances.map((b) => `${b.amount} ${b.denom}`).join(', ')],
+        ['earnings', `${r.earnings.usdPerHour === null ? 'USD unknown (no AKT price)' : `${r.earnings.usdPerHour}/h now`}; ${r.earnings.withdrawnUact} uact withdrawn, ${r.earnings.pendingUact} uact to withdraw`],
+        ['balances', r.balances.map((b) => formatCoin(b.amount, b.denom)).join(', ') || 'none'],
       ]),
     ]
     if (r.leases.length > 0) {

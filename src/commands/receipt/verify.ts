@@ -6,6 +6,7 @@ import {openMarket} from '../../market/index.js'
 import {openSession} from '../../services/session.js'
 import {verifyReceiptFile} from '../../services/verify/receipt.js'
 import type {VerifyCheck, VerifyStatus} from '../../verify/check.js'
+import type {DseqText} from '../../protocol/json-fields.js'
 
 export interface ReceiptVerifyResult {
   file: string
@@ -13,7 +14,7 @@ export interface ReceiptVerifyResult {
   status: VerifyStatus
   checks: VerifyCheck[]
   /** What the receipt says, once it parsed. */
-  lease?: {owner: string; dseq: string; gseq: number; oseq: number; provider: string}
+  lease?: {owner: string; dseq: DseqText; gseq: number; oseq: number; provider: string}
   chainId?: string
 }
 

@@ -22,7 +22,7 @@ export default class WalletBalance extends EdgeCommand<typeof WalletBalance, Bal
     const table = renderTable(result.balances, [
       {header: 'asset', get: (b) => b.symbol},
       {header: 'amount', get: (b) => b.display.split(' ')[0], align: 'right'},
-      {header: 'usd', get: (b) => (b.usd === null ? '?' : b.usd === undefined ? '' : `$${b.usd}`), align: 'right'},
+      {header: 'usd', get: (b) => (b.usd === null ? '?' : b.usd === undefined ? '' : b.usd), align: 'right'},
       {header: 'denom', get: (b) => b.denom},
     ])
     return `${header}\n${table}`

@@ -59,6 +59,8 @@ export class BidEngine {
   private lastRetryHeight = 0
   private running?: Promise<void>
   private pendingBlock?: BlockInfo
+  /** The last stats emitted, without the height: a new `stats` event only when a figure moves. */
+  private lastStats?: string
   readonly stats = {ordersSeen: 0, bidsPlaced: 0, leasesWon: 0, lastHeight: 0, openOrders: 0}
 
   constructor(private readonly o: BidEngineOptions) {
@@ -67,6 +69,10 @@ export class BidEngine {
     const counts = o.store.countBids()
     this.stats.bidsPlaced = counts.open + counts.won + counts.lost + counts.closed
     this.stats.leasesWon = o.store.countLeases()
+    // Counters span restarts, as bids and leases do (they are counted from the state DB): every bid was an order
+    // seen, so after a restart "orders seen" never reads lower than "bids placed" (D38). Orders skipped before the
+    // restart are not stored, so this is a lower bound.
+    this.stats.ordersSeen = this.stats.bidsPlaced
     for (const bid of o.store.bids('open')) {
       this.decided.set(bid.orderKey, 'bid')
       if (!o.capacity.has(bid.orderKey)) o.capacity.restore(bid.orderKey, bid.reservation)
@@ -316,9 +322,7 @@ export class BidEngine {
     const frac = (a: bigint, b: bigint) => (b > 0n ? Number((a * 10000n) / b) / 10000 : 0)
     const persistentTotal = Object.values(totals.persistentBytes).reduce((a, b) => a + b, 0n)
     const persistentHeld = Object.values(held.persistentBytes).reduce((a, b) => a + b, 0n)
-    this.o.events.emit({
-      type: 'stats',
-      height,
+    const stats = {
       ordersSeen: this.stats.ordersSeen,
       bidsOpen: this.o.store.countBids().open + this.inflight.size,
       bidsPlaced: this.stats.bidsPlaced,
@@ -331,7 +335,13 @@ export class BidEngine {
         gpu: totals.gpus > 0 ? held.gpus / totals.gpus : 0,
       },
       earningsUsdPerHour: this.earningsPerHour?.() ?? '0',
-    })
+    }
+    // Only when a figure moved: a provider log holds a line per change, not per block (D37). The height is in
+    // every `block` event already.
+    const key = JSON.stringify(stats)
+    if (key === this.lastStats) return
+    this.lastStats = key
+    this.o.events.emit({type: 'stats', height, ...stats})
   }
 
   /** Set by the provider: USD per hour of the active leases, as a decimal string. */

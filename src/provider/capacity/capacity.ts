@@ -43,15 +43,11 @@ export class Capacity {
     private readonly gpuCost: (gpu: GpuConfig) => bigint = () => 0n,
   ) {
     this.gpus = [...config.gpus].sort((a, b) => a.index - b.index)
-    const persistent: Record<string, bigint> = {}
-    for (const sc of config.storageClasses) {
-      if (sc.persistent && sc.class !== 'ram') persistent[sc.class] = BigInt(sc.bytes ?? config.storageBytes)
-    }
     this.total = {
       cpuMillis: BigInt(config.cpuMillis),
       memoryBytes: BigInt(config.memoryBytes),
       ephemeralBytes: BigInt(config.storageBytes),
-      persistentBytes: persistent,
+      persistentBytes: persistentOffer(config),
       gpus: this.gpus.length,
     }
   }
@@ -174,6 +170,26 @@ export class Capacity {
   release(key: string): boolean {
     return this.reservations.delete(key)
   }
+}
+
+/** Bytes offered per persistent storage class (`ram` draws on memory, so it is not storage). */
+export function persistentOffer(config: Pick<CapacityConfig, 'storageBytes' | 'storageClasses'>): Record<string, bigint> {
+  const persistent: Record<string, bigint> = {}
+  for (const sc of config.storageClasses) {
+    if (sc.persistent && sc.class !== 'ram') persistent[sc.class] = BigInt(sc.bytes ?? config.storageBytes)
+  }
+  return persistent
+}
+
+/**
+ * Storage as `edge provide init` and `edge provide status` show it, ephemeral first and each persistent class
+ * apart (D21: both commands give the same figures): "66.9 GiB storage, 33.4 GiB beta2 (persistent)", or with
+ * `held`, "0 B of 66.9 GiB held; beta2 (persistent) 0 B of 33.4 GiB held".
+ */
+export function fmtStorage(offered: {ephemeral: bigint; persistent: Record<string, bigint>}, held?: {ephemeral: bigint; persistent: Record<string, bigint>}): string {
+  if (!held) return [`${fmtBytes(offered.ephemeral)} storage`, ...Object.entries(offered.persistent).map(([cls, bytes]) => `${fmtBytes(bytes)} ${cls} (persistent)`)].join(', ')
+  const of = (h: bigint, total: bigint) => `${fmtBytes(h)} of ${fmtBytes(total)} held`
+  return [of(held.ephemeral, offered.ephemeral), ...Object.entries(offered.persistent).map(([cls, bytes]) => `${cls} (persistent) ${of(held.persistent[cls] ?? 0n, bytes)}`)].join('; ')
 }
 
 /** Reservations added up (GPUs counted). */

@@ -8,6 +8,7 @@ import {dirname, join} from 'node:path'
 
 import {UsageError} from '../../errors.js'
 import {providerDir} from '../../config/paths.js'
+import type {CpuMillis, MemoryBytesText, StorageBytesText} from '../../protocol/json-fields.js'
 import {parseCoin, parseDec} from '../../protocol/money.js'
 import {type DevOptions, parseDevOptions} from '../dev/dev-options.js'
 import {parseGoDuration} from '../../sdl/go-compat.js'
@@ -39,12 +40,12 @@ export interface StorageClassConfig {
   bytes?: string
 }
 
+/** What this machine offers to leases. The figures `edge provide init` and `edge provide status` show. */
 export interface CapacityConfig {
-  /** Millicores for leases. */
-  cpuMillis: number
-  memoryBytes: string
-  /** Ephemeral (container root filesystem) storage. */
-  storageBytes: string
+  cpuMillis: CpuMillis
+  memoryBytes: MemoryBytesText
+  // Ephemeral only: each persistent class has its own `bytes` in storageClasses.
+  storageBytes: StorageBytesText
   gpus: GpuConfig[]
   storageClasses: StorageClassConfig[]
 }

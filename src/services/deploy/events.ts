@@ -5,6 +5,7 @@
 import type {Excluded} from './candidates.js'
 import type {NoBidDiagnosis} from './diagnose.js'
 import type {Explanation, Strategy} from './scoring.js'
+import type {BaseAmount, PerBlockText} from '../../protocol/json-fields.js'
 
 export type StepName = 'validate' | 'forecast' | 'screen' | 'funds' | 'mint' | 'create' | 'bids' | 'probe' | 'select' | 'lease' | 'manifest' | 'ready' | 'close'
 
@@ -41,8 +42,9 @@ export interface BidView {
   price: string
   /** null: priced in AKT with no AKT price from the chain. */
   usdPerHour?: string | null
-  /** Per-block price, base denom (decimal). */
-  perBlock: string
+  // A decimal in the denom's display unit, "0.0000004 ACT/block" (formatPerBlock), not the base denom; the scaled
+  // integer is perBlockScaled where a result has it. The schema description comes from PerBlockText.
+  perBlock: PerBlockText
   denom: string
   latencyMs?: number
   latencyError?: string
@@ -63,12 +65,12 @@ export type DeployEvent = {ts: string} & (
       /** null: priced in AKT with no AKT price from the chain (a warning says so). */
       maxUsdPerHour?: string | null
       maxUsdPerMonth?: string | null
-      deposit: {amount: bigint; denom: string; display: string; usd?: string | null}
+      deposit: {amount: BaseAmount; denom: string; display: string; usd?: string | null}
       budgetUsd?: string
       ttlMs?: number
       blockTimeMs: number
     }
-  | {type: 'funds'; ok: boolean; balance: {uact: bigint; uakt: bigint}; needed: {denom: string; amount: bigint}; shortfall?: bigint}
+  | {type: 'funds'; ok: boolean; balance: {uact: bigint; uakt: bigint}; needed: {denom: string; amount: BaseAmount}; shortfall?: bigint}
   | {type: 'mint'; status: 'submitted' | 'waiting' | 'done'; burnUakt: bigint; expectedUact?: bigint; txHash?: string; blocksWaited?: number; message: string}
   | {type: 'deployment_created'; dseq: bigint; txHash: string; height: number; reused?: boolean}
   | {type: 'bid'; provider: string; gseq: number; oseq: number; bseq: number; price: string; usdPerHour?: string | null; height: number}

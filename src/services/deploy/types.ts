@@ -8,6 +8,7 @@ import type {Ledger} from '../ledger/ledger.js'
 import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
 import type {ScreenResult} from '../screen/screen.js'
+import type {BaseAmount, PerBlockText} from '../../protocol/json-fields.js'
 
 export type {ScreenResult} from '../screen/screen.js'
 
@@ -123,7 +124,7 @@ export interface DeployLease {
   gseq: number
   oseq: number
   bseq: number
-  perBlock: string
+  perBlock: PerBlockText
   denom: string
   /** null: priced in AKT with no AKT price from the chain (the run warns). */
   usdPerHour?: string | null
@@ -141,8 +142,8 @@ export interface DeployResult {
   reused: boolean
   leases: DeployLease[]
   /** Sum over the leases. */
-  price?: {usdPerHour?: string | null; usdPerMonth?: string | null; perBlock: string; denom: string}
-  deposit: {amount: bigint; denom: string; display: string}
+  price?: {usdPerHour?: string | null; usdPerMonth?: string | null; perBlock: PerBlockText; denom: string}
+  deposit: {amount: BaseAmount; denom: string; display: string}
   services: DeployedService[]
   /** Every URI a service can be reached at: http(s) URLs and host:port forwards. */
   uris: string[]

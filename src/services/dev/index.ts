@@ -17,6 +17,7 @@ import {type ProviderSummary, type ReclamationWindows, restBalances, restProvide
 import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
 import {type DevnetFiles, type NodeState, devnetFiles, nodeAlive, readNodeState, removeNodeState} from './files.js'
 import {type LocalProvider, startLocalProviders} from './providers.js'
+import type {BaseAmountText} from '../../protocol/json-fields.js'
 
 export {devnetFiles} from './files.js'
 export {runNode} from './node.js'
@@ -41,7 +42,7 @@ export interface DevStatus {
   startedAt?: string
   dataDir: string
   logFile: string
-  devKey?: {name: string; address: string; balances: Array<{denom: string; amount: string}>}
+  devKey?: {name: string; address: string; balances: Array<{denom: string; amount: BaseAmountText}>}
   /** Providers on chain; the local ones (edge dev's own) say how they run workloads. */
   providers: Array<ProviderSummary & {name?: string; runtime?: 'docker' | 'process'}>
   /** The market's reclamation windows (AEP-82) as the chain's params have them now. */
@@ -292,9 +293,9 @@ export async function resetDev(env: NodeJS.ProcessEnv = process.env): Promise<Re
 
 export interface FundResult {
   address: string
-  coins: Array<{denom: string; amount: string}>
+  coins: Array<{denom: string; amount: BaseAmountText}>
   height: number
-  balances: Array<{denom: string; amount: string}>
+  balances: Array<{denom: string; amount: BaseAmountText}>
 }
 
 /** `edge dev fund ADDR AMOUNT…`: the faucet of the running node. ADDR may be a keystore key name. */

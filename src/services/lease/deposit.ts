@@ -6,10 +6,11 @@ import type {TenantContext} from './context.js'
 import {UsdPricing} from '../usd.js'
 import {requireDeployment} from './lease.js'
 import {type EscrowView, escrowLeft, escrowView} from './list.js'
+import type {BaseAmount} from '../../protocol/json-fields.js'
 
 export interface DepositResult {
   dseq: bigint
-  deposited: {amount: bigint; denom: string; display: string}
+  deposited: {amount: BaseAmount; denom: string; display: string}
   txHash: string
   height: number
   escrowLeft?: EscrowView

@@ -8,6 +8,7 @@ import {type LedgerEntry, matchesLabels} from '../ledger/ledger.js'
 import {UsdPricing, usdEntry} from '../usd.js'
 import type {TenantContext} from './context.js'
 import {type ReclamationView, reclamationView} from './reclamation.js'
+import type {BaseAmount, PerBlockText} from '../../protocol/json-fields.js'
 
 export interface DeploymentRow {
   dseq: bigint
@@ -21,8 +22,8 @@ export interface DeploymentRow {
   region?: string
   /** null: the lease is priced in AKT and the chain gave no AKT price (the command warns). */
   usdPerHour?: string | null
-  /** Price of the active leases as a decimal in the denom's display unit, e.g. "0.0000004 ACT/block" (as everywhere). */
-  perBlock?: string
+  // The active leases' price together.
+  perBlock?: PerBlockText
   /** The same price as the chain stores it: base denom × 10^18 per block (an integer). */
   perBlockScaled?: bigint
   denom?: string
@@ -57,7 +58,7 @@ export function escrowLeft(deployment: Deployment, leases: Lease[], height: numb
 
 /** Escrow left as edge shows it: whole base units, and USD when the denom has a USD value. */
 export interface EscrowView {
-  amount: bigint
+  amount: BaseAmount
   denom: string
   display: string
   /** null: AKT with no AKT price. */

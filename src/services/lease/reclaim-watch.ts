@@ -7,12 +7,13 @@
 import type {Lease, MarketQueries} from '../../market/market.js'
 import {sleep as abortableSleep} from '../../lib/sleep.js'
 import {type ReclamationView, reclamationNotice, reclamationView} from './reclamation.js'
+import type {DseqText} from '../../protocol/json-fields.js'
 
 /** The typed JSONL event (`--output jsonl`): `{"type":"lease_reclaiming", …}`. */
 export interface LeaseReclaimingEvent {
   type: 'lease_reclaiming'
   provider: string
-  dseq: string
+  dseq: DseqText
   gseq: number
   oseq: number
   reason: string

@@ -12,6 +12,7 @@ import {providerClient} from './provider-client.js'
 import {requireDeployment} from './lease.js'
 import {type EscrowView, deploymentMoney} from './list.js'
 import {type ReclamationView, reclamationView} from './reclamation.js'
+import type {PerBlockText} from '../../protocol/json-fields.js'
 
 export interface LeaseView {
   provider: string
@@ -29,8 +30,7 @@ export interface LeaseView {
   /** null: priced in AKT with no AKT price from the chain (the command warns). */
   usdPerHour?: string | null
   usdPerMonth?: string | null
-  /** The lease's price as a decimal in the denom's display unit, e.g. "0.0000004 ACT/block" (as everywhere). */
-  perBlock: string
+  perBlock: PerBlockText
   /** The same price as the chain stores it: base denom × 10^18 per block (an integer). */
   perBlockScaled: bigint
   denom: string

@@ -5,6 +5,7 @@ import {providerDir} from '../../config/paths.js'
 import {InsufficientFundsError, UsageError} from '../../errors.js'
 import {sleep} from '../../lib/sleep.js'
 import type {Attribute} from '../../market/market.js'
+import type {MemoryBytesText} from '../../protocol/json-fields.js'
 import {parseCoin, parseDec} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
 import {
@@ -54,6 +55,8 @@ export interface InitOptions {
   ingressListen?: string
   /** host:port of the gRPC status service (config `gateway.grpcListen`). */
   grpcListen?: string
+  /** host:port the gateway listens on (config `gateway.listen`); default all interfaces at the host URI's port. */
+  gatewayListen?: string
   deposit?: string
   register: boolean
   interactive: boolean
@@ -74,7 +77,7 @@ export interface InitResult {
   configPath: string
   hostUri: string
   attributes: Attribute[]
-  machine: {cpuCores: number; memoryBytes: string; diskFreeBytes: string; gpus: Array<{index: number; model: string; ram?: string; interface?: string}>; gpuNote?: string}
+  machine: {cpuCores: number; memoryBytes: MemoryBytesText; diskFreeBytes: string; gpus: Array<{index: number; model: string; ram?: string; interface?: string}>; gpuNote?: string}
   capacity: CapacityConfig
   pricing: ProviderConfig['pricing']
   runtime: RuntimeKindName
@@ -183,7 +186,11 @@ export async function initProvider(session: Session, options: InitOptions): Prom
         ...(options.socket ?? existing?.runtime.socket ? {socket: options.socket ?? existing?.runtime.socket} : {}),
         ...(options.portRange ?? existing?.runtime.portRange ? {portRange: options.portRange ?? existing?.runtime.portRange} : {}),
       },
-      gateway: {...(existing?.gateway ?? {}), ...(options.grpcListen ? {grpcListen: options.grpcListen} : {})},
+      gateway: {
+        ...(existing?.gateway ?? {}),
+        ...(options.gatewayListen ? {listen: options.gatewayListen} : {}),
+        ...(options.grpcListen ? {grpcListen: options.grpcListen} : {}),
+      },
       ingress: {
         ...(existing?.ingress ?? {}),
         domain: options.ingressDomain ?? existing?.ingress.domain ?? defaultIngressDomain(hostUri, local),

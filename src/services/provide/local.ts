@@ -9,11 +9,11 @@ import {ProviderError} from '../../errors.js'
 import {spawnDetached, withoutSecrets} from '../../lib/daemon.js'
 import {sleep} from '../../lib/sleep.js'
 import {type RuntimeKindName, configPath, hostUriPort, listenAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
+import {displayHost} from '../../provider/listen.js'
 import {openSession} from '../session.js'
 import {initProvider} from './init.js'
-import {DEV_NODE_PID_ENV} from './start.js'
+import {DEV_NODE_PID_ENV, PROVIDER_LOG_ENV} from './start.js'
 import {PID_FILE, livePid, processAlive} from './pid-file.js'
-
 
 /** What `edge dev start --providers N` gets back, and prints. */
 export interface LocalProvider {
@@ -57,6 +57,7 @@ export async function startLocalProviders(count: number, context: LocalProviders
   // them nor reach their processes.
   const env = withoutSecrets(context.env)
   const session = await openSession('local', env)
+  const host = (context.node as {host?: string} | undefined)?.host ?? '127.0.0.1'
   const out: LocalProvider[] = []
   for (let i = 0; i < count; i++) {
     const name = `${LOCAL_PREFIX}${i + 1}`
@@ -66,13 +67,13 @@ export async function startLocalProviders(count: number, context: LocalProviders
     // The ports of an earlier start when they are still free: a lease's URI names the ingress port,
     // so a provider that comes back on the same ports keeps every URI it gave out.
     const before = existsSync(configPath(name, env)) ? await loadProviderConfig(name, env).catch(() => undefined) : undefined
-    const gatewayPort = running ? 0 : await reusePort(before ? hostUriPort(before.hostUri) : undefined)
-    const ingressPort = running ? 0 : await reusePort(listenAddress(before?.ingress.listen ?? '')?.port)
+    const gatewayPort = running ? 0 : await reusePort(host, before ? hostUriPort(before.hostUri) : undefined)
+    const ingressPort = running ? 0 : await reusePort(host, listenAddress(before?.ingress.listen ?? '')?.port)
     // Its own free port: the gateway's port + 1 (the default) may belong to another process.
-    const grpcPort = running ? 0 : await reusePort(listenAddress(before?.gateway.grpcListen ?? '')?.port)
+    const grpcPort = running ? 0 : await reusePort(host, listenAddress(before?.gateway.grpcListen ?? '')?.port)
     const init = await initProvider(session, {
       name,
-      ...(running ? {} : {hostUri: `https://127.0.0.1:${gatewayPort}`, ingressListen: `127.0.0.1:${ingressPort}`, grpcListen: `127.0.0.1:${grpcPort}`}),
+      ...(running ? {} : localListen(host, {gateway: gatewayPort, ingress: ingressPort, grpc: grpcPort})),
       region,
       attributes: [`organization=edge-dev`],
       ...(context.runtime ? {runtime: context.runtime} : {}),
@@ -82,15 +83,30 @@ export async function startLocalProviders(count: number, context: LocalProviders
     })
     if (running) {
       const listen = listenAddress(before?.ingress.listen ?? '')
-      out.push({name, address: init.address, hostUri: init.hostUri, region, ...(listen ? {ingressUrl: `http://127.0.0.1:${listen.port}`} : {}), runtime: init.runtime, pid: running, logFile: join(dir, LOG_FILE)})
+      out.push({name, address: init.address, hostUri: init.hostUri, region, ...(listen ? {ingressUrl: `http://${displayHost(listen.host)}:${listen.port}`} : {}), runtime: init.runtime, pid: running, logFile: join(dir, LOG_FILE)})
       continue
     }
     const nodePid = (context.node as {pid?: number} | undefined)?.pid
     const pid = spawnProvider(name, dir, env, nodePid)
     await waitForGateway(init.hostUri, init.address, pid, join(dir, LOG_FILE), (context.readyTimeoutS ?? 60) * 1000)
-    out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://127.0.0.1:${ingressPort}`, runtime: init.runtime, pid, logFile: join(dir, LOG_FILE)})
+    out.push({name, address: init.address, hostUri: init.hostUri, region, ingressUrl: `http://${displayHost(host)}:${ingressPort}`, runtime: init.runtime, pid, logFile: join(dir, LOG_FILE)})
   }
   return out
+}
+
+/**
+ * Where a local provider listens: on the dev chain's own host (`edge dev start --host`, 127.0.0.1 by default), so
+ * a loopback-only edge dev exposes no provider port to the network (D36). The host URI names an address that
+ * reaches it (127.0.0.1 for 0.0.0.0).
+ */
+export function localListen(host: string, ports: {gateway: number; ingress: number; grpc: number}): {hostUri: string; gatewayListen: string; ingressListen: string; grpcListen: string} {
+  const bind = host.includes(':') ? `[${host}]` : host
+  return {
+    hostUri: `https://${displayHost(host)}:${ports.gateway}`,
+    gatewayListen: `${bind}:${ports.gateway}`,
+    ingressListen: `${bind}:${ports.ingress}`,
+    grpcListen: `${bind}:${ports.grpc}`,
+  }
 }
 
 function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePid?: number): number {
@@ -98,7 +114,7 @@ function spawnProvider(name: string, dir: string, env: NodeJS.ProcessEnv, nodePi
   const fromSource = import.meta.url.endsWith('.ts')
   const bin = fileURLToPath(new URL(`../../../bin/${fromSource ? 'dev.js' : 'run.js'}`, import.meta.url))
   // A local provider lives as long as its edge dev node: `edge dev stop` ends it too.
-  const childEnv = nodePid ? {...env, [DEV_NODE_PID_ENV]: String(nodePid)} : env
+  const childEnv = {...env, [PROVIDER_LOG_ENV]: join(dir, LOG_FILE), ...(nodePid ? {[DEV_NODE_PID_ENV]: String(nodePid)} : {})}
   try {
     const args = [bin, 'provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl']
     return spawnDetached(process.execPath, args, {logFile: join(dir, LOG_FILE), env: childEnv}).pid
@@ -139,25 +155,25 @@ function addressAt(hostUri: string): Promise<string | undefined> {
   })
 }
 
-/** `port` when it is set and free on 127.0.0.1, else any free port. */
-async function reusePort(port: number | undefined): Promise<number> {
-  if (port && port > 0 && (await portFree(port))) return port
-  return freePort()
+/** `port` when it is set and free on `host`, else any free port there. */
+async function reusePort(host: string, port: number | undefined): Promise<number> {
+  if (port && port > 0 && (await portFree(host, port))) return port
+  return freePort(host)
 }
 
-function portFree(port: number): Promise<boolean> {
+function portFree(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer()
     server.once('error', () => resolve(false))
-    server.listen({host: '127.0.0.1', port, exclusive: true}, () => server.close(() => resolve(true)))
+    server.listen({host, port, exclusive: true}, () => server.close(() => resolve(true)))
   })
 }
 
-function freePort(): Promise<number> {
+function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const port = (server.address() as net.AddressInfo).port
       server.close(() => resolve(port))
     })

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type {NetworkContext} from '../../config/networks.js'
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
+import {keepLogRotated} from '../../lib/log-rotation.js'
 import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig} from '../../provider/config/provider-config.js'
 import type {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
@@ -14,6 +15,12 @@ import {PID_FILE, livePid} from './pid-file.js'
 
 /** Set on local providers: the pid of the edge dev node they serve; they stop when it is gone. */
 export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
+
+/**
+ * Set on local providers: the log file their stdout and stderr append to, which the provider keeps rotated
+ * (size-bounded, a few old files kept), since no one else looks after it (D37).
+ */
+export const PROVIDER_LOG_ENV = 'EDGE_PROVIDER_LOG_FILE'
 
 export interface RunProviderOptions {
   name: string
@@ -71,12 +78,14 @@ export async function runProvider(session: Session, options: RunProviderOptions)
   })
   writeFileSync(pidFile, `${process.pid}\n`, {mode: 0o600})
   await keepIngressPort(config, session.network, handle.ingressUrl, env)
+  const rotation = env[PROVIDER_LOG_ENV] ? keepLogRotated(env[PROVIDER_LOG_ENV]) : undefined
   const stop = handle.stop
   return {
     ...handle,
     config,
     dir,
     stop: async () => {
+      rotation?.stop()
       await stop()
       if (livePid(pidFile) === process.pid) rmSync(pidFile, {force: true})
     },

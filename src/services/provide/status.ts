@@ -4,9 +4,10 @@ import {join} from 'node:path'
 
 import {providerDir} from '../../config/paths.js'
 import {type Attribute, isLeaseLive, type Lease} from '../../market/market.js'
+import type {BaseAmount, CpuMillis, MemoryBytes, StorageBytes} from '../../protocol/json-fields.js'
 import {formatScaled, perHour, parseDec, DEC_PRECISION} from '../../protocol/money.js'
 import {providerAttributes, sameAttributes} from '../../provider/attributes.js'
-import {Capacity} from '../../provider/capacity/capacity.js'
+import {Capacity, type CapacityTotals} from '../../provider/capacity/capacity.js'
 import {loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import {ProviderStore} from '../../provider/state/store.js'
@@ -22,13 +23,14 @@ export interface ProvideStatusResult {
   running: {pid: number} | false
   gateway: {reachable: boolean; error?: string}
   registration: {registered: boolean; hostUri?: string; attributesMatch: boolean; attributes: Attribute[]}
-  balances: Array<{denom: string; amount: string}>
+  balances: Array<{denom: string; amount: BaseAmount}>
+  /** What provider.yaml offers (`total`, as `edge provide init` shows it) and what open bids and leases hold. */
   capacity: {
-    total: {cpuMillis: string; memoryBytes: string; storageBytes: string; gpus: number}
-    reserved: {cpuMillis: string; memoryBytes: string; storageBytes: string; gpus: number}
+    total: CapacityFigures
+    reserved: CapacityFigures
   }
   bids: Record<string, number>
-  /** `usdPerHour` null: an AKT price with no AKT→USD price (neither the chain's oracle nor pricing.aktUsd). */
+  /** `usdPerHour` ("$0.01", as everywhere) null: an AKT price with no AKT→USD price (neither the chain's oracle nor pricing.aktUsd). */
   leases: Array<{
     lease: string
     state: string
@@ -43,6 +45,15 @@ export interface ProvideStatusResult {
   }>
   /** `usdPerHour` null when an active lease could not be priced in USD. */
   earnings: {usdPerHour: string | null; withdrawnUact: string; pendingUact: string}
+}
+
+export interface CapacityFigures {
+  cpuMillis: CpuMillis
+  memoryBytes: MemoryBytes
+  storageBytes: StorageBytes
+  /** Bytes of each persistent storage class (beta2, …), apart from the ephemeral storageBytes. */
+  persistentBytes: Record<string, bigint>
+  gpus: number
 }
 
 /** `edge provide status`: the record on chain, what this machine holds, its leases and earnings. */
@@ -111,7 +122,7 @@ export async function provideStatus(
         ...(chain ? {chainState: chain.state} : {}),
         price: formatScaled(price.amount, DEC_PRECISION, 6, {trim: true}),
         denom: price.denom,
-        ...(hourly !== undefined ? {usdPerHour: formatOrNull(hourly, usd4)} : {}),
+        ...(hourly !== undefined ? {usdPerHour: formatOrNull(hourly)} : {}),
         ...(chain?.payment ? {withdrawn: formatScaled(w, DEC_PRECISION, 0), pending: formatScaled(p, DEC_PRECISION, 0)} : {}),
         ...(reclaim
           ? {reclamation: {deadline: reclaim.deadline!.toISOString(), reason: reclaim.reason ?? 'unspecified', ...(notes.has(key) ? {note: notes.get(key)!} : {})}}
@@ -135,26 +146,12 @@ export async function provideStatus(
         attributesMatch: record ? sameAttributes(record.attributes, expected) : false,
         attributes: record?.attributes ?? expected,
       },
-      balances: balances.map((b) => ({denom: b.denom, amount: b.amount.toString()})),
-      capacity: {
-        total: {
-          cpuMillis: totals.cpuMillis.toString(),
-          memoryBytes: totals.memoryBytes.toString(),
-          // Ephemeral and persistent classes together, as `reserved` counts them (and the dashboard).
-          storageBytes: (totals.ephemeralBytes + sumBytes(totals.persistentBytes)).toString(),
-          gpus: totals.gpus,
-        },
-        reserved: {
-          cpuMillis: held.cpuMillis.toString(),
-          memoryBytes: held.memoryBytes.toString(),
-          storageBytes: (held.ephemeralBytes + sumBytes(held.persistentBytes)).toString(),
-          gpus: held.gpus,
-        },
-      },
+      balances: balances.map((b) => ({denom: b.denom, amount: b.amount})),
+      capacity: {total: capacityFigures(totals), reserved: capacityFigures(held)},
       bids,
       leases,
       earnings: {
-        usdPerHour: formatOrNull(usdPerHour, usd4) ?? null,
+        usdPerHour: formatOrNull(usdPerHour) ?? null,
         withdrawnUact: formatScaled(withdrawn, DEC_PRECISION, 0),
         pendingUact: formatScaled(pending, DEC_PRECISION, 0),
       },
@@ -173,9 +170,10 @@ function reclamationNotes(store: ProviderStore): Map<string, string> {
   }
 }
 
-const usd4 = (usd: bigint) => formatScaled(usd, DEC_PRECISION, 4, {trim: true})
-
-const sumBytes = (byClass: Record<string, bigint>): bigint => Object.values(byClass).reduce((a, b) => a + b, 0n)
+/** Ephemeral and persistent storage apart, as provider.yaml and `edge provide init` give them (D21). */
+function capacityFigures(t: CapacityTotals): CapacityFigures {
+  return {cpuMillis: Number(t.cpuMillis), memoryBytes: t.memoryBytes, storageBytes: t.ephemeralBytes, persistentBytes: {...t.persistentBytes}, gpus: t.gpus}
+}
 
 /** GET /address on the gateway (self-signed: the certificate is checked elsewhere). */
 function probe(hostUri: string): Promise<{reachable: boolean; error?: string}> {

@@ -10,6 +10,7 @@ import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import {type ScreeningAnswer, ScreeningHttpError, type ScreeningSend, bidScreeningClient} from '../../provider-client/screening.js'
 import type {GroupSpecProto} from '../../sdl/types.js'
 import {type Strategy, scoreBids} from '../deploy/scoring.js'
+import type {BaseAmountText} from '../../protocol/json-fields.js'
 
 export type ScreenVerdict = 'bid' | 'no-bid' | 'unreachable'
 
@@ -18,7 +19,7 @@ export interface ProviderScreen {
   hostUri: string
   verdict: ScreenVerdict
   /** The price it would bid, per block in the order's denom (a decimal), and USD per hour when known. */
-  price?: {denom: string; amount: string; usdPerHour?: string}
+  price?: {denom: string; amount: BaseAmountText; usdPerHour?: string}
   /** Why not (verdict no-bid / unreachable), in words a tenant can act on; prefixed with the group when there are several. */
   reasons: string[]
   /** Round trip of the screening request(s), ms. */

@@ -7,6 +7,7 @@ import {UsageError} from '../../errors.js'
 import {DEC_SCALE, formatUsd, MICRO, parseCoin, parseUsdRate, perBlockFromPerHour, perHour, toUsd} from '../../protocol/money.js'
 import {decHuman, loadSdl, requireValid, type SdlIssue, totalPricePerBlock} from '../../sdl/index.js'
 import {readTemplate} from './templates.js'
+import type {BaseAmountText} from '../../protocol/json-fields.js'
 
 export interface InitOptions {
   template: string
@@ -38,7 +39,7 @@ export interface InitResult {
   service: string
   gpu: string[] | 'any' | null
   region: string | null
-  maxPricePerBlock: {denom: string; amount: string; scaled: bigint}
+  maxPricePerBlock: {denom: string; amount: BaseAmountText; scaled: bigint}
   maxUsdPerHour?: string
   /** The SDL's `reclamation.min_window`, when set. */
   reclamation?: string

@@ -5,6 +5,7 @@ import {fileURLToPath} from 'node:url'
 import {BugError, UsageError} from '../../errors.js'
 import {formatUsd, perHour, toUsd} from '../../protocol/money.js'
 import {loadSdl, requireValid, type Sdl, totalPricePerBlock} from '../../sdl/index.js'
+import type {BaseAmountText} from '../../protocol/json-fields.js'
 
 /** The metadata file (`templates/<name>/template.json`) next to each template's deploy.yaml. */
 export interface TemplateMeta {
@@ -24,7 +25,7 @@ export interface TemplateInfo extends TemplateMeta {
   /** Path of the template's deploy.yaml. */
   path: string
   /** The price cap in the SDL: the most the deployment pays per block. */
-  maxPricePerBlock: {denom: string; amount: string; scaled: bigint}
+  maxPricePerBlock: {denom: string; amount: BaseAmountText; scaled: bigint}
   /** That cap per hour in USD at the network's block time, e.g. "$0.36" (absent for denoms without a USD price). */
   maxUsdPerHour?: string
 }

@@ -6,6 +6,7 @@ import {
   type Sdl,
   type SdlIssue,
 } from '../../sdl/index.js'
+import type {BaseAmountText, CpuMillis, MemoryBytes, StorageBytes} from '../../protocol/json-fields.js'
 
 export interface SdlValidateOptions {
   /** The denom the target network wants prices in (lint). */
@@ -20,13 +21,15 @@ export interface SdlGroupSummary {
   name: string
   services: string[]
   replicas: number
-  cpuMillis: number
-  memoryBytes: bigint
-  storageBytes: bigint
+  cpuMillis: CpuMillis
+  memoryBytes: MemoryBytes
+  storageBytes: StorageBytes
+  /** Bytes of persistent volumes, all classes together, apart from the ephemeral storageBytes. */
+  persistentStorageBytes: bigint
   gpus: number
   gpuModels: string[]
   /** The most the group pays per block: denom and amount × 10^18 (LegacyDec). */
-  maxPricePerBlock: {denom: string; scaled: bigint; amount: string}
+  maxPricePerBlock: {denom: string; scaled: bigint; amount: BaseAmountText}
 }
 
 export interface SdlSummary {
@@ -71,7 +74,9 @@ export function summarize(sdl: Sdl): SdlSummary {
       replicas: t.replicas,
       cpuMillis: t.cpuMillis,
       memoryBytes: t.memoryBytes,
-      storageBytes: t.storageBytes,
+      // One meaning per field name: storageBytes is ephemeral storage here too, as in provide init and status.
+      storageBytes: t.storageBytes - t.persistentStorageBytes,
+      persistentStorageBytes: t.persistentStorageBytes,
       gpus: t.gpus,
       gpuModels: t.gpuModels,
       maxPricePerBlock: {denom: prices[i].denom, scaled: prices[i].perBlock, amount: prices[i].perBlockDecimal},

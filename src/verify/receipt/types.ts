@@ -5,6 +5,7 @@
  */
 import type {VerifyCheck, VerifyStatus} from '../check.js'
 import type {AgreementReport} from '../redundant/agreement.js'
+import type {DseqText} from '../../protocol/json-fields.js'
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1'
 /**
@@ -36,7 +37,7 @@ export interface ReceiptPredicate {
   /** The signer: the lease's owner. `pubkey` is the compressed secp256k1 key, base64 (as Cosmos shows it). */
   tenant: {address: string; pubkey: string}
   provider: {address: string; hostUri?: string}
-  lease: {owner: string; dseq: string; gseq: number; oseq: number; provider: string; state?: string}
+  lease: {owner: string; dseq: DseqText; gseq: number; oseq: number; provider: string; state?: string}
   /** Block heights. `observed`: the chain's height when the receipt was made. */
   heights: {deploymentCreated?: number; leaseCreated: number; leaseClosed?: number; observed?: number}
   /** The manifest version hash (MsgCreateDeployment.hash), lowercase hex. */

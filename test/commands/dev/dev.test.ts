@@ -54,7 +54,7 @@ describe('edge dev (in-process commands, real background node)', () => {
     expect(params.params.sources).toEqual([devAddress])
     const balance = await edge('wallet', 'balance', '--json')
     expect(balance.json.warnings).toEqual([])
-    expect(balance.json.result.balances[0]).toMatchObject({denom: 'uakt', usd: '100000.00'})
+    expect(balance.json.result.balances[0]).toMatchObject({denom: 'uakt', usd: '$100,000.00'})
   })
 
   it('reports the running chain on a second start instead of starting another', async () => {

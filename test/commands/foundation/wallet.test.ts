@@ -178,10 +178,17 @@ describe('edge wallet balance against a live chain (in-process)', () => {
     const {result, warnings} = JSON.parse(stdout)
     expect(result.address).toBe(address)
     expect(result.balances).toEqual([
-      {denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT', usd: '14.00'},
-      {denom: 'uact', symbol: 'ACT', amount: '2500000', display: '2.5 ACT', usd: '2.50'},
+      {denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT', usd: '$14.00'},
+      {denom: 'uact', symbol: 'ACT', amount: '2500000', display: '2.5 ACT', usd: '$2.50'},
     ])
     expect(warnings).toEqual([])
+  })
+
+  it('writes USD as every command does: "$", thousands grouped (D39)', async () => {
+    const {stdout, error} = await balanceOn('20000')
+    expect(error).toBeUndefined()
+    expect(stdout).toMatch(/AKT\s+7\.000001\s+\$140,000\.02\s+uakt/)
+    expect(stdout).not.toContain('$$')
   })
 
   it('says so when the chain has no AKT price: null in JSON, a warning, "?" in the table', async () => {
@@ -189,7 +196,7 @@ describe('edge wallet balance against a live chain (in-process)', () => {
     expect(json.error).toBeUndefined()
     const {result, warnings} = JSON.parse(json.stdout)
     expect(result.balances[0]).toEqual({denom: 'uakt', symbol: 'AKT', amount: '7000001', display: '7.000001 AKT', usd: null})
-    expect(result.balances[1].usd).toBe('2.50')
+    expect(result.balances[1].usd).toBe('$2.50')
     expect(warnings).toHaveLength(1)
     expect(warnings[0]).toMatch(/^No AKT→USD price, so USD figures .*: the chain's oracle gave no AKT price: .*collections: not found: key 'akt\/usd'/)
     const text = await balanceOn(null)

@@ -91,14 +91,28 @@ describe('edge provide init / status / withdraw (in-process, real edge dev)', ()
       registration: {registered: true, hostUri: 'https://127.0.0.1:18443', attributesMatch: true},
       bids: {},
       leases: [],
-      earnings: {usdPerHour: '0'},
+      earnings: {usdPerHour: '$0.00'},
     })
-    expect(Number(json.result.capacity.total.cpuMillis)).toBeGreaterThan(0)
-    // Storage offered counts the persistent classes too, as storage held does.
+    expect(json.result.capacity.total.cpuMillis).toBeGreaterThan(0)
+    // The figures of provider.yaml, as init gives them: ephemeral storage, and each persistent class apart (D21).
     const {capacity} = parse(readFileSync(join(dir, 'data', 'provider', 'default', 'provider.yaml'), 'utf8'))
-    const persistent = capacity.storageClasses.reduce((a: bigint, c: {bytes: string}) => a + BigInt(c.bytes), 0n)
-    expect(persistent).toBeGreaterThan(0n)
-    expect(BigInt(json.result.capacity.total.storageBytes)).toBe(BigInt(capacity.storageBytes) + persistent)
+    expect(json.result.capacity.total.storageBytes).toBe(capacity.storageBytes)
+    expect(json.result.capacity.total.persistentBytes).toEqual(Object.fromEntries(capacity.storageClasses.map((c: {class: string; bytes: string}) => [c.class, c.bytes])))
+    expect(json.result.capacity.reserved).toMatchObject({storageBytes: '0', persistentBytes: {}})
+  })
+
+  it('init and status text give the same storage figures (D21); balances and USD as everywhere else (D39)', async () => {
+    const init = await edge('provide', 'init')
+    const status = await edge('provide', 'status')
+    expect(init.error).toBeUndefined()
+    expect(status.error).toBeUndefined()
+    const offered = /offers:\s+.* ([\d.]+ [KMGT]iB) storage, ([\d.]+ [KMGT]iB) beta2 \(persistent\)/.exec(init.stdout)
+    expect(offered, init.stdout).not.toBeNull()
+    expect(status.stdout).toMatch(new RegExp(`storage:\\s+0 B of ${offered![1]} held; beta2 \\(persistent\\) 0 B of ${offered![2]} held`))
+    // "1,000.5 AKT": the shared coin formatter, never a raw "1000500000 uakt".
+    const balances = /balances:\s+(.*)/.exec(status.stdout)![1]
+    expect(balances).toMatch(/^[\d,]+(\.\d+)? (AKT|ACT)/)
+    expect(balances).not.toMatch(/\bu(akt|act)\b/)
   })
 
   it('withdraw with no leases withdraws nothing', async () => {

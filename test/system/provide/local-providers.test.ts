@@ -1,6 +1,8 @@
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
 
 import {Keystore} from '../../../src/config/keystore.js'
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
@@ -92,6 +94,18 @@ deployment:
     }
   })
 
+  it('their gateway, gRPC and ingress listen on the dev host only, 127.0.0.1 (D36)', () => {
+    for (const p of result.localProviders as Array<{name: string}>) {
+      const config = parse(readFileSync(join(home.env.EDGE_DATA_DIR, 'provider', p.name, 'provider.yaml'), 'utf8'))
+      const listens = [config.gateway.listen, config.gateway.grpcListen, config.ingress.listen] as string[]
+      for (const listen of listens) {
+        expect(listen).toMatch(/^127\.0\.0\.1:\d+$/)
+        // What the kernel says is listening on that port: loopback only, never 0.0.0.0.
+        expect(listeningAddresses(Number(listen.split(':')[1]))).toEqual(['127.0.0.1'])
+      }
+    }
+  })
+
   it('the providers stop with edge dev', async () => {
     const pids = (result.localProviders as Array<{pid: number}>).map((p) => p.pid)
     expect(pids.every(alive)).toBe(true)
@@ -101,3 +115,11 @@ deployment:
     expect(pids.some(alive)).toBe(false)
   })
 })
+
+/** The IPv4 addresses with a socket listening on `port` (/proc/net/tcp: little-endian hex address, state 0A). */
+function listeningAddresses(port: number): string[] {
+  const rows = readFileSync('/proc/net/tcp', 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/))
+  return rows
+    .filter((r) => r[3] === '0A' && Number.parseInt(r[1].split(':')[1], 16) === port)
+    .map((r) => (r[1].split(':')[0].match(/../g) ?? []).map((h) => Number.parseInt(h, 16)).reverse().join('.'))
+}

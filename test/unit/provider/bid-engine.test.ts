@@ -195,7 +195,43 @@ describe('bid engine', () => {
     expect(r.capacity.has(`${OWNER}/1/1/1`)).toBe(false)
     await r.engine.onBlock(block(14))
     await flush()
-    expect(stats()).toMatchObject({height: 14, leasesWon: 1, leasesActive: 0})
+    expect(stats()).toMatchObject({leasesWon: 1, leasesActive: 0})
+  })
+
+  it('emits stats when a figure moves, not every block (D37: a provider log grows per change)', async () => {
+    const r = await rig()
+    for (const h of [10, 11, 12, 13]) await r.engine.onBlock(block(h))
+    await flush()
+    const stats = () => r.events.filter((e) => e.type === 'stats')
+    expect(stats()).toHaveLength(1)
+    expect(r.events.filter((e) => e.type === 'block')).toHaveLength(4)
+    r.market.orderList = [order(1)]
+    await r.engine.onBlock(block(14))
+    await flush()
+    await r.engine.onBlock(block(15))
+    await flush()
+    expect(stats().length).toBeGreaterThan(1)
+    expect(stats().at(-1)).toMatchObject({ordersSeen: 1, bidsPlaced: 1})
+    const settled = stats().length
+    for (const h of [16, 17, 18]) await r.engine.onBlock(block(h))
+    await flush()
+    expect(stats()).toHaveLength(settled)
+  })
+
+  it('after a restart, orders seen never reads lower than bids placed (D38)', async () => {
+    const first = await rig({dbName: 'restart.db'})
+    first.market.orderList = [order(1), order(2)]
+    await first.engine.onBlock(block(10))
+    await flush()
+    expect(first.store.countBids().open).toBe(2)
+    const again = await rig({dbName: 'restart.db'})
+    again.market.orderList = [order(1), order(2)]
+    again.market.bidList = first.market.bidList
+    await again.engine.onBlock(block(11))
+    await flush()
+    const stats = again.events.filter((e) => e.type === 'stats').at(-1) as Extract<ProviderEvent, {type: 'stats'}>
+    expect(stats.bidsPlaced).toBe(2)
+    expect(stats.ordersSeen).toBeGreaterThanOrEqual(stats.bidsPlaced)
   })
 
   it('withdraws earnings of running leases on its interval', async () => {

@@ -72,6 +72,18 @@ describe('provider dashboard', () => {
   })
 })
 
+describe('provider dashboard: a chain outage (D38)', () => {
+  it('says the chain is back after it said the chain is not answering', () => {
+    const events: ProviderEvent[] = [
+      {ts: '1', type: 'warning', message: 'the chain is not answering (connect ECONNREFUSED); leases keep running, retrying'},
+      {ts: '2', type: 'chain.recovered', height: 120, downMs: 12_400},
+    ]
+    const state = events.reduce(reduceDashboard, initialDashboard)
+    expect(state.activity[0]).toMatchObject({kind: 'good', text: 'the chain is back (block 120, after 12 s without it)'})
+    expect(state.activity[1].text).toContain('not answering')
+  })
+})
+
 describe('provider dashboard: reclamation', () => {
   it('lists leases being reclaimed with their deadline until they close', () => {
     const lease = 'akash1ownerxxxxxxxxxxxxxxxx/5/1/1'

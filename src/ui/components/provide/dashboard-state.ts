@@ -100,6 +100,8 @@ export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'
       return {kind: 'warn', text: `refused ${e.path} (${e.status} ${e.message}): ${e.detail}`}
     case 'warning':
       return {kind: 'warn', text: e.message}
+    case 'chain.recovered':
+      return {kind: 'good', text: `the chain is back (block ${e.height}, after ${Math.round(e.downMs / 1000)} s without it)`}
     case 'provider.stopped':
       return {kind: 'info', text: 'provider stopped'}
     default:
