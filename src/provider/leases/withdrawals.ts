@@ -42,11 +42,19 @@ export class Withdrawals {
   }
 
   async withdrawAll(): Promise<WithdrawResultSummary> {
-    const out: WithdrawResultSummary = {leases: [], txHashes: [], failed: []}
-    if (this.running) return out
+    if (this.running) return {leases: [], txHashes: [], failed: []}
     this.running = true
     try {
-      const rows = this.o.leases()
+      return await this.withdrawLeases(this.o.leases())
+    } finally {
+      this.running = false
+    }
+  }
+
+  /** MsgWithdrawLease for these leases (the funds monitor's, for a lease whose deposit ran out). */
+  async withdrawLeases(rows: LeaseRow[]): Promise<WithdrawResultSummary> {
+    const out: WithdrawResultSummary = {leases: [], txHashes: [], failed: []}
+    {
       const results = await Promise.allSettled(
         rows.map((row) => {
           const id = parseOrderKey(row.orderKey)
@@ -72,8 +80,6 @@ export class Withdrawals {
         this.o.events.emit({type: 'earnings.withdrawn', leases: entry.leases, txHash, height: entry.height})
       }
       return out
-    } finally {
-      this.running = false
     }
   }
 }
