@@ -17,6 +17,29 @@ export interface Forecast {
   depositUsd?: bigint
   /** Where the deposit figure came from. */
   depositReason: 'flag' | 'budget' | 'ttl' | 'minimum'
+  /** With a TTL: whether the escrow itself ends the lease by then (see `ttlEnforcement`). */
+  ttl?: TtlEnforcement
+}
+
+/**
+ * Whether the chain itself ends a lease at its TTL. node v2.1 stops paying a provider when the
+ * deployment's escrow is spent: the next settlement (the provider's withdrawal, which Akash's
+ * provider sends when a deposit cannot pay another block) finds it overdrawn and closes the
+ * deployment and its leases with reason insufficient_funds. So a deposit no bigger than what the
+ * TTL costs at the order's maximum price is a TTL the chain enforces, even if nobody ever runs
+ * `edge close --expired`. A lease priced below the maximum makes the same deposit last longer
+ * (never cost more): `edge close --expired` is then what ends it at the TTL.
+ */
+export interface TtlEnforcement {
+  ttlMs: number
+  /** What the TTL costs at the order's maximum price (base denom units). */
+  ttlDeposit: bigint
+  /** How long the deposit pays for the lease at the order's maximum price. */
+  escrowLastsMs: number
+  /** The deposit is no bigger than the TTL needs: the chain ends the lease by the TTL at the order's price. */
+  enforcedByEscrow: boolean
+  /** When not: what made the deposit bigger (`--deposit`, `--budget`, or the chain's minimum). */
+  largerBecause?: 'deposit' | 'budget' | 'minimum'
 }
 
 export interface ForecastInput {
@@ -51,8 +74,7 @@ export function forecast(input: ForecastInput): Forecast {
     deposit = {denom: input.denom, amount: maxBig(min, divRound(input.budgetUsd * MICRO, 10n ** 18n))}
     reason = deposit.amount === min && min > 0n ? 'minimum' : 'budget'
   } else if (input.ttlMs !== undefined) {
-    const blocks = BigInt(Math.ceil(input.ttlMs / input.blockTimeMs))
-    const needed = ceilDiv(input.maxPerBlock * blocks, 10n ** 18n)
+    const needed = ttlDeposit(input.maxPerBlock, input.ttlMs, input.blockTimeMs)
     deposit = {denom: input.denom, amount: maxBig(min, needed)}
     reason = deposit.amount === min ? 'minimum' : 'ttl'
   } else {
@@ -70,6 +92,33 @@ export function forecast(input: ForecastInput): Forecast {
     deposit,
     ...(depositUsd === undefined ? {} : {depositUsd}),
     depositReason: reason,
+    ...(input.ttlMs !== undefined ? {ttl: ttlEnforcement(input, deposit, reason)} : {}),
+  }
+}
+
+/** The deposit that pays for `ttlMs` of blocks at `perBlock` (×10^18), rounded up to a whole unit. */
+export function ttlDeposit(perBlock: bigint, ttlMs: number, blockTimeMs: number): bigint {
+  const blocks = BigInt(Math.ceil(ttlMs / blockTimeMs))
+  return ceilDiv(perBlock * blocks, 10n ** 18n)
+}
+
+/** How long `deposit` (base units) pays for blocks at `perBlock` (×10^18): whole blocks × block time. */
+export function escrowLastsMs(deposit: bigint, perBlock: bigint, blockTimeMs: number): number {
+  if (perBlock <= 0n) return Number.POSITIVE_INFINITY
+  return Number((deposit * 10n ** 18n) / perBlock) * blockTimeMs
+}
+
+function ttlEnforcement(input: ForecastInput, deposit: Coin, reason: Forecast['depositReason']): TtlEnforcement {
+  const ttlMs = input.ttlMs!
+  const needed = ttlDeposit(input.maxPerBlock, ttlMs, input.blockTimeMs)
+  const enforcedByEscrow = deposit.denom === input.denom && deposit.amount <= needed
+  const largerBecause = reason === 'flag' ? 'deposit' : reason === 'budget' ? 'budget' : 'minimum'
+  return {
+    ttlMs,
+    ttlDeposit: needed,
+    escrowLastsMs: escrowLastsMs(deposit.amount, input.maxPerBlock, input.blockTimeMs),
+    enforcedByEscrow,
+    ...(enforcedByEscrow ? {} : {largerBecause}),
   }
 }
 

@@ -8,6 +8,7 @@ import type {Ledger} from '../ledger/ledger.js'
 import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
 import type {ScreenResult} from '../screen/screen.js'
+import type {DeployTtl} from './ttl-view.js'
 
 export type {ScreenResult} from '../screen/screen.js'
 
@@ -151,6 +152,8 @@ export interface DeployResult {
   idempotencyKey?: string
   labels: Record<string, string>
   expiresAt?: string
+  /** With --ttl: whether the chain itself ends the lease at the TTL (the deposit sized to it). */
+  ttl?: DeployTtl
   budgetUsd?: string
   explanation?: Explanation
   /** Block heights: start, deployment included, first bid seen, lease included, services ready. */
