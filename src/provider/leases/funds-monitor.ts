@@ -88,7 +88,9 @@ export class FundsMonitor {
       const left = blocksRemaining(escrow, height, rate)
       if (left <= 0n) {
         // Out of funds: withdrawing makes the chain settle and close what it can no longer pay
-        // for. Akash looks again after ten minutes in case the tenant topped the deposit up.
+        // for. Akash looks again after a fixed ten minutes (a deposit that ran out exactly, with
+        // nothing owed yet, is found overdrawn then); we use the check interval, 10 minutes too by
+        // default, so that edge dev can make it short.
         w.dueHeight = undefined
         w.dueAt = now + this.o.checkIntervalMs
         await this.o.withdraw(row)
