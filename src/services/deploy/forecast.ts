@@ -40,7 +40,17 @@ export interface TtlEnforcement {
   enforcedByEscrow: boolean
   /** When not: what made the deposit bigger (`--deposit`, `--budget`, or the chain's minimum). */
   largerBecause?: 'deposit' | 'budget' | 'minimum'
+  /**
+   * With a deposit sized to the TTL: what MsgCreateDeployment locks (the chain's minimum, enough
+   * for a few blocks at the maximum price). Once leased, the deposit is topped up to what the TTL
+   * costs at the lease's price (ttl-deposit.ts): bids are usually below the maximum, and a deposit
+   * sized at the maximum would let the chain run such a lease well past its TTL.
+   */
+  firstDeposit?: bigint
 }
+
+/** Blocks the first deposit must pay for at the maximum price: the lease runs on it until the top-up is included. */
+const TOP_UP_MARGIN_BLOCKS = 5n
 
 export interface ForecastInput {
   denom: string
@@ -113,12 +123,15 @@ function ttlEnforcement(input: ForecastInput, deposit: Coin, reason: Forecast['d
   const needed = ttlDeposit(input.maxPerBlock, ttlMs, input.blockTimeMs)
   const enforcedByEscrow = deposit.denom === input.denom && deposit.amount <= needed
   const largerBecause = reason === 'flag' ? 'deposit' : reason === 'budget' ? 'budget' : 'minimum'
+  const min = input.minDeposit && input.minDeposit.denom === input.denom ? input.minDeposit.amount : 0n
+  const first = maxBig(min, ceilDiv(input.maxPerBlock * TOP_UP_MARGIN_BLOCKS, 10n ** 18n))
   return {
     ttlMs,
     ttlDeposit: needed,
     escrowLastsMs: escrowLastsMs(deposit.amount, input.maxPerBlock, input.blockTimeMs),
     enforcedByEscrow,
     ...(enforcedByEscrow ? {} : {largerBecause}),
+    ...(reason === 'ttl' && first < deposit.amount ? {firstDeposit: first} : {}),
   }
 }
 

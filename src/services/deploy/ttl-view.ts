@@ -30,7 +30,9 @@ export function plannedTtl(t: TtlEnforcement): DeployTtl {
     enforcedByEscrow: t.enforcedByEscrow,
     escrowLasts: lasts,
     note: t.enforcedByEscrow
-      ? `the deposit pays for ${lasts} at the order's maximum price: the chain closes the lease when it is spent; \`edge close --expired\` closes it at the TTL`
+      ? t.firstDeposit !== undefined
+        ? `the deposit is sized to the TTL at the lease's price once leased (${lasts} at the order's maximum): the chain closes the lease when it is spent`
+        : `the deposit pays for ${lasts} at the order's maximum price: the chain closes the lease when it is spent`
       : `${LARGER[t.largerBecause ?? 'deposit']} (it lasts ${lasts} at the order's maximum price): only \`edge close --expired\` ends it at the TTL`,
   }
 }
@@ -46,6 +48,6 @@ export function leasedTtl(t: TtlEnforcement, deposit: bigint, perBlock: bigint, 
     escrowLasts: lasts,
     note: byEscrow
       ? `the deposit pays for ${lasts} of this lease: then the chain closes it (insufficient funds), even if nobody runs \`edge close --expired\``
-      : `the lease costs less than the order's maximum, so the deposit lasts ${lasts}: \`edge close --expired\` ends it at the TTL, and it never costs more than the deposit`,
+      : `at this lease's price the deposit pays for ${lasts}, longer than the TTL: \`edge close --expired\` ends it at the TTL (it never costs more than the deposit)`,
   }
 }

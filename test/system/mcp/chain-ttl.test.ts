@@ -5,9 +5,10 @@
  * block and withdraws, the settlement finds the escrow overdrawn, the escrow hooks close the lease
  * (insufficient_funds) and the deployment, and the provider tears the workload down.
  *
- * The one provider bids at the order's maximum price (a pricing command that echoes it), which is
- * the price the deposit is sized at; the SDL is priced high enough that the TTL's deposit is above
- * the chain's minimum (0.5 ACT), which would otherwise pay for longer.
+ * The one provider bids half the order's maximum price (a pricing command), as real providers bid
+ * below it: the deposit, created small, is topped up once leased to the rest of the TTL at the
+ * lease's price (a deposit sized at the maximum would pay for twice the TTL). The SDL is priced so
+ * that the TTL costs more than the chain's minimum deposit (0.5 ACT), which would pay for longer.
  */
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -19,9 +20,9 @@ import {type NoEnginePath, noEnginePath} from '../../helpers/no-engine-path.js'
 import {type HostDevMarket, startHostDevMarket, waitForHttp} from '../deploy/dev-market.js'
 import {call, connect} from './harness.js'
 
-const TTL = '15s'
-// 50 000 uact a block (1 s blocks): 15 blocks are 0.75 ACT, above the 0.5 ACT minimum deposit.
-const PRICE_UACT = 50_000
+const TTL = '20s'
+// At most 100 000 uact a block (1 s blocks): the TTL's 20 blocks cost at most 2 ACT. The bid is half.
+const PRICE_UACT = 100_000
 
 let path: NoEnginePath
 let market: HostDevMarket
@@ -38,11 +39,11 @@ beforeAll(async () => {
   const hello = readFileSync('templates/hello/deploy.yaml', 'utf8')
   writeFileSync(join(sdlDir, 'deploy.yaml'), withPrice(hello, PRICE_UACT))
 
-  // The provider bids the order's maximum, and checks escrows at least every 5 s (Akash: 10 min).
+  // The provider bids half the order's maximum, and checks escrows at least every 5 s (Akash: 10 min).
   const dir = join(market.home.env.EDGE_DATA_DIR, 'provider', 'local-1')
   providerLog = join(dir, 'provider.log')
   const script = join(sdlDir, 'bid-max.mjs')
-  writeFileSync(script, "let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => console.log(JSON.parse(s).price.amount))\n")
+  writeFileSync(script, "let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => console.log(Number(JSON.parse(s).price.amount) / 2))\n")
   process.kill(Number(readFileSync(join(dir, 'provider.pid'), 'utf8').trim()), 'SIGTERM')
   await sleep(2000)
   const configFile = join(dir, 'provider.yaml')
@@ -106,9 +107,13 @@ describe('a TTL enforced by the chain', () => {
     const deployed = await market.edge(['deploy', sdlDir, '--ttl', TTL, '--select', 'cheapest', '--json'], {timeout: 240_000})
     expect(deployed.exitCode, deployed.stderr).toBe(0)
     const r = deployed.json.result
-    expect(r.deposit).toMatchObject({amount: String(PRICE_UACT * 15), denom: 'uact'})
-    expect(r.ttl).toMatchObject({duration: TTL, enforcedByEscrow: true, escrowLasts: TTL})
-    expect(r.leases[0].perBlock).toBe('0.05 ACT/block') // the bid is the order's maximum
+    expect(r.leases[0].perBlock).toBe('0.05 ACT/block') // half the order's maximum
+    // 0.5 ACT (the chain minimum) at creation, then the rest of the TTL at 0.05 ACT a block: at most
+    // 1 ACT (20 blocks), where a deposit sized at the maximum price would have been 2 ACT (40 blocks).
+    expect(Number(r.deposit.amount)).toBeGreaterThan(500_000)
+    expect(Number(r.deposit.amount)).toBeLessThanOrEqual(1_000_000)
+    expect(r.ttl).toMatchObject({duration: TTL, enforcedByEscrow: true})
+    expect(deployed.stderr + deployed.stdout).not.toMatch(/Topping the deposit up for the TTL failed/)
     await waitForHttp(r.uris[0])
     const dseq = String(r.dseq)
 
@@ -125,8 +130,8 @@ describe('a TTL enforced by the chain', () => {
   it('edge deploy --ttl with a bigger --deposit says the chain cannot end it at the TTL', async () => {
     const r = await market.edge(['deploy', sdlDir, '--ttl', TTL, '--deposit', '5act', '--dry-run', '--json'])
     expect(r.exitCode, r.stderr).toBe(0)
-    expect(r.json.result.ttl).toMatchObject({duration: TTL, enforcedByEscrow: false, escrowLasts: '1m'})
-    expect(r.stdout + r.stderr).toMatch(/--deposit 5 ACT pays for 1m at the order's maximum price, more than --ttl 15s: the chain will not end the lease at the TTL/)
+    expect(r.json.result.ttl).toMatchObject({duration: TTL, enforcedByEscrow: false, escrowLasts: '50s'})
+    expect(r.stdout + r.stderr).toMatch(/--deposit 5 ACT pays for 50s at the order's maximum price, more than --ttl 20s: the chain will not end the lease at the TTL/)
   })
 
   it('edge mcp: a deployment applied with a short TTL is closed by the chain after the server is gone', async () => {
@@ -135,10 +140,14 @@ describe('a TTL enforced by the chain', () => {
     try {
       const plan = await call(c.client, 'plan', {path: '.'})
       expect(plan.isError, plan.text).toBe(false)
-      expect(plan.data.forecast).toMatchObject({escrowRunsOutAfter: TTL, ttlEnforcedByEscrow: true, deposit: {display: '0.75 ACT'}})
+      expect(plan.data.forecast).toMatchObject({escrowRunsOutAfter: TTL, ttlEnforcedByEscrow: true, deposit: {display: '2 ACT'}})
       const applied = await call(c.client, 'apply', {planId: plan.data.planId})
       expect(applied.isError, applied.text).toBe(false)
       dseq = String(applied.data.dseq)
+      // The ledger counts what was locked: the TTL at the lease's price, not the plan's 2 ACT at the maximum.
+      const deposited = Number(String(applied.data.receipt.deposited).replace(/ ACT$/, ''))
+      expect(deposited).toBeGreaterThan(0.5)
+      expect(deposited).toBeLessThanOrEqual(1)
     } finally {
       // The server and its TTL closer are gone: only the chain can end the deployment now.
       await c.close()

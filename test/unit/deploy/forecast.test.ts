@@ -11,7 +11,13 @@ describe('forecast: a deposit sized to the TTL', () => {
     const f = forecast({...base, ttlMs: 20_000})
     expect(f.deposit).toEqual({denom: 'uact', amount: 20_000n})
     expect(f.depositReason).toBe('ttl')
-    expect(f.ttl).toEqual({ttlMs: 20_000, ttlDeposit: 20_000n, escrowLastsMs: 20_000, enforcedByEscrow: true})
+    // Created with 5 blocks' worth at the maximum (or the chain minimum), topped up to the lease's price once leased.
+    expect(f.ttl).toEqual({ttlMs: 20_000, ttlDeposit: 20_000n, escrowLastsMs: 20_000, enforcedByEscrow: true, firstDeposit: 5000n})
+  })
+
+  it('starts from the chain minimum when that is more than five blocks at the maximum; no top-up when it covers the TTL', () => {
+    expect(forecast({...base, ttlMs: 60_000, minDeposit: {denom: 'uact', amount: 15_000n}}).ttl?.firstDeposit).toBe(15_000n)
+    expect(forecast({...base, ttlMs: 5000}).ttl?.firstDeposit).toBeUndefined()
   })
 
   it('rounds a partial block up to a whole block and a fraction of a unit up to a whole unit', () => {
