@@ -57,7 +57,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     budget: usdAmountFlag({description: 'Most this deployment may spend in USD, e.g. 5usd; the deposit is sized to it and `edge ls` flags it.'}),
     ttl: durationFlag({
       description:
-        'Lifetime, e.g. 2h. The deposit is sized to it at the order\'s maximum price, so the chain itself closes the lease once the deposit is spent, even if nobody runs `edge close --expired` (which closes it at the TTL, earlier when a cheaper bid won).',
+        'Lifetime, e.g. 2h. The deposit is sized to it (topped up to the lease\'s price once leased), so the chain itself closes the lease at the TTL even if nobody runs `edge close --expired`; a larger --deposit or --budget, or a chain minimum above what the TTL costs, leaves that to `edge close --expired`.',
     }),
     keep: Flags.boolean({description: 'Keep the deployment open when something fails (to debug it).'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the logs once the services are ready.'}),

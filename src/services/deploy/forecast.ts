@@ -27,8 +27,8 @@ export interface Forecast {
  * provider sends when a deposit cannot pay another block) finds it overdrawn and closes the
  * deployment and its leases with reason insufficient_funds. So a deposit no bigger than what the
  * TTL costs at the order's maximum price is a TTL the chain enforces, even if nobody ever runs
- * `edge close --expired`. A lease priced below the maximum makes the same deposit last longer
- * (never cost more): `edge close --expired` is then what ends it at the TTL.
+ * `edge close --expired`. A lease priced below the maximum would make such a deposit last longer,
+ * so it starts at `firstDeposit` and is topped up once leased to the TTL at the lease's price.
  */
 export interface TtlEnforcement {
   ttlMs: number
@@ -41,8 +41,8 @@ export interface TtlEnforcement {
   /** When not: what made the deposit bigger (`--deposit`, `--budget`, or the chain's minimum). */
   largerBecause?: 'deposit' | 'budget' | 'minimum'
   /**
-   * With a deposit sized to the TTL: what MsgCreateDeployment locks (the chain's minimum, enough
-   * for a few blocks at the maximum price). Once leased, the deposit is topped up to what the TTL
+   * With a deposit sized to the TTL: what MsgCreateDeployment locks (the chain's minimum, or five
+   * blocks at the maximum price if more). Once leased, the deposit is topped up to what the TTL
    * costs at the lease's price (ttl-deposit.ts): bids are usually below the maximum, and a deposit
    * sized at the maximum would let the chain run such a lease well past its TTL.
    */
