@@ -55,7 +55,10 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     'bid-timeout': durationFlag({description: 'How long to wait for bids (default 30s on edge dev, 2m elsewhere).'}),
     deposit: coinFlag({description: 'Escrow deposit, e.g. 5act (default: the chain minimum, or enough for --budget/--ttl).'}),
     budget: usdAmountFlag({description: 'Most this deployment may spend in USD, e.g. 5usd; the deposit is sized to it and `edge ls` flags it.'}),
-    ttl: durationFlag({description: 'Close after this long (e.g. 2h), enforced by `edge close --expired`.'}),
+    ttl: durationFlag({
+      description:
+        'Lifetime, e.g. 2h. The deposit is sized to it (topped up to the lease\'s price once leased), so the chain itself closes the lease at the TTL even if nobody runs `edge close --expired`; a larger --deposit or --budget, or a chain minimum above what the TTL costs, leaves that to `edge close --expired`.',
+    }),
     keep: Flags.boolean({description: 'Keep the deployment open when something fails (to debug it).'}),
     follow: Flags.boolean({char: 'f', description: 'Stream the logs once the services are ready.'}),
     'idempotency-key': Flags.string({description: 'A key for this deploy; a retry with the same key finds the deployment instead of opening another.', env: 'EDGE_IDEMPOTENCY_KEY'}),
@@ -189,6 +192,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
         renderFields([
           ['price', r.price ? `at most ${priceText(r.price, s.dim)}` : undefined],
           ['deposit', r.deposit.display],
+          ['ttl', r.ttl ? ttlText(r.ttl, s) : undefined],
           ['hash', r.hash],
           ['providers', `${r.matchingProviders?.length ?? 0} match the order`],
         ]),
@@ -211,6 +215,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
         ['dseq', r.dseq.toString()],
         ['budget', r.budgetUsd],
         ['expires', r.expiresAt ? `${r.expiresAt} (in ${formatDuration(Date.parse(r.expiresAt) - Date.now())})` : undefined],
+        ['ttl', r.ttl ? ttlText(r.ttl, s) : undefined],
         ['labels', Object.keys(r.labels).length ? Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') : undefined],
         ['ready in', `${seconds} s${blocks !== undefined ? `, ${blocks} blocks` : ''}`],
       ]),
@@ -233,3 +238,8 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
   }
 }
 
+
+/** The TTL and who ends the lease at it: the chain (the deposit is sized to it) or only `edge close --expired` (said in yellow). */
+function ttlText(t: NonNullable<DeployResult['ttl']>, s: {dim(text: string): string; yellow(text: string): string}): string {
+  return t.enforcedByEscrow ? `${t.duration}: ${s.dim(t.note)}` : `${t.duration}: ${s.yellow(t.note)}`
+}

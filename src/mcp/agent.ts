@@ -76,7 +76,10 @@ export class Agent {
       const result = await applyDeploy(this.ctx, planned.plan, {choose: (request) => chooseAllowed(this.limits, request.bids), signal})
       const expiresAt = started + body.ttlMs
       this.store.addDeployment({...this.key, dseq: result.dseq, planId, createdAt: started, expiresAt})
-      this.store.recordDeposit({...this.key, dseq: result.dseq, usd: planned.depositUsd ?? 0n, amount: planned.deposit.amount, denom: planned.deposit.denom})
+      // What was locked: a deposit sized to the TTL is topped up only to the lease's price (at most the plan's).
+      const paid = {amount: result.deposit.amount, denom: result.deposit.denom}
+      const paidUsd = coinUsd(paid, planned.aktUsd) ?? planned.depositUsd
+      this.store.recordDeposit({...this.key, dseq: result.dseq, usd: paidUsd ?? 0n, amount: paid.amount, denom: paid.denom})
       const lease = result.leases[0]
       return {
         planId,
@@ -88,7 +91,7 @@ export class Agent {
         ...(lease?.region ? {region: lease.region} : {}),
         ...(result.price ? {price: {usdPerHour: result.price.usdPerHour ?? null, perBlock: result.price.perBlock}} : {}),
         expiresAt: new Date(expiresAt).toISOString(),
-        receipt: this.receipt(formatCoin(planned.deposit.amount, planned.deposit.denom), planned.depositUsd),
+        receipt: this.receipt(formatCoin(paid.amount, paid.denom), paidUsd),
         timings: result.timings,
       }
     } catch (error) {

@@ -45,6 +45,8 @@ export interface PlannedDeploy {
   depositUsd?: bigint
   /** Blocks the deposit lasts at the maximum price: the chain ends the lease then at the latest. */
   depositBlocks: bigint
+  /** The deposit is no bigger than the TTL needs at the maximum price (not so when the chain's minimum is bigger). */
+  ttlEnforcedByEscrow: boolean
   blockTimeMs: number
   /** AKT price used for the USD figures (USD × 10^18), when there is one. */
   aktUsd?: bigint
@@ -79,6 +81,7 @@ export async function planDeploy(ctx: TenantContext, input: PlanInput): Promise<
     deposit: f.deposit,
     ...(f.depositUsd !== undefined ? {depositUsd: f.depositUsd} : {}),
     depositBlocks: f.maxPerBlock > 0n ? (f.deposit.amount * 10n ** 18n) / f.maxPerBlock : 0n,
+    ttlEnforcedByEscrow: f.ttl?.enforcedByEscrow ?? false,
     blockTimeMs: plan.blockTimeMs,
     ...(plan.aktPrice.usd ? {aktUsd: plan.aktPrice.usd} : {}),
     matchingProviders: plan.candidates ?? [],

@@ -55,6 +55,12 @@ export interface PlanBody {
      * paying the provider and closes the lease at its next settlement, even if this server is gone.
      */
     escrowRunsOutAfter: string
+    /**
+     * true: the deposit pays for no more than the TTL at the maximum price, so the chain itself ends
+     * the lease by then; false when the chain's minimum deposit is more than the TTL needs (this
+     * server's TTL closer still closes it at the TTL).
+     */
+    ttlEnforcedByEscrow: boolean
   }
   /** Providers whose attributes match the order and whom the allowlists let in. */
   wouldBid: Array<{provider: string; hostUri: string; region?: string; country?: string}>
@@ -173,6 +179,7 @@ export class Planner {
         },
         worstCaseUntilTtlUsd: worst !== undefined ? formatUsd(worst) : null,
         escrowRunsOutAfter: formatDuration(Number(planned.depositBlocks) * planned.blockTimeMs),
+        ttlEnforcedByEscrow: kind === 'create' && planned.ttlEnforcedByEscrow,
       },
       wouldBid,
       budgetLeft: {today: left(this.limits.budgetPerDayUsd, spent.dayUsd), total: left(this.limits.budgetTotalUsd, spent.totalUsd)},

@@ -158,6 +158,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       ingress: {proxy: ingress, plan: {domain: config.ingress.domain, salt, publicHost, ingressPort: ingressBound.port}},
       manifestTimeoutMs: config.bidding.manifestTimeoutS * 1000,
       withdrawIntervalMs: config.bidding.withdrawIntervalS * 1000,
+      fundsCheckIntervalMs: config.bidding.leaseFundsCheckIntervalS * 1000,
       now,
     })
 

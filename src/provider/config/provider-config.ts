@@ -108,6 +108,12 @@ export interface BiddingConfig {
   manifestTimeoutS: number
   /** Withdraw lease earnings this often (seconds); 0 = only on lease close. */
   withdrawIntervalS: number
+  /**
+   * Check each lease's escrow at least this often (seconds; Akash's --lease-funds-monitor-interval,
+   * 10 minutes). A lease is also checked at the block its deposit runs out, and then withdrawn from
+   * so that the chain closes it for insufficient funds.
+   */
+  leaseFundsCheckIntervalS: number
   /** Most open bids at once (0 = no limit). */
   maxOpenBids: number
 }
@@ -169,6 +175,7 @@ export const DEFAULT_BIDDING: BiddingConfig = {
   bidTimeoutS: 300,
   manifestTimeoutS: 300,
   withdrawIntervalS: 600,
+  leaseFundsCheckIntervalS: 600,
   maxOpenBids: 0,
 }
 
@@ -356,6 +363,7 @@ function readProviderConfig(raw: object, source: string): ProviderConfig {
     bidTimeoutS: int(b.bidTimeoutS, 'bidding.bidTimeoutS', DEFAULT_BIDDING.bidTimeoutS),
     manifestTimeoutS: int(b.manifestTimeoutS, 'bidding.manifestTimeoutS', DEFAULT_BIDDING.manifestTimeoutS),
     withdrawIntervalS: int(b.withdrawIntervalS, 'bidding.withdrawIntervalS', DEFAULT_BIDDING.withdrawIntervalS),
+    leaseFundsCheckIntervalS: int(b.leaseFundsCheckIntervalS, 'bidding.leaseFundsCheckIntervalS', DEFAULT_BIDDING.leaseFundsCheckIntervalS),
     maxOpenBids: int(b.maxOpenBids, 'bidding.maxOpenBids', DEFAULT_BIDDING.maxOpenBids),
   }
 

@@ -17,6 +17,7 @@ import type {LeaseRow, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
 import {type MigrationContext, migrateEndpoints, migrateHostnames} from './migrations.js'
 import {Reclamations} from './reclamation.js'
+import {FundsMonitor} from './funds-monitor.js'
 import {type WithdrawResultSummary, Withdrawals} from './withdrawals.js'
 
 
@@ -44,6 +45,8 @@ export interface LeaseManagerOptions {
   manifestTimeoutMs: number
   /** 0 = never on a timer. */
   withdrawIntervalMs: number
+  /** Longest time between two escrow checks of a lease (default 10 minutes, as Akash's). */
+  fundsCheckIntervalMs?: number
   now?: () => number
 }
 
@@ -70,12 +73,19 @@ export class LeaseManager {
   /** Per lease, the hostnames another lease serves that it was last warned about (routes refresh every few blocks). */
   private readonly conflicts = new Map<string, Set<string>>()
   private readonly withdrawals: Withdrawals
+  private readonly funds: FundsMonitor
   readonly reclamations: Reclamations
 
   constructor(private readonly o: LeaseManagerOptions) {
     this.now = o.now ?? Date.now
     const now = this.now
     this.withdrawals = new Withdrawals({address: o.address, store: o.store, tx: o.tx, events: o.events, intervalMs: o.withdrawIntervalMs, now, leases: () => this.activeLeases()})
+    this.funds = new FundsMonitor({
+      market: o.market,
+      checkIntervalMs: o.fundsCheckIntervalMs ?? 600_000,
+      leases: () => this.activeLeases(),
+      withdraw: (row) => this.withdrawals.withdrawLeases([row]),
+    })
     this.reclamations = new Reclamations({
       address: o.address,
       store: o.store,
@@ -372,7 +382,7 @@ export class LeaseManager {
     }
   }
 
-  /** Manifest timeouts, periodic withdrawals and reclamation deadlines; called every block. */
+  /** Manifest timeouts, periodic withdrawals, escrow checks and reclamation deadlines; called every block. */
   async tick(block?: BlockInfo): Promise<void> {
     const now = this.now()
     for (const row of this.o.store.leases(['awaiting_manifest'])) {
@@ -401,6 +411,7 @@ export class LeaseManager {
         )
     }
     this.withdrawals.tick(now)
+    this.funds.tick(now, block?.height)
     // A block's time, not our clock, is what the chain compares a reclamation deadline with.
     await this.reclamations.closeDue(block?.time ?? new Date(now))
   }

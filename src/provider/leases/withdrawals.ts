@@ -42,38 +42,42 @@ export class Withdrawals {
   }
 
   async withdrawAll(): Promise<WithdrawResultSummary> {
-    const out: WithdrawResultSummary = {leases: [], txHashes: [], failed: []}
-    if (this.running) return out
+    if (this.running) return {leases: [], txHashes: [], failed: []}
     this.running = true
     try {
-      const rows = this.o.leases()
-      const results = await Promise.allSettled(
-        rows.map((row) => {
-          const id = parseOrderKey(row.orderKey)
-          return this.o.tx.submit({type: 'withdrawLease', lease: {...id, provider: this.o.address, bseq: row.bseq}})
-        }),
-      )
-      const byTx = new Map<string, {height: number; leases: string[]}>()
-      results.forEach((r, i) => {
-        const key = rows[i].orderKey
-        if (r.status === 'fulfilled') {
-          this.o.store.updateLease(key, {lastWithdrawAt: this.o.now()})
-          this.o.store.recordWithdrawal(key, this.o.now(), r.value.txHash, r.value.height)
-          const entry = byTx.get(r.value.txHash) ?? {height: r.value.height, leases: []}
-          entry.leases.push(key)
-          byTx.set(r.value.txHash, entry)
-          out.leases.push(key)
-        } else {
-          out.failed.push({lease: key, message: (r.reason as Error).message})
-        }
-      })
-      for (const [txHash, entry] of byTx) {
-        out.txHashes.push(txHash)
-        this.o.events.emit({type: 'earnings.withdrawn', leases: entry.leases, txHash, height: entry.height})
-      }
-      return out
+      return await this.withdrawLeases(this.o.leases())
     } finally {
       this.running = false
     }
+  }
+
+  /** MsgWithdrawLease for these leases (the funds monitor's, for a lease whose deposit ran out). */
+  async withdrawLeases(rows: LeaseRow[]): Promise<WithdrawResultSummary> {
+    const out: WithdrawResultSummary = {leases: [], txHashes: [], failed: []}
+    const results = await Promise.allSettled(
+      rows.map((row) => {
+        const id = parseOrderKey(row.orderKey)
+        return this.o.tx.submit({type: 'withdrawLease', lease: {...id, provider: this.o.address, bseq: row.bseq}})
+      }),
+    )
+    const byTx = new Map<string, {height: number; leases: string[]}>()
+    results.forEach((r, i) => {
+      const key = rows[i].orderKey
+      if (r.status === 'fulfilled') {
+        this.o.store.updateLease(key, {lastWithdrawAt: this.o.now()})
+        this.o.store.recordWithdrawal(key, this.o.now(), r.value.txHash, r.value.height)
+        const entry = byTx.get(r.value.txHash) ?? {height: r.value.height, leases: []}
+        entry.leases.push(key)
+        byTx.set(r.value.txHash, entry)
+        out.leases.push(key)
+      } else {
+        out.failed.push({lease: key, message: (r.reason as Error).message})
+      }
+    })
+    for (const [txHash, entry] of byTx) {
+      out.txHashes.push(txHash)
+      this.o.events.emit({type: 'earnings.withdrawn', leases: entry.leases, txHash, height: entry.height})
+    }
+    return out
   }
 }

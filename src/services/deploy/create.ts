@@ -20,6 +20,8 @@ export async function* createDeployment(run: RunState): AsyncGenerator<DeployEve
   const {ctx, clock, input, forecast: f} = run
   const {market, ledger} = ctx
   const tx = market.tx!
+  // A deposit sized to the TTL starts small and is topped up once the lease's price is known.
+  const deposit = f.ttl?.firstDeposit !== undefined ? {denom: f.deposit.denom, amount: f.ttl.firstDeposit} : f.deposit
   yield clock.step('create', 'started', 'Creating the deployment')
   // The provider-side code (TLS probes, JWTs, websockets) loads while the chain includes the tx.
   run.providerSide.preload()
@@ -37,8 +39,8 @@ export async function* createDeployment(run: RunState): AsyncGenerator<DeployEve
         file: input.file,
         hash: run.sdlHash,
         services: run.services,
-        deposit: f.deposit.amount,
-        depositDenom: f.deposit.denom,
+        deposit: deposit.amount,
+        depositDenom: deposit.denom,
         ...(input.budgetUsd !== undefined ? {budgetUsd: input.budgetUsd} : {}),
         ...(input.ttlMs !== undefined ? {expiresAt: clock.now() + input.ttlMs} : {}),
         ...(input.idempotencyKey ? {idempotencyKey: input.idempotencyKey} : {}),
@@ -61,7 +63,7 @@ export async function* createDeployment(run: RunState): AsyncGenerator<DeployEve
         dseq,
         groups: groupSpecs(run.sdl),
         hash: manifestVersion(run.sdl).bytes,
-        deposit: f.deposit,
+        deposit,
         ...(input.idempotencyKey ? {memo: idempotencyMemo(input.idempotencyKey)} : {}),
         // SDL `reclamation.min_window`: the notice a provider must give before it reclaims (AEP-82).
         ...(reclamation !== undefined ? {reclamationWindowSeconds: reclamation} : {}),

@@ -68,6 +68,10 @@ export type DeployEvent = {ts: string} & (
       deposit: {amount: BaseAmount; denom: string; display: string; usd?: string | null}
       budgetUsd?: string
       ttlMs?: number
+      /** With a TTL: the deposit pays for no more than it at the maximum price, so the chain ends the lease by then. */
+      ttlEnforcedByEscrow?: boolean
+      /** With a TTL: how long the deposit pays for the lease at the order's maximum price. */
+      escrowLastsMs?: number
       blockTimeMs: number
     }
   | {type: 'funds'; ok: boolean; balance: {uact: bigint; uakt: bigint}; needed: {denom: string; amount: BaseAmount}; shortfall?: bigint}

@@ -17,7 +17,40 @@ export interface Forecast {
   depositUsd?: bigint
   /** Where the deposit figure came from. */
   depositReason: 'flag' | 'budget' | 'ttl' | 'minimum'
+  /** With a TTL: whether the escrow itself ends the lease by then (see `ttlEnforcement`). */
+  ttl?: TtlEnforcement
 }
+
+/**
+ * Whether the chain itself ends a lease at its TTL. node v2.1 stops paying a provider when the
+ * deployment's escrow is spent: the next settlement (the provider's withdrawal, which Akash's
+ * provider sends when a deposit cannot pay another block) finds it overdrawn and closes the
+ * deployment and its leases with reason insufficient_funds. So a deposit no bigger than what the
+ * TTL costs at the order's maximum price is a TTL the chain enforces, even if nobody ever runs
+ * `edge close --expired`. A lease priced below the maximum would make such a deposit last longer,
+ * so it starts at `firstDeposit` and is topped up once leased to the TTL at the lease's price.
+ */
+export interface TtlEnforcement {
+  ttlMs: number
+  /** What the TTL costs at the order's maximum price (base denom units). */
+  ttlDeposit: bigint
+  /** How long the deposit pays for the lease at the order's maximum price. */
+  escrowLastsMs: number
+  /** The deposit is no bigger than the TTL needs: the chain ends the lease by the TTL at the order's price. */
+  enforcedByEscrow: boolean
+  /** When not: what made the deposit bigger (`--deposit`, `--budget`, or the chain's minimum). */
+  largerBecause?: 'deposit' | 'budget' | 'minimum'
+  /**
+   * With a deposit sized to the TTL: what MsgCreateDeployment locks (the chain's minimum, or five
+   * blocks at the maximum price if more). Once leased, the deposit is topped up to what the TTL
+   * costs at the lease's price (ttl-deposit.ts): bids are usually below the maximum, and a deposit
+   * sized at the maximum would let the chain run such a lease well past its TTL.
+   */
+  firstDeposit?: bigint
+}
+
+/** Blocks the first deposit must pay for at the maximum price: the lease runs on it until the top-up is included. */
+const TOP_UP_MARGIN_BLOCKS = 5n
 
 export interface ForecastInput {
   denom: string
@@ -51,8 +84,7 @@ export function forecast(input: ForecastInput): Forecast {
     deposit = {denom: input.denom, amount: maxBig(min, divRound(input.budgetUsd * MICRO, 10n ** 18n))}
     reason = deposit.amount === min && min > 0n ? 'minimum' : 'budget'
   } else if (input.ttlMs !== undefined) {
-    const blocks = BigInt(Math.ceil(input.ttlMs / input.blockTimeMs))
-    const needed = ceilDiv(input.maxPerBlock * blocks, 10n ** 18n)
+    const needed = ttlDeposit(input.maxPerBlock, input.ttlMs, input.blockTimeMs)
     deposit = {denom: input.denom, amount: maxBig(min, needed)}
     reason = deposit.amount === min ? 'minimum' : 'ttl'
   } else {
@@ -70,6 +102,36 @@ export function forecast(input: ForecastInput): Forecast {
     deposit,
     ...(depositUsd === undefined ? {} : {depositUsd}),
     depositReason: reason,
+    ...(input.ttlMs !== undefined ? {ttl: ttlEnforcement(input, deposit, reason)} : {}),
+  }
+}
+
+/** The deposit that pays for `ttlMs` of blocks at `perBlock` (×10^18), rounded up to a whole unit. */
+export function ttlDeposit(perBlock: bigint, ttlMs: number, blockTimeMs: number): bigint {
+  const blocks = BigInt(Math.ceil(ttlMs / blockTimeMs))
+  return ceilDiv(perBlock * blocks, 10n ** 18n)
+}
+
+/** How long `deposit` (base units) pays for blocks at `perBlock` (×10^18): whole blocks × block time. */
+export function escrowLastsMs(deposit: bigint, perBlock: bigint, blockTimeMs: number): number {
+  if (perBlock <= 0n) return Number.POSITIVE_INFINITY
+  return Number((deposit * 10n ** 18n) / perBlock) * blockTimeMs
+}
+
+function ttlEnforcement(input: ForecastInput, deposit: Coin, reason: Forecast['depositReason']): TtlEnforcement {
+  const ttlMs = input.ttlMs!
+  const needed = ttlDeposit(input.maxPerBlock, ttlMs, input.blockTimeMs)
+  const enforcedByEscrow = deposit.denom === input.denom && deposit.amount <= needed
+  const largerBecause = reason === 'flag' ? 'deposit' : reason === 'budget' ? 'budget' : 'minimum'
+  const min = input.minDeposit && input.minDeposit.denom === input.denom ? input.minDeposit.amount : 0n
+  const first = maxBig(min, ceilDiv(input.maxPerBlock * TOP_UP_MARGIN_BLOCKS, 10n ** 18n))
+  return {
+    ttlMs,
+    ttlDeposit: needed,
+    escrowLastsMs: escrowLastsMs(deposit.amount, input.maxPerBlock, input.blockTimeMs),
+    enforcedByEscrow,
+    ...(enforcedByEscrow ? {} : {largerBecause}),
+    ...(reason === 'ttl' && first < deposit.amount ? {firstDeposit: first} : {}),
   }
 }
 

@@ -3,6 +3,7 @@ import type {Lease} from '../../market/market.js'
 import type {Chosen} from './choose.js'
 import type {DeployEvent} from './events.js'
 import {type RunState, checkCancelled, dseqOf} from './state.js'
+import {topUpForTtl} from './ttl-deposit.js'
 
 export async function* createLeases(run: RunState, chosen: Chosen[]): AsyncGenerator<DeployEvent, Lease[]> {
   const {ctx, clock} = run
@@ -32,7 +33,8 @@ export async function* createLeases(run: RunState, chosen: Chosen[]): AsyncGener
     leases.push({id: bid.id, state: 'active', price: bid.price, createdAt: result.height, closedOn: 0})
     yield clock.event({type: 'lease_created', provider: bid.id.provider, dseq: bid.id.dseq, gseq: bid.id.gseq, oseq: bid.id.oseq, bseq: bid.id.bseq, txHash: result.txHash, height: result.height})
   }
-  yield clock.step('lease', 'succeeded', `Leased in block ${run.blocks.leased}`, run.blocks.leased)
+  const toppedUp = yield* topUpForTtl(run, leases)
+  yield clock.step('lease', 'succeeded', `Leased in block ${run.blocks.leased}${toppedUp ? `; ${toppedUp}` : ''}`, run.blocks.leased)
   return leases
 }
 

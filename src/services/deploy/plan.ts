@@ -8,6 +8,7 @@ import {CancelledError, UsageError} from '../../errors.js'
 import type {AktPrice, GroupSpec} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd} from '../../protocol/money.js'
 import {groupSpecs, manifestVersion, totalPricePerBlock} from '../../sdl/index.js'
+import {formatDuration} from '../ledger/guards.js'
 import {UsdPricing, aktPriceWarning} from '../usd.js'
 import {providerCountry, providerRegion} from './candidates.js'
 import {ProviderDirectory} from './directory.js'
@@ -210,6 +211,19 @@ async function* forecastStep(ctx: DeployDeps, input: DeployInput, {sdl, clock, c
   if (input.deposit && input.deposit.denom !== price.denom) {
     throw new UsageError(`--deposit is in ${input.deposit.denom} but the deployment is priced in ${price.denom}.`, {code: 'deposit_denom'})
   }
+  if (f.ttl && !f.ttl.enforcedByEscrow && f.ttl.largerBecause !== 'minimum') {
+    // The deposit decides when the chain stops paying: bigger than the TTL needs, the chain cannot end it then.
+    const flag = f.ttl.largerBecause === 'budget' ? `--budget ${formatUsd(input.budgetUsd ?? 0n)}` : `--deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}`
+    yield clock.event({
+      type: 'warning',
+      message: `${flag} pays for ${formatDuration(f.ttl.escrowLastsMs)} at the order's maximum price, more than --ttl ${formatDuration(f.ttl.ttlMs)}: the chain will not end the lease at the TTL, only \`edge close --expired\` will. Leave ${f.ttl.largerBecause === 'budget' ? '--budget' : '--deposit'} out (or make it at most ${formatCoin(f.ttl.ttlDeposit, f.deposit.denom)}) to have the chain enforce the TTL.`,
+    })
+  } else if (f.ttl && !f.ttl.enforcedByEscrow) {
+    yield clock.event({
+      type: 'warning',
+      message: `The chain's minimum deposit (${formatCoin(f.deposit.amount, f.deposit.denom)}) pays for ${formatDuration(f.ttl.escrowLastsMs)} at the order's maximum price, more than --ttl ${formatDuration(f.ttl.ttlMs)}: only \`edge close --expired\` ends the lease at the TTL.`,
+    })
+  }
   if (input.budgetUsd !== undefined && f.maxUsdPerHour !== undefined && f.maxUsdPerHour > 0n) {
     const hours = Number((input.budgetUsd * 100n) / f.maxUsdPerHour) / 100
     if (hours < 1) yield clock.event({type: 'warning', message: `At the order's maximum price the budget lasts ${Math.round(hours * 60)} minutes.`})
@@ -227,11 +241,13 @@ async function* forecastStep(ctx: DeployDeps, input: DeployInput, {sdl, clock, c
     deposit: {amount: f.deposit.amount, denom: f.deposit.denom, display: formatCoin(f.deposit.amount, f.deposit.denom), ...(depositUsd !== undefined ? {usd: depositUsd} : {})},
     ...(input.budgetUsd !== undefined ? {budgetUsd: formatUsd(input.budgetUsd)} : {}),
     ...(input.ttlMs !== undefined ? {ttlMs: input.ttlMs} : {}),
+    ...(f.ttl ? {ttlEnforcedByEscrow: f.ttl.enforcedByEscrow, escrowLastsMs: f.ttl.escrowLastsMs} : {}),
     blockTimeMs: network.blockTimeMs,
   })
   const perHourText =
     f.maxUsdPerHour !== undefined ? `at most ${formatUsd(f.maxUsdPerHour)}/h (${formatUsd(f.maxUsdPerMonth ?? 0n)}/month)` : `at most ${formatPerBlock(f.maxPerBlock, f.denom, {significant: 4})}`
-  yield clock.step('forecast', 'succeeded', `${perHourText}; deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}`)
+  const ttlText = f.ttl?.enforcedByEscrow ? ` (pays for the ${formatDuration(f.ttl.ttlMs)} TTL at most: then the chain closes the lease)` : ''
+  yield clock.step('forecast', 'succeeded', `${perHourText}; deposit ${formatCoin(f.deposit.amount, f.deposit.denom)}${ttlText}`)
   return {forecast: f, pricing}
 }
 

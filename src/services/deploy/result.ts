@@ -7,6 +7,7 @@ import {providerRegion} from './candidates.js'
 import type {DeployPlan} from './plan.js'
 import type {PlanState, RunState} from './state.js'
 import {collectUris, leaseKey, summarizeServices} from './status.js'
+import {leasedTtl, plannedTtl} from './ttl-view.js'
 import type {DeployLease, DeployResult} from './types.js'
 
 /** A dry run's result: the order's price at most, the deposit, and the providers that match it. */
@@ -33,6 +34,7 @@ export function dryRunResult(state: PlanState, plan: DeployPlan): DeployResult {
     forwardedPorts: [],
     hash: state.sdlHash,
     labels: state.input.labels,
+    ...(f.ttl ? {ttl: plannedTtl(f.ttl)} : {}),
     blocks: state.blocks,
     timings: clock.timings,
     // The country is for allowlists (edge mcp); the dry run's result lists what it always has.
@@ -92,6 +94,7 @@ export function readyResult(run: RunState, leases: Lease[], statuses: Map<string
     ...(entry?.idempotencyKey ? {idempotencyKey: entry.idempotencyKey} : {}),
     labels: entry?.labels ?? run.input.labels,
     ...(entry?.expiresAt ? {expiresAt: new Date(entry.expiresAt).toISOString()} : {}),
+    ...(f.ttl && !reused ? {ttl: leasedTtl(f.ttl, deposit.amount, totalPerBlock, network.blockTimeMs)} : {}),
     ...(entry?.budgetUsd !== undefined ? {budgetUsd: formatUsd(entry.budgetUsd)} : {}),
     ...(run.explanation ? {explanation: run.explanation} : {}),
     blocks: run.blocks,

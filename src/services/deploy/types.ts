@@ -9,6 +9,7 @@ import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
 import type {ScreenResult} from '../screen/screen.js'
 import type {BaseAmount, PerBlockText} from '../../protocol/json-fields.js'
+import type {DeployTtl} from './ttl-view.js'
 
 export type {ScreenResult} from '../screen/screen.js'
 
@@ -152,6 +153,8 @@ export interface DeployResult {
   idempotencyKey?: string
   labels: Record<string, string>
   expiresAt?: string
+  /** With --ttl: whether the chain itself ends the lease at the TTL (the deposit sized to it). */
+  ttl?: DeployTtl
   budgetUsd?: string
   explanation?: Explanation
   /** Block heights: start, deployment included, first bid seen, lease included, services ready. */

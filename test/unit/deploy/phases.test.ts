@@ -5,6 +5,8 @@ import {startRun} from '../../../src/services/deploy/apply.js'
 import {chooseBids, scoreGroups} from '../../../src/services/deploy/choose.js'
 import {bidsByBlock, collectBids} from '../../../src/services/deploy/collect-bids.js'
 import {createDeployment, deploymentGroups} from '../../../src/services/deploy/create.js'
+import {ttlDeposit} from '../../../src/services/deploy/forecast.js'
+import {createLeases} from '../../../src/services/deploy/lease.js'
 import type {DeployEvent} from '../../../src/services/deploy/events.js'
 import {checkFunds} from '../../../src/services/deploy/funds.js'
 import {resumeByKey} from '../../../src/services/deploy/idempotency.js'
@@ -108,6 +110,27 @@ describe('the create, collect and choose phases', () => {
     expect(chosen.value!.map((c) => [c.scored.bid.id.provider, c.by])).toEqual([[P2, 'cheapest']])
     expect(steps(chosen.events)).toEqual(['select:started', 'select:succeeded'])
     expect(run.explanation?.winner.provider).toBe(P2)
+  })
+
+  it('a deposit sized to the TTL: created small, topped up once leased to the rest of the TTL at the lease price', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.05}])
+    const run = await runOf(h, {ttlMs: 30 * 24 * 3_600_000})
+    const t = run.forecast.ttl!
+    expect(t).toMatchObject({enforcedByEscrow: true})
+    expect(t.firstDeposit).toBeDefined()
+    await drain(createDeployment(run))
+    expect(h.ledger.get('local', run.owner, 100n)!.deposit).toBe(t.firstDeposit)
+    const groups = await deploymentGroups(run)
+    const bids = (await drain(collectBids(run, groups))).value!
+    const chosen = (await drain(chooseBids(run, groups, bids, new Map()))).value!
+    const leased = await drain(createLeases(run, chosen))
+    const price = chosen[0].scored.bid.price.amount
+    const entry = h.ledger.get('local', run.owner, 100n)!
+    // Below the order's maximum (what the forecast's deposit assumed), and about the TTL at the bid's price.
+    expect(entry.deposit).toBeLessThan(run.forecast.deposit.amount)
+    expect(entry.deposit).toBeLessThanOrEqual(ttlDeposit(price, t.ttlMs, h.deps.network.blockTimeMs))
+    expect(entry.deposit).toBeGreaterThan(ttlDeposit(price, t.ttlMs - 60_000, h.deps.network.blockTimeMs))
+    expect(leased.events.find((e) => e.type === 'step' && e.status === 'succeeded')).toMatchObject({message: expect.stringMatching(/deposit topped up to .*the rest of the TTL at the lease's price/)})
   })
 
   it('with a provider named, collect waits for that one and choose refuses when it did not bid', async () => {

@@ -82,7 +82,7 @@ describe('provider config', () => {
   it('fills defaults and keeps money as decimal strings', () => {
     const c = validateProviderConfig(base)
     expect(c.pricing).toMatchObject({cpuCoreHour: DEFAULT_PRICING.cpuCoreHour})
-    expect(c.bidding).toEqual({bidTimeoutS: 300, manifestTimeoutS: 300, withdrawIntervalS: 600, maxOpenBids: 0})
+    expect(c.bidding).toEqual({bidTimeoutS: 300, manifestTimeoutS: 300, withdrawIntervalS: 600, leaseFundsCheckIntervalS: 600, maxOpenBids: 0})
     expect(c.runtime.kind).toBe('docker')
   })
 
