@@ -17,10 +17,7 @@ const TYPE_ONLY = ['type-only', 'pre-compilation-only']
  */
 const PENDING = {
   chainOutsideAdapter: [],
-  adapterOutsideMarket: [
-    // reclaim-screen: the screening answer converts with the adapter's GroupSpec converters.
-    '^src/provider/bidding/screening\\.ts$',
-  ],
+  adapterOutsideMarket: [],
   servicesToProvider: [
     // s-chain: withdrawals go through the typed Market instead of the provider's chain queue.
     '^src/services/provide/withdraw\\.ts$',

@@ -10,7 +10,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import WebSocket from 'ws'
 
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
-import {groupSpec as toMarketSpec} from '../../../src/market/akash/convert.js'
+import {groupSpecFromDecoded as toMarketSpec} from '../../../src/sdl/groupspec.js'
 import type {Deployment} from '../../../src/market/market.js'
 import {b64urlEncode, signJwt} from '../../../src/provider/auth/jwt.js'
 import {Capacity} from '../../../src/provider/capacity/capacity.js'
