@@ -18,12 +18,7 @@ const TYPE_ONLY = ['type-only', 'pre-compilation-only']
 const PENDING = {
   chainOutsideAdapter: [],
   adapterOutsideMarket: [],
-  servicesToProvider: [
-    // s-chain: withdrawals go through the typed Market instead of the provider's chain queue.
-    '^src/services/provide/withdraw\\.ts$',
-    // reclaim-screen: `edge provide reclaim` sends MsgLeaseStartReclaim through the same queue.
-    '^src/services/provide/reclaim\\.ts$',
-  ],
+  servicesToProvider: [],
   uiToServices: [
     // s-output (src/ui/**) and s-deploy (bidView moves to services/deploy/result.ts, STEP_LABELS with
     // the StepEvent): the deploy view formats rows with the flow's own code.

@@ -1,4 +1,4 @@
-import {TxQueue} from '../../provider/chain/tx-queue.js'
+import {TxQueue} from '../../market/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import type {Session} from '../session.js'
