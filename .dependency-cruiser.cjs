@@ -19,12 +19,7 @@ const PENDING = {
   chainOutsideAdapter: [],
   adapterOutsideMarket: [],
   servicesToProvider: [],
-  uiToServices: [
-    // s-output (src/ui/**) and s-deploy (bidView moves to services/deploy/result.ts, STEP_LABELS with
-    // the StepEvent): the deploy view formats rows with the flow's own code.
-    '^src/ui/components/deploy/DeployView\\.tsx$',
-    '^src/ui/components/deploy/text-lines\\.ts$',
-  ],
+  uiToServices: [],
   servicesToUi: [
     // Left: resolveSigner's passphrase prompt reaches it through openTenant, called by every tenant
     // command (14 sites, being reworked in src/commands/**); inject services/prompts.ts's Prompts there.
