@@ -20,11 +20,7 @@ const PENDING = {
   adapterOutsideMarket: [],
   servicesToProvider: [],
   uiToServices: [],
-  servicesToUi: [
-    // Left: resolveSigner's passphrase prompt reaches it through openTenant, called by every tenant
-    // command (14 sites, being reworked in src/commands/**); inject services/prompts.ts's Prompts there.
-    '^src/services/signer\\.ts$',
-  ],
+  servicesToUi: [],
   commandsToInternals: [
     // s-output (src/commands/**): fmtCpu/fmtBytes belong in output/, EventHub and the devnet
     // defaults behind the services that start them.

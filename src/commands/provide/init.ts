@@ -5,7 +5,7 @@ import {keyFlag} from '../../flags.js'
 import {renderFields} from '../../output/table.js'
 import {type InitResult, initProvider} from '../../services/provide/init.js'
 import {openSession} from '../../services/session.js'
-import {promptSelect, promptText} from '../../ui/prompts.js'
+import {promptPassword, promptSelect, promptText} from '../../ui/prompts.js'
 import {fmtBytes, fmtCpu} from '../../provider/capacity/capacity.js'
 
 export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitResult> {
@@ -71,7 +71,7 @@ export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitRes
         deposit: f.deposit,
         register: f.register,
         interactive: this.interactive,
-        prompts: {text: promptText, select: promptSelect},
+        prompts: {text: promptText, select: promptSelect, password: promptPassword},
       })
       progress.succeed(`Provider ${result.name} is set up`)
       return result

@@ -6,6 +6,7 @@ import {processAlive} from '../../services/provide/pid-file.js'
 import {DEV_NODE_PID_ENV, readProviderConfig, runProvider} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
 import {providerSinks} from '../../ui/sinks/provider.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export interface ProvideStartResult {
   name: string
@@ -39,6 +40,7 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
       provider = await runProvider(session, {
         name: this.flags.name,
         interactive: this.interactive,
+        promptPassword,
         events: hub,
         ...(this.flags['gateway-port'] !== undefined ? {gatewayPort: this.flags['gateway-port']} : {}),
         ...(this.flags['ingress-port'] !== undefined ? {ingressPort: this.flags['ingress-port']} : {}),

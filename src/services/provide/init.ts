@@ -58,7 +58,7 @@ export interface InitOptions {
   register: boolean
   interactive: boolean
   /** How to ask for what the flags left open (the command's terminal prompts); asked only when interactive. */
-  prompts?: Pick<Prompts, 'text' | 'select'>
+  prompts?: Pick<Prompts, 'text' | 'select'> & Partial<Pick<Prompts, 'password'>>
   env?: NodeJS.ProcessEnv
   detect?: DetectOptions
   /** Where the runtime lives (for auto-detection); injected in tests. */
@@ -204,7 +204,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   let funded = false
   const onChainAttributes = providerAttributes(config)
   if (options.register) {
-    const mnemonic = await providerMnemonic(session, key, options.interactive, env)
+    const mnemonic = await providerMnemonic(session, key, {interactive: options.interactive, promptPassword: options.prompts?.password}, env)
     const {openMarket} = await import('../../market/index.js')
     const market = await openMarket(session.network, {mnemonic})
     try {

@@ -8,6 +8,7 @@ import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig}
 import type {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
+import type {SignerChoice} from '../signer.js'
 import {providerMnemonic} from './keys.js'
 import {checkOnChainFields} from './on-chain-fields.js'
 import {PID_FILE, livePid} from './pid-file.js'
@@ -18,6 +19,8 @@ export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
 export interface RunProviderOptions {
   name: string
   interactive: boolean
+  /** The terminal's masked prompt, for the provider key's passphrase. */
+  promptPassword?: SignerChoice['promptPassword']
   gatewayPort?: number
   ingressPort?: number
   env?: NodeJS.ProcessEnv
@@ -59,7 +62,7 @@ export async function runProvider(session: Session, options: RunProviderOptions)
       hint: 'Stop that process first; two processes must not serve one provider.',
     })
   }
-  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const mnemonic = await providerMnemonic(session, config.key, options, env)
   const handle = await startProvider({
     config,
     network: session.network,
