@@ -6,7 +6,7 @@ import {renderFields} from '../../output/table.js'
 import {type InitResult, initProvider} from '../../services/provide/init.js'
 import {openSession} from '../../services/session.js'
 import {promptPassword, promptSelect, promptText} from '../../ui/prompts.js'
-import {fmtBytes, fmtCpu} from '../../provider/capacity/capacity.js'
+import {fmtBytes, fmtCpu} from '../../output/quantities.js'
 
 export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitResult> {
   static summary = 'Set this machine up as a provider: detect it, price it, write its config and register it on chain.'

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
 import {renderFields, renderTable} from '../../output/table.js'
-import {fmtBytes, fmtCpu} from '../../provider/capacity/capacity.js'
+import {fmtBytes, fmtCpu} from '../../output/quantities.js'
 import {readProviderConfig} from '../../services/provide/start.js'
 import {type ProvideStatusResult, provideStatus} from '../../services/provide/status.js'
 import {openSession} from '../../services/session.js'

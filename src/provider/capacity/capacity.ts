@@ -2,6 +2,7 @@ import type {Attribute} from '../../market/market.js'
 import {attributesAnyOf, gpuCapabilityAttributes} from '../../protocol/matching.js'
 import type {CapacityConfig, GpuConfig} from '../config/provider-config.js'
 import type {Demand} from './demand.js'
+import {fmtBytes, fmtCpu} from '../../output/quantities.js'
 
 /** What a bid or lease holds: resources plus the exact GPUs it was given. */
 export interface Reservation {
@@ -221,22 +222,3 @@ export function reservationFromJson(json: unknown): Reservation {
 }
 
 const max0 = (v: bigint) => (v < 0n ? 0n : v)
-
-export function fmtCpu(millis: bigint): string {
-  const whole = millis / 1000n
-  const frac = millis % 1000n
-  return frac === 0n ? `${whole}` : `${whole}.${frac.toString().padStart(3, '0').replace(/0+$/, '')}`
-}
-
-export function fmtBytes(bytes: bigint): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  let scaled = bytes * 10n
-  while (scaled >= 10240n && i < units.length - 1) {
-    scaled /= 1024n
-    i++
-  }
-  const whole = scaled / 10n
-  const tenth = scaled % 10n
-  return `${whole}${tenth === 0n ? '' : `.${tenth}`} ${units[i]}`
-}

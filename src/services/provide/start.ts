@@ -5,7 +5,7 @@ import type {NetworkContext} from '../../config/networks.js'
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
 import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig} from '../../provider/config/provider-config.js'
-import type {EventHub} from '../../provider/events.js'
+import {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
 import type {SignerChoice} from '../signer.js'
@@ -15,6 +15,11 @@ import {PID_FILE, livePid} from './pid-file.js'
 
 /** Set on local providers: the pid of the edge dev node they serve; they stop when it is gone. */
 export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
+
+/** The stream a running provider reports on: subscribe before runProvider to see the startup events. */
+export function providerEvents(): EventHub {
+  return new EventHub()
+}
 
 export interface RunProviderOptions {
   name: string
