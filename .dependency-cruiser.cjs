@@ -8,6 +8,10 @@
  * types are used from it. Types may cross layers; running code may not.
  */
 
+// Packages are matched as `(?:^|/)node_modules/…`, not `^node_modules/…`: where node_modules is a
+// symlink (a worktree sharing another checkout's install) dependency-cruiser resolves a package to
+// `../../elsewhere/node_modules/…`, and an anchored pattern then silently matched nothing.
+
 /** Dependency types that do not exist at runtime. */
 const TYPE_ONLY = ['type-only', 'pre-compilation-only']
 
@@ -31,7 +35,7 @@ module.exports = {
         "instead races with cosmjs' own require() of that ESM package when oclif loads commands in parallel " +
         '(ERR_INTERNAL_ASSERTION in `oclif manifest`).',
       from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/']},
-      to: {path: '^node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '^node_modules/@cosmjs/encoding/']},
+      to: {path: '(?:^|/)node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '(?:^|/)node_modules/@cosmjs/encoding/']},
     },
     {
       name: 'provider-api-protos-only-in-provider',
@@ -41,7 +45,7 @@ module.exports = {
         'server serves it. That is not chain access, so it is allowed there (gRPC, REST gateway, the screening answer of the bid engine) ' +
         'and in the client of that API (src/provider-client: the tenant side of bid screening) only.',
       from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', '^src/provider-client/']},
-      to: {path: '^node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
+      to: {path: '(?:^|/)node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
     },
     {
       name: 'adapter-behind-port',
