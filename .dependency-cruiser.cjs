@@ -8,46 +8,12 @@
  * types are used from it. Types may cross layers; running code may not.
  */
 
+// Packages are matched as `(?:^|/)node_modules/…`, not `^node_modules/…`: where node_modules is a
+// symlink (a worktree sharing another checkout's install) dependency-cruiser resolves a package to
+// `../../elsewhere/node_modules/…`, and an anchored pattern then silently matched nothing.
+
 /** Dependency types that do not exist at runtime. */
 const TYPE_ONLY = ['type-only', 'pre-compilation-only']
-
-/**
- * Files that break a rule today and belong to another branch of this round (ROUND2.md). Each entry
- * names the rule it waives; delete it when the branch that owns the file has landed its fix.
- */
-const PENDING = {
-  chainOutsideAdapter: [],
-  adapterOutsideMarket: [
-    // reclaim-screen: the screening answer converts with the adapter's GroupSpec converters.
-    '^src/provider/bidding/screening\\.ts$',
-  ],
-  servicesToProvider: [
-    // s-chain: withdrawals go through the typed Market instead of the provider's chain queue.
-    '^src/services/provide/withdraw\\.ts$',
-    // reclaim-screen: `edge provide reclaim` sends MsgLeaseStartReclaim through the same queue.
-    '^src/services/provide/reclaim\\.ts$',
-  ],
-  uiToServices: [
-    // s-output (src/ui/**) and s-deploy (bidView moves to services/deploy/result.ts, STEP_LABELS with
-    // the StepEvent): the deploy view formats rows with the flow's own code.
-    '^src/ui/components/deploy/DeployView\\.tsx$',
-    '^src/ui/components/deploy/text-lines\\.ts$',
-  ],
-  servicesToUi: [
-    // Left: resolveSigner's passphrase prompt reaches it through openTenant, called by every tenant
-    // command (14 sites, being reworked in src/commands/**); inject services/prompts.ts's Prompts there.
-    '^src/services/signer\\.ts$',
-  ],
-  commandsToInternals: [
-    // s-output (src/commands/**): fmtCpu/fmtBytes belong in output/, EventHub and the devnet
-    // defaults behind the services that start them.
-    '^src/commands/provide/(status|init|start)\\.ts$',
-    '^src/commands/dev/start\\.ts$',
-  ],
-}
-
-// An empty list must match no file (an empty pattern would match every file and waive the rule).
-const alternation = (patterns) => (patterns.length ? patterns.map((p) => `(?:${p})`).join('|') : '^$')
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -68,8 +34,8 @@ module.exports = {
         "@cosmjs/encoding (bech32, hex, base64; no chain access) is allowed: importing its @scure/base directly " +
         "instead races with cosmjs' own require() of that ESM package when oclif loads commands in parallel " +
         '(ERR_INTERNAL_ASSERTION in `oclif manifest`).',
-      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', alternation(PENDING.chainOutsideAdapter)]},
-      to: {path: '^node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '^node_modules/@cosmjs/encoding/']},
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/']},
+      to: {path: '(?:^|/)node_modules/(?:@akashnetwork/chain-sdk/|@cosmjs/|cosmjs-types/)', pathNot: ['provider\\.akash', '(?:^|/)node_modules/@cosmjs/encoding/']},
     },
     {
       name: 'provider-api-protos-only-in-provider',
@@ -78,28 +44,28 @@ module.exports = {
         "chain-sdk also ships the provider's own gRPC API (provider.akash.*): the provider's status " +
         'server serves it. That is not chain access, so it is allowed there (gRPC, REST gateway, the screening answer of the bid engine) ' +
         'and in the client of that API (src/provider-client: the tenant side of bid screening) only.',
-      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', '^src/provider-client/', alternation(PENDING.chainOutsideAdapter)]},
-      to: {path: '^node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
+      from: {path: '^src/', pathNot: ['^src/market/akash/', '^src/devnet/', '^src/provider/', '^src/provider-client/']},
+      to: {path: '(?:^|/)node_modules/@akashnetwork/chain-sdk/.*provider\\.akash'},
     },
     {
       name: 'adapter-behind-port',
       severity: 'error',
       comment: 'Outside src/market, code reaches the chain through the Market port (market/index.ts, market.ts), not the adapter.',
-      from: {path: '^src/', pathNot: ['^src/market/', alternation(PENDING.adapterOutsideMarket)]},
+      from: {path: '^src/', pathNot: ['^src/market/']},
       to: {path: '^src/market/akash/'},
     },
     {
       name: 'services-not-ui',
       severity: 'error',
       comment: 'Services return values and events; commands choose the view. Types may cross, code may not.',
-      from: {path: '^src/services/', pathNot: alternation(PENDING.servicesToUi)},
+      from: {path: '^src/services/'},
       to: {path: '^src/ui/', dependencyTypesNot: TYPE_ONLY},
     },
     {
       name: 'ui-not-services',
       severity: 'error',
       comment: 'Views render the values services give them; loading a service to format a row drags the whole flow in.',
-      from: {path: '^src/ui/', pathNot: alternation(PENDING.uiToServices)},
+      from: {path: '^src/ui/'},
       to: {path: '^src/services/', dependencyTypesNot: TYPE_ONLY},
     },
     {
@@ -108,7 +74,7 @@ module.exports = {
       comment:
         "Commands parse, call a service and present its result; the provider's, the provider client's " +
         "and the emulator's internals are the services' business.",
-      from: {path: '^src/commands/', pathNot: alternation(PENDING.commandsToInternals)},
+      from: {path: '^src/commands/'},
       to: {path: '^src/(?:provider|provider-client|devnet|market/akash)/', dependencyTypesNot: TYPE_ONLY},
     },
     {
@@ -116,7 +82,7 @@ module.exports = {
       severity: 'error',
       comment:
         "Services may use the provider's config, state and capacity readers (provide status/start), but not its chain client.",
-      from: {path: '^src/services/', pathNot: alternation(PENDING.servicesToProvider)},
+      from: {path: '^src/services/'},
       to: {path: '^src/provider/chain/', dependencyTypesNot: TYPE_ONLY},
     },
     {

@@ -107,6 +107,14 @@ export class BugError extends EdgeError {
 }
 
 
+/** A question the run cannot ask (no TTY, CI, --json): exit 2, naming what answers it instead. */
+export function cannotPrompt(what: string, replacement: string): UsageError {
+  return new UsageError(`Cannot ask for ${what}: this run is not interactive (no TTY, CI is set, or --json).`, {
+    code: 'prompt_unavailable',
+    hint: `Pass ${replacement}.`,
+  })
+}
+
 export function isEdgeError(error: unknown): error is EdgeError {
   return error instanceof EdgeError
 }

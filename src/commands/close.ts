@@ -5,7 +5,7 @@ import {ChainError, UsageError} from '../errors.js'
 import {keyFlag, labelFlag, labelsOf} from '../flags.js'
 import {type CloseOutcome, type CloseTarget, closeDeployments, closeNeedsConfirmation} from '../services/lease/close.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
-import {cannotPrompt, promptConfirm} from '../ui/prompts.js'
+import {cannotPrompt, promptConfirm, promptPassword} from '../ui/prompts.js'
 
 export interface CloseResult {
   closed: CloseOutcome[]
@@ -48,7 +48,7 @@ export default class Close extends EdgeCommand<typeof Close, CloseResult> {
     if (ask && !this.interactive) {
       throw cannotPrompt(`a confirmation to close ${this.flags.all && Object.keys(labels).length === 0 ? 'every active deployment' : 'the deployments with those labels'}`, '--yes')
     }
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true})
     try {
       const closed = await closeDeployments(ctx, {
         dseqs,

@@ -18,7 +18,7 @@ import {type TenantContext, isAddress, openTenant} from '../services/lease/conte
 import {openSession} from '../services/session.js'
 import type {RedundantSummary} from '../services/verify/redundant-deploy.js'
 import type {DeployStore} from '../ui/components/deploy/deploy-store.js'
-import {cannotPrompt} from '../ui/prompts.js'
+import {cannotPrompt, promptPassword} from '../ui/prompts.js'
 import {deploySinks} from '../ui/sinks/deploy.js'
 import {logSinks} from '../ui/sinks/logs.js'
 
@@ -123,7 +123,7 @@ In a terminal you pick the bid in a table; in CI pass --select (or --yes for the
     }
     const sinks = deploySinks(store)
     const validated = await this.consume<DeployEvent, ValidatedSdl>(validateSdl(parsed.file, session.network.depositDenom), sinks, {mount: false})
-    const ctx = await openTenant({session, key: f.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({session, key: f.key, interactive: this.interactive, promptPassword, sign: true})
     try {
       const options: DeployOptions = {...parsed, validated, signal: this.signal}
       const questions = store ? {...(options.select ? {} : {choose: store.requestChoice}), ...(options.mint ? {} : {confirmMint: store.requestMint})} : {}

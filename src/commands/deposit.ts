@@ -7,6 +7,7 @@ import {formatCoin, parseCoin} from '../protocol/money.js'
 import {openTenant} from '../services/lease/context.js'
 import {type DepositResult, depositTo} from '../services/lease/deposit.js'
 import {promptConfirm} from '../ui/prompts.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export default class Deposit extends EdgeCommand<typeof Deposit, DepositResult> {
   static summary = "Top up a deployment's escrow."
@@ -30,7 +31,7 @@ export default class Deposit extends EdgeCommand<typeof Deposit, DepositResult> 
       })
       if (!ok) throw new CancelledError('Nothing was deposited.')
     }
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true, warn: (message) => this.out.warn(message)})
     try {
       return await depositTo(ctx, dseq, amount)
     } finally {

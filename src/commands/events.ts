@@ -7,6 +7,7 @@ import {defaultDseq} from '../services/lease/default-dseq.js'
 import {type LeaseReclaimingEvent, reclaimingEvents, watchReclamation} from '../services/lease/reclaim-watch.js'
 import {type LeaseEvent, leaseEvents} from '../services/lease/streams.js'
 import {leaseEventLine, leaseEventSinks} from '../ui/sinks/lease-events.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export interface EventsResult {
   dseq: bigint
@@ -30,7 +31,7 @@ export default class Events extends EdgeCommand<typeof Events, EventsResult> {
   }
 
   protected async execute(): Promise<EventsResult> {
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true})
     const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'events').catch(async (error: unknown) => {
       await ctx.close()
       throw error

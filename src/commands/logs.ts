@@ -6,6 +6,7 @@ import {openTenant} from '../services/lease/context.js'
 import {defaultDseq} from '../services/lease/default-dseq.js'
 import {type LogEvent, leaseLogs} from '../services/lease/streams.js'
 import {logSinks} from '../ui/sinks/logs.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export interface LogsResult {
   dseq: bigint
@@ -37,7 +38,7 @@ export default class Logs extends EdgeCommand<typeof Logs, LogsResult> {
   }
 
   protected async execute(): Promise<LogsResult> {
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true})
     const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'logs').catch(async (error: unknown) => {
       await ctx.close()
       throw error

@@ -5,6 +5,7 @@ import {CancelledError, UsageError} from '../errors.js'
 import {dseqArg, keyFlag} from '../flags.js'
 import {openTenant} from '../services/lease/context.js'
 import {openShell} from '../services/lease/streams.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export interface ShellCommandResult {
   dseq: bigint
@@ -63,7 +64,7 @@ export default class Shell extends EdgeCommand<typeof Shell, ShellCommandResult>
     const capture = this.out.mode !== 'text'
     const out: Buffer[] = []
     const err: Buffer[] = []
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true})
     const stdin = process.stdin
     const restore: Array<() => void> = []
     let detached = false

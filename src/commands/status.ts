@@ -8,6 +8,7 @@ import {defaultDseq} from '../services/lease/default-dseq.js'
 import {deadlineText, formatWindow, reclamationNotice} from '../services/lease/reclamation.js'
 import {leaseRuntime} from '../services/deploy/status.js'
 import {type StatusResult, deploymentStatus} from '../services/lease/status.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export default class Status extends EdgeCommand<typeof Status, StatusResult> {
   static summary = 'Show a deployment: chain state, leases, provider-side service status, URIs and forwarded ports.'
@@ -16,7 +17,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
   static flags = {key: keyFlag}
 
   protected async execute(): Promise<StatusResult> {
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (message) => this.out.warn(message)})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true, warn: (message) => this.out.warn(message)})
     const dseq = this.args.dseq ?? (await defaultDseq(ctx, 'status').catch(async (error: unknown) => {
       await ctx.close()
       throw error

@@ -7,6 +7,7 @@ import {openTenant} from '../services/lease/context.js'
 import {type UpdateEvent, type UpdateResult, loadUpdateSdl, updateDeployment} from '../services/lease/update.js'
 import {openSession} from '../services/session.js'
 import {resolveSdlPath} from './deploy.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
   static summary = 'Send a new manifest to a running deployment (new image, env, command…) and wait until it runs.'
@@ -35,7 +36,7 @@ export default class Update extends EdgeCommand<typeof Update, UpdateResult> {
     // A broken SDL is refused before the key is unlocked.
     const session = await openSession(this.flags.network)
     const sdl = await loadUpdateSdl(file, session.network)
-    const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, sign: true})
+    const ctx = await openTenant({session, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true})
     try {
       const run = (onEvent: (e: UpdateEvent) => void) => updateDeployment(ctx, dseq, file, sdl, {wait: this.flags.wait, readyTimeoutMs, signal: this.signal, onEvent})
       return await this.consumeEmitted(run, {line: servicesLine})

@@ -6,6 +6,7 @@ import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
 import {FAMILY_NAMES, parseFamilies} from '../services/verify/require.js'
 import {type VerifyEvent, type VerifyResult, type VerifyStep, verifyDeployment} from '../services/verify/verify-lease.js'
+import {promptPassword} from '../ui/prompts.js'
 
 export default class Verify extends EdgeCommand<typeof Verify, VerifyResult> {
   static summary = 'Check that a running lease has the hardware it pays for, and verify its TEE attestation.'
@@ -40,7 +41,7 @@ export default class Verify extends EdgeCommand<typeof Verify, VerifyResult> {
     const unknown = skip.filter((s) => !['probe', 'demand', 'attestation'].includes(s))
     if (unknown.length > 0) throw new UsageError(`--skip: "${unknown[0]}" is not a step (probe, demand, attestation).`)
     if (this.flags.measurement && !/^[0-9a-fA-F]{96}$/.test(this.flags.measurement)) throw new UsageError('--measurement must be 96 hex digits (48 bytes).')
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (m) => this.out.warn(m)})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true, warn: (m) => this.out.warn(m)})
     try {
       const run = verifyDeployment(ctx, {
         dseq,

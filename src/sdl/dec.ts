@@ -40,7 +40,18 @@ export function decLegacyString(scaled: bigint): string {
   return `${neg ? '-' : ''}${abs / DEC_ONE}.${(abs % DEC_ONE).toString().padStart(DEC_DIGITS, '0')}`
 }
 
-/** "1.5": trailing zeros trimmed. */
+/**
+ * A LegacyDec as chain-sdk's codecs present it ("1.5", "12", "-0.25") → ×10^18 bigint. Throws on
+ * anything else: a decoded chain value that is not a decimal is a bug, not user input.
+ */
+export function parseDecHuman(amount: string): bigint {
+  const match = /^(-?)(\d+)(?:\.(\d{1,18}))?$/.exec(amount)
+  if (!match) throw new Error(`unexpected LegacyDec amount "${amount}"`)
+  const value = BigInt(match[2]) * DEC_ONE + BigInt((match[3] ?? '').padEnd(DEC_DIGITS, '0'))
+  return match[1] === '-' ? -value : value
+}
+
+/** "1.5": trailing zeros trimmed (the decimal chain-sdk's codecs take for a LegacyDec). */
 export function decHuman(scaled: bigint): string {
   const legacy = decLegacyString(scaled)
   return legacy.replace(/\.?0+$/, '')

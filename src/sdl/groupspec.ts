@@ -1,7 +1,7 @@
-import type {GroupSpec} from '../market/market.js'
+import type {DecAmount, GroupSpec, ResourceUnit} from '../market/market.js'
 import type {BuiltGroup} from './build.js'
-import {decHuman, decLegacyString, decWire} from './dec.js'
-import type {DecCoinForms, GroupSpecJson, GroupSpecProto, ResourcesJson, ResourceValueProto} from './types.js'
+import {decHuman, decLegacyString, decWire, parseDecHuman} from './dec.js'
+import type {DecCoinForms, DecodedGroupSpec, DecodedResources, GroupSpecJson, GroupSpecProto, ResourcesJson, ResourceValueProto} from './types.js'
 
 export function decCoin(denom: string, scaled: bigint): DecCoinForms {
   return {denom, amount: decHuman(scaled), legacy: decLegacyString(scaled), wire: decWire(scaled), scaled}
@@ -82,5 +82,43 @@ export function toGroupSpecProto(group: BuiltGroup, amount: 'human' | 'wire' = '
       count: u.count,
       price: {denom: u.price.denom, amount: amount === 'human' ? decHuman(u.price.amount) : decWire(u.price.amount)},
     })),
+  }
+}
+
+const copyAttributes = (list: ReadonlyArray<{key: string; value: string}> | undefined) => (list ?? []).map((a) => ({key: a.key, value: a.value}))
+
+/** A decoded price coin as the Market's DecAmount (×10^18); no coin is zero of no denom. */
+export function decAmountFromDecoded(coin: {denom: string; amount: string} | undefined): DecAmount {
+  if (!coin) return {denom: '', amount: 0n}
+  return {denom: coin.denom, amount: coin.amount === '' ? 0n : parseDecHuman(coin.amount)}
+}
+
+/** Decoded resources (a group spec's unit or a bid's offer) as the Market's ResourceUnit. */
+export function resourceUnitFromDecoded(resources: DecodedResources | undefined, count: number, price: {denom: string; amount: string} | undefined): ResourceUnit {
+  return {
+    id: resources?.id ?? 0,
+    cpuMillis: resources?.cpu?.units?.val ?? 0n,
+    memoryBytes: resources?.memory?.quantity?.val ?? 0n,
+    storage: (resources?.storage ?? []).map((s) => ({name: s.name, bytes: s.quantity?.val ?? 0n, attributes: copyAttributes(s.attributes)})),
+    gpu: {units: resources?.gpu?.units?.val ?? 0n, attributes: copyAttributes(resources?.gpu?.attributes)},
+    // A kind this list does not name (ts-proto's UNRECOGNIZED is -1; a newer chain may add kinds) reads as shared_http.
+    endpoints: (resources?.endpoints ?? []).map((e) => ({kind: ENDPOINT_KINDS[e.kind] ?? 'shared_http', sequenceNumber: e.sequenceNumber})),
+    count,
+    price: decAmountFromDecoded(price),
+  }
+}
+
+/**
+ * The plain GroupSpec of a decoded one: the inverse of toGroupSpecProto, shared by the chain
+ * adapter (queries) and the provider (bid screening requests).
+ */
+export function groupSpecFromDecoded(spec: DecodedGroupSpec | undefined): GroupSpec {
+  return {
+    name: spec?.name ?? '',
+    requirements: {
+      signedBy: {allOf: spec?.requirements?.signedBy?.allOf ?? [], anyOf: spec?.requirements?.signedBy?.anyOf ?? []},
+      attributes: copyAttributes(spec?.requirements?.attributes),
+    },
+    resources: (spec?.resources ?? []).map((r) => resourceUnitFromDecoded(r.resource, r.count, r.price)),
   }
 }

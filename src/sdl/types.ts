@@ -309,6 +309,26 @@ export interface ResourceValueProto {
 }
 
 /**
+ * A GroupSpec as chain-sdk's ts-proto decoders yield it (a chain query's `GroupSpec`, a bid
+ * screening request's `group_spec`): sub-messages may be missing, `price.amount` is a human decimal.
+ */
+export interface DecodedGroupSpec {
+  name: string
+  requirements?: {signedBy?: {allOf: string[]; anyOf: string[]}; attributes: Attribute[]}
+  resources: Array<{resource?: DecodedResources; count: number; price?: {denom: string; amount: string}}>
+}
+
+/** `akash.base.resources.v1beta4.Resources` as decoded (see DecodedGroupSpec). */
+export interface DecodedResources {
+  id: number
+  cpu?: {units?: ResourceValueProto}
+  memory?: {quantity?: ResourceValueProto}
+  storage: Array<{name: string; quantity?: ResourceValueProto; attributes: Attribute[]}>
+  gpu?: {units?: ResourceValueProto; attributes: Attribute[]}
+  endpoints: Array<{kind: number; sequenceNumber: number}>
+}
+
+/**
  * `akash.deployment.v1beta4.GroupSpec` as chain-sdk's ts-proto types take it
  * (`GroupSpec.fromPartial(spec)`); `price.amount` is the human decimal that chain-sdk's patched
  * DecCoin codec scales to 18 decimals on the wire (use `priceWire` with unpatched codecs).

@@ -1,13 +1,15 @@
-import {UsageError} from '../errors.js'
+import {UsageError, cannotPrompt} from '../errors.js'
 import type {Keystore} from '../config/keystore.js'
 import {validateMnemonic} from '../config/mnemonic.js'
-import {promptPassword} from '../ui/prompts.js'
+import type {Prompts} from './prompts.js'
 import type {Session} from './session.js'
 
 export interface SignerChoice {
   /** Flag `--key` (or EDGE_KEY). */
   key?: string
   interactive: boolean
+  /** The terminal's masked prompt, passed by the command; without it a passphrase cannot be asked for. */
+  promptPassword?: Prompts['password']
 }
 
 export interface ResolvedSigner {
@@ -59,12 +61,10 @@ export async function resolveSigner(session: Session, choice: SignerChoice, env:
   if (env.EDGE_PASSPHRASE !== undefined) {
     return {mnemonic: await unlockAsTyped(keystore, keyName, env.EDGE_PASSPHRASE), keyName, source: 'keystore'}
   }
-  const passphrase = await promptPassword({
-    interactive: choice.interactive,
-    replacement: 'the passphrase in EDGE_PASSPHRASE (or the mnemonic in EDGE_MNEMONIC)',
-    message: `Passphrase for key "${keyName}"`,
-    what: `the passphrase of key "${keyName}"`,
-  })
+  const what = `the passphrase of key "${keyName}"`
+  const replacement = 'the passphrase in EDGE_PASSPHRASE (or the mnemonic in EDGE_MNEMONIC)'
+  if (!choice.promptPassword) throw cannotPrompt(what, replacement)
+  const passphrase = await choice.promptPassword({interactive: choice.interactive, replacement, message: `Passphrase for key "${keyName}"`, what})
   return {mnemonic: await unlockAsTyped(keystore, keyName, passphrase), keyName, source: 'keystore'}
 }
 

@@ -1,4 +1,4 @@
-import {UsageError} from '../errors.js'
+import {cannotPrompt} from '../errors.js'
 import type {Choice} from './components/SelectPrompt.js'
 import {renderUntilDone} from './render.js'
 
@@ -25,12 +25,7 @@ export interface PromptIo {
   stdout: NodeJS.WriteStream
 }
 
-export function cannotPrompt(what: string, replacement: string): UsageError {
-  return new UsageError(`Cannot ask for ${what}: this run is not interactive (no TTY, CI is set, or --json).`, {
-    code: 'prompt_unavailable',
-    hint: `Pass ${replacement}.`,
-  })
-}
+export {cannotPrompt}
 
 /** One line of text, trimmed; control characters are refused and asked again. */
 export async function promptText(

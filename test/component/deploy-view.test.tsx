@@ -34,7 +34,7 @@ const step = (s: string, status: string, message: string, elapsedMs?: number): D
 
 describe('BidPicker', () => {
   it('moves with the arrow keys and picks with Enter', async () => {
-    const bids = scored().map(bidView)
+    const bids = scored().map((s) => bidView(s))
     let picked = -1
     const {stdin, lastFrame} = render(<BidPicker group="dcloud" bids={bids} onSelect={(i) => (picked = i)} onCancel={() => {}} />)
     await tick()
@@ -54,7 +54,7 @@ describe('BidPicker', () => {
 
   it('cancels with Esc', async () => {
     let cancelled = false
-    const {stdin} = render(<BidPicker group="g" bids={scored().map(bidView)} onSelect={() => {}} onCancel={() => (cancelled = true)} />)
+    const {stdin} = render(<BidPicker group="g" bids={scored().map((s) => bidView(s))} onSelect={() => {}} onCancel={() => (cancelled = true)} />)
     await tick()
     stdin.write(ESC)
     await tick()
@@ -86,7 +86,7 @@ describe('DeployView', () => {
     const store = new DeployStore('deploy.yaml', 'local')
     const {lastFrame, stdin, unmount} = render(<DeployView store={store} />)
     const bids = scored()
-    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, excluded: [], strategy: 'cheapest'})
+    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, rows: bids.map((s) => bidView(s)), excluded: [], strategy: 'cheapest'})
     await tick()
     // The group is named as a group: "for akash" alone read like the network (D30).
     expect(lastFrame()).toMatch(/Choose a bid for placement group dcloud/)
@@ -102,7 +102,8 @@ describe('DeployView', () => {
   it('rejects the choice with a cancellation on Esc', async () => {
     const store = new DeployStore('deploy.yaml', 'local')
     const {stdin, unmount} = render(<DeployView store={store} />)
-    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids: scored(), excluded: [], strategy: 'balanced'})
+    const bids = scored()
+    const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, rows: bids.map((s) => bidView(s)), excluded: [], strategy: 'balanced'})
     await tick()
     stdin.write(ESC)
     await expect(answer).rejects.toMatchObject({exitCode: 130})

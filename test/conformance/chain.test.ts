@@ -207,6 +207,7 @@ for (const backendCase of wantedBackends()) {
         groups: groupSpecs(sdl),
         hash: manifestVersion(sdl).bytes,
         deposit: {amount: {denom: 'uact', amount: DEPOSIT.toString()}, sources: [Source.balance]},
+        reclamation: undefined,
       })
       expect(market.tenantUactBefore - (await uact(tenant.address))).toBe(DEPOSIT)
       const {deployment, groups, escrowAccount} = await query.akash.deployment.v1beta4.getDeployment({id: {owner: tenant.address, dseq: market.dseq}})
@@ -228,7 +229,8 @@ for (const backendCase of wantedBackends()) {
         id: bidId,
         price: {denom: 'uact', amount: BID_PRICE.toString()},
         deposit: {amount: {denom: 'uact', amount: BID_DEPOSIT.toString()}, sources: [Source.balance]},
-        resourcesOffer: order.spec!.resources.map((r) => ({resources: r.resource, count: r.count})),
+        resourcesOffer: order.spec!.resources.map((r) => ({resources: r.resource, count: r.count, prices: undefined})),
+        reclamationWindow: undefined,
       })
       const bids = await query.akash.market.v1beta5.getBids({filters: {owner: tenant.address, dseq: market.dseq}})
       expect(bids.bids.map((b) => b.bid?.state)).toEqual([1]) // open
@@ -590,6 +592,7 @@ for (const backendCase of wantedBackends()) {
               groups: [],
               hash: new Uint8Array(32).fill(1),
               deposit: {amount: {denom: 'uact', amount: DEPOSIT.toString()}, sources: [Source.balance]},
+              reclamation: undefined,
             },
             {fee},
           )

@@ -111,7 +111,7 @@ for (const backendCase of wantedBackends()) {
       const id = {owner, dseq: BigInt(Date.now())}
       const created = await outcome((opts) =>
         tenant.akash.deployment.v1beta4.createDeployment(
-          {id, groups: groupSpecs(sdl), hash: manifestVersion(sdl).bytes, deposit: {amount: {denom: 'uact', amount: '5000000'}, sources: [Source.balance]}},
+          {id, groups: groupSpecs(sdl), hash: manifestVersion(sdl).bytes, deposit: {amount: {denom: 'uact', amount: '5000000'}, sources: [Source.balance]}, reclamation: undefined},
           opts,
         ),
       )

@@ -91,7 +91,7 @@ export function assertJsonlMatchesSchema(args: string[], lines: string[]): void 
   const command = commandOf(args)
   const {validate, schema} = eventValidator(command)
   for (const [i, text] of lines.entries()) {
-    let event
+    let event: {type?: unknown; result?: unknown}
     try {
       event = JSON.parse(text)
     } catch {

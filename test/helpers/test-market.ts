@@ -5,7 +5,7 @@
  * deploy flow's chain) extend `TestMarket`, so they too are checked against the Market interface.
  *
  * No double here bids or matches with the product's own rules: a fake that bids decides with its
- * own, simpler script, so a bug in src/market/matching.ts cannot hide in the fake.
+ * own, simpler script, so a bug in src/protocol/matching.ts cannot hide in the fake.
  */
 import {BUILT_IN_NETWORKS, type NetworkContext} from '../../src/config/networks.js'
 import type {Market, MarketQueries, MarketTransactions} from '../../src/market/market.js'
@@ -76,6 +76,9 @@ export class TestMarket implements Market {
   minDeposits(...a: Parameters<Market['minDeposits']>): ReturnType<Market['minDeposits']> {
     return this.call('minDeposits', a)
   }
+  bidMinDeposits(...a: Parameters<Market['bidMinDeposits']>): ReturnType<Market['bidMinDeposits']> {
+    return this.call('bidMinDeposits', a)
+  }
   bmeStatus(...a: Parameters<Market['bmeStatus']>): ReturnType<Market['bmeStatus']> {
     return this.call('bmeStatus', a)
   }
@@ -133,5 +136,6 @@ function testTransactions(stubs: Partial<MarketTransactions> & {address?: string
     signProviderAttributes: call('signProviderAttributes'),
     mintAct: call('mintAct'),
     burnAct: call('burnAct'),
+    batchBroadcaster: call('batchBroadcaster'),
   }
 }

@@ -3,10 +3,10 @@ import {Flags} from '@oclif/core'
 import {EdgeCommand} from '../../base-command.js'
 import {keyFlag} from '../../flags.js'
 import {renderFields} from '../../output/table.js'
-import {type InitResult, initProvider} from '../../services/provide/init.js'
+import {type InitResult, initProvider, persistentOffer} from '../../services/provide/init.js'
 import {openSession} from '../../services/session.js'
-import {promptSelect, promptText} from '../../ui/prompts.js'
-import {fmtBytes, fmtCpu, fmtStorage, persistentOffer} from '../../provider/capacity/capacity.js'
+import {promptPassword, promptSelect, promptText} from '../../ui/prompts.js'
+import {fmtBytes, fmtCpu, fmtStorage} from '../../output/quantities.js'
 
 export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitResult> {
   static summary = 'Set this machine up as a provider: detect it, price it, write its config and register it on chain.'
@@ -71,7 +71,7 @@ export default class ProvideInit extends EdgeCommand<typeof ProvideInit, InitRes
         deposit: f.deposit,
         register: f.register,
         interactive: this.interactive,
-        prompts: {text: promptText, select: promptSelect},
+        prompts: {text: promptText, select: promptSelect, password: promptPassword},
       })
       progress.succeed(`Provider ${result.name} is set up`)
       return result

@@ -4,6 +4,7 @@ import {EdgeCommand} from '../../base-command.js'
 import {type ReclaimResult, RECLAIM_REASONS, reclaimLease} from '../../services/provide/reclaim.js'
 import {readProviderConfig} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export default class ProvideReclaim extends EdgeCommand<typeof ProvideReclaim, ReclaimResult> {
   static summary = 'Take a lease’s resources back, with the notice its tenant agreed to (AEP-82).'
@@ -31,6 +32,7 @@ export default class ProvideReclaim extends EdgeCommand<typeof ProvideReclaim, R
         lease: this.args.lease,
         ...(this.flags.reason ? {reason: this.flags.reason} : {}),
         interactive: this.interactive,
+        promptPassword,
       })
       progress.succeed()
       return r

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {EdgeCommand} from '../../base-command.js'
-import {EventHub} from '../../provider/events.js'
 import {processAlive} from '../../services/provide/pid-file.js'
-import {DEV_NODE_PID_ENV, readProviderConfig, runProvider} from '../../services/provide/start.js'
+import {DEV_NODE_PID_ENV, providerEvents, readProviderConfig, runProvider} from '../../services/provide/start.js'
 import {openSession} from '../../services/session.js'
 import {providerSinks} from '../../ui/sinks/provider.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export interface ProvideStartResult {
   name: string
@@ -31,7 +31,7 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
   protected async execute(): Promise<ProvideStartResult> {
     const config = await readProviderConfig(this.flags.name)
     const session = await openSession(this.flags.network ?? config.network)
-    const hub = new EventHub()
+    const hub = providerEvents()
     // One event stream, one sink: the Ink dashboard, JSONL lines, or plain stderr lines.
     const sink = this.consume(hub.subscribe(), providerSinks(config.name))
     let provider
@@ -39,6 +39,7 @@ export default class ProvideStart extends EdgeCommand<typeof ProvideStart, Provi
       provider = await runProvider(session, {
         name: this.flags.name,
         interactive: this.interactive,
+        promptPassword,
         events: hub,
         ...(this.flags['gateway-port'] !== undefined ? {gatewayPort: this.flags['gateway-port']} : {}),
         ...(this.flags['ingress-port'] !== undefined ? {ingressPort: this.flags['ingress-port']} : {}),

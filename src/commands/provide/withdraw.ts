@@ -4,6 +4,7 @@ import {EdgeCommand} from '../../base-command.js'
 import {readProviderConfig} from '../../services/provide/start.js'
 import {type WithdrawResult, withdrawEarnings} from '../../services/provide/withdraw.js'
 import {openSession} from '../../services/session.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export default class ProvideWithdraw extends EdgeCommand<typeof ProvideWithdraw, WithdrawResult> {
   static summary = "Withdraw the provider's lease earnings now."
@@ -17,7 +18,7 @@ export default class ProvideWithdraw extends EdgeCommand<typeof ProvideWithdraw,
     const session = await openSession(this.flags.network ?? config.network)
     const progress = this.out.progress('withdraw', 'Withdrawing lease earnings')
     try {
-      const r = await withdrawEarnings(session, {name: this.flags.name, interactive: this.interactive})
+      const r = await withdrawEarnings(session, {name: this.flags.name, interactive: this.interactive, promptPassword})
       progress.succeed()
       return r
     } catch (error) {

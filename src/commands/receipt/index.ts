@@ -8,6 +8,7 @@ import {openTenant, parseAddress, parseDseq} from '../../services/lease/context.
 import {type ReceiptResult, makeReceipt} from '../../services/verify/receipt.js'
 import {type VerifyResult, verifyDeployment} from '../../services/verify/verify-lease.js'
 import {serializeReceipt} from '../../verify/receipt/index.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 export interface ReceiptCommandResult extends Omit<ReceiptResult, 'envelope'> {
   /** Where the receipt was written. */
@@ -31,7 +32,7 @@ export default class Receipt extends EdgeCommand<typeof Receipt, ReceiptCommandR
 
   protected async execute(): Promise<ReceiptCommandResult> {
     const dseq = parseDseq(this.args.dseq)
-    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, sign: true, warn: (m) => this.out.warn(m)})
+    const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true, warn: (m) => this.out.warn(m)})
     try {
       const provider = this.flags.provider ? parseAddress(this.flags.provider, ctx.network.bech32Prefix) : undefined
       let verify: VerifyResult | undefined

@@ -9,7 +9,7 @@ import type {StepEvent} from '../../output/events.js'
 import {type MintEvent, type MintRequest, type MintResult, mintAct, mintQuestion, parseMintAmount, prepareMint} from '../../services/mint.js'
 import {openSession} from '../../services/session.js'
 import {resolveSigner} from '../../services/signer.js'
-import {promptConfirm} from '../../ui/prompts.js'
+import {promptConfirm, promptPassword} from '../../ui/prompts.js'
 
 export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResult> {
   static summary = 'Mint ACT from AKT (BME): burns AKT, then waits for the next epoch until the ACT arrives.'
@@ -25,7 +25,7 @@ export default class WalletMint extends EdgeCommand<typeof WalletMint, MintResul
   protected async execute(): Promise<MintResult> {
     const request = this.args.amount
     const session = await openSession(this.flags.network)
-    const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive})
+    const signer = await resolveSigner(session, {key: this.flags.key, interactive: this.interactive, promptPassword})
     const market = await openMarket(session.network, {mnemonic: signer.mnemonic})
     try {
       // The figures come first, so the question says how much AKT goes (ux-test D33).

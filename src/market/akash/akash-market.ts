@@ -23,6 +23,7 @@ import type {
   OrderFilter,
   ProviderInfo,
 } from '../market.js'
+import {parseDecHuman} from '../../sdl/dec.js'
 import {pollBlocks} from '../poll-blocks.js'
 import {type ChainSdk, loadChainSdk} from './chain-sdk.js'
 import * as convert from './convert.js'
@@ -360,7 +361,7 @@ export class AkashMarket implements Market {
       return {unavailable: `the chain's oracle reports the AKT price as unhealthy (${health?.failureReason.join('; ') || 'no reason given'})`}
     }
     const text = response.aggregatedPrice?.medianPrice || response.aggregatedPrice?.twap
-    const usd = text ? convert.parseSdkDec(text) : 0n
+    const usd = text ? parseDecHuman(text) : 0n
     return usd > 0n ? {usd} : {unavailable: `the chain's oracle reports an AKT price of ${text || 'nothing'}`}
   }
 

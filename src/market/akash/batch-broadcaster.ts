@@ -1,7 +1,8 @@
 import {sleep} from '../../lib/sleep.js'
 import type {BatchMsg, Broadcaster, SignerSequence} from '../market.js'
 import type {AkashMarket, SigningClient} from './akash-market.js'
-import {CLOSE_REASON_CODES, sdkDec, sdkDuration} from './convert.js'
+import {decHuman} from '../../sdl/dec.js'
+import {CLOSE_REASON_CODES, sdkDuration} from './convert.js'
 import {feeForGas} from './fees.js'
 import {cometRpcPost} from './rpc.js'
 
@@ -86,7 +87,7 @@ export class AkashBroadcaster implements Broadcaster {
           typeUrl: '/akash.market.v1beta5.MsgCreateBid',
           value: {
             id: {owner: msg.order.owner, dseq: msg.order.dseq.toString(), gseq: msg.order.gseq, oseq: msg.order.oseq, provider, bseq: 0},
-            price: {denom: msg.price.denom, amount: sdkDec(msg.price.amount)},
+            price: {denom: msg.price.denom, amount: decHuman(msg.price.amount)},
             deposit: {amount: {denom: msg.deposit.denom, amount: msg.deposit.amount.toString()}, sources: [1]},
             resourcesOffer: msg.resourcesOffer,
             ...(msg.reclamationWindowSeconds !== undefined ? {reclamationWindow: sdkDuration(msg.reclamationWindowSeconds)} : {}),

@@ -9,11 +9,8 @@ import type {
 } from '@akashnetwork/chain-sdk/private-types/akash.v1'
 import type {
   Group as SdkGroup,
-  GroupSpec as SdkGroupSpec,
   Provider as SdkProvider,
   QueryDeploymentResponse,
-  Resources as SdkResources,
-  ResourceValue as SdkResourceValue,
 } from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import type {Order as SdkOrder, QueryBidResponse, QueryLeaseResponse} from '@akashnetwork/chain-sdk/private-types/akash.v1beta5'
 
@@ -22,11 +19,9 @@ import type {
   Bid,
   BidState,
   Certificate,
-  DecAmount,
   Deployment,
   EscrowAccount,
   Group,
-  GroupSpec,
   Lease,
   LeaseReclamation,
   LeaseState,
@@ -34,32 +29,16 @@ import type {
   OrderState,
   ProviderInfo,
   ReclamationRequirement,
-  ResourceUnit,
 } from '../market.js'
+import {decAmountFromDecoded as decAmount, groupSpecFromDecoded as groupSpec, resourceUnitFromDecoded as resourceUnit} from '../../sdl/groupspec.js'
 
 type IntLike = number | bigint | string | undefined | null
 
 export const big = (value: IntLike): bigint => (value === undefined || value === null || value === '' ? 0n : BigInt(value))
 export const num = (value: IntLike): number => Number(big(value))
 
-export function decAmount(coin: {denom: string; amount: string} | undefined): DecAmount {
-  if (!coin) return {denom: '', amount: 0n}
-  return {denom: coin.denom, amount: coin.amount === '' ? 0n : parseSdkDec(coin.amount)}
-}
-
-/** A LegacyDec as chain-sdk's codecs present it: "1.5", "12", "-0.25" → ×10^18 bigint. */
-export function parseSdkDec(amount: string): bigint {
-  const match = /^(-?)(\d+)(?:\.(\d{1,18}))?$/.exec(amount)
-  if (!match) throw new Error(`unexpected LegacyDec amount "${amount}"`)
-  const value = BigInt(match[2]) * 10n ** 18n + BigInt((match[3] ?? '').padEnd(18, '0'))
-  return match[1] === '-' ? -value : value
-}
-
 const attrs = (list: Array<{key: string; value: string}> | undefined): Attribute[] =>
   (list ?? []).map((a) => ({key: a.key, value: a.value}))
-
-/** chain-sdk decodes `ResourceValue.val` (a decimal string on the wire) into a bigint. */
-const resourceValue = (v: SdkResourceValue | undefined): bigint => v?.val ?? 0n
 
 /**
  * An enum value's name; undefined for a value this list does not name (ts-proto's UNRECOGNIZED is
@@ -67,42 +46,6 @@ const resourceValue = (v: SdkResourceValue | undefined): bigint => v?.val ?? 0n
  */
 function named<const T extends readonly string[]>(names: T, value: number): T[number] | undefined {
   return names[value]
-}
-
-const ENDPOINT_KINDS = ['shared_http', 'random_port', 'leased_ip'] as const
-
-export function resourceUnit(resources: SdkResources | undefined, count: number, price: {denom: string; amount: string} | undefined): ResourceUnit {
-  return {
-    id: resources?.id ?? 0,
-    cpuMillis: resourceValue(resources?.cpu?.units),
-    memoryBytes: resourceValue(resources?.memory?.quantity),
-    storage: (resources?.storage ?? []).map((s) => ({
-      name: s.name,
-      bytes: resourceValue(s.quantity),
-      attributes: attrs(s.attributes),
-    })),
-    gpu: {units: resourceValue(resources?.gpu?.units), attributes: attrs(resources?.gpu?.attributes)},
-    endpoints: (resources?.endpoints ?? []).map((e) => ({
-      kind: named(ENDPOINT_KINDS, e.kind) ?? 'shared_http',
-      sequenceNumber: e.sequenceNumber,
-    })),
-    count,
-    price: decAmount(price),
-  }
-}
-
-export function groupSpec(spec: SdkGroupSpec | undefined): GroupSpec {
-  return {
-    name: spec?.name ?? '',
-    requirements: {
-      signedBy: {
-        allOf: spec?.requirements?.signedBy?.allOf ?? [],
-        anyOf: spec?.requirements?.signedBy?.anyOf ?? [],
-      },
-      attributes: attrs(spec?.requirements?.attributes),
-    },
-    resources: (spec?.resources ?? []).map((r) => resourceUnit(r.resource, r.count, r.price)),
-  }
 }
 
 const ESCROW_STATES = ['invalid', 'open', 'closed', 'overdrawn'] as const
@@ -262,12 +205,3 @@ export function certificate(c: CertificateResponse & {owner?: string}): Certific
 export const CLOSE_REASON_CODES: Record<string, number> = Object.fromEntries(
   Object.entries(CLOSE_REASONS).map(([code, name]) => [name, Number(code)]),
 )
-
-/** ×10^18 bigint → the decimal string chain-sdk's codecs expect for a LegacyDec ("1.5"). */
-export function sdkDec(scaled: bigint): string {
-  const negative = scaled < 0n
-  const abs = negative ? -scaled : scaled
-  const whole = abs / 10n ** 18n
-  const frac = (abs % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '')
-  return (negative ? '-' : '') + whole.toString() + (frac ? '.' + frac : '')
-}

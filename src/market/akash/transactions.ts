@@ -13,6 +13,7 @@ import type {
   ProviderReason,
   TxResult,
 } from '../market.js'
+import {decHuman} from '../../sdl/dec.js'
 import type {AkashMarket, Sdk} from './akash-market.js'
 import * as convert from './convert.js'
 import {chainError} from './errors.js'
@@ -22,7 +23,7 @@ import {outOfGasRetryFee} from './fees.js'
 type TxOptions = NonNullable<Parameters<Sdk['akash']['deployment']['v1beta4']['createDeployment']>[1]>
 type Delivered = Parameters<NonNullable<TxOptions['afterBroadcast']>>[0]
 
-const dec = (amount: DecAmount) => ({denom: amount.denom, amount: convert.sdkDec(amount.amount)})
+const dec = (amount: DecAmount) => ({denom: amount.denom, amount: decHuman(amount.amount)})
 const coin = (c: Coin) => ({denom: c.denom, amount: c.amount.toString()})
 const bidIdInput = (b: BidId) => ({...b, dseq: b.dseq.toString()})
 const orderIdInput = (o: OrderId) => ({...o, dseq: o.dseq.toString()})

@@ -7,14 +7,15 @@
  */
 import type {BidScreeningRequest, BidScreeningResponse} from '@akashnetwork/chain-sdk/private-types/provider.akash.v1'
 
-import {groupSpec, sdkDec} from '../../market/akash/convert.js'
 import type {Order} from '../../market/market.js'
+import {decHuman} from '../../sdl/dec.js'
+import {groupSpecFromDecoded} from '../../sdl/groupspec.js'
 import {type EvaluateOptions, type SkipReason, evaluateOrder} from './decide.js'
 import {resourcesOffer} from './offer.js'
 
 /** The order a screening request stands for: no owner yet (nothing was created), open now. */
 function screeningOrder(request: BidScreeningRequest): Order {
-  return {id: {owner: '', dseq: 0n, gseq: 1, oseq: 1}, state: 'open', spec: groupSpec(request.groupSpec), createdAt: 0}
+  return {id: {owner: '', dseq: 0n, gseq: 1, oseq: 1}, state: 'open', spec: groupSpecFromDecoded(request.groupSpec), createdAt: 0}
 }
 
 /** What the screening request cannot carry and a tenant cannot change is refused before deciding. */
@@ -41,7 +42,7 @@ export async function screenBid(request: BidScreeningRequest, context: EvaluateO
     reasons: [],
     resourceOffers: resourcesOffer(order.spec, evaluation.gpusByUnit).map((o) => ({...o, prices: undefined})) as BidScreeningResponse['resourceOffers'],
     // chain-sdk's codecs take a LegacyDec as a human decimal ("0.000123").
-    price: {denom: evaluation.price.denom, amount: sdkDec(evaluation.price.amount)},
+    price: {denom: evaluation.price.denom, amount: decHuman(evaluation.price.amount)},
   }
 }
 

@@ -2,6 +2,7 @@ import type {Attribute} from '../../market/market.js'
 import {attributesAnyOf, gpuCapabilityAttributes} from '../../protocol/matching.js'
 import type {CapacityConfig, GpuConfig} from '../config/provider-config.js'
 import type {Demand} from './demand.js'
+import {fmtBytes, fmtCpu} from '../../output/quantities.js'
 
 /** What a bid or lease holds: resources plus the exact GPUs it was given. */
 export interface Reservation {
@@ -181,16 +182,6 @@ export function persistentOffer(config: Pick<CapacityConfig, 'storageBytes' | 's
   return persistent
 }
 
-/**
- * Storage as `edge provide init` and `edge provide status` show it, ephemeral first and each persistent class
- * apart (D21: both commands give the same figures): "66.9 GiB storage, 33.4 GiB beta2 (persistent)", or with
- * `held`, "0 B of 66.9 GiB held; beta2 (persistent) 0 B of 33.4 GiB held".
- */
-export function fmtStorage(offered: {ephemeral: bigint; persistent: Record<string, bigint>}, held?: {ephemeral: bigint; persistent: Record<string, bigint>}): string {
-  if (!held) return [`${fmtBytes(offered.ephemeral)} storage`, ...Object.entries(offered.persistent).map(([cls, bytes]) => `${fmtBytes(bytes)} ${cls} (persistent)`)].join(', ')
-  const of = (h: bigint, total: bigint) => `${fmtBytes(h)} of ${fmtBytes(total)} held`
-  return [of(held.ephemeral, offered.ephemeral), ...Object.entries(offered.persistent).map(([cls, bytes]) => `${cls} (persistent) ${of(held.persistent[cls] ?? 0n, bytes)}`)].join('; ')
-}
 
 /** Reservations added up (GPUs counted). */
 export function sumReservations(reservations: Iterable<Reservation>): CapacityTotals {
@@ -237,22 +228,3 @@ export function reservationFromJson(json: unknown): Reservation {
 }
 
 const max0 = (v: bigint) => (v < 0n ? 0n : v)
-
-export function fmtCpu(millis: bigint): string {
-  const whole = millis / 1000n
-  const frac = millis % 1000n
-  return frac === 0n ? `${whole}` : `${whole}.${frac.toString().padStart(3, '0').replace(/0+$/, '')}`
-}
-
-export function fmtBytes(bytes: bigint): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let i = 0
-  let scaled = bytes * 10n
-  while (scaled >= 10240n && i < units.length - 1) {
-    scaled /= 1024n
-    i++
-  }
-  const whole = scaled / 10n
-  const tenth = scaled % 10n
-  return `${whole}${tenth === 0n ? '' : `.${tenth}`} ${units[i]}`
-}

@@ -3,38 +3,6 @@ import type {BatchMsg} from '../../market/market.js'
 /** The transactions a running provider sends, as plain data; the market's batch broadcaster encodes them. */
 export type ProviderMsg = BatchMsg
 
-export interface TxOutcome {
-  txHash: string
-  height: number
-}
-
-/** A message the chain refused; `code`/`log` come from the transaction result. */
-export class TxRejected extends Error {
-  constructor(
-    message: string,
-    readonly code?: number,
-    readonly log?: string,
-  ) {
-    super(message)
-    this.name = 'TxRejected'
-  }
-}
-
-export function describeMsg(msg: ProviderMsg): string {
-  switch (msg.type) {
-    case 'createBid':
-      return `bid on ${msg.order.owner}/${msg.order.dseq}/${msg.order.gseq}/${msg.order.oseq}`
-    case 'closeBid':
-      return `close bid ${msg.bid.owner}/${msg.bid.dseq}/${msg.bid.gseq}/${msg.bid.oseq}`
-    case 'leaseStartReclaim':
-      return `start reclaiming ${msg.lease.owner}/${msg.lease.dseq}/${msg.lease.gseq}/${msg.lease.oseq}`
-    case 'withdrawLease':
-      return `withdraw ${msg.lease.owner}/${msg.lease.dseq}/${msg.lease.gseq}/${msg.lease.oseq}`
-    case 'createProvider':
-      return 'register the provider'
-    case 'updateProvider':
-      return 'update the provider'
-    case 'createCertificate':
-      return 'publish the certificate'
-  }
-}
+// The queue that sends them is the Market's (src/market/tx-queue.ts): `edge provide withdraw` and
+// `reclaim` use it without a running provider. Its outcome types keep their provider-side names here.
+export {TxRejected, type TxOutcome} from '../../market/tx-messages.js'

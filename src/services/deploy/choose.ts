@@ -93,7 +93,7 @@ export async function* chooseBids(run: RunState, groups: RunGroup[], bids: Bid[]
     } else if (isStrategy(input.select) || !ctx.choose) {
       pick = {scored: scored[0], by: strategy}
     } else {
-      const picked = await ctx.choose({gseq: group.gseq, groupName: group.name, bids: scored, excluded, strategy})
+      const picked = await ctx.choose({gseq: group.gseq, groupName: group.name, bids: scored, rows: scored.map((s) => bidView(s, pricing)), excluded, strategy})
       checkCancelled(run)
       pick = {scored: picked, by: 'user'}
     }

@@ -1,11 +1,10 @@
 /** The create phase: MsgCreateDeployment at dseq = height, recorded in the ledger before it is sent. */
 import {EdgeError, InsufficientFundsError} from '../../errors.js'
 import {type GroupSpec, isLeaseLive, type Lease} from '../../market/market.js'
-import {groupSpecs, manifestVersion, reclamationSeconds} from '../../sdl/index.js'
+import {groupSpecs, manifestVersion, plainGroupSpecs, reclamationSeconds} from '../../sdl/index.js'
 import {IdempotencyConflict} from '../ledger/ledger.js'
 import {appendHint} from './cleanup.js'
 import type {DeployEvent} from './events.js'
-import {convertGroupSpec} from './group-spec.js'
 import {adoptHeld, idempotencyMemo} from './idempotency.js'
 import {type RunState, dseqOf} from './state.js'
 
@@ -119,7 +118,7 @@ export async function deploymentGroups(run: RunState): Promise<RunGroup[]> {
     return deployment.groups.map((g) => ({gseq: g.id.gseq, name: g.spec.name, spec: g.spec}))
   }
   // The chain numbers groups from 1 in SDL order.
-  return groupSpecs(run.sdl).map((g, i) => ({gseq: i + 1, name: g.name, spec: convertGroupSpec(g)}))
+  return plainGroupSpecs(run.sdl).map((spec, i) => ({gseq: i + 1, name: spec.name, spec}))
 }
 
 /** Leases whose workload runs: active, or reclaiming until the provider closes them. */

@@ -11,22 +11,6 @@ export type StepName = 'validate' | 'forecast' | 'screen' | 'funds' | 'mint' | '
 
 export const STEP_ORDER: StepName[] = ['validate', 'forecast', 'screen', 'funds', 'mint', 'create', 'bids', 'probe', 'select', 'lease', 'manifest', 'ready']
 
-export const STEP_LABELS: Record<StepName, string> = {
-  validate: 'Validate SDL',
-  forecast: 'Forecast cost',
-  screen: 'Screen providers',
-  funds: 'Check funds',
-  mint: 'Mint ACT',
-  create: 'Create deployment',
-  bids: 'Collect bids',
-  probe: 'Measure latency',
-  select: 'Choose a bid',
-  lease: 'Create lease',
-  manifest: 'Send manifest',
-  ready: 'Wait for services',
-  close: 'Close deployment',
-}
-
 export type StepStatus = 'started' | 'succeeded' | 'failed' | 'skipped'
 
 /** One row of the bid table (Ink and JSON alike). */

@@ -7,7 +7,7 @@ import {screenStep} from '../screen/deploy-step.js'
 import {CancelledError, UsageError} from '../../errors.js'
 import type {AktPrice, GroupSpec} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd} from '../../protocol/money.js'
-import {groupSpecs, manifestVersion, totalPricePerBlock} from '../../sdl/index.js'
+import {groupSpecs, manifestVersion, plainGroupSpecs, totalPricePerBlock} from '../../sdl/index.js'
 import {formatDuration} from '../ledger/guards.js'
 import {UsdPricing, aktPriceWarning} from '../usd.js'
 import {providerCountry, providerRegion} from './candidates.js'
@@ -15,7 +15,6 @@ import {ProviderDirectory} from './directory.js'
 import type {DeployEvent} from './events.js'
 import {type Forecast, forecast as computeForecast} from './forecast.js'
 import {checkFunds} from './funds.js'
-import {convertGroupSpec} from './group-spec.js'
 import {planHash} from './plan-hash.js'
 import type {PlanState} from './state.js'
 import {StepClock} from './step-clock.js'
@@ -84,7 +83,7 @@ export async function* planSteps(ctx: DeployDeps, input: DeployInput, options: P
   // The first block height anchors the block counts of the benchmark.
   const blocks = {start: (await startBlock).height}
   const {forecast, pricing} = yield* forecastStep(ctx, input, {sdl, clock, chainFacts})
-  const groups = groupSpecs(sdl).map(convertGroupSpec)
+  const groups = plainGroupSpecs(sdl)
   // Bid screening (AEP-67) before anything is created: --screen with nobody willing is exit 3; a dry run reports it.
   const screening = input.screen
     ? await input.screen(groups)

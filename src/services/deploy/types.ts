@@ -7,6 +7,7 @@ import type {HandshakeProbe} from '../../provider-client/probe.js'
 import type {Ledger} from '../ledger/ledger.js'
 import type {Explanation, ScoredBid, Strategy} from './scoring.js'
 import type {Excluded} from './candidates.js'
+import type {BidView} from './events.js'
 import type {ScreenResult} from '../screen/screen.js'
 import type {BaseAmount, PerBlockText} from '../../protocol/json-fields.js'
 import type {DeployTtl} from './ttl-view.js'
@@ -18,6 +19,8 @@ export interface ChoiceRequest {
   gseq: number
   groupName: string
   bids: ScoredBid[]
+  /** `bids` as the table shows them, same order: a view formats rows without loading the flow. */
+  rows: BidView[]
   excluded: Excluded[]
   strategy: Strategy
 }

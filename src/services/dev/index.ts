@@ -21,6 +21,8 @@ import type {BaseAmountText} from '../../protocol/json-fields.js'
 
 export {devnetFiles} from './files.js'
 export {runNode} from './node.js'
+/** The chain's defaults, for `edge dev start`'s flag defaults. */
+export {DEFAULT_MIN_GAS_PRICE, DEFAULT_PORTS} from '../../devnet/index.js'
 
 /** Progress of a long dev step, for the command to show (spinner, JSONL `step` event, or stderr line). */
 export type DevEvent = StepEvent<'dev-key' | 'spawn' | 'wait' | 'network' | 'providers' | 'stop'>

@@ -11,7 +11,7 @@ import type {JwtKey} from '../../provider-client/jwt.js'
 import {Ledger, ledgerPath} from '../ledger/ledger.js'
 import {expectChainId} from '../network.js'
 import {openSession, type Session} from '../session.js'
-import {chooseKeyName, noKeyHint, resolveSigner} from '../signer.js'
+import {type SignerChoice, chooseKeyName, noKeyHint, resolveSigner} from '../signer.js'
 
 export interface TenantContext {
   session: Session
@@ -32,6 +32,8 @@ export interface TenantOptions {
   session?: Session
   key?: string
   interactive: boolean
+  /** The terminal's masked prompt, for a key's passphrase (see SignerChoice). */
+  promptPassword?: SignerChoice['promptPassword']
   /** Unlock the key: for transactions and provider calls (JWT). */
   sign: boolean
   env?: NodeJS.ProcessEnv
@@ -59,7 +61,7 @@ export async function openTenant(options: TenantOptions): Promise<TenantContext>
   // (scrypt and PBKDF2 run on the thread pool) instead of delaying the first query.
   preloadMarket()
   if (options.sign) {
-    const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive}, env)
+    const signer = await resolveSigner(session, {key: options.key, interactive: options.interactive, promptPassword: options.promptPassword}, env)
     const derived = await deriveKey(signer.mnemonic, session.network.bech32Prefix)
     key = {address: derived.address, privkey: derived.privkey}
     owner = derived.address

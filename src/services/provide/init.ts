@@ -29,6 +29,9 @@ import type {Prompts} from '../prompts.js'
 import {providerKeyName, providerMnemonic} from './keys.js'
 import {attributeKeyProblem, checkOnChainFields, onChainFieldProblem} from './on-chain-fields.js'
 
+/** What init offers as persistent storage, per class: the command shows it with the ephemeral figure. */
+export {persistentOffer} from '../../provider/capacity/capacity.js'
+
 export interface InitOptions {
   name: string
   key?: string
@@ -61,7 +64,7 @@ export interface InitOptions {
   register: boolean
   interactive: boolean
   /** How to ask for what the flags left open (the command's terminal prompts); asked only when interactive. */
-  prompts?: Pick<Prompts, 'text' | 'select'>
+  prompts?: Pick<Prompts, 'text' | 'select'> & Partial<Pick<Prompts, 'password'>>
   env?: NodeJS.ProcessEnv
   detect?: DetectOptions
   /** Where the runtime lives (for auto-detection); injected in tests. */
@@ -211,7 +214,7 @@ export async function initProvider(session: Session, options: InitOptions): Prom
   let funded = false
   const onChainAttributes = providerAttributes(config)
   if (options.register) {
-    const mnemonic = await providerMnemonic(session, key, options.interactive, env)
+    const mnemonic = await providerMnemonic(session, key, {interactive: options.interactive, promptPassword: options.prompts?.password}, env)
     const {openMarket} = await import('../../market/index.js')
     const market = await openMarket(session.network, {mnemonic})
     try {

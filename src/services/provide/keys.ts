@@ -1,6 +1,6 @@
 import {generateMnemonic} from '../../config/mnemonic.js'
 import type {Session} from '../session.js'
-import {resolveSigner} from '../signer.js'
+import {type SignerChoice, resolveSigner} from '../signer.js'
 
 /**
  * The key a provider signs with. On edge dev each provider gets its own key (`provider-<name>`,
@@ -21,6 +21,11 @@ export async function providerKeyName(session: Session, name: string, requested?
 }
 
 /** The provider key's mnemonic: EDGE_MNEMONIC, else the keystore key (dev keys need no passphrase). */
-export async function providerMnemonic(session: Session, key: string | undefined, interactive: boolean, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return (await resolveSigner(session, {key, interactive}, env)).mnemonic
+export async function providerMnemonic(
+  session: Session,
+  key: string | undefined,
+  unlock: Pick<SignerChoice, 'interactive' | 'promptPassword'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  return (await resolveSigner(session, {key, interactive: unlock.interactive, promptPassword: unlock.promptPassword}, env)).mnemonic
 }

@@ -4,11 +4,12 @@ import {join} from 'node:path'
 import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
 import type {Lease, LeaseId} from '../../market/market.js'
-import {TxQueue} from '../../provider/chain/tx-queue.js'
+import {TxQueue} from '../../market/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import {ProviderStore} from '../../provider/state/store.js'
 import type {Session} from '../session.js'
+import type {SignerChoice} from '../signer.js'
 import {providerMnemonic} from './keys.js'
 
 /** The chain's provider reasons a reclamation may give (market v1 LeaseClosedReason 10000–10002). */
@@ -36,7 +37,7 @@ export interface ReclaimResult {
  */
 export async function reclaimLease(
   session: Session,
-  options: {name: string; lease: string; reason?: string; interactive: boolean; env?: NodeJS.ProcessEnv},
+  options: {name: string; lease: string; reason?: string; interactive: boolean; promptPassword?: SignerChoice['promptPassword']; env?: NodeJS.ProcessEnv},
 ): Promise<ReclaimResult> {
   const env = options.env ?? process.env
   const config = await loadProviderConfig(options.name, env)
@@ -44,7 +45,7 @@ export async function reclaimLease(
   const named = (RECLAIM_REASONS as readonly string[]).includes(text) ? text : undefined
   const reason = named ?? 'unspecified'
   const note = named || !text ? undefined : text
-  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const mnemonic = await providerMnemonic(session, config.key, options, env)
   const {openMarket} = await import('../../market/index.js')
   const {deriveKey} = await import('../../config/mnemonic.js')
   const {address, pubkey, privkey} = await deriveKey(mnemonic, session.network.bech32Prefix)

@@ -6,9 +6,10 @@ import {providerDir} from '../../config/paths.js'
 import {UsageError} from '../../errors.js'
 import {keepLogRotated} from '../../lib/log-rotation.js'
 import {type ProviderConfig, configPath, loadProviderConfig, saveProviderConfig} from '../../provider/config/provider-config.js'
-import type {EventHub} from '../../provider/events.js'
+import {EventHub} from '../../provider/events.js'
 import {type ProviderHandle, startProvider} from '../../provider/provider.js'
 import type {Session} from '../session.js'
+import type {SignerChoice} from '../signer.js'
 import {providerMnemonic} from './keys.js'
 import {checkOnChainFields} from './on-chain-fields.js'
 import {PID_FILE, livePid} from './pid-file.js'
@@ -22,9 +23,16 @@ export const DEV_NODE_PID_ENV = 'EDGE_DEV_NODE_PID'
  */
 export const PROVIDER_LOG_ENV = 'EDGE_PROVIDER_LOG_FILE'
 
+/** The stream a running provider reports on: subscribe before runProvider to see the startup events. */
+export function providerEvents(): EventHub {
+  return new EventHub()
+}
+
 export interface RunProviderOptions {
   name: string
   interactive: boolean
+  /** The terminal's masked prompt, for the provider key's passphrase. */
+  promptPassword?: SignerChoice['promptPassword']
   gatewayPort?: number
   ingressPort?: number
   env?: NodeJS.ProcessEnv
@@ -66,7 +74,7 @@ export async function runProvider(session: Session, options: RunProviderOptions)
       hint: 'Stop that process first; two processes must not serve one provider.',
     })
   }
-  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const mnemonic = await providerMnemonic(session, config.key, options, env)
   const handle = await startProvider({
     config,
     network: session.network,

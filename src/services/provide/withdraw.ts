@@ -1,7 +1,8 @@
-import {TxQueue} from '../../provider/chain/tx-queue.js'
+import {TxQueue} from '../../market/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
 import {orderKey} from '../../provider/state/keys.js'
 import type {Session} from '../session.js'
+import type {SignerChoice} from '../signer.js'
 import {providerMnemonic} from './keys.js'
 
 export interface WithdrawResult {
@@ -20,10 +21,10 @@ export interface WithdrawResult {
  * few transactions as the queue allows. Works whether or not `edge provide start` is running (a
  * sequence clash with it is retried by the queue).
  */
-export async function withdrawEarnings(session: Session, options: {name: string; interactive: boolean; env?: NodeJS.ProcessEnv}): Promise<WithdrawResult> {
+export async function withdrawEarnings(session: Session, options: {name: string; interactive: boolean; promptPassword?: SignerChoice['promptPassword']; env?: NodeJS.ProcessEnv}): Promise<WithdrawResult> {
   const env = options.env ?? process.env
   const config = await loadProviderConfig(options.name, env)
-  const mnemonic = await providerMnemonic(session, config.key, options.interactive, env)
+  const mnemonic = await providerMnemonic(session, config.key, options, env)
   const {openMarket} = await import('../../market/index.js')
   const {deriveKey} = await import('../../config/mnemonic.js')
   const {address, pubkey, privkey} = await deriveKey(mnemonic, session.network.bech32Prefix)

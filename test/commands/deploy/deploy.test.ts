@@ -285,7 +285,7 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(error, JSON.stringify(json)).toBeUndefined()
     expect(json.result.burnedUakt).toBe('20000000')
     expect(BigInt(json.result.mintedUact)).toBeGreaterThan(0n)
-    const uact = (r: {json: {result: {balances: Array<{denom: string; amount: string}>}}}) => BigInt(r.json.result.balances.find((b) => b.denom === 'uact')!.amount)
+    const uact = (r: {json?: {result: {balances: Array<{denom: string; amount: string}>}}}) => BigInt(r.json!.result.balances.find((b) => b.denom === 'uact')!.amount)
     const after = await chain.edge('wallet', 'balance', '--json')
     expect(uact(after) - uact(before)).toBe(BigInt(json.result.mintedUact))
   })

@@ -51,7 +51,7 @@ describe('the edge binary', () => {
     for (const args of [['--help'], ['help']]) {
       expect(await runEdge(args, {home})).toMatchObject({exitCode: 0, stdout: oclif.stdout, stderr: ''})
     }
-    for (const env of [{FORCE_COLOR: '1'}, {OCLIF_COLUMNS: '120'}]) {
+    for (const env of [{FORCE_COLOR: '1'}, {OCLIF_COLUMNS: '120'}] as Array<Record<string, string>>) {
       const styled = await runEdge(['--help'], {home, env})
       expect(styled.exitCode).toBe(0)
       expect(styled.stdout).not.toBe(oclif.stdout)

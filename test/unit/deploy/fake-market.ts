@@ -25,7 +25,7 @@ import type {
   ProviderInfo,
   TxResult,
 } from '../../../src/market/market.js'
-import {convertGroupSpec} from '../../../src/services/deploy/group-spec.js'
+import {groupSpecFromDecoded} from '../../../src/sdl/groupspec.js'
 import type {GroupSpecProto} from '../../../src/sdl/index.js'
 import {TestMarket} from '../../helpers/test-market.js'
 
@@ -89,7 +89,7 @@ export class FakeMarket extends TestMarket implements Market {
         const key = `${owner}/${input.dseq}`
         if (market.deploymentsById.has(key)) throw new Error('deployment already exists')
         const r = result('createDeployment', input)
-        const specs = (input.groups as GroupSpecProto[]).map(convertGroupSpec)
+        const specs = (input.groups as GroupSpecProto[]).map(groupSpecFromDecoded)
         market.deploymentsById.set(key, {
           ...(input.reclamationWindowSeconds !== undefined ? {reclamation: {minWindowSeconds: input.reclamationWindowSeconds}} : {}),
           id: {owner, dseq: input.dseq},

@@ -98,7 +98,7 @@ describe('a deploy plan', () => {
     expect(hashes.size).toBe(paths.length + 1)
 
     // What is not data (the parsed SDL, the signal, the screen function) is not hashed.
-    const withSignal = {...a, input: {...a.input, signal: new AbortController().signal, screen: async () => ({providers: []})}}
+    const withSignal = {...a, input: {...a.input, signal: new AbortController().signal, screen: async () => ({providers: [], willing: 0, asked: 0, unreachable: 0, elapsedMs: 0})}}
     expect(planHash(withSignal)).toBe(a.hash)
     // Another moment is another plan.
     const later = await planDeploy({...h.deps, now: () => NOW + 1000}, h.options)
@@ -107,7 +107,7 @@ describe('a deploy plan', () => {
 
   it('carries the screening answer when a screen function is given, and asks it about the groups', async () => {
     h = await harness([{owner: P1, usdPerHour: 0.3}])
-    const answer: ScreenResult = {providers: [{owner: P1, hostUri: 'https://p1', verdict: 'bid', reasons: [], latencyMs: 3}]}
+    const answer: ScreenResult = {providers: [{owner: P1, hostUri: 'https://p1', verdict: 'bid', reasons: [], latencyMs: 3}], willing: 1, asked: 1, unreachable: 0, elapsedMs: 3}
     const asked: string[][] = []
     const input: DeployInput = {
       ...h.options,

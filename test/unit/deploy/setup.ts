@@ -27,7 +27,7 @@ export interface Harness {
   providers: Map<string, FakeProvider>
   deps: DeployDeps
   options: DeployOptions
-  run(overrides?: Partial<DeployOptions>, deps?: Partial<DeployDeps>): Promise<{events: DeployEvent[]; result?: DeployResult; error?: Error & {code?: string; exitCode?: number; details?: Record<string, unknown>}}>
+  run(overrides?: Partial<DeployOptions>, deps?: Partial<DeployDeps>): Promise<{events: DeployEvent[]; result?: DeployResult; error?: Error & {code?: string; exitCode?: number; hint?: string; details?: Record<string, unknown>}}>
   cleanup(): Promise<void>
 }
 

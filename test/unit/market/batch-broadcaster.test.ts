@@ -13,7 +13,7 @@ import {deriveKey} from '../../../src/config/mnemonic.js'
 import {BUILT_IN_NETWORKS, type NetworkContext} from '../../../src/config/networks.js'
 import {type Devnet, startDevnet} from '../../../src/devnet/index.js'
 import {AkashMarket} from '../../../src/market/akash/akash-market.js'
-import {TxQueue} from '../../../src/provider/chain/tx-queue.js'
+import {TxQueue} from '../../../src/market/tx-queue.js'
 import {MNEMONICS} from '../devnet/core/helpers.js'
 
 let dir: string

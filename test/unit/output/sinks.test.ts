@@ -2,6 +2,7 @@ import {PassThrough} from 'node:stream'
 
 import {describe, expect, it} from 'vitest'
 
+import type {StepEvent} from '../../../src/output/events.js'
 import {Output} from '../../../src/output/output.js'
 import {jsonlSink, textSink} from '../../../src/output/sinks.js'
 import type {LogEvent} from '../../../src/services/lease/streams.js'
@@ -53,7 +54,7 @@ describe('event sinks', () => {
 
   it('draws StepEvents as progress, in order, and fails the steps still running when the flow fails', async () => {
     const {output, out} = capture('text')
-    const sink = textSink(output, {})
+    const sink = textSink<StepEvent>(output, {})
     const ts = new Date().toISOString()
     sink.push({type: 'step', ts, step: 'spawn', status: 'started', message: 'Starting edge dev'})
     sink.push({type: 'step', ts, step: 'spawn', status: 'succeeded', message: 'Started edge dev (pid 1)'})

@@ -297,6 +297,8 @@ describe('lease manager: teardown only on a definite answer', () => {
           return {conflicts: []}
         },
         removeLease: (key) => void routes.delete(key),
+        hostnameHolder: () => undefined,
+        pinHostname: () => {},
       },
     })
     const lease = await running(r)

@@ -35,6 +35,7 @@ import type {
   LogOptions,
   Runtime,
   RuntimeEvent,
+  RuntimeInfo,
   RunningLease,
 } from '../../../src/provider/runtime/types.js'
 
@@ -180,8 +181,8 @@ export class FakeRuntime implements Runtime {
   private key(l: RtLeaseId): string {
     return `${l.owner}/${l.dseq}/${l.gseq}/${l.oseq}`
   }
-  async info() {
-    return {kind: 'docker' as const, engine: 'Fake Engine', version: '1'}
+  async info(): Promise<RuntimeInfo> {
+    return {kind: 'docker', engine: 'Fake Engine', version: '1', isolated: true, usesImages: true, terminal: true}
   }
   deploy(lease: RtLeaseId, group: ManifestGroup, options?: {manifestVersion?: string}): Promise<LeaseRuntimeStatus> {
     return this.serialised(lease, async () => {

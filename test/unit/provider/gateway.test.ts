@@ -10,7 +10,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest'
 import WebSocket from 'ws'
 
 import {deriveKey, generateMnemonic} from '../../../src/config/mnemonic.js'
-import {groupSpec as toMarketSpec} from '../../../src/market/akash/convert.js'
+import {groupSpecFromDecoded as toMarketSpec} from '../../../src/sdl/groupspec.js'
 import type {Deployment} from '../../../src/market/market.js'
 import {b64urlEncode, signJwt} from '../../../src/provider/auth/jwt.js'
 import {Capacity} from '../../../src/provider/capacity/capacity.js'
@@ -123,7 +123,9 @@ function request(method: string, path: string, options: {token?: string; body?: 
 
 function openWs(path: string, token?: string): Promise<{ws: WebSocket; frames: Buffer[]; text: string[]; closed: Promise<{code: number; reason: string}>}> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${base.replace('https', 'wss')}${path}`, {ca, servername: 'localhost', headers: token ? {Authorization: `Bearer ${token}`} : {}})
+    // `servername` goes on to tls.connect (the certificate names localhost, the URL an IP); ws's types omit it.
+    const options: WebSocket.ClientOptions & {servername: string} = {ca, servername: 'localhost', headers: token ? {Authorization: `Bearer ${token}`} : {}}
+    const ws = new WebSocket(`${base.replace('https', 'wss')}${path}`, options)
     const frames: Buffer[] = []
     const text: string[] = []
     const closed = new Promise<{code: number; reason: string}>((r) => ws.on('close', (code, reason) => r({code, reason: reason.toString()})))

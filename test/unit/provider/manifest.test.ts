@@ -4,7 +4,7 @@ import {readFileSync} from 'node:fs'
 import {GroupSpec as GroupSpecCodec} from '@akashnetwork/chain-sdk/private-types/akash.v1beta4'
 import {describe, expect, it} from 'vitest'
 
-import {groupSpec as toMarketSpec} from '../../../src/market/akash/convert.js'
+import {groupSpecFromDecoded as toMarketSpec} from '../../../src/sdl/groupspec.js'
 import {crossValidate, manifestVersionMatches, parseManifest, sha256Hex} from '../../../src/provider/manifest/verify.js'
 import type {Manifest} from '../../../src/provider/runtime/manifest-types.js'
 import {groupSpecs, loadSdlOrThrow, manifestSortedJson, manifestVersion, renderManifest} from '../../../src/sdl/index.js'

@@ -16,7 +16,8 @@ describe('sorted manifest JSON (the provider PUT body)', () => {
     const sdl = loadSdlOrThrow(
       variant('    expose:', '    env:\n      - "HTML=<b>bold</b> & more"\n      - \'QUOTE=say "hi"\'\n      - UNICODE=héllo ✓\n    args:\n      - "a\\tb\\nc"\n    expose:'),
     )
-    const manifest = renderManifest(sdl)
+    // Ours has `null` where chain-sdk's types say a list (the JSON Go's encoder writes): hand it over as is.
+    const manifest = renderManifest(sdl) as never
     expect(manifestSortedJson(sdl)).toBe(manifestToSortedJSON(manifest))
     expect(manifestVersion(sdl).hex).toBe(Buffer.from(await generateManifestVersion(manifest)).toString('hex'))
   })

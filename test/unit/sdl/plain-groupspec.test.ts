@@ -1,6 +1,7 @@
 /**
- * The SDL emits the Market's plain GroupSpec directly, the same values the chain-sdk shape carries
- * (checked over the templates and Akash's own SDL vectors): no decode of the protobuf shape back.
+ * The SDL emits the Market's plain GroupSpec directly: the same values that the decoder the chain
+ * adapter and the provider use (groupSpecFromDecoded) reads back from the chain-sdk shape, checked
+ * over the templates and Akash's own SDL vectors.
  */
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
@@ -8,7 +9,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {groupSpecs, loadSdl, plainGroupSpecs} from '../../../src/sdl/index.js'
-import {convertGroupSpec} from '../../../src/services/deploy/group-spec.js'
+import {groupSpecFromDecoded} from '../../../src/sdl/groupspec.js'
 import {readTemplate} from '../../../src/services/sdl/templates.js'
 import {VECTORS, read} from './corpus-paths.js'
 
@@ -20,7 +21,7 @@ describe('plainGroupSpecs', () => {
       const {text} = await readTemplate(name, {blockTimeMs: 6117})
       const {sdl} = loadSdl(text, {file: `${name}/deploy.yaml`})
       expect(sdl, name).toBeDefined()
-      expect(plainGroupSpecs(sdl!), name).toEqual(groupSpecs(sdl!).map(convertGroupSpec))
+      expect(plainGroupSpecs(sdl!), name).toEqual(groupSpecs(sdl!).map((g) => groupSpecFromDecoded(g)))
     }
   })
 
@@ -33,7 +34,7 @@ describe('plainGroupSpecs', () => {
         if (!existsSync(file)) continue
         const {sdl} = loadSdl(read(file), {file})
         if (!sdl) continue
-        expect(plainGroupSpecs(sdl), file).toEqual(groupSpecs(sdl).map(convertGroupSpec))
+        expect(plainGroupSpecs(sdl), file).toEqual(groupSpecs(sdl).map((g) => groupSpecFromDecoded(g)))
         checked++
       }
     }

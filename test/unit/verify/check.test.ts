@@ -4,7 +4,7 @@ import {checkLines, failCheck, formatBytes, fromAttestation, overallStatus, pass
 
 describe('one check list for every source', () => {
   it('ranks fail over mock over warn over pass over skip', () => {
-    const mock = {check: 'mock.report', status: 'mock' as const, reason: 'a MOCK report'}
+    const mock = {check: 'mock.report' as const, status: 'mock' as const, reason: 'a MOCK report'}
     expect(overallStatus([passCheck('a', 'x'), warnCheck('b', 'y')])).toBe('warn')
     expect(overallStatus([passCheck('a', 'x'), ...fromAttestation([mock]), warnCheck('b', 'y')])).toBe('mock')
     expect(overallStatus([failCheck('a', 'x'), ...fromAttestation([mock])])).toBe('fail')

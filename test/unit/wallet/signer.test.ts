@@ -57,6 +57,18 @@ describe('resolveSigner', () => {
     await expect(resolveSigner(session, {key: 'alice', interactive: false}, {})).rejects.toMatchObject({code: 'prompt_unavailable', exitCode: 2})
   })
 
+  it("asks for the passphrase only through the command's prompt, and refuses without one", async () => {
+    const {session} = await setup()
+    const mnemonic = generateMnemonic(24)
+    await session.keystore.add('carol', mnemonic, 'correct horse 42')
+    const asked: string[] = []
+    const promptPassword = async (o: {message: string}) => (asked.push(o.message), 'correct horse 42')
+    const signer = await resolveSigner(session, {key: 'carol', interactive: true, promptPassword}, {})
+    expect(same(signer.mnemonic, mnemonic)).toBe(true)
+    expect(asked).toEqual(['Passphrase for key "carol"'])
+    await expect(resolveSigner(session, {key: 'carol', interactive: true}, {})).rejects.toMatchObject({code: 'prompt_unavailable', exitCode: 2})
+  })
+
   it('opens a key whose passphrase was stored with the CR of a pasted Enter, with the passphrase as typed (D2)', async () => {
     const {session} = await setup()
     const mnemonic = generateMnemonic(24)

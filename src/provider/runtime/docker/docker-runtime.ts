@@ -6,7 +6,7 @@ import {ProviderError} from '../../../errors.js'
 import {containerCreateOptions} from '../container-spec.js'
 import {EventJournal} from '../event-journal.js'
 import {Labels, leaseHash, leaseKey, leaseLabelFilters, safeName} from '../labels.js'
-import {normalizeImage, serviceMounts} from '../manifest-read.js'
+import {serviceMounts} from '../manifest-read.js'
 import type {ManifestGroup, ManifestService} from '../manifest-types.js'
 import type {PortRange} from '../ports.js'
 import {serviceSpecHash} from '../spec-hash.js'
@@ -31,7 +31,8 @@ import type {
 import {EngineEventWatcher} from './engine-events.js'
 import {HostPortPlanner} from './host-ports.js'
 import {dockerExec} from './exec.js'
-import {ensureImage, errorMessage} from './image-pull.js'
+import {errorMessage} from './image-pull.js'
+import {LeaseImages} from './lease-images.js'
 import {ensureNetwork, ensureVolume, historyFromEngine, leaseContainers, listLeases, networkName, removeNetwork, removeVolumes} from './lease-resources.js'
 import {containerLogLines} from './logs.js'
 import {containerGeneration, containerState, exitCodeFromStatus, parseExposeLabel, publishedPorts} from './status.js'
@@ -84,7 +85,7 @@ export class DockerRuntime implements Runtime {
   /** The last group deployed per lease, so status knows services that have no container yet. */
   private readonly groups = new Map<string, ManifestGroup>()
   private readonly locks = new KeyedLock()
-  private readonly pulls = new Map<string, Promise<'present' | 'pulled'>>()
+  private readonly images: LeaseImages
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker({socketPath: options.socketPath})
@@ -102,6 +103,10 @@ export class DockerRuntime implements Runtime {
     this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e, id) => this.supervisor.onEngineEvent(e, id)})
     const addresses = {publicAddress: options.publicAddress ?? '0.0.0.0', privateAddress: options.privateAddress ?? '127.0.0.1'}
     this.ports = new HostPortPlanner(this.docker, addresses, options.portRange)
+    this.images = new LeaseImages(this.docker, {
+      ...(options.pullTimeoutMs ? {timeoutMs: options.pullTimeoutMs} : {}),
+      ...(options.pullIdleTimeoutMs ? {idleTimeoutMs: options.pullIdleTimeoutMs} : {}),
+    })
   }
 
   async info(): Promise<RuntimeInfo> {
@@ -282,7 +287,12 @@ export class DockerRuntime implements Runtime {
       })
       const needImages = plans.filter((p) => p.stale.length > 0 || p.current.length < p.service.count)
       try {
-        await this.pullImages(lease, needImages.map((p) => p.service), options)
+        await this.images.pull(
+          needImages.map((p) => p.service),
+          (e) => this.journal.emit(this.event(lease, e)),
+          (failures) => this.deployErrors.set(leaseKey(lease), failures),
+          options.signal,
+        )
       } catch (error) {
         this.journal.emit(
           this.event(lease, {type: 'lease.deploy.failed', severity: 'warning', reason: 'Failed', message: errorMessage(error)}),
@@ -331,60 +341,6 @@ export class DockerRuntime implements Runtime {
       return await this.status(lease)
     } finally {
       unsubscribe?.()
-    }
-  }
-
-  private async pullImages(lease: LeaseId, services: ManifestService[], options: DeployOptions): Promise<void> {
-    const byImage = new Map<string, ManifestService>()
-    for (const s of services) byImage.set(normalizeImage(s.image), s)
-    const results = await Promise.allSettled(
-      [...byImage].map(async ([image, service]) => {
-        const emit = (e: Omit<RuntimeEvent, 'ts' | 'lease'>) => this.journal.emit(this.event(lease, {...e, image}))
-        let pull = this.pulls.get(image)
-        if (!pull) {
-          pull = ensureImage(this.docker, image, {
-            credentials: service.credentials ?? null,
-            ...(this.options.pullTimeoutMs ? {timeoutMs: this.options.pullTimeoutMs} : {}),
-            ...(this.options.pullIdleTimeoutMs ? {idleTimeoutMs: this.options.pullIdleTimeoutMs} : {}),
-            ...(options.signal ? {signal: options.signal} : {}),
-            onPullStarted: () => emit({type: 'image.pull.started', service: service.name, severity: 'normal', reason: 'Pulling', message: `Pulling image ${image}`}),
-            onProgress: (p) =>
-              emit({
-                type: 'image.pull.progress',
-                service: service.name,
-                severity: 'normal',
-                reason: 'Pulling',
-                message: `${image}: ${p.status}`,
-                ...(p.current !== undefined ? {current: p.current} : {}),
-                ...(p.total !== undefined ? {total: p.total} : {}),
-              }),
-          }).finally(() => this.pulls.delete(image))
-          this.pulls.set(image, pull)
-        }
-        try {
-          const how = await pull
-          emit(
-            how === 'pulled'
-              ? {type: 'image.pulled', service: service.name, severity: 'normal', reason: 'Pulled', message: `Pulled image ${image}`}
-              : {type: 'image.present', service: service.name, severity: 'normal', reason: 'Pulled', message: `Image ${image} is already present`},
-          )
-        } catch (error) {
-          emit({type: 'image.pull.failed', service: service.name, severity: 'warning', reason: 'Failed', message: errorMessage(error)})
-          throw error
-        }
-      }),
-    )
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed.length > 0) {
-      const messages = failed.map((f) => errorMessage(f.reason))
-      const names = [...byImage.values()].map((svc) => svc.name)
-      this.deployErrors.set(
-        leaseKey(lease),
-        results.flatMap((r, i) => (r.status === 'rejected' ? [{service: names[i] ?? '', reason: 'image_pull_failed' as const, message: errorMessage(r.reason), restarts: 0, lastLines: []}] : [])),
-      )
-      const first = failed[0]?.reason
-      if (first instanceof ProviderError) throw first
-      throw new ProviderError(messages.join('; '), {code: 'image_pull_failed'})
     }
   }
 

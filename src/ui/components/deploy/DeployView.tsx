@@ -2,15 +2,14 @@ import {Box, Text, useInput} from 'ink'
 import React from 'react'
 
 import {CancelledError} from '../../../errors.js'
-import {STEP_LABELS} from '../../../services/deploy/events.js'
 import {formatCoin} from '../../../protocol/money.js'
-import {bidView} from '../../../services/deploy/bid-view.js'
 import {theme} from '../../theme.js'
 import {useStore} from '../../hooks/use-store.js'
 import {useTicker} from '../../hooks/use-ticker.js'
 import {AnsweredPrompt} from '../AnsweredPrompt.js'
 import {BidPicker} from './BidPicker.js'
 import {formatElapsed} from './format.js'
+import {STEP_LABELS} from './step-labels.js'
 import type {DeployStore, StepState} from './deploy-store.js'
 import type {MintConfirmation} from '../../../services/deploy/types.js'
 
@@ -90,7 +89,7 @@ export function DeployView({store, now = Date.now}: {store: DeployStore; now?: (
       {choice ? (
         <BidPicker
           group={choice.request.groupName}
-          bids={choice.request.bids.map((b) => bidView(b))}
+          bids={choice.request.rows}
           excluded={choice.request.excluded}
           onSelect={(i) => choice.resolve(choice.request.bids[i])}
           onCancel={() => choice.reject(new CancelledError('No bid chosen.'))}

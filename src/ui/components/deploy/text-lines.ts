@@ -3,9 +3,9 @@
  * pipes). Same events, third sink; nothing here decides anything.
  */
 import type {DeployEvent} from '../../../services/deploy/events.js'
-import {STEP_LABELS} from '../../../services/deploy/events.js'
 import type {Style} from '../../../output/style.js'
 import {formatElapsed} from './format.js'
+import {STEP_LABELS} from './step-labels.js'
 
 export function eventLine(event: DeployEvent, style: Style): string | undefined {
   switch (event.type) {

@@ -20,6 +20,8 @@ const status: LeaseRuntimeStatus = {
       name: 'web',
       total: 2,
       available: 2,
+      generation: 1,
+      updated: 2,
       ready: true,
       replicas: [],
       ports: [
@@ -29,7 +31,7 @@ const status: LeaseRuntimeStatus = {
         port({port: 7000, global: false, hostIp: '127.0.0.1', replica: 0, hostPort: 43000}),
       ],
     },
-    dns: {name: 'dns', total: 1, available: 1, ready: true, replicas: [], ports: [port({service: 'dns', port: 53, proto: 'UDP', replica: 0, hostPort: 44000})]},
+    dns: {name: 'dns', total: 1, available: 1, generation: 1, updated: 1, ready: true, replicas: [], ports: [port({service: 'dns', port: 53, proto: 'UDP', replica: 0, hostPort: 44000})]},
   },
 }
 

@@ -8,12 +8,14 @@ import {localExec} from '../../../../src/verify/exec.js'
 import {type LeaseClaim, compareProbe, parseProbe, probeArgv, runProbe} from '../../../../src/verify/probe/index.js'
 
 /** The shells the probe must work in; each present one runs the script for real on this machine. */
-const shells: Array<[string, string[]]> = [
-  ['/bin/sh', []],
-  ['/bin/dash', []],
-  ['/bin/bash', []],
-  ['/bin/busybox', ['sh']],
-].filter(([path]) => existsSync(path)) as Array<[string, string[]]>
+const shells = (
+  [
+    ['/bin/sh', []],
+    ['/bin/dash', []],
+    ['/bin/bash', []],
+    ['/bin/busybox', ['sh']],
+  ] as Array<[string, string[]]>
+).filter(([path]) => existsSync(path))
 
 const small: LeaseClaim = {cpuMillis: 500, memoryBytes: 64n << 20n, ephemeralBytes: 1n << 20n, volumes: [], gpu: {units: 0, accept: []}}
 

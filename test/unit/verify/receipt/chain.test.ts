@@ -18,6 +18,7 @@ describe('receiptChainFromMarket', () => {
     const calls: unknown[] = []
     const market = {
       network: {chainId: 'configured', rpc: 'http://127.0.0.1:1'} as MarketQueries['network'],
+      chainId: async () => 'from-the-market',
       account: async (address: string) => (address === OWNER ? {address, accountNumber: 1n, sequence: 2n, pubkey: new Uint8Array([2, 1])} : undefined),
       leases: async (filter: unknown) => {
         calls.push(filter)

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
 
-import type {ProviderMsg} from '../../../src/provider/chain/messages.js'
-import {type Broadcaster, type SignerSequence, TxQueue} from '../../../src/provider/chain/tx-queue.js'
-import {OWNER} from './fakes.js'
+import type {BatchMsg as ProviderMsg, Broadcaster, SignerSequence} from '../../../src/market/market.js'
+import {TxQueue} from '../../../src/market/tx-queue.js'
+import {OWNER} from '../provider/fakes.js'
 
 const bid = (dseq: number): ProviderMsg => ({
   type: 'createBid',

@@ -1,8 +1,5 @@
-import type {Broadcaster, SignerSequence} from '../../market/market.js'
-import {type ProviderMsg, TxRejected, type TxOutcome, describeMsg} from './messages.js'
-
-/** The chain side of the queue: the Market's batch broadcaster (`market.tx.batchBroadcaster()`). */
-export type {Broadcaster, SignerSequence}
+import type {BatchMsg, Broadcaster, SignerSequence} from './market.js'
+import {TxRejected, type TxOutcome, describeMsg} from './tx-messages.js'
 
 export interface TxQueueOptions {
   /** Messages per transaction. */
@@ -22,7 +19,7 @@ export type TxQueueEvent =
   | {type: 'tx.failed'; hash?: string; message: string; messages: number}
 
 interface Pending {
-  msg: ProviderMsg
+  msg: BatchMsg
   attempts: number
   /** Sent alone after a batch failed without saying which message was at fault. */
   solo?: boolean
@@ -38,7 +35,9 @@ const WRONG_SEQUENCE = /account sequence mismatch|incorrect account sequence|wro
  * itself for sequence numbers. Messages waiting when a transaction is built ride together (200
  * bids in one block become a few transactions, not 200 blocks of them), transactions are
  * pipelined with consecutive sequences, and a message the chain refuses is taken out — by the
- * message index Cosmos reports — while the others are sent again.
+ * message index Cosmos reports — while the others are sent again. Its chain side is the Market's
+ * batch broadcaster (`market.tx.batchBroadcaster()`); `edge provide withdraw` and `reclaim` use the
+ * same queue without a running provider.
  */
 export class TxQueue {
   private readonly queue: Pending[] = []
@@ -47,7 +46,7 @@ export class TxQueue {
   private pumping = false
   private closed = false
   /** Gas one message of each type needed in the last simulation, for sizing without simulating. */
-  private readonly gasPerMsg = new Map<ProviderMsg['type'], number>()
+  private readonly gasPerMsg = new Map<BatchMsg['type'], number>()
   private readonly maxPerTx: number
   private readonly multiplier: number
   private readonly inclusionTimeoutMs: number
@@ -66,7 +65,7 @@ export class TxQueue {
   }
 
   /** Resolves once the message is in a block; rejects with TxRejected when the chain refuses it. */
-  submit(msg: ProviderMsg): Promise<TxOutcome> {
+  submit(msg: BatchMsg): Promise<TxOutcome> {
     if (this.closed) return Promise.reject(new Error('the transaction queue is closed'))
     return new Promise<TxOutcome>((resolve, reject) => {
       this.queue.push({msg, attempts: 0, resolve, reject})
@@ -221,7 +220,7 @@ export class TxQueue {
     this.requeue(keep, false)
   }
 
-  private estimateFromCache(msgs: ProviderMsg[]): number | undefined {
+  private estimateFromCache(msgs: BatchMsg[]): number | undefined {
     let total = 0
     for (const m of msgs) {
       const g = this.gasPerMsg.get(m.type)
@@ -231,7 +230,7 @@ export class TxQueue {
     return Math.ceil(total * this.multiplier * this.boost * 1.2)
   }
 
-  private learnGas(msgs: ProviderMsg[], gas: number): void {
+  private learnGas(msgs: BatchMsg[], gas: number): void {
     const types = new Set(msgs.map((m) => m.type))
     if (types.size !== 1) return
     const per = Math.ceil(gas / msgs.length)
@@ -240,7 +239,7 @@ export class TxQueue {
   }
 }
 
-function asRejected(error: Error, msg: ProviderMsg): Error {
+function asRejected(error: Error, msg: BatchMsg): Error {
   if (error instanceof TxRejected) return new TxRejected(`${describeMsg(msg)}: ${error.message}`, error.code, error.log)
   return new TxRejected(`${describeMsg(msg)}: ${error.message ?? String(error)}`)
 }
