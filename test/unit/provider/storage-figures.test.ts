@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {Capacity, fmtStorage, persistentOffer} from '../../../src/provider/capacity/capacity.js'
+import {Capacity, persistentOffer} from '../../../src/provider/capacity/capacity.js'
+import {fmtStorage} from '../../../src/output/quantities.js'
 import {defaultCapacity} from '../../../src/provider/inventory/detect.js'
 
 const GIB = 1024n ** 3n
