@@ -12,7 +12,7 @@ import {serveStdio} from '@modelcontextprotocol/server/stdio'
 
 import {dataDir} from '../config/paths.js'
 import {UsageError} from '../errors.js'
-import {type TenantContext, openTenant} from '../services/lease/context.js'
+import {type TenantContext, type TenantOptions, openTenant} from '../services/lease/context.js'
 import {Agent} from './agent.js'
 import type {Limits} from './limits.js'
 import {Planner} from './plans.js'
@@ -33,6 +33,8 @@ export interface McpOptions {
   limits: Limits
   /** May ask for the passphrase at the terminal (HTTP only: on stdio, stdin carries the protocol). */
   interactive?: boolean
+  /** The terminal's masked prompt, injected by the command (services do not load the UI). */
+  promptPassword?: TenantOptions['promptPassword']
   env?: NodeJS.ProcessEnv
   /** How often due deployments are looked for (ms). */
   closerIntervalMs?: number
@@ -51,7 +53,7 @@ export interface EdgeMcp {
 
 export async function openEdgeMcp(options: McpOptions): Promise<EdgeMcp> {
   const env = options.env ?? process.env
-  const ctx: TenantContext = await openTenant({...(options.network ? {network: options.network} : {}), ...(options.key ? {key: options.key} : {}), interactive: options.interactive ?? false, sign: true, env})
+  const ctx: TenantContext = await openTenant({...(options.network ? {network: options.network} : {}), ...(options.key ? {key: options.key} : {}), interactive: options.interactive ?? false, ...(options.promptPassword ? {promptPassword: options.promptPassword} : {}), sign: true, env})
   const store = await McpStore.open(mcpStorePath(env))
   const planner = new Planner(ctx, store, options.limits, join(dataDir(env), 'mcp', 'plans'))
   const agent = new Agent(ctx, store, options.limits, planner, {

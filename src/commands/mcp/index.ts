@@ -6,6 +6,7 @@ import {limitFlags, limitsFromFlags} from '../../mcp/flags.js'
 import {limitsPath, limitsView, mergeLimitsFiles, readLimitsFile, resolveLimits} from '../../mcp/limits.js'
 import {openEdgeMcp, parseListen, serveOverHttp, serveOverStdio} from '../../mcp/server.js'
 import type {DseqText} from '../../protocol/json-fields.js'
+import {promptPassword} from '../../ui/prompts.js'
 
 /** What `edge mcp` reports once it stops serving (stdout belongs to the protocol until then). */
 export interface McpServeResult {
@@ -44,6 +45,7 @@ The key is unlocked once at start: EDGE_MNEMONIC, EDGE_PASSPHRASE, a key without
       ...(this.flags.key ? {key: this.flags.key} : {}),
       limits,
       interactive: Boolean(this.flags.http) && this.interactive,
+      promptPassword,
     })
     const view = limitsView(limits)
     // stdout belongs to the protocol on stdio: everything for people goes to stderr.
