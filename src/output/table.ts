@@ -116,9 +116,36 @@ function withEllipsis(text: string, width: number): string {
   return `${chars.slice(0, Math.max(0, width - 1)).join('').trimEnd()}…`
 }
 
-/** `key: value` lines with the keys aligned. */
-export function renderFields(fields: ReadonlyArray<[string, string | undefined]>): string {
+/**
+ * `key: value` lines with the keys aligned. A value's own lines, and at a terminal's width its words, continue under
+ * the value column, never under the keys; a word longer than the room (a URI, an address) stays whole, to be copied.
+ */
+export function renderFields(fields: ReadonlyArray<[string, string | undefined]>, options: TableOptions = {width: terminalWidth()}): string {
   const shown = fields.filter(([, v]) => v !== undefined && v !== '') as Array<[string, string]>
   const width = Math.max(0, ...shown.map(([k]) => k.length))
-  return shown.map(([k, v]) => `${(k + ':').padEnd(width + 1)} ${v}`).join('\n')
+  const indent = ' '.repeat(width + 2)
+  const room = options.width !== undefined ? options.width - indent.length : undefined
+  return shown
+    .map(([k, v]) => {
+      const lines = v.split('\n').map((line, i) => (i === 0 ? line : line.trimStart()))
+      const fitted = room !== undefined && room >= 20 ? lines.flatMap((line) => (visibleWidth(line) <= room ? [line] : wrapKeepingWords(line, room))) : lines
+      return `${(k + ':').padEnd(width + 1)} ${fitted.join(`\n${indent}`)}`
+    })
+    .join('\n')
+}
+
+/** Like wrapWords, but a word longer than `width` gets a line of its own, whole. */
+function wrapKeepingWords(text: string, width: number): string[] {
+  const lines: string[] = []
+  let current = ''
+  for (const word of text.split(/ +/).filter((w) => w !== '')) {
+    if (current === '') current = word
+    else if (visibleWidth(current) + 1 + visibleWidth(word) <= width) current += ` ${word}`
+    else {
+      lines.push(current)
+      current = word
+    }
+  }
+  if (current !== '') lines.push(current)
+  return lines.length ? lines : ['']
 }

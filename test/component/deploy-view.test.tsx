@@ -86,16 +86,20 @@ describe('DeployView', () => {
     const store = new DeployStore('deploy.yaml', 'local')
     const {lastFrame, stdin, unmount} = render(<DeployView store={store} />)
     const bids = scored()
+    store.apply(step('select', 'started', 'Choosing'))
     const answer = store.requestChoice({gseq: 1, groupName: 'dcloud', bids, rows: bids.map((s) => bidView(s)), excluded: [], strategy: 'cheapest'})
     await tick()
     // The group is named as a group: "for akash" alone read like the network (D30).
     expect(lastFrame()).toMatch(/Choose a bid for placement group dcloud/)
+    // The step waits for the user: a question mark, not a spinner frozen over the open question (D5).
+    expect(lastFrame()).toMatch(/^\? Choose a bid\s+\S+ ms Choosing/m)
+    expect(lastFrame()).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/)
     stdin.write(ARROW_DOWN)
     await tick()
     stdin.write(ENTER)
     expect((await answer).bid.id.provider).toBe('akash1fastfastfastfastfast0002')
     await tick()
-    expect(lastFrame()).not.toMatch(/Choose a bid/)
+    expect(lastFrame()).not.toMatch(/Choose a bid for placement group/)
     unmount()
   })
 

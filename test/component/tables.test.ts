@@ -5,7 +5,7 @@ import Ls from '../../src/commands/ls.js'
 import Providers from '../../src/commands/providers/index.js'
 import Templates from '../../src/commands/templates.js'
 import {createStyle} from '../../src/output/style.js'
-import {renderTable, wrapWords} from '../../src/output/table.js'
+import {renderFields, renderTable, wrapWords} from '../../src/output/table.js'
 import type {BidsResult} from '../../src/services/lease/bids.js'
 import type {DeploymentRow} from '../../src/services/lease/list.js'
 import type {ProviderRow} from '../../src/services/lease/providers.js'
@@ -85,5 +85,26 @@ describe('tables at 80 columns', () => {
   it('wraps between words and cuts only a word longer than the column, with "…"', () => {
     expect(wrapWords('16 Gi+ VRAM each', 8)).toEqual(['16 Gi+', 'VRAM', 'each'])
     expect(wrapWords('supercalifragilistic', 8)).toEqual(['superca…'])
+  })
+
+  it('key: value fields wrap their values under the value column at 80 columns, keeping long words whole', () => {
+    const runtime = "host processes (the image is ignored; the workload is not isolated from the provider's machine)"
+    const uri = `http://${'x'.repeat(70)}.localhost:39837`
+    const text = renderFields(
+      [
+        ['runtime', runtime],
+        ['uris', uri],
+        ['providers', `local-1 ${ADDRESS} https://127.0.0.1:46199 region=us-west\n   local-2 ${ADDRESS2} https://127.0.0.1:34061`],
+      ],
+      {width: 80},
+    )
+    const lines = text.split('\n')
+    for (const line of lines.filter((l) => !l.includes(uri))) expect([...line].length, line).toBeLessThanOrEqual(80)
+    // Continuations start under the value column (after "providers: ").
+    for (const line of lines.filter((l) => !/^\w+:/.test(l))) expect(line).toMatch(/^ {11}\S/)
+    const tokens = new Set(text.split(/\s+/))
+    for (const w of [...runtime.split(' '), uri, ADDRESS, ADDRESS2]) expect(tokens.has(w), w).toBe(true)
+    // Piped (no width): values stay on their lines.
+    expect(renderFields([['runtime', runtime]], {})).toBe(`runtime: ${runtime}`)
   })
 })

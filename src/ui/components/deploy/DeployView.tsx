@@ -16,9 +16,12 @@ import type {MintConfirmation} from '../../../services/deploy/types.js'
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 
 
-function StepLine({name, step, tick, now}: {name: string; step: StepState; tick: number; now: number}): React.ReactElement {
+function StepLine({name, step, tick, now, asking}: {name: string; step: StepState; tick: number; now: number; asking: boolean}): React.ReactElement {
+  // While a question is open the step waits for the user, not for the network: a "?" instead of a frozen spinner.
   const icon =
-    step.status === 'started' ? (
+    step.status === 'started' && asking ? (
+      <Text color={theme.accent}>?</Text>
+    ) : step.status === 'started' ? (
       <Text color={theme.accent}>{SPINNER[tick % SPINNER.length]}</Text>
     ) : step.status === 'succeeded' ? (
       <Text color={theme.success}>✔</Text>
@@ -68,7 +71,8 @@ function mintQuestion(request: MintConfirmation): string {
 export function DeployView({store, now = Date.now}: {store: DeployStore; now?: () => number}): React.ReactElement {
   const state = useStore(store)
   const running = !state.done && state.steps.some(([, s]) => s.status === 'started')
-  const tick = useTicker(running && !state.choice, 100)
+  const asking = Boolean(state.choice || state.mint)
+  const tick = useTicker(running && !asking, 100)
   const choice = state.choice
   return (
     <Box flexDirection="column">
@@ -77,7 +81,7 @@ export function DeployView({store, now = Date.now}: {store: DeployStore; now?: (
         {state.dseq !== undefined ? <Text color={theme.muted}> (dseq {state.dseq.toString()})</Text> : null}
       </Text>
       {state.steps.map(([name, step]) => (
-        <StepLine key={name} name={STEP_LABELS[name]} step={step} tick={tick} now={now()} />
+        <StepLine key={name} name={STEP_LABELS[name]} step={step} tick={tick} now={now()} asking={asking} />
       ))}
       {state.detail && running ? <Text color={theme.muted}>  {state.detail}</Text> : null}
       {state.warnings.map((w, i) => (
