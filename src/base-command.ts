@@ -4,6 +4,7 @@ import {BugError, CancelledError, EdgeError, ExitCode, type ExitCodeValue, Usage
 import {globalFlags} from './flags.js'
 import {Output, jsonReplacer} from './output/output.js'
 import {AsyncQueue} from './lib/async-queue.js'
+import {terminalWidth, wrapProse} from './output/table.js'
 import {type EventSinks, type Sink, jsonlSink, textSink, viewSink} from './output/sinks.js'
 import {type OutputMode, type TerminalFacts, canPrompt, colorEnabled, terminalFacts} from './output/terminal.js'
 
@@ -217,8 +218,9 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
       const style = this.out?.errStyle
       const red = style?.red ?? ((s: string) => s)
       const dim = style?.dim ?? ((s: string) => s)
-      process.stderr.write(`${red('Error:')} ${edgeError.message}\n`)
-      if (edgeError.hint) process.stderr.write(`${dim('Hint:')} ${edgeError.hint}\n`)
+      const width = terminalWidth(process.stderr)
+      process.stderr.write(`${wrapProse(`${red('Error:')} `, edgeError.message, width)}\n`)
+      if (edgeError.hint) process.stderr.write(`${wrapProse(`${dim('Hint:')} `, edgeError.hint, width)}\n`)
     }
     if (this.out?.verbose && !(err instanceof EdgeError) && err.stack) process.stderr.write(err.stack + '\n')
     this.exit(edgeError.exitCode)

@@ -134,11 +134,22 @@ export function renderFields(fields: ReadonlyArray<[string, string | undefined]>
     .join('\n')
 }
 
-/** Like wrapWords, but a word longer than `width` gets a line of its own, whole. */
-function wrapKeepingWords(text: string, width: number): string[] {
+/**
+ * A message for a terminal `width` wide, its first line after `label` ("Error: ") and the rest under the message:
+ * broken between words, never inside a `quoted command` (a command split over two lines would run half when pasted).
+ */
+export function wrapProse(label: string, text: string, width: number | undefined): string {
+  const indent = ' '.repeat(visibleWidth(label))
+  const room = width !== undefined ? width - indent.length : undefined
+  const lines = text.split('\n').flatMap((line) => (room === undefined || room < 20 || visibleWidth(line) <= room ? [line] : wrapKeepingWords(line, room, /(?:[^\s`]|`[^`]*`|`)+/g)))
+  return label + lines.join(`\n${indent}`)
+}
+
+/** Like wrapWords, but a word (or `token`) longer than `width` gets a line of its own, whole. */
+function wrapKeepingWords(text: string, width: number, token = /\S+/g): string[] {
   const lines: string[] = []
   let current = ''
-  for (const word of text.split(/ +/).filter((w) => w !== '')) {
+  for (const word of text.match(token) ?? []) {
     if (current === '') current = word
     else if (visibleWidth(current) + 1 + visibleWidth(word) <= width) current += ` ${word}`
     else {

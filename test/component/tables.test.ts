@@ -5,7 +5,7 @@ import Ls from '../../src/commands/ls.js'
 import Providers from '../../src/commands/providers/index.js'
 import Templates from '../../src/commands/templates.js'
 import {createStyle} from '../../src/output/style.js'
-import {renderFields, renderTable, wrapWords} from '../../src/output/table.js'
+import {renderFields, renderTable, wrapProse, wrapWords} from '../../src/output/table.js'
 import type {BidsResult} from '../../src/services/lease/bids.js'
 import type {DeploymentRow} from '../../src/services/lease/list.js'
 import type {ProviderRow} from '../../src/services/lease/providers.js'
@@ -106,5 +106,20 @@ describe('tables at 80 columns', () => {
     for (const w of [...runtime.split(' '), uri, ADDRESS, ADDRESS2]) expect(tokens.has(w), w).toBe(true)
     // Piped (no width): values stay on their lines.
     expect(renderFields([['runtime', runtime]], {})).toBe(`runtime: ${runtime}`)
+  })
+})
+
+describe('error text at a terminal width', () => {
+  it('breaks between words under the message, and never inside a `quoted command`', () => {
+    const hint = 'Is edge dev running? Start it with `edge dev start --rpc-port 46657 --grpc-port 49090 --rest-port 41317`.'
+    const text = wrapProse('Hint: ', hint, 80)
+    const lines = text.split('\n')
+    expect(lines.length).toBeGreaterThan(1)
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80)
+    expect(lines.slice(1).every((l) => l.startsWith('      ') && !l.startsWith('       '))).toBe(true)
+    expect(text).toContain('`edge dev start --rpc-port 46657 --grpc-port 49090 --rest-port 41317`.')
+    expect(text.replace(/\n +/g, ' ')).toBe(`Hint: ${hint}`)
+    // Piped: one line, as written.
+    expect(wrapProse('Hint: ', hint, undefined)).toBe(`Hint: ${hint}`)
   })
 })
