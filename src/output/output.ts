@@ -3,6 +3,7 @@ import type {Writable} from 'node:stream'
 import type {EdgeEvent, StepEvent, StepStatus} from './events.js'
 import {type OutputMode, type TerminalFacts, canAnimate} from './terminal.js'
 import {type Style, createStyle} from './style.js'
+import {terminalWidth, wrapProse} from './table.js'
 
 export type {EdgeEvent} from './events.js'
 
@@ -152,8 +153,9 @@ export class Output {
         update: (t) => {
           spinner.text = t
         },
-        succeed: (t) => end(() => spinner.succeed(t ?? text)),
-        fail: (t) => end(() => spinner.fail(t ?? text)),
+        // The line that stays is wrapped between words under its text, not cut mid-word by the terminal.
+        succeed: (t) => end(() => spinner.succeed(wrapProse('  ', t ?? text, terminalWidth(this.stderr as {isTTY?: boolean; columns?: number})).slice(2))),
+        fail: (t) => end(() => spinner.fail(wrapProse('  ', t ?? text, terminalWidth(this.stderr as {isTTY?: boolean; columns?: number})).slice(2))),
         stop: () => end(() => spinner.stop()),
       }
     }
