@@ -171,7 +171,8 @@ describe('an interrupted deploy (ux-test D29)', () => {
     store.apply(step('bids', 'started', 'Collect bids'))
     const view = await deploySinks(store).view!()
     const mounted = await mountView(view.element, {stdout: stream, stderr: stream, aboveView: (write) => out.writeAboveView(write)})
-    await tick()
+    // The first frame must be on screen before the notice (Ink draws later on a busy machine).
+    for (let i = 0; i < 200 && !written.includes('Deploying deploy.yaml'); i++) await tick()
     out.info('Received SIGINT: cleaning up.')
     await mounted.close()
     const notice = written.indexOf('Received SIGINT')
