@@ -30,7 +30,9 @@ export async function renderUntilDone<T>(
         (value) => finish(() => resolve(value)),
         () => finish(() => reject(new CancelledError())),
       ),
-      {stdout: options.stdout ?? process.stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: false},
+      // Only an interactive terminal gets here (the output layer decided, CI included): Ink must not fall back to
+      // drawing nothing until unmount because a CI variable is set.
+      {stdout: options.stdout ?? process.stdout, stdin: options.stdin ?? process.stdin, exitOnCtrlC: false, patchConsole: false, interactive: true},
     )
   })
 }
@@ -64,6 +66,7 @@ export async function mountView(
     stderr: options.stderr ?? process.stderr,
     exitOnCtrlC: false,
     patchConsole: false,
+    interactive: true,
   })
   return {
     close: async () => {
