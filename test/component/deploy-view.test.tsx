@@ -77,7 +77,7 @@ describe('DeployView', () => {
     expect(frame).toMatch(/Deploying deploy\.yaml to local \(dseq 42\)/)
     expect(frame).toMatch(/✔ Validate SDL\s+12 ms SDL 2\.0: web/)
     expect(frame).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Collect bids/)
-    expect(frame).toMatch(/1 bid\(s\); latest \$0\.10\/h from akash1p/)
+    expect(frame).toMatch(/1 bid; latest \$0\.10\/h from akash1p/)
     expect(frame).toMatch(/! image busybox:latest is not pinned/)
     unmount()
   })

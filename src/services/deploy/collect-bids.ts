@@ -8,6 +8,7 @@ import type {RunGroup} from './create.js'
 import type {DeployEvent} from './events.js'
 import {bidPerHour, wantedProvider} from './scoring.js'
 import {type RunState, checkCancelled, dseqOf} from './state.js'
+import {count} from '../../lib/plural.js'
 
 export const bidKey = (id: BidId) => `${id.gseq}/${id.oseq}/${id.provider}/${id.bseq}`
 
@@ -83,7 +84,7 @@ export async function* collectBids(run: RunState, groups: RunGroup[]): AsyncGene
   checkCancelled(run)
   const providers = new Set(bids.map((b) => b.id.provider)).size
   if (bids.length === 0) yield clock.step('bids', 'failed', `No bids within ${seconds} s`, lastHeight || undefined)
-  else yield clock.step('bids', 'succeeded', `${bids.length} bid${bids.length === 1 ? '' : 's'} from ${providers} provider(s)`, lastHeight || undefined)
+  else yield clock.step('bids', 'succeeded', `${count(bids.length, 'bid')} from ${count(providers, 'provider')}`, lastHeight || undefined)
   return bids
 }
 

@@ -3,6 +3,7 @@ import type {Bid} from '../../market/market.js'
 import type {LatencyResult} from '../../provider-client/probe.js'
 import type {DeployEvent} from './events.js'
 import type {RunState} from './state.js'
+import {count} from '../../lib/plural.js'
 
 export async function* probeBidders(run: RunState, bids: readonly Bid[]): AsyncGenerator<DeployEvent, Map<string, LatencyResult>> {
   const {clock, directory} = run
@@ -14,7 +15,7 @@ export async function* probeBidders(run: RunState, bids: readonly Bid[]): AsyncG
     yield clock.step('probe', 'skipped', 'No bids to measure')
     return new Map()
   }
-  yield clock.step('probe', 'started', `Measuring TLS handshake time to ${hosts.length} provider(s)`)
+  yield clock.step('probe', 'started', `Measuring TLS handshake time to ${count(hosts.length, 'provider')}`)
   const {measureLatency} = await run.providerSide.probe()
   const latency = await measureLatency(hosts, {probe: run.ctx.probe})
   for (const p of bidders) {

@@ -18,6 +18,7 @@ import {DEV_KEY, devKeyAddress, ensureDevKey} from './dev-key.js'
 import {type DevnetFiles, type NodeState, devnetFiles, nodeAlive, readNodeState, removeNodeState} from './files.js'
 import {type LocalProvider, startLocalProviders} from './providers.js'
 import type {BaseAmountText} from '../../protocol/json-fields.js'
+import {count} from '../../lib/plural.js'
 
 export {devnetFiles} from './files.js'
 export {runNode} from './node.js'
@@ -158,11 +159,11 @@ export async function startDev(options: StartOptions): Promise<StartResult> {
   emit(options.onEvent, 'network', 'succeeded', 'Selected the local network')
   let localProviders: LocalProvider[] = []
   if (options.providers > 0) {
-    emit(options.onEvent, 'providers', 'started', `Starting ${options.providers} local provider(s)`)
+    emit(options.onEvent, 'providers', 'started', `Starting ${count(options.providers, 'local provider')}`)
     localProviders = await startLocalProviders(options.providers, {node: state, env})
     const {runtimeDescription} = await import('../provide/runtime-text.js')
     const kinds = [...new Set(localProviders.map((p) => p.runtime))]
-    emit(options.onEvent, 'providers', 'succeeded', `${localProviders.length} local provider(s) running; workloads run as ${kinds.map(runtimeDescription).join(' or ')}`)
+    emit(options.onEvent, 'providers', 'succeeded', `${count(localProviders.length, 'local provider')} running; workloads run as ${kinds.map(runtimeDescription).join(' or ')}`)
   }
   return {...(await devStatus(env)), alreadyRunning, devKeyCreated: created, localProviders}
 }

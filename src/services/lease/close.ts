@@ -6,6 +6,7 @@ import {CancelledError, UsageError} from '../../errors.js'
 import {matchesLabels} from '../ledger/ledger.js'
 import type {TenantContext} from './context.js'
 import {listDeployments} from './list.js'
+import {count} from '../../lib/plural.js'
 
 export interface CloseRequest {
   dseqs?: bigint[]
@@ -85,7 +86,7 @@ export async function closeDeployments(ctx: TenantContext, request: CloseRequest
     if (request.signal?.aborted) {
       // Stopped before the rest: they still hold their deposits, so this is no success.
       const left = targets.slice(i).map((t) => t.dseq)
-      throw new CancelledError(`Cancelled with ${left.length} deployment(s) still open (${left.join(', ')}).`, {
+      throw new CancelledError(`Cancelled with ${count(left.length, 'deployment')} still open (${left.join(', ')}).`, {
         hint: 'Run the same `edge close` again to close them (closing is idempotent).',
         details: {closed: outcomes, open: left},
       })

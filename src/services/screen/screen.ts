@@ -11,6 +11,7 @@ import {type ScreeningAnswer, ScreeningHttpError, type ScreeningSend, bidScreeni
 import type {GroupSpecProto} from '../../sdl/types.js'
 import {type Strategy, scoreBids} from '../deploy/scoring.js'
 import type {BaseAmountText} from '../../protocol/json-fields.js'
+import {count} from '../../lib/plural.js'
 
 export type ScreenVerdict = 'bid' | 'no-bid' | 'unreachable'
 
@@ -152,7 +153,7 @@ function advice(screened: ProviderScreen[], grouped: boolean): string {
   }
   const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]
   if (!top) return screened.length === 0 ? 'no provider is registered on this network' : 'no provider answered: try again later'
-  return `${top[1]} provider(s) refused on ${top[0]}: relax that first (see each provider's reason)`
+  return `${count(top[1], 'provider')} refused on ${top[0]}: relax that first (see each provider's reason)`
 }
 
 /** "0.000123" (a LegacyDec as chain-sdk's JSON has it) → ×10^18. */

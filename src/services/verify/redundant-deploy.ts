@@ -19,6 +19,7 @@ import type {DeployEvent} from '../deploy/events.js'
 import type {DeployDeps, DeployOptions, DeployResult} from '../deploy/types.js'
 import type {TenantContext} from '../lease/context.js'
 import {leaseForService} from '../lease/streams.js'
+import {count} from '../../lib/plural.js'
 
 export interface RedundantOptions {
   n: number
@@ -77,7 +78,7 @@ export async function deployRedundant(ctx: TenantContext, deps: DeployDeps, opti
     }
   }
   if (results.length < r.n) {
-    throw new NoBidsError(`Only ${results.length} distinct provider(s) ran the job; --redundant ${r.n} needs ${r.n}.`, {
+    throw new NoBidsError(`Only ${count(results.length, 'distinct provider')} ran the job; --redundant ${r.n} needs ${r.n}.`, {
       hint: `The deployments are labelled edge.redundant=${id}; close them with \`edge close --label edge.redundant=${id} --yes\`, or ask for fewer with --redundant.`,
       details: {dseqs: results.map((x) => x.dseq.toString()), skipped},
     })

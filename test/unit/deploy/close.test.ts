@@ -40,7 +40,7 @@ describe('edge close', () => {
     await ctx.close()
     // Not a success with a shorter list: two deployments still hold their deposits.
     expect(error).toMatchObject({code: 'cancelled', exitCode: 130, details: {open: [2n, 3n]}})
-    expect((error as Error).message).toMatch(/2 deployment\(s\) still open \(2, 3\)/)
+    expect((error as Error).message).toMatch(/2 deployments still open \(2, 3\)/)
     expect([...market.deploymentsById.values()].map((d) => d.state)).toEqual(['closed', 'active', 'active'])
   })
 

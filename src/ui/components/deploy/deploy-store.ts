@@ -6,6 +6,7 @@
 import type {DeployEvent, StepName, StepStatus} from '../../../services/deploy/events.js'
 import type {ScoredBid} from '../../../services/deploy/scoring.js'
 import type {ChoiceRequest, DeployResult, MintConfirmation} from '../../../services/deploy/types.js'
+import {count} from '../../../lib/plural.js'
 
 export interface StepState {
   /** `cancelled`: the step was running when the user stopped the deploy (the view's own state, not an event's). */
@@ -80,7 +81,7 @@ export class DeployStore {
         this.set({dseq: event.dseq})
         return
       case 'bid':
-        this.set({bidCount: this.state.bidCount + 1, detail: `${this.state.bidCount + 1} bid(s); latest ${event.price} from ${event.provider}`})
+        this.set({bidCount: this.state.bidCount + 1, detail: `${count(this.state.bidCount + 1, 'bid')}; latest ${event.price} from ${event.provider}`})
         return
       case 'mint':
         this.set({detail: event.message})

@@ -6,6 +6,7 @@ import {useStore} from '../../hooks/use-store.js'
 import type {ReducerStore} from '../../live-view.js'
 import {theme} from '../../theme.js'
 import type {DashboardState} from './dashboard-state.js'
+import {count} from '../../../lib/plural.js'
 
 export interface ProviderDashboardProps {
   /** The provider's events folded into the dashboard's state (the base command feeds it). */
@@ -69,7 +70,7 @@ export function DashboardView({state, name}: {state: DashboardState; name: strin
           </Text>
           {state.lastBid ? (
             <Text color={theme.muted}>
-              last bid {state.lastBid.blocks} block(s), {state.lastBid.ms} ms after its order
+              last bid {count(state.lastBid.blocks, 'block')}, {state.lastBid.ms} ms after its order
             </Text>
           ) : null}
           {skips ? <Text color={theme.muted}>skipped: {skips}</Text> : null}

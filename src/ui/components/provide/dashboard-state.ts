@@ -1,4 +1,5 @@
 import type {ProviderEvent, Utilisation} from '../../../provider/events.js'
+import {count} from '../../../lib/plural.js'
 
 /** What the provider dashboard shows, folded from the provider's event stream. */
 export interface DashboardState {
@@ -53,7 +54,7 @@ const short = (ref: string) => {
 export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'; text: string} | undefined {
   switch (e.type) {
     case 'provider.started':
-      return {kind: 'good', text: `provider ${e.address} on ${e.network}: gateway ${e.gatewayUrl}, gRPC ${e.grpcUrl}, ingress ${e.ingressUrl}, ${e.runtime}${e.resumedLeases ? `, ${e.resumedLeases} lease(s) resumed` : ''}`}
+      return {kind: 'good', text: `provider ${e.address} on ${e.network}: gateway ${e.gatewayUrl}, gRPC ${e.grpcUrl}, ingress ${e.ingressUrl}, ${e.runtime}${e.resumedLeases ? `, ${count(e.resumedLeases, 'lease')} resumed` : ''}`}
     case 'provider.registered':
       return {kind: 'info', text: `provider record ${e.action}${e.txHash ? ` (${e.txHash.slice(0, 10)}…)` : ''}`}
     case 'certificate.generated':
@@ -93,7 +94,7 @@ export function describeEvent(e: ProviderEvent): {kind: 'info' | 'good' | 'warn'
     case 'lease.reclaimed':
       return {kind: 'info', text: `reclaimed ${short(e.lease)}: bid closed in block ${e.height}`}
     case 'earnings.withdrawn':
-      return {kind: 'good', text: `withdrew earnings of ${e.leases.length} lease(s) in block ${e.height}`}
+      return {kind: 'good', text: `withdrew earnings of ${count(e.leases.length, 'lease')} in block ${e.height}`}
     case 'runtime.event':
       return e.severity === 'warning' ? {kind: 'warn', text: `${short(e.lease)}${e.service ? ` ${e.service}` : ''}: ${e.reason}: ${e.message}`} : undefined
     case 'gateway.auth_failed':

@@ -12,6 +12,7 @@ import {type Check, type Verdict, fail, guarded, pass, skip, verdict, withSubjec
 import {isMockGpuReport, isMockReport, mockCpuChecks, mockGpuChecks} from './mock.js'
 import {type GpuReport, type QuoteResponse, type TeePlatform, parseQuoteResponse} from './response.js'
 import {gpuNonce, tlsBoundReportData} from './tls-binding.js'
+import {count} from '../../../lib/plural.js'
 
 export interface AkashVerifyOptions {
   /** The 64 random bytes the tenant sent as `nonce`. */
@@ -55,7 +56,7 @@ export async function verifyAkashQuote(response: unknown, options: AkashVerifyOp
     return {...verdict([fail('quote.parse', `the nonce must be 64 bytes (the sidecar refuses others); ${options.nonce.length} were given`)]), platform: quote.platform, mock: false}
   }
   const checks: Check[] = [
-    pass('quote.parse', `AEP-83 quote response: ${quote.platform}${quote.withGpu ? ' with GPUs' : ''}, ${quote.gpus.length} GPU report(s)`, {
+    pass('quote.parse', `AEP-83 quote response: ${quote.platform}${quote.withGpu ? ' with GPUs' : ''}, ${count(quote.gpus.length, 'GPU report')}`, {
       tee_platform: `${quote.platform}${quote.withGpu ? '-gpu' : ''}`,
       report_bytes: String(quote.report.length),
       gpu_reports: String(quote.gpus.length),
