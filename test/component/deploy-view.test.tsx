@@ -82,6 +82,24 @@ describe('DeployView', () => {
     unmount()
   })
 
+  it('wraps a long step message between words under the message column, within the terminal', async () => {
+    const store = new DeployStore('deploy.yaml', 'local')
+    const {lastFrame, unmount} = render(<DeployView store={store} />)
+    const message = 'Chose akash146rpm70g32q934jm0scfpaxgnpgl9h8qt9nd8w ($0.00148/h, 6 ms, score 90) after comparing every bid that came in time'
+    store.apply(step('select', 'succeeded', message, 14_500))
+    await tick()
+    const frame = lastFrame()!.split('\n')
+    const first = frame.findIndex((l) => l.includes('Choose a bid'))
+    const lines = [frame[first]!, ...frame.slice(first + 1).filter((l) => /^\s/.test(l))]
+    expect(lines.length, frame.join('\n')).toBeGreaterThan(1)
+    // ink-testing-library's terminal is 100 columns wide.
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100)
+    const column = lines[0]!.indexOf('Chose')
+    for (const line of lines.slice(1)) expect(line.search(/\S/)).toBe(column)
+    expect(lines.map((l) => l.trim()).join(' ')).toContain(message)
+    unmount()
+  })
+
   it('asks for a bid and resolves the flow with the one chosen by arrow keys', async () => {
     const store = new DeployStore('deploy.yaml', 'local')
     const {lastFrame, stdin, unmount} = render(<DeployView store={store} />)

@@ -33,11 +33,20 @@ function StepLine({name, step, tick, now, asking}: {name: string; step: StepStat
       <Text color={theme.muted}>-</Text>
     )
   const elapsed = step.elapsedMs ?? (step.status === 'started' && step.startedAt !== undefined ? now - step.startedAt : undefined)
+  // The message has a box of its own, so a long one wraps between words under the message column.
   return (
-    <Text>
-      {icon} {name.padEnd(18)} <Text color={theme.muted}>{(elapsed !== undefined ? formatElapsed(elapsed) : '').padStart(8)}</Text>{' '}
-      <Text color={step.status === 'skipped' ? theme.muted : undefined}>{step.message}</Text>
-    </Text>
+    <Box>
+      <Box flexShrink={0}>
+        <Text>
+          {icon} {name.padEnd(18)} <Text color={theme.muted}>{(elapsed !== undefined ? formatElapsed(elapsed) : '').padStart(8)}</Text>{' '}
+        </Text>
+      </Box>
+      <Box flexShrink={1}>
+        <Text wrap="wrap" color={step.status === 'skipped' ? theme.muted : undefined}>
+          {step.message}
+        </Text>
+      </Box>
+    </Box>
   )
 }
 
