@@ -2,6 +2,7 @@ import {isMap, isScalar, isSeq, type Scalar} from 'yaml'
 
 import {type IssueOptions, type IssueSink, type RuleMode, schemaOnlyIssue} from './issues.js'
 import {type MapEntry, type Path, scalarText, type SdlSource, type YNode} from './source.js'
+import {editDistance} from '../lib/closest.js'
 
 export type NodeKind = 'map' | 'seq' | 'null' | 'string' | 'number' | 'boolean' | 'other'
 
@@ -336,18 +337,4 @@ export function suggest(input: string, options: readonly string[]): string {
     }
   }
   return best ? `Did you mean "${best}"?` : ''
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]
 }
