@@ -30,7 +30,7 @@ export async function* topUpForTtl(run: RunState, leases: Lease[]): AsyncGenerat
     await ctx.market.tx!.deposit(dseq, {denom, amount: more})
   } catch (error) {
     const lasts = formatDuration(escrowLastsMs(held, perBlock, ctx.network.blockTimeMs))
-    yield clock.event({type: 'warning', message: `Topping the deposit up for the TTL failed (${(error as Error).message}): the chain ends the lease when ${formatCoin(held, denom)} is spent, in about ${lasts}.`})
+    yield clock.event({type: 'warning', message: `Topping the deposit up for the TTL failed (${(error as Error).message}): the chain ends the lease when ${formatCoin(held, denom)} is spent, in about ${lasts}. To keep it to the TTL, run \`edge deposit ${dseq} ${more}${denom}\`.`})
     return undefined
   }
   ctx.ledger.update(run.network, run.owner, dseq, {deposit: held + more})
