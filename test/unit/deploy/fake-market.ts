@@ -50,7 +50,7 @@ export class FakeMarket extends TestMarket implements Market {
   leasesList: Lease[] = []
   txLog: Array<{kind: string; args: unknown; height?: number}> = []
   certs: Certificate[] = []
-  failNext: Partial<Record<'createLease' | 'createDeployment', Error>> = {}
+  failNext: Partial<Record<'createLease' | 'createDeployment' | 'deposit', Error>> = {}
   /** What the oracle answers (tests set `{unavailable: …}` for a chain with no AKT price). */
   akt: AktPrice = {usd: 2n * 10n ** 18n}
   /** The denom providers bid in (the order's). */
@@ -118,6 +118,11 @@ export class FakeMarket extends TestMarket implements Market {
         return result('closeDeployment', {dseq})
       },
       async deposit(dseq: bigint, amount: Coin) {
+        if (market.failNext.deposit) {
+          const e = market.failNext.deposit
+          delete market.failNext.deposit
+          throw e
+        }
         const d = market.deploymentsById.get(`${owner}/${dseq}`)
         if (!d || d.state !== 'active') throw new Error('deployment closed')
         d.escrow!.funds[0].amount += amount.amount * 10n ** 18n

@@ -133,6 +133,29 @@ describe('the create, collect and choose phases', () => {
     expect(leased.events.find((e) => e.type === 'step' && e.status === 'succeeded')).toMatchObject({message: expect.stringMatching(/deposit topped up to .*the rest of the TTL at the lease's price/)})
   })
 
+  it('a TTL top-up that fails warns with the exact edge deposit command and keeps the lease', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.05}])
+    const run = await runOf(h, {ttlMs: 30 * 24 * 3_600_000})
+    const first = run.forecast.ttl!.firstDeposit!
+    await drain(createDeployment(run))
+    const groups = await deploymentGroups(run)
+    const bids = (await drain(collectBids(run, groups))).value!
+    const chosen = (await drain(chooseBids(run, groups, bids, new Map()))).value!
+    h.market.failNext.deposit = new Error('insufficient funds')
+    const leased = await drain(createLeases(run, chosen))
+    expect(leased.value).toHaveLength(1)
+    // Nothing was added: the ledger keeps the first deposit, and the lease step says nothing about a top-up.
+    expect(h.ledger.get('local', run.owner, 100n)!.deposit).toBe(first)
+    expect(leased.events.find((e) => e.type === 'step' && e.status === 'succeeded')).not.toMatchObject({message: expect.stringMatching(/topped up/)})
+    const more = ttlDeposit(chosen[0].scored.bid.price.amount, run.forecast.ttl!.ttlMs, h.deps.network.blockTimeMs) - first
+    const warning = leased.events.find((e) => e.type === 'warning') as {message: string} | undefined
+    expect(warning?.message).toMatch(/Topping the deposit up for the TTL failed \(insufficient funds\)/)
+    // The amount is what the rest of the TTL costs less what is held (within a block or two of TTL used by the run).
+    const named = BigInt(/edge deposit 100 (\d+)uact/.exec(warning!.message)![1])
+    expect(named).toBeLessThanOrEqual(more)
+    expect(named).toBeGreaterThan(more - ttlDeposit(chosen[0].scored.bid.price.amount, 60_000, h.deps.network.blockTimeMs))
+  })
+
   it('with a provider named, collect waits for that one and choose refuses when it did not bid', async () => {
     h = await harness([
       {owner: P1, usdPerHour: 0.3},
