@@ -46,6 +46,8 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
   private readonly abortController = new AbortController()
   private resultShown = false
   private signalHandler?: (signal: NodeJS.Signals) => void
+  /** Set while `consumeFollowed` runs: Ctrl-C then only stops following. */
+  private following = false
 
   /** Aborted on the first SIGINT/SIGTERM when the command declares `handlesSignals`. */
   protected get signal(): AbortSignal {
@@ -145,11 +147,22 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
    * during work that has not finished is a cancellation (130). One rule for every command (ux-test D28).
    */
   protected async consumeFollowed<E extends {type: string}>(flow: AsyncIterable<E>, sinks: EventSinks<E>): Promise<void> {
+    this.following = true
     try {
       await this.consume(flow, sinks)
     } catch (error) {
       if (!this.signal.aborted) throw error
+    } finally {
+      this.following = false
     }
+  }
+
+  /**
+   * What the first Ctrl-C prints. While following a stream it only stops following, which takes no
+   * time and leaves nothing to clean up, so it says nothing (as `tail -f` does).
+   */
+  protected cancelNotice(signal: NodeJS.Signals): string | undefined {
+    return this.following ? undefined : `\nReceived ${signal}: cleaning up (press Ctrl-C again to quit at once).`
   }
 
   /**
@@ -251,7 +264,8 @@ export abstract class EdgeCommand<T extends typeof Command, R = unknown> extends
       count++
       if (count === 1) {
         first = Date.now()
-        this.out.info(`\nReceived ${signal}: cleaning up (press Ctrl-C again to quit at once).`)
+        const notice = this.cancelNotice(signal)
+        if (notice) this.out.info(notice)
         this.abortController.abort(new CancelledError(`Cancelled by ${signal}.`))
         return
       }

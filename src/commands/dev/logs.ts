@@ -20,7 +20,8 @@ export default class DevLogs extends EdgeCommand<typeof DevLogs, {lines: number}
   protected async execute(): Promise<{lines: number}> {
     const counted = {lines: 0}
     const stream = devLogLines(devLogs({follow: this.flags.follow, tail: this.flags.tail, signal: this.signal}), counted)
-    await this.consume(stream, {lines: 'stdout', line: (e) => e.line})
+    const sinks = {lines: 'stdout' as const, line: (e: DevLogLine) => e.line}
+    await (this.flags.follow ? this.consumeFollowed(stream, sinks) : this.consume(stream, sinks))
     return counted
   }
 }

@@ -28,6 +28,10 @@ class Probe extends EdgeCommand<typeof Probe, void> {
   worked(flow: AsyncIterable<{type: string}>): Promise<void> {
     return this.consume(flow, {})
   }
+
+  notice(): string | undefined {
+    return this.cancelNotice('SIGINT')
+  }
 }
 
 /** A stream that yields one event, then fails the way a stream does when Ctrl-C aborts it. */
@@ -58,5 +62,18 @@ describe('Ctrl-C ends every command the same way (ux-test D28)', () => {
       throw new Error('provider went away')
     })()
     await expect(probe.followed(broken)).rejects.toThrow('provider went away')
+  })
+
+  it('says "cleaning up" only for work; Ctrl-C while following says nothing (nothing to clean up)', async () => {
+    const probe = new Probe()
+    expect(probe.notice()).toMatch(/cleaning up/)
+    const seen: Array<string | undefined> = []
+    const watched = (async function* () {
+      seen.push(probe.notice())
+      yield {type: 'line'}
+    })()
+    await probe.followed(watched)
+    expect(seen).toEqual([undefined])
+    expect(probe.notice()).toMatch(/cleaning up/)
   })
 })
