@@ -367,6 +367,12 @@ function readProviderConfig(raw: object, source: string): ProviderConfig {
     maxOpenBids: int(b.maxOpenBids, 'bidding.maxOpenBids', DEFAULT_BIDDING.maxOpenBids),
   }
 
+  // Akash's provider refuses the same pair (run.go): a lease found out of funds is withdrawn from at
+  // once anyway, so periodic withdrawals more often than the funds check only cost fees.
+  if (bidding.withdrawIntervalS > 0 && bidding.withdrawIntervalS < bidding.leaseFundsCheckIntervalS) {
+    throw bad('bidding.withdrawIntervalS', `(${bidding.withdrawIntervalS}) must be 0 (never) or at least bidding.leaseFundsCheckIntervalS (${bidding.leaseFundsCheckIntervalS})`)
+  }
+
   const reclamation = reclamationConfig(r.reclamation ?? {}, bad)
 
   const attributes: Record<string, string> = {}

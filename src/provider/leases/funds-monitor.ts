@@ -25,7 +25,16 @@ export interface FundsMonitorOptions {
   leases(): LeaseRow[]
   /** Withdraws from one lease: the chain settles and, out of funds, closes it. */
   withdraw(row: LeaseRow): Promise<unknown>
+  /** How long after a lease is first seen its first check comes (default: random, see FIRST_CHECK_SPREAD_MS). */
+  firstCheckDelayMs?: () => number
 }
+
+/**
+ * A lease's first check comes at a random time within this (or the check interval, if shorter),
+ * as Akash's does: after a restart every lease is new to the monitor, and checking them all in
+ * the same block would send two queries per lease at once.
+ */
+const FIRST_CHECK_SPREAD_MS = 60_000
 
 interface Watch {
   /** Check again at this height (when the deposit runs out), or at `dueAt`, whichever comes first. */
@@ -49,9 +58,14 @@ export function blocksRemaining(escrow: {funds: Array<{denom: string; amount: bi
 export class FundsMonitor {
   private readonly watched = new Map<string, Watch>()
 
-  constructor(private readonly o: FundsMonitorOptions) {}
+  private readonly firstCheckDelayMs: () => number
 
-  /** Called every block: checks the leases that are due (new ones at once). */
+  constructor(private readonly o: FundsMonitorOptions) {
+    const spread = Math.min(FIRST_CHECK_SPREAD_MS, o.checkIntervalMs)
+    this.firstCheckDelayMs = o.firstCheckDelayMs ?? (() => Math.floor(Math.random() * spread))
+  }
+
+  /** Called every block: checks the leases that are due (new ones within a minute, spread). */
   tick(now: number, height: number | undefined): void {
     const rows = this.o.leases()
     const live = new Set(rows.map((r) => r.orderKey))
@@ -59,7 +73,7 @@ export class FundsMonitor {
     for (const row of rows) {
       let w = this.watched.get(row.orderKey)
       if (!w) {
-        w = {dueAt: now, checking: false}
+        w = {dueAt: now + this.firstCheckDelayMs(), checking: false}
         this.watched.set(row.orderKey, w)
       }
       const due = now >= w.dueAt || (height !== undefined && w.dueHeight !== undefined && height >= w.dueHeight)

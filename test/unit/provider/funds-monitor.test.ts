@@ -20,7 +20,7 @@ describe('blocksRemaining (Akash LeaseCalcBlocksRemain)', () => {
 
 describe('FundsMonitor', () => {
   const row = {orderKey: 'akash1owner/7/1/1', bseq: 0} as LeaseRow
-  const setup = (funds: bigint) => {
+  const setup = (funds: bigint, firstCheckDelayMs = () => 0) => {
     const withdrawn: string[] = []
     let queries = 0
     const monitor = new FundsMonitor({
@@ -34,6 +34,7 @@ describe('FundsMonitor', () => {
       checkIntervalMs: 600_000,
       leases: () => [row],
       withdraw: async (r) => void withdrawn.push(r.orderKey),
+      firstCheckDelayMs,
     })
     return {monitor, withdrawn, queries: () => queries}
   }
@@ -64,5 +65,24 @@ describe('FundsMonitor', () => {
     monitor.tick(600_000, 102)
     await settle()
     expect(queries()).toBe(2)
+  })
+
+  it('spreads first checks: a lease first seen (after a restart, every lease) waits its random delay', async () => {
+    const {monitor, queries} = setup(1_000_000n, () => 30_000)
+    monitor.tick(0, 100)
+    await settle()
+    expect(queries()).toBe(0)
+    monitor.tick(29_999, 101)
+    await settle()
+    expect(queries()).toBe(0)
+    monitor.tick(30_000, 102)
+    await settle()
+    expect(queries()).toBe(1)
+  })
+
+  it('draws the default first delay within a minute, or within a shorter check interval', () => {
+    const monitor = new FundsMonitor({market: {deployment: async () => undefined, leases: async () => []}, checkIntervalMs: 5000, leases: () => [], withdraw: async () => undefined})
+    const delay = (monitor as unknown as {firstCheckDelayMs: () => number}).firstCheckDelayMs
+    for (let i = 0; i < 200; i++) expect(delay()).toBeLessThan(5000)
   })
 })

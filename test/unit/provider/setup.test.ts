@@ -99,8 +99,15 @@ describe('provider config', () => {
     [{ingress: {domain: 'x', listen: '::1'}}, /ingress.listen "::1" is not host:port/],
     [{ingress: {domain: 'x', listen: '127.0.0.1:70000'}}, /ingress.listen/],
     [{bidding: {deposit: 'half an akt'}}, /bidding.deposit "half an akt" is not an amount/],
+    // As Akash's provider: periodic withdrawals must not come more often than the funds check.
+    [{bidding: {withdrawIntervalS: 60, leaseFundsCheckIntervalS: 600}}, /bidding.withdrawIntervalS \(60\) must be 0 \(never\) or at least bidding.leaseFundsCheckIntervalS \(600\)/],
   ])('refuses %j', (patch, why) => {
     expect(() => validateProviderConfig({...base, ...patch})).toThrow(why)
+  })
+
+  it('takes withdrawals off (0) or as often as the funds check, whatever the check interval', () => {
+    expect(validateProviderConfig({...base, bidding: {withdrawIntervalS: 0, leaseFundsCheckIntervalS: 600}}).bidding.withdrawIntervalS).toBe(0)
+    expect(validateProviderConfig({...base, bidding: {withdrawIntervalS: 5, leaseFundsCheckIntervalS: 5}}).bidding.withdrawIntervalS).toBe(5)
   })
 
   it('refuses a key it does not know, naming the one meant', () => {
