@@ -183,7 +183,9 @@ export class Agent {
     for (const d of due) {
       try {
         const r = await this.closeOwn(d.dseq, 'ttl')
-        this.store.logAction({tool: 'ttl-closer', outcome: 'ok', summary: `closed ${d.dseq} at its TTL (${r.outcome}, refunded ${r.refunded})`, args: {dseq: d.dseq.toString()}, details: r})
+        // The chain may have closed it first (its escrow ran out at the TTL): then there was nothing to close.
+        const summary = r.outcome === 'closed' ? `closed ${d.dseq} at its TTL, refunded ${r.refunded}` : `${d.dseq} reached its TTL already closed on chain (${r.outcome}): nothing to close`
+        this.store.logAction({tool: 'ttl-closer', outcome: 'ok', summary, args: {dseq: d.dseq.toString()}, details: r})
         out.push({dseq: r.dseq, outcome: r.outcome})
       } catch (error) {
         this.store.logAction({tool: 'ttl-closer', outcome: 'failed', summary: `could not close ${d.dseq}: ${(error as Error).message}`, args: {dseq: d.dseq.toString()}})

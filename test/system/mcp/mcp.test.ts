@@ -311,6 +311,6 @@ describe('edge mcp through the MCP SDK client, on edge dev', () => {
     }
     expect(await activeOnChain()).not.toContain(dseq)
     const log = await market.edge(['mcp', 'log', '--json'])
-    expect(log.json.result.some((a: {tool: string; summary: string}) => a.tool === 'ttl-closer' && a.summary.includes(dseq))).toBe(true)
+    expect(log.json.result.some((a: {tool: string; summary: string}) => a.tool === 'ttl-closer' && a.summary.startsWith(`closed ${dseq} at its TTL, refunded `))).toBe(true)
   })
 })
