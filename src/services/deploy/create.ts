@@ -1,4 +1,6 @@
 /** The create phase: MsgCreateDeployment at dseq = height, recorded in the ledger before it is sent. */
+import {resolve} from 'node:path'
+
 import {EdgeError, InsufficientFundsError} from '../../errors.js'
 import {type GroupSpec, isLeaseLive, type Lease} from '../../market/market.js'
 import {groupSpecs, manifestVersion, plainGroupSpecs, reclamationSeconds} from '../../sdl/index.js'
@@ -35,7 +37,8 @@ export async function* createDeployment(run: RunState): AsyncGenerator<DeployEve
         owner: run.owner,
         dseq,
         state: 'creating',
-        file: input.file,
+        // Absolute: `edge receipt` reads the SDL again, maybe from another directory.
+        file: resolve(input.file),
         hash: run.sdlHash,
         services: run.services,
         deposit: deposit.amount,

@@ -4,6 +4,7 @@
  * manifest.
  */
 import {createHash} from 'node:crypto'
+import {resolve} from 'node:path'
 
 import {UsageError} from '../../errors.js'
 import type {LedgerEntry} from '../ledger/ledger.js'
@@ -64,7 +65,7 @@ async function findKeyOnChain(run: RunState, key: string): Promise<LedgerEntry |
     owner,
     dseq: found.id.dseq,
     state: 'open' as const,
-    file: input.file,
+    file: resolve(input.file),
     hash,
     services: run.services,
     idempotencyKey: key,

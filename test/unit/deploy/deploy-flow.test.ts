@@ -1,12 +1,12 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {CancelledError, ChainError} from '../../../src/errors.js'
 import type {DeployEvent} from '../../../src/services/deploy/events.js'
-import {type Harness, P1, P2, P3, READY_STATUS, harness} from './setup.js'
+import {HELLO, type Harness, P1, P2, P3, READY_STATUS, harness} from './setup.js'
 
 let h: Harness | undefined
 afterEach(async () => {
@@ -358,6 +358,12 @@ describe('edge deploy flow', () => {
     expect(mints[0].status).toBe('submitted')
     expect(mints.at(-1)!.status).toBe('done')
     expect(h.market.txLog.map((t) => t.kind).slice(0, 2)).toEqual(['mintAct', 'createDeployment'])
+  })
+
+  it('records the SDL by its absolute path (edge receipt reads it again from any directory)', async () => {
+    h = await harness([{owner: P1, usdPerHour: 0.3}])
+    const {result} = await h.run({file: relative(process.cwd(), HELLO)})
+    expect(h.ledger.get('local', h.market.owner, result!.dseq)!.file).toBe(HELLO)
   })
 
   it('sets the deposit from --budget and records TTL and labels', async () => {
