@@ -4,7 +4,7 @@ import {EdgeCommand} from '../base-command.js'
 import {ProviderError, UsageError} from '../errors.js'
 import {keyFlag} from '../flags.js'
 import {openTenant, parseDseq} from '../services/lease/context.js'
-import {FAMILY_NAMES, parseFamilies} from '../services/verify/require.js'
+import {FAMILY_NAMES, defaultFamilies, parseFamilies} from '../services/verify/require.js'
 import {type VerifyEvent, type VerifyResult, type VerifyStep, verifyDeployment} from '../services/verify/verify-lease.js'
 import {promptPassword} from '../ui/prompts.js'
 
@@ -23,8 +23,7 @@ export default class Verify extends EdgeCommand<typeof Verify, VerifyResult> {
   static flags = {
     service: Flags.string({char: 's', description: 'Only this service (default: every service of every lease).'}),
     require: Flags.string({
-      description: `Check families that must hold for exit 0, comma-separated: ${FAMILY_NAMES.join(', ')}, or none. A family holds when none of its checks failed, none is a MOCK and at least one passed.`,
-      default: 'probe,demand',
+      description: `Check families that must hold for exit 0, comma-separated: ${FAMILY_NAMES.join(', ')}, or none. A family holds when none of its checks failed, none is a MOCK and at least one passed. Default: probe,demand, less a step --skip leaves out.`,
       env: 'EDGE_VERIFY_REQUIRE',
     }),
     skip: Flags.string({description: 'Steps not to run, comma-separated: probe, demand, attestation.', multiple: true, delimiter: ','}),
@@ -35,11 +34,11 @@ export default class Verify extends EdgeCommand<typeof Verify, VerifyResult> {
 
   protected async execute(): Promise<VerifyResult> {
     const dseq = parseDseq(this.args.dseq)
-    const require = parseFamilies([this.flags.require])
-    if (typeof require === 'string') throw new UsageError(`--require: ${require}.`)
     const skip = (this.flags.skip ?? []).map((s) => s.trim())
     const unknown = skip.filter((s) => !['probe', 'demand', 'attestation'].includes(s))
     if (unknown.length > 0) throw new UsageError(`--skip: "${unknown[0]}" is not a step (probe, demand, attestation).`)
+    const require = this.flags.require === undefined ? defaultFamilies(skip) : parseFamilies([this.flags.require])
+    if (typeof require === 'string') throw new UsageError(`--require: ${require}.`)
     if (this.flags.measurement && !/^[0-9a-fA-F]{96}$/.test(this.flags.measurement)) throw new UsageError('--measurement must be 96 hex digits (48 bytes).')
     const ctx = await openTenant({network: this.flags.network, key: this.flags.key, interactive: this.interactive, promptPassword, sign: true, warn: (m) => this.out.warn(m)})
     try {

@@ -16,7 +16,8 @@
  * `/dev/sev-guest` and `/dev/tdx_guest` alone (without configfs-tsm) need ioctls Node cannot make;
  * such a host is reported as "not usable" with what to enable.
  */
-import {existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync} from 'node:fs'
+import * as nodeFs from 'node:fs'
+import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {buildMockQuoteResponse} from '../../verify/attestation/akash/mock.js'
@@ -53,7 +54,11 @@ export function hostQuoteSource(options: {root?: string} = {}): QuoteSource {
   return {kind: 'none', quote: async () => ({ok: false, status: 501, message})}
 }
 
-export function configfsTsmSource(base: string): QuoteSource {
+/** The file operations configfs-tsm is driven with (node:fs; a fake in tests, since only a confidential VM has the real one). */
+export type TsmFs = Pick<typeof nodeFs, 'mkdirSync' | 'readFileSync' | 'writeFileSync' | 'rmdirSync'>
+
+export function configfsTsmSource(base: string, fs: TsmFs = nodeFs): QuoteSource {
+  const {mkdirSync, readFileSync, rmdirSync, writeFileSync} = fs
   let platform: TeePlatform | undefined
   return {
     kind: 'configfs-tsm',

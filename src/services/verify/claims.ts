@@ -16,12 +16,15 @@ export interface ServiceClaim {
   source: 'chain' | 'manifest'
   /** The order asks for a TEE (`tee/*` placement attributes). */
   teeRequested: boolean
+  /** The order asks for confidential GPUs too (`tee/type: cpu-gpu`): only then must the quote carry GPU evidence. */
+  teeGpu: boolean
 }
 
 export function serviceClaims(deployment: Deployment, gseq: number, manifest: unknown, providerAttributes: readonly Attribute[]): ServiceClaim[] {
   const group = deployment.groups.find((g) => g.id.gseq === gseq)
   const units = group?.spec.resources ?? []
   const teeRequested = (group?.spec.requirements.attributes ?? []).some((a) => a.key.startsWith('tee/'))
+  const teeGpu = (group?.spec.requirements.attributes ?? []).some((a) => a.key === 'tee/type' && a.value === 'cpu-gpu')
   const services = manifestServices(manifest, group?.spec.name)
   return services.map((s) => {
     const mounts = Object.fromEntries((s.params?.storage ?? []).map((p) => [p.name, p.mount]))
@@ -39,8 +42,18 @@ export function serviceClaims(deployment: Deployment, gseq: number, manifest: un
       claim: claimFromResources(resources, {providerAttributes, mounts}),
       source: unit ? 'chain' : 'manifest',
       teeRequested,
+      teeGpu,
     }
   })
+}
+
+/**
+ * How many GPUs the attestation quote must carry evidence for: the GPUs of every replica, when the
+ * order asks for confidential GPUs. A `tee/type: cpu` lease (or no TEE) may have GPUs outside the
+ * TEE, which no quote covers.
+ */
+export function confidentialGpus(claims: readonly ServiceClaim[]): number | undefined {
+  return claims.reduce((n, c) => n + (c.teeGpu ? c.claim.gpu.units * c.replicas : 0), 0) || undefined
 }
 
 /** The provider answers `GET …/manifest` with `[group]`; older ones with the group itself. */

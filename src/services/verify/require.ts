@@ -40,6 +40,11 @@ export function checkRequirements(checks: readonly VerifyCheck[], required: read
   })
 }
 
+/** What `edge verify` requires when --require is not given: the probe and the demand tests, less the steps --skip leaves out (a skipped step proves nothing, so requiring it could only fail). */
+export function defaultFamilies(skip: readonly string[]): Family[] {
+  return (['probe', 'demand'] as const).filter((f) => !skip.includes(f))
+}
+
 /** `tee,gpu` → families; unknown names are a usage problem, returned as text. */
 export function parseFamilies(list: readonly string[]): Family[] | string {
   const out: Family[] = []

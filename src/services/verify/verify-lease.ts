@@ -12,7 +12,7 @@ import {runProbe} from '../../verify/probe/index.js'
 import type {TenantContext} from '../lease/context.js'
 import {type LeaseHandle, activeLeases, requireDeployment} from '../lease/lease.js'
 import {type AttestationOutcome, attestLease} from './attest.js'
-import {type ServiceClaim, serviceClaims} from './claims.js'
+import {type ServiceClaim, confidentialGpus, serviceClaims} from './claims.js'
 import {type Family, type RequirementResult, checkRequirements} from './require.js'
 
 export type VerifyStep = 'probe' | 'demand' | 'attestation'
@@ -92,7 +92,7 @@ export async function* verifyDeployment(ctx: TenantContext, request: VerifyReque
       yield {type: 'step', step: 'attestation', provider}
       const outcome = await attestLease(handle.client, handle.ref, {
         teeRequested: claims.some((c) => c.teeRequested),
-        expectGpus: claims.reduce((n, c) => n + c.claim.gpu.units * c.replicas, 0) || undefined,
+        expectGpus: confidentialGpus(claims),
         network: request.fetchCollateral,
         expectedMeasurement: request.expectedMeasurement,
         env: request.env,

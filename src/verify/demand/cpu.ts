@@ -17,6 +17,7 @@
  */
 import {type VerifyCheck, cpusText, failCheck, formatCpus, passCheck, skipCheck, warnCheck} from '../check.js'
 import type {Exec} from '../exec.js'
+import {sleep} from '../../lib/sleep.js'
 import {keyValues} from './memory.js'
 import {SHELL_PRELUDE} from './shell.js'
 
@@ -139,11 +140,36 @@ export function judgeCpu(r: CpuDemandResult, paidMillis: number): VerifyCheck {
   return passCheck('demand.cpu', `${said}; the lease pays for ${formatCpus(paid)}`, evidence)
 }
 
+/**
+ * A CPU verdict that failed is measured once more, after a pause, and the better run counts: another
+ * process on a busy host can starve an honest container for the few seconds of one run, while a
+ * limit below the claim (a quota, a smaller cpuset, a host sold several times over) fails every run.
+ * Both figures stay in the evidence.
+ */
+export const CPU_RUNS_ON_FAILURE = 2
+
 export async function runCpuDemand(
   exec: Exec,
   paidMillis: number,
-  options: {seconds?: number; timeoutMs?: number; signal?: AbortSignal} = {},
+  options: {seconds?: number; timeoutMs?: number; signal?: AbortSignal; pauseMs?: number} = {},
 ): Promise<{check: VerifyCheck; result?: CpuDemandResult}> {
+  let best = await runCpuOnce(exec, paidMillis, options)
+  const busy: string[] = []
+  for (let run = 1; run < CPU_RUNS_ON_FAILURE && best.check.status === 'fail' && best.result && !options.signal?.aborted; run++) {
+    busy.push(String(best.check.evidence?.cpus_busy))
+    await sleep(options.pauseMs ?? 1000, options.signal)
+    const again = await runCpuOnce(exec, paidMillis, options)
+    if (!again.result) break
+    busy.push(String(again.check.evidence?.cpus_busy))
+    if (Number(again.check.evidence?.cpus_busy) > Number(best.check.evidence?.cpus_busy)) best = again
+  }
+  if (busy.length === 0) return best
+  const check = {...best.check, evidence: {...best.check.evidence, runs_cpus_busy: busy.join(', ')}}
+  if (check.status === 'fail') check.reason += ` in each of ${busy.length} runs (CPUs busy: ${busy.join(', ')})`
+  return {...best, check}
+}
+
+async function runCpuOnce(exec: Exec, paidMillis: number, options: {seconds?: number; timeoutMs?: number; signal?: AbortSignal}): Promise<{check: VerifyCheck; result?: CpuDemandResult}> {
   const workers = Math.max(1, Math.ceil(paidMillis / 1000))
   const seconds = options.seconds ?? 2
   let out

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {Deployment, ResourceUnit} from '../../../../src/market/market.js'
-import {serviceClaims} from '../../../../src/services/verify/claims.js'
+import {confidentialGpus, serviceClaims} from '../../../../src/services/verify/claims.js'
 
 const unit = (id: number, cpuMillis: bigint, memoryBytes: bigint, gpu = 0n): ResourceUnit => ({
   id,
@@ -50,5 +50,13 @@ describe('what each service pays for', () => {
     const odd = claims.find((c) => c.service === 'odd')!
     expect(odd).toMatchObject({source: 'manifest', teeRequested: true})
     expect(odd.claim.cpuMillis).toBe(100)
+  })
+
+  it('expects GPU evidence in the quote only for confidential GPUs (tee/type cpu-gpu), for every replica', () => {
+    expect(confidentialGpus(serviceClaims(deployment(), 1, manifest, []))).toBeUndefined()
+    expect(confidentialGpus(serviceClaims(deployment([{key: 'tee/type', value: 'cpu'}]), 1, manifest, []))).toBeUndefined()
+    const cc = serviceClaims(deployment([{key: 'tee/type', value: 'cpu-gpu'}]), 1, manifest, [])
+    expect(cc.find((c) => c.service === 'train')).toMatchObject({teeRequested: true, teeGpu: true})
+    expect(confidentialGpus(cc)).toBe(1)
   })
 })

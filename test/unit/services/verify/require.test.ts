@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {checkRequirements, parseFamilies} from '../../../../src/services/verify/require.js'
+import {checkRequirements, defaultFamilies, parseFamilies} from '../../../../src/services/verify/require.js'
 import type {VerifyCheck} from '../../../../src/verify/check.js'
 
 const c = (check: string, status: VerifyCheck['status']): VerifyCheck => ({check, status, reason: `${check} ${status}`})
@@ -22,5 +22,14 @@ describe('--require families', () => {
     expect(r.gpu).toMatchObject({ok: false, reason: expect.stringMatching(/nothing was proven/)})
     expect(r.disk.ok).toBe(false)
     expect(checkRequirements([], ['tee'])[0]).toMatchObject({ok: false, reason: 'no check of it ran'})
+  })
+
+  it('requires the probe and the demand tests by default, except a step --skip leaves out', () => {
+    expect(defaultFamilies([])).toEqual(['probe', 'demand'])
+    expect(defaultFamilies(['demand'])).toEqual(['probe'])
+    expect(defaultFamilies(['attestation'])).toEqual(['probe', 'demand'])
+    // A skipped step leaves only a skip behind, which would fail a required family.
+    expect(checkRequirements([c('probe.cpu', 'pass'), c('demand.skipped', 'skip')], defaultFamilies(['demand'])).every((r) => r.ok)).toBe(true)
+    expect(checkRequirements([c('probe.cpu', 'pass'), c('demand.skipped', 'skip')], defaultFamilies([])).every((r) => r.ok)).toBe(false)
   })
 })

@@ -95,6 +95,20 @@ describe('TDX negative cases fail for the right reason', () => {
     expectCheck(result, 'tdx.attestation_key_binding', 'fail', /swapped/)
   })
 
+  it('a changed signature byte in the PCK leaf certificate the quote carries', () => {
+    // The PEM chain sits inside the signed quote's certification data; one base64 character of the
+    // leaf's signature value (40 characters before its END line) changes, the DER stays well formed.
+    const text = Buffer.from(quote).toString('latin1')
+    const end = text.indexOf('-----END CERTIFICATE-----')
+    let i = end - 1
+    for (let left = 40; left > 0; i--) if (/[A-Za-z0-9+/]/.test(text[i])) left--
+    const tampered = new Uint8Array(quote)
+    tampered[i] = text[i] === 'A' ? 0x42 : 0x41
+    const result = run(tampered)
+    expectCheck(result, 'tdx.pck_chain', 'fail', /signature on "Intel SGX PCK Certificate" by "Intel SGX PCK Platform CA" is invalid/)
+    expect(result.status).toBe('fail')
+  })
+
   it('a debug TD (TD_ATTRIBUTES bit 0)', () => {
     expectCheck(run(flipped(quote, 48 + 120)), 'tdx.td_attributes', 'fail', /debug TD/)
   })

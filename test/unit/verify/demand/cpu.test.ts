@@ -83,3 +83,42 @@ describe('CPU demand verdicts (injected timings)', () => {
     expect(judgeCpu(run(2, 2, 2, {unavailable: 'the container has no /proc/uptime'}), 2000).status).toBe('skip')
   })
 })
+
+/** What the CPU script prints for one worker that got `busyCs` centiseconds of CPU in 2 s. */
+function scripted(busyTicks: number): string {
+  return ['demand=cpu/1', 'clk_tck=100', 'k=1000', 'single.chunks=40', 'single.cs=200', 'worker=40', 'parallel.cs=200', `parallel.ticks=${busyTicks}`, 'throttled.before=0', 'throttled.after=0', 'end=ok', ''].join('\n')
+}
+
+function execOf(outputs: string[]) {
+  const calls: string[][] = []
+  const exec = async (argv: string[]) => {
+    calls.push(argv)
+    return {exitCode: 0, stdout: outputs[Math.min(calls.length - 1, outputs.length - 1)], stderr: ''}
+  }
+  return {exec, calls}
+}
+
+describe('CPU demand on a busy host: a failed run is measured again', () => {
+  it('an honest container starved for one run passes on the second, with both figures as evidence', async () => {
+    const {exec, calls} = execOf([scripted(60), scripted(196)])
+    const {check} = await runCpuDemand(exec, 1000, {pauseMs: 0})
+    expect(calls).toHaveLength(2)
+    expect(check).toMatchObject({status: 'pass', evidence: {cpus_busy: '0.98', runs_cpus_busy: '0.30, 0.98'}})
+  })
+
+  it('a container that gets too little every time fails, saying so', async () => {
+    const {exec, calls} = execOf([scripted(80), scripted(70)])
+    const {check} = await runCpuDemand(exec, 1000, {pauseMs: 0})
+    expect(calls).toHaveLength(2)
+    expect(check).toMatchObject({status: 'fail', evidence: {cpus_busy: '0.40', runs_cpus_busy: '0.40, 0.35'}})
+    expect(check.reason).toMatch(/delivered 0\.40 CPUs busy with 1 worker in each of 2 runs \(CPUs busy: 0\.40, 0\.35\)$/)
+  })
+
+  it('a run that passes, or warns, is not repeated', async () => {
+    for (const ticks of [196, 150]) {
+      const {exec, calls} = execOf([scripted(ticks)])
+      await runCpuDemand(exec, 1000, {pauseMs: 0})
+      expect(calls).toHaveLength(1)
+    }
+  })
+})
