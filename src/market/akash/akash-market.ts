@@ -119,6 +119,9 @@ export class AkashMarket implements Market {
       gasMultiplier: GAS_MULTIPLIER,
       // cosmjs polls for inclusion every 3 s by default; a quarter block confirms within one block.
       stargateOptions: {broadcastPollIntervalMs: Math.max(100, Math.min(1000, Math.floor(this.network.blockTimeMs / 4)))},
+      // The one cast on chain-sdk's types: its codecs and the option's cosmjs `GeneratedType` name
+      // @bufbuild/protobuf's `BinaryWriter` through its ES module and CommonJS declarations, which
+      // TypeScript holds apart (a private field); at run time they are the same codecs.
       ...(types.length ? {builtInTypes: types as never} : {}),
     })
     this.clients.push(client)

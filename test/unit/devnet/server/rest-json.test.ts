@@ -71,6 +71,10 @@ describe('REST JSON as the node prints it', () => {
     expect(resource.resource.endpoints).toEqual([{kind: 'SHARED_HTTP', sequence_number: 0}])
     expect(resource.price).toEqual({denom: 'uact', amount: '12.500000000000000000'})
     expect(body.escrow_account.id).toEqual({scope: 'deployment', xid: `${tenant}/${dseq}`})
+    // The Depositor record as node v2.1 has it: no `direct` field (removed before mainnet v2.0.0).
+    expect(body.escrow_account.state.deposits).toEqual([
+      {owner: tenant, height: expect.stringMatching(/^\d+$/), source: 'balance', balance: {denom: 'uact', amount: expect.stringMatching(/^\d+\.0{18}$/)}},
+    ])
   })
 
   it('the validator set: the consensus key as {"@type", "key"}, total counted', async () => {
