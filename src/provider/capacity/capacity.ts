@@ -36,6 +36,8 @@ export interface CapacityTotals {
 export class Capacity {
   private readonly reservations = new Map<string, Reservation>()
   private readonly gpus: GpuConfig[]
+  /** GPUs the operator wants back (`reclamation.rules`): leases holding them keep them, new bids do not get them. */
+  private readonly withheld = new Set<number>()
   private readonly total: CapacityTotals
 
   constructor(
@@ -51,6 +53,11 @@ export class Capacity {
       persistentBytes: persistentOffer(config),
       gpus: this.gpus.length,
     }
+  }
+
+  /** Stops offering these GPUs to new orders (a reclamation rule wants them back). */
+  withhold(indexes: Iterable<number>): void {
+    for (const i of indexes) this.withheld.add(i)
   }
 
   totals(): CapacityTotals {
@@ -131,7 +138,7 @@ export class Capacity {
     const gpuModels: Record<number, GpuConfig[]> = {}
     for (const need of demand.gpus) {
       const candidates = this.gpus
-        .filter((g) => !taken.has(g.index) && gpuMatches(g, need.attributes))
+        .filter((g) => !taken.has(g.index) && !this.withheld.has(g.index) && gpuMatches(g, need.attributes))
         .sort((a, b) => {
           const ca = this.gpuCost(a)
           const cb = this.gpuCost(b)

@@ -130,6 +130,20 @@ export interface ReclamationConfig {
   windowS?: number
   /** Refuse orders that ask for more notice than this, seconds; absent: any the chain allows. */
   maxWindowS?: number
+  /** When to start reclaiming on its own (`edge provide reclaim` does it by hand). */
+  rules?: ReclaimRule[]
+}
+
+/**
+ * A reclamation the provider starts by itself: today, GPUs the operator wants back. Each lease
+ * holding one of them that was made with a reclamation window is reclaimed, and no new bid is
+ * given those GPUs (else the next order would take them again).
+ */
+export interface ReclaimRule {
+  /** nvidia-smi indexes of the GPUs wanted back (`capacity.gpus[].index`). */
+  gpus: number[]
+  /** Told to the tenant: a chain reason (decommission, unstable, unspecified) or the operator's words. */
+  reason: string
 }
 
 export interface RuntimeConfigFile {
@@ -368,6 +382,11 @@ function readProviderConfig(raw: object, source: string): ProviderConfig {
   }
 
   const reclamation = reclamationConfig(r.reclamation ?? {}, bad)
+  const gpuIndexes = new Set(capacity.gpus.map((g) => g.index))
+  for (const [i, rule] of (reclamation.rules ?? []).entries()) {
+    const unknown = rule.gpus.find((g) => !gpuIndexes.has(g))
+    if (unknown !== undefined) throw bad(`reclamation.rules[${i}].gpus`, `names GPU ${unknown}, which is not in capacity.gpus`)
+  }
 
   const attributes: Record<string, string> = {}
   for (const [k, v] of Object.entries(r.attributes ?? {})) attributes[k] = String(v)
@@ -405,7 +424,24 @@ function reclamationConfig(raw: Record<string, unknown>, bad: (field: string, wh
   const windowS = seconds(raw.window ?? raw.windowS, 'reclamation.window')
   const maxWindowS = seconds(raw.maxWindow ?? raw.maxWindowS, 'reclamation.maxWindow')
   if (windowS !== undefined && maxWindowS !== undefined && windowS > maxWindowS) throw bad('reclamation.window', 'is longer than reclamation.maxWindow')
-  return {accept: raw.accept !== false, ...(windowS !== undefined ? {windowS} : {}), ...(maxWindowS !== undefined ? {maxWindowS} : {})}
+  const rules = reclaimRules(raw.rules, bad)
+  return {accept: raw.accept !== false, ...(windowS !== undefined ? {windowS} : {}), ...(maxWindowS !== undefined ? {maxWindowS} : {}), rules}
+}
+
+/** `reclamation.rules: [{gpus: [0, 1], reason: GPU wanted back for training}]`. */
+function reclaimRules(raw: unknown, bad: (field: string, why: string) => Error): ReclaimRule[] {
+  if (raw === undefined || raw === null) return []
+  if (!Array.isArray(raw)) throw bad('reclamation.rules', 'must be a list such as [{gpus: [0], reason: GPU wanted back}]')
+  return raw.map((r: any, i: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- untyped YAML entry, validated below
+    const field = `reclamation.rules[${i}]`
+    const gpus = Array.isArray(r?.gpus) ? r.gpus : r?.gpus === undefined ? undefined : [r.gpus]
+    if (!gpus || gpus.length === 0 || !gpus.every((g: unknown) => Number.isInteger(g) && (g as number) >= 0)) {
+      throw bad(`${field}.gpus`, 'must list GPU indexes (capacity.gpus[].index), such as [0, 1]')
+    }
+    const reason = r.reason === undefined ? 'unspecified' : String(r.reason).trim()
+    if (!reason) throw bad(`${field}.reason`, 'must not be empty')
+    return {gpus: gpus as number[], reason}
+  })
 }
 
 /**

@@ -2,6 +2,7 @@ import {type BlockInfo, isLeaseLive, type Lease, type MarketQueries} from '../..
 import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
+import type {ReclaimRule} from '../config/provider-config.js'
 import type {EventHub} from '../events.js'
 import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
 import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
@@ -47,6 +48,8 @@ export interface LeaseManagerOptions {
   withdrawIntervalMs: number
   /** Longest time between two escrow checks of a lease (default 10 minutes, as Akash's). */
   fundsCheckIntervalMs?: number
+  /** `reclamation.rules` of provider.yaml (GPUs wanted back). */
+  reclaimRules?: ReclaimRule[]
   now?: () => number
 }
 
@@ -97,6 +100,7 @@ export class LeaseManager {
         return row && ACTIVE_LEASE_STATES.includes(row.state) ? row : undefined
       },
       closeLocal: (row, reason) => this.closeLocal(row, reason),
+      ...(o.reclaimRules ? {rules: o.reclaimRules} : {}),
     })
   }
 
@@ -331,6 +335,7 @@ export class LeaseManager {
         await this.adopt(lease, height)
       }
       this.reclamations.observe(lease)
+      this.reclamations.applyRules(lease)
     }
     for (const row of this.activeLeases()) {
       if (listed.has(row.orderKey) || this.closing.has(row.orderKey)) continue
