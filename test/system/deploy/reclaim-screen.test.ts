@@ -4,8 +4,8 @@
  *  - bid screening (AEP-67) read by a tenant that uses only chain-sdk and HTTPS, and by
  *    `edge deploy --dry-run` / `--screen`: a provider that would bid, one per refusal reason, one
  *    that is down; `--screen` with nobody willing exits 3 and creates nothing;
- *  - reclamation (AEP-82): `edge provide reclaim`; the tenant and `edge provide status` see the
- *    deadline; the provider closes the lease and tears it down within two blocks of the deadline,
+ *  - reclamation (AEP-82): `edge provide reclaim`; the tenant (`edge status`, `edge deploy --follow`)
+ *    and `edge provide status` see the deadline; the provider closes the lease and tears it down within two blocks of the deadline,
  *    also when it was restarted (kill -9) before it, and a deadline that passes while the provider
  *    is killed is closed as soon as it is back.
  * Figures (screening time, blocks from deadline to close) are printed for bench/, not asserted on time.
@@ -239,7 +239,20 @@ describe('reclamation (AEP-82) with edge provide', () => {
     // A closes while the provider runs; C after a kill -9 and restart before its deadline; B's
     // deadline passes while the provider is down.
     const a = await deploy('reclaim-a.yaml', '10s')
-    const c = await deploy('reclaim-c.yaml', '45s')
+    // C is deployed with --follow: the tenant's stream says when the provider starts reclaiming it.
+    const follow = spawnEdge(['deploy', write('reclaim-c.yaml', SDL({window: '45s'})), '--select', west.address, '--follow', '--output', 'jsonl'], {home: market.home, buffer: false})
+    let followed = ''
+    follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString('utf8')))
+    const followEvents = () =>
+      followed.split('\n').flatMap((l): Array<Record<string, any>> => {
+        try {
+          return [JSON.parse(l)]
+        } catch {
+          return []
+        }
+      })
+    await waitFor('C deployed and following its logs', () => followEvents().find((e) => e.type === 'log'), 240_000)
+    const c = String(followEvents().find((e) => e.type === 'deployment_created')!.dseq)
     const b = await deploy('reclaim-b.yaml', '90s')
     const owner = (await market.edge(['wallet', 'show', '--json'])).json.result.address as string
     const reclaim = async (dseq: string, reason: string) => {
@@ -251,6 +264,14 @@ describe('reclamation (AEP-82) with edge provide', () => {
     const rc = await reclaim(c, 'unstable')
     const rb = await reclaim(b, 'GPU wanted back for maintenance')
     expect(rb).toMatchObject({reason: 'unspecified', note: 'GPU wanted back for maintenance'})
+    // `edge deploy --follow --output jsonl` emits the typed event as it happens.
+    try {
+      const seen = await waitFor('lease_reclaiming in the deploy --follow stream', () => followEvents().find((e) => e.type === 'lease_reclaiming'))
+      expect(seen).toMatchObject({dseq: c, provider: west.address, reason: 'unstable', deadline: rc.deadline})
+    } finally {
+      follow.kill('SIGINT')
+      await follow.catch(() => {})
+    }
 
     // The tenant sees the deadline before it passes.
     const status = await market.edge(['status', a, '--json'])
