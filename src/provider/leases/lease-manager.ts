@@ -18,6 +18,7 @@ import type {LeaseRow, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
 import {type MigrationContext, migrateEndpoints, migrateHostnames} from './migrations.js'
 import {Reclamations} from './reclamation.js'
+import {withReclamationEvents} from './reclamation-events.js'
 import {FundsMonitor} from './funds-monitor.js'
 import {type WithdrawResultSummary, Withdrawals} from './withdrawals.js'
 
@@ -185,8 +186,16 @@ export class LeaseManager {
     return this.o.runtime.logs(this.rt(row), options)
   }
 
+  /** The lease's events (`kubeevents`), led by its reclamation while the provider reclaims it (AEP-82). */
   runtimeEvents(row: LeaseRow, options: EventOptions): AsyncIterable<RuntimeEvent> {
-    return this.o.runtime.events(this.rt(row), options)
+    const open = this.o.store.reclamation(row.orderKey)
+    return withReclamationEvents(this.o.runtime.events(this.rt(row), options), {
+      lease: this.rt(row),
+      key: row.orderKey,
+      ...(open && open.closedAt === undefined ? {open} : {}),
+      hub: this.o.events,
+      options,
+    })
   }
 
   exec(row: LeaseRow, options: ExecOptions): Promise<ExecSession> {

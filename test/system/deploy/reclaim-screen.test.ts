@@ -281,6 +281,9 @@ describe('reclamation (AEP-82) with edge provide', () => {
     const provided = (await market.edge(['provide', 'status', '--name', west.name, '--json'])).json.result.leases as Array<{lease: string; reclamation?: Record<string, string>}>
     expect(provided.find((l) => l.lease.endsWith(`/${a}/1/1`))?.reclamation).toEqual({deadline: ra.deadline, reason: 'decommission'})
     expect(provided.find((l) => l.lease.endsWith(`/${b}/1/1`))?.reclamation).toEqual({deadline: rb.deadline, reason: 'unspecified', note: 'GPU wanted back for maintenance'})
+    // And the provider's own lease events (kubeevents, what any client of the provider reads) lead with it.
+    const kube = (await market.edge(['events', b, '--json'])).json.result.events as Array<{type: string; reason: string; note: string}>
+    expect(kube[0]).toMatchObject({type: 'Warning', reason: 'Reclaiming', note: `The provider is reclaiming this lease's resources (GPU wanted back for maintenance): it closes the lease at ${rb.deadline}.`})
 
     // A: closed by the running provider within two blocks of the first block at its deadline, and torn down.
     const closedA = await waitFor('lease A reclaimed', () => logEvents(west).find((e) => e.type === 'lease.reclaimed' && e.lease.endsWith(`/${a}/1/1`)))

@@ -454,6 +454,39 @@ describe('lease manager: teardown only on a definite answer', () => {
       expect(r.events.some((e) => e.type === 'warning')).toBe(false)
     })
 
+    it('tells the tenant in the lease events (kubeevents): a warning with the reason and deadline, first, and as it happens when following', async () => {
+      const r = await rig()
+      const lease = await running(r)
+      const started = {type: 'container.started', ts: 1, lease: r.leases.rt({orderKey: KEY}), severity: 'normal', reason: 'Started', message: 'started web'} as const
+      const stop = new AbortController()
+      r.runtime.events = async function* (_lease: unknown, o?: {signal?: AbortSignal}) {
+        yield started
+        await new Promise((res) => o?.signal?.addEventListener('abort', res))
+      } as unknown as typeof r.runtime.events
+      const row = r.store.lease(KEY)!
+      const seen: Array<{reason: string; message: string; severity: string}> = []
+      const following = (async () => {
+        for await (const e of r.leases.runtimeEvents(row, {follow: true, signal: stop.signal})) seen.push(e)
+      })()
+      await flush()
+      expect(seen.map((e) => e.reason)).toEqual(['Started'])
+
+      startReclaim(lease, 40_000)
+      await r.engine.onBlock(block(30, 30_000))
+      await flush()
+      expect(seen.at(-1)).toMatchObject({severity: 'warning', reason: 'Reclaiming', message: `The provider is reclaiming this lease's resources (decommission): it closes the lease at ${new Date(40_000).toISOString()}.`})
+      stop.abort()
+      await following
+
+      // A client that connects later reads it first.
+      r.runtime.events = async function* () {
+        yield started
+      } as unknown as typeof r.runtime.events
+      const later: string[] = []
+      for await (const e of r.leases.runtimeEvents(row, {})) later.push(e.reason)
+      expect(later).toEqual(['Reclaiming', 'Started'])
+    })
+
     it('reclamation.rules: a lease holding a GPU wanted back is reclaimed with the rule’s words; that GPU goes to no new order', async () => {
       const a100 = (index: number) => ({index, vendor: 'nvidia', model: 'a100'})
       const r = await rig({capacity: {...capacity, gpus: [a100(0), a100(1)]}, reclaimRules: [{gpus: [0], reason: 'GPU wanted back for training'}]})
