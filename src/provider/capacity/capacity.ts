@@ -64,9 +64,11 @@ export class Capacity {
     return {...this.total, persistentBytes: {...this.total.persistentBytes}}
   }
 
-  /** Resources not held by any bid or lease. */
+  /** Resources not held by any bid or lease (a GPU wanted back is not free either: no order gets it). */
   available(): CapacityTotals {
     const free = this.totals()
+    const held = new Set([...this.reservations.values()].flatMap((r) => Object.values(r.gpus).flat()))
+    free.gpus -= [...this.withheld].filter((i) => !held.has(i) && this.gpus.some((g) => g.index === i)).length
     for (const r of this.reservations.values()) {
       free.cpuMillis -= r.cpuMillis
       free.memoryBytes -= r.memoryBytes

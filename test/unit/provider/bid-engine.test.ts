@@ -517,6 +517,7 @@ describe('lease manager: teardown only on a definite answer', () => {
       // GPU 0 is not offered again: with GPU 1 leased too, a one-GPU order does not fit even once lease 1 is gone.
       r.capacity.release(KEY)
       expect(r.capacity.fit(demandOf(oneGpu(3).spec))).toMatchObject({ok: false, shortfall: 'gpu'})
+      expect(r.capacity.available().gpus).toBe(0)
     })
 
     it('reclamation.rules: a lease made without a reclamation window is not reclaimed; the operator is told once', async () => {
