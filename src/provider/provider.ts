@@ -135,6 +135,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
 
     const {pricer, table} = makePricer(config.pricing, network.blockTimeMs)
     const capacity = new Capacity(config.capacity, (gpu) => table.gpuHour(gpu))
+    capacity.withhold((config.reclamation.rules ?? []).flatMap((r) => r.gpus))
 
     const hostUrl = new URL(config.hostUri)
     const ingressListen = listenAddress(config.ingress.listen ?? '') ?? (network.profile.onThisMachine ? {host: '127.0.0.1', port: 0} : {host: '0.0.0.0', port: 80})
@@ -159,6 +160,7 @@ export async function startProvider(options: StartProviderOptions): Promise<Prov
       manifestTimeoutMs: config.bidding.manifestTimeoutS * 1000,
       withdrawIntervalMs: config.bidding.withdrawIntervalS * 1000,
       fundsCheckIntervalMs: config.bidding.leaseFundsCheckIntervalS * 1000,
+      ...(config.reclamation.rules ? {reclaimRules: config.reclamation.rules} : {}),
       now,
     })
 

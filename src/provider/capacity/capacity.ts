@@ -36,6 +36,8 @@ export interface CapacityTotals {
 export class Capacity {
   private readonly reservations = new Map<string, Reservation>()
   private readonly gpus: GpuConfig[]
+  /** GPUs the operator wants back (`reclamation.rules`): leases holding them keep them, new bids do not get them. */
+  private readonly withheld = new Set<number>()
   private readonly total: CapacityTotals
 
   constructor(
@@ -53,13 +55,20 @@ export class Capacity {
     }
   }
 
+  /** Stops offering these GPUs to new orders (a reclamation rule wants them back). */
+  withhold(indexes: Iterable<number>): void {
+    for (const i of indexes) this.withheld.add(i)
+  }
+
   totals(): CapacityTotals {
     return {...this.total, persistentBytes: {...this.total.persistentBytes}}
   }
 
-  /** Resources not held by any bid or lease. */
+  /** Resources not held by any bid or lease (a GPU wanted back is not free either: no order gets it). */
   available(): CapacityTotals {
     const free = this.totals()
+    const held = new Set([...this.reservations.values()].flatMap((r) => Object.values(r.gpus).flat()))
+    free.gpus -= [...this.withheld].filter((i) => !held.has(i) && this.gpus.some((g) => g.index === i)).length
     for (const r of this.reservations.values()) {
       free.cpuMillis -= r.cpuMillis
       free.memoryBytes -= r.memoryBytes
@@ -131,7 +140,7 @@ export class Capacity {
     const gpuModels: Record<number, GpuConfig[]> = {}
     for (const need of demand.gpus) {
       const candidates = this.gpus
-        .filter((g) => !taken.has(g.index) && gpuMatches(g, need.attributes))
+        .filter((g) => !taken.has(g.index) && !this.withheld.has(g.index) && gpuMatches(g, need.attributes))
         .sort((a, b) => {
           const ca = this.gpuCost(a)
           const cb = this.gpuCost(b)

@@ -11,7 +11,7 @@ import {providerDir} from '../../config/paths.js'
 import type {CpuMillis, MemoryBytesText, StorageBytesText} from '../../protocol/json-fields.js'
 import {parseCoin, parseDec} from '../../protocol/money.js'
 import {type DevOptions, parseDevOptions} from '../dev/dev-options.js'
-import {parseGoDuration} from '../../sdl/go-compat.js'
+import {reclamationConfig} from './reclamation-config.js'
 import {recordReads} from './unknown-keys.js'
 
 export const CONFIG_FILE = 'provider.yaml'
@@ -130,6 +130,20 @@ export interface ReclamationConfig {
   windowS?: number
   /** Refuse orders that ask for more notice than this, seconds; absent: any the chain allows. */
   maxWindowS?: number
+  /** When to start reclaiming on its own (`edge provide reclaim` does it by hand). */
+  rules?: ReclaimRule[]
+}
+
+/**
+ * A reclamation the provider starts by itself: today, GPUs the operator wants back. Each lease
+ * holding one of them that was made with a reclamation window is reclaimed, and no new bid is
+ * given those GPUs (else the next order would take them again).
+ */
+export interface ReclaimRule {
+  /** nvidia-smi indexes of the GPUs wanted back (`capacity.gpus[].index`). */
+  gpus: number[]
+  /** Told to the tenant: a chain reason (decommission, unstable, unspecified) or the operator's words. */
+  reason: string
 }
 
 export interface RuntimeConfigFile {
@@ -374,6 +388,11 @@ function readProviderConfig(raw: object, source: string): ProviderConfig {
   }
 
   const reclamation = reclamationConfig(r.reclamation ?? {}, bad)
+  const gpuIndexes = new Set(capacity.gpus.map((g) => g.index))
+  for (const [i, rule] of (reclamation.rules ?? []).entries()) {
+    const unknown = rule.gpus.find((g) => !gpuIndexes.has(g))
+    if (unknown !== undefined) throw bad(`reclamation.rules[${i}].gpus`, `names GPU ${unknown}, which is not in capacity.gpus`)
+  }
 
   const attributes: Record<string, string> = {}
   for (const [k, v] of Object.entries(r.attributes ?? {})) attributes[k] = String(v)
@@ -396,22 +415,6 @@ function readProviderConfig(raw: object, source: string): ProviderConfig {
     ...(r.dev !== undefined ? {dev: parseDevOptions(r.dev, bad)} : {}),
     reclamation,
   }
-}
-
-/** `reclamation:` — windows as Go durations (`1h`, `30m`, `90s`) or whole seconds. */
-function reclamationConfig(raw: Record<string, unknown>, bad: (field: string, why: string) => Error): ReclamationConfig {
-  const seconds = (v: unknown, field: string): number | undefined => {
-    if (v === undefined || v === null) return undefined
-    const s = typeof v === 'number' ? v : parseGoDuration(String(v))
-    if (s === undefined || !Number.isFinite(s) || s <= 0) throw bad(field, `"${String(v)}" is not a duration such as 1h or 30m`)
-    return Math.ceil(s)
-  }
-  if (raw.accept !== undefined && typeof raw.accept !== 'boolean') throw bad('reclamation.accept', 'must be true or false')
-  // `window: 1h` by hand; `windowS: 3600` as `edge provide init` writes the parsed config back.
-  const windowS = seconds(raw.window ?? raw.windowS, 'reclamation.window')
-  const maxWindowS = seconds(raw.maxWindow ?? raw.maxWindowS, 'reclamation.maxWindow')
-  if (windowS !== undefined && maxWindowS !== undefined && windowS > maxWindowS) throw bad('reclamation.window', 'is longer than reclamation.maxWindow')
-  return {accept: raw.accept !== false, ...(windowS !== undefined ? {windowS} : {}), ...(maxWindowS !== undefined ? {maxWindowS} : {})}
 }
 
 /**

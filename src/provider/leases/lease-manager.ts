@@ -2,6 +2,7 @@ import {type BlockInfo, isLeaseLive, type Lease, type MarketQueries} from '../..
 import type {Capacity} from '../capacity/capacity.js'
 import {demandOf} from '../capacity/demand.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
+import type {ReclaimRule} from '../config/provider-config.js'
 import type {EventHub} from '../events.js'
 import {type IngressPlanOptions, planLeaseIngress} from '../ingress/hostnames.js'
 import type {IngressRoute, SetRoutesResult} from '../ingress/route-table.js'
@@ -17,6 +18,7 @@ import type {LeaseRow, ProviderStore} from '../state/store.js'
 import {type LeaseStatusJson, type ServiceStatusJson, leaseStatusJson, serviceStatusJson} from './lease-status.js'
 import {type MigrationContext, migrateEndpoints, migrateHostnames} from './migrations.js'
 import {Reclamations} from './reclamation.js'
+import {withReclamationEvents} from './reclamation-events.js'
 import {FundsMonitor} from './funds-monitor.js'
 import {type WithdrawResultSummary, Withdrawals} from './withdrawals.js'
 
@@ -47,6 +49,8 @@ export interface LeaseManagerOptions {
   withdrawIntervalMs: number
   /** Longest time between two escrow checks of a lease (default 10 minutes, as Akash's). */
   fundsCheckIntervalMs?: number
+  /** `reclamation.rules` of provider.yaml (GPUs wanted back). */
+  reclaimRules?: ReclaimRule[]
   now?: () => number
 }
 
@@ -97,6 +101,7 @@ export class LeaseManager {
         return row && ACTIVE_LEASE_STATES.includes(row.state) ? row : undefined
       },
       closeLocal: (row, reason) => this.closeLocal(row, reason),
+      ...(o.reclaimRules ? {rules: o.reclaimRules} : {}),
     })
   }
 
@@ -181,8 +186,16 @@ export class LeaseManager {
     return this.o.runtime.logs(this.rt(row), options)
   }
 
+  /** The lease's events (`kubeevents`), led by its reclamation while the provider reclaims it (AEP-82). */
   runtimeEvents(row: LeaseRow, options: EventOptions): AsyncIterable<RuntimeEvent> {
-    return this.o.runtime.events(this.rt(row), options)
+    const open = this.o.store.reclamation(row.orderKey)
+    return withReclamationEvents(this.o.runtime.events(this.rt(row), options), {
+      lease: this.rt(row),
+      key: row.orderKey,
+      ...(open && open.closedAt === undefined ? {open} : {}),
+      hub: this.o.events,
+      options,
+    })
   }
 
   exec(row: LeaseRow, options: ExecOptions): Promise<ExecSession> {
@@ -331,6 +344,7 @@ export class LeaseManager {
         await this.adopt(lease, height)
       }
       this.reclamations.observe(lease)
+      this.reclamations.applyRules(lease)
     }
     for (const row of this.activeLeases()) {
       if (listed.has(row.orderKey) || this.closing.has(row.orderKey)) continue

@@ -1,6 +1,7 @@
 import type {Lease} from '../../market/market.js'
 import type {ProviderMsg, TxOutcome} from '../chain/messages.js'
 import {TxRejected} from '../chain/messages.js'
+import type {ReclaimRule} from '../config/provider-config.js'
 import type {EventHub} from '../events.js'
 import {orderKey, parseOrderKey} from '../state/keys.js'
 import type {LeaseRow, ProviderStore, ReclamationRow} from '../state/store.js'
@@ -9,6 +10,16 @@ import type {LeaseRow, ProviderStore, ReclamationRow} from '../state/store.js'
 const WINDOW_NOT_ELAPSED = 38
 /** market/37: "reclamation not started": a lease with reclamation closes only after MsgLeaseStartReclaim. */
 const RECLAMATION_NOT_STARTED = 37
+
+/** The chain's provider reasons a reclamation may give (market v1 LeaseClosedReason 10000–10002). */
+export const RECLAIM_REASONS = ['decommission', 'unstable', 'unspecified'] as const
+
+/** The reason sent on chain for the operator's words, and the words themselves when they are not a reason name. */
+export function reclaimReason(text: string): {reason: string; note?: string} {
+  const words = text.trim()
+  if ((RECLAIM_REASONS as readonly string[]).includes(words)) return {reason: words}
+  return words ? {reason: 'unspecified', note: words} : {reason: 'unspecified'}
+}
 
 export interface ReclamationOptions {
   address: string
@@ -20,6 +31,8 @@ export interface ReclamationOptions {
   liveRow(orderKey: string): LeaseRow | undefined
   /** Tears the workload down once the chain closed the lease. */
   closeLocal(row: LeaseRow, reason: string): Promise<void>
+  /** `reclamation.rules` of provider.yaml: leases the provider reclaims by itself. */
+  rules?: ReclaimRule[]
 }
 
 /**
@@ -35,6 +48,10 @@ export class Reclamations {
   private readonly closing = new Set<string>()
   /** Leases whose reclamation this process has announced (once per run). */
   private readonly announced = new Set<string>()
+  /** Leases a rule started (or warned about) in this run; a failed start is forgotten, so retried. */
+  private readonly ruled = new Set<string>()
+  /** The operator's words for a reclamation started here, kept until the chain's deadline is recorded. */
+  private readonly notes = new Map<string, string>()
 
   constructor(private readonly o: ReclamationOptions) {}
 
@@ -46,10 +63,12 @@ export class Reclamations {
     const known = this.o.store.reclamation(key)
     const deadline = r.deadline.getTime()
     if (known?.deadline !== deadline) {
+      const note = this.notes.get(key)
       this.o.store.putReclamation({
         orderKey: key,
         deadline,
         reason: r.reason ?? 'unspecified',
+        ...(note ? {note} : {}),
         ...(r.startedAt !== undefined ? {startedHeight: r.startedAt} : {}),
         recordedAt: this.o.now(),
       })
@@ -67,15 +86,51 @@ export class Reclamations {
 
   /**
    * Starts reclaiming a lease this provider wants to end (MsgLeaseStartReclaim); the chain's
-   * deadline is recorded when the next block lists the lease reclaiming.
+   * deadline is recorded when the next block lists the lease reclaiming. Resolves with whether
+   * the chain took it.
    */
-  async start(row: LeaseRow, reason: string): Promise<void> {
+  async start(row: LeaseRow, reason: string, note?: string): Promise<boolean> {
     const id = parseOrderKey(row.orderKey)
+    if (note) this.notes.set(row.orderKey, note)
     try {
       await this.o.tx.submit({type: 'leaseStartReclaim', lease: {...id, provider: this.o.address, bseq: row.bseq}, reason})
+      return true
     } catch (error) {
+      this.notes.delete(row.orderKey)
       this.o.events.emit({type: 'warning', message: `starting reclamation of ${row.orderKey} failed (will retry): ${(error as Error).message}`})
+      return false
     }
+  }
+
+  /**
+   * `reclamation.rules`: an active lease holding a GPU the operator wants back is reclaimed with
+   * the rule's reason. A lease made without a reclamation window cannot be (its tenant did not
+   * agree): the operator is told once, and it runs until its tenant closes it. Does not wait for
+   * the transaction (the block loop goes on); a start the chain refused is tried at a later block.
+   */
+  applyRules(lease: Lease): void {
+    const rules = this.o.rules ?? []
+    if (rules.length === 0 || lease.state !== 'active') return
+    const key = orderKey(lease.id)
+    if (this.ruled.has(key) || this.o.store.reclamation(key)) return
+    const row = this.o.liveRow(key)
+    if (!row) return
+    const held = Object.values(row.reservation.gpus).flat()
+    const rule = rules.find((r) => r.gpus.some((g) => held.includes(g)))
+    if (!rule) return
+    this.ruled.add(key)
+    const wanted = rule.gpus.filter((g) => held.includes(g)).join(', ')
+    if (!lease.reclamation) {
+      this.o.events.emit({
+        type: 'warning',
+        message: `lease ${key} holds GPU ${wanted}, which reclamation.rules wants back, but was made without a reclamation window: it runs until its tenant closes it`,
+      })
+      return
+    }
+    const {reason, note} = reclaimReason(rule.reason)
+    void this.start(row, reason, note).then((ok) => {
+      if (!ok) this.ruled.delete(key)
+    })
   }
 
   /** Reclamations not closed yet (for status and the dashboard). */

@@ -6,14 +6,14 @@ import {UsageError} from '../../errors.js'
 import type {Lease, LeaseId} from '../../market/market.js'
 import {TxQueue} from '../../market/tx-queue.js'
 import {assertProviderAddress, loadProviderConfig} from '../../provider/config/provider-config.js'
+import {reclaimReason} from '../../provider/leases/reclamation.js'
 import {orderKey} from '../../provider/state/keys.js'
 import {ProviderStore} from '../../provider/state/store.js'
 import type {Session} from '../session.js'
 import type {SignerChoice} from '../signer.js'
 import {providerMnemonic} from './keys.js'
 
-/** The chain's provider reasons a reclamation may give (market v1 LeaseClosedReason 10000–10002). */
-export const RECLAIM_REASONS = ['decommission', 'unstable', 'unspecified'] as const
+export {RECLAIM_REASONS} from '../../provider/leases/reclamation.js'
 
 export interface ReclaimResult {
   lease: string
@@ -41,10 +41,7 @@ export async function reclaimLease(
 ): Promise<ReclaimResult> {
   const env = options.env ?? process.env
   const config = await loadProviderConfig(options.name, env)
-  const text = options.reason?.trim() ?? ''
-  const named = (RECLAIM_REASONS as readonly string[]).includes(text) ? text : undefined
-  const reason = named ?? 'unspecified'
-  const note = named || !text ? undefined : text
+  const {reason, note} = reclaimReason(options.reason ?? '')
   const mnemonic = await providerMnemonic(session, config.key, options, env)
   const {openMarket} = await import('../../market/index.js')
   const {deriveKey} = await import('../../config/mnemonic.js')

@@ -1,7 +1,7 @@
 /**
  * A lease going into reclamation (AEP-82), as the tenant sees it: `edge deploy` asks for the SDL's
- * window, a provider bids with one and later starts reclaiming, and `edge ls` / `edge status`
- * show the lease `reclaiming` with its deadline and reason, in text and JSON.
+ * window, a provider bids with one and later starts reclaiming, and `edge ls` / `edge status` /
+ * `edge events` show the lease `reclaiming` with its deadline and reason, in text and JSON(L).
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -74,6 +74,13 @@ describe('a reclaiming lease in edge ls and edge status', () => {
       expect(statusText.stdout).toMatch(/Lease 1\/1 with akash1\w+ \(us-west\): reclaiming/)
       expect(statusText.stdout).toContain('! the provider is reclaiming its resources (decommission)')
       expect(statusText.stdout).toMatch(new RegExp(`reclamation:\\s+30s notice, decommission, deadline ${when}`))
+
+      // `edge events` says it first: a typed JSONL event, or a warning line over the events.
+      const jsonl = await chain.edge('events', String(dseq), '--output', 'jsonl')
+      const lines = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l))
+      expect(lines[0]).toMatchObject({type: 'lease_reclaiming', dseq: String(dseq), provider: provider.address, reason: 'decommission', deadline: deadline.toISOString()})
+      const eventsText = await chain.edge('events', String(dseq))
+      expect(eventsText.stderr).toContain('the provider is reclaiming its resources (decommission)')
     } finally {
       await market.close()
     }

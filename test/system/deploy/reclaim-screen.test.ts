@@ -4,9 +4,10 @@
  *  - bid screening (AEP-67) read by a tenant that uses only chain-sdk and HTTPS, and by
  *    `edge deploy --dry-run` / `--screen`: a provider that would bid, one per refusal reason, one
  *    that is down; `--screen` with nobody willing exits 3 and creates nothing;
- *  - reclamation (AEP-82): `edge provide reclaim`, the tenant sees the deadline, the provider
- *    closes the lease at the deadline, and a deadline that passes while the provider is killed
- *    (kill -9) is closed when it comes back.
+ *  - reclamation (AEP-82): `edge provide reclaim`; the tenant (`edge status`, `edge deploy --follow`)
+ *    and `edge provide status` see the deadline; the provider closes the lease and tears it down within two blocks of the deadline,
+ *    also when it was restarted (kill -9) before it, and a deadline that passes while the provider
+ *    is killed is closed as soon as it is back.
  * Figures (screening time, blocks from deadline to close) are printed for bench/, not asserted on time.
  */
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs'
@@ -79,9 +80,13 @@ function post(url: string, body: string): Promise<{status: number; body: string}
   })
 }
 
+/** A block's time (ms); a height not reached yet is waited for. */
 async function blockTime(height: number): Promise<number> {
-  const r = await fetch(`${rpc}/block?height=${height}`)
-  return Date.parse(((await r.json()) as {result: {block: {header: {time: string}}}}).result.block.header.time)
+  return waitFor(`block ${height}`, async () => {
+    const r = await fetch(`${rpc}/block?height=${height}`)
+    const time = ((await r.json()) as {result?: {block?: {header?: {time?: string}}}}).result?.block?.header?.time
+    return time ? Date.parse(time) : undefined
+  })
 }
 
 /** The first height whose block time is at or after `at` (ms). */
@@ -207,15 +212,48 @@ describe('bid screening (AEP-67)', () => {
 })
 
 describe('reclamation (AEP-82) with edge provide', () => {
-  it('closes at the deadline while running, and after a kill -9 across the deadline when it comes back', async () => {
+  /** `edge provide start` for a local provider, its JSONL events read from stdout. */
+  function startProvider(name: string) {
+    const child = spawnEdge(['provide', 'start', '--name', name, '--network', 'local', '--output', 'jsonl'], {home: market.home, env: {EDGE_DOCKER_SOCKET: market.podman.socketPath}, buffer: false, detached: true})
+    let out = ''
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
+    child.catch(() => {})
+    const events = () =>
+      out.split('\n').flatMap((l): Array<Record<string, any>> => {
+        try {
+          return [JSON.parse(l)]
+        } catch {
+          return []
+        }
+      })
+    return {child, events}
+  }
+
+  it('closes within two blocks of the deadline: running, restarted (kill -9) before it, and killed across it', async () => {
     const west = local['us-west']
     const deploy = async (name: string, window: string) => {
       const r = await market.edge(['deploy', write(name, SDL({window})), '--select', west.address, '--json'], {timeout: 240_000})
       expect(r.exitCode, r.stdout + r.stderr).toBe(0)
       return r.json.result.dseq as string
     }
+    // A closes while the provider runs; C after a kill -9 and restart before its deadline; B's
+    // deadline passes while the provider is down.
     const a = await deploy('reclaim-a.yaml', '10s')
-    const b = await deploy('reclaim-b.yaml', '30s')
+    // C is deployed with --follow: the tenant's stream says when the provider starts reclaiming it.
+    const follow = spawnEdge(['deploy', write('reclaim-c.yaml', SDL({window: '45s'})), '--select', west.address, '--follow', '--output', 'jsonl'], {home: market.home, buffer: false})
+    let followed = ''
+    follow.stdout!.on('data', (chunk: Buffer) => (followed += chunk.toString('utf8')))
+    const followEvents = () =>
+      followed.split('\n').flatMap((l): Array<Record<string, any>> => {
+        try {
+          return [JSON.parse(l)]
+        } catch {
+          return []
+        }
+      })
+    await waitFor('C deployed and following its logs', () => followEvents().find((e) => e.type === 'log'), 240_000)
+    const c = String(followEvents().find((e) => e.type === 'deployment_created')!.dseq)
+    const b = await deploy('reclaim-b.yaml', '90s')
     const owner = (await market.edge(['wallet', 'show', '--json'])).json.result.address as string
     const reclaim = async (dseq: string, reason: string) => {
       const r = await market.edge(['provide', 'reclaim', `${owner}/${dseq}/1/1`, '--name', west.name, '--reason', reason, '--json'])
@@ -223,56 +261,82 @@ describe('reclamation (AEP-82) with edge provide', () => {
       return r.json.result as {deadline: string; height: number; reason: string; note?: string}
     }
     const ra = await reclaim(a, 'decommission')
+    const rc = await reclaim(c, 'unstable')
     const rb = await reclaim(b, 'GPU wanted back for maintenance')
     expect(rb).toMatchObject({reason: 'unspecified', note: 'GPU wanted back for maintenance'})
+    // `edge deploy --follow --output jsonl` emits the typed event as it happens.
+    try {
+      const seen = await waitFor('lease_reclaiming in the deploy --follow stream', () => followEvents().find((e) => e.type === 'lease_reclaiming'))
+      expect(seen).toMatchObject({dseq: c, provider: west.address, reason: 'unstable', deadline: rc.deadline})
+    } finally {
+      follow.kill('SIGINT')
+      await follow.catch(() => {})
+    }
 
     // The tenant sees the deadline before it passes.
     const status = await market.edge(['status', a, '--json'])
     expect(status.json.result.leases[0]).toMatchObject({state: 'reclaiming', reclamation: {started: true, deadline: ra.deadline, reason: 'decommission'}})
     expect(status.json.result.leases[0].reclamation.deadlineLeftMs).toBeGreaterThan(0)
+    // So does the operator: `edge provide status` lists the leases being reclaimed, with deadline and words.
+    const provided = (await market.edge(['provide', 'status', '--name', west.name, '--json'])).json.result.leases as Array<{lease: string; reclamation?: Record<string, string>}>
+    expect(provided.find((l) => l.lease.endsWith(`/${a}/1/1`))?.reclamation).toEqual({deadline: ra.deadline, reason: 'decommission'})
+    expect(provided.find((l) => l.lease.endsWith(`/${b}/1/1`))?.reclamation).toEqual({deadline: rb.deadline, reason: 'unspecified', note: 'GPU wanted back for maintenance'})
+    // And the provider's own lease events (kubeevents, what any client of the provider reads) lead with it.
+    const kube = (await market.edge(['events', b, '--json'])).json.result.events as Array<{type: string; reason: string; note: string}>
+    expect(kube[0]).toMatchObject({type: 'Warning', reason: 'Reclaiming', note: `The provider is reclaiming this lease's resources (GPU wanted back for maintenance): it closes the lease at ${rb.deadline}.`})
 
-    // A: closed by the running provider at the deadline.
+    // A: closed by the running provider within two blocks of the first block at its deadline, and torn down.
     const closedA = await waitFor('lease A reclaimed', () => logEvents(west).find((e) => e.type === 'lease.reclaimed' && e.lease.endsWith(`/${a}/1/1`)))
-    const deadlineA = Date.parse(ra.deadline)
-    const dueA = await firstBlockAtOrAfter(deadlineA, ra.height, closedA.height)
+    const dueA = await firstBlockAtOrAfter(Date.parse(ra.deadline), ra.height, closedA.height)
     expect(closedA.height - dueA).toBeLessThanOrEqual(2)
     console.log(`[bench] reclamation closed ${closedA.height - dueA} block(s) after the first block at the deadline (running provider)`)
+    await waitFor('lease A torn down', () => logEvents(west).find((e) => e.type === 'lease.closed' && e.lease.endsWith(`/${a}/1/1`) && e.reason === 'reclaimed'))
     const leaseA = await market.edge(['status', a, '--json'])
     expect(leaseA.json.result.leases[0]?.state ?? 'closed').toBe('closed')
+    // Earnings stop at the close: what A paid the provider no longer moves, block after block.
+    const paidA = async () => {
+      const rows = (await market.edge(['provide', 'status', '--name', west.name, '--json'])).json.result.leases as Array<{lease: string; chainState?: string; withdrawn?: string; pending?: string}>
+      return rows.find((l) => l.lease.endsWith(`/${a}/1/1`))
+    }
+    const paid = await paidA()
+    expect(paid?.chainState).toBe('closed')
+    await sleep(3000)
+    expect(await paidA()).toEqual(paid)
 
-    // B: the provider is killed before its deadline and comes back after it.
-    const pid = Number(readFileSync(join(west.dir, 'provider.pid'), 'utf8').trim())
-    expect(logEvents(west).some((e) => e.type === 'lease.reclaiming' && e.lease.endsWith(`/${b}/1/1`))).toBe(true)
-    process.kill(pid, 'SIGKILL')
-    const deadlineB = Date.parse(rb.deadline)
-    await sleep(Math.max(0, deadlineB - Date.now()) + 3000)
-    // The chain never closes a reclaiming lease by itself: it still bills.
-    expect((await market.edge(['status', b, '--json'])).json.result.leases[0]).toMatchObject({state: 'reclaiming'})
-
-    const restarted = spawnEdge(['provide', 'start', '--name', west.name, '--network', 'local', '--output', 'jsonl'], {home: market.home, env: {EDGE_DOCKER_SOCKET: market.podman.socketPath}, buffer: false, detached: true})
-    let out = ''
-    restarted.stdout?.on('data', (c: Buffer) => (out += c.toString()))
-    restarted.catch(() => {})
+    // C: kill -9, back before C's deadline: the deadline read back from its state closes C on time.
+    const killWest = (pid: number) => process.kill(pid, 'SIGKILL')
+    killWest(Number(readFileSync(join(west.dir, 'provider.pid'), 'utf8').trim()))
+    let running = startProvider(west.name)
     try {
-      const closedB = await waitFor('lease B reclaimed after the restart', () =>
-        out
-          .split('\n')
-          .flatMap((l) => {
-            try {
-              return [JSON.parse(l)]
-            } catch {
-              return []
-            }
-          })
-          .find((e) => e.type === 'lease.reclaimed' && e.lease.endsWith(`/${b}/1/1`)),
-      )
-      expect(closedB.height).toBeGreaterThan(0)
+      const started = await waitFor('west back after kill -9', () => running.events().find((e) => e.type === 'provider.started'))
+      expect(Date.parse(started.ts), 'the restarted provider must be up before C\'s deadline for this case').toBeLessThan(Date.parse(rc.deadline))
+      const closedC = await waitFor('lease C reclaimed after the restart', () => running.events().find((e) => e.type === 'lease.reclaimed' && e.lease.endsWith(`/${c}/1/1`)))
+      const dueC = await firstBlockAtOrAfter(Date.parse(rc.deadline), rc.height, closedC.height)
+      expect(closedC.height - dueC).toBeLessThanOrEqual(2)
+      console.log(`[bench] reclamation closed ${closedC.height - dueC} block(s) after the first block at the deadline (provider restarted by kill -9 before it)`)
+
+      // B: killed before its deadline, back only after it. The chain never closes a reclaiming lease by itself: it still bills.
+      expect(running.events().some((e) => e.type === 'lease.reclaiming' && e.lease.endsWith(`/${b}/1/1`))).toBe(true)
+      killWest(running.child.pid!)
+      await running.child.catch(() => {})
+      const deadlineB = Date.parse(rb.deadline)
+      await sleep(Math.max(0, deadlineB - Date.now()) + 3000)
+      expect((await market.edge(['status', b, '--json'])).json.result.leases[0]).toMatchObject({state: 'reclaiming'})
+
+      running = startProvider(west.name)
+      const closedB = await waitFor('lease B reclaimed after the restart', () => running.events().find((e) => e.type === 'lease.reclaimed' && e.lease.endsWith(`/${b}/1/1`)))
+      const back = await waitFor('west back after the deadline', () => running.events().find((e) => e.type === 'provider.started'))
+      // Closed at start-up, before the provider took up bidding: at the latest two blocks after it was back.
+      const backHeight = await firstBlockAtOrAfter(Date.parse(back.ts), rb.height, closedB.height + 10)
+      expect(closedB.height).toBeGreaterThanOrEqual(await firstBlockAtOrAfter(deadlineB, rb.height, closedB.height))
+      expect(closedB.height - backHeight).toBeLessThanOrEqual(2)
+      await waitFor('lease B torn down', () => running.events().find((e) => e.type === 'lease.closed' && e.lease.endsWith(`/${b}/1/1`) && e.reason === 'reclaimed'))
       const leaseB = await market.edge(['status', b, '--json'])
       expect(leaseB.json.result.leases[0]?.state ?? 'closed').toBe('closed')
-      console.log(`[bench] reclamation across kill -9: closed in block ${closedB.height}, ${Math.round((Date.parse(closedB.ts) - deadlineB) / 1000)} s after the deadline (provider down until 3 s after it)`)
+      console.log(`[bench] reclamation across kill -9: closed in block ${closedB.height} (provider back at block ${backHeight}), ${Math.round((Date.parse(closedB.ts) - deadlineB) / 1000)} s after the deadline (provider down until 3 s after it)`)
     } finally {
-      restarted.kill('SIGTERM')
-      await restarted.catch(() => {})
+      running.child.kill('SIGTERM')
+      await running.child.catch(() => {})
     }
   })
 })

@@ -9,7 +9,8 @@ import {providerAttributes} from '../../../src/provider/attributes.js'
 import {BidEngine} from '../../../src/provider/bidding/bid-engine.js'
 import {Capacity} from '../../../src/provider/capacity/capacity.js'
 import type {ProviderMsg} from '../../../src/provider/chain/messages.js'
-import {type CapacityConfig, DEFAULT_PRICING} from '../../../src/provider/config/provider-config.js'
+import {demandOf} from '../../../src/provider/capacity/demand.js'
+import {type CapacityConfig, DEFAULT_PRICING, type ReclaimRule} from '../../../src/provider/config/provider-config.js'
 import {EventHub, type ProviderEvent} from '../../../src/provider/events.js'
 import {type IngressBinding, LeaseManager} from '../../../src/provider/leases/lease-manager.js'
 import type {IngressRoute} from '../../../src/provider/ingress/route-table.js'
@@ -36,7 +37,7 @@ interface Rig {
 let dir: string
 const rigs: Rig[] = []
 
-async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; dbName?: string; ingress?: IngressBinding['proxy']} = {}): Promise<Rig> {
+async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; dbName?: string; ingress?: IngressBinding['proxy']; reclaimRules?: ReclaimRule[]} = {}): Promise<Rig> {
   const market = new FakeMarket()
   const tx = new FakeTx()
   // The fake chain records each bid, as MsgCreateBid would.
@@ -69,6 +70,7 @@ async function rig(options: {capacity?: CapacityConfig; bidTimeoutMs?: number; d
     ...(options.ingress ? {ingress: {proxy: options.ingress, plan: {domain: 'localhost', publicHost: '127.0.0.1', ingressPort: 8080, salt: 's'}}} : {}),
     manifestTimeoutMs: 300_000,
     withdrawIntervalMs: 600_000,
+    ...(options.reclaimRules ? {reclaimRules: options.reclaimRules} : {}),
     now: () => clock.now,
   })
   const {pricer} = makePricer(DEFAULT_PRICING, 1000)
@@ -450,6 +452,84 @@ describe('lease manager: teardown only on a definite answer', () => {
       await flush()
       expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toMatchObject([{reason: 'manifest_timeout', lease: {owner: OWNER, dseq: 1n}}])
       expect(r.events.some((e) => e.type === 'warning')).toBe(false)
+    })
+
+    it('tells the tenant in the lease events (kubeevents): a warning with the reason and deadline, first, and as it happens when following', async () => {
+      const r = await rig()
+      const lease = await running(r)
+      const started = {type: 'container.started', ts: 1, lease: r.leases.rt({orderKey: KEY}), severity: 'normal', reason: 'Started', message: 'started web'} as const
+      const stop = new AbortController()
+      r.runtime.events = async function* (_lease: unknown, o?: {signal?: AbortSignal}) {
+        yield started
+        await new Promise((res) => o?.signal?.addEventListener('abort', res))
+      } as unknown as typeof r.runtime.events
+      const row = r.store.lease(KEY)!
+      const seen: Array<{reason: string; message: string; severity: string}> = []
+      const following = (async () => {
+        for await (const e of r.leases.runtimeEvents(row, {follow: true, signal: stop.signal})) seen.push(e)
+      })()
+      await flush()
+      expect(seen.map((e) => e.reason)).toEqual(['Started'])
+
+      startReclaim(lease, 40_000)
+      await r.engine.onBlock(block(30, 30_000))
+      await flush()
+      expect(seen.at(-1)).toMatchObject({severity: 'warning', reason: 'Reclaiming', message: `The provider is reclaiming this lease's resources (decommission): it closes the lease at ${new Date(40_000).toISOString()}.`})
+      stop.abort()
+      await following
+
+      // A client that connects later reads it first.
+      r.runtime.events = async function* () {
+        yield started
+      } as unknown as typeof r.runtime.events
+      const later: string[] = []
+      for await (const e of r.leases.runtimeEvents(row, {})) later.push(e.reason)
+      expect(later).toEqual(['Reclaiming', 'Started'])
+    })
+
+    it('reclamation.rules: a lease holding a GPU wanted back is reclaimed with the rule’s words; that GPU goes to no new order', async () => {
+      const a100 = (index: number) => ({index, vendor: 'nvidia', model: 'a100'})
+      const r = await rig({capacity: {...capacity, gpus: [a100(0), a100(1)]}, reclaimRules: [{gpus: [0], reason: 'GPU wanted back for training'}]})
+      const oneGpu = (dseq: number) => order(dseq, {spec: spec({resources: [unit({gpu: {units: 1n, attributes: [{key: 'vendor/nvidia/model/*', value: 'true'}]}})]})})
+      // Both leases were won before the operator wrote the rule: lease 1 holds GPU 0, lease 2 GPU 1.
+      const gpuOf = (dseq: number) => {
+        const fit = r.capacity.reserve(`${OWNER}/${dseq}/1/1`, demandOf(oneGpu(dseq).spec))
+        if (!fit.ok) throw new Error(fit.message)
+        return fit.reservation.gpus[1]
+      }
+      expect([gpuOf(1), gpuOf(2)]).toEqual([[0], [1]])
+      r.capacity.withhold([0])
+      const held = r.market.addLease(oneGpu(1))
+      held.reclamation = {windowSeconds: 30}
+      const other = r.market.addLease(oneGpu(2))
+      other.reclamation = {windowSeconds: 30}
+      await r.leases.reconcile([held, other], 10)
+      await flush()
+      expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toMatchObject([{lease: {owner: OWNER, dseq: 1n, provider: PROVIDER}, reason: 'unspecified'}])
+
+      // The chain lists it reclaiming: the deadline is recorded with the rule's words, and the rule does not start it twice.
+      startReclaim(held, 40_000)
+      await r.engine.onBlock(block(11, 11_000))
+      await flush()
+      expect(r.store.reclamation(KEY)).toMatchObject({deadline: 40_000, note: 'GPU wanted back for training'})
+      expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toHaveLength(1)
+
+      // GPU 0 is not offered again: with GPU 1 leased too, a one-GPU order does not fit even once lease 1 is gone.
+      r.capacity.release(KEY)
+      expect(r.capacity.fit(demandOf(oneGpu(3).spec))).toMatchObject({ok: false, shortfall: 'gpu'})
+      expect(r.capacity.available().gpus).toBe(0)
+    })
+
+    it('reclamation.rules: a lease made without a reclamation window is not reclaimed; the operator is told once', async () => {
+      const r = await rig({capacity: {...capacity, gpus: [{index: 0, vendor: 'nvidia', model: 'a100'}]}, reclaimRules: [{gpus: [0], reason: 'decommission'}]})
+      const gpuOrder = order(1, {spec: spec({resources: [unit({gpu: {units: 1n, attributes: []}})]})})
+      expect(r.capacity.reserve(KEY, demandOf(gpuOrder.spec)).ok).toBe(true)
+      const lease = r.market.addLease(gpuOrder)
+      await r.leases.reconcile([lease], 10)
+      await r.leases.reconcile([lease], 11)
+      await flush()
+      expect(r.tx.sent.filter((m) => m.type === 'leaseStartReclaim')).toEqual([])
+      expect(r.events.filter((e) => e.type === 'warning' && e.message.includes('without a reclamation window'))).toHaveLength(1)
     })
 
     it('bids with a window on orders that allow reclamation: the order minimum, raised to the configured window', async () => {

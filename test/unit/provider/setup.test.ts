@@ -110,6 +110,17 @@ describe('provider config', () => {
     expect(validateProviderConfig({...base, bidding: {withdrawIntervalS: 5, leaseFundsCheckIntervalS: 5}}).bidding.withdrawIntervalS).toBe(5)
   })
 
+  it('reads reclamation rules (GPUs wanted back) and refuses a rule naming a GPU it does not have', () => {
+    const gpus = [{index: 0, model: 'a100'}, {index: 1, model: 'a100'}]
+    expect(validateProviderConfig({...base, capacity: {...base.capacity, gpus}}).reclamation.rules).toEqual([])
+    const c = validateProviderConfig({...base, capacity: {...base.capacity, gpus}, reclamation: {window: '1h', rules: [{gpus: [1], reason: 'GPU wanted back'}, {gpus: 0}]}})
+    expect(c.reclamation).toEqual({accept: true, windowS: 3600, rules: [{gpus: [1], reason: 'GPU wanted back'}, {gpus: [0], reason: 'unspecified'}]})
+    expect(validateProviderConfig(JSON.parse(JSON.stringify(c)))).toEqual(c)
+    expect(() => validateProviderConfig({...base, capacity: {...base.capacity, gpus}, reclamation: {rules: [{gpus: [7]}]}})).toThrow(/reclamation.rules\[0\].gpus.*GPU 7/)
+    expect(() => validateProviderConfig({...base, reclamation: {rules: {gpus: [0]}}})).toThrow(/reclamation.rules/)
+    expect(() => validateProviderConfig({...base, capacity: {...base.capacity, gpus}, reclamation: {rules: [{gpus: [0], when: 'x'}]}})).toThrow(/unknown key reclamation.rules\[0\].when/)
+  })
+
   it('refuses a key it does not know, naming the one meant', () => {
     const typo = () => validateProviderConfig({...base, capacity: {cpuMilis: 4000}})
     expect(typo).toThrow(/unknown key capacity\.cpuMilis/)
