@@ -10,7 +10,7 @@ import {reclamationNotice} from '../services/lease/reclamation.js'
 import {compactAddress} from '../ui/components/deploy/table-format.js'
 
 export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
-  static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels.'
+  static summary = 'List your deployments: state, provider, price per hour, escrow left, time left, labels, and the URIs they answer at now.'
   static description =
     'Deployments past their --ttl or over their --budget are flagged; close them with `edge close --expired`. A lease whose provider is reclaiming its resources shows as `reclaiming`, with the deadline after which the provider may close it and its reason.'
   static examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --label team=web --json', '<%= config.bin %> <%= command.id %> --all']
@@ -52,10 +52,15 @@ export default class Ls extends EdgeCommand<typeof Ls, DeploymentRow[]> {
       {header: 'labels', get: (r) => Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(' ') || '-', fit: 'truncate', minWidth: 6, hideWhenEmpty: true},
       {header: 'flags', get: (r) => (r.flags.length ? s.yellow(r.flags.join(', ')) : ''), fit: 'wrap', minWidth: 6, hideWhenEmpty: true},
     ])
+    // Where each active deployment answers now (read from its provider: a restarted one may serve it
+    // elsewhere), whole under the table: a URI cut to fit a column could not be used.
+    const served = rows.filter((r) => r.state === 'active' && r.uris.length > 0)
+    const width = Math.max(0, ...served.map((r) => r.dseq.toString().length))
+    const uris = served.length ? `URIs:\n${served.map((r) => `  ${r.dseq.toString().padEnd(width)}  ${r.uris.join(' ')}`).join('\n')}` : ''
     // A reclaiming lease can end at any moment after its deadline: say so under the table, in full.
     const notices = rows
       .filter((r) => r.state === 'active' && r.lease === 'reclaiming' && r.reclamation)
       .map((r) => s.red(`! ${r.dseq}: ${reclamationNotice(r.reclamation!)}.`))
-    return notices.length ? `${table}\n\n${notices.join('\n')}` : table
+    return [table, uris, notices.join('\n')].filter(Boolean).join('\n\n')
   }
 }

@@ -125,6 +125,24 @@ describe('edge deploy against a real edge dev chain (in-process)', () => {
     expect(again.json.result.closed[0]).toMatchObject({outcome: 'already_closed'})
   })
 
+  it('edge ls shows the URI a lease answers at now, from its provider (a restarted provider may serve elsewhere: D8)', async () => {
+    const {json} = await chain.edge('deploy', HELLO, '--yes', '--json', '--label', 'suite=uri')
+    const dseq = json.result.dseq
+    const provider = chain.providers.find((p) => p.address === json.result.leases[0].provider)!
+    const before = provider.fake.options.leaseStatus
+    const moved = `web-${provider.address.slice(-6)}.moved.test`
+    provider.fake.options.leaseStatus = {services: {web: {name: 'web', available: 1, total: 1, uris: [moved], ready_replicas: 1, available_replicas: 1}}, forwarded_ports: {}}
+    try {
+      const ls = await chain.edge('ls', '--json', '--label', 'suite=uri')
+      expect(ls.json.result[0].uris).toEqual([`http://${moved}`])
+      const text = await chain.edge('ls', '--label', 'suite=uri')
+      expect(text.stdout).toMatch(new RegExp(`^URIs:\\n  ${dseq}  http://${moved.replaceAll('.', '\\.')}$`, 'm'))
+    } finally {
+      provider.fake.options.leaseStatus = before
+      await chain.edge('close', dseq)
+    }
+  })
+
   it('exits 3 with a diagnosis when the price cap excludes every bid, leaving nothing open', async () => {
     const before = await activeDeployments()
     const {json, error} = await chain.edge('deploy', HELLO, '--yes', '--json', '--max-price', '0.05usd/h', '--bid-timeout', '4s')

@@ -255,6 +255,21 @@ describe('docker runtime on Podman', () => {
     }
   })
 
+  it('reports a command the image does not have at once, with what the engine said (start_failed)', async () => {
+    const broken: LeaseId = {...lease, dseq: String(Number(lease.dseq) + 4)}
+    try {
+      const error = await runtime.deploy(broken, {name: 'dcloud', services: [{...logger(), name: 'nocmd', command: ['edge-no-such-command']}]}).catch((e: unknown) => e)
+      expect(error).toMatchObject({code: 'deploy_failed', message: expect.stringMatching(/nocmd: .*edge-no-such-command/)})
+      const status = await runtime.status(broken)
+      expect(status.failures?.[0]).toMatchObject({service: 'nocmd', reason: 'start_failed', restarts: 0})
+      expect(status.failures![0]!.message).toMatch(/nocmd could not start: .*edge-no-such-command.*not found/)
+      expect(status.errors.join('\n')).toMatch(/nocmd could not start/)
+      expect(status.services.nocmd).toMatchObject({available: 0, ready: false})
+    } finally {
+      await runtime.teardown(broken)
+    }
+  })
+
   it('publishes on host ports from a configured range and keeps them when a service is replaced', async () => {
     const ranged = new DockerRuntime({socketPath: podman.socketPath, provider, portRange: {min: 39100, max: 39199}, leaseNetworks: false})
     const other: LeaseId = {...lease, dseq: String(Number(lease.dseq) + 2)}

@@ -227,6 +227,14 @@ describe('process runtime: a service that fails', () => {
     }
   })
 
+  it('gives a replaced service\'s failure only the lines of its new spec, not what the old one printed', async () => {
+    await runtime.deploy(lease, {name: 'dev', services: [service('swap', ['sh', '-c', 'echo old spec; exec sleep 60'])]})
+    await statusEventually(runtime, lease, (s) => s.services.swap?.available === 1 || (s.failures ?? []).length > 0)
+    await runtime.update(lease, {name: 'dev', services: [service('swap', ['sh', '-c', 'echo boom >&2; exit 3'])]})
+    const status = await statusEventually(runtime, lease, (s) => (s.failures ?? []).some((f) => f.service === 'swap'))
+    expect(status.failures!.find((f) => f.service === 'swap')!.lastLines).toEqual(['boom'])
+  })
+
   it('reports a command that cannot start (exit 127) with what the provider saw', async () => {
     await runtime.deploy(lease, {name: 'dev', services: [service('missing', ['no-such-command-edge', '--flag'])]})
     const status = await statusEventually(runtime, lease, (s) => (s.failures ?? []).length > 0)

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode'
 import type {Readable} from 'node:stream'
 
-import {Labels, leaseFromLabels} from '../labels.js'
+import {Labels, leaseFromLabels, matchesLabelFilters} from '../labels.js'
 import {LineSplitter} from '../stream/line-splitter.js'
 import type {RuntimeEvent} from '../types.js'
 
@@ -114,6 +114,9 @@ export class EngineEventWatcher {
         if (!line) continue
         try {
           const message = JSON.parse(line) as EngineEventMessage
+          // Podman ORs several label filters: the events of another provider's containers on the
+          // same engine arrive too, and supervising them would restart them behind its back-off.
+          if (!matchesLabelFilters(message.Actor?.Attributes, this.options.labelFilters)) continue
           const event = runtimeEventFromEngine(message)
           if (event) this.options.onEvent(event, message.Actor?.ID ?? message.id)
         } catch {

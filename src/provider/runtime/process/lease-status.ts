@@ -77,7 +77,7 @@ export function replicaFailure(files: LeaseFiles, lease: LeaseId, o: {service: s
   const {service, replica, r, alive} = o
   const reason = r.pid < 0 ? 'start_failed' : alive ? 'crash_loop' : 'exited'
   const exitCode = alive ? r.lastExitCode : r.exitCode
-  const lastLines = replicaLastLines(files.replicaDir(lease, service, replica))
+  const lastLines = replicaLastLines(files.replicaDir(lease, service, replica), r.logFrom)
   const base = {service, replica, reason, ...(exitCode !== undefined ? {exitCode} : {}), restarts: r.restarts ?? 0, lastLines} as const
   return {...base, message: failureMessage(base, o.now, alive ? undefined : r.nextRestartAt)}
 }

@@ -20,7 +20,8 @@ export interface LogFileOptions {
   pollMs?: number
 }
 
-function fileSize(path: string): number {
+/** The size of a file in bytes; 0 when it does not exist (yet). */
+export function fileSize(path: string): number {
   try {
     return statSync(path).size
   } catch {

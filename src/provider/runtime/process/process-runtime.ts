@@ -29,7 +29,7 @@ import type {
 } from '../types.js'
 import {envObject, hostExec, signalNumber} from './exec.js'
 import {readLeaseStatus, replicaFailure} from './lease-status.js'
-import {logFileLines} from './log-files.js'
+import {fileSize, logFileLines} from './log-files.js'
 import {processAlive, processStartTime} from './proc.js'
 import {LeaseFiles, type LeaseFile, portName, readJson, type ReplicaFile, tryWriteJson, writeJsonAtomic} from './state-files.js'
 import {absolutePathWarning, nodeBin, replicaLogSources, ReplicaPorts, startsFromFiles, stopReplica, workloadPath} from './workload.js'
@@ -73,6 +73,8 @@ export class ProcessRuntime implements Runtime {
   private readonly files: LeaseFiles
   /** Pids this instance spawned: their exit events tell the exit code. */
   private readonly children = new Set<number>()
+  /** Resolves once the exit of a child this instance started has been handled (its event told). */
+  private readonly exits = new Map<number, Promise<void>>()
   /** Scheduled restarts, per replica directory. */
   private readonly restarts = new Map<string, NodeJS.Timeout>()
   private readonly ports = new ReplicaPorts()
@@ -275,7 +277,9 @@ export class ProcessRuntime implements Runtime {
     ]
     const env = [`PATH=${workloadPath(this.options.env ?? process.env, nodeBin(this.options.dataDir))}`, `HOME=${work}`, `TMPDIR=${tmp}`, ...akashEnv(lease), ...portEnv, ...spec.env]
     const counts = {restarts: previous ? (previous.restarts ?? 0) + 1 : 0, crashes: previous?.crashes ?? 0}
-    const base = {service, replica, specHash, generation, env, argv: spec.argv, specEnv: spec.env, ports, ...counts, ...(previous?.exitCode !== undefined ? {lastExitCode: previous.exitCode} : {})}
+    // A restart keeps its spec's start in the log files; a new spec (or a first start) begins at their end.
+    const logFrom = previous?.logFrom ?? {stdout: fileSize(path.join(dir, 'stdout.log')), stderr: fileSize(path.join(dir, 'stderr.log'))}
+    const base = {service, replica, specHash, generation, env, argv: spec.argv, specEnv: spec.env, ports, ...counts, logFrom, ...(previous?.exitCode !== undefined ? {lastExitCode: previous.exitCode} : {})}
     const out = openSync(path.join(dir, 'stdout.log'), 'a')
     const err = openSync(path.join(dir, 'stderr.log'), 'a')
     let child
@@ -317,6 +321,8 @@ export class ProcessRuntime implements Runtime {
       if (!tryWriteJson(path.join(dir, 'state.json'), ended)) return
       this.onExit(lease, dir, ended)
     })
+    // Registered after the handler above, so it resolves once that has run.
+    this.exits.set(pid, new Promise<void>((resolve) => child!.once('exit', () => resolve())).finally(() => this.exits.delete(pid)))
     child!.unref()
   }
 
@@ -416,8 +422,12 @@ export class ProcessRuntime implements Runtime {
   }
 
   /** Stops a replica on purpose: marked first, so its exit is neither a failure nor restarted. */
-  private stop(dir: string, r: ReplicaFile): Promise<void> {
-    return stopReplica(dir, r, this.options.stopGraceMs ?? 5000, this.now)
+  private async stop(dir: string, r: ReplicaFile): Promise<void> {
+    await stopReplica(dir, r, this.options.stopGraceMs ?? 5000, this.now)
+    // The pid is gone before Node reaps our child: wait for its exit to be told ("Stopped …"), so
+    // it does not land after the replacement's "Started".
+    const told = this.exits.get(r.pid)
+    if (told) await Promise.race([told, new Promise((resolve) => setTimeout(resolve, 1000).unref())])
   }
 
   private serialised<T>(lease: LeaseId, fn: () => Promise<T>): Promise<T> {

@@ -49,6 +49,11 @@ export interface ReplicaFile {
   stopping?: boolean
   /** Why the command could not be started. */
   startError?: string
+  /**
+   * Where its spec's output starts in stdout.log and stderr.log (bytes): the files outlive a spec
+   * change, and a failure's last lines must not be what the replaced spec printed.
+   */
+  logFrom?: {stdout: number; stderr: number}
 }
 
 /** Kubernetes-style name of a port in the replica file. */

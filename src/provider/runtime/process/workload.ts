@@ -113,9 +113,9 @@ export function absolutePathWarning(service: string, paths: string[]): string {
 }
 
 /** The last `lines` lines of a file (empty when it is missing). */
-function readTail(file: string, lines: number): string[] {
+function readTail(file: string, lines: number, from = 0): string[] {
   try {
-    const start = tailOffset(file, lines)
+    const start = Math.max(from, tailOffset(file, lines))
     const text = readFileSync(file).subarray(start).toString('utf8')
     return text.split('\n')
   } catch {
@@ -123,9 +123,12 @@ function readTail(file: string, lines: number): string[] {
   }
 }
 
-/** A replica's last output lines, for its failure. Two files, so the order between them is lost: stdout first, then stderr, where errors go. */
-export function replicaLastLines(dir: string): string[] {
-  return lastLines(['stdout.log', 'stderr.log'].flatMap((f) => readTail(path.join(dir, f), 10)))
+/**
+ * A replica's last output lines, for its failure, from where its current spec's output starts. Two
+ * files, so the order between them is lost: stdout first, then stderr, where errors go.
+ */
+export function replicaLastLines(dir: string, from?: {stdout: number; stderr: number}): string[] {
+  return lastLines((['stdout', 'stderr'] as const).flatMap((f) => readTail(path.join(dir, `${f}.log`), 10, from?.[f] ?? 0)))
 }
 
 /** The stdout and stderr files of each wanted replica; one is followed while its process lives or a restart is due. */

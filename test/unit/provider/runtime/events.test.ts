@@ -1,6 +1,9 @@
+import {PassThrough} from 'node:stream'
+
+import type Docker from 'dockerode'
 import {describe, expect, it} from 'vitest'
 
-import {runtimeEventFromEngine} from '../../../../src/provider/runtime/docker/engine-events.js'
+import {EngineEventWatcher, runtimeEventFromEngine} from '../../../../src/provider/runtime/docker/engine-events.js'
 import {EventJournal} from '../../../../src/provider/runtime/event-journal.js'
 import {Labels, leaseLabels} from '../../../../src/provider/runtime/labels.js'
 import type {RuntimeEvent} from '../../../../src/provider/runtime/types.js'
@@ -22,6 +25,24 @@ describe('engine events', () => {
     expect(runtimeEventFromEngine({Type: 'container', Action: 'start', Actor: {Attributes: {name: 'other'}}})).toBeUndefined()
     expect(runtimeEventFromEngine({Type: 'image', Action: 'pull', Actor: {Attributes: attributes}})).toBeUndefined()
     expect(runtimeEventFromEngine({Type: 'container', Action: 'exec_start', Actor: {Attributes: attributes}})).toBeUndefined()
+  })
+})
+
+describe('the engine event watcher', () => {
+  it('passes on only the events of its own containers: Podman ORs label filters, so another provider on the same engine sees ours', async () => {
+    const stream = new PassThrough()
+    const docker = {getEvents: async () => stream} as unknown as Docker
+    const seen: Array<{id: string | undefined; provider: string}> = []
+    const filters = [`${Labels.managed}=true`, `${Labels.provider}=${lease.provider}`]
+    const watcher = new EngineEventWatcher(docker, {labelFilters: filters, onEvent: (e, id) => seen.push({id, provider: e.lease.provider})})
+    await watcher.start()
+    const other = {...leaseLabels({...lease, provider: 'akash1otherprovider'}), [Labels.service]: 'web', [Labels.replica]: '0'}
+    stream.write(`${JSON.stringify({Type: 'container', Action: 'die', Actor: {ID: 'theirs', Attributes: {...other, exitCode: '3'}}})}\n`)
+    stream.write(`${JSON.stringify({Type: 'container', Action: 'die', Actor: {ID: 'ours', Attributes: {...attributes, exitCode: '3'}}})}\n`)
+    await new Promise((r) => setImmediate(r))
+    watcher.stop()
+    // Restarting the other provider's container would double its restarts and ignore its back-off.
+    expect(seen).toEqual([{id: 'ours', provider: lease.provider}])
   })
 })
 
