@@ -58,6 +58,8 @@ function failureHint(error: unknown, dseq: bigint, outcome: 'closed' | 'kept'): 
     return
   }
   if (workload) {
+    // The provider's "next restart in 1 s" stopped being true when the deployment was closed.
+    if (error instanceof ServiceFailedError) error.message = error.message.replace(/; next restart in \d+ s\)/g, ')').replace(/ \(next restart in \d+ s\)/g, '')
     const fix = error instanceof ServiceFailedError ? 'Fix the service in the SDL (its command, image or port) and deploy again' : 'Deploy again'
     set(`${fix}${timeout}. Deployment ${dseq} was closed and its deposit refunded; with --keep a failed deployment stays open for \`edge logs\` and \`edge events\`.`)
     return

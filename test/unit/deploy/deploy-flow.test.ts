@@ -192,7 +192,7 @@ describe('edge deploy flow', () => {
       errors: ['web replica 0 exited with code 3 (restarted 1 time); last log lines: boom'],
       edge: {
         deploying: false,
-        failures: [{service: 'web', replica: 0, reason: 'exited', message: 'web replica 0 exited with code 3 (restarted 1 time)', exit_code: 3, restarts: 1, last_lines: ['starting', 'boom']}],
+        failures: [{service: 'web', replica: 0, reason: 'exited', message: 'web replica 0 exited with code 3 (restarted 1 time; next restart in 2 s)', exit_code: 3, restarts: 1, last_lines: ['starting', 'boom']}],
         warnings: [],
       },
     }
@@ -201,6 +201,9 @@ describe('edge deploy flow', () => {
     expect(closed.error).toMatchObject({code: 'service_failed', exitCode: 7})
     expect(closed.error!.message).toMatch(/web replica 0 exited with code 3/)
     expect(closed.error!.message).toMatch(/Last log lines:\n  starting\n  boom/)
+    // Closed: the provider's "next restart" will not happen, so the message does not promise it.
+    expect(closed.error!.message).toMatch(/exited with code 3 \(restarted 1 time\)\n/)
+    expect(closed.error!.message).not.toMatch(/next restart/)
     expect(closed.error!.details).toMatchObject({serviceExitCode: 3, failures: [{provider: P1, service: 'web', exitCode: 3, lastLines: ['starting', 'boom']}]})
     const closedHint = (closed.error as {hint?: string}).hint!
     // The deployment is closed: `edge logs 100` or `edge events 100` cannot work any more.
@@ -216,6 +219,7 @@ describe('edge deploy flow', () => {
     const keptHint = (kept.error as {hint?: string}).hint!
     expect(keptHint).toContain(`edge logs ${dseq}`)
     expect(keptHint).not.toMatch(/with --keep|rerun with --keep/)
+    expect(kept.error!.message).toMatch(/next restart in 2 s/)
   })
 
   it('says how the provider runs the lease when it tells (host processes: image ignored, not isolated)', async () => {
