@@ -7,7 +7,7 @@ import {screenStep} from '../screen/deploy-step.js'
 import {CancelledError, UsageError} from '../../errors.js'
 import type {AktPrice, GroupSpec} from '../../market/market.js'
 import {formatCoin, formatPerBlock, formatUsd} from '../../protocol/money.js'
-import {groupSpecs, manifestVersion, plainGroupSpecs, totalPricePerBlock} from '../../sdl/index.js'
+import {groupSpecs, manifestVersion, plainGroupSpecs, reclamationSeconds, totalPricePerBlock} from '../../sdl/index.js'
 import {formatDuration} from '../ledger/guards.js'
 import {UsdPricing, aktPriceWarning} from '../usd.js'
 import {providerCountry, providerRegion} from './candidates.js'
@@ -95,6 +95,8 @@ export async function* planSteps(ctx: DeployDeps, input: DeployInput, options: P
           groups: groupSpecs(sdl),
           required: input.screenRequired === true,
           step: (status, message) => clock.step('screen', status, message),
+          reclamation: reclamationSeconds(sdl) !== undefined,
+          warning: (message) => clock.event({type: 'warning', message}),
         })
       : undefined
   if (signal.aborted) throw new CancelledError('Deployment cancelled.')

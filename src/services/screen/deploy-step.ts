@@ -10,7 +10,7 @@ import type {MarketQueries} from '../../market/market.js'
 import type {GroupSpecProto} from '../../sdl/types.js'
 import type {DeployEvent, StepStatus} from '../deploy/events.js'
 import type {Strategy} from '../deploy/scoring.js'
-import {type ProviderScreen, type ScreenResult, screenProviders} from './screen.js'
+import {type ProviderScreen, type ScreenOptions, type ScreenResult, screenProviders} from './screen.js'
 
 export interface ScreenStepInput {
   market: Pick<MarketQueries, 'providers'>
@@ -23,13 +23,26 @@ export interface ScreenStepInput {
   timeoutMs?: number
   /** The deploy flow's step event (it times the step). */
   step(status: StepStatus, message: string): DeployEvent
+  /** The SDL lets the provider reclaim (reclamation.min_window): screening cannot ask about that. */
+  reclamation?: boolean
+  warning?(message: string): DeployEvent
+  /** Sends one screening request (tests replace the transport). */
+  send?: ScreenOptions['send']
 }
+
+/**
+ * AEP-67's request carries the group spec and hostnames only, so a provider's answer cannot say
+ * whether it takes orders that allow reclamation, and one that refuses them does not bid.
+ */
+export const RECLAMATION_NOT_SCREENED =
+  'Bid screening cannot ask about reclamation (the request has no field for it): a provider that does not take reclaimable orders may answer "would bid" and then not bid.'
 
 export async function* screenStep(input: ScreenStepInput): AsyncGenerator<DeployEvent, ScreenResult> {
   yield input.step('started', 'Asking every provider whether it would bid (bid screening)')
   const result = await screenProviders({market: input.market, blockTimeMs: input.blockTimeMs, ...(input.aktUsd ? {aktUsd: input.aktUsd} : {})}, input.groups, {
     ...(input.strategy ? {strategy: input.strategy} : {}),
     ...(input.timeoutMs ? {timeoutMs: input.timeoutMs} : {}),
+    ...(input.send ? {send: input.send} : {}),
   })
   const summary = screenSummary(result)
   if (result.willing === 0) {
@@ -44,6 +57,7 @@ export async function* screenStep(input: ScreenStepInput): AsyncGenerator<Deploy
     return result
   }
   yield input.step('succeeded', summary)
+  if (input.reclamation && input.warning) yield input.warning(RECLAMATION_NOT_SCREENED)
   return result
 }
 

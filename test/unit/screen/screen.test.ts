@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import type {ProviderInfo} from '../../../src/market/market.js'
 import {groupSpecs, loadSdlOrThrow} from '../../../src/sdl/index.js'
 import {screenProviders} from '../../../src/services/screen/screen.js'
-import {screenStep} from '../../../src/services/screen/deploy-step.js'
+import {RECLAMATION_NOT_SCREENED, screenStep} from '../../../src/services/screen/deploy-step.js'
 
 const SDL = `
 version: "2.0"
@@ -90,5 +90,25 @@ describe('screenProviders', () => {
     }
     expect(events.at(-1)).toMatchObject({status: 'failed'})
     expect(error).toMatchObject({exitCode: 3, code: 'no_willing_provider'})
+  })
+
+  it('says, where the SDL allows reclamation, that screening could not ask about it', async () => {
+    const run = async (reclamation: boolean) => {
+      const events = []
+      const gen = screenStep({
+        market,
+        blockTimeMs: 6000,
+        groups,
+        required: true,
+        send,
+        reclamation,
+        step: (status, message) => ({type: 'step', step: 'screen', status, message, ts: ''}),
+        warning: (message) => ({type: 'warning', message, ts: ''}),
+      })
+      for (let n = await gen.next(); !n.done; n = await gen.next()) events.push(n.value)
+      return events
+    }
+    expect((await run(true)).filter((e) => e.type === 'warning')).toEqual([{type: 'warning', message: RECLAMATION_NOT_SCREENED, ts: ''}])
+    expect((await run(false)).filter((e) => e.type === 'warning')).toEqual([])
   })
 })
