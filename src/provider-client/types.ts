@@ -51,6 +51,8 @@ export interface EdgeLeaseStatus {
   deploying?: boolean
   failures?: ServiceFailureJson[]
   warnings?: string[]
+  /** What each service's containers run, as the engine reports it; absent from host-process runtimes. */
+  images?: Array<{service: string; image: string; digest?: string; digest_of?: string}>
 }
 
 export interface LeaseStatus {
