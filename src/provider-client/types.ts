@@ -60,7 +60,7 @@ export interface ServiceImageJson {
   service: string
   /** The reference the container was created from (`docker.io/library/busybox:1.36`). */
   image: string
-  /** `sha256:<hex>`. */
+  /** `sha256:<hex>` where known. */
   digest?: string
   /** `manifest`: the repository's manifest digest (what `image@sha256:` pins); `config`: the image id. */
   digest_of?: string

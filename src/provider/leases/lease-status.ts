@@ -30,7 +30,7 @@ export interface ImageJson {
   service: string
   /** The reference the container was created from. */
   image: string
-  /** `sha256:<hex>`. */
+  /** `sha256:<hex>` where known. */
   digest?: string
   /** `manifest`: the repository's manifest digest (what `image@sha256:` pins); `config`: the image id. */
   digest_of?: ServiceImage['digestOf']
