@@ -51,6 +51,19 @@ export interface EdgeLeaseStatus {
   deploying?: boolean
   failures?: ServiceFailureJson[]
   warnings?: string[]
+  /** What each service's containers run, as the engine reports it; absent from host-process runtimes. */
+  images?: ServiceImageJson[]
+}
+
+/** The image one service's containers run, as edge's provider reports it. */
+export interface ServiceImageJson {
+  service: string
+  /** The reference the container was created from (`docker.io/library/busybox:1.36`). */
+  image: string
+  /** `sha256:<hex>` where known. */
+  digest?: string
+  /** `manifest`: the repository's manifest digest (what `image@sha256:` pins); `config`: the image id. */
+  digest_of?: string
 }
 
 export interface LeaseStatus {

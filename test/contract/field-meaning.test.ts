@@ -40,6 +40,7 @@ const ALLOWED_DIFFERENCES: Record<string, string> = {
 const DESCRIPTIONS_MAY_DIFFER: Record<string, string> = {
   deadline: 'the same ISO deadline, told from the tenant\'s and the provider\'s side',
   elapsedMs: 'milliseconds of a step vs of the whole screening',
+  image: 'an image reference: as the SDL wrote it (receipt) vs as the provider created the container from (status)',
   lease: 'a lease state in ls vs a lease name in provider events',
   maxUsdPerHour: 'the same cap; the events text documents only its null',
   message: 'one sentence, for a warning or an event',

@@ -51,6 +51,7 @@ export default class Receipt extends EdgeCommand<typeof Receipt, ReceiptCommandR
       const file = this.flags.out ?? `receipt-${dseq}.json`
       writeFileSync(file, serializeReceipt(result.envelope))
       for (const m of result.missing) this.out.warn(`The receipt has no ${m}.`)
+      for (const w of result.warnings) this.out.warn(`${w.charAt(0).toUpperCase()}${w.slice(1)}.`)
       const {envelope: _envelope, ...rest} = result
       return {...rest, file}
     } finally {

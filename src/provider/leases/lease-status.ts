@@ -1,5 +1,5 @@
 import type {ForwardedPort, LeaseIngressPlan} from '../ingress/hostnames.js'
-import type {LeaseRuntimeStatus, ReplicaFailure, RuntimeInfo, ServiceRuntimeStatus} from '../runtime/types.js'
+import type {LeaseRuntimeStatus, ReplicaFailure, RuntimeInfo, ServiceImage, ServiceRuntimeStatus} from '../runtime/types.js'
 
 /** `ServiceStatus` as Akash's gateway serves it (chain-sdk go/provider/client/types.go). */
 export interface ServiceStatusJson {
@@ -25,6 +25,17 @@ export interface FailureJson {
   last_lines: string[]
 }
 
+/** The image one service runs, as the engine reports it (edge's lease-status extension). */
+export interface ImageJson {
+  service: string
+  /** The reference the container was created from. */
+  image: string
+  /** `sha256:<hex>` where known. */
+  digest?: string
+  /** `manifest`: the repository's manifest digest (what `image@sha256:` pins); `config`: the image id. */
+  digest_of?: ServiceImage['digestOf']
+}
+
 /**
  * edge's extension of Akash's lease status (an extra member, which Akash's clients ignore): how
  * the provider runs the lease, which manifest it applies, and why replicas fail, structured.
@@ -37,6 +48,8 @@ export interface EdgeLeaseStatusJson {
   deploying: boolean
   failures: FailureJson[]
   warnings: string[]
+  /** What each service's containers run; absent where the runtime runs no images (host processes). */
+  images?: ImageJson[]
 }
 
 export interface LeaseStatusJson {
@@ -77,7 +90,12 @@ export function edgeStatusJson(status: LeaseRuntimeStatus, inputs: EdgeStatusInp
     deploying: inputs.deploying,
     failures,
     warnings: [...(status.warnings ?? [])],
+    ...(status.images ? {images: status.images.map(imageJson)} : {}),
   }
+}
+
+function imageJson(i: ServiceImage): ImageJson {
+  return {service: i.service, image: i.image, ...(i.digest ? {digest: i.digest} : {}), ...(i.digestOf ? {digest_of: i.digestOf} : {})}
 }
 
 export function serviceStatusJson(service: ServiceRuntimeStatus, uris: string[] | undefined): ServiceStatusJson {

@@ -105,6 +105,17 @@ export interface ServiceRuntimeStatus {
   ports: PublishedPort[]
 }
 
+/** The image a service's containers run, as the engine reports it (runtimes that run images only). */
+export interface ServiceImage {
+  service: string
+  /** The reference the container was created from, e.g. `docker.io/library/busybox:1.36`. */
+  image: string
+  /** `sha256:<hex>`: the image's manifest digest in its repository, or else its image id. */
+  digest?: string
+  /** `manifest`: what `image@sha256:` pins; `config`: the image id (the engine knows no repository digest). */
+  digestOf?: 'manifest' | 'config'
+}
+
 export interface LeaseRuntimeStatus {
   lease: LeaseId
   group: string
@@ -116,6 +127,8 @@ export interface LeaseRuntimeStatus {
   failures?: ReplicaFailure[]
   /** Things a tenant should know that are not failures (host processes: absolute paths, a port not listened on). */
   warnings?: string[]
+  /** What each service's containers run (one row per service and digest); absent where no images run. */
+  images?: ServiceImage[]
 }
 
 /** A lease found running from its labels (docker) or state files (process). */

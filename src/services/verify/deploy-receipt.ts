@@ -39,6 +39,7 @@ export async function writeDeployReceipt(
     })
     writeFileSync(file, serializeReceipt(receipt.envelope))
     for (const m of receipt.missing) options.warn(`The receipt has no ${m}.`)
+    for (const w of receipt.warnings) options.warn(`${w.charAt(0).toUpperCase()}${w.slice(1)}.`)
     return {file, verify: verify.status}
   } catch (error) {
     options.warn(`No receipt was written to ${file}: ${error instanceof Error ? error.message : String(error)}. Write one later with \`edge receipt ${dseq} --out ${file}\`.`)

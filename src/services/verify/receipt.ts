@@ -17,6 +17,7 @@ import type {TenantContext} from '../lease/context.js'
 import {requireDeployment} from '../lease/lease.js'
 import {providerClient} from '../lease/provider-client.js'
 import {manifestServices} from './claims.js'
+import {type ReceiptImages, receiptImages} from './receipt-images.js'
 import type {VerifyResult} from './verify-lease.js'
 
 export interface ReceiptRequest {
@@ -42,6 +43,8 @@ export interface ReceiptResult {
   summary: {chainId: string; leaseCreated: number; leaseClosed?: number; manifestVersion: string; images: ImageRecord[]; sdlSha256?: string; verify?: string; attestation?: string}
   /** Facts edge could not get (the provider unreachable for images, the SDL file gone). */
   missing: string[]
+  /** Facts that disagree (an image the SDL pins that the provider says it does not run). */
+  warnings: string[]
 }
 
 const ATTESTATION_CHECK = /^(quote|mock|snp|tdx|gpu)\./
@@ -56,10 +59,18 @@ export async function makeReceipt(ctx: TenantContext, request: ReceiptRequest): 
   }
   const [provider, block] = await Promise.all([ctx.market.provider(lease.id.provider), ctx.market.latestBlock()])
   const missing: string[] = []
-  const images = await leaseImages(ctx, lease, provider?.hostUri, request.signal).catch((error: unknown) => {
-    missing.push(`images: the provider did not say (${error instanceof Error ? error.message : String(error)})`)
-    return [] as ImageRecord[]
-  })
+  const warnings: string[] = []
+  const images = await leaseImages(ctx, lease, provider?.hostUri, request.signal).then(
+    (found) => {
+      missing.push(...found.missing)
+      warnings.push(...found.warnings)
+      return found.images
+    },
+    (error: unknown) => {
+      missing.push(`images: the provider did not say (${error instanceof Error ? error.message : String(error)})`)
+      return [] as ImageRecord[]
+    },
+  )
   const sdlFile = request.sdlFile ?? ctx.ledger.get(ctx.network.name, ctx.owner, request.dseq)?.file
   let sdl: {bytes: Uint8Array; name: string} | undefined
   if (sdlFile && existsSync(sdlFile)) sdl = {bytes: readFileSync(sdlFile), name: basename(sdlFile)}
@@ -103,18 +114,23 @@ export async function makeReceipt(ctx: TenantContext, request: ReceiptRequest): 
       ...(attestation ? {attestation: attestation.mock ? 'mock' : attestation.status} : {}),
     },
     missing,
+    warnings,
   }
 }
 
-/** Images as the provider runs them (its manifest); a digest where the reference pins one. */
-async function leaseImages(ctx: TenantContext, lease: Lease, hostUri: string | undefined, signal?: AbortSignal): Promise<ImageRecord[]> {
+/**
+ * Images as the provider runs them: the services of the manifest it applies, with the digests its
+ * lease status reports (receipt-images.ts weighs them against digests the SDL pins).
+ */
+async function leaseImages(ctx: TenantContext, lease: Lease, hostUri: string | undefined, signal?: AbortSignal): Promise<ReceiptImages> {
   if (!hostUri || !isLeaseLive(lease)) throw new Error('the lease is not running')
   const client = providerClient(ctx, {owner: lease.id.provider, hostUri, attributes: []}, lease.id.dseq)
-  const manifest = await client.leaseManifest({owner: lease.id.owner, provider: lease.id.provider, dseq: lease.id.dseq, gseq: lease.id.gseq, oseq: lease.id.oseq}, signal)
-  return manifestServices(manifest).map((s) => {
-    const pinned = /@(sha256:[0-9a-f]{64})$/i.exec(s.image)
-    return {service: s.name, image: s.image, ...(pinned ? {digest: pinned[1].toLowerCase(), digestSource: 'provider' as const} : {})}
-  })
+  const ref = {owner: lease.id.owner, provider: lease.id.provider, dseq: lease.id.dseq, gseq: lease.id.gseq, oseq: lease.id.oseq}
+  const [manifest, status] = await Promise.all([
+    client.leaseManifest(ref, signal),
+    client.leaseStatus(ref, signal).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+  ])
+  return receiptImages(manifestServices(manifest), status)
 }
 
 function worst(checks: ReadonlyArray<{status: string}>): 'pass' | 'fail' | 'warn' | 'skip' | 'mock' {

@@ -1,6 +1,6 @@
 /**
  * Building and signing a receipt. The statement's subjects are the things the receipt is about,
- * each by digest (the manifest, the SDL, pinned images, outputs); the predicate is what happened to
+ * each by digest (the manifest, the SDL, images with a known digest, outputs); the predicate is what happened to
  * them on which lease. The signer fills in the tenant, so a receipt cannot name one key and be
  * signed by another.
  */
@@ -46,12 +46,22 @@ function hex32(value: Uint8Array | string, what: string): string {
 export function buildReceiptStatement(input: ReceiptInput, tenant: {address: string; publicKey: Uint8Array}): ReceiptStatement {
   const version = hex32(input.manifestVersion, 'the manifest version')
   const sdlHash = input.sdl?.sha256 ? hex32(input.sdl.sha256, 'the SDL hash') : input.sdl?.bytes !== undefined ? sha256Hex(input.sdl.bytes) : undefined
-  const images = (input.images ?? []).map((i) => ({...i, ...(i.digest ? {digest: `sha256:${hex32(i.digest, `the digest of ${i.image}`)}`} : {})}))
+  const images = (input.images ?? []).map((i) => ({
+    ...i,
+    ...(i.digest ? {digest: `sha256:${hex32(i.digest, `the digest of ${i.image}`)}`} : {}),
+    ...(i.providerDigest ? {providerDigest: `sha256:${hex32(i.providerDigest, `the provider's digest of ${i.image}`)}`} : {}),
+  }))
   const outputs = (input.outputs ?? []).map((o) => ({...o, sha256: hex32(o.sha256, `the hash of output ${o.name}`)}))
 
   const subject: Subject[] = [{name: 'manifest', digest: {sha256: version}}]
   if (sdlHash) subject.push({name: input.sdl?.name ? `sdl:${input.sdl.name}` : 'sdl', digest: {sha256: sdlHash}})
-  for (const i of images) if (i.digest) subject.push({name: i.image.replace(/@sha256:[0-9a-f]+$/i, ''), digest: {sha256: i.digest.slice('sha256:'.length)}})
+  // An image's subject is named by its reference (without a pinned digest); an image id is not
+  // what `image@sha256:` resolves to, so a config digest's subject says so in its name.
+  for (const i of images) {
+    if (!i.digest) continue
+    const name = i.image.replace(/@sha256:[0-9a-f]+$/i, '')
+    subject.push({name: i.digestOf === 'config' ? `image-config:${name}` : name, digest: {sha256: i.digest.slice('sha256:'.length)}})
+  }
   for (const o of outputs) subject.push({name: `output:${o.name}${o.provider ? `@${o.provider}` : ''}`, digest: {sha256: o.sha256}})
 
   const predicate: ReceiptPredicate = {

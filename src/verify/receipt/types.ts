@@ -28,8 +28,17 @@ export interface ImageRecord {
   image: string
   /** `sha256:<hex>` where known. */
   digest?: string
-  /** Where the digest came from: pinned in the SDL, or reported by the provider. */
+  /**
+   * Whose word the digest is: the provider's (what it reports its containers run; where the SDL
+   * pins a digest too, they agree), or the SDL's (pinned; the provider did not confirm it).
+   */
   digestSource?: 'sdl' | 'provider'
+  /** A provider's digest: `manifest`, the repository's manifest digest (what `image@sha256:` pins), or `config`, the image id. */
+  digestOf?: 'manifest' | 'config'
+  /** `sha256:<hex>`: what the provider reports it runs where that differs from the digest the SDL pins. */
+  providerDigest?: string
+  /** The provider runs host processes and ignores the image: no digest describes what ran. */
+  notRun?: true
 }
 
 export interface ReceiptPredicate {

@@ -87,6 +87,14 @@ describe('docker runtime on Podman', () => {
     expect(deployed.manifestVersion).toBe('c0ffee')
     expect(deployed.services.web).toMatchObject({total: 1, available: 1, ready: true})
     expect(deployed.services.logger).toMatchObject({total: 1, available: 1, ready: true})
+    // What each service runs, from the engine: the image it was created from and its manifest digest
+    // (Podman knows one even for the locally imported test image).
+    const digest = expect.stringMatching(/^sha256:[0-9a-f]{64}$/)
+    expect(deployed.images).toEqual([
+      {service: 'logger', image: testImage, digest, digestOf: 'manifest'},
+      {service: 'web', image: testImage, digest, digestOf: 'manifest'},
+    ])
+    expect(deployed.images?.[0]?.digest).toBe(deployed.images?.[1]?.digest)
     const http = deployed.services.web?.ports.find((p) => p.port === 8080)
     expect(http).toMatchObject({ingress: true, externalPort: 80, hostIp: '127.0.0.1'})
     expect(http?.hostPort).toBeGreaterThan(0)

@@ -139,7 +139,9 @@ describe('edge verify on edge dev', () => {
     expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0)
     expect(checked.json.result.lease.dseq).toBe(r.json.result.dseq)
     const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(file, 'utf8')).payload, 'base64').toString('utf8'))
-    expect(statement.predicate.images).toEqual([{service: 'web', image: 'busybox:1.36'}])
+    // The manifest digest of the image the provider's container runs, as Podman reports it (the SDL pins none).
+    expect(statement.predicate.images).toEqual([{service: 'web', image: 'busybox:1.36', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), digestSource: 'provider', digestOf: 'manifest'}])
+    expect(statement.subject).toContainEqual({name: 'busybox:1.36', digest: {sha256: statement.predicate.images[0].digest.slice('sha256:'.length)}})
     expect(statement.predicate.sdl.name).toBe('verify.yaml')
     expect(statement.predicate.verify.checks.some((c: {check: string}) => c.check === 'probe.cpu')).toBe(true)
     expect(statement.predicate.attestation.status).toBe('mock')

@@ -35,6 +35,7 @@ import {errorMessage} from './image-pull.js'
 import {LeaseImages} from './lease-images.js'
 import {ensureNetwork, ensureVolume, historyFromEngine, leaseContainers, listLeases, networkName, removeNetwork, removeVolumes} from './lease-resources.js'
 import {containerLogLines} from './logs.js'
+import {RunningImages} from './running-images.js'
 import {containerGeneration, containerState, exitCodeFromStatus, parseExposeLabel, publishedPorts} from './status.js'
 import {ContainerSupervisor} from './supervisor.js'
 
@@ -86,6 +87,8 @@ export class DockerRuntime implements Runtime {
   private readonly groups = new Map<string, ManifestGroup>()
   private readonly locks = new KeyedLock()
   private readonly images: LeaseImages
+  /** The image each container runs, inspected once per container. */
+  private readonly running: RunningImages
 
   constructor(private readonly options: DockerRuntimeOptions) {
     this.docker = options.docker ?? new Docker({socketPath: options.socketPath})
@@ -103,6 +106,7 @@ export class DockerRuntime implements Runtime {
     this.watcher = new EngineEventWatcher(this.docker, {labelFilters: filters, onEvent: (e, id) => this.supervisor.onEngineEvent(e, id)})
     const addresses = {publicAddress: options.publicAddress ?? '0.0.0.0', privateAddress: options.privateAddress ?? '127.0.0.1'}
     this.ports = new HostPortPlanner(this.docker, addresses, options.portRange)
+    this.running = new RunningImages(this.docker)
     this.images = new LeaseImages(this.docker, {
       ...(options.pullTimeoutMs ? {timeoutMs: options.pullTimeoutMs} : {}),
       ...(options.pullIdleTimeoutMs ? {idleTimeoutMs: options.pullIdleTimeoutMs} : {}),
@@ -145,10 +149,12 @@ export class DockerRuntime implements Runtime {
     let manifestVersion: string | undefined
     const now = this.now()
     const grace = this.options.readyGraceMs ?? READY_GRACE_MS
+    const imageOf: Array<{id: string; service: string}> = []
     for (const c of containers) {
       const labels = c.Labels ?? {}
       const name = labels[Labels.service]
       if (!name || this.supervisor.isRemoving(c.Id)) continue
+      imageOf.push({id: c.Id, service: name})
       group ||= labels[Labels.group] ?? ''
       manifestVersion ??= labels[Labels.manifestVersion]
       const replica = Number(labels[Labels.replica] ?? 0)
@@ -184,7 +190,8 @@ export class DockerRuntime implements Runtime {
       entry.generation = Math.max(1, ...seen)
       entry.updated = seen.filter((g) => g === entry.generation).length
     }
-    return {lease, group, ...(manifestVersion ? {manifestVersion} : {}), services, errors: failures.map(failureErrorLine), failures, warnings: []}
+    const images = await this.running.of(leaseKey(lease), imageOf)
+    return {lease, group, ...(manifestVersion ? {manifestVersion} : {}), services, errors: failures.map(failureErrorLine), failures, warnings: [], images}
   }
 
   logs(lease: LeaseId, options: LogOptions = {}): AsyncIterable<LogLine> {
@@ -247,6 +254,7 @@ export class DockerRuntime implements Runtime {
     return this.serialised(lease, async () => {
       const containers = await leaseContainers(this.docker, lease)
       this.supervisor.forgetLease(lease)
+      this.running.forgetLease(leaseKey(lease))
       await Promise.all(containers.map((c) => this.supervisor.remove(c.Id)))
       await removeVolumes(this.docker, {label: leaseLabelFilters(lease)})
       await removeNetwork(this.docker, networkName(lease))
