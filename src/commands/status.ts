@@ -1,6 +1,7 @@
 import {EdgeCommand} from '../base-command.js'
 import {dseqArg, keyFlag} from '../flags.js'
 import {priceText} from '../output/price.js'
+import {imagesText} from '../output/images.js'
 import {renderFields, renderTable} from '../output/table.js'
 import {formatDuration} from '../services/ledger/guards.js'
 import {openTenant} from '../services/lease/context.js'
@@ -54,6 +55,7 @@ export default class Status extends EdgeCommand<typeof Status, StatusResult> {
           ['host', l.hostUri],
           ['reclamation', rec ? `${formatWindow(rec.windowSeconds)} notice${rec.started ? `, ${rec.reason ?? 'no reason'}, deadline ${deadlineText(rec)}` : ', not started'}` : undefined],
           ['runtime', runtime ? (runtime.isolated && runtime.usesImages ? runtime.summary : s.yellow(runtime.summary)) : undefined],
+          ['images', imagesText(l.status?.edge?.images, s.dim)],
         ]),
       )
       if (l.statusError) parts.push(s.yellow(`  provider status unavailable: ${l.statusError.message}`))

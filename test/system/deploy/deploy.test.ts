@@ -82,6 +82,12 @@ describe('edge deploy on edge dev + edge provide', () => {
     expect(text.stdout).toMatch(/^\s*\d+[smhd]\S* ago Normal/m)
   })
 
+  it('edge status names the image each service runs, with the digest the engine reports (Podman)', async () => {
+    const text = await market.edge(['status', dseq])
+    expect(text.exitCode).toBe(0)
+    expect(text.stdout).toMatch(/images:\s+web \S*busybox\S* sha256:[0-9a-f]{12}…/)
+  })
+
   it('edge shell runs a command and returns its exit code', async () => {
     const hi = await market.edge(['shell', dseq, '--', 'echo', 'hi'])
     expect(hi.exitCode).toBe(0)
