@@ -152,6 +152,14 @@ export async function initDeployFile(options: InitOptions): Promise<InitResult> 
   const changed = options.gpu !== undefined || options.region !== undefined || options.maxPrice !== undefined || withReclamation
   const output = changed ? doc.toString({lineWidth: 0}) : text
   const result = loadSdl(output, {file: options.out})
+  // A bad --reclamation is the flag's fault, not the file's (which is not written): say so in its terms.
+  const badWindow = withReclamation ? result.errors.find((i) => i.path.startsWith('reclamation')) : undefined
+  if (badWindow) {
+    throw new UsageError(`--reclamation "${reclamation}" is not a notice edge can use: ${badWindow.message}`, {
+      code: 'bad_reclamation',
+      hint: `${badWindow.hint ?? 'Give a duration such as 1h or 24h.'} Or "none" to not allow reclamation. Nothing was written.`,
+    })
+  }
   const written = requireValid(result, options.out)
   const price = totalPricePerBlock(written)
   const usd = toUsd(perHour(price.scaled, options.blockTimeMs), price.denom)

@@ -3,7 +3,7 @@
  * in a terminal the question is asked for the templates whose work can stop and resume (batch,
  * jupyter) and not for a service that must stay up.
  */
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runCommand} from '@oclif/test'
@@ -35,6 +35,18 @@ afterEach(() => {
 })
 
 describe('edge init: reclamation.min_window', () => {
+  it('refuses a --reclamation that is not a duration as the flag\'s fault, and writes nothing', async () => {
+    const {dir} = setup()
+    const out = join(dir, 'batch.yaml')
+    const {stdout} = await runCommand(['init', '--template', 'batch', '--reclamation', 'banana', '--out', out, '--json'], {root})
+    const {error} = JSON.parse(stdout)
+    expect(error).toMatchObject({code: 'bad_reclamation', exitCode: 2})
+    expect(error.message).toMatch(/^--reclamation "banana" is not a notice edge can use: .*banana/)
+    expect(error.message).not.toMatch(/batch\.yaml/)
+    expect(error.hint).toMatch(/"none".*Nothing was written/)
+    expect(existsSync(out)).toBe(false)
+  })
+
   it('--reclamation 1h writes it, and the SDL then asks for that notice', async () => {
     const {dir} = setup()
     const out = join(dir, 'batch.yaml')
